@@ -1,0 +1,104 @@
+// Dependency edges: `from` depends on `to` with a kind. Each service keeps two lists in
+// insertion order (its dependencies, and its dependents), threaded through one fixed edge pool.
+import { SERVICES_MAX, EDGES_MAX } from "../limits";
+
+/** Hard: pulled in on start; its stop or failure stops the dependent. Orders the start. */
+export const DEP_REQUIRES: u8 = 1;
+/** Soft: pulled in on start; its failure does not matter. Orders the start. */
+export const DEP_WANTS: u8 = 2;
+/** Ordering only: if both start, the dependent starts after this one is up (or gave up). */
+export const DEP_AFTER: u8 = 3;
+
+export const NO_EDGE: i32 = -1;
+
+export const edgeFrom = new StaticArray<u16>(EDGES_MAX);
+export const edgeTo = new StaticArray<u16>(EDGES_MAX);
+export const edgeKind = new StaticArray<u8>(EDGES_MAX);
+/** Next edge in `from`'s dependency list / in `to`'s dependent list. */
+export const edgeNextOut = new StaticArray<i32>(EDGES_MAX);
+export const edgeNextIn = new StaticArray<i32>(EDGES_MAX);
+
+export const firstDependency = new StaticArray<i32>(SERVICES_MAX);
+const lastDependency = new StaticArray<i32>(SERVICES_MAX);
+export const firstDependent = new StaticArray<i32>(SERVICES_MAX);
+const lastDependent = new StaticArray<i32>(SERVICES_MAX);
+export const dependencyCount = new StaticArray<i32>(SERVICES_MAX);
+export const dependentCount = new StaticArray<i32>(SERVICES_MAX);
+
+const freeEdges = new StaticArray<i32>(EDGES_MAX);
+let freeCount: i32 = 0;
+/** Grows with every change, so a cached verdict about the graph knows when it is stale. */
+let generation: u32 = 0;
+
+@inline export function graphGeneration(): u32 { return generation; }
+@inline export function edgesFree(): i32 { return freeCount; }
+@inline export function isDependencyKind(kind: i32): bool { return kind >= <i32>DEP_REQUIRES && kind <= <i32>DEP_AFTER; }
+
+/** The edge from -> to, or NO_EDGE. */
+export function edgeFind(from: i32, to: i32): i32 {
+  for (let e = firstDependency[from]; e != NO_EDGE; e = unchecked(edgeNextOut[e])) {
+    if (<i32>unchecked(edgeTo[e]) == to) return e;
+  }
+  return NO_EDGE;
+}
+
+/** Appends from -> to; the caller checked capacity, duplicates and self edges. */
+export function edgeInsert(from: i32, to: i32, kind: u8): void {
+  const e = freeEdges[--freeCount];
+  edgeFrom[e] = <u16>from;
+  edgeTo[e] = <u16>to;
+  edgeKind[e] = kind;
+  edgeNextOut[e] = NO_EDGE;
+  edgeNextIn[e] = NO_EDGE;
+  if (lastDependency[from] == NO_EDGE) firstDependency[from] = e; else edgeNextOut[lastDependency[from]] = e;
+  lastDependency[from] = e;
+  if (lastDependent[to] == NO_EDGE) firstDependent[to] = e; else edgeNextIn[lastDependent[to]] = e;
+  lastDependent[to] = e;
+  dependencyCount[from]++;
+  dependentCount[to]++;
+  generation++;
+}
+
+function unlinkOut(e: i32): void {
+  const from = <i32>edgeFrom[e];
+  let previous = NO_EDGE;
+  for (let x = firstDependency[from]; x != e; x = edgeNextOut[x]) previous = x;
+  if (previous == NO_EDGE) firstDependency[from] = edgeNextOut[e]; else edgeNextOut[previous] = edgeNextOut[e];
+  if (lastDependency[from] == e) lastDependency[from] = previous;
+  dependencyCount[from]--;
+}
+
+function unlinkIn(e: i32): void {
+  const to = <i32>edgeTo[e];
+  let previous = NO_EDGE;
+  for (let x = firstDependent[to]; x != e; x = edgeNextIn[x]) previous = x;
+  if (previous == NO_EDGE) firstDependent[to] = edgeNextIn[e]; else edgeNextIn[previous] = edgeNextIn[e];
+  if (lastDependent[to] == e) lastDependent[to] = previous;
+  dependentCount[to]--;
+}
+
+export function edgeRemove(e: i32): void {
+  unlinkOut(e);
+  unlinkIn(e);
+  freeEdges[freeCount++] = e;
+  generation++;
+}
+
+/** Removes every dependency of `from` (used when it is unregistered). */
+export function edgesRemoveFrom(from: i32): void {
+  while (firstDependency[from] != NO_EDGE) edgeRemove(firstDependency[from]);
+}
+
+export function edgesReset(): void {
+  firstDependency.fill(NO_EDGE);
+  lastDependency.fill(NO_EDGE);
+  firstDependent.fill(NO_EDGE);
+  lastDependent.fill(NO_EDGE);
+  dependencyCount.fill(0);
+  dependentCount.fill(0);
+  freeCount = 0;
+  for (let e = EDGES_MAX - 1; e >= 0; e--) freeEdges[freeCount++] = e;
+  generation++;
+}
+
+edgesReset();

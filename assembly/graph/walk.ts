@@ -1,0 +1,41 @@
+// Breadth-first collection of the services reachable from one service along edges of chosen
+// kinds, in one direction. Fixed queue, epoch marks (no clearing), no recursion.
+import { SERVICES_MAX } from "../limits";
+import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, edgeKind, NO_EDGE } from "./edges";
+
+export const TOWARD_DEPENDENCIES: bool = true;
+export const TOWARD_DEPENDENTS: bool = false;
+
+@inline export function kindBit(kind: u8): u8 { return <u8>(1 << kind); }
+
+/** The services of the last walk, the start first. */
+export const walked = new StaticArray<u16>(SERVICES_MAX);
+const seenEpoch = new StaticArray<u32>(SERVICES_MAX);
+let epoch: u32 = 0;
+
+/**
+ * Collects `start` and every service reachable from it along edges whose kind is in `kinds`
+ * (a mask of kindBit), toward dependencies or dependents. Services for which `expand` says
+ * false are collected but not walked through. Returns the count in `walked`.
+ */
+export function walkFrom(start: i32, towardDependencies: bool, kinds: u8, expand: (service: i32) => bool): i32 {
+  epoch++;
+  if (epoch == 0) { seenEpoch.fill(0); epoch = 1; }
+  let count = 0;
+  walked[count++] = <u16>start;
+  seenEpoch[start] = epoch;
+  for (let i = 0; i < count; i++) {
+    const at = <i32>walked[i];
+    if (i > 0 && !expand(at)) continue;
+    let e = towardDependencies ? firstDependency[at] : firstDependent[at];
+    while (e != NO_EDGE) {
+      const next = towardDependencies ? <i32>edgeTo[e] : <i32>edgeFrom[e];
+      if ((kindBit(edgeKind[e]) & kinds) != 0 && seenEpoch[next] != epoch) {
+        seenEpoch[next] = epoch;
+        walked[count++] = <u16>next;
+      }
+      e = towardDependencies ? edgeNextOut[e] : edgeNextIn[e];
+    }
+  }
+  return count;
+}

@@ -1,0 +1,331 @@
+// The exported ABI, and nothing else: decode scalars and I/O-buffer bytes, call the kernel,
+// encode the result. Every export returns a status (>= 0 result, < 0 error code) unless its
+// comment says otherwise. Names and other bytes travel through the I/O buffer: write them at
+// ioBuffer(), pass their length. Read a failed call's detail with errorDetail().
+import * as limits from "./limits";
+import { E_IO_LENGTH, E_INVALID_ARGUMENT, E_INVALID_TIMEOUT, errorMessage } from "./errors";
+import { clockRefresh, clockReset, clockBackwardSteps } from "./clock";
+import { ioPtr, ioFits } from "./io";
+import { detail, fail } from "./util/detail";
+import {
+  serviceRegister as registerService, serviceFind, serviceRemove, serviceResize, serviceTagAdd as addTag, checkService,
+  serviceNames, serviceState as stateOfService, serviceType as typeOfService, serviceTags, serviceInstanceCount,
+  serviceStartTimeoutMs, serviceStopTimeoutMs, instanceSlotOf, servicesRegistered, servicesReset, sayService,
+} from "./registry/services";
+import { instanceResolve, instanceHandle, instanceState as stateOfInstance, instancesReset } from "./registry/instances";
+import { tagsReset } from "./registry/tags";
+import { dependentCount, edgesRemoveFrom, edgesReset, firstDependent, edgeFrom } from "./graph/edges";
+import { dependencyAdd as addDependency, dependencyAddByName as addDependencyByName, dependencyRemove as removeDependency } from "./graph/dependencies";
+import { orderCompute, orderIds, orderWave, orderWaves } from "./graph/order";
+import { E_SERVICE_IN_USE } from "./errors";
+import {
+  requestStart, requestStop, requestRestart, requestStartAll, requestStopAll, requestEnable, requestDisable,
+  checkAtRest,
+} from "./lifecycle/jobs";
+import { lifecycleClear } from "./lifecycle/transitions";
+import { instanceStarted as reportStarted, instanceExited as reportExited } from "./lifecycle/instances";
+import { dirtyReset } from "./lifecycle/dirty";
+import { CAUSE_COMMAND } from "./lifecycle/causes";
+import { eventLog, eventsCopy, eventsNextSeq as nextSeq, eventsOverwritten as overwritten, eventsReset, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
+import { outboxDrain, outboxCount, outboxDeferredCount, outboxReset } from "./log/outbox";
+import { timerCancel, timerOfInstance, timerNextDeadline, timersReset, timerArmedCount } from "./timers/heap";
+import { settle, tick as tickOnce, run as runFor } from "./loop";
+
+// ---- buffer, errors, limits ---------------------------------------------------------------
+
+export function ioBuffer(): usize { return ioPtr(); }
+export function ioCapacity(): i32 { return limits.IO_BUFFER_BYTES; }
+
+function ioLength(len: i32): i32 {
+  if (ioFits(0, len)) return len;
+  return fail(E_IO_LENGTH).text("length ").int(len).text(" is outside 0..").int(limits.IO_BUFFER_BYTES)
+    .text(" (the I/O buffer)").code();
+}
+
+/** Writes the message of `code` to the I/O buffer; returns its length. */
+export function errorMessageOf(code: i32): i32 {
+  const message = errorMessage(code);
+  const n = min(message.length, limits.IO_BUFFER_BYTES);
+  for (let i = 0; i < n; i++) store<u8>(ioPtr() + <usize>i, <u8>message.charCodeAt(i));
+  return n;
+}
+
+/** Writes the last error's detail (service, field, value) to the I/O buffer; returns its length. */
+export function errorDetail(): i32 { return detail.copyTo(ioPtr(), limits.IO_BUFFER_BYTES); }
+export function lastError(): i32 { return detail.code(); }
+
+export const LIMIT_SERVICES: i32 = 0;
+export const LIMIT_INSTANCES: i32 = 1;
+export const LIMIT_INSTANCES_PER_SERVICE: i32 = 2;
+export const LIMIT_EDGES: i32 = 3;
+export const LIMIT_TAGS: i32 = 4;
+export const LIMIT_NAME_BYTES: i32 = 5;
+export const LIMIT_EVENT_LOG: i32 = 6;
+export const LIMIT_OUTBOX: i32 = 7;
+export const LIMIT_IO_BYTES: i32 = 8;
+
+/** A capacity of this build's profile (see LIMIT_*), or E_INVALID_ARGUMENT. */
+export function limit(which: i32): i32 {
+  switch (which) {
+    case LIMIT_SERVICES: return limits.SERVICES_MAX;
+    case LIMIT_INSTANCES: return limits.INSTANCES_MAX;
+    case LIMIT_INSTANCES_PER_SERVICE: return limits.INSTANCES_PER_SERVICE_MAX;
+    case LIMIT_EDGES: return limits.EDGES_MAX;
+    case LIMIT_TAGS: return limits.TAGS_MAX;
+    case LIMIT_NAME_BYTES: return limits.NAME_BYTES_MAX;
+    case LIMIT_EVENT_LOG: return limits.EVENT_LOG_CAPACITY;
+    case LIMIT_OUTBOX: return limits.OUTBOX_CAPACITY;
+    case LIMIT_IO_BYTES: return limits.IO_BUFFER_BYTES;
+    default: return fail(E_INVALID_ARGUMENT).text("limit ").int(which).text(" is not a LIMIT_* index").code();
+  }
+}
+
+export function profile(): i32 { return limits.PROFILE; }
+
+// ---- registry -----------------------------------------------------------------------------
+
+/** Registers the service named by the buffer; returns its id. type: 0 system, 1 user. */
+export function serviceRegister(nameLength: i32, type: i32, instances: i32): i32 {
+  clockRefresh();
+  const len = ioLength(nameLength);
+  if (len < 0) return len;
+  const id = registerService(ioPtr(), len, type, instances);
+  if (id < 0) return id;
+  lifecycleClear(id);
+  eventLog(EVENT_SERVICE_REGISTERED, id, -1, 0, 0, CAUSE_COMMAND, instances);
+  return id;
+}
+
+/** Removes a service at rest that no other service depends on. */
+export function serviceUnregister(id: i32): i32 {
+  clockRefresh();
+  const bad = checkService(id);
+  if (bad < 0) return bad;
+  const atRest = checkAtRest(id, "unregistering it");
+  if (atRest < 0) return atRest;
+  if (dependentCount[id] > 0) {
+    return sayService(sayService(fail(E_SERVICE_IN_USE).text("service "), id).text(" is still a dependency of "),
+      <i32>edgeFrom[firstDependent[id]]).code();
+  }
+  const count = <i32>serviceInstanceCount[id];
+  for (let k = 0; k < count; k++) timerCancel(timerOfInstance(instanceSlotOf(id, k)));
+  edgesRemoveFrom(id);
+  eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
+  serviceRemove(id);
+  return 0;
+}
+
+/** The id of the service named by the buffer. */
+export function serviceLookup(nameLength: i32): i32 {
+  const len = ioLength(nameLength);
+  if (len < 0) return len;
+  return serviceFind(ioPtr(), len);
+}
+
+/** Writes the service's name to the buffer; returns its length. */
+export function serviceName(id: i32): i32 {
+  const bad = checkService(id);
+  if (bad < 0) return bad;
+  const len = serviceNames.nameLength(id);
+  memory.copy(ioPtr(), serviceNames.namePtr(id), <usize>len);
+  return len;
+}
+
+/** Adds the tag named by the buffer; returns the tag id. */
+export function serviceTagAdd(id: i32, tagLength: i32): i32 {
+  const bad = checkService(id);
+  if (bad < 0) return bad;
+  const len = ioLength(tagLength);
+  if (len < 0) return len;
+  return addTag(id, ioPtr(), len);
+}
+
+/** The service's tag set (bit n: tag id n). */
+export function serviceTagMask(id: i32): u64 { return checkService(id) < 0 ? 0 : serviceTags[id]; }
+
+export function serviceSetTimeouts(id: i32, startTimeoutMs: i32, stopTimeoutMs: i32): i32 {
+  const bad = checkService(id);
+  if (bad < 0) return bad;
+  if (startTimeoutMs <= 0 || startTimeoutMs > limits.TIMEOUT_MS_MAX) return badTimeout(id, "start", startTimeoutMs);
+  if (stopTimeoutMs <= 0 || stopTimeoutMs > limits.TIMEOUT_MS_MAX) return badTimeout(id, "stop", stopTimeoutMs);
+  serviceStartTimeoutMs[id] = startTimeoutMs;
+  serviceStopTimeoutMs[id] = stopTimeoutMs;
+  return 0;
+}
+
+function badTimeout(id: i32, which: string, value: i32): i32 {
+  return sayService(fail(E_INVALID_TIMEOUT).text("service "), id).text(": ").text(which).text("TimeoutMs ").int(value)
+    .text(" is outside 1..").int(limits.TIMEOUT_MS_MAX).code();
+}
+
+/** Changes the instance count of a service at rest. */
+export function serviceSetInstances(id: i32, count: i32): i32 {
+  const bad = checkService(id);
+  if (bad < 0) return bad;
+  const atRest = checkAtRest(id, "changing its instance count");
+  if (atRest < 0) return atRest;
+  return serviceResize(id, count);
+}
+
+export function serviceState(id: i32): i32 { const bad = checkService(id); return bad < 0 ? bad : stateOfService[id]; }
+export function serviceType(id: i32): i32 { const bad = checkService(id); return bad < 0 ? bad : typeOfService[id]; }
+export function serviceInstances(id: i32): i32 { const bad = checkService(id); return bad < 0 ? bad : serviceInstanceCount[id]; }
+export function serviceCount(): i32 { return servicesRegistered(); }
+
+/** The current handle of instance `ordinal` of the service. */
+export function serviceInstance(id: i32, ordinal: i32): i32 {
+  const bad = checkService(id);
+  if (bad < 0) return bad;
+  if (ordinal < 0 || ordinal >= <i32>serviceInstanceCount[id]) {
+    return sayService(fail(E_INVALID_ARGUMENT).text("service "), id).text(": instance ordinal ").int(ordinal)
+      .text(" is outside 0..").int(<i32>serviceInstanceCount[id] - 1).code();
+  }
+  return instanceHandle(instanceSlotOf(id, ordinal));
+}
+
+export function instanceState(handle: i32): i32 {
+  const slot = instanceResolve(handle);
+  return slot < 0 ? slot : stateOfInstance[slot];
+}
+
+// ---- dependencies and order ---------------------------------------------------------------
+
+/** `from` depends on `to`; kind: 1 requires, 2 wants, 3 after. */
+export function dependencyAdd(from: i32, to: i32, kind: i32): i32 {
+  const bad = checkService(from);
+  return bad < 0 ? bad : addDependency(from, to, kind);
+}
+
+/** As dependencyAdd, with `to` named by the buffer (an unknown name is named in the error). */
+export function dependencyAddByName(from: i32, nameLength: i32, kind: i32): i32 {
+  const bad = checkService(from);
+  if (bad < 0) return bad;
+  const len = ioLength(nameLength);
+  return len < 0 ? len : addDependencyByName(from, ioPtr(), len, kind);
+}
+
+export function dependencyRemove(from: i32, to: i32): i32 {
+  const bad = checkService(from);
+  return bad < 0 ? bad : removeDependency(from, to);
+}
+
+/**
+ * The start order: writes (u16 id, u16 wave) per service to the buffer, waves ascending, ids
+ * ascending within a wave; returns the service count. Stop order is the reverse.
+ * E_DEPENDENCY_CYCLE when the graph has cycles; the detail lists them ("a -> b -> a").
+ */
+export function order(): i32 {
+  const count = orderCompute();
+  if (count < 0) return count;
+  const out = ioPtr();
+  for (let i = 0; i < count; i++) {
+    const id = orderIds[i];
+    store<u16>(out + <usize>(i * 4), id);
+    store<u16>(out + <usize>(i * 4 + 2), orderWave[id]);
+  }
+  return count;
+}
+
+/** The number of waves of the last successful order(). */
+export function orderWaveCount(): i32 { return orderWaves(); }
+
+// ---- lifecycle commands (each settles: resulting actions are in the outbox on return) ------
+
+function command(id: i32, op: (service: i32) => i32): i32 {
+  clockRefresh();
+  const bad = checkService(id);
+  if (bad < 0) return bad;
+  const result = op(id);
+  settle();
+  return result;
+}
+
+export function serviceStart(id: i32): i32 { return command(id, requestStart); }
+export function serviceStop(id: i32): i32 { return command(id, requestStop); }
+export function serviceRestart(id: i32): i32 { return command(id, requestRestart); }
+export function serviceEnable(id: i32): i32 { return command(id, requestEnable); }
+export function serviceDisable(id: i32): i32 { return command(id, requestDisable); }
+
+export function startAll(): i32 { clockRefresh(); const n = requestStartAll(); settle(); return n; }
+export function stopAll(): i32 { clockRefresh(); const n = requestStopAll(); settle(); return n; }
+
+// ---- host events --------------------------------------------------------------------------
+
+export function instanceStarted(handle: i32): i32 {
+  clockRefresh();
+  const result = reportStarted(handle);
+  settle();
+  return result;
+}
+
+/** status >= 0: exit code; status < 0: killed by signal -status. */
+export function instanceExited(handle: i32, status: i32): i32 {
+  clockRefresh();
+  const result = reportExited(handle, status);
+  settle();
+  return result;
+}
+
+// ---- time ---------------------------------------------------------------------------------
+
+/** Fires due deadlines and settles; returns the number of actions waiting in the outbox. */
+export function tick(): i32 { return tickOnce(); }
+
+/** Runs up to `ms`; returns early with the number of actions waiting when there are any. */
+export function run(ms: i32): i32 { return runFor(ms); }
+
+/** The earliest pending deadline (ms on the HAL clock), or i64.MAX_VALUE when none. */
+export function nextDeadline(): i64 { return timerNextDeadline(); }
+
+// ---- outputs ------------------------------------------------------------------------------
+
+/** Moves waiting actions (16-byte records) into the buffer; returns how many. */
+export function actionsDrain(): i32 { return outboxDrain(ioPtr(), limits.IO_BUFFER_BYTES); }
+export function actionsPending(): i32 { return outboxCount(); }
+
+/** Copies event records (32 bytes) from sequence `fromSeq` on into the buffer; returns how many. */
+export function eventsRead(fromSeq: u32): i32 { return eventsCopy(fromSeq, ioPtr(), limits.IO_BUFFER_BYTES); }
+export function eventsNextSeq(): u32 { return nextSeq(); }
+export function eventsOverwritten(): u32 { return overwritten(); }
+
+// ---- counters and proofs ------------------------------------------------------------------
+
+export const COUNTER_ACTIONS_DEFERRED: i32 = 0;
+export const COUNTER_CLOCK_BACKWARD_STEPS: i32 = 1;
+export const COUNTER_TIMERS_ARMED: i32 = 2;
+
+export function counter(which: i32): u32 {
+  if (which == COUNTER_ACTIONS_DEFERRED) return outboxDeferredCount();
+  if (which == COUNTER_CLOCK_BACKWARD_STEPS) return clockBackwardSteps();
+  if (which == COUNTER_TIMERS_ARMED) return <u32>timerArmedCount();
+  return 0;
+}
+
+/**
+ * The allocator's high-water mark: where the next allocation would start. Tables are reserved
+ * at init; if anything allocated afterwards this would grow (the zero-allocation proof).
+ */
+export function heapHighWater(): usize {
+  const probe = heap.alloc(16);
+  heap.free(probe); // the stub allocator takes back its last block, so this probe leaves no trace
+  return probe;
+}
+
+export function memoryPages(): i32 { return memory.size(); }
+
+/** Back to the state right after init, without allocating: every table cleared in place. */
+export function reset(): void {
+  servicesReset();
+  instancesReset();
+  tagsReset();
+  edgesReset();
+  timersReset();
+  dirtyReset();
+  eventsReset();
+  outboxReset();
+  clockReset();
+  detail.begin(0);
+}
+
+/** Does nothing: the cost of crossing the boundary, for benchmarks. */
+export function noop(): void {}

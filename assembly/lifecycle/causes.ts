@@ -1,0 +1,25 @@
+// Why a transition happened: stored in every event record (one byte).
+
+export const CAUSE_NONE: u8 = 0;
+/** An operator command (start, stop, restart, enable, disable, register). */
+export const CAUSE_COMMAND: u8 = 1;
+/** Pulled in by a dependent's start (requires/wants). */
+export const CAUSE_PULLED_IN: u8 = 2;
+/** A `requires` dependency failed or could not start. */
+export const CAUSE_DEPENDENCY_FAILED: u8 = 3;
+/** A `requires` dependency is stopping. */
+export const CAUSE_DEPENDENCY_STOPPED: u8 = 4;
+/** The host reported an instance up. */
+export const CAUSE_INSTANCE_STARTED: u8 = 5;
+/** The host reported an instance exit (code in the record's value). */
+export const CAUSE_INSTANCE_EXITED: u8 = 6;
+/** An instance did not report started within the start timeout. */
+export const CAUSE_START_TIMEOUT: u8 = 7;
+/** An instance did not exit within the stop timeout and was killed. */
+export const CAUSE_STOP_TIMEOUT: u8 = 8;
+/** The kernel's own progress: all instances up, all down, dependencies ready. */
+export const CAUSE_PROGRESS: u8 = 9;
+/** Part of a restart (of this service or of a required dependency). */
+export const CAUSE_RESTART: u8 = 10;
+/** An instance failed, so its service did. */
+export const CAUSE_INSTANCE_FAILED: u8 = 11;

@@ -1,0 +1,95 @@
+// Instance lifecycle: the actions the kernel asks of the host (spawn, stop, kill), the host's
+// reports (started, exited), and the deadlines between them (start and stop timeouts).
+import { OK, E_ILLEGAL_TRANSITION } from "../errors";
+import {
+  serviceStartTimeoutMs, serviceStopTimeoutMs, instanceSlotOf, sayService,
+} from "../registry/services";
+import {
+  instanceState, instanceService, instanceHandle, instanceResolve, instanceNextGeneration, instanceExitCode,
+} from "../registry/instances";
+import { outboxPush, outboxHasRoom, outboxNoteDeferred, ACTION_SPAWN, ACTION_STOP, ACTION_KILL } from "../log/outbox";
+import { eventLog, EVENT_ACTION_DEFERRED } from "../log/events";
+import { timerArm, timerCancel, timerOfInstance } from "../timers/heap";
+import { clockNow } from "../clock";
+import { fail } from "../util/detail";
+import {
+  STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED,
+} from "./states";
+import {
+  CAUSE_PROGRESS, CAUSE_INSTANCE_STARTED, CAUSE_INSTANCE_EXITED, CAUSE_START_TIMEOUT, CAUSE_STOP_TIMEOUT,
+} from "./causes";
+import { transitionInstance } from "./transitions";
+import { onInstanceDown } from "./jobs";
+
+const STATE_NAMES: StaticArray<string> = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"];
+
+/** Asks the host to start instance `ordinal` of `service` (a new run: a new handle). */
+export function spawnInstance(service: i32, ordinal: i32): void {
+  const slot = instanceSlotOf(service, ordinal);
+  instanceNextGeneration(slot);
+  outboxPush(ACTION_SPAWN, service, instanceHandle(slot), ordinal);
+  transitionInstance(slot, STATE_STARTING, CAUSE_PROGRESS);
+  timerArm(timerOfInstance(slot), clockNow() + <i64>serviceStartTimeoutMs[service]);
+}
+
+/** Asks the host to stop instance `ordinal` gracefully; the stop timeout starts now. */
+export function stopInstance(service: i32, ordinal: i32, cause: u8): void {
+  const slot = instanceSlotOf(service, ordinal);
+  outboxPush(ACTION_STOP, service, instanceHandle(slot), ordinal);
+  transitionInstance(slot, STATE_STOPPING, cause);
+  timerArm(timerOfInstance(slot), clockNow() + <i64>serviceStopTimeoutMs[service]);
+}
+
+export function instanceStarted(handle: i32): i32 {
+  const slot = instanceResolve(handle);
+  if (slot < 0) return slot;
+  const state = instanceState[slot];
+  if (state == STATE_STOPPING) return OK; // it came up after we asked it to stop: it will exit
+  if (state != STATE_STARTING) {
+    return sayService(fail(E_ILLEGAL_TRANSITION).text("instance ").int(handle).text(" of service "), <i32>instanceService[slot])
+      .text(" is ").text(STATE_NAMES[state]).text("; 'started' fits only a starting instance").code();
+  }
+  timerCancel(timerOfInstance(slot));
+  transitionInstance(slot, STATE_RUNNING, CAUSE_INSTANCE_STARTED);
+  return OK;
+}
+
+/** `status` >= 0 is an exit code; a negative status is the signal that ended it, negated. */
+export function instanceExited(handle: i32, status: i32): i32 {
+  const slot = instanceResolve(handle);
+  if (slot < 0) return slot;
+  const state = instanceState[slot];
+  instanceExitCode[slot] = status;
+  if (state == STATE_STOPPING) {
+    timerCancel(timerOfInstance(slot));
+    transitionInstance(slot, STATE_STOPPED, CAUSE_INSTANCE_EXITED, status);
+  } else if (state == STATE_STARTING || state == STATE_RUNNING) {
+    timerCancel(timerOfInstance(slot));
+    const failed = status != 0;
+    transitionInstance(slot, failed ? STATE_FAILED : STATE_STOPPED, CAUSE_INSTANCE_EXITED, status);
+    onInstanceDown(<i32>instanceService[slot], failed);
+  }
+  // Otherwise it was killed already and this is the exit the kill caused: nothing is left to do.
+  return OK;
+}
+
+/** The instance's start or stop deadline passed. */
+export function instanceDeadline(slot: i32): void {
+  const state = instanceState[slot];
+  if (state != STATE_STARTING && state != STATE_STOPPING) return;
+  const service = <i32>instanceService[slot];
+  if (!outboxHasRoom(1)) {
+    // The kill waits for room; the deadline is re-armed one millisecond on, never spun on.
+    outboxNoteDeferred();
+    eventLog(EVENT_ACTION_DEFERRED, service, instanceHandle(slot), state, state, 0, ACTION_KILL);
+    timerArm(timerOfInstance(slot), clockNow() + 1);
+    return;
+  }
+  outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
+  if (state == STATE_STARTING) {
+    transitionInstance(slot, STATE_FAILED, CAUSE_START_TIMEOUT);
+    onInstanceDown(service, true);
+  } else {
+    transitionInstance(slot, STATE_STOPPED, CAUSE_STOP_TIMEOUT);
+  }
+}

@@ -1,0 +1,65 @@
+// The only places where a service or an instance changes state. Each change is checked against
+// the table of legal transitions (debug builds assert it), logged with its cause, and wakes the
+// services whose next step may depend on it.
+import { SERVICES_MAX } from "../limits";
+import { serviceState, instanceSlotOf } from "../registry/services";
+import { instanceState, instanceService, instanceHandle } from "../registry/instances";
+import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, NO_EDGE } from "../graph/edges";
+import { eventLog, EVENT_SERVICE_STATE, EVENT_INSTANCE_STATE } from "../log/events";
+import { isLegalTransition, isActive, STATE_RUNNING } from "./states";
+import { markDirty } from "./dirty";
+
+/** A service waits (for dependencies, or for dependents to stop) before it acts on instances. */
+export const PHASE_WAITING: u8 = 0;
+export const PHASE_ACTING: u8 = 1;
+
+/** The goal: should the service be up once its current step completes. */
+export const serviceWantUp = new StaticArray<bool>(SERVICES_MAX);
+export const servicePhase = new StaticArray<u8>(SERVICES_MAX);
+/** Instances starting, running or stopping. */
+export const serviceLive = new StaticArray<u16>(SERVICES_MAX);
+/** Instances running. */
+export const serviceUp = new StaticArray<u16>(SERVICES_MAX);
+/** The cause a pending stop will be logged with when it completes. */
+export const serviceStopCause = new StaticArray<u8>(SERVICES_MAX);
+
+export function lifecycleClear(service: i32): void {
+  serviceWantUp[service] = false;
+  servicePhase[service] = PHASE_WAITING;
+  serviceLive[service] = 0;
+  serviceUp[service] = 0;
+  serviceStopCause[service] = 0;
+}
+
+/** Wakes the service and its neighbours: their next step may hinge on its state. */
+function wakeNeighbourhood(service: i32): void {
+  markDirty(service);
+  for (let e = firstDependent[service]; e != NO_EDGE; e = edgeNextIn[e]) markDirty(<i32>edgeFrom[e]);
+  for (let e = firstDependency[service]; e != NO_EDGE; e = edgeNextOut[e]) markDirty(<i32>edgeTo[e]);
+}
+
+export function transitionService(service: i32, to: u8, cause: u8, value: i32 = 0): void {
+  const from = serviceState[service];
+  assert(isLegalTransition(from, to), "illegal service transition");
+  serviceState[service] = to;
+  eventLog(EVENT_SERVICE_STATE, service, -1, from, to, cause, value);
+  wakeNeighbourhood(service);
+}
+
+export function transitionInstance(slot: i32, to: u8, cause: u8, value: i32 = 0): void {
+  const from = instanceState[slot];
+  assert(isLegalTransition(from, to), "illegal instance transition");
+  const service = <i32>instanceService[slot];
+  instanceState[slot] = to;
+  serviceLive[service] += <u16>(<i32>isActive(to) - <i32>isActive(from));
+  serviceUp[service] += <u16>(<i32>(to == STATE_RUNNING) - <i32>(from == STATE_RUNNING));
+  eventLog(EVENT_INSTANCE_STATE, service, instanceHandle(slot), from, to, cause, value);
+  markDirty(service);
+}
+
+/** Counts the service's instances in `state`. */
+export function countInstancesIn(service: i32, count: i32, state: u8): i32 {
+  let n = 0;
+  for (let k = 0; k < count; k++) if (instanceState[instanceSlotOf(service, k)] == state) n++;
+  return n;
+}

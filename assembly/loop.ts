@@ -1,0 +1,56 @@
+// The kernel's loop: settle (take every step the last input made possible), tick (fire due
+// deadlines, then settle), and run (tick, then sleep through the HAL until the next deadline,
+// returning as soon as the host has actions to perform or input to give).
+import { SERVICES_MAX, INSTANCES_MAX } from "./limits";
+import { E_INVALID_ARGUMENT } from "./errors";
+import { clockRefresh, clockNow } from "./clock";
+import { halSleepMs } from "./hal";
+import { timerPopDue, timerNextDeadline } from "./timers/heap";
+import { outboxCount } from "./log/outbox";
+import { takeDirty, retryDeferred } from "./lifecycle/dirty";
+import { evaluate } from "./lifecycle/evaluate";
+import { instanceDeadline } from "./lifecycle/instances";
+import { fail } from "./util/detail";
+
+/** Steps per settle: each service can step a few times per input; the rest waits for the next tick. */
+const SETTLE_STEPS_MAX: i32 = SERVICES_MAX * 8;
+
+export function settle(): void {
+  for (let steps = 0; steps < SETTLE_STEPS_MAX; steps++) {
+    const service = takeDirty();
+    if (service < 0) return;
+    evaluate(service);
+  }
+}
+
+export function tick(): i32 {
+  const now = clockRefresh();
+  retryDeferred();
+  for (let timer = timerPopDue(now); timer >= 0; timer = timerPopDue(now)) {
+    if (timer < INSTANCES_MAX) instanceDeadline(timer);
+  }
+  settle();
+  return outboxCount();
+}
+
+/** Sleeps at most this long at once, so a 32-bit sleep argument never overflows. */
+const SLEEP_MS_MAX: i64 = 0x7fffffff;
+
+export function run(durationMs: i32): i32 {
+  if (durationMs < 0) {
+    return fail(E_INVALID_ARGUMENT).text("run: duration ").int(durationMs).text(" ms is negative").code();
+  }
+  const end = clockRefresh() + <i64>durationMs;
+  while (true) {
+    const pending = tick();
+    if (pending > 0) return pending;
+    const now = clockNow();
+    if (now >= end) return 0;
+    const wakeAt = min(timerNextDeadline(), end);
+    const woken = halSleepMs(<u32>min(wakeAt - now, SLEEP_MS_MAX));
+    if (woken != 0) return tick();
+    // A HAL whose sleep does not advance the clock would spin here: give control back instead.
+    if (clockRefresh() == now) return tick();
+  }
+  return 0;
+}

@@ -1,0 +1,71 @@
+// The instance pool: every instance of every service lives in one fixed table. The host sees an
+// instance through a handle, (generation << 16) | slot: the generation grows with every run of
+// the slot, so a late report about an earlier run is recognised as stale, not misapplied.
+import { INSTANCES_MAX } from "../limits";
+import { E_UNKNOWN_INSTANCE, E_STALE_INSTANCE } from "../errors";
+import { STATE_STOPPED } from "../lifecycle/states";
+import { fail } from "../util/detail";
+
+const GENERATION_MASK: i32 = 0x7fff;
+
+export const instanceUsed = new StaticArray<bool>(INSTANCES_MAX);
+export const instanceState = new StaticArray<u8>(INSTANCES_MAX);
+export const instanceService = new StaticArray<u16>(INSTANCES_MAX);
+export const instanceGeneration = new StaticArray<u16>(INSTANCES_MAX);
+export const instanceExitCode = new StaticArray<i32>(INSTANCES_MAX);
+
+// Free slots as a stack, lowest slot on top, so allocation order is deterministic.
+const freeSlots = new StaticArray<u16>(INSTANCES_MAX);
+let freeCount: i32 = 0;
+
+@inline export function instancesFree(): i32 { return freeCount; }
+
+/** Takes a free slot for `service`; the caller checked `instancesFree() > 0`. */
+export function instanceAllocate(service: i32): i32 {
+  assert(freeCount > 0, "instance pool empty");
+  const slot = <i32>freeSlots[--freeCount];
+  instanceUsed[slot] = true;
+  instanceState[slot] = STATE_STOPPED;
+  instanceService[slot] = <u16>service;
+  instanceExitCode[slot] = 0;
+  instanceNextGeneration(slot);
+  return slot;
+}
+
+export function instanceRelease(slot: i32): void {
+  assert(instanceUsed[slot], "releasing a free instance slot");
+  instanceUsed[slot] = false;
+  instanceNextGeneration(slot); // handles of the released instance turn stale
+  freeSlots[freeCount++] = <u16>slot;
+}
+
+/** A new run of the slot: earlier handles become stale. Generation 0 is never used. */
+export function instanceNextGeneration(slot: i32): void {
+  let generation = (<i32>instanceGeneration[slot] + 1) & GENERATION_MASK;
+  if (generation == 0) generation = 1;
+  instanceGeneration[slot] = <u16>generation;
+}
+
+@inline export function instanceHandle(slot: i32): i32 { return (<i32>instanceGeneration[slot] << 16) | slot; }
+
+/** The slot behind a handle from the host, or an error code (with detail). */
+export function instanceResolve(handle: i32): i32 {
+  const slot = handle & 0xffff;
+  if (handle <= 0 || slot >= INSTANCES_MAX || !instanceUsed[slot]) {
+    return fail(E_UNKNOWN_INSTANCE).text("instance handle ").int(handle).text(" is not an instance").code();
+  }
+  if ((handle >>> 16) != <i32>instanceGeneration[slot]) {
+    return fail(E_STALE_INSTANCE).text("instance handle ").int(handle).text(" is from an earlier run; the current handle is ")
+      .int(instanceHandle(slot)).code();
+  }
+  return slot;
+}
+
+export function instancesReset(): void {
+  instanceUsed.fill(false);
+  instanceState.fill(STATE_STOPPED);
+  freeCount = 0;
+  for (let slot = INSTANCES_MAX - 1; slot >= 0; slot--) freeSlots[freeCount++] = <u16>slot;
+}
+
+instancesReset();

@@ -1,0 +1,33 @@
+// `npm run build`: one kernel module per build profile (build/<profile>.wasm), compiled in
+// parallel, and the TypeScript and C mirrors of the kernel's error table.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { generateErrorMirrors } from "./gen-errors.ts";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../../", import.meta.url));
+export const PROFILES = ["release", "mcu", "bench", "debug"] as const;
+
+async function compile(target: string): Promise<void> {
+  const asc = fileURLToPath(new URL("../../node_modules/assemblyscript/bin/asc.js", import.meta.url));
+  try {
+    await run(process.execPath, [asc, "assembly/index.ts", "--target", target], { cwd: root });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout: string; stderr: string };
+    throw new Error(`asc --target ${target} failed:\n${stdout}${stderr}`);
+  }
+}
+
+export async function build(): Promise<void> {
+  await mkdir(new URL("../../build/", import.meta.url), { recursive: true });
+  await generateErrorMirrors();
+  await Promise.all(PROFILES.map(compile));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  await build();
+  console.log(`built ${PROFILES.map((p) => `build/${p}.wasm`).join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -1,0 +1,36 @@
+/* Generated from assembly/errors.ts by host/tools/gen-errors.ts (npm run build). Do not edit. */
+#ifndef MYCO_ERRORS_H
+#define MYCO_ERRORS_H
+
+#define MYCO_OK (0)
+#define MYCO_E_INVALID_ARGUMENT (-1) /* invalid argument */
+#define MYCO_E_NAME_EMPTY (-2) /* name is empty */
+#define MYCO_E_NAME_TOO_LONG (-3) /* name is longer than the limit */
+#define MYCO_E_NAME_INVALID_CHAR (-4) /* name has a character outside [A-Za-z0-9._-] or does not start with a letter or digit */
+#define MYCO_E_DUPLICATE_NAME (-5) /* a service with this name is already registered */
+#define MYCO_E_UNKNOWN_SERVICE (-6) /* no service has this id or name */
+#define MYCO_E_UNKNOWN_INSTANCE (-7) /* no instance has this handle */
+#define MYCO_E_STALE_INSTANCE (-8) /* the instance handle belongs to an earlier run of the instance */
+#define MYCO_E_CAPACITY_SERVICES (-9) /* service table is full */
+#define MYCO_E_CAPACITY_INSTANCES (-10) /* instance table is full */
+#define MYCO_E_CAPACITY_EDGES (-11) /* dependency table is full */
+#define MYCO_E_CAPACITY_TAGS (-12) /* tag table or the service's tag set is full */
+#define MYCO_E_OUTBOX_FULL (-13) /* outbox is full: drain actions, then retry */
+#define MYCO_E_IO_LENGTH (-14) /* length is negative or past the I/O buffer */
+#define MYCO_E_SELF_DEPENDENCY (-15) /* a service cannot depend on itself */
+#define MYCO_E_DUPLICATE_DEPENDENCY (-16) /* the dependency is already declared */
+#define MYCO_E_UNKNOWN_DEPENDENCY (-17) /* the dependency names a service that is not registered */
+#define MYCO_E_DEPENDENCY_CYCLE (-18) /* the dependencies form a cycle */
+#define MYCO_E_ILLEGAL_TRANSITION (-19) /* the service's state does not allow this command */
+#define MYCO_E_SERVICE_DISABLED (-20) /* the service is disabled */
+#define MYCO_E_SERVICE_ACTIVE (-21) /* the service must be stopped for this command */
+#define MYCO_E_SERVICE_IN_USE (-22) /* other services depend on this service */
+#define MYCO_E_DEPENDENCY_DISABLED (-23) /* a required dependency is disabled */
+#define MYCO_E_INVALID_TYPE (-24) /* service type is not system (0) or user (1) */
+#define MYCO_E_INVALID_KIND (-25) /* dependency kind is not requires (1), wants (2) or after (3) */
+#define MYCO_E_INVALID_TIMEOUT (-26) /* timeout is out of range */
+#define MYCO_E_INVALID_COUNT (-27) /* instance count is out of range */
+#define MYCO_E_NO_SUCH_DEPENDENCY (-28) /* the dependency is not declared */
+#define MYCO_E_DUPLICATE_TAG (-29) /* the service already has this tag */
+
+#endif
