@@ -1,0 +1,84 @@
+// The kernel's ABI vocabulary on the host side: states, causes, kinds and record layouts, in
+// the same numbers as assembly/lifecycle/states.ts, causes.ts, log/events.ts and log/outbox.ts.
+
+export const SERVICE_STATES = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"] as const;
+export type State = (typeof SERVICE_STATES)[number];
+
+export const CAUSES = [
+  "none", "command", "pulled-in", "dependency-failed", "dependency-stopped", "instance-started",
+  "instance-exited", "start-timeout", "stop-timeout", "progress", "restart", "instance-failed",
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export const EVENT_KINDS = ["", "service-state", "instance-state", "registered", "unregistered", "action-deferred"] as const;
+export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;
+
+export const ACTION_KINDS = ["", "spawn", "stop", "kill"] as const;
+export type ActionKind = Exclude<(typeof ACTION_KINDS)[number], "">;
+
+export const DEPENDENCY_KINDS = { requires: 1, wants: 2, after: 3 } as const;
+export type DependencyKind = keyof typeof DEPENDENCY_KINDS;
+
+export const SERVICE_TYPES = { system: 0, user: 1 } as const;
+export type ServiceType = keyof typeof SERVICE_TYPES;
+
+export const EVENT_RECORD_BYTES = 32;
+export const ACTION_RECORD_BYTES = 16;
+
+/** Indices of the kernel's `limit(which)` export. */
+export const LIMITS = [
+  "services", "instances", "instancesPerService", "edges", "tags", "nameBytes", "eventLog", "outbox", "ioBytes",
+] as const;
+export type Limits = Record<(typeof LIMITS)[number], number>;
+
+export interface KernelEvent {
+  seq: number;
+  timeMs: number;
+  kind: EventKind;
+  service: number;
+  /** The service's name when the event was read (ids of unregistered services may be reused). */
+  serviceName: string;
+  /** Instance handle, or -1 for service-level events. */
+  instance: number;
+  from: State;
+  to: State;
+  cause: Cause;
+  /** Exit status for instance exits, instance count for registrations, action kind for deferrals. */
+  value: number;
+}
+
+export interface Action {
+  kind: ActionKind;
+  service: number;
+  serviceName: string;
+  instance: number;
+  /** The instance's ordinal within its service (spawn and stop). */
+  ordinal: number;
+}
+
+export function decodeEvent(view: DataView, offset: number, nameOf: (id: number) => string): KernelEvent {
+  const service = view.getInt32(offset + 16, true);
+  return {
+    seq: view.getUint32(offset + 8, true),
+    timeMs: Number(view.getBigInt64(offset, true)),
+    kind: EVENT_KINDS[view.getUint8(offset + 12)] as EventKind,
+    service,
+    serviceName: nameOf(service),
+    instance: view.getInt32(offset + 20, true),
+    from: SERVICE_STATES[view.getUint8(offset + 13)],
+    to: SERVICE_STATES[view.getUint8(offset + 14)],
+    cause: CAUSES[view.getUint8(offset + 15)],
+    value: view.getInt32(offset + 24, true),
+  };
+}
+
+export function decodeAction(view: DataView, offset: number, nameOf: (id: number) => string): Action {
+  const service = view.getInt32(offset + 4, true);
+  return {
+    kind: ACTION_KINDS[view.getUint8(offset)] as ActionKind,
+    service,
+    serviceName: nameOf(service),
+    instance: view.getInt32(offset + 8, true),
+    ordinal: view.getInt32(offset + 12, true),
+  };
+}

@@ -1,0 +1,53 @@
+// The raw exports of the kernel module (assembly/index.ts), as the host calls them.
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  ioBuffer(): number;
+  ioCapacity(): number;
+  errorMessageOf(code: number): number;
+  errorDetail(): number;
+  lastError(): number;
+  limit(which: number): number;
+  profile(): number;
+  serviceRegister(nameLength: number, type: number, instances: number): number;
+  serviceUnregister(id: number): number;
+  serviceLookup(nameLength: number): number;
+  serviceName(id: number): number;
+  serviceTagAdd(id: number, tagLength: number): number;
+  serviceTagMask(id: number): bigint;
+  serviceSetTimeouts(id: number, startTimeoutMs: number, stopTimeoutMs: number): number;
+  serviceSetInstances(id: number, count: number): number;
+  serviceState(id: number): number;
+  serviceType(id: number): number;
+  serviceInstances(id: number): number;
+  serviceCount(): number;
+  serviceInstance(id: number, ordinal: number): number;
+  instanceState(handle: number): number;
+  dependencyAdd(from: number, to: number, kind: number): number;
+  dependencyAddByName(from: number, nameLength: number, kind: number): number;
+  dependencyRemove(from: number, to: number): number;
+  order(): number;
+  orderWaveCount(): number;
+  serviceStart(id: number): number;
+  serviceStop(id: number): number;
+  serviceRestart(id: number): number;
+  serviceEnable(id: number): number;
+  serviceDisable(id: number): number;
+  startAll(): number;
+  stopAll(): number;
+  instanceStarted(handle: number): number;
+  instanceExited(handle: number, status: number): number;
+  tick(): number;
+  run(ms: number): number;
+  nextDeadline(): bigint;
+  actionsDrain(): number;
+  actionsPending(): number;
+  eventsRead(fromSeq: number): number;
+  eventsNextSeq(): number;
+  eventsOverwritten(): number;
+  counter(which: number): number;
+  heapHighWater(): number;
+  memoryPages(): number;
+  reset(): void;
+  noop(): void;
+}

@@ -1,0 +1,23 @@
+// Finding and compiling the kernel module of a build profile (build/<profile>.wasm), once.
+import { readFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export type Profile = "release" | "mcu" | "bench" | "debug";
+export const PROFILES: readonly Profile[] = ["release", "mcu", "bench", "debug"];
+
+const compiled = new Map<string, WebAssembly.Module>();
+
+export function modulePath(profile: Profile): string {
+  return fileURLToPath(new URL(`../../build/${profile}.wasm`, import.meta.url));
+}
+
+export function loadModule(profile: Profile): WebAssembly.Module {
+  const path = modulePath(profile);
+  let module = compiled.get(path);
+  if (!module) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+    module = new WebAssembly.Module(readFileSync(path));
+    compiled.set(path, module);
+  }
+  return module;
+}
