@@ -34,6 +34,34 @@ export const E_INVALID_COUNT: i32 = -27;
 export const E_NO_SUCH_DEPENDENCY: i32 = -28;
 export const E_DUPLICATE_TAG: i32 = -29;
 
+export const E_MANIFEST_TRUNCATED: i32 = -200;
+export const E_MANIFEST_TOO_LARGE: i32 = -201;
+export const E_MANIFEST_MAGIC: i32 = -202;
+export const E_MANIFEST_VERSION: i32 = -203;
+export const E_MANIFEST_CHECKSUM: i32 = -204;
+export const E_MANIFEST_RECORD: i32 = -205;
+export const E_MANIFEST_UNKNOWN_SECTION: i32 = -206;
+export const E_MANIFEST_ORDER: i32 = -207;
+export const E_MANIFEST_REFERENCE: i32 = -208;
+export const E_MANIFEST_NO_PREVIOUS: i32 = -209;
+export const E_MANIFEST_NONE: i32 = -210;
+export const E_CONFIG_TYPE: i32 = -211;
+export const E_CONFIG_RANGE: i32 = -212;
+export const E_CONFIG_PATTERN: i32 = -213;
+export const E_CONFIG_REQUIRED: i32 = -214;
+export const E_CONFIG_DUPLICATE_KEY: i32 = -215;
+export const E_CONFIG_UNKNOWN_KEY: i32 = -216;
+export const E_CAPACITY_CONFIG: i32 = -217;
+export const E_PATTERN_SYNTAX: i32 = -218;
+export const E_PATTERN_TOO_COMPLEX: i32 = -219;
+export const E_CAPACITY_SUBSCRIPTIONS: i32 = -220;
+export const E_UNKNOWN_SUBSCRIPTION: i32 = -221;
+export const E_CONFIG_SECRET: i32 = -222;
+export const E_INVALID_ADDRESS: i32 = -223;
+export const E_UNKNOWN_TAG: i32 = -224;
+export const E_MANIFEST_STAGE: i32 = -225;
+export const E_CONFIG_VALUE: i32 = -226;
+
 /** The last code, so tables sized by it stay in step. */
 export const ERROR_CODE_MIN: i32 = -29;
 
@@ -69,6 +97,33 @@ export function errorMessage(code: i32): string {
     case E_INVALID_COUNT: return "instance count is out of range";
     case E_NO_SUCH_DEPENDENCY: return "the dependency is not declared";
     case E_DUPLICATE_TAG: return "the service already has this tag";
+    case E_MANIFEST_TRUNCATED: return "manifest blob ends before its header or a record does";
+    case E_MANIFEST_TOO_LARGE: return "manifest blob is larger than the manifest limit";
+    case E_MANIFEST_MAGIC: return "manifest blob does not start with the MYCM magic";
+    case E_MANIFEST_VERSION: return "manifest blob has a format version this kernel does not know";
+    case E_MANIFEST_CHECKSUM: return "manifest blob checksum does not match its bytes";
+    case E_MANIFEST_RECORD: return "manifest record is malformed";
+    case E_MANIFEST_UNKNOWN_SECTION: return "manifest record has an unknown critical tag";
+    case E_MANIFEST_ORDER: return "manifest record is out of place";
+    case E_MANIFEST_REFERENCE: return "manifest record refers to a service that is not in the blob";
+    case E_MANIFEST_NO_PREVIOUS: return "there is no previous manifest version to roll back to";
+    case E_MANIFEST_NONE: return "no manifest is loaded";
+    case E_CONFIG_TYPE: return "config key has an unknown type";
+    case E_CONFIG_RANGE: return "config value is out of its range";
+    case E_CONFIG_PATTERN: return "config value does not match its pattern or choices";
+    case E_CONFIG_REQUIRED: return "a required config key has no value";
+    case E_CONFIG_DUPLICATE_KEY: return "config key is declared twice";
+    case E_CONFIG_UNKNOWN_KEY: return "the service has no config key of this name";
+    case E_CAPACITY_CONFIG: return "config key table is full";
+    case E_PATTERN_SYNTAX: return "pattern syntax error";
+    case E_PATTERN_TOO_COMPLEX: return "pattern needs more states or classes than the limit";
+    case E_CAPACITY_SUBSCRIPTIONS: return "subscription table is full";
+    case E_UNKNOWN_SUBSCRIPTION: return "no subscription has this id";
+    case E_CONFIG_SECRET: return "config key is secret: its value is never written out";
+    case E_INVALID_ADDRESS: return "instance address is malformed or names a missing instance";
+    case E_UNKNOWN_TAG: return "no service has this tag";
+    case E_MANIFEST_STAGE: return "manifest staging chunk is outside the manifest limit";
+    case E_CONFIG_VALUE: return "config value is malformed for its type";
     default: return "UNKNOWN";
   }
 }

@@ -65,3 +65,47 @@ assert(TAGS_MAX <= 64, "tags are a 64-bit set");
 assert(SERVICES_MAX < 0xFFFF && INSTANCES_MAX < 0xFFFF, "ids are stored in 16 bits");
 assert(INSTANCES_PER_SERVICE_MAX <= INSTANCES_MAX, "INSTANCES_PER_SERVICE_MAX");
 assert(IO_BUFFER_BYTES >= 4 * SERVICES_MAX, "the order result (id, wave) must fit the I/O buffer");
+
+// ---- configuration and discovery ----
+
+/**
+ * Bytes of one manifest blob. The kernel keeps three slots (staging, current, previous for
+ * rollback), so the bill is 3x this. A 16-service sensor node compiles to ~1.5 KB; a gateway
+ * with 128 services and config needs ~8 KB.
+ */
+export const MANIFEST_BYTES_MAX: i32 = pick(8192, 2048, 65536);
+
+/** Config keys across all services (an index of 8 bytes each into the current blob). */
+export const CONFIG_KEYS_MAX: i32 = pick(512, 64, 16384);
+
+/** Config keys one service may declare. */
+export const CONFIG_KEYS_PER_SERVICE_MAX: i32 = 32;
+
+/** Bytes of a string config value, an enum choice list, or an instance address. */
+export const CONFIG_VALUE_BYTES_MAX: i32 = 255;
+
+/** Bytes of a discovery pattern (with its `glob:` / `regex:` prefix). */
+export const PATTERN_BYTES_MAX: i32 = 128;
+
+/**
+ * NFA states of a compiled pattern. Every pattern byte makes at most two states (a literal and
+ * a split) plus one per group, so 3x the pattern bytes is enough; matching costs at most
+ * PATTERN_STATES_MAX steps per input byte (the linear-time bound).
+ */
+export const PATTERN_STATES_MAX: i32 = 3 * PATTERN_BYTES_MAX + 8;
+
+/** Character classes of one pattern ([a-z], \d, ...), 32 bytes each. */
+export const PATTERN_CLASSES_MAX: i32 = 16;
+
+/** Pattern query results kept in the TTL cache (each a row of SERVICES_MAX u16 ids). */
+export const DISCOVERY_CACHE_ENTRIES: i32 = pick(8, 2, 8);
+
+/** How long a cached query result may be served (any registry change invalidates it sooner). */
+export const DISCOVERY_CACHE_TTL_MS_DEFAULT: i32 = 1_000;
+
+/** Pattern subscriptions the host may hold (each keeps its pattern and a membership bit set). */
+export const SUBSCRIPTIONS_MAX: i32 = pick(16, 4, 16);
+
+assert(MANIFEST_BYTES_MAX <= 0x7fff_ffff && MANIFEST_BYTES_MAX >= 256, "MANIFEST_BYTES_MAX");
+assert(PATTERN_STATES_MAX < 0xFFFF, "NFA state ids are stored in 16 bits");
+assert(CONFIG_KEYS_PER_SERVICE_MAX <= CONFIG_KEYS_MAX, "CONFIG_KEYS_PER_SERVICE_MAX");

@@ -67,6 +67,5 @@ export function eventsCopy(fromSeq: u32, dst: usize, capacity: i32): i32 {
 }
 
 export function eventsReset(): void {
-  nextSeq = 1;
-  records.fill(0);
+  nextSeq = 1; // records past nextSeq are never read, so they need no clearing
 }

@@ -58,7 +58,11 @@ export class NameTable {
 
   /** The id holding this name, or -1. */
   find(ptr: usize, len: i32): i32 {
-    let slot = <i32>fnv1a(ptr, len) & this.mask;
+    return this.findHashed(ptr, len, fnv1a(ptr, len));
+  }
+
+  private findHashed(ptr: usize, len: i32, hash: u32): i32 {
+    let slot = <i32>hash & this.mask;
     for (let probes = 0; probes <= this.mask; probes++) {
       const entry = unchecked(this.index[slot]);
       if (entry == EMPTY) return -1;
@@ -68,13 +72,20 @@ export class NameTable {
     return -1;
   }
 
-  /** Stores the name under `id`; the caller checked that it is valid and absent. */
-  insert(id: i32, ptr: usize, len: i32): void {
+  /**
+   * Stores the name under `id` unless the name is taken; returns -1 when stored, or the id
+   * that already holds it (one hash for both the check and the insert). The caller validated it.
+   */
+  insertUnique(id: i32, ptr: usize, len: i32): i32 {
+    const hash = fnv1a(ptr, len);
+    const existing = this.findHashed(ptr, len, hash);
+    if (existing >= 0) return existing;
     memory.copy(this.namePtr(id), ptr, <usize>len);
     this.lengths[id] = <u8>len;
-    let slot = <i32>fnv1a(ptr, len) & this.mask;
+    let slot = <i32>hash & this.mask;
     while (unchecked(this.index[slot]) > 0) slot = (slot + 1) & this.mask;
     this.index[slot] = id + 1;
+    return -1;
   }
 
   remove(id: i32): void {

@@ -72,13 +72,14 @@ function checkInstanceCount(ptr: usize, len: i32, count: i32): i32 {
   return OK;
 }
 
+function duplicate(ptr: usize, len: i32): i32 {
+  return fail(E_DUPLICATE_NAME).text("service '").raw(ptr, len).text("' is already registered").code();
+}
+
 /** Registers a service; returns its id or an error. Nothing changes on error. */
 export function serviceRegister(ptr: usize, len: i32, type: i32, instances: i32): i32 {
   const invalid = validateName(ptr, len, "service name");
   if (invalid < 0) return invalid;
-  if (serviceNames.find(ptr, len) >= 0) {
-    return fail(E_DUPLICATE_NAME).text("service '").raw(ptr, len).text("' is already registered").code();
-  }
   if (type != SERVICE_TYPE_SYSTEM && type != SERVICE_TYPE_USER) {
     return fail(E_INVALID_TYPE).text("service '").raw(ptr, len).text("': type ").int(type)
       .text(" is not system (0) or user (1)").code();
@@ -86,11 +87,13 @@ export function serviceRegister(ptr: usize, len: i32, type: i32, instances: i32)
   const badCount = checkInstanceCount(ptr, len, instances);
   if (badCount < 0) return badCount;
   if (freeCount == 0) {
+    if (serviceNames.find(ptr, len) >= 0) return duplicate(ptr, len);
     return fail(E_CAPACITY_SERVICES).text("service '").raw(ptr, len).text("' does not fit: all ")
       .int(SERVICES_MAX).text(" service slots are in use").code();
   }
-  const id = <i32>freeIds[--freeCount];
-  serviceNames.insert(id, ptr, len);
+  const id = <i32>freeIds[freeCount - 1];
+  if (serviceNames.insertUnique(id, ptr, len) >= 0) return duplicate(ptr, len);
+  freeCount--;
   serviceUsed[id] = true;
   serviceType[id] = <u8>type;
   serviceState[id] = STATE_STOPPED;

@@ -19,7 +19,7 @@ export function tagAcquire(ptr: usize, len: i32): i32 {
       return fail(E_CAPACITY_TAGS).text("tag '").raw(ptr, len).text("' does not fit: all ").int(TAGS_MAX)
         .text(" tags are in use").code();
     }
-    tagNames.insert(tag, ptr, len);
+    tagNames.insertUnique(tag, ptr, len);
   }
   tagUses[tag]++;
   return tag;

@@ -4,13 +4,17 @@
 // drive every lifecycle path deterministically.
 import type { Kernel } from "../kernel/kernel.ts";
 import type { Action } from "../kernel/abi.ts";
-import type { VirtualHal } from "../hal/virtual.ts";
+import { splitmix32, type VirtualHal } from "../hal/virtual.ts";
 
 export interface SimulatedExecutorOptions {
   /** Time from spawn to "started" (ms), per service if a function. Default 50. */
   startDelayMs?: number | ((service: string, ordinal: number) => number);
   /** Time from a graceful stop to the exit (ms). Default 20. */
   stopDelayMs?: number | ((service: string, ordinal: number) => number);
+  /** Up to this many ms added to every delay, drawn from the world's own seeded PRNG. Default 0. */
+  jitterMs?: number;
+  /** Seed of the world's PRNG (separate from the kernel's HAL randomness). Default 1. */
+  worldSeed?: number;
 }
 
 interface Fault {
@@ -24,13 +28,16 @@ export class SimulatedExecutor {
   private readonly hangs = new Map<string, Fault>();
   private readonly crashesAfterStart = new Map<string, Fault & { afterMs: number; status: number }>();
   private readonly stubborn = new Set<string>();
+  private readonly random: () => number;
   spawned = 0;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly hal: VirtualHal,
     private readonly options: SimulatedExecutorOptions = {},
-  ) {}
+  ) {
+    this.random = splitmix32(options.worldSeed ?? 1);
+  }
 
   /** The next `times` spawns of `service` never report started (the start timeout fires). */
   hangOnStart(service: string, times = 1): void { this.hangs.set(service, { remaining: times }); }
@@ -60,8 +67,9 @@ export class SimulatedExecutor {
   }
 
   private delay(option: SimulatedExecutorOptions["startDelayMs"], fallback: number, action: Action): number {
-    if (typeof option === "function") return option(action.serviceName, action.ordinal);
-    return option ?? fallback;
+    const base = typeof option === "function" ? option(action.serviceName, action.ordinal) : option ?? fallback;
+    const jitter = this.options.jitterMs ?? 0;
+    return base + (jitter > 0 ? this.random() % (jitter + 1) : 0);
   }
 
   private take(faults: Map<string, Fault>, service: string): boolean {

@@ -26,7 +26,7 @@ export class Simulation {
   constructor(options: SimulationOptions = {}) {
     this.hal = new VirtualHal(options.seed ?? 1);
     this.kernel = new Kernel({ hal: this.hal, profile: options.profile });
-    this.executor = new SimulatedExecutor(this.kernel, this.hal, options);
+    this.executor = new SimulatedExecutor(this.kernel, this.hal, { worldSeed: (options.seed ?? 1) ^ 0x5eed, ...options });
   }
 
   get timeMs(): number { return this.hal.timeMs; }

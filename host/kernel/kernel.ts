@@ -49,12 +49,9 @@ export class Kernel {
   constructor(options: KernelOptions) {
     const { hal } = options;
     this.profile = options.profile ?? "release";
-    let memory: WebAssembly.Memory | undefined;
-    const readString = (ptr: number): string => {
-      if (!memory || ptr === 0) return "";
-      const length = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
-      return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, length >>> 1));
-    };
+    // The loader decodes the kernel's abort strings; calls go to the raw exports, because the
+    // loader's wrappers (rest arguments and spread) cost more than the kernel call itself.
+    let readString: (ptr: number) => string = () => "";
     const imports = {
       hal: {
         now_ms: () => hal.nowMs(),
@@ -65,24 +62,38 @@ export class Kernel {
         },
       },
     };
-    const instance = instantiateSync<KernelExports & Record<string, unknown>>(loadModule(this.profile), imports);
-    this.exports = instance.exports as unknown as KernelExports;
-    memory = this.exports.memory;
+    const loaded = instantiateSync<Record<string, unknown>>(loadModule(this.profile), imports);
+    readString = (ptr) => (ptr === 0 ? "" : loaded.exports.__getString(ptr));
+    this.exports = loaded.instance.exports as unknown as KernelExports;
+    // The memory never grows (initial = maximum), so views over it stay valid for good.
+    this.ioBytes = new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), this.exports.ioCapacity());
     this.limits = Object.fromEntries(LIMITS.map((name, i) => [name, this.exports.limit(i)])) as Limits;
   }
 
   // ---- bytes through the I/O buffer ----
 
-  private io(): Uint8Array { return new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), this.exports.ioCapacity()); }
+  private readonly ioBytes: Uint8Array;
 
   /** Writes `text` as UTF-8 into the I/O buffer; returns its length in bytes. */
   put(text: string): number {
-    const { written, read } = encoder.encodeInto(text, this.io());
-    if (read !== text.length) throw new MycoError(-14, `'${text.slice(0, 40)}...' does not fit the ${this.exports.ioCapacity()}-byte I/O buffer`);
-    return written!;
+    const io = this.ioBytes;
+    const length = text.length;
+    if (length <= 64) {
+      // Short ASCII (every valid name) is copied directly: cheaper than a TextEncoder call.
+      let i = 0;
+      for (; i < length; i++) {
+        const c = text.charCodeAt(i);
+        if (c > 0x7f) break;
+        io[i] = c;
+      }
+      if (i === length) return length;
+    }
+    const { written, read } = encoder.encodeInto(text, io);
+    if (read !== length) throw new MycoError(-14, `'${text.slice(0, 40)}...' does not fit the ${io.length}-byte I/O buffer`);
+    return written;
   }
 
-  private text(length: number): string { return decoder.decode(this.io().subarray(0, length)); }
+  private text(length: number): string { return decoder.decode(this.ioBytes.subarray(0, length)); }
 
   /** Throws the kernel's error (with its detail) when `status` is negative; returns it otherwise. */
   check(status: number): number {

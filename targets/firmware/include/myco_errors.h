@@ -32,5 +32,32 @@
 #define MYCO_E_INVALID_COUNT (-27) /* instance count is out of range */
 #define MYCO_E_NO_SUCH_DEPENDENCY (-28) /* the dependency is not declared */
 #define MYCO_E_DUPLICATE_TAG (-29) /* the service already has this tag */
+#define MYCO_E_MANIFEST_TRUNCATED (-200) /* manifest blob ends before its header or a record does */
+#define MYCO_E_MANIFEST_TOO_LARGE (-201) /* manifest blob is larger than the manifest limit */
+#define MYCO_E_MANIFEST_MAGIC (-202) /* manifest blob does not start with the MYCM magic */
+#define MYCO_E_MANIFEST_VERSION (-203) /* manifest blob has a format version this kernel does not know */
+#define MYCO_E_MANIFEST_CHECKSUM (-204) /* manifest blob checksum does not match its bytes */
+#define MYCO_E_MANIFEST_RECORD (-205) /* manifest record is malformed */
+#define MYCO_E_MANIFEST_UNKNOWN_SECTION (-206) /* manifest record has an unknown critical tag */
+#define MYCO_E_MANIFEST_ORDER (-207) /* manifest record is out of place */
+#define MYCO_E_MANIFEST_REFERENCE (-208) /* manifest record refers to a service that is not in the blob */
+#define MYCO_E_MANIFEST_NO_PREVIOUS (-209) /* there is no previous manifest version to roll back to */
+#define MYCO_E_MANIFEST_NONE (-210) /* no manifest is loaded */
+#define MYCO_E_CONFIG_TYPE (-211) /* config key has an unknown type */
+#define MYCO_E_CONFIG_RANGE (-212) /* config value is out of its range */
+#define MYCO_E_CONFIG_PATTERN (-213) /* config value does not match its pattern or choices */
+#define MYCO_E_CONFIG_REQUIRED (-214) /* a required config key has no value */
+#define MYCO_E_CONFIG_DUPLICATE_KEY (-215) /* config key is declared twice */
+#define MYCO_E_CONFIG_UNKNOWN_KEY (-216) /* the service has no config key of this name */
+#define MYCO_E_CAPACITY_CONFIG (-217) /* config key table is full */
+#define MYCO_E_PATTERN_SYNTAX (-218) /* pattern syntax error */
+#define MYCO_E_PATTERN_TOO_COMPLEX (-219) /* pattern needs more states or classes than the limit */
+#define MYCO_E_CAPACITY_SUBSCRIPTIONS (-220) /* subscription table is full */
+#define MYCO_E_UNKNOWN_SUBSCRIPTION (-221) /* no subscription has this id */
+#define MYCO_E_CONFIG_SECRET (-222) /* config key is secret: its value is never written out */
+#define MYCO_E_INVALID_ADDRESS (-223) /* instance address is malformed or names a missing instance */
+#define MYCO_E_UNKNOWN_TAG (-224) /* no service has this tag */
+#define MYCO_E_MANIFEST_STAGE (-225) /* manifest staging chunk is outside the manifest limit */
+#define MYCO_E_CONFIG_VALUE (-226) /* config value is malformed for its type */
 
 #endif

@@ -1,0 +1,36 @@
+// `npm run bench`: runs every bench/*.bench.ts (or those named on the command line), prints one
+// table, and writes bench/results.json (rows: name, unit, value, peer, peerValue, ratio; a
+// ratio above 1 means Myco is better than the peer on that row).
+import { readdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { BenchRow } from "./harness.ts";
+
+const here = new URL("./", import.meta.url);
+const only = process.argv.slice(2);
+
+const suites = (await readdir(here)).filter((f) => f.endsWith(".bench.ts")).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const rows: BenchRow[] = [];
+for (const file of suites) {
+  const suite = (await import(new URL(file, here).href)) as { run: () => Promise<BenchRow[]> };
+  const started = performance.now();
+  const result = await suite.run();
+  rows.push(...result);
+  console.error(`${file}: ${result.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const format = (value: number | null, digits = 3) => (value === null ? "" : Number(value.toPrecision(digits)).toString());
+const table = rows.map((r) => ({
+  name: r.name,
+  value: `${format(r.value)} ${r.unit}`,
+  peer: r.peer ?? "",
+  "peer value": r.peerValue === null ? "" : `${format(r.peerValue)} ${r.unit}`,
+  ratio: r.ratio === null ? "" : `${format(r.ratio)}x`,
+}));
+const columns = ["name", "value", "peer", "peer value", "ratio"] as const;
+const widths = columns.map((c) => Math.max(c.length, ...table.map((t) => t[c].length)));
+const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+console.log(line([...columns]));
+for (const t of table) console.log(line(columns.map((c) => t[c])));
+const out = fileURLToPath(new URL("results.json", here));
+await writeFile(out, `${JSON.stringify(rows, null, 2)}\n`);
+console.log(`\n${rows.length} rows written to bench/results.json (ratio > 1: Myco better)`);
