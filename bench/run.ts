@@ -18,7 +18,10 @@ for (const file of suites) {
   console.error(`${file}: ${result.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const format = (value: number | null, digits = 3) => (value === null ? "" : Number(value.toPrecision(digits)).toString());
+const format = (value: number | null) => {
+  if (value === null) return "";
+  return Math.abs(value) >= 1000 ? Math.round(value).toString() : Number(value.toPrecision(3)).toString();
+};
 const table = rows.map((r) => ({
   name: r.name,
   value: `${format(r.value)} ${r.unit}`,

@@ -1,6 +1,7 @@
 // Dependency edges: `from` depends on `to` with a kind. Each service keeps two lists in
 // insertion order (its dependencies, and its dependents), threaded through one fixed edge pool.
 import { SERVICES_MAX, EDGES_MAX } from "../limits";
+import { IdPool } from "../util/id-pool";
 
 /** Hard: pulled in on start; its stop or failure stops the dependent. Orders the start. */
 export const DEP_REQUIRES: u8 = 1;
@@ -25,37 +26,38 @@ const lastDependent = new StaticArray<i32>(SERVICES_MAX);
 export const dependencyCount = new StaticArray<i32>(SERVICES_MAX);
 export const dependentCount = new StaticArray<i32>(SERVICES_MAX);
 
-const freeEdges = new StaticArray<i32>(EDGES_MAX);
-let freeCount: i32 = 0;
+const edgeSlots = new IdPool(EDGES_MAX);
 /** Grows with every change, so a cached verdict about the graph knows when it is stale. */
 let generation: u32 = 0;
 
 @inline export function graphGeneration(): u32 { return generation; }
-@inline export function edgesFree(): i32 { return freeCount; }
+@inline export function edgesFree(): i32 { return edgeSlots.available(); }
 @inline export function isDependencyKind(kind: i32): bool { return kind >= <i32>DEP_REQUIRES && kind <= <i32>DEP_AFTER; }
 
 /** The edge from -> to, or NO_EDGE. */
 export function edgeFind(from: i32, to: i32): i32 {
-  for (let e = firstDependency[from]; e != NO_EDGE; e = unchecked(edgeNextOut[e])) {
+  for (let e = unchecked(firstDependency[from]); e != NO_EDGE; e = unchecked(edgeNextOut[e])) {
     if (<i32>unchecked(edgeTo[e]) == to) return e;
   }
   return NO_EDGE;
 }
 
-/** Appends from -> to; the caller checked capacity, duplicates and self edges. */
+/** Appends from -> to; the caller checked capacity, duplicates and self edges (hence unchecked). */
 export function edgeInsert(from: i32, to: i32, kind: u8): void {
-  const e = freeEdges[--freeCount];
-  edgeFrom[e] = <u16>from;
-  edgeTo[e] = <u16>to;
-  edgeKind[e] = kind;
-  edgeNextOut[e] = NO_EDGE;
-  edgeNextIn[e] = NO_EDGE;
-  if (lastDependency[from] == NO_EDGE) firstDependency[from] = e; else edgeNextOut[lastDependency[from]] = e;
-  lastDependency[from] = e;
-  if (lastDependent[to] == NO_EDGE) firstDependent[to] = e; else edgeNextIn[lastDependent[to]] = e;
-  lastDependent[to] = e;
-  dependencyCount[from]++;
-  dependentCount[to]++;
+  const e = edgeSlots.take();
+  unchecked(edgeFrom[e] = <u16>from);
+  unchecked(edgeTo[e] = <u16>to);
+  unchecked(edgeKind[e] = kind);
+  unchecked(edgeNextOut[e] = NO_EDGE);
+  unchecked(edgeNextIn[e] = NO_EDGE);
+  const lastOut = unchecked(lastDependency[from]);
+  if (lastOut == NO_EDGE) unchecked(firstDependency[from] = e); else unchecked(edgeNextOut[lastOut] = e);
+  unchecked(lastDependency[from] = e);
+  const lastIn = unchecked(lastDependent[to]);
+  if (lastIn == NO_EDGE) unchecked(firstDependent[to] = e); else unchecked(edgeNextIn[lastIn] = e);
+  unchecked(lastDependent[to] = e);
+  unchecked(dependencyCount[from]++);
+  unchecked(dependentCount[to]++);
   generation++;
 }
 
@@ -80,7 +82,7 @@ function unlinkIn(e: i32): void {
 export function edgeRemove(e: i32): void {
   unlinkOut(e);
   unlinkIn(e);
-  freeEdges[freeCount++] = e;
+  edgeSlots.give(e);
   generation++;
 }
 
@@ -96,8 +98,7 @@ export function edgesReset(): void {
   lastDependent.fill(NO_EDGE);
   dependencyCount.fill(0);
   dependentCount.fill(0);
-  freeCount = 0;
-  for (let e = EDGES_MAX - 1; e >= 0; e--) freeEdges[freeCount++] = e;
+  edgeSlots.reset();
   generation++;
 }
 

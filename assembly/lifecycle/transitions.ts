@@ -23,12 +23,13 @@ export const serviceUp = new StaticArray<u16>(SERVICES_MAX);
 /** The cause a pending stop will be logged with when it completes. */
 export const serviceStopCause = new StaticArray<u8>(SERVICES_MAX);
 
+/** Clears the lifecycle row of a service id just taken from the registry's pool (in range). */
 export function lifecycleClear(service: i32): void {
-  serviceWantUp[service] = false;
-  servicePhase[service] = PHASE_WAITING;
-  serviceLive[service] = 0;
-  serviceUp[service] = 0;
-  serviceStopCause[service] = 0;
+  unchecked(serviceWantUp[service] = false);
+  unchecked(servicePhase[service] = PHASE_WAITING);
+  unchecked(serviceLive[service] = 0);
+  unchecked(serviceUp[service] = 0);
+  unchecked(serviceStopCause[service] = 0);
 }
 
 /** Wakes the service and its neighbours: their next step may hinge on its state. */

@@ -5,6 +5,7 @@ import { INSTANCES_MAX } from "../limits";
 import { E_UNKNOWN_INSTANCE, E_STALE_INSTANCE } from "../errors";
 import { STATE_STOPPED } from "../lifecycle/states";
 import { fail } from "../util/detail";
+import { IdPool } from "../util/id-pool";
 
 const GENERATION_MASK: i32 = 0x7fff;
 
@@ -14,16 +15,14 @@ export const instanceService = new StaticArray<u16>(INSTANCES_MAX);
 export const instanceGeneration = new StaticArray<u16>(INSTANCES_MAX);
 export const instanceExitCode = new StaticArray<i32>(INSTANCES_MAX);
 
-// Free slots as a stack, lowest slot on top, so allocation order is deterministic.
-const freeSlots = new StaticArray<u16>(INSTANCES_MAX);
-let freeCount: i32 = 0;
+const slots = new IdPool(INSTANCES_MAX);
 
-@inline export function instancesFree(): i32 { return freeCount; }
+@inline export function instancesFree(): i32 { return slots.available(); }
 
 /** Takes a free slot for `service`; the caller checked `instancesFree() > 0`. */
 export function instanceAllocate(service: i32): i32 {
-  assert(freeCount > 0, "instance pool empty");
-  const slot = <i32>freeSlots[--freeCount];
+  const slot = slots.take();
+  assert(slot >= 0, "instance pool empty");
   instanceUsed[slot] = true;
   instanceState[slot] = STATE_STOPPED;
   instanceService[slot] = <u16>service;
@@ -36,7 +35,7 @@ export function instanceRelease(slot: i32): void {
   assert(instanceUsed[slot], "releasing a free instance slot");
   instanceUsed[slot] = false;
   instanceNextGeneration(slot); // handles of the released instance turn stale
-  freeSlots[freeCount++] = <u16>slot;
+  slots.give(slot);
 }
 
 /** A new run of the slot: earlier handles become stale. Generation 0 is never used. */
@@ -64,8 +63,9 @@ export function instanceResolve(handle: i32): i32 {
 export function instancesReset(): void {
   instanceUsed.fill(false);
   instanceState.fill(STATE_STOPPED);
-  freeCount = 0;
-  for (let slot = INSTANCES_MAX - 1; slot >= 0; slot--) freeSlots[freeCount++] = <u16>slot;
+  instanceGeneration.fill(0); // as at init: the same inputs after a reset give the same handles
+  instanceExitCode.fill(0);
+  slots.reset();
 }
 
 instancesReset();

@@ -12,6 +12,8 @@ import { instanceAllocate, instanceRelease, instancesFree } from "./instances";
 import { tagAcquire, tagRelease, tagFind } from "./tags";
 import { STATE_STOPPED } from "../lifecycle/states";
 import { fail, Detail } from "../util/detail";
+import { IdPool } from "../util/id-pool";
+import { registryChanged } from "./generation";
 
 export const SERVICE_TYPE_SYSTEM: u8 = 0;
 export const SERVICE_TYPE_USER: u8 = 1;
@@ -27,8 +29,7 @@ export const serviceStopTimeoutMs = new StaticArray<i32>(SERVICES_MAX);
 export const serviceInstanceSlots = new StaticArray<u16>(SERVICES_MAX * INSTANCES_PER_SERVICE_MAX);
 export const serviceInstanceCount = new StaticArray<u8>(SERVICES_MAX);
 
-const freeIds = new StaticArray<u16>(SERVICES_MAX);
-let freeCount: i32 = 0;
+const ids = new IdPool(SERVICES_MAX);
 let registeredCount: i32 = 0;
 
 @inline export function servicesRegistered(): i32 { return registeredCount; }
@@ -86,23 +87,25 @@ export function serviceRegister(ptr: usize, len: i32, type: i32, instances: i32)
   }
   const badCount = checkInstanceCount(ptr, len, instances);
   if (badCount < 0) return badCount;
-  if (freeCount == 0) {
+  const id = ids.peek();
+  if (id < 0) {
     if (serviceNames.find(ptr, len) >= 0) return duplicate(ptr, len);
     return fail(E_CAPACITY_SERVICES).text("service '").raw(ptr, len).text("' does not fit: all ")
       .int(SERVICES_MAX).text(" service slots are in use").code();
   }
-  const id = <i32>freeIds[freeCount - 1];
   if (serviceNames.insertUnique(id, ptr, len) >= 0) return duplicate(ptr, len);
-  freeCount--;
-  serviceUsed[id] = true;
-  serviceType[id] = <u8>type;
-  serviceState[id] = STATE_STOPPED;
-  serviceTags[id] = 0;
-  serviceStartTimeoutMs[id] = START_TIMEOUT_MS_DEFAULT;
-  serviceStopTimeoutMs[id] = STOP_TIMEOUT_MS_DEFAULT;
-  serviceInstanceCount[id] = 0;
+  ids.take();
+  // `id` came from the pool, so it is in range: the row is written without bounds checks.
+  unchecked(serviceUsed[id] = true);
+  unchecked(serviceType[id] = <u8>type);
+  unchecked(serviceState[id] = STATE_STOPPED);
+  unchecked(serviceTags[id] = 0);
+  unchecked(serviceStartTimeoutMs[id] = START_TIMEOUT_MS_DEFAULT);
+  unchecked(serviceStopTimeoutMs[id] = STOP_TIMEOUT_MS_DEFAULT);
+  unchecked(serviceInstanceCount[id] = 0);
   setInstanceCount(id, instances);
   registeredCount++;
+  registryChanged();
   return id;
 }
 
@@ -125,6 +128,7 @@ export function serviceResize(id: i32, count: i32): i32 {
     if (bad < 0) return bad;
   }
   setInstanceCount(id, count);
+  registryChanged();
   return OK;
 }
 
@@ -140,8 +144,9 @@ export function serviceRemove(id: i32): void {
   serviceTags[id] = 0;
   serviceNames.remove(id);
   serviceUsed[id] = false;
-  freeIds[freeCount++] = <u16>id;
+  ids.give(id);
   registeredCount--;
+  registryChanged();
 }
 
 export function serviceTagAdd(id: i32, ptr: usize, len: i32): i32 {
@@ -156,15 +161,16 @@ export function serviceTagAdd(id: i32, ptr: usize, len: i32): i32 {
     return tag;
   }
   serviceTags[id] |= <u64>1 << <u64>tag;
+  registryChanged();
   return tag;
 }
 
 export function servicesReset(): void {
   serviceNames.clear();
   serviceUsed.fill(false);
-  freeCount = 0;
+  ids.reset();
   registeredCount = 0;
-  for (let id = SERVICES_MAX - 1; id >= 0; id--) freeIds[freeCount++] = <u16>id;
+  registryChanged();
 }
 
 servicesReset();
