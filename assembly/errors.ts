@@ -1,7 +1,10 @@
 // Error codes: small negative integers, stable forever (hosts and firmware store them), with a
 // static message table. Printing a message allocates nothing; an unknown code reads "UNKNOWN".
 // `npm run build` generates the TypeScript and C mirrors from this file (host/tools/gen-errors.ts):
-// keep one `export const E_NAME: i32 = -N;` per line and one `case E_NAME: return "...";` per code.
+// keep one `export const E_NAME: i32 = -N;` per line and one `case E_NAME: return out.text("...");`
+// per code. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
+
+import { Detail } from "./util/detail";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -62,68 +65,126 @@ export const E_UNKNOWN_TAG: i32 = -224;
 export const E_MANIFEST_STAGE: i32 = -225;
 export const E_CONFIG_VALUE: i32 = -226;
 
+export const E_INVALID_STRATEGY: i32 = -100;
+export const E_INVALID_WEIGHT: i32 = -101;
+export const E_INVALID_OPTION: i32 = -102;
+export const E_INVALID_BREAKER: i32 = -103;
+export const E_INVALID_OUTLIER: i32 = -104;
+export const E_INVALID_HEALTH: i32 = -105;
+export const E_INVALID_OUTCOME: i32 = -106;
+export const E_INVALID_LATENCY: i32 = -107;
+export const E_NO_ELIGIBLE_INSTANCE: i32 = -108;
+export const E_BREAKER_OPEN: i32 = -109;
+export const E_NO_ACTIVE_REQUEST: i32 = -110;
+export const E_CAPACITY_HASH_TABLES: i32 = -111;
+export const E_INVALID_KEY: i32 = -112;
+export const E_NOT_ISOLATED: i32 = -113;
+
+// health and recovery: -150 .. -199
+export const E_INVALID_CHECK_KIND: i32 = -150;
+export const E_INVALID_CHECK_ROLE: i32 = -151;
+export const E_INVALID_PERIOD: i32 = -152;
+export const E_INVALID_THRESHOLD: i32 = -153;
+export const E_CAPACITY_CHECKS: i32 = -154;
+export const E_UNKNOWN_CHECK: i32 = -155;
+export const E_INVALID_CHECK_OUTCOME: i32 = -156;
+export const E_INVALID_POLICY: i32 = -157;
+export const E_INVALID_INTENSITY: i32 = -158;
+export const E_INVALID_BACKOFF: i32 = -159;
+export const E_UNKNOWN_STRATEGY: i32 = -160;
+export const E_START_LIMIT: i32 = -161;
+export const E_INVALID_CONDITION: i32 = -162;
+
 /** The last code, so tables sized by it stay in step. */
 export const ERROR_CODE_MIN: i32 = -29;
 
-export function errorMessage(code: i32): string {
+/** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
+export function writeErrorMessage(code: i32, out: Detail): Detail {
   switch (code) {
-    case OK: return "ok";
-    case E_INVALID_ARGUMENT: return "invalid argument";
-    case E_NAME_EMPTY: return "name is empty";
-    case E_NAME_TOO_LONG: return "name is longer than the limit";
-    case E_NAME_INVALID_CHAR: return "name has a character outside [A-Za-z0-9._-] or does not start with a letter or digit";
-    case E_DUPLICATE_NAME: return "a service with this name is already registered";
-    case E_UNKNOWN_SERVICE: return "no service has this id or name";
-    case E_UNKNOWN_INSTANCE: return "no instance has this handle";
-    case E_STALE_INSTANCE: return "the instance handle belongs to an earlier run of the instance";
-    case E_CAPACITY_SERVICES: return "service table is full";
-    case E_CAPACITY_INSTANCES: return "instance table is full";
-    case E_CAPACITY_EDGES: return "dependency table is full";
-    case E_CAPACITY_TAGS: return "tag table or the service's tag set is full";
-    case E_OUTBOX_FULL: return "outbox is full: drain actions, then retry";
-    case E_IO_LENGTH: return "length is negative or past the I/O buffer";
-    case E_SELF_DEPENDENCY: return "a service cannot depend on itself";
-    case E_DUPLICATE_DEPENDENCY: return "the dependency is already declared";
-    case E_UNKNOWN_DEPENDENCY: return "the dependency names a service that is not registered";
-    case E_DEPENDENCY_CYCLE: return "the dependencies form a cycle";
-    case E_ILLEGAL_TRANSITION: return "the service's state does not allow this command";
-    case E_SERVICE_DISABLED: return "the service is disabled";
-    case E_SERVICE_ACTIVE: return "the service must be stopped for this command";
-    case E_SERVICE_IN_USE: return "other services depend on this service";
-    case E_DEPENDENCY_DISABLED: return "a required dependency is disabled";
-    case E_INVALID_TYPE: return "service type is not system (0) or user (1)";
-    case E_INVALID_KIND: return "dependency kind is not requires (1), wants (2) or after (3)";
-    case E_INVALID_TIMEOUT: return "timeout is out of range";
-    case E_INVALID_COUNT: return "instance count is out of range";
-    case E_NO_SUCH_DEPENDENCY: return "the dependency is not declared";
-    case E_DUPLICATE_TAG: return "the service already has this tag";
-    case E_MANIFEST_TRUNCATED: return "manifest blob ends before its header or a record does";
-    case E_MANIFEST_TOO_LARGE: return "manifest blob is larger than the manifest limit";
-    case E_MANIFEST_MAGIC: return "manifest blob does not start with the MYCM magic";
-    case E_MANIFEST_VERSION: return "manifest blob has a format version this kernel does not know";
-    case E_MANIFEST_CHECKSUM: return "manifest blob checksum does not match its bytes";
-    case E_MANIFEST_RECORD: return "manifest record is malformed";
-    case E_MANIFEST_UNKNOWN_SECTION: return "manifest record has an unknown critical tag";
-    case E_MANIFEST_ORDER: return "manifest record is out of place";
-    case E_MANIFEST_REFERENCE: return "manifest record refers to a service that is not in the blob";
-    case E_MANIFEST_NO_PREVIOUS: return "there is no previous manifest version to roll back to";
-    case E_MANIFEST_NONE: return "no manifest is loaded";
-    case E_CONFIG_TYPE: return "config key has an unknown type";
-    case E_CONFIG_RANGE: return "config value is out of its range";
-    case E_CONFIG_PATTERN: return "config value does not match its pattern or choices";
-    case E_CONFIG_REQUIRED: return "a required config key has no value";
-    case E_CONFIG_DUPLICATE_KEY: return "config key is declared twice";
-    case E_CONFIG_UNKNOWN_KEY: return "the service has no config key of this name";
-    case E_CAPACITY_CONFIG: return "config key table is full";
-    case E_PATTERN_SYNTAX: return "pattern syntax error";
-    case E_PATTERN_TOO_COMPLEX: return "pattern needs more states or classes than the limit";
-    case E_CAPACITY_SUBSCRIPTIONS: return "subscription table is full";
-    case E_UNKNOWN_SUBSCRIPTION: return "no subscription has this id";
-    case E_CONFIG_SECRET: return "config key is secret: its value is never written out";
-    case E_INVALID_ADDRESS: return "instance address is malformed or names a missing instance";
-    case E_UNKNOWN_TAG: return "no service has this tag";
-    case E_MANIFEST_STAGE: return "manifest staging chunk is outside the manifest limit";
-    case E_CONFIG_VALUE: return "config value is malformed for its type";
-    default: return "UNKNOWN";
+    case OK: return out.text("ok");
+    case E_INVALID_ARGUMENT: return out.text("invalid argument");
+    case E_NAME_EMPTY: return out.text("name is empty");
+    case E_NAME_TOO_LONG: return out.text("name is longer than the limit");
+    case E_NAME_INVALID_CHAR: return out.text("name has a character outside [A-Za-z0-9._-] or does not start with a letter or digit");
+    case E_DUPLICATE_NAME: return out.text("a service with this name is already registered");
+    case E_UNKNOWN_SERVICE: return out.text("no service has this id or name");
+    case E_UNKNOWN_INSTANCE: return out.text("no instance has this handle");
+    case E_STALE_INSTANCE: return out.text("the instance handle belongs to an earlier run of the instance");
+    case E_CAPACITY_SERVICES: return out.text("service table is full");
+    case E_CAPACITY_INSTANCES: return out.text("instance table is full");
+    case E_CAPACITY_EDGES: return out.text("dependency table is full");
+    case E_CAPACITY_TAGS: return out.text("tag table or the service's tag set is full");
+    case E_OUTBOX_FULL: return out.text("outbox is full: drain actions, then retry");
+    case E_IO_LENGTH: return out.text("length is negative or past the I/O buffer");
+    case E_SELF_DEPENDENCY: return out.text("a service cannot depend on itself");
+    case E_DUPLICATE_DEPENDENCY: return out.text("the dependency is already declared");
+    case E_UNKNOWN_DEPENDENCY: return out.text("the dependency names a service that is not registered");
+    case E_DEPENDENCY_CYCLE: return out.text("the dependencies form a cycle");
+    case E_ILLEGAL_TRANSITION: return out.text("the service's state does not allow this command");
+    case E_SERVICE_DISABLED: return out.text("the service is disabled");
+    case E_SERVICE_ACTIVE: return out.text("the service must be stopped for this command");
+    case E_SERVICE_IN_USE: return out.text("other services depend on this service");
+    case E_DEPENDENCY_DISABLED: return out.text("a required dependency is disabled");
+    case E_INVALID_TYPE: return out.text("service type is not system (0) or user (1)");
+    case E_INVALID_KIND: return out.text("dependency kind is not requires (1), wants (2) or after (3)");
+    case E_INVALID_TIMEOUT: return out.text("timeout is out of range");
+    case E_INVALID_COUNT: return out.text("instance count is out of range");
+    case E_NO_SUCH_DEPENDENCY: return out.text("the dependency is not declared");
+    case E_DUPLICATE_TAG: return out.text("the service already has this tag");
+    case E_MANIFEST_TRUNCATED: return out.text("manifest blob ends before its header or a record does");
+    case E_MANIFEST_TOO_LARGE: return out.text("manifest blob is larger than the manifest limit");
+    case E_MANIFEST_MAGIC: return out.text("manifest blob does not start with the MYCM magic");
+    case E_MANIFEST_VERSION: return out.text("manifest blob has a format version this kernel does not know");
+    case E_MANIFEST_CHECKSUM: return out.text("manifest blob checksum does not match its bytes");
+    case E_MANIFEST_RECORD: return out.text("manifest record is malformed");
+    case E_MANIFEST_UNKNOWN_SECTION: return out.text("manifest record has an unknown critical tag");
+    case E_MANIFEST_ORDER: return out.text("manifest record is out of place");
+    case E_MANIFEST_REFERENCE: return out.text("manifest record refers to a service that is not in the blob");
+    case E_MANIFEST_NO_PREVIOUS: return out.text("there is no previous manifest version to roll back to");
+    case E_MANIFEST_NONE: return out.text("no manifest is loaded");
+    case E_CONFIG_TYPE: return out.text("config key has an unknown type");
+    case E_CONFIG_RANGE: return out.text("config value is out of its range");
+    case E_CONFIG_PATTERN: return out.text("config value does not match its pattern or choices");
+    case E_CONFIG_REQUIRED: return out.text("a required config key has no value");
+    case E_CONFIG_DUPLICATE_KEY: return out.text("config key is declared twice");
+    case E_CONFIG_UNKNOWN_KEY: return out.text("the service has no config key of this name");
+    case E_CAPACITY_CONFIG: return out.text("config key table is full");
+    case E_PATTERN_SYNTAX: return out.text("pattern syntax error");
+    case E_PATTERN_TOO_COMPLEX: return out.text("pattern needs more states or classes than the limit");
+    case E_CAPACITY_SUBSCRIPTIONS: return out.text("subscription table is full");
+    case E_UNKNOWN_SUBSCRIPTION: return out.text("no subscription has this id");
+    case E_CONFIG_SECRET: return out.text("config key is secret: its value is never written out");
+    case E_INVALID_ADDRESS: return out.text("instance address is malformed or names a missing instance");
+    case E_UNKNOWN_TAG: return out.text("no service has this tag");
+    case E_MANIFEST_STAGE: return out.text("manifest staging chunk is outside the manifest limit");
+    case E_CONFIG_VALUE: return out.text("config value is malformed for its type");
+    case E_INVALID_STRATEGY: return out.text("load-balancing strategy is not one of the nine strategy codes");
+    case E_INVALID_WEIGHT: return out.text("weight is outside 1..the weight limit");
+    case E_INVALID_OPTION: return out.text("balancer option is unknown or its value is out of range");
+    case E_INVALID_BREAKER: return out.text("circuit-breaker setting is out of range or contradicts another");
+    case E_INVALID_OUTLIER: return out.text("outlier-ejection setting is out of range or contradicts another");
+    case E_INVALID_HEALTH: return out.text("health is not unknown (0), healthy (1), degraded (2) or unhealthy (3)");
+    case E_INVALID_OUTCOME: return out.text("request outcome is not failure (0), success (1) or cancelled (2)");
+    case E_INVALID_LATENCY: return out.text("latency is negative, not a number or above the limit");
+    case E_NO_ELIGIBLE_INSTANCE: return out.text("no instance of the service is eligible for a request");
+    case E_BREAKER_OPEN: return out.text("the instance's circuit breaker admits no request now");
+    case E_NO_ACTIVE_REQUEST: return out.text("the instance has no request in flight");
+    case E_CAPACITY_HASH_TABLES: return out.text("every consistent-hash table is in use");
+    case E_INVALID_KEY: return out.text("key length does not fit the strategy (IP hash takes 4 or 16 bytes)");
+    case E_NOT_ISOLATED: return out.text("the instance's breaker is not isolated");
+    case E_INVALID_CHECK_KIND: return out.text("check kind is not http (0), tcp (1), process (2), file (3), command (4) or custom (5)");
+    case E_INVALID_CHECK_ROLE: return out.text("check role is not liveness (0), readiness (1) or startup (2)");
+    case E_INVALID_PERIOD: return out.text("a period, interval, window or timeout is out of range");
+    case E_INVALID_THRESHOLD: return out.text("a threshold or count is out of range");
+    case E_CAPACITY_CHECKS: return out.text("check table or the service's check slots are full");
+    case E_UNKNOWN_CHECK: return out.text("no health check has this id");
+    case E_INVALID_CHECK_OUTCOME: return out.text("check outcome is not success (0), failure (1) or timeout (2)");
+    case E_INVALID_POLICY: return out.text("restart policy is not never (0), on-failure (1) or always (2)");
+    case E_INVALID_INTENSITY: return out.text("restart intensity cannot allow the restart policy");
+    case E_INVALID_BACKOFF: return out.text("backoff kind, factor, jitter, base or cap is invalid");
+    case E_UNKNOWN_STRATEGY: return out.text("recovery strategy, group strategy or fault pattern is unknown");
+    case E_START_LIMIT: return out.text("the service hit its restart limit and stays failed until reset");
+    case E_INVALID_CONDITION: return out.text("dependency condition is not started (0) or healthy (1)");
+    default: return out.text("UNKNOWN");
   }
 }

@@ -3,33 +3,51 @@
 // comment says otherwise. Names and other bytes travel through the I/O buffer: write them at
 // ioBuffer(), pass their length. Read a failed call's detail with errorDetail().
 import * as limits from "./limits";
-import { E_IO_LENGTH, E_INVALID_ARGUMENT, E_INVALID_TIMEOUT, errorMessage } from "./errors";
+import { E_IO_LENGTH, E_INVALID_ARGUMENT, E_INVALID_TIMEOUT, E_SERVICE_IN_USE, writeErrorMessage } from "./errors";
 import { clockRefresh, clockReset, clockBackwardSteps } from "./clock";
 import { ioPtr, ioFits } from "./io";
-import { detail, fail } from "./util/detail";
+import { detail, fail, Detail } from "./util/detail";
 import {
-  serviceRegister as registerService, serviceFind, serviceRemove, serviceResize, serviceTagAdd as addTag, checkService,
-  serviceNames, serviceState as stateOfService, serviceType as typeOfService, serviceTags, serviceInstanceCount,
-  serviceStartTimeoutMs, serviceStopTimeoutMs, instanceSlotOf, servicesRegistered, servicesReset, sayService,
+  serviceFind, serviceResize, serviceTagAdd as addTag, checkService, serviceNames, serviceState as stateOfService,
+  serviceType as typeOfService, serviceTags, serviceInstanceCount, serviceStartTimeoutMs, serviceStopTimeoutMs,
+  instanceSlotOf, servicesRegistered, servicesReset, sayService,
 } from "./registry/services";
-import { instanceResolve, instanceHandle, instanceState as stateOfInstance, instancesReset } from "./registry/instances";
+import {
+  instanceResolve, instanceHandle, instanceState as stateOfInstance, instancesReset,
+} from "./registry/instances";
 import { tagsReset } from "./registry/tags";
-import { dependentCount, edgesRemoveFrom, edgesReset, firstDependent, edgeFrom } from "./graph/edges";
-import { dependencyAdd as addDependency, dependencyAddByName as addDependencyByName, dependencyRemove as removeDependency } from "./graph/dependencies";
+import { dependentCount, edgesReset, firstDependent, edgeFrom } from "./graph/edges";
+import {
+  dependencyAdd as addDependency, dependencyAddByName as addDependencyByName, dependencyRemove as removeDependency,
+} from "./graph/dependencies";
 import { orderCompute, orderIds, orderWave, orderWaves } from "./graph/order";
-import { E_SERVICE_IN_USE } from "./errors";
 import {
   requestStart, requestStop, requestRestart, requestStartAll, requestStopAll, requestEnable, requestDisable,
   checkAtRest,
 } from "./lifecycle/jobs";
-import { lifecycleClear } from "./lifecycle/transitions";
 import { instanceStarted as reportStarted, instanceExited as reportExited } from "./lifecycle/instances";
 import { dirtyReset } from "./lifecycle/dirty";
-import { CAUSE_COMMAND } from "./lifecycle/causes";
-import { eventLog, eventsCopy, eventsNextSeq as nextSeq, eventsOverwritten as overwritten, eventsReset, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
+import { eventsCopy, eventsNextSeq as nextSeq, eventsOverwritten as overwritten, eventsReset } from "./log/events";
 import { outboxDrain, outboxCount, outboxDeferredCount, outboxReset } from "./log/outbox";
-import { timerCancel, timerOfInstance, timerNextDeadline, timersReset, timerArmedCount } from "./timers/heap";
+import { timerNextDeadline, timersReset, timerArmedCount } from "./timers/heap";
 import { settle, tick as tickOnce, run as runFor } from "./loop";
+import { admitService, dismissService } from "./membership";
+import { subscriptionsRefresh, subscriptionsReset } from "./discovery/subscriptions";
+import { queryReset } from "./discovery/query";
+import { healthReset } from "./discovery/health";
+import { configReset } from "./config/store";
+import { manifestReset } from "./manifest/apply";
+import { slotsReset } from "./manifest/slots";
+import { balanceReset } from "./balance/members";
+import { healthResetAll } from "./health/service";
+import { recoveryResetAll } from "./recovery/service";
+
+export * from "./discovery/abi";
+export * from "./config/abi";
+export * from "./manifest/abi";
+export * from "./balance/abi";
+export * from "./health/abi";
+export * from "./recovery/abi";
 
 // ---- buffer, errors, limits ---------------------------------------------------------------
 
@@ -42,12 +60,12 @@ function ioLength(len: i32): i32 {
     .text(" (the I/O buffer)").code();
 }
 
+/** Scratch for errorMessageOf, so reading a message keeps the last error's detail. */
+const messageScratch = new Detail();
+
 /** Writes the message of `code` to the I/O buffer; returns its length. */
 export function errorMessageOf(code: i32): i32 {
-  const message = errorMessage(code);
-  const n = min(message.length, limits.IO_BUFFER_BYTES);
-  for (let i = 0; i < n; i++) store<u8>(ioPtr() + <usize>i, <u8>message.charCodeAt(i));
-  return n;
+  return writeErrorMessage(code, messageScratch.begin(code)).copyTo(ioPtr(), limits.IO_BUFFER_BYTES);
 }
 
 /** Writes the last error's detail (service, field, value) to the I/O buffer; returns its length. */
@@ -88,12 +106,7 @@ export function profile(): i32 { return limits.PROFILE; }
 export function serviceRegister(nameLength: i32, type: i32, instances: i32): i32 {
   clockRefresh();
   const len = ioLength(nameLength);
-  if (len < 0) return len;
-  const id = registerService(ioPtr(), len, type, instances);
-  if (id < 0) return id;
-  lifecycleClear(id);
-  eventLog(EVENT_SERVICE_REGISTERED, id, -1, 0, 0, CAUSE_COMMAND, instances);
-  return id;
+  return len < 0 ? len : admitService(ioPtr(), len, type, instances);
 }
 
 /** Removes a service at rest that no other service depends on. */
@@ -107,11 +120,7 @@ export function serviceUnregister(id: i32): i32 {
     return sayService(sayService(fail(E_SERVICE_IN_USE).text("service "), id).text(" is still a dependency of "),
       <i32>edgeFrom[firstDependent[id]]).code();
   }
-  const count = <i32>serviceInstanceCount[id];
-  for (let k = 0; k < count; k++) timerCancel(timerOfInstance(instanceSlotOf(id, k)));
-  edgesRemoveFrom(id);
-  eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
-  serviceRemove(id);
+  dismissService(id);
   return 0;
 }
 
@@ -137,7 +146,9 @@ export function serviceTagAdd(id: i32, tagLength: i32): i32 {
   if (bad < 0) return bad;
   const len = ioLength(tagLength);
   if (len < 0) return len;
-  return addTag(id, ioPtr(), len);
+  const tag = addTag(id, ioPtr(), len);
+  if (tag >= 0) subscriptionsRefresh(id);
+  return tag;
 }
 
 /** The service's tag set (bit n: tag id n). */
@@ -324,6 +335,15 @@ export function reset(): void {
   eventsReset();
   outboxReset();
   clockReset();
+  balanceReset();
+  subscriptionsReset();
+  queryReset();
+  healthReset();
+  configReset();
+  manifestReset();
+  slotsReset();
+  healthResetAll();
+  recoveryResetAll();
   detail.begin(0);
 }
 

@@ -34,7 +34,7 @@ export const TAGS_MAX: i32 = pick(64, 16, 64);
 export const NAME_BYTES_MAX: i32 = 32;
 
 /** Event log ring (32 bytes a record), a power of two. Old records are overwritten and counted. */
-export const EVENT_LOG_CAPACITY: i32 = pick(512, 128, 16384);
+export const EVENT_LOG_CAPACITY: i32 = pick(512, 64, 16384);
 
 /** Outbox ring (16 bytes an action), a power of two. A full outbox defers work, never drops it. */
 export const OUTBOX_CAPACITY: i32 = pick(256, 64, 32768);
@@ -45,8 +45,7 @@ export const IO_BUFFER_BYTES: i32 = pick(8192, 1024, 131072);
 /** Human-readable detail of the last error (names the service, field and value). */
 export const ERROR_DETAIL_BYTES: i32 = pick(512, 160, 512);
 
-/** Timers: one per instance (start/stop deadline) and one per service (later: backoff). */
-export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX;
+/** Timers: see TIMERS_MAX in "health and recovery" below (it counts the health checks). */
 
 /** Open-addressing name index: a power of two at least twice the services (load ≤ 50 %). */
 export const NAME_INDEX_SLOTS: i32 = pick(256, 32, 16384);
@@ -73,7 +72,7 @@ assert(IO_BUFFER_BYTES >= 4 * SERVICES_MAX, "the order result (id, wave) must fi
  * rollback), so the bill is 3x this. A 16-service sensor node compiles to ~1.5 KB; a gateway
  * with 128 services and config needs ~8 KB.
  */
-export const MANIFEST_BYTES_MAX: i32 = pick(8192, 2048, 65536);
+export const MANIFEST_BYTES_MAX: i32 = pick(8192, 1536, 65536);
 
 /** Config keys across all services (an index of 8 bytes each into the current blob). */
 export const CONFIG_KEYS_MAX: i32 = pick(512, 64, 16384);
@@ -85,7 +84,7 @@ export const CONFIG_KEYS_PER_SERVICE_MAX: i32 = 32;
 export const CONFIG_VALUE_BYTES_MAX: i32 = 255;
 
 /** Bytes of a discovery pattern (with its `glob:` / `regex:` prefix). */
-export const PATTERN_BYTES_MAX: i32 = 128;
+export const PATTERN_BYTES_MAX: i32 = pick(128, 48, 128);
 
 /**
  * NFA states of a compiled pattern. Every pattern byte makes at most two states (a literal and
@@ -109,3 +108,73 @@ export const SUBSCRIPTIONS_MAX: i32 = pick(16, 4, 16);
 assert(MANIFEST_BYTES_MAX <= 0x7fff_ffff && MANIFEST_BYTES_MAX >= 256, "MANIFEST_BYTES_MAX");
 assert(PATTERN_STATES_MAX < 0xFFFF, "NFA state ids are stored in 16 bits");
 assert(CONFIG_KEYS_PER_SERVICE_MAX <= CONFIG_KEYS_MAX, "CONFIG_KEYS_PER_SERVICE_MAX");
+
+// ---- load balancing ----
+
+/**
+ * Largest load-balancing weight of an instance (default 1). With at most
+ * INSTANCES_PER_SERVICE_MAX instances the sum of a pool's weights fits 16 bits, so the prefix
+ * sums behind weighted random and IP hash are u16 columns (2 bytes an instance each).
+ */
+export const BALANCE_WEIGHT_MAX: i32 = 1000;
+
+/**
+ * Positions of one consistent-hash lookup table, a prime like Maglev's (65537 is Envoy's
+ * default). Each member owns ~SLOTS/N positions, so its share of the hash space is within
+ * ~1.6 % (N = 16) to ~3 % (N = 64) of 1/N (one standard deviation), well under the sampling
+ * noise of 10,000 keys. One byte a position (an instance ordinal): 64 KiB a table; the MCU's
+ * 1021 positions still give each of its at most 8 instances ~128 of them (1 KiB, one table).
+ */
+export const HASH_TABLE_SLOTS: i32 = pick(65537, 1021, 65537);
+
+/** Services that may use consistent hashing at once (each holds one table). */
+export const HASH_TABLES_MAX: i32 = pick(2, 1, 8);
+
+/** Calls a circuit breaker's sliding window can hold: a 64-bit set of outcomes per instance. */
+export const BREAKER_WINDOW_MAX: i32 = 64;
+
+/** Probes a half-open breaker may admit at once (a u8 counter). */
+export const BREAKER_PERMITS_MAX: i32 = 255;
+
+/**
+ * Random draws the balancer takes from its generator before it reseeds it from the HAL. A call
+ * out of the module costs ~100x a draw (V8: ~200 ns), so a reseed every 1024 draws keeps a
+ * random pick within a few per cent of a round-robin one.
+ */
+export const RANDOM_RESEED_DRAWS: i32 = 1024;
+
+assert(BALANCE_WEIGHT_MAX * INSTANCES_PER_SERVICE_MAX <= 0xFFFF, "pool weight sums are stored in 16 bits");
+assert(INSTANCES_PER_SERVICE_MAX <= 255, "consistent-hash tables store instance ordinals in a byte");
+assert(HASH_TABLES_MAX <= 255 && HASH_TABLE_SLOTS > 4 * INSTANCES_PER_SERVICE_MAX, "HASH_TABLE_SLOTS");
+
+// ---- health and recovery ----
+
+/** Health checks across all services, a pool (~32 bytes and a timer slot each). */
+export const CHECKS_MAX: i32 = pick(128, 16, 8192);
+
+/** Checks one service may own: Kubernetes' three probes (startup, liveness, readiness) and a spare. */
+export const CHECKS_PER_SERVICE_MAX: i32 = pick(4, 3, 2);
+
+/**
+ * Timers: one per instance (start/stop deadline, or the watchdog while it runs), one per service
+ * (restart delay, deferred recovery work) and one per health check (next round, round timeout).
+ */
+export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX;
+
+/** Check results remembered per service (8 bytes each): the history ring's N. */
+export const HEALTH_HISTORY: i32 = pick(8, 4, 2);
+
+/** Buckets of the availability window (8 bytes each per service): the window slides by 1/B. */
+export const AVAILABILITY_BUCKETS: i32 = pick(4, 4, 2);
+
+/**
+ * Timestamps a sliding-window counter keeps per service (4 bytes each; three counters: restart
+ * intensity, crash loop, flapping). It bounds R, K and F: "at most R restarts in T" needs R stamps.
+ */
+export const WINDOW_SLOTS: i32 = pick(8, 6, 5);
+
+/** Success and failure thresholds (Kubernetes allows any; past this a typo is likelier than intent). */
+export const THRESHOLD_MAX: i32 = 100;
+
+assert(CHECKS_PER_SERVICE_MAX <= 8, "pending checks of an instance are an 8-bit set");
+assert(WINDOW_SLOTS <= 255 && HEALTH_HISTORY <= 255, "ring positions are stored in 8 bits");

@@ -5,12 +5,15 @@ import { SERVICES_MAX, INSTANCES_MAX } from "./limits";
 import { E_INVALID_ARGUMENT } from "./errors";
 import { clockRefresh, clockNow } from "./clock";
 import { halSleepMs } from "./hal";
-import { timerPopDue, timerNextDeadline } from "./timers/heap";
+import { timerPopDue, timerNextDeadline, SERVICE_TIMER_BASE, CHECK_TIMER_BASE } from "./timers/heap";
+import { recoveryTimerDue } from "./recovery/supervisor";
+import { checkTimerDue } from "./health/schedule";
 import { outboxCount } from "./log/outbox";
 import { takeDirty, retryDeferred } from "./lifecycle/dirty";
 import { evaluate } from "./lifecycle/evaluate";
 import { instanceDeadline } from "./lifecycle/instances";
 import { fail } from "./util/detail";
+import { manifestSettle } from "./manifest/apply";
 
 /** Steps per settle: each service can step a few times per input; the rest waits for the next tick. */
 const SETTLE_STEPS_MAX: i32 = SERVICES_MAX * 8;
@@ -18,7 +21,10 @@ const SETTLE_STEPS_MAX: i32 = SERVICES_MAX * 8;
 export function settle(): void {
   for (let steps = 0; steps < SETTLE_STEPS_MAX; steps++) {
     const service = takeDirty();
-    if (service < 0) return;
+    if (service < 0) {
+      if (manifestSettle()) continue; // a manifest change waiting for a service at rest went ahead
+      return;
+    }
     evaluate(service);
   }
 }
@@ -27,7 +33,9 @@ export function tick(): i32 {
   const now = clockRefresh();
   retryDeferred();
   for (let timer = timerPopDue(now); timer >= 0; timer = timerPopDue(now)) {
-    if (timer < INSTANCES_MAX) instanceDeadline(timer);
+    if (timer < SERVICE_TIMER_BASE) instanceDeadline(timer);
+    else if (timer < CHECK_TIMER_BASE) recoveryTimerDue(timer - SERVICE_TIMER_BASE);
+    else checkTimerDue(timer - CHECK_TIMER_BASE);
   }
   settle();
   return outboxCount();

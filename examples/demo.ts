@@ -6,6 +6,7 @@ import { Simulation, type KernelEvent } from "../host/index.ts";
 import { modulePath } from "../host/kernel/module.ts";
 import { statusRows, formatTable } from "../host/status-table.ts";
 import { registerDevice, START_DELAY_MS } from "./sensor-node/device.ts";
+import { faultPhase } from "./faults.ts";
 
 const SEED = 1;
 const sim = new Simulation({ seed: SEED, profile: "release", startDelayMs: (service) => START_DELAY_MS[service] ?? 100, stopDelayMs: 60 });
@@ -21,7 +22,9 @@ const flushSpawns = () => {
   if (spawnLine.count > 0) say(`${spawnLine.key} spawn x${spawnLine.count} (dependencies up)`);
   spawnLine = { key: "", count: 0 };
 };
+let quiet = false; // the fault phase prints its own, shorter story
 sim.onEvent((e: KernelEvent) => {
+  if (quiet) return;
   const prefix = `  t=${seconds(e.timeMs)}  ${e.serviceName.padEnd(17)}`;
   if (e.kind === "instance-state" && e.to === "starting") {
     if (spawnLine.key !== prefix) flushSpawns();
@@ -54,6 +57,10 @@ kernel.restart("storage");
 settle(3000);
 say(`\nStatus at t=${seconds(sim.timeMs)}:`);
 table();
+
+quiet = true;
+faultPhase(sim, { say, table, settle });
+quiet = false;
 
 say("\nGraceful shutdown, dependents first:");
 kernel.stopAll();

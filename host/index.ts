@@ -8,3 +8,8 @@ export { SimulatedExecutor, type SimulatedExecutorOptions } from "./executors/si
 export { Simulation } from "./executors/simulation.ts";
 export { PROFILES, type Profile } from "./kernel/module.ts";
 export * from "./kernel/abi.ts";
+export * from "./kernel/balance.ts";
+export * from "./kernel/health.ts";
+export * from "./kernel/recovery.ts";
+export * from "./manifest/index.ts";
+export { KernelManifest, ManifestLoadError, HEALTH_STATES, DISCOVERY_CHANGES, type Query, type Health } from "./kernel/manifest.ts";

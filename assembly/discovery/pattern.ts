@@ -149,11 +149,11 @@ function closeGroup(): bool {
 
 @inline function classSet(klass: i32, c: i32): void {
   const at = klass * CLASS_BYTES + (c >> 3);
-  classBits[at] = classBits[at] | <u8>(1 << (c & 7));
+  classBits[at] = classBits[at] | <u8>(1 << <u8>(c & 7));
 }
 
 @inline function classHas(klass: i32, c: i32): bool {
-  return (classBits[klass * CLASS_BYTES + (c >> 3)] & <u8>(1 << (c & 7))) != 0;
+  return ((<i32>classBits[klass * CLASS_BYTES + (c >> 3)] >> (c & 7)) & 1) != 0;
 }
 
 function classRange(klass: i32, low: i32, high: i32): void {
@@ -201,10 +201,14 @@ function parseClass(at: i32, end: i32, negateBang: bool): i32 {
       if (i + 1 >= end) return syntax(i, "dangling \\");
       const e = byteAt(i + 1);
       i += 2;
-      if (!negateBang && classShorthand(klass, e | 0x20) && (e | 0x20) == e) continue;
-      if (!negateBang && (e == 0x44 || e == 0x57 || e == 0x53)) return syntax(i - 2, "negated shorthand inside [] is not supported");
-      c = escapeLiteral(e);
-      if (c < 0) return syntax(i - 2, "unsupported escape");
+      if (negateBang) {
+        c = e; // a glob escape is the byte itself
+      } else {
+        if (e == 0x64 || e == 0x77 || e == 0x73) { classShorthand(klass, e); continue; }
+        if (e == 0x44 || e == 0x57 || e == 0x53) return syntax(i - 2, "negated shorthand inside [] is not supported");
+        c = escapeLiteral(e);
+        if (c < 0) return syntax(i - 2, "unsupported escape");
+      }
     } else {
       i++;
     }
@@ -244,8 +248,10 @@ function escapeLiteral(e: i32): i32 {
 
 function parseRegex(start: i32, end: i32): i32 {
   let i = start;
+  let afterAnchor = false;
   while (i < end) {
     const c = byteAt(i);
+    afterAnchor = i > start && (byteAt(i - 1) == 0x5e || byteAt(i - 1) == 0x24) && (i < start + 2 || byteAt(i - 2) != 0x5c);
     if (c == 0x28) {
       if (groupDepth >= PATTERN_BYTES_MAX) return tooComplex("states");
       if (i + 1 < end && byteAt(i + 1) == 0x3f) {
@@ -264,7 +270,7 @@ function parseRegex(start: i32, end: i32): i32 {
     }
     if (c == 0x7c) { if (!alternative()) return tooComplex("states"); i++; continue; }
     if (c == 0x2a || c == 0x2b || c == 0x3f) {
-      if (atoms == 0) return syntax(i, "nothing to repeat");
+      if (atoms == 0 || afterAnchor) return syntax(i, "nothing to repeat");
       if (!emit(c == 0x2a ? T_STAR : c == 0x2b ? T_PLUS : T_QUEST, 0)) return tooComplex("states");
       i++;
       if (i < end && byteAt(i) == 0x3f) i++; // lazy: the same yes/no answer
@@ -393,6 +399,8 @@ function construct(): i32 {
     if (kind < T_CONCAT) {
       const s = newState(kind, postArg[i], 0, 0);
       fragmentStart[depth] = <u16>s; fragmentOuts[depth] = outList(s, 0); depth++;
+    } else if (depth < (kind == T_CONCAT || kind == T_ALT ? 2 : 1)) {
+      return syntax(sourceLength, "malformed pattern");
     } else if (kind == T_CONCAT) {
       depth--;
       patch(fragmentOuts[depth - 1], fragmentStart[depth]);

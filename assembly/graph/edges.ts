@@ -15,6 +15,8 @@ export const NO_EDGE: i32 = -1;
 export const edgeFrom = new StaticArray<u16>(EDGES_MAX);
 export const edgeTo = new StaticArray<u16>(EDGES_MAX);
 export const edgeKind = new StaticArray<u8>(EDGES_MAX);
+/** When the dependency counts as up: 0 started, 1 healthy (manifest `condition:`; the health layer reads it). */
+export const edgeCondition = new StaticArray<u8>(EDGES_MAX);
 /** Next edge in `from`'s dependency list / in `to`'s dependent list. */
 export const edgeNextOut = new StaticArray<i32>(EDGES_MAX);
 export const edgeNextIn = new StaticArray<i32>(EDGES_MAX);
@@ -48,6 +50,7 @@ export function edgeInsert(from: i32, to: i32, kind: u8): void {
   unchecked(edgeFrom[e] = <u16>from);
   unchecked(edgeTo[e] = <u16>to);
   unchecked(edgeKind[e] = kind);
+  unchecked(edgeCondition[e] = 0); // a reused slot must not keep the previous edge's condition
   unchecked(edgeNextOut[e] = NO_EDGE);
   unchecked(edgeNextIn[e] = NO_EDGE);
   const lastOut = unchecked(lastDependency[from]);

@@ -23,3 +23,15 @@ export const CAUSE_PROGRESS: u8 = 9;
 export const CAUSE_RESTART: u8 = 10;
 /** An instance failed, so its service did. */
 export const CAUSE_INSTANCE_FAILED: u8 = 11;
+/** A liveness or startup check reached its failure threshold; the instance was killed. */
+export const CAUSE_CHECK_FAILED: u8 = 12;
+/** An instance missed its watchdog ping; it was killed. */
+export const CAUSE_WATCHDOG: u8 = 13;
+/** The recovery layer's own step: into a restart delay, and out of it. */
+export const CAUSE_RECOVERY: u8 = 14;
+/** Restart intensity was exceeded and the escalation chain acted. */
+export const CAUSE_ESCALATION: u8 = 15;
+/** A check result moved a health state. */
+export const CAUSE_CHECK_RESULT: u8 = 16;
+/** A check result did not arrive within the check's timeout. */
+export const CAUSE_CHECK_TIMEOUT: u8 = 17;

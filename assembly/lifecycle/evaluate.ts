@@ -19,6 +19,9 @@ import {
 } from "./transitions";
 import { spawnInstance, stopInstance } from "./instances";
 import { markDeferred } from "./dirty";
+import { edgeCondition } from "../graph/edges";
+import { recoveryAtRest, recoveryUnderWay } from "../recovery/supervisor";
+import { healthGateOpen } from "../health/gates";
 
 const READY: i32 = 0;
 const WAIT: i32 = 1;
@@ -28,8 +31,12 @@ function dependenciesVerdict(service: i32): i32 {
   for (let e = firstDependency[service]; e != NO_EDGE; e = edgeNextOut[e]) {
     const dependency = <i32>edgeTo[e];
     const state = serviceState[dependency];
-    if (state == STATE_RUNNING) continue;
+    if (state == STATE_RUNNING) {
+      if (edgeCondition[e] != 0 && !healthGateOpen(dependency)) return WAIT; // compose `service_healthy`
+      continue;
+    }
     if (state == STATE_STARTING || state == STATE_BACKOFF) return WAIT;
+    if (state == STATE_FAILED && recoveryUnderWay(dependency)) return WAIT; // on its way to a restart
     if (state == STATE_STOPPING && serviceWantUp[dependency]) return WAIT; // restarting
     if (edgeKind[e] == DEP_REQUIRES) return ABORT; // stopped, failed, disabled, or going down for good
   }
@@ -106,7 +113,11 @@ export function evaluate(service: i32): void {
   const state = serviceState[service];
   if (state == STATE_STARTING) stepStarting(service);
   else if (state == STATE_STOPPING) stepStopping(service);
-  else if (state == STATE_FAILED && servicePhase[service] == PHASE_WAITING) {
-    if (stopLiveInstances(service, serviceStopCause[service])) servicePhase[service] = PHASE_ACTING;
+  else if (state == STATE_FAILED) {
+    if (servicePhase[service] == PHASE_WAITING) {
+      if (!stopLiveInstances(service, serviceStopCause[service])) return;
+      servicePhase[service] = PHASE_ACTING;
+    }
+    if (serviceLive[service] == 0) recoveryAtRest(service); // a restart waits out its delay in BACKOFF
   }
 }

@@ -20,6 +20,10 @@ import {
 } from "./causes";
 import { transitionInstance } from "./transitions";
 import { onInstanceDown } from "./jobs";
+import { exitIsSuccess } from "../recovery/policy";
+import { faultOnStopTimeout, FAULT_NONE, FAULT_CRASH, FAULT_START_TIMEOUT, FAULT_CHECK } from "../recovery/faults";
+import { healthKillFault, healthKillEvidence } from "../health/watchdog";
+import { CAUSE_CHECK_FAILED, CAUSE_WATCHDOG } from "./causes";
 
 const STATE_NAMES: StaticArray<string> = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"];
 
@@ -65,18 +69,26 @@ export function instanceExited(handle: i32, status: i32): i32 {
     transitionInstance(slot, STATE_STOPPED, CAUSE_INSTANCE_EXITED, status);
   } else if (state == STATE_STARTING || state == STATE_RUNNING) {
     timerCancel(timerOfInstance(slot));
-    const failed = status != 0;
+    // An exit before "started" is a failed start whatever the code (systemd treats a notify
+    // service that exits before READY=1 the same way); after it, only a non-zero status fails.
+    // The service's success exit codes (systemd SuccessExitStatus=) default to 0 alone.
+    const service = <i32>instanceService[slot];
+    const failed = !exitIsSuccess(service, status) || state == STATE_STARTING;
     transitionInstance(slot, failed ? STATE_FAILED : STATE_STOPPED, CAUSE_INSTANCE_EXITED, status);
-    onInstanceDown(<i32>instanceService[slot], failed);
+    onInstanceDown(service, slot, failed ? FAULT_CRASH : FAULT_NONE, CAUSE_INSTANCE_EXITED, status);
   }
   // Otherwise it was killed already and this is the exit the kill caused: nothing is left to do.
   return OK;
 }
 
-/** The instance's start or stop deadline passed. */
+/**
+ * The instance's deadline passed: its start or stop timeout, or, while it runs, a missed
+ * watchdog ping or a kill the health layer scheduled (health/watchdog.ts).
+ */
 export function instanceDeadline(slot: i32): void {
   const state = instanceState[slot];
-  if (state != STATE_STARTING && state != STATE_STOPPING) return;
+  const fault = state == STATE_RUNNING ? healthKillFault(slot) : FAULT_NONE;
+  if (state != STATE_STARTING && state != STATE_STOPPING && fault == FAULT_NONE) return;
   const service = <i32>instanceService[slot];
   if (!outboxHasRoom(1)) {
     // The kill waits for room; the deadline is re-armed one millisecond on, never spun on.
@@ -88,8 +100,14 @@ export function instanceDeadline(slot: i32): void {
   outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
   if (state == STATE_STARTING) {
     transitionInstance(slot, STATE_FAILED, CAUSE_START_TIMEOUT);
-    onInstanceDown(service, true);
+    onInstanceDown(service, slot, FAULT_START_TIMEOUT, CAUSE_START_TIMEOUT, serviceStartTimeoutMs[service]);
+  } else if (state == STATE_RUNNING) {
+    const cause = fault == FAULT_CHECK ? CAUSE_CHECK_FAILED : CAUSE_WATCHDOG;
+    const evidence = healthKillEvidence(slot);
+    transitionInstance(slot, STATE_FAILED, cause, evidence);
+    onInstanceDown(service, slot, fault, cause, evidence);
   } else {
     transitionInstance(slot, STATE_STOPPED, CAUSE_STOP_TIMEOUT);
+    faultOnStopTimeout(service, slot, serviceStopTimeoutMs[service]);
   }
 }

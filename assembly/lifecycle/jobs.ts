@@ -21,6 +21,9 @@ import {
 import {
   transitionService, serviceWantUp, servicePhase, serviceLive, serviceStopCause, PHASE_WAITING,
 } from "./transitions";
+import { E_START_LIMIT } from "../errors";
+import { recoveryOnInstanceDown, recoveryRefusesStart, recoveryForget } from "../recovery/supervisor";
+import { FAULT_NONE } from "../recovery/faults";
 
 const REQUIRES: u8 = kindBit(DEP_REQUIRES);
 const PULLS_IN: u8 = kindBit(DEP_REQUIRES) | kindBit(DEP_WANTS);
@@ -39,10 +42,10 @@ export function checkAtRest(service: i32, what: string): i32 {
   return sayService(fail(E_SERVICE_ACTIVE).text("service "), service).text(" is active; stop it before ").text(what).code();
 }
 
-/** Moves one service toward up; `cause` is logged. Disabled services are left alone. */
-function startOne(service: i32, cause: u8): void {
+/** Moves one service toward up; `cause` is logged. Disabled services (and ones that gave up) are left alone. */
+export function startOne(service: i32, cause: u8): void {
   const state = serviceState[service];
-  if (state == STATE_DISABLED || state == STATE_BACKOFF) return;
+  if (state == STATE_DISABLED || state == STATE_BACKOFF || recoveryRefusesStart(service)) return;
   serviceWantUp[service] = true;
   if (state == STATE_STOPPED || state == STATE_FAILED) {
     servicePhase[service] = PHASE_WAITING;
@@ -51,7 +54,7 @@ function startOne(service: i32, cause: u8): void {
 }
 
 /** Moves one service toward down; `restart` keeps its goal up so it comes back. */
-function stopOne(service: i32, cause: u8, restart: bool): void {
+export function stopOne(service: i32, cause: u8, restart: bool): void {
   const state = serviceState[service];
   serviceWantUp[service] = restart;
   if (state == STATE_STARTING && servicePhase[service] == PHASE_WAITING && serviceLive[service] == 0) {
@@ -62,13 +65,13 @@ function stopOne(service: i32, cause: u8, restart: bool): void {
     servicePhase[service] = PHASE_WAITING;
     serviceStopCause[service] = cause;
     transitionService(service, STATE_STOPPING, cause);
-  } else if (state == STATE_BACKOFF) {
-    transitionService(service, STATE_STOPPED, cause);
+  } else if (state == STATE_BACKOFF && !restart) {
+    transitionService(service, STATE_STOPPED, cause); // a restart already waits in its delay
   }
 }
 
 /** Stops every service that requires `service` (transitively), not the service itself. */
-function stopRequiringDependents(service: i32, cause: u8, restart: bool): void {
+export function stopRequiringDependents(service: i32, cause: u8, restart: bool): void {
   const count = walkFrom(service, TOWARD_DEPENDENTS, REQUIRES, always);
   for (let i = 1; i < count; i++) {
     const dependent = <i32>walked[i];
@@ -85,6 +88,9 @@ export function requestStart(service: i32): i32 {
   const state = serviceState[service];
   if (state == STATE_DISABLED) {
     return sayService(fail(E_SERVICE_DISABLED).text("service "), service).text(" is disabled; enable it before starting").code();
+  }
+  if (recoveryRefusesStart(service)) {
+    return sayService(fail(E_START_LIMIT).text("service "), service).text(" hit its restart limit; reset it first").code();
   }
   const acyclic = graphValidate();
   if (acyclic < 0) return acyclic;
@@ -113,6 +119,7 @@ export function requestStop(service: i32): i32 {
   stopRequiringDependents(service, CAUSE_DEPENDENCY_STOPPED, false);
   if (state == STATE_FAILED && serviceLive[service] == 0) {
     serviceWantUp[service] = false;
+    recoveryForget(service);
     transitionService(service, STATE_STOPPED, CAUSE_COMMAND); // clears the failure (reset-failed)
   } else {
     stopOne(service, CAUSE_COMMAND, false);
@@ -174,14 +181,16 @@ export function requestDisable(service: i32): i32 {
 }
 
 /**
- * An instance went down on its own. Without a recovery policy (the recovery layer plugs in
- * here) a failure fails the service, and a clean exit of its last instance stops it; either
- * way the services that require it are stopped.
+ * An instance went down on its own (`fault`: a FAULT_* pattern, FAULT_NONE for a clean exit;
+ * `cause` and `evidence` go into the fault record). The recovery layer decides first
+ * (recovery/supervisor.ts); without a restart policy a failure fails the service, and a clean
+ * exit of its last instance stops it; either way the services that require it are stopped.
  */
-export function onInstanceDown(service: i32, failed: bool): void {
+export function onInstanceDown(service: i32, slot: i32, fault: u8, cause: u8, evidence: i32): void {
   const state = serviceState[service];
   if (state != STATE_STARTING && state != STATE_RUNNING) return; // already on its way down
-  if (failed) {
+  if (recoveryOnInstanceDown(service, slot, fault, cause, evidence)) return;
+  if (fault != FAULT_NONE) {
     serviceWantUp[service] = false;
     servicePhase[service] = PHASE_WAITING;
     serviceStopCause[service] = CAUSE_INSTANCE_FAILED;

@@ -4,10 +4,15 @@
 import { SERVICES_MAX } from "../limits";
 import { serviceState, instanceSlotOf } from "../registry/services";
 import { instanceState, instanceService, instanceHandle } from "../registry/instances";
-import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, NO_EDGE } from "../graph/edges";
+import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, edgeKind, NO_EDGE, DEP_REQUIRES } from "../graph/edges";
 import { eventLog, EVENT_SERVICE_STATE, EVENT_INSTANCE_STATE } from "../log/events";
 import { isLegalTransition, isActive, STATE_RUNNING } from "./states";
 import { markDirty } from "./dirty";
+import { recoveryOnServiceTransition } from "../recovery/supervisor";
+import { healthOnServiceTransition, healthOnInstanceTransition } from "../health/state";
+import { balanceInstanceMoved } from "../balance/members";
+import { statusChanged } from "../registry/generation";
+import { subscriptionsNotify, DISCOVERY_CHANGE_STATE } from "../discovery/subscriptions";
 
 /** A service waits (for dependencies, or for dependents to stop) before it acts on instances. */
 export const PHASE_WAITING: u8 = 0;
@@ -39,12 +44,25 @@ function wakeNeighbourhood(service: i32): void {
   for (let e = firstDependency[service]; e != NO_EDGE; e = edgeNextOut[e]) markDirty(<i32>edgeTo[e]);
 }
 
+/** Debug invariant: a service only runs while everything it requires runs. */
+function requiredDependenciesRunning(service: i32): bool {
+  for (let e = firstDependency[service]; e != NO_EDGE; e = edgeNextOut[e]) {
+    if (edgeKind[e] == DEP_REQUIRES && serviceState[<i32>edgeTo[e]] != STATE_RUNNING) return false;
+  }
+  return true;
+}
+
 export function transitionService(service: i32, to: u8, cause: u8, value: i32 = 0): void {
   const from = serviceState[service];
   assert(isLegalTransition(from, to), "illegal service transition");
+  assert(to != STATE_RUNNING || requiredDependenciesRunning(service), "running while a required dependency is down");
   serviceState[service] = to;
   eventLog(EVENT_SERVICE_STATE, service, -1, from, to, cause, value);
+  statusChanged();
+  subscriptionsNotify(service, DISCOVERY_CHANGE_STATE, from, to, cause);
   wakeNeighbourhood(service);
+  recoveryOnServiceTransition(service, from, to, cause);
+  healthOnServiceTransition(service, cause);
 }
 
 export function transitionInstance(slot: i32, to: u8, cause: u8, value: i32 = 0): void {
@@ -52,9 +70,11 @@ export function transitionInstance(slot: i32, to: u8, cause: u8, value: i32 = 0)
   assert(isLegalTransition(from, to), "illegal instance transition");
   const service = <i32>instanceService[slot];
   instanceState[slot] = to;
+  balanceInstanceMoved(slot, to);
   serviceLive[service] += <u16>(<i32>isActive(to) - <i32>isActive(from));
   serviceUp[service] += <u16>(<i32>(to == STATE_RUNNING) - <i32>(from == STATE_RUNNING));
   eventLog(EVENT_INSTANCE_STATE, service, instanceHandle(slot), from, to, cause, value);
+  healthOnInstanceTransition(slot, from, to, cause);
   markDirty(service);
 }
 

@@ -18,6 +18,25 @@ export const EVENT_SERVICE_REGISTERED: u8 = 3;
 export const EVENT_SERVICE_UNREGISTERED: u8 = 4;
 /** The outbox was full; the action waits for the next tick (value: the action kind). */
 export const EVENT_ACTION_DEFERRED: u8 = 5;
+// Health and recovery (assembly/health, assembly/recovery). `from`/`to` hold the kind's own codes:
+/** A health state changed. instance: a handle, or -1 for the service; from/to: HEALTH_*; value: check id or -1. */
+export const EVENT_HEALTH: u8 = 6;
+/**
+ * An alert (deduplicated per service). from: severity (0 info, 1 warning, 2 critical); to: the
+ * service's health; value: the alert's own sequence number, 1, 2, 3, ... with no gaps, so a host
+ * that forwards alerts can tell one was lost even when other records were not.
+ */
+export const EVENT_ALERT: u8 = 7;
+/** A fault was detected. from: the pattern (FAULT_*); value: its evidence (exit status, count, ms). */
+export const EVENT_FAULT: u8 = 8;
+/** A recovery step was taken. from: the step (STEP_*); to: escalation level; value: delay ms or count. */
+export const EVENT_RECOVERY: u8 = 9;
+/** A manifest version was applied (value: its revision; from: 0 load, 1 rollback). */
+export const EVENT_MANIFEST_APPLIED: u8 = 16;
+/** A manifest load was refused and changed nothing (value: the error code; instance: the offset). */
+export const EVENT_MANIFEST_REJECTED: u8 = 17;
+/** A service matching a subscription changed (instance: subscription id; value: DISCOVERY_CHANGE_*). */
+export const EVENT_DISCOVERY: u8 = 18;
 
 const MASK: u32 = <u32>EVENT_LOG_CAPACITY - 1;
 const records = new StaticArray<u8>(EVENT_LOG_CAPACITY * EVENT_RECORD_BYTES);

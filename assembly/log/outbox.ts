@@ -17,6 +17,16 @@ export const ACTION_SPAWN: u8 = 1;
 export const ACTION_STOP: u8 = 2;
 /** Stop now (SIGKILL, task delete). The instance counts as stopped once this is issued. */
 export const ACTION_KILL: u8 = 3;
+/** Run health check `arg` (a check id) against the instance; answer with checkReport. */
+export const ACTION_RUN_CHECK: u8 = 4;
+/** Escalation reached its end: the host decides whether to reboot (instance: -1; arg: the fault pattern). */
+export const ACTION_REBOOT_REQUEST: u8 = 5;
+/** Reload the service's configuration in place (SIGHUP, ExecReload=; instance: -1; arg: the fault pattern). */
+export const ACTION_CONFIG_RELOAD: u8 = 6;
+/** Switch the service's traffic to its backup (instance: -1; arg: the backup service id). */
+export const ACTION_FAILOVER: u8 = 7;
+/** A hot config key changed in place (instance: -1; arg: the key's ordinal, see configKeyAt). */
+export const ACTION_CONFIG_CHANGED: u8 = 8;
 
 const MASK: u32 = <u32>OUTBOX_CAPACITY - 1;
 const records = new StaticArray<u8>(OUTBOX_CAPACITY * ACTION_RECORD_BYTES);

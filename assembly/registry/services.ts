@@ -14,6 +14,7 @@ import { STATE_STOPPED } from "../lifecycle/states";
 import { fail, Detail } from "../util/detail";
 import { IdPool } from "../util/id-pool";
 import { registryChanged } from "./generation";
+import { balanceServiceReset, balanceMembershipChanged } from "../balance/members";
 
 export const SERVICE_TYPE_SYSTEM: u8 = 0;
 export const SERVICE_TYPE_USER: u8 = 1;
@@ -103,6 +104,7 @@ export function serviceRegister(ptr: usize, len: i32, type: i32, instances: i32)
   unchecked(serviceStartTimeoutMs[id] = START_TIMEOUT_MS_DEFAULT);
   unchecked(serviceStopTimeoutMs[id] = STOP_TIMEOUT_MS_DEFAULT);
   unchecked(serviceInstanceCount[id] = 0);
+  balanceServiceReset(id);
   setInstanceCount(id, instances);
   registeredCount++;
   registryChanged();
@@ -116,6 +118,7 @@ function setInstanceCount(id: i32, count: i32): void {
   while (current < count) serviceInstanceSlots[row + current++] = <u16>instanceAllocate(id);
   while (current > count) instanceRelease(<i32>serviceInstanceSlots[row + --current]);
   serviceInstanceCount[id] = <u8>count;
+  balanceMembershipChanged(id);
 }
 
 /** Changes the instance count of a stopped service (the caller checked it is stopped). */

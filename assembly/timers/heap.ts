@@ -1,8 +1,9 @@
 // Deadlines: an indexed binary min-heap over timer ids, so `tick` costs O(log n) per due timer
 // and nothing per idle one. Ties break on the timer id, which keeps firing order deterministic.
-// Timer ids: [0, INSTANCES_MAX) are instance timers (start/stop deadlines); the next
-// SERVICES_MAX ids belong to services (see timerOfService).
-import { TIMERS_MAX, INSTANCES_MAX } from "../limits";
+// Timer ids: [0, INSTANCES_MAX) are instance timers (start/stop deadlines, the watchdog while an
+// instance runs); the next SERVICES_MAX ids belong to services (restart delay, see
+// timerOfService); the last CHECKS_MAX ids to health checks (see timerOfCheck).
+import { TIMERS_MAX, INSTANCES_MAX, SERVICES_MAX } from "../limits";
 
 export const NO_DEADLINE: i64 = i64.MAX_VALUE;
 
@@ -14,6 +15,9 @@ let size: i32 = 0;
 
 @inline export function timerOfInstance(slot: i32): i32 { return slot; }
 @inline export function timerOfService(service: i32): i32 { return INSTANCES_MAX + service; }
+@inline export function timerOfCheck(check: i32): i32 { return CHECK_TIMER_BASE + check; }
+export const SERVICE_TIMER_BASE: i32 = INSTANCES_MAX;
+export const CHECK_TIMER_BASE: i32 = INSTANCES_MAX + SERVICES_MAX;
 
 @inline function before(a: i32, b: i32): bool {
   const da = unchecked(heapDeadlines[a]), db = unchecked(heapDeadlines[b]);
@@ -79,6 +83,12 @@ export function timerCancel(id: i32): void {
 }
 
 @inline export function timerIsArmed(id: i32): bool { return positions[id] >= 0; }
+
+/** Arms timer `id` for `deadline` unless it is already armed to fire earlier. */
+export function timerArmBy(id: i32, deadline: i64): void {
+  const position = positions[id];
+  if (position < 0 || unchecked(heapDeadlines[position]) > deadline) timerArm(id, deadline);
+}
 
 export function timerNextDeadline(): i64 { return size > 0 ? unchecked(heapDeadlines[0]) : NO_DEADLINE; }
 

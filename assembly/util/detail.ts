@@ -23,6 +23,12 @@ export class Detail {
     return this;
   }
 
+  /** ASCII bytes in static data: what the build's literal transform turns `text("...")` into. */
+  ascii(ptr: usize, len: i32): Detail {
+    for (let i = 0; i < len; i++) this.byte(load<u8>(ptr + <usize>i));
+    return this;
+  }
+
   /** Untrusted bytes from the host: printable ASCII as is, everything else as \xNN. */
   raw(ptr: usize, len: i32): Detail {
     for (let i = 0; i < len; i++) {
@@ -34,10 +40,12 @@ export class Detail {
   }
 
   int(value: i64): Detail {
-    if (value < 0) { this.byte(0x2d); value = -value; }
-    let divisor: i64 = 1;
-    while (value / divisor >= 10) divisor *= 10;
-    for (; divisor > 0; divisor /= 10) this.byte(<u8>(0x30 + (value / divisor) % 10));
+    if (value < 0) this.byte(0x2d);
+    // The magnitude as unsigned, so even i64.MIN_VALUE prints right.
+    const magnitude: u64 = value < 0 ? <u64>0 - <u64>value : <u64>value;
+    let divisor: u64 = 1;
+    while (magnitude / divisor >= 10) divisor *= 10;
+    for (; divisor > 0; divisor /= 10) this.byte(<u8>(0x30 + (magnitude / divisor) % 10));
     return this;
   }
 

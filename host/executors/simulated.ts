@@ -1,9 +1,11 @@
 // A simulated executor: answers the kernel's actions the way a firmware's task layer would,
 // on the virtual clock. Instances take a configurable time to start and stop, and can be told
 // to crash, to hang while starting, or to ignore a graceful stop, so tests and the demo can
-// drive every lifecycle path deterministically.
+// drive every lifecycle path deterministically. It also answers health checks (passing,
+// failing, flapping, slow or hanging, per service) and pings watchdogs unless told to miss.
 import type { Kernel } from "../kernel/kernel.ts";
 import type { Action } from "../kernel/abi.ts";
+import type { HealthExports } from "../kernel/exports.ts";
 import { splitmix32, type VirtualHal } from "../hal/virtual.ts";
 
 export interface SimulatedExecutorOptions {
@@ -15,7 +17,20 @@ export interface SimulatedExecutorOptions {
   jitterMs?: number;
   /** Seed of the world's PRNG (separate from the kernel's HAL randomness). Default 1. */
   worldSeed?: number;
+  /** Time a passing or failing check takes to answer (ms). Default 5. */
+  checkLatencyMs?: number;
 }
+
+/**
+ * How a service's checks answer: pass, fail, hang (never answer: the kernel's timeout fires),
+ * flap (pass and fail alternating every `periodMs` of virtual time), or slow (answer after
+ * `latencyMs`, maybe past the timeout).
+ */
+export type CheckBehaviour =
+  | { mode: "pass" | "fail"; latencyMs?: number }
+  | { mode: "hang" }
+  | { mode: "flap"; periodMs: number; latencyMs?: number }
+  | { mode: "slow"; latencyMs: number };
 
 interface Fault {
   /** Spawns left that this fault applies to (Infinity: every spawn). */
@@ -29,7 +44,14 @@ export class SimulatedExecutor {
   private readonly crashesAfterStart = new Map<string, Fault & { afterMs: number; status: number }>();
   private readonly stubborn = new Set<string>();
   private readonly random: () => number;
+  private readonly checkBehaviours = new Map<string, CheckBehaviour>();
+  private readonly pingEveryMs = new Map<string, number>();
+  private readonly silent = new Set<string>();
+  /** Grows with every heal(): a crash armed before it no longer fires. */
+  private healEpoch = 0;
   spawned = 0;
+  checksAnswered = 0;
+  pings = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -58,12 +80,62 @@ export class SimulatedExecutor {
     if (handle !== undefined && this.alive.delete(handle)) this.kernel.instanceExited(handle, status);
   }
 
+  /** Every injected fault is lifted: starts, stops, checks and pings behave again. */
+  heal(): void {
+    this.hangs.clear();
+    this.crashesAfterStart.clear();
+    this.stubborn.clear();
+    this.checkBehaviours.clear();
+    this.silent.clear();
+    this.healEpoch++;
+  }
+
+  /** How the checks of `service` answer from now on (default: pass). */
+  checks(service: string, behaviour: CheckBehaviour): void { this.checkBehaviours.set(service, behaviour); }
+
+  /** Running instances of `service` ping their watchdog every `everyMs` (0: never). */
+  pingWatchdog(service: string, everyMs: number): void { this.pingEveryMs.set(service, everyMs); }
+
+  /** Instances of `service` stop pinging (a hung main loop) until told otherwise. */
+  missPings(service: string, missing = true): void {
+    if (missing) this.silent.add(service); else this.silent.delete(service);
+  }
+
   handle(action: Action): void {
     switch (action.kind) {
       case "spawn": return this.spawn(action);
       case "stop": return this.stop(action);
       case "kill": return this.kill(action);
+      case "run-check": return this.runCheck(action);
     }
+  }
+
+  private runCheck(action: Action): void {
+    const { instance, serviceName } = action;
+    const behaviour = this.checkBehaviours.get(serviceName) ?? { mode: "pass" };
+    if (behaviour.mode === "hang") return;
+    const latency = "latencyMs" in behaviour && behaviour.latencyMs !== undefined ? behaviour.latencyMs : this.options.checkLatencyMs ?? 5;
+    let ok = behaviour.mode === "pass" || behaviour.mode === "slow";
+    if (behaviour.mode === "flap") ok = Math.floor(this.hal.timeMs / behaviour.periodMs) % 2 === 0;
+    const health = this.kernel.exports as unknown as HealthExports;
+    this.hal.after(latency, () => {
+      if (!this.alive.has(instance)) return;
+      this.checksAnswered++;
+      health.checkReport(action.arg, instance, ok ? 0 : 1, latency); // a stale or late answer is simply ignored
+    });
+  }
+
+  private schedulePing(service: string, instance: number): void {
+    const every = this.pingEveryMs.get(service) ?? 0;
+    if (every <= 0) return;
+    this.hal.after(every, () => {
+      if (!this.alive.has(instance)) return;
+      if (!this.silent.has(service)) {
+        this.pings++;
+        (this.kernel.exports as unknown as HealthExports).watchdogPing(instance);
+      }
+      this.schedulePing(service, instance);
+    });
   }
 
   private delay(option: SimulatedExecutorOptions["startDelayMs"], fallback: number, action: Action): number {
@@ -89,9 +161,11 @@ export class SimulatedExecutor {
     this.hal.after(this.delay(this.options.startDelayMs, 50, action), () => {
       if (!this.alive.has(instance)) return;
       this.kernel.instanceStarted(instance);
+      this.schedulePing(serviceName, instance);
       if (crashes && crash) {
+        const epoch = this.healEpoch;
         this.hal.after(crash.afterMs, () => {
-          if (this.alive.delete(instance)) this.kernel.instanceExited(instance, crash.status);
+          if (epoch === this.healEpoch && this.alive.delete(instance)) this.kernel.instanceExited(instance, crash.status);
         });
       }
     });

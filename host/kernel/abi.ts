@@ -7,13 +7,19 @@ export type State = (typeof SERVICE_STATES)[number];
 export const CAUSES = [
   "none", "command", "pulled-in", "dependency-failed", "dependency-stopped", "instance-started",
   "instance-exited", "start-timeout", "stop-timeout", "progress", "restart", "instance-failed",
+  "check-failed", "watchdog", "recovery", "escalation", "check-result", "check-timeout",
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
-export const EVENT_KINDS = ["", "service-state", "instance-state", "registered", "unregistered", "action-deferred"] as const;
+export const EVENT_KINDS = [
+  "", "service-state", "instance-state", "registered", "unregistered", "action-deferred",
+  "health", "alert", "fault", "recovery",
+  "", "", "", "", "", "", // 10..15 free
+  "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
+] as const;
 export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;
 
-export const ACTION_KINDS = ["", "spawn", "stop", "kill"] as const;
+export const ACTION_KINDS = ["", "spawn", "stop", "kill", "run-check", "reboot-request", "config-reload", "failover", "config-changed"] as const;
 export type ActionKind = Exclude<(typeof ACTION_KINDS)[number], "">;
 
 export const DEPENDENCY_KINDS = { requires: 1, wants: 2, after: 3 } as const;
@@ -42,6 +48,9 @@ export interface KernelEvent {
   instance: number;
   from: State;
   to: State;
+  /** The raw `from` and `to` bytes: health, alert, fault and recovery events keep their own codes there. */
+  fromCode: number;
+  toCode: number;
   cause: Cause;
   /** Exit status for instance exits, instance count for registrations, action kind for deferrals. */
   value: number;
@@ -54,6 +63,8 @@ export interface Action {
   instance: number;
   /** The instance's ordinal within its service (spawn and stop). */
   ordinal: number;
+  /** The raw argument: the ordinal, a check id (run-check), a backup id (failover), a fault pattern. */
+  arg: number;
 }
 
 export function decodeEvent(view: DataView, offset: number, nameOf: (id: number) => string): KernelEvent {
@@ -67,6 +78,8 @@ export function decodeEvent(view: DataView, offset: number, nameOf: (id: number)
     instance: view.getInt32(offset + 20, true),
     from: SERVICE_STATES[view.getUint8(offset + 13)],
     to: SERVICE_STATES[view.getUint8(offset + 14)],
+    fromCode: view.getUint8(offset + 13),
+    toCode: view.getUint8(offset + 14),
     cause: CAUSES[view.getUint8(offset + 15)],
     value: view.getInt32(offset + 24, true),
   };
@@ -80,5 +93,6 @@ export function decodeAction(view: DataView, offset: number, nameOf: (id: number
     serviceName: nameOf(service),
     instance: view.getInt32(offset + 8, true),
     ordinal: view.getInt32(offset + 12, true),
+    arg: view.getInt32(offset + 12, true),
   };
 }

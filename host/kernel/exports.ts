@@ -51,3 +51,70 @@ export interface KernelExports {
   reset(): void;
   noop(): void;
 }
+
+// ---- load balancing (assembly/balance/abi.ts) ----
+
+export interface BalanceExports {
+  balanceSetStrategy(service: number, strategy: number): number;
+  balanceSetOption(service: number, option: number, value: number): number;
+  breakerConfigure(
+    service: number, windowSize: number, minCalls: number, failureRatePercent: number, consecutiveFailures: number,
+    slowCallMs: number, slowRatePercent: number, openMs: number, openMaxMs: number, halfOpenPermits: number,
+  ): number;
+  breakerDisable(service: number): number;
+  outlierConfigure(service: number, consecutiveFailures: number, baseEjectionMs: number, maxEjectionMs: number, maxEjectedPercent: number): number;
+  balanceSetWeight(handle: number, weight: number): number;
+  balanceSetEnabled(handle: number, enabled: number): number;
+  balanceSetDraining(handle: number, draining: number): number;
+  instanceSetHealth(handle: number, health: number): number;
+  breakerIsolate(handle: number): number;
+  breakerRelease(handle: number): number;
+  breakerReset(handle: number): number;
+  balancePick(service: number): number;
+  balancePickKey(service: number, key: number): number;
+  balancePickBytes(service: number, length: number): number;
+  balancePickBatch(service: number, count: number, keyBase: number): number;
+  balanceRequestStarted(handle: number): number;
+  balanceRequestFinished(handle: number, latencyMs: number, outcome: number): number;
+  balanceInstanceStats(handle: number): number;
+  balanceServiceStats(service: number): number;
+}
+
+// ---- health monitoring (assembly/health/abi.ts) ----
+
+export interface HealthExports {
+  checkAdd(service: number, kind: number, role: number): number;
+  checkSetTiming(check: number, intervalMs: number, timeoutMs: number, startPeriodMs: number): number;
+  checkSetThresholds(check: number, rise: number, fall: number): number;
+  checkRemove(check: number): number;
+  checkReport(check: number, handle: number, outcome: number, latencyMs: number): number;
+  healthOfService(service: number): number;
+  healthOfInstance(handle: number): number;
+  healthHistory(service: number): number;
+  healthAvailability(service: number): number;
+  healthSetWindow(service: number, windowMs: number): number;
+  healthSetFlapping(service: number, transitions: number, windowMs: number): number;
+  watchdogSet(service: number, periodMs: number): number;
+  watchdogPing(handle: number): number;
+  dependencyCondition(from: number, to: number, condition: number): number;
+  healthCounter(which: number): number;
+}
+
+// ---- fault recovery (assembly/recovery/abi.ts) ----
+
+export interface RecoveryExports {
+  recoverySetPolicy(service: number, policy: number): number;
+  recoverySetSuccessExits(service: number, mask: bigint): number;
+  recoverySetLimits(service: number, restartsMax: number, windowMs: number, everyStart: number): number;
+  recoverySetBackoff(service: number, kind: number, baseMs: number, capMs: number, factorPercent: number, jitter: number): number;
+  recoverySetStableMs(service: number, stableMs: number): number;
+  recoverySetStrategies(service: number, pattern: number, list: number): number;
+  recoverySetGroup(service: number, strategy: number, escalation: number): number;
+  recoverySetScale(service: number, instancesMax: number, backup: number): number;
+  recoverySetCrashLoop(service: number, faults: number, windowMs: number): number;
+  recoveryReset(service: number): number;
+  recoveryInfo(service: number, which: number): number;
+}
+
+// Merged into KernelExports: the kernel module exports them all.
+export interface KernelExports extends BalanceExports {}

@@ -222,7 +222,8 @@ export class Kernel {
   drainActions(): Action[] {
     const actions: Action[] = [];
     for (let n = this.exports.actionsDrain(); n > 0; n = this.exports.actionsDrain()) {
-      const view = new DataView(this.exports.memory.buffer, this.exports.ioBuffer(), n * ACTION_RECORD_BYTES);
+      // a copy: looking up a name while decoding writes the I/O buffer
+      const view = new DataView(new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), n * ACTION_RECORD_BYTES).slice().buffer);
       for (let i = 0; i < n; i++) actions.push(decodeAction(view, i * ACTION_RECORD_BYTES, (id) => this.nameOrEmpty(id)));
     }
     return actions;
@@ -232,7 +233,7 @@ export class Kernel {
   readEvents(): KernelEvent[] {
     const events: KernelEvent[] = [];
     for (let n = this.exports.eventsRead(this.nextSeq); n > 0; n = this.exports.eventsRead(this.nextSeq)) {
-      const view = new DataView(this.exports.memory.buffer, this.exports.ioBuffer(), n * EVENT_RECORD_BYTES);
+      const view = new DataView(new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), n * EVENT_RECORD_BYTES).slice().buffer);
       for (let i = 0; i < n; i++) {
         const event = decodeEvent(view, i * EVENT_RECORD_BYTES, (id) => this.nameOrEmpty(id));
         this.eventsLost += (event.seq - this.nextSeq) >>> 0;

@@ -10,10 +10,13 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 export const PROFILES = ["release", "mcu", "bench", "debug"] as const;
 
+/** Stores the error sentences' ASCII fragments as bytes, not UTF-16 strings (see the file). */
+const asciiLiterals = fileURLToPath(new URL("./asc-ascii-literals.js", import.meta.url));
+
 async function compile(target: string): Promise<void> {
   const asc = fileURLToPath(new URL("../../node_modules/assemblyscript/bin/asc.js", import.meta.url));
   try {
-    await run(process.execPath, [asc, "assembly/index.ts", "--target", target], { cwd: root });
+    await run(process.execPath, [asc, "assembly/index.ts", "--target", target, "--transform", asciiLiterals], { cwd: root });
   } catch (error) {
     const { stdout, stderr } = error as { stdout: string; stderr: string };
     throw new Error(`asc --target ${target} failed:\n${stdout}${stderr}`);

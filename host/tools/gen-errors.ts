@@ -11,7 +11,7 @@ export function parseErrorTable(text: string): ErrorEntry[] {
   const codes = new Map<string, number>();
   for (const m of text.matchAll(/^export const (E_\w+): i32 = (-\d+);$/gm)) codes.set(m[1], Number(m[2]));
   const entries: ErrorEntry[] = [];
-  for (const m of text.matchAll(/^\s+case (E_\w+): return "((?:[^"\\]|\\.)*)";$/gm)) {
+  for (const m of text.matchAll(/^\s+case (E_\w+): return out\.text\("((?:[^"\\]|\\.)*)"\);$/gm)) {
     const code = codes.get(m[1]);
     if (code === undefined) throw new Error(`errors.ts: case ${m[1]} has no constant`);
     entries.push({ name: m[1], code, message: m[2] });

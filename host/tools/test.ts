@@ -36,6 +36,9 @@ async function main(): Promise<number> {
   await build();
   console.log(`build: every profile compiled in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
+  const types = await run(process.execPath, [bin("tsc"), "-p", "."]);
+  console.log(types.code === 0 ? "typecheck (tsc): clean\n" : "typecheck (tsc): errors above\n");
+
   const specs = await run(process.execPath, [bin("asp"), "--config", "as-pect.config.js"]);
   const specCounts = countSpecs(specs.output);
   if (specs.code !== 0 && specCounts.failed === 0) specCounts.failed = 1; // a compile error or crash
@@ -49,7 +52,8 @@ async function main(): Promise<number> {
 
   console.log(`\nkernel specs (as-pect): ${specCounts.passed} passed, ${specCounts.failed} failed`);
   console.log(`host tests (vitest): ${hostPassed} passed, ${hostFailed} failed`);
-  const failed = specCounts.failed + hostFailed;
+  if (types.code !== 0) console.log("typecheck (tsc): 1 failed");
+  const failed = specCounts.failed + hostFailed + (types.code === 0 ? 0 : 1);
   console.log(`${specCounts.passed + hostPassed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,34 +1,68 @@
 // How bytes travel through the kernel's I/O buffer, for the exports that use it. The core ABI
-// passes only a length (bytes in) or returns only a length or record count (bytes out); the
-// component and the C API turn those into real strings and record lists. A new export whose
-// parameter is named `...Length`, or whose doc comment mentions the buffer, must be listed here
-// (the generators refuse to guess).
+// passes only lengths (bytes in: consecutive regions from the buffer's start, in parameter
+// order) and returns only a length or count (bytes out, at the buffer's start); the component
+// and the C API turn those into real strings, byte lists and record lists.
+//
+// A new export whose parameter is named `length` or `...Length`, or whose doc comment mentions
+// the buffer, records or writing, must be listed here: in BYTES_IN / BYTES_OUT, or in SCALAR
+// when it only looks like it (the generators refuse to guess).
 
-/** Exports that read their input from the I/O buffer: which parameter is the byte length. */
-export const BYTES_IN: Record<string, { length: string; name: string }> = {
-  serviceRegister: { length: "nameLength", name: "name" },
-  serviceLookup: { length: "nameLength", name: "name" },
-  serviceTagAdd: { length: "tagLength", name: "tag" },
-  dependencyAddByName: { length: "nameLength", name: "name" },
+export type InputKind = "string" | "bytes";
+export interface BytesInParam { length: string; name: string; kind: InputKind }
+
+/** Exports that read input from the I/O buffer: their length parameters, in buffer order. */
+export const BYTES_IN: Record<string, BytesInParam[]> = {
+  serviceRegister: [{ length: "nameLength", name: "name", kind: "string" }],
+  serviceLookup: [{ length: "nameLength", name: "name", kind: "string" }],
+  serviceTagAdd: [{ length: "tagLength", name: "tag", kind: "string" }],
+  dependencyAddByName: [{ length: "nameLength", name: "name", kind: "string" }],
+  discoveryQuery: [{ length: "patternLength", name: "pattern", kind: "string" }],
+  discoveryPatternTest: [{ length: "patternLength", name: "pattern", kind: "string" }, { length: "textLength", name: "text", kind: "string" }],
+  discoverySubscribe: [{ length: "patternLength", name: "pattern", kind: "string" }],
+  tagLookup: [{ length: "nameLength", name: "name", kind: "string" }],
+  configInfo: [{ length: "keyLength", name: "key", kind: "string" }],
+  configGet: [{ length: "keyLength", name: "key", kind: "string" }],
+  configSecretReveal: [{ length: "keyLength", name: "key", kind: "string" }],
+  manifestStage: [{ length: "length", name: "chunk", kind: "bytes" }],
+  balancePickBytes: [{ length: "length", name: "key", kind: "bytes" }],
 };
 
+/**
+ * What an export writes to the I/O buffer; its result is the count of `element`s (bytes for
+ * "string"; for "bytes", units of `unitBytes` bytes each), or a negative error code when `fallible`.
+ */
 export interface BytesOut {
-  /** A UTF-8 string of `result` bytes, or `result` records of a layout in RECORDS. */
-  kind: "string" | "records";
-  record?: RecordName;
-  /** The result may be a negative error code instead of a length or count. */
+  element: "string" | "bytes" | "u16" | RecordName;
+  unitBytes?: number;
   fallible: boolean;
 }
 
-/** Exports that write their output to the I/O buffer and return its length or record count. */
 export const BYTES_OUT: Record<string, BytesOut> = {
-  errorMessageOf: { kind: "string", fallible: false },
-  errorDetail: { kind: "string", fallible: false },
-  serviceName: { kind: "string", fallible: true },
-  order: { kind: "records", record: "order-entry", fallible: true },
-  actionsDrain: { kind: "records", record: "action", fallible: false },
-  eventsRead: { kind: "records", record: "event", fallible: false },
+  errorMessageOf: { element: "string", fallible: false },
+  errorDetail: { element: "string", fallible: false },
+  serviceName: { element: "string", fallible: true },
+  order: { element: "order-entry", fallible: true },
+  actionsDrain: { element: "action", fallible: false },
+  eventsRead: { element: "event", fallible: false },
+  discoveryQuery: { element: "u16", fallible: true },
+  discoverySubscriptionMembers: { element: "u16", fallible: true },
+  discoveryAddresses: { element: "string", fallible: true },
+  discoveryDependencies: { element: "dependency-entry", fallible: true },
+  configKeyAt: { element: "string", fallible: true },
+  configGet: { element: "string", fallible: true },
+  configSecretReveal: { element: "string", fallible: true },
+  manifestDumpRead: { element: "bytes", fallible: true },
+  // Layouts in assembly/balance/stats.ts and health/history.ts: passed on as bytes.
+  balanceInstanceStats: { element: "bytes", fallible: true },
+  balanceServiceStats: { element: "bytes", fallible: true },
+  healthHistory: { element: "bytes", unitBytes: 16, fallible: true },
 };
+
+/** Exports that look like they carry bytes but take and return scalars only. */
+export const SCALAR = new Set([
+  "manifestLoad", // `length` counts bytes staged earlier (manifestStage), not bytes in the buffer
+  "recoveryReset", // its doc says "restart record": kernel state, not bytes
+]);
 
 /** Exports that only make sense inside the module's address space (the component hides them). */
 export const MODULE_ONLY = new Set(["ioBuffer"]);
@@ -36,14 +70,15 @@ export const MODULE_ONLY = new Set(["ioBuffer"]);
 export type FieldType = "u8" | "u16" | "s32" | "u32" | "s64";
 export interface RecordField { name: string; type: FieldType; offset: number }
 export interface RecordLayout { bytes: number; align: number; doc: string; fields: RecordField[] }
-export type RecordName = "action" | "event" | "order-entry";
+export type RecordName = "action" | "event" | "order-entry" | "dependency-entry";
 
-// The layouts are the kernel's own (assembly/log/outbox.ts, log/events.ts, index.ts `order`).
-// Each is also exactly the canonical ABI layout of the WIT record with these fields in this
-// order, so the component lifts a list of them straight out of the I/O buffer.
+// The layouts are the kernel's own (assembly/log/outbox.ts, log/events.ts, index.ts `order`,
+// discovery/abi.ts `discoveryDependencies`). Each is also exactly the canonical ABI layout of
+// the WIT record with these fields in this order, so the component lifts a list of them
+// straight out of the I/O buffer.
 export const RECORDS: Record<RecordName, RecordLayout> = {
   action: {
-    bytes: 16, align: 4, doc: "An action for the host (assembly/log/outbox.ts): kind 1 spawn, 2 stop, 3 kill.",
+    bytes: 16, align: 4, doc: "An action for the host (assembly/log/outbox.ts ACTION_*).",
     fields: [
       { name: "kind", type: "u8", offset: 0 },
       { name: "service", type: "s32", offset: 4 },
@@ -73,6 +108,19 @@ export const RECORDS: Record<RecordName, RecordLayout> = {
       { name: "wave", type: "u16", offset: 2 },
     ],
   },
+  "dependency-entry": {
+    bytes: 4, align: 2, doc: "One dependency of a service: the service it depends on, kind (1 requires, 2 wants, 3 after), condition.",
+    fields: [
+      { name: "id", type: "u16", offset: 0 },
+      { name: "kind", type: "u8", offset: 2 },
+      { name: "condition", type: "u8", offset: 3 },
+    ],
+  },
 };
 
 export const FIELD_BYTES: Record<FieldType, number> = { u8: 1, u16: 2, s32: 4, u32: 4, s64: 8 };
+
+/** Elements of the lifted list per unit the export counts (only "bytes" results count in larger units). */
+export function lengthScale(out: BytesOut): number {
+  return out.element === "bytes" ? out.unitBytes ?? 1 : 1;
+}

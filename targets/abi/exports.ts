@@ -5,6 +5,7 @@
 import ts from "typescript";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { dirname, resolve } from "node:path";
 
 export const KERNEL_INDEX = fileURLToPath(new URL("../../assembly/index.ts", import.meta.url));
 
@@ -54,30 +55,50 @@ function constantValue(init: ts.Expression | undefined): number | undefined {
   return undefined;
 }
 
-/** Parses the exported functions and numeric constants of assembly/index.ts (or `path`). */
-export function readKernelExports(path: string = KERNEL_INDEX): KernelExports {
+function readInto(path: string, out: KernelExports, only: Map<string, string> | null, seen: Set<string>): void {
+  if (seen.has(path)) return;
+  seen.add(path);
   const text = readFileSync(path, "utf8");
   const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
-  const functions: ExportedFunction[] = [];
-  const constants: ExportedConstant[] = [];
+  const wanted = (name: string) => (only ? only.get(name) : name);
   for (const statement of file.statements) {
+    // `export * from "./x"` and `export { a, b as c } from "./x"`: the module's exports, in place.
+    if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const target = resolve(dirname(path), `${statement.moduleSpecifier.text}.ts`);
+      const clause = statement.exportClause;
+      const names = clause && ts.isNamedExports(clause)
+        ? new Map(clause.elements.map((e) => [(e.propertyName ?? e.name).text, e.name.text])) : null;
+      readInto(target, out, names, new Set(seen));
+      continue;
+    }
     if (!isExported(statement)) continue;
     if (ts.isFunctionDeclaration(statement) && statement.name) {
-      const name = statement.name.text;
+      const name = wanted(statement.name.text);
+      if (!name) continue;
       const params = statement.parameters.map((p) => ({
         name: p.name.getText(),
         type: scalar(p.type, `${name}(${p.name.getText()})`),
       }));
-      functions.push({ name, params, result: scalar(statement.type, `${name}()`), doc: docOf(statement, text) });
+      out.functions.push({ name, params, result: scalar(statement.type, `${name}()`), doc: docOf(statement, text) });
     } else if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
+        const name = wanted(declaration.name.getText());
         const value = constantValue(declaration.initializer);
-        if (value !== undefined) constants.push({ name: declaration.name.getText(), value });
+        if (name && value !== undefined) out.constants.push({ name, value });
       }
     }
   }
-  if (functions.length === 0) throw new Error(`${path}: no exported functions found`);
-  return { functions, constants };
+}
+
+/**
+ * Parses the exported functions and numeric constants of assembly/index.ts (or `path`),
+ * following its re-exports (`export * from "./balance/abi"`).
+ */
+export function readKernelExports(path: string = KERNEL_INDEX): KernelExports {
+  const out: KernelExports = { functions: [], constants: [] };
+  readInto(path, out, null, new Set());
+  if (out.functions.length === 0) throw new Error(`${path}: no exported functions found`);
+  return out;
 }
 
 /** The WebAssembly value type a scalar travels as. */

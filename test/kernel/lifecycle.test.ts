@@ -112,6 +112,27 @@ describe("peer: systemd Requires= + After= semantics", () => {
   });
 });
 
+describe("exits", () => {
+  it("an exit before 'started' fails the start, even with status 0", () => {
+    const sim = device();
+    sim.kernel.start("sensor");
+    const [spawn] = sim.kernel.drainActions();
+    sim.kernel.instanceExited(spawn.instance, 0);
+    expect(sim.kernel.state("sensor")).toBe("failed");
+    expect(sim.kernel.instanceState(spawn.instance)).toBe("failed");
+  });
+
+  it("a clean exit of the last running instance stops the service and what requires it", () => {
+    const sim = device();
+    sim.kernel.startAll();
+    sim.runFor(1000);
+    const [handle] = sim.kernel.instances("storage");
+    sim.kernel.instanceExited(handle, 0);
+    sim.runFor(500);
+    expect(states(sim)).toEqual({ sensor: "running", storage: "stopped", telemetry: "stopped", ui: "stopped" });
+  });
+});
+
 describe("timeouts", () => {
   it("fails an instance that never reports started and kills it", () => {
     const sim = device();

@@ -1,13 +1,17 @@
 // Fixed memory: initial = maximum pages per profile, every table reserved at init, and nothing
 // allocated afterwards, proven over a million mixed operations.
 import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
 import { Kernel, VirtualHal, PROFILES, ACTION_RECORD_BYTES, type Profile } from "../../host/index.ts";
 
-const PAGES: Record<Profile, number> = { release: 2, mcu: 1, bench: 72, debug: 2 };
+/** The build's page counts (asconfig.json: initialMemory = maximumMemory per profile). */
+const targets = JSON.parse(readFileSync(new URL("../../asconfig.json", import.meta.url), "utf8")).targets;
+const PAGES = Object.fromEntries(PROFILES.map((p) => [p, targets[p].maximumMemory])) as Record<Profile, number>;
 
 describe("fixed memory", () => {
   it.each(PROFILES)("%s: the memory cannot grow and the tables fit", (profile) => {
     const kernel = new Kernel({ hal: new VirtualHal(), profile });
+    expect(targets[profile].initialMemory).toBe(PAGES[profile]);
     expect(kernel.exports.memoryPages()).toBe(PAGES[profile]);
     expect(() => kernel.exports.memory.grow(1)).toThrow(RangeError);
     expect(kernel.heapHighWater()).toBeLessThanOrEqual(PAGES[profile] * 65536);

@@ -165,3 +165,16 @@ export function readEvents(fromSeq: u32): EventRecord[] {
   }
   return events;
 }
+
+/** Every retained event record from `fromSeq` on (one read returns at most a buffer's worth). */
+export function readAllEvents(fromSeq: u32): EventRecord[] {
+  const all = new Array<EventRecord>();
+  let seq = fromSeq;
+  let batch = readEvents(seq);
+  while (batch.length > 0) {
+    for (let i = 0; i < batch.length; i++) all.push(batch[i]);
+    seq = batch[batch.length - 1].seq + 1;
+    batch = readEvents(seq);
+  }
+  return all;
+}

@@ -32,6 +32,33 @@
 #define MYCO_E_INVALID_COUNT (-27) /* instance count is out of range */
 #define MYCO_E_NO_SUCH_DEPENDENCY (-28) /* the dependency is not declared */
 #define MYCO_E_DUPLICATE_TAG (-29) /* the service already has this tag */
+#define MYCO_E_INVALID_STRATEGY (-100) /* load-balancing strategy is not one of the nine strategy codes */
+#define MYCO_E_INVALID_WEIGHT (-101) /* weight is outside 1..the weight limit */
+#define MYCO_E_INVALID_OPTION (-102) /* balancer option is unknown or its value is out of range */
+#define MYCO_E_INVALID_BREAKER (-103) /* circuit-breaker setting is out of range or contradicts another */
+#define MYCO_E_INVALID_OUTLIER (-104) /* outlier-ejection setting is out of range or contradicts another */
+#define MYCO_E_INVALID_HEALTH (-105) /* health is not unknown (0), healthy (1), degraded (2) or unhealthy (3) */
+#define MYCO_E_INVALID_OUTCOME (-106) /* request outcome is not failure (0), success (1) or cancelled (2) */
+#define MYCO_E_INVALID_LATENCY (-107) /* latency is negative, not a number or above the limit */
+#define MYCO_E_NO_ELIGIBLE_INSTANCE (-108) /* no instance of the service is eligible for a request */
+#define MYCO_E_BREAKER_OPEN (-109) /* the instance's circuit breaker admits no request now */
+#define MYCO_E_NO_ACTIVE_REQUEST (-110) /* the instance has no request in flight */
+#define MYCO_E_CAPACITY_HASH_TABLES (-111) /* every consistent-hash table is in use */
+#define MYCO_E_INVALID_KEY (-112) /* key length does not fit the strategy (IP hash takes 4 or 16 bytes) */
+#define MYCO_E_NOT_ISOLATED (-113) /* the instance's breaker is not isolated */
+#define MYCO_E_INVALID_CHECK_KIND (-150) /* check kind is not http (0), tcp (1), process (2), file (3), command (4) or custom (5) */
+#define MYCO_E_INVALID_CHECK_ROLE (-151) /* check role is not liveness (0), readiness (1) or startup (2) */
+#define MYCO_E_INVALID_PERIOD (-152) /* a period, interval, window or timeout is out of range */
+#define MYCO_E_INVALID_THRESHOLD (-153) /* a threshold or count is out of range */
+#define MYCO_E_CAPACITY_CHECKS (-154) /* check table or the service's check slots are full */
+#define MYCO_E_UNKNOWN_CHECK (-155) /* no health check has this id */
+#define MYCO_E_INVALID_CHECK_OUTCOME (-156) /* check outcome is not success (0), failure (1) or timeout (2) */
+#define MYCO_E_INVALID_POLICY (-157) /* restart policy is not never (0), on-failure (1) or always (2) */
+#define MYCO_E_INVALID_INTENSITY (-158) /* restart intensity cannot allow the restart policy */
+#define MYCO_E_INVALID_BACKOFF (-159) /* backoff kind, factor, jitter, base or cap is invalid */
+#define MYCO_E_UNKNOWN_STRATEGY (-160) /* recovery strategy, group strategy or fault pattern is unknown */
+#define MYCO_E_START_LIMIT (-161) /* the service hit its restart limit and stays failed until reset */
+#define MYCO_E_INVALID_CONDITION (-162) /* dependency condition is not started (0) or healthy (1) */
 #define MYCO_E_MANIFEST_TRUNCATED (-200) /* manifest blob ends before its header or a record does */
 #define MYCO_E_MANIFEST_TOO_LARGE (-201) /* manifest blob is larger than the manifest limit */
 #define MYCO_E_MANIFEST_MAGIC (-202) /* manifest blob does not start with the MYCM magic */

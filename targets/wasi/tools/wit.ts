@@ -36,13 +36,15 @@ const WIT_SCALAR: Record<ScalarType, string> = {
 };
 
 function outputType(out: BytesOut): string {
-  const payload = out.kind === "string" ? "string" : `list<${out.record}>`;
+  const payload = out.element === "string" ? "string" : out.element === "bytes" ? "list<u8>" : `list<${out.element}>`;
   return out.fallible ? `result<${payload}, s32>` : payload;
 }
 
 function signature(fn: AbiFunction): string {
-  const params = fn.params.map((p, i) =>
-    fn.bytesIn?.index === i ? `${witIdent(fn.bytesIn.name)}: string` : `${witIdent(p.name)}: ${WIT_SCALAR[p.type]}`);
+  const params = fn.params.map((p, i) => {
+    const input = fn.bytesIn.find((b) => b.index === i);
+    return input ? `${witIdent(input.name)}: ${input.kind === "string" ? "string" : "list<u8>"}` : `${witIdent(p.name)}: ${WIT_SCALAR[p.type]}`;
+  });
   const result = fn.bytesOut ? outputType(fn.bytesOut) : WIT_SCALAR[fn.result];
   return `func(${params.join(", ")})${result ? ` -> ${result}` : ""}`;
 }
@@ -71,7 +73,7 @@ function recordWit(name: RecordName): string[] {
 /** The WIT text of the package: interfaces `hal` and `kernel`, world `myco`. */
 export function generateWit(abi: KernelAbi): string {
   const exported = abi.functions.filter((f) => !f.moduleOnly);
-  const records = [...new Set(exported.flatMap((f) => (f.bytesOut?.record ? [f.bytesOut.record] : [])))];
+  const records = [...new Set(exported.flatMap((f) => (f.bytesOut && f.bytesOut.element in RECORDS ? [f.bytesOut.element as RecordName] : [])))];
   const lines = [
     "// Generated from assembly/index.ts by targets/wasi/tools/wit.ts. Do not edit.",
     `package ${WIT_NAMESPACE}:${WIT_PACKAGE}@${WIT_VERSION};`,
@@ -82,7 +84,8 @@ export function generateWit(abi: KernelAbi): string {
     "}",
     "",
     "/// The kernel's public ABI. Statuses: >= 0 a result, < 0 an error code (error-message-of).",
-    "/// Strings must fit the kernel's I/O buffer (io-capacity bytes); a longer one traps.",
+    "/// A call's strings and byte lists together must fit the kernel's I/O buffer (io-capacity",
+    "/// bytes): they are lowered into it, and a larger total traps in cabi_realloc.",
     "interface kernel {",
     ...records.flatMap((r) => recordWit(r)),
     "",

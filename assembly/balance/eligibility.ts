@@ -1,0 +1,158 @@
+// Eligibility and the pool a strategy picks from.
+//
+//   member     the instance runs (lifecycle RUNNING), is enabled and is not draining
+//   available  a member that is not unhealthy, whose breaker admits a request, and that is not
+//              ejected
+//   pool       the available members, in ordinal order (health-based: healthy first, then
+//              degraded). Panic rule (Envoy's healthy_panic_threshold): when fewer than
+//              panicPercent of the members are available, the pool is every member.
+//
+// The pool is rebuilt only when something it depends on changed (SERVICE_STALE: set by the
+// lifecycle, the setters, the breaker and the outlier detector) or when a time-driven change is
+// due (SERVICE_WAKE_MS: a breaker may turn half-open, an ejection ends). Otherwise a pick pays
+// two loads here, and reads the HAL clock only while such a change is pending.
+import { clockRefresh } from "../clock";
+import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
+import { instanceState } from "../registry/instances";
+import { STATE_RUNNING } from "../lifecycle/states";
+import { breakerAdmits, breakerRefresh } from "./breaker";
+import { hashTableBuild } from "./strategies/consistent-hash";
+import {
+  STRATEGY_HEALTH_BASED, STRATEGY_CONSISTENT_HASH, HEALTH_UNHEALTHY, HEALTH_DEGRADED, FLAG_DISABLED, FLAG_DRAINING,
+  BREAKER_CLOSED, NEVER, slotAt, serviceAt, strategyOf, poolRowAt, poolSlotAt,
+  SLOT_FLAGS, SLOT_HEALTH, SLOT_IN_POOL, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_EJECTED_UNTIL_MS, SLOT_BREAKER,
+  SLOT_ISOLATIONS, SLOT_POOL_CUM, SLOT_ORDINAL_CUM, SERVICE_PANIC_PERCENT, SERVICE_POOL_COUNT, SERVICE_POOL_PREFERRED,
+  SERVICE_POOL_MEMBERS, SERVICE_WEIGHT_TOTAL, SERVICE_WEIGHTS_EQUAL, SERVICE_ORDINAL_WEIGHT_TOTAL, SERVICE_PANIC,
+  SERVICE_STALE, SERVICE_WAKE_MS, SERVICE_CURSOR, SERVICE_EJECTED, SERVICE_HASH_DIRTY, SERVICE_PANIC_ENTRIES,
+  SERVICE_POOL_BUILDS, SERVICE_ORDINAL_WEIGHTS_EQUAL,
+} from "./tables";
+
+/** Makes the pool current: rebuilt when marked stale or when a time-driven change is due. */
+@inline export function poolReady(service: i32): void {
+  const record = serviceAt(service);
+  const wake = load<i64>(record, SERVICE_WAKE_MS);
+  if (load<u8>(record, SERVICE_STALE) != 0 || (wake != NEVER && clockRefresh() >= wake)) poolRebuild(service);
+}
+
+@inline export function isMember(slot: i32): bool {
+  return unchecked(instanceState[slot]) == STATE_RUNNING
+    && (load<u8>(slotAt(slot), SLOT_FLAGS) & (FLAG_DISABLED | FLAG_DRAINING)) == 0;
+}
+
+/** Breakers not closed, or isolated, among the service's instances: a statistic. */
+export function breakersNotClosed(service: i32): i32 {
+  let n = 0;
+  const count = <i32>serviceInstanceCount[service];
+  for (let k = 0; k < count; k++) {
+    const record = slotAt(instanceSlotOf(service, k));
+    if (load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED || load<u16>(record, SLOT_ISOLATIONS) > 0) n++;
+  }
+  return n;
+}
+
+export function poolRebuild(service: i32): void {
+  const now = clockRefresh();
+  const config = serviceAt(service);
+  const count = <i32>serviceInstanceCount[service];
+  let members = 0, available = 0, ejected = 0;
+  let wake = NEVER;
+  for (let k = 0; k < count; k++) {
+    const slot = instanceSlotOf(service, k);
+    const record = slotAt(slot);
+    wake = min(wake, breakerRefresh(slot, service, now));
+    let ejectedUntil = load<i64>(record, SLOT_EJECTED_UNTIL_MS);
+    if (ejectedUntil != 0 && ejectedUntil <= now) {
+      ejectedUntil = 0;
+      store<i64>(record, 0, SLOT_EJECTED_UNTIL_MS);
+    }
+    if (ejectedUntil != 0) { ejected++; wake = min(wake, ejectedUntil); }
+    const member = isMember(slot);
+    const ok = member && ejectedUntil == 0 && load<u8>(record, SLOT_HEALTH) != HEALTH_UNHEALTHY
+      && breakerAdmits(slot, service);
+    store<u8>(record, <u8>ok, SLOT_IN_POOL);
+    members += <i32>member;
+    available += <i32>ok;
+  }
+  const panic = available * 100 < <i32>load<u8>(config, SERVICE_PANIC_PERCENT) * members;
+  if (panic && load<u8>(config, SERVICE_PANIC) == 0) {
+    store<u32>(config, load<u32>(config, SERVICE_PANIC_ENTRIES) + 1, SERVICE_PANIC_ENTRIES);
+  }
+  store<u8>(config, <u8>panic, SERVICE_PANIC);
+  store<u8>(config, <u8>members, SERVICE_POOL_MEMBERS);
+  store<u8>(config, <u8>ejected, SERVICE_EJECTED);
+  const resume = resumeOrdinal(service);
+  fillPool(service, count, panic);
+  placeCursor(service, resume);
+  sumWeights(service, count);
+  if (strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
+  store<u8>(config, 0, SERVICE_STALE);
+  store<i64>(config, wake, SERVICE_WAKE_MS);
+  store<u32>(config, load<u32>(config, SERVICE_POOL_BUILDS) + 1, SERVICE_POOL_BUILDS);
+}
+
+/** Writes the pool (and each slot's in-pool flag); health-based puts healthy ahead of degraded. */
+function fillPool(service: i32, count: i32, panic: bool): void {
+  const row = poolRowAt(service);
+  const config = serviceAt(service);
+  const tiered = !panic && strategyOf(service) == STRATEGY_HEALTH_BASED;
+  let n = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let k = 0; k < count; k++) {
+      const slot = instanceSlotOf(service, k);
+      const record = slotAt(slot);
+      if (panic) store<u8>(record, <u8>isMember(slot), SLOT_IN_POOL);
+      if (load<u8>(record, SLOT_IN_POOL) == 0) continue;
+      if (tiered && (load<u8>(record, SLOT_HEALTH) == HEALTH_DEGRADED) != (pass == 1)) continue;
+      store<u16>(row + (<usize>n << 1), <u16>slot);
+      n++;
+    }
+    if (pass == 0) store<u8>(config, <u8>n, SERVICE_POOL_PREFERRED);
+    if (!tiered) break;
+  }
+  store<u8>(config, <u8>n, SERVICE_POOL_COUNT);
+}
+
+/** The ordinal after the last one picked: where the rotation resumes in the new pool. */
+function resumeOrdinal(service: i32): i32 {
+  const config = serviceAt(service);
+  const cursor = <i32>load<u8>(config, SERVICE_CURSOR);
+  if (cursor == 0 || cursor > <i32>load<u8>(config, SERVICE_POOL_COUNT)) return 0;
+  return <i32>load<u8>(slotAt(poolSlotAt(service, cursor - 1)), SLOT_ORDINAL) + 1;
+}
+
+/** The rotation continues at the first instance at or after `ordinal`: none skipped, none repeated. */
+function placeCursor(service: i32, ordinal: i32): void {
+  const config = serviceAt(service);
+  const n = <i32>load<u8>(config, SERVICE_POOL_COUNT);
+  let position = 0;
+  while (position < n && <i32>load<u8>(slotAt(poolSlotAt(service, position)), SLOT_ORDINAL) < ordinal) position++;
+  store<u8>(config, <u8>position, SERVICE_CURSOR);
+}
+
+/** Prefix sums of weights over the pool (weighted random) and over all ordinals (IP hash). */
+function sumWeights(service: i32, count: i32): void {
+  const config = serviceAt(service);
+  const n = <i32>load<u8>(config, SERVICE_POOL_COUNT);
+  let total = 0;
+  let equal = true;
+  for (let position = 0; position < n; position++) {
+    const record = slotAt(poolSlotAt(service, position));
+    const weight = <i32>load<u16>(record, SLOT_WEIGHT);
+    if (position > 0 && weight * position != total) equal = false;
+    total += weight;
+    store<u16>(record, <u16>total, SLOT_POOL_CUM);
+  }
+  store<u32>(config, total, SERVICE_WEIGHT_TOTAL);
+  store<u8>(config, <u8>equal, SERVICE_WEIGHTS_EQUAL);
+  total = 0;
+  equal = true;
+  for (let k = 0; k < count; k++) {
+    const record = slotAt(instanceSlotOf(service, k));
+    const weight = <i32>load<u16>(record, SLOT_WEIGHT);
+    if (k > 0 && weight * k != total) equal = false;
+    total += weight;
+    store<u16>(record, <u16>total, SLOT_ORDINAL_CUM);
+  }
+  store<u32>(config, total, SERVICE_ORDINAL_WEIGHT_TOTAL);
+  store<u8>(config, <u8>equal, SERVICE_ORDINAL_WEIGHTS_EQUAL);
+}

@@ -1,0 +1,74 @@
+// How the balancer follows the registry and the lifecycle (the hooks they call):
+//   a service is registered      -> default balancing, zero statistics (balanceServiceReset)
+//   its instance count changes   -> new ordinals get fresh records; hash membership changed
+//   an instance changes state    -> its service's pool is rebuilt before the next pick
+//   an instance is spawned again -> a clean run: no requests in flight, breaker closed, not
+//                                   draining, no ejection (its count is kept). Health stays what
+//                                   its owner (the host or the health layer) last set.
+// Records are reset here, when they are taken, so the kernel's `reset()` stays O(1).
+import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
+import { instanceService } from "../registry/instances";
+import { STATE_STARTING } from "../lifecycle/states";
+import { randomReset } from "./random";
+import {
+  FLAG_DRAINING, NEVER, PANIC_PERCENT_DEFAULT, DECAY_MS_DEFAULT, DEFAULT_COST_MS_DEFAULT, SLOT_BYTES, SERVICE_BYTES,
+  SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN, SLOT_COST_MS, SERVICE_BIAS_PERCENT,
+  SERVICE_PANIC_PERCENT, SERVICE_DECAY_MS, SERVICE_DEFAULT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE,
+  SERVICE_BALANCED_COUNT, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
+} from "./tables";
+
+/** A service id was just taken from the registry's pool: default balancing, zero statistics. */
+export function balanceServiceReset(service: i32): void {
+  const record = serviceAt(service);
+  memory.fill(record, 0, SERVICE_BYTES); // round robin, no breaker, no ejection, empty pool
+  store<u16>(record, 100, SERVICE_BIAS_PERCENT);
+  store<u8>(record, PANIC_PERCENT_DEFAULT, SERVICE_PANIC_PERCENT);
+  store<i32>(record, DECAY_MS_DEFAULT, SERVICE_DECAY_MS);
+  store<i32>(record, DEFAULT_COST_MS_DEFAULT, SERVICE_DEFAULT_COST_MS);
+  store<i64>(record, NEVER, SERVICE_WAKE_MS);
+  store<i8>(record, -1, SERVICE_HASH_TABLE);
+  markMembershipChanged(service);
+}
+
+/** The service's instance count changed (registered, resized, removed). */
+export function balanceMembershipChanged(service: i32): void {
+  const record = serviceAt(service);
+  const count = <i32>serviceInstanceCount[service];
+  for (let ordinal = <i32>load<u8>(record, SERVICE_BALANCED_COUNT); ordinal < count; ordinal++) {
+    slotJoin(instanceSlotOf(service, ordinal), ordinal);
+  }
+  store<u8>(record, <u8>count, SERVICE_BALANCED_COUNT);
+  markMembershipChanged(service);
+}
+
+/** Called by the lifecycle on every instance transition (lifecycle/transitions.ts). */
+export function balanceInstanceMoved(slot: i32, to: u8): void {
+  if (to == STATE_STARTING) runReset(slot); // spawned again: a new run of the instance
+  markStale(<i32>instanceService[slot]);
+}
+
+/** A slot joins a service as instance `ordinal`: configuration and statistics start afresh. */
+function slotJoin(slot: i32, ordinal: i32): void {
+  const record = slotAt(slot);
+  memory.fill(record, 0, SLOT_BYTES);
+  store<u16>(record, 1, SLOT_WEIGHT);
+  store<u8>(record, <u8>ordinal, SLOT_ORDINAL);
+  store<f32>(record, -1, SLOT_LATENCY_MS);
+  store<f64>(record, -1, SLOT_COST_MS);
+}
+
+/** A new run of the instance: what belonged to the previous run (requests, verdicts) goes. */
+function runReset(slot: i32): void {
+  const record = slotAt(slot);
+  memory.fill(record + SLOT_RUN, 0, SLOT_BYTES - <i32>SLOT_RUN);
+  store<f64>(record, -1, SLOT_COST_MS);
+  store<u8>(record, load<u8>(record, SLOT_FLAGS) & ~FLAG_DRAINING, SLOT_FLAGS);
+}
+
+/** Back to init: records are reset when taken, so only the shared state is cleared here. */
+export function balanceReset(): void {
+  hashTableOwner.fill(-1);
+  randomReset();
+}
+
+balanceReset();

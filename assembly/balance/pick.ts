@@ -1,0 +1,63 @@
+// One pick: make the pool current, let the service's strategy choose, count it.
+//
+// The strategy interface (one file per strategy in strategies/, as Envoy keeps one policy per
+// extension): `pick<Strategy>(service, count[, key]): slot`, called only with a current,
+// non-empty pool of `count` eligible slots (eligibility.ts), returning one of them. Keyed
+// strategies get a 32-bit key; a request without one gets a random key (Envoy's fallback
+// when a hash policy finds nothing to hash).
+import { E_NO_ELIGIBLE_INSTANCE } from "../errors";
+import { fail } from "../util/detail";
+import { sayService, serviceInstanceCount } from "../registry/services";
+import { poolReady } from "./eligibility";
+import { breakerAdmitted } from "./breaker";
+import { countPick } from "./stats";
+import { randomU32 } from "./random";
+import { pickRoundRobin } from "./strategies/round-robin";
+import { pickLeastConnections } from "./strategies/least-connections";
+import { pickSmoothWeighted } from "./strategies/weighted-round-robin";
+import { pickWeightedLeastConnections } from "./strategies/weighted-least-connections";
+import { pickRandom } from "./strategies/random";
+import { pickIpHash } from "./strategies/ip-hash";
+import { pickConsistentHash } from "./strategies/consistent-hash";
+import { pickFastestResponse } from "./strategies/fastest-response";
+import { pickHealthBased } from "./strategies/health-based";
+import {
+  STRATEGY_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_WEIGHTED_LEAST_CONNECTIONS,
+  STRATEGY_RANDOM, STRATEGY_IP_HASH, STRATEGY_CONSISTENT_HASH, STRATEGY_FASTEST_RESPONSE, BREAKER_HALF_OPEN,
+  serviceAt, slotAt, SERVICE_STRATEGY, SERVICE_POOL_COUNT, SERVICE_POOL_MEMBERS, SERVICE_PANIC, SERVICE_NO_ELIGIBLE,
+  SLOT_BREAKER,
+} from "./tables";
+
+/** Picks an instance of a registered service: its slot, or E_NO_ELIGIBLE_INSTANCE. */
+export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
+  poolReady(service);
+  const config = serviceAt(service);
+  const count = <i32>load<u8>(config, SERVICE_POOL_COUNT);
+  if (count == 0) return noEligible(service);
+  let slot: i32;
+  switch (load<u8>(config, SERVICE_STRATEGY)) {
+    case STRATEGY_ROUND_ROBIN: { slot = pickRoundRobin(service, count); break; }
+    case STRATEGY_LEAST_CONNECTIONS: { slot = pickLeastConnections(service, count); break; }
+    case STRATEGY_WEIGHTED_ROUND_ROBIN: { slot = pickSmoothWeighted(service, count); break; }
+    case STRATEGY_WEIGHTED_LEAST_CONNECTIONS: { slot = pickWeightedLeastConnections(service, count); break; }
+    case STRATEGY_RANDOM: { slot = pickRandom(service, count); break; }
+    case STRATEGY_IP_HASH: { slot = pickIpHash(service, count, keyed ? key : randomU32()); break; }
+    case STRATEGY_CONSISTENT_HASH: { slot = pickConsistentHash(service, count, keyed ? key : randomU32()); break; }
+    case STRATEGY_FASTEST_RESPONSE: { slot = pickFastestResponse(service, count); break; }
+    default: { slot = pickHealthBased(service, count); break; }
+  }
+  countPick(slot, service);
+  // A half-open breaker's probe permit (under the panic rule the pool ignores breakers).
+  if (load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN && load<u8>(config, SERVICE_PANIC) == 0) {
+    breakerAdmitted(slot, service);
+  }
+  return slot;
+}
+
+function noEligible(service: i32): i32 {
+  const config = serviceAt(service);
+  store<u32>(config, load<u32>(config, SERVICE_NO_ELIGIBLE) + 1, SERVICE_NO_ELIGIBLE);
+  return sayService(fail(E_NO_ELIGIBLE_INSTANCE).text("service "), service).text(": none of its ")
+    .int(serviceInstanceCount[service]).text(" instances is eligible (")
+    .int(load<u8>(config, SERVICE_POOL_MEMBERS)).text(" running, enabled and not draining)").code();
+}

@@ -1,0 +1,45 @@
+// What the host reports back about requests: started (outside a pick: the host routed it
+// itself) and finished (latency, outcome). The outcome feeds the statistics, the breaker, the
+// outlier detector and the fastest-response estimate; a cancelled request only leaves the
+// in-flight count (and gives a half-open probe permit back).
+import { E_BREAKER_OPEN, E_NO_ACTIVE_REQUEST } from "../errors";
+import { fail } from "../util/detail";
+import { clockRefresh } from "../clock";
+import { instanceService } from "../registry/instances";
+import { sayInstance } from "./config";
+import { breakerAdmits, breakerAdmitted, breakerCancelled, breakerRecord, breakerRefresh } from "./breaker";
+import { outlierRecord } from "./outlier";
+import { countOutcome } from "./stats";
+import { costObserve } from "./strategies/fastest-response";
+import {
+  BREAKER_CLOSED, OUTCOME_CANCELLED, OUTCOME_FAILURE, STRATEGY_FASTEST_RESPONSE, slotAt, strategyOf, SLOT_ACTIVE,
+  SLOT_BREAKER,
+} from "./tables";
+
+export function requestStarted(slot: i32): i32 {
+  const service = <i32>instanceService[slot];
+  const record = slotAt(slot);
+  if (load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED) breakerRefresh(slot, service, clockRefresh());
+  if (!breakerAdmits(slot, service)) {
+    return sayInstance(fail(E_BREAKER_OPEN), slot).text("its circuit breaker admits no request now").code();
+  }
+  store<u32>(record, load<u32>(record, SLOT_ACTIVE) + 1, SLOT_ACTIVE);
+  breakerAdmitted(slot, service);
+  return 0;
+}
+
+/** The caller validated latency and outcome. */
+export function requestFinished(slot: i32, latencyMs: f64, outcome: i32): i32 {
+  const service = <i32>unchecked(instanceService[slot]);
+  const record = slotAt(slot);
+  const active = load<u32>(record, SLOT_ACTIVE);
+  if (active == 0) return sayInstance(fail(E_NO_ACTIVE_REQUEST), slot).text("no request in flight to finish").code();
+  store<u32>(record, active - 1, SLOT_ACTIVE);
+  if (outcome == OUTCOME_CANCELLED) { breakerCancelled(slot, service); return 0; }
+  const failed = outcome == OUTCOME_FAILURE;
+  countOutcome(slot, service, failed, latencyMs);
+  if (strategyOf(service) == STRATEGY_FASTEST_RESPONSE) costObserve(slot, service, latencyMs, clockRefresh());
+  breakerRecord(slot, service, failed, latencyMs);
+  outlierRecord(slot, service, failed);
+  return 0;
+}

@@ -1,0 +1,39 @@
+// Least connections: the eligible instance with the fewest requests in flight. Ties rotate: the
+// scan starts at the rotation point and the first of the least loaded wins, then the point moves
+// past it, so equal instances take turns instead of herding on the first (nginx least_conn).
+// Exact comparison is a scan by definition (O(n), a tight loop over the pool); with
+// choices = 2 it is Envoy's LEAST_REQUEST default instead: two distinct random instances, the
+// less loaded wins (O(1)).
+import { randomBelow } from "../random";
+import { serviceAt, slotAt, poolSlotAt, SERVICE_CURSOR, SERVICE_CHOICES, SLOT_ACTIVE } from "../tables";
+
+/** Two distinct random pool entries (count >= 2) as slots, packed: first << 32 | second. */
+@inline export function twoChoices(service: i32, count: i32): i64 {
+  const first = randomBelow(count);
+  let second = randomBelow(count - 1);
+  if (second >= first) second++;
+  return (<i64>poolSlotAt(service, first) << 32) | <i64>poolSlotAt(service, second);
+}
+
+@inline function activeOf(slot: i32): u32 { return load<u32>(slotAt(slot), SLOT_ACTIVE); }
+
+export function pickLeastConnections(service: i32, count: i32): i32 {
+  const config = serviceAt(service);
+  if (count > 2 && load<u8>(config, SERVICE_CHOICES) == 2) {
+    const pair = twoChoices(service, count);
+    const first = <i32>(pair >>> 32), second = <i32>pair;
+    return activeOf(second) < activeOf(first) ? second : first;
+  }
+  let start = <i32>load<u8>(config, SERVICE_CURSOR);
+  if (start >= count) start = 0;
+  let best = start;
+  let bestActive = activeOf(poolSlotAt(service, start));
+  for (let i = 1; i < count && bestActive > 0; i++) { // nothing beats an idle instance
+    let position = start + i;
+    if (position >= count) position -= count;
+    const active = activeOf(poolSlotAt(service, position));
+    if (active < bestActive) { best = position; bestActive = active; }
+  }
+  store<u8>(config, <u8>(best + 1), SERVICE_CURSOR);
+  return poolSlotAt(service, best);
+}

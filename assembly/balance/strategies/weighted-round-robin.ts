@@ -1,0 +1,22 @@
+// Weighted round robin: nginx's smooth weighted round robin (ngx_http_upstream_get_peer), bit
+// for bit. Every pick adds each eligible instance's weight to its current weight, picks the
+// largest current weight (the first in pool order on a tie) and takes the pool's total weight
+// off the winner. Weights 5:1:1 give a a b a c a a. A scan over the eligible instances by
+// definition (O(n)); current weights persist across pool changes, as in nginx.
+import { serviceAt, slotAt, poolRowAt, SERVICE_WEIGHT_TOTAL, SLOT_CURRENT, SLOT_WEIGHT } from "../tables";
+
+export function pickSmoothWeighted(service: i32, count: i32): i32 {
+  const row = poolRowAt(service);
+  let best: usize = 0;
+  let bestSlot = 0;
+  let bestCurrent = i32.MIN_VALUE;
+  for (let position = 0; position < count; position++) {
+    const slot = <i32>load<u16>(row + (<usize>position << 1));
+    const record = slotAt(slot);
+    const current = load<i32>(record, SLOT_CURRENT) + <i32>load<u16>(record, SLOT_WEIGHT);
+    store<i32>(record, current, SLOT_CURRENT);
+    if (current > bestCurrent) { bestCurrent = current; best = record; bestSlot = slot; }
+  }
+  store<i32>(best, bestCurrent - <i32>load<u32>(serviceAt(service), SERVICE_WEIGHT_TOTAL), SLOT_CURRENT);
+  return bestSlot;
+}

@@ -1,0 +1,23 @@
+// The health of each service as discovery sees it. The health layer reports changes through
+// `discoveryHealthChanged`; until it does, every service is "unknown".
+import { SERVICES_MAX } from "../limits";
+import { CAUSE_NONE } from "../lifecycle/causes";
+import { subscriptionsNotify, DISCOVERY_CHANGE_HEALTH } from "./subscriptions";
+import { statusChanged } from "../registry/generation";
+
+export const HEALTH_UNKNOWN: u8 = 0;
+export const HEALTH_HEALTHY: u8 = 1;
+export const HEALTH_UNHEALTHY: u8 = 2;
+
+export const serviceHealth = new StaticArray<u8>(SERVICES_MAX);
+
+/** Called by the health layer (or the host, through discoveryHealthSet) when a verdict changes. */
+export function discoveryHealthChanged(service: i32, health: u8): void {
+  const from = serviceHealth[service];
+  if (from == health) return;
+  serviceHealth[service] = health;
+  statusChanged();
+  subscriptionsNotify(service, DISCOVERY_CHANGE_HEALTH, from, health, CAUSE_NONE);
+}
+
+export function healthReset(): void { serviceHealth.fill(HEALTH_UNKNOWN); }

@@ -1,0 +1,183 @@
+// Health checks: a fixed pool, each check owned by one service and run against each of its
+// running instances. The kernel only schedules (schedule.ts); the host performs the check
+// (http, tcp, process, file, command, custom) and reports the outcome and latency.
+//
+// Knobs and defaults are Kubernetes' probe fields:
+//   intervalMs     periodSeconds        10 s   between the starts of two rounds
+//   timeoutMs      timeoutSeconds        1 s   a result later than this is a failure (timeout)
+//   startPeriodMs  initialDelaySeconds   0     no round reaches an instance younger than this
+//   rise           successThreshold      1     successes in a row that make a check pass
+//   fall           failureThreshold      3     failures in a row that make it fail
+// Roles: a liveness check that fails kills the instance (a fault); a readiness check that
+// fails leaves it running but degraded; a startup check holds the other checks back until it
+// first passes (and kills the instance if it fails first).
+import { SERVICES_MAX, INSTANCES_MAX, CHECKS_MAX, CHECKS_PER_SERVICE_MAX, TIMEOUT_MS_MAX, THRESHOLD_MAX } from "../limits";
+import { OK, E_INVALID_CHECK_KIND, E_INVALID_CHECK_ROLE, E_CAPACITY_CHECKS, E_UNKNOWN_CHECK, E_INVALID_PERIOD, E_INVALID_THRESHOLD } from "../errors";
+import { checkAtRest } from "../lifecycle/jobs";
+import { timerCancel, timerOfCheck } from "../timers/heap";
+import { fail } from "../util/detail";
+import { reject, checkRange } from "../util/reject";
+
+export const CHECK_HTTP: u8 = 0;
+export const CHECK_TCP: u8 = 1;
+export const CHECK_PROCESS: u8 = 2;
+export const CHECK_FILE: u8 = 3;
+export const CHECK_COMMAND: u8 = 4;
+export const CHECK_CUSTOM: u8 = 5;
+
+export const ROLE_LIVENESS: u8 = 0;
+export const ROLE_READINESS: u8 = 1;
+export const ROLE_STARTUP: u8 = 2;
+
+/** A check's verdict on one instance. */
+export const STATUS_UNKNOWN: u8 = 0;
+export const STATUS_PASSING: u8 = 1;
+export const STATUS_FAILING: u8 = 2;
+
+export const OUTCOME_SUCCESS: i32 = 0;
+export const OUTCOME_FAILURE: i32 = 1;
+export const OUTCOME_TIMEOUT: i32 = 2;
+
+export const NO_CHECK: u16 = 0xffff;
+const CPS: i32 = CHECKS_PER_SERVICE_MAX;
+
+// ---- the pool --------------------------------------------------------------------------------
+export const checkUsed = new StaticArray<bool>(CHECKS_MAX);
+export const checkService = new StaticArray<u16>(CHECKS_MAX);
+/** The check's position k among its service's checks: indexes the per-instance state. */
+export const checkIndex = new StaticArray<u8>(CHECKS_MAX);
+export const checkKind = new StaticArray<u8>(CHECKS_MAX);
+export const checkRole = new StaticArray<u8>(CHECKS_MAX);
+export const checkIntervalMs = new StaticArray<i32>(CHECKS_MAX);
+export const checkTimeoutMs = new StaticArray<i32>(CHECKS_MAX);
+export const checkStartPeriodMs = new StaticArray<i32>(CHECKS_MAX);
+export const checkRise = new StaticArray<u8>(CHECKS_MAX);
+export const checkFall = new StaticArray<u8>(CHECKS_MAX);
+/** A round is out: results are awaited until checkRoundAtMs + timeout. */
+export const checkAwaiting = new StaticArray<bool>(CHECKS_MAX);
+export const checkRoundAtMs = new StaticArray<i64>(CHECKS_MAX);
+export const checkOutstanding = new StaticArray<u16>(CHECKS_MAX);
+const freeChecks = new StaticArray<u16>(CHECKS_MAX);
+let freeCount: i32 = 0;
+
+// ---- per service and per instance ----------------------------------------------------------
+/** Row of CPS check ids per service (NO_CHECK where empty). */
+export const serviceChecks = new StaticArray<u16>(SERVICES_MAX * CPS);
+export const serviceCheckCount = new StaticArray<u8>(SERVICES_MAX);
+/** Position k of the service's startup check, or -1. */
+export const serviceStartupCheck = new StaticArray<i8>(SERVICES_MAX);
+/** Per (instance slot, k): consecutive successes (> 0) or failures (< 0), and the verdict. */
+export const instanceCheckStreak = new StaticArray<i8>(INSTANCES_MAX * CPS);
+export const instanceCheckStatus = new StaticArray<u8>(INSTANCES_MAX * CPS);
+/** Per instance: bit k set while a result of check k is awaited. */
+export const instancePendingChecks = new StaticArray<u8>(INSTANCES_MAX);
+export const instanceUpSinceMs = new StaticArray<i64>(INSTANCES_MAX);
+
+@inline export function checkAt(service: i32, k: i32): i32 { return <i32>serviceChecks[service * CPS + k]; }
+
+/** OK when `check` is a check in use; the error (with detail) otherwise. */
+export function checkResolve(check: i32): i32 {
+  if (check >= 0 && check < CHECKS_MAX && checkUsed[check]) return OK;
+  return fail(E_UNKNOWN_CHECK).text("check id ").int(check).text(" is not a registered check").code();
+}
+
+export function checkAdd(service: i32, kind: i32, role: i32): i32 {
+  if (kind < 0 || kind > <i32>CHECK_CUSTOM) {
+    return reject(E_INVALID_CHECK_KIND, service, "check kind", kind, "is not 0..5");
+  }
+  if (role < 0 || role > <i32>ROLE_STARTUP) {
+    return reject(E_INVALID_CHECK_ROLE, service, "check role", role, "is not 0..2");
+  }
+  if (role == <i32>ROLE_STARTUP && serviceStartupCheck[service] >= 0) {
+    return reject(E_INVALID_CHECK_ROLE, service, "check role", role, "(startup): the service has a startup check already");
+  }
+  const atRest = checkAtRest(service, "changing its checks");
+  if (atRest < 0) return atRest;
+  let k = 0;
+  while (k < CPS && checkAt(service, k) != <i32>NO_CHECK) k++;
+  if (k == CPS || freeCount == 0) {
+    return reject(E_CAPACITY_CHECKS, service, "check count", <i32>serviceCheckCount[service] + 1,
+      k == CPS ? "exceeds the checks a service may have" : "does not fit: the check table is full");
+  }
+  const check = <i32>freeChecks[--freeCount];
+  checkUsed[check] = true;
+  checkService[check] = <u16>service;
+  checkIndex[check] = <u8>k;
+  checkKind[check] = <u8>kind;
+  checkRole[check] = <u8>role;
+  checkIntervalMs[check] = 10_000;
+  checkTimeoutMs[check] = 1_000;
+  checkStartPeriodMs[check] = 0;
+  checkRise[check] = 1;
+  checkFall[check] = 3;
+  checkAwaiting[check] = false;
+  serviceChecks[service * CPS + k] = <u16>check;
+  serviceCheckCount[service]++;
+  if (role == <i32>ROLE_STARTUP) serviceStartupCheck[service] = <i8>k;
+  return check;
+}
+
+export function checkSetTiming(check: i32, intervalMs: i32, timeoutMs: i32, startPeriodMs: i32): i32 {
+  const service = <i32>checkService[check];
+  let bad = checkRange(E_INVALID_PERIOD, service, "check intervalMs", intervalMs, 1, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(E_INVALID_PERIOD, service, "check timeoutMs", timeoutMs, 1, intervalMs);
+  if (bad == OK) bad = checkRange(E_INVALID_PERIOD, service, "check startPeriodMs", startPeriodMs, 0, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkAtRest(service, "changing its checks");
+  if (bad < 0) return bad;
+  checkIntervalMs[check] = intervalMs;
+  checkTimeoutMs[check] = timeoutMs;
+  checkStartPeriodMs[check] = startPeriodMs;
+  return OK;
+}
+
+export function checkSetThresholds(check: i32, rise: i32, fall: i32): i32 {
+  const service = <i32>checkService[check];
+  let bad = checkRange(E_INVALID_THRESHOLD, service, "check rise", rise, 1, THRESHOLD_MAX);
+  if (bad == OK) bad = checkRange(E_INVALID_THRESHOLD, service, "check fall", fall, 1, THRESHOLD_MAX);
+  if (bad == OK) bad = checkAtRest(service, "changing its checks");
+  if (bad < 0) return bad;
+  checkRise[check] = <u8>rise;
+  checkFall[check] = <u8>fall;
+  return OK;
+}
+
+function release(check: i32): void {
+  const service = <i32>checkService[check];
+  const k = <i32>checkIndex[check];
+  timerCancel(timerOfCheck(check));
+  checkUsed[check] = false;
+  serviceChecks[service * CPS + k] = NO_CHECK;
+  serviceCheckCount[service]--;
+  if (<i32>serviceStartupCheck[service] == k) serviceStartupCheck[service] = -1;
+  freeChecks[freeCount++] = <u16>check;
+}
+
+export function checkRemove(check: i32): i32 {
+  const atRest = checkAtRest(<i32>checkService[check], "changing its checks");
+  if (atRest < 0) return atRest;
+  release(check);
+  return OK;
+}
+
+/** The service's row is (re)taken or given back: it owns no checks. */
+export function checksRelease(service: i32): void {
+  for (let k = 0; k < CPS; k++) {
+    const check = checkAt(service, k);
+    if (check != <i32>NO_CHECK && checkUsed[check] && <i32>checkService[check] == service) release(check);
+    serviceChecks[service * CPS + k] = NO_CHECK;
+  }
+  serviceCheckCount[service] = 0;
+  serviceStartupCheck[service] = -1;
+}
+
+export function checksReset(): void {
+  checkUsed.fill(false);
+  serviceChecks.fill(NO_CHECK);
+  serviceCheckCount.fill(0);
+  serviceStartupCheck.fill(-1);
+  instancePendingChecks.fill(0);
+  freeCount = 0;
+  for (let check = CHECKS_MAX - 1; check >= 0; check--) freeChecks[freeCount++] = <u16>check;
+}
+
+checksReset();

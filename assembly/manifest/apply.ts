@@ -1,0 +1,288 @@
+// Loading a manifest version: validate the whole blob, diff it against the running kernel,
+// check capacities — and only then apply, in steps that cannot fail. Anything wrong before that
+// point leaves the kernel exactly as it was (the error names the offset and the service).
+//
+// What the kernel does with a diff:
+//   added service      registered; started when the system is up (some service wants up or runs)
+//   removed service    unregistered now if at rest, else stopped and unregistered once at rest
+//   hot config change  applied in place: ACTION_CONFIG_CHANGED to the host, no restart
+//   cold change        (instances, dependencies, a cold config key) the service and what
+//                      requires it are stopped, the change lands at rest, then they start
+//                      again (dependencies first: the lifecycle's own ordering)
+//   type, tags, timeouts, addresses: in place
+import { SERVICES_MAX } from "../limits";
+import { E_MANIFEST_NO_PREVIOUS } from "../errors";
+import {
+  serviceResize, serviceUsed, serviceType, serviceTags, serviceState, serviceStartTimeoutMs, serviceStopTimeoutMs,
+} from "../registry/services";
+import { registryChanged } from "../registry/generation";
+import { tagAcquire, tagRelease } from "../registry/tags";
+import { edgeInsert, edgesRemoveFrom, edgeFind, edgeCondition, dependentCount } from "../graph/edges";
+import { DEP_REQUIRES } from "../graph/edges";
+import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS } from "../graph/walk";
+import { requestStart, requestStop, isAtRest } from "../lifecycle/jobs";
+import { serviceWantUp } from "../lifecycle/transitions";
+import { STATE_STARTING, STATE_RUNNING } from "../lifecycle/states";
+import { CAUSE_COMMAND } from "../lifecycle/causes";
+import { eventLog, EVENT_MANIFEST_APPLIED, EVENT_MANIFEST_REJECTED } from "../log/events";
+import { outboxPush, ACTION_CONFIG_CHANGED } from "../log/outbox";
+import { subscriptionsRefresh } from "../discovery/subscriptions";
+import { configIndexBegin, configIndexService, configKeys, configRecordAt, sectionStart } from "../config/store";
+import { fail } from "../util/detail";
+import { admitService, dismissService } from "../membership";
+import { TAG_TAG, TAG_CONFIG, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
+import {
+  validateBlob, manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances,
+  blobStartMs, blobStopMs, blobNames, depFrom, depTo, depKind, depCondition, depCount, nextRecord,
+} from "./validate";
+import {
+  computeDiff, checkCapacity, compareConfig, CONFIG_HOT, blobOldId, blobChange, kept, freeable, CHANGE_ADDED,
+  CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES,
+} from "./diff";
+import { slotPtr, slotLength, setSlotLength, stagingSlot, currentSlot, previousSlot, promote } from "./slots";
+
+const PENDING_REMOVE: u8 = 1;
+const PENDING_RESIZE: u8 = 2;
+const PENDING_START: u8 = 4;
+
+const pending = new StaticArray<u8>(SERVICES_MAX);
+const pendingCount = new StaticArray<u16>(SERVICES_MAX);
+const blobKernelId = new StaticArray<i32>(SERVICES_MAX);
+let pendingAny: bool = false;
+let revision: u32 = 0;
+
+export function manifestRevision(): u32 { return revision; }
+export function manifestSerial(): u32 { return currentSlot < 0 ? 0 : load<u32>(slotPtr(currentSlot) + <usize>H_SERIAL); }
+export function manifestPendingCount(): i32 {
+  let n = 0;
+  for (let id = 0; id < SERVICES_MAX; id++) if (pending[id] != 0) n++;
+  return n;
+}
+
+/** Validates and applies the blob staged in the staging slot (`length` bytes). */
+export function manifestLoadStaged(length: i32): i32 {
+  return loadSlot(stagingSlot, length, 0);
+}
+
+/** Returns to the previous version (validated and diffed like any load). */
+export function manifestRollback(): i32 {
+  if (previousSlot < 0) {
+    return fail(E_MANIFEST_NO_PREVIOUS).text("rollback: revision ").int(revision).text(" has no previous version").code();
+  }
+  return loadSlot(previousSlot, slotLength(previousSlot), 1);
+}
+
+function loadSlot(slot: i32, length: i32, how: u8): i32 {
+  const ptr = slotPtr(slot);
+  let result = validateBlob(ptr, length);
+  if (result >= 0) {
+    computeDiff(ptr, currentSlot < 0 ? 0 : slotPtr(currentSlot));
+    result = checkCapacity();
+  }
+  if (result < 0) {
+    eventLog(EVENT_MANIFEST_REJECTED, -1, manifestErrorOffset(), 0, how, CAUSE_COMMAND, result);
+    return result;
+  }
+  setSlotLength(slot, length);
+  apply(ptr);
+  promote(slot);
+  revision++;
+  eventLog(EVENT_MANIFEST_APPLIED, -1, -1, how, 0, CAUSE_COMMAND, <i32>revision);
+  return <i32>revision;
+}
+
+// ---- apply (cannot fail: every check ran before) -----------------------------------------------
+
+function apply(ptr: usize): void {
+  const oldPtr: usize = currentSlot < 0 ? 0 : slotPtr(currentSlot);
+  const systemUp = anyWantsUp();
+  // 1. dependencies that change are dropped first, so removed services lose their dependents
+  for (let i = 0; i < blobServiceCount; i++) {
+    if ((blobChange[i] & CHANGE_DEPENDENCIES) != 0) edgesRemoveFrom(blobOldId[i]);
+  }
+  removeServices();
+  for (let i = 0; i < blobServiceCount; i++) blobKernelId[i] = blobOldId[i] >= 0 ? blobOldId[i] : addService(ptr, i);
+  for (let i = 0; i < blobServiceCount; i++) updateService(ptr, i);
+  for (let e = 0; e < depCount; e++) {
+    const from = <i32>depFrom[e];
+    if ((blobChange[from] & (CHANGE_ADDED | CHANGE_DEPENDENCIES)) == 0) continue;
+    const id = blobKernelId[from];
+    edgeInsert(id, blobKernelId[<i32>depTo[e]], depKind[e]);
+    edgeCondition[edgeFind(id, blobKernelId[<i32>depTo[e]])] = depCondition[e];
+  }
+  const hotBase = oldPtr;
+  announceHotChanges(ptr, hotBase);
+  configIndexBegin();
+  for (let i = 0; i < blobServiceCount; i++) configIndexService(blobKernelId[i], ptr, blobServiceAt[i], blobServiceEnd[i]);
+  for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
+  restartColdChanged();
+  if (systemUp) {
+    // started from manifestSettle, once every pending resize has landed (a start now could
+    // pull a stopping dependency straight back up before its new instance count applied)
+    for (let i = 0; i < blobServiceCount; i++) {
+      if ((blobChange[i] & CHANGE_ADDED) != 0) pending[blobKernelId[i]] |= PENDING_START;
+    }
+    pendingAny = true;
+  }
+}
+
+/** Is the system up: does any registered service (kept or about to go) want up or run? */
+function anyWantsUp(): bool {
+  for (let id = 0; id < SERVICES_MAX; id++) {
+    if (!serviceUsed[id]) continue;
+    const state = serviceState[id];
+    if (serviceWantUp[id] || state == STATE_STARTING || state == STATE_RUNNING) return true;
+  }
+  return false;
+}
+
+function removeServices(): void {
+  for (let id = 0; id < SERVICES_MAX; id++) if (freeable[id]) edgesRemoveFrom(id);
+  for (let id = 0; id < SERVICES_MAX; id++) {
+    if (!serviceUsed[id] || kept[id]) continue;
+    if (freeable[id]) { unregister(id); continue; }
+    pending[id] = PENDING_REMOVE;
+    pendingAny = true;
+    if (!isAtRest(id)) requestStop(id);
+  }
+}
+
+/** Unregisters a service at rest with no dependents (the ABI's serviceUnregister, minus checks). */
+function unregister(id: i32): void {
+  pending[id] = 0;
+  dismissService(id);
+}
+
+function addService(ptr: usize, i: i32): i32 {
+  const id = admitService(blobNames.namePtr(i), blobNames.nameLength(i), blobType[i], blobInstances[i]);
+  assert(id >= 0, "a validated service failed to register");
+  pending[id] = 0;
+  return id;
+}
+
+/** Type, tags, timeouts in place; instances now (at rest) or when the service comes to rest. */
+function updateService(ptr: usize, i: i32): void {
+  const id = blobKernelId[i];
+  if (serviceType[id] != blobType[i]) { serviceType[id] = blobType[i]; registryChanged(); }
+  serviceStartTimeoutMs[id] = blobStartMs[i];
+  serviceStopTimeoutMs[id] = blobStopMs[i];
+  replaceTags(ptr, id, i);
+  if ((blobChange[i] & CHANGE_INSTANCES) == 0) return;
+  if (isAtRest(id)) {
+    serviceResize(id, blobInstances[i]);
+  } else {
+    pending[id] |= PENDING_RESIZE;
+    pendingCount[id] = blobInstances[i];
+    pendingAny = true;
+  }
+}
+
+function replaceTags(ptr: usize, id: i32, i: i32): void {
+  const old = serviceTags[id];
+  let tags: u64 = 0;
+  for (let offset = blobServiceAt[i]; offset < blobServiceEnd[i]; offset = nextRecord(ptr, offset)) {
+    if (load<u8>(ptr + <usize>offset) != TAG_TAG) continue;
+    const tag = tagAcquire(ptr + <usize>(offset + RECORD_HEADER_BYTES), <i32>load<u16>(ptr + <usize>(offset + 1)));
+    assert(tag >= 0, "a validated tag did not fit");
+    tags |= <u64>1 << <u64>tag;
+  }
+  let release = old;
+  while (release != 0) {
+    tagRelease(<i32>ctz(release));
+    release &= release - 1;
+  }
+  if (tags != old) registryChanged();
+  serviceTags[id] = tags;
+}
+
+/** One ACTION_CONFIG_CHANGED per hot key whose value changed on a kept service. */
+function announceHotChanges(ptr: usize, oldPtr: usize): void {
+  if (oldPtr == 0) return;
+  for (let i = 0; i < blobServiceCount; i++) {
+    const id = blobOldId[i];
+    if (id < 0 || (blobChange[i] & CHANGE_COLD) != 0 || sectionStart[id] < 0) continue;
+    let ordinal = 0;
+    for (let offset = blobServiceAt[i]; offset < blobServiceEnd[i]; offset = nextRecord(ptr, offset)) {
+      if (load<u8>(ptr + <usize>offset) != TAG_CONFIG) continue;
+      const old = oldRecordFor(oldPtr, id, ptr, offset);
+      if (old >= 0 && compareConfig(oldPtr, old, ptr, offset) == CONFIG_HOT) outboxPush(ACTION_CONFIG_CHANGED, id, -1, ordinal);
+      ordinal++;
+    }
+  }
+}
+
+function oldRecordFor(oldPtr: usize, id: i32, ptr: usize, offset: i32): i32 {
+  const keyLength = <i32>load<u8>(ptr + <usize>(offset + 5));
+  const keys = configKeys(id);
+  for (let k = 0; k < keys; k++) {
+    const old = configRecordAt(id, k);
+    if (<i32>load<u8>(oldPtr + <usize>(old + 5)) != keyLength) continue;
+    if (memory.compare(oldPtr + <usize>(old + 6), ptr + <usize>(offset + 6), <usize>keyLength) == 0) return old;
+  }
+  return -1;
+}
+
+/** Cold-changed services that are up: stop them and what requires them; start again at rest. */
+function restartColdChanged(): void {
+  const requires = kindBit(DEP_REQUIRES);
+  for (let i = 0; i < blobServiceCount; i++) {
+    const id = blobKernelId[i];
+    if ((blobChange[i] & CHANGE_ADDED) != 0 || (blobChange[i] & CHANGE_COLD) == 0 || isAtRest(id)) continue;
+    const count = walkFrom(id, TOWARD_DEPENDENTS, requires, always);
+    for (let k = 0; k < count; k++) {
+      const member = <i32>walked[k];
+      if (!isAtRest(member) && (pending[member] & PENDING_REMOVE) == 0) pending[member] |= PENDING_START;
+    }
+    pendingAny = true;
+    requestStop(id);
+  }
+}
+
+function always(service: i32): bool { return true; }
+
+// ---- pending work, done when services come to rest (called from the loop's settle) ------------
+
+/**
+ * Applies pending removals and resizes of services now at rest, then, once every service marked
+ * for a restart or resize has come to rest, the pending starts (a start earlier could pull a
+ * stopping dependency straight back up, skipping its change). True if anything happened.
+ */
+export function manifestSettle(): bool {
+  if (!pendingAny) return false;
+  let progress = false;
+  let resizing = false;
+  let left = false;
+  for (let id = 0; id < SERVICES_MAX; id++) {
+    const flags = pending[id];
+    if (flags == 0) continue;
+    if (!serviceUsed[id]) { pending[id] = 0; continue; }
+    if (!isAtRest(id)) { left = true; resizing = resizing || (flags & (PENDING_RESIZE | PENDING_START)) != 0; continue; }
+    if ((flags & (PENDING_REMOVE | PENDING_RESIZE)) == 0) { left = true; continue; }
+    if ((flags & PENDING_REMOVE) != 0) {
+      if (dependentCount[id] > 0) { left = true; continue; }
+      unregister(id);
+      progress = true;
+      continue;
+    }
+    if (serviceResize(id, pendingCount[id]) < 0) { left = true; resizing = true; continue; } // waits for slots
+    pending[id] &= ~PENDING_RESIZE;
+    left = true;
+    progress = true;
+  }
+  if (!resizing) {
+    for (let id = 0; id < SERVICES_MAX; id++) {
+      if (pending[id] != PENDING_START) continue;
+      pending[id] = 0; // one pulled up by an earlier start here is already on its way, change applied
+      if (isAtRest(id)) requestStart(id);
+      progress = true;
+    }
+  }
+  pendingAny = left;
+  return progress;
+}
+
+export function manifestReset(): void {
+  pending.fill(0);
+  pendingAny = false;
+  revision = 0;
+}

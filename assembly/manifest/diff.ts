@@ -1,0 +1,193 @@
+// The diff between the running kernel and a validated blob, and the capacity check of applying
+// it. Nothing here changes the kernel: it only fills scratch tables that apply.ts then follows.
+//
+//   per blob service:   oldId (its kernel id, -1: added), change bits (CHANGE_*)
+//   per kernel service: kept (in the new blob), freeable (removed and can go now)
+import { SERVICES_MAX, INSTANCES_MAX, EDGES_MAX, TAGS_MAX, OUTBOX_CAPACITY } from "../limits";
+import { OK, E_CAPACITY_SERVICES, E_CAPACITY_INSTANCES, E_CAPACITY_EDGES, E_CAPACITY_TAGS, E_OUTBOX_FULL } from "../errors";
+import {
+  serviceNames, serviceUsed, serviceInstanceCount, serviceTags, servicesRegistered,
+} from "../registry/services";
+import { instancesFree } from "../registry/instances";
+import { tagNames } from "../registry/tags";
+import { edgeFind, edgeKind, edgeCondition, dependencyCount, firstDependent, edgeNextIn, edgeFrom, NO_EDGE } from "../graph/edges";
+import { isAtRest } from "../lifecycle/jobs";
+import { outboxCount } from "../log/outbox";
+import { fail } from "../util/detail";
+import { TAG_CONFIG, RECORD_HEADER_BYTES } from "./format";
+import {
+  blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
+  depCount, blobTags, blobTagCount, nextRecord,
+} from "./validate";
+import { parseConfig, cfgValueAt, cfgFlags, FLAG_HOT } from "../config/schema";
+import { sectionStart, sectionEnd } from "../config/store";
+
+export const CHANGE_ADDED: u8 = 1;
+/** Something only a restart applies: instances, dependencies, a cold config key. */
+export const CHANGE_COLD: u8 = 2;
+export const CHANGE_DEPENDENCIES: u8 = 4;
+export const CHANGE_INSTANCES: u8 = 8;
+
+export const blobOldId = new StaticArray<i32>(SERVICES_MAX);
+export const blobChange = new StaticArray<u8>(SERVICES_MAX);
+export const kept = new StaticArray<bool>(SERVICES_MAX);
+export const freeable = new StaticArray<bool>(SERVICES_MAX);
+export let hotChanges: i32 = 0;
+
+export const CONFIG_SAME: i32 = 0;
+export const CONFIG_HOT: i32 = 1;
+const CONFIG_COLD: i32 = 2;
+
+/** Compares two CONFIG records: same, a hot value change, or a cold change. */
+export function compareConfig(oldPtr: usize, oldOffset: i32, newPtr: usize, newOffset: i32): i32 {
+  const oldLength = <i32>load<u16>(oldPtr + <usize>(oldOffset + 1));
+  const newLength = <i32>load<u16>(newPtr + <usize>(newOffset + 1));
+  const a = oldPtr + <usize>(oldOffset + RECORD_HEADER_BYTES);
+  const b = newPtr + <usize>(newOffset + RECORD_HEADER_BYTES);
+  if (oldLength == newLength && memory.compare(a, b, <usize>oldLength) == 0) return CONFIG_SAME;
+  parseConfig(a, oldLength);
+  const oldSchemaEnd = cfgValueAt;
+  const oldHot = (cfgFlags & FLAG_HOT) != 0;
+  parseConfig(b, newLength);
+  if (oldSchemaEnd != cfgValueAt || !oldHot || (cfgFlags & FLAG_HOT) == 0) return CONFIG_COLD;
+  return memory.compare(a, b, <usize>cfgValueAt) == 0 ? CONFIG_HOT : CONFIG_COLD;
+}
+
+/** Compares a kept service's config: counts hot changes, returns true on any cold one. */
+function configDiff(id: i32, oldPtr: usize, newPtr: usize, index: i32): bool {
+  let matched = 0;
+  let cold = false;
+  for (let offset = blobServiceAt[index]; offset < blobServiceEnd[index]; offset = nextRecord(newPtr, offset)) {
+    if (load<u8>(newPtr + <usize>offset) != TAG_CONFIG) continue;
+    const keyLength = <i32>load<u8>(newPtr + <usize>(offset + 5));
+    const old = sectionStart[id] < 0 || oldPtr == 0 ? -1
+      : findKey(oldPtr, sectionStart[id], sectionEnd[id], newPtr + <usize>(offset + 6), keyLength);
+    if (old < 0) { cold = true; continue; }
+    matched++;
+    const verdict = compareConfig(oldPtr, old, newPtr, offset);
+    if (verdict == CONFIG_HOT) hotChanges++;
+    else if (verdict == CONFIG_COLD) cold = true;
+  }
+  return cold || matched != oldConfigCount(id, oldPtr);
+}
+
+function findKey(ptr: usize, from: i32, to: i32, keyPtr: usize, keyLength: i32): i32 {
+  for (let offset = from; offset < to; offset = nextRecord(ptr, offset)) {
+    if (load<u8>(ptr + <usize>offset) != TAG_CONFIG) continue;
+    if (<i32>load<u8>(ptr + <usize>(offset + 5)) != keyLength) continue;
+    if (memory.compare(ptr + <usize>(offset + 6), keyPtr, <usize>keyLength) == 0) return offset;
+  }
+  return -1;
+}
+
+function oldConfigCount(id: i32, oldPtr: usize): i32 {
+  if (sectionStart[id] < 0 || oldPtr == 0) return 0;
+  let n = 0;
+  for (let offset = sectionStart[id]; offset < sectionEnd[id]; offset = nextRecord(oldPtr, offset)) {
+    if (load<u8>(oldPtr + <usize>offset) == TAG_CONFIG) n++;
+  }
+  return n;
+}
+
+/** Do the kernel's dependencies of `id` equal the blob's of `index`? */
+function sameDependencies(id: i32, index: i32): bool {
+  let count = 0;
+  for (let e = 0; e < depCount; e++) {
+    if (<i32>depFrom[e] != index) continue;
+    count++;
+    const target = <i32>depTo[e];
+    const to = serviceNames.find(blobNames.namePtr(target), blobNames.nameLength(target));
+    if (to < 0) return false;
+    const edge = edgeFind(id, to);
+    if (edge == NO_EDGE || edgeKind[edge] != depKind[e] || edgeCondition[edge] != depCondition[e]) return false;
+  }
+  return count == dependencyCount[id];
+}
+
+/** Fills the diff tables; `oldPtr` is the current blob (0 when none). */
+export function computeDiff(newPtr: usize, oldPtr: usize): void {
+  hotChanges = 0;
+  kept.fill(false);
+  for (let i = 0; i < blobServiceCount; i++) {
+    const id = serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i));
+    blobOldId[i] = id;
+    if (id < 0) { blobChange[i] = CHANGE_ADDED; continue; }
+    kept[id] = true;
+    let change: u8 = 0;
+    if (!sameDependencies(id, i)) change |= CHANGE_DEPENDENCIES | CHANGE_COLD;
+    if (<i32>serviceInstanceCount[id] != <i32>blobInstances[i]) change |= CHANGE_INSTANCES | CHANGE_COLD;
+    if (configDiff(id, oldPtr, newPtr, i)) change |= CHANGE_COLD;
+    blobChange[i] = change;
+  }
+  markFreeable();
+}
+
+/** Removed services at rest whose dependents can all go now too (a fixpoint, bounded). */
+function markFreeable(): void {
+  for (let id = 0; id < SERVICES_MAX; id++) freeable[id] = serviceUsed[id] && !kept[id] && isAtRest(id);
+  for (let round = 0; round < SERVICES_MAX; round++) {
+    let changed = false;
+    for (let id = 0; id < SERVICES_MAX; id++) {
+      if (!freeable[id]) continue;
+      for (let e = firstDependent[id]; e != NO_EDGE; e = edgeNextIn[e]) {
+        const dependent = <i32>edgeFrom[e];
+        if (!kept[dependent] && !freeable[dependent]) { freeable[id] = false; changed = true; break; }
+      }
+    }
+    if (!changed) return;
+  }
+}
+
+/** Can the diff be applied with the kernel's capacities? OK, or the capacity error. */
+export function checkCapacity(): i32 {
+  let added = 0, addedInstances = 0, grow = 0, totalInstances = 0;
+  for (let i = 0; i < blobServiceCount; i++) {
+    totalInstances += <i32>blobInstances[i];
+    const id = blobOldId[i];
+    if (id < 0) { added++; addedInstances += <i32>blobInstances[i]; continue; }
+    grow += max(0, <i32>blobInstances[i] - <i32>serviceInstanceCount[id]);
+  }
+  let freed = 0, freedInstances = 0, lingeringEdges = 0, shrink = 0;
+  let lingeringTags: u64 = 0;
+  for (let id = 0; id < SERVICES_MAX; id++) {
+    if (!serviceUsed[id]) continue;
+    if (freeable[id]) { freed++; freedInstances += <i32>serviceInstanceCount[id]; continue; }
+    if (!kept[id]) { lingeringEdges += dependencyCount[id]; lingeringTags |= serviceTags[id]; }
+  }
+  for (let i = 0; i < blobServiceCount; i++) {
+    const id = blobOldId[i];
+    if (id >= 0) shrink += max(0, <i32>serviceInstanceCount[id] - <i32>blobInstances[i]);
+  }
+  if (added > SERVICES_MAX - servicesRegistered() + freed) {
+    return fail(E_CAPACITY_SERVICES).text("the manifest adds ").int(added).text(" services; ")
+      .int(SERVICES_MAX - servicesRegistered() + freed).text(" service slots can be free").code();
+  }
+  if (totalInstances > INSTANCES_MAX || addedInstances + grow > instancesFree() + freedInstances + shrink) {
+    return fail(E_CAPACITY_INSTANCES).text("the manifest needs ").int(totalInstances).text(" instances (")
+      .int(addedInstances + grow).text(" more); ").int(instancesFree() + freedInstances + shrink).text(" slots can be free").code();
+  }
+  if (depCount + lingeringEdges > EDGES_MAX) {
+    return fail(E_CAPACITY_EDGES).text("the manifest declares ").int(depCount).text(" dependencies; ")
+      .int(EDGES_MAX - lingeringEdges).text(" fit while removed services stop").code();
+  }
+  const tagsNeeded = blobTagCount + lingeringTagsNotInBlob(lingeringTags);
+  if (tagsNeeded > TAGS_MAX) {
+    return fail(E_CAPACITY_TAGS).text("the manifest uses ").int(blobTagCount).text(" tags; with the tags of removed services still stopping that is ")
+      .int(tagsNeeded).text(", over the limit of ").int(TAGS_MAX).code();
+  }
+  if (outboxCount() + hotChanges > OUTBOX_CAPACITY) {
+    return fail(E_OUTBOX_FULL).text("the reload changes ").int(hotChanges).text(" hot config keys; the outbox has room for ")
+      .int(OUTBOX_CAPACITY - outboxCount()).text(": drain actions, then reload").code();
+  }
+  return OK;
+}
+
+function lingeringTagsNotInBlob(tags: u64): i32 {
+  let n = 0;
+  while (tags != 0) {
+    const tag = <i32>ctz(tags);
+    tags &= tags - 1;
+    if (blobTags.find(tagNames.namePtr(tag), tagNames.nameLength(tag)) < 0) n++;
+  }
+  return n;
+}

@@ -1,0 +1,72 @@
+// The manifest blob: what `myco compile` writes and the kernel loads (docs/manifest-format.md).
+// Little-endian, byte-packed, read with bounds-checked accessors only: the blob is untrusted.
+//
+//   0      4        6        8         12        16       20        22      24
+//   +------+--------+--------+---------+---------+--------+---------+-------+---------
+//   | MYCM | version| header | total   | CRC-32  | serial | services| flags | records...
+//   +------+--------+--------+---------+---------+--------+---------+-------+---------
+//            u16      u16      u32       u32       u32      u16       u16
+//
+//   record: | tag u8 | length u16 | payload (length bytes) |
+//   tags below 0x80 are critical (an unknown one is rejected); 0x80 and up are ancillary (an
+//   unknown one is skipped and kept for the dump), like PNG's chunk rule.
+
+export const MAGIC_0: u8 = 0x4d; // M
+export const MAGIC_1: u8 = 0x59; // Y
+export const MAGIC_2: u8 = 0x43; // C
+export const MAGIC_3: u8 = 0x4d; // M
+export const FORMAT_VERSION: u16 = 1;
+export const HEADER_BYTES: i32 = 24;
+export const RECORD_HEADER_BYTES: i32 = 3;
+
+export const H_VERSION: i32 = 4;
+export const H_HEADER: i32 = 6;
+export const H_TOTAL: i32 = 8;
+export const H_CHECKSUM: i32 = 12;
+export const H_SERIAL: i32 = 16;
+export const H_SERVICES: i32 = 20;
+export const H_FLAGS: i32 = 22;
+/** The checksum covers bytes [CHECKSUM_FROM, total). */
+export const CHECKSUM_FROM: i32 = 16;
+
+/** u8 type (0 system, 1 user), name bytes. Starts a service; the records after it are its own. */
+export const TAG_SERVICE: u8 = 0x01;
+/** u16 count. */
+export const TAG_INSTANCES: u8 = 0x02;
+/** u32 startTimeoutMs, u32 stopTimeoutMs. */
+export const TAG_TIMEOUTS: u8 = 0x03;
+/** tag name bytes. */
+export const TAG_TAG: u8 = 0x04;
+/** u16 target service index (blob order), u8 kind (1 requires, 2 wants, 3 after), u8 condition. */
+export const TAG_DEPENDENCY: u8 = 0x05;
+/** A config key: schema and value (config/schema.ts has the layout). */
+export const TAG_CONFIG: u8 = 0x06;
+/** u16 instance ordinal, address bytes (host:port, a path, a URL). */
+export const TAG_ADDRESS: u8 = 0x07;
+/** Ancillary tags reserved for the later layers (kept and dumped; their appliers plug in here). */
+export const TAG_HEALTH: u8 = 0x80;
+export const TAG_RECOVERY: u8 = 0x81;
+export const TAG_BALANCE: u8 = 0x82;
+export const TAG_RESOURCES: u8 = 0x83;
+
+@inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
+
+export const CONDITION_STARTED: u8 = 0;
+export const CONDITION_HEALTHY: u8 = 1;
+
+// CRC-32 (IEEE 802.3, reflected 0xEDB88320), one table reserved at init.
+const crcTable = new StaticArray<u32>(256);
+for (let n = 0; n < 256; n++) {
+  let c = <u32>n;
+  for (let k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  crcTable[n] = c;
+}
+
+export function crc32(ptr: usize, len: i32): u32 {
+  let crc: u32 = 0xffffffff;
+  for (let i = 0; i < len; i++) crc = unchecked(crcTable[(crc ^ load<u8>(ptr + <usize>i)) & 0xff]) ^ (crc >>> 8);
+  return crc ^ 0xffffffff;
+}
+
+/** Secret values are stored masked (not encrypted): they never show up in `strings` or a hex dump. */
+@inline export function maskByte(b: u8, i: i32): u8 { return b ^ <u8>(0x5a + i * 31); }

@@ -1,0 +1,446 @@
+// Validation of a whole blob before anything is applied: header, checksum, every record, every
+// name, every config value, every reference, and the dependency graph (no cycles). The result
+// is a table of the blob's services in scratch arrays (reserved at init); on any error the
+// kernel is unchanged and the error names the offset (manifestErrorOffset) and the service.
+import {
+  SERVICES_MAX, EDGES_MAX, NAME_INDEX_SLOTS, TAGS_MAX, INSTANCES_PER_SERVICE_MAX, MANIFEST_BYTES_MAX,
+  TIMEOUT_MS_MAX, START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT, CONFIG_KEYS_MAX, CONFIG_KEYS_PER_SERVICE_MAX,
+  CONFIG_VALUE_BYTES_MAX, NAME_BYTES_MAX,
+} from "../limits";
+import {
+  OK, E_MANIFEST_TRUNCATED, E_MANIFEST_TOO_LARGE, E_MANIFEST_MAGIC, E_MANIFEST_VERSION, E_MANIFEST_CHECKSUM,
+  E_MANIFEST_RECORD, E_MANIFEST_UNKNOWN_SECTION, E_MANIFEST_ORDER, E_MANIFEST_REFERENCE, E_DUPLICATE_NAME,
+  E_CAPACITY_SERVICES, E_CAPACITY_EDGES, E_CAPACITY_TAGS, E_CAPACITY_CONFIG, E_INVALID_TYPE, E_INVALID_COUNT,
+  E_INVALID_TIMEOUT, E_INVALID_KIND, E_SELF_DEPENDENCY, E_DUPLICATE_DEPENDENCY, E_DEPENDENCY_CYCLE, E_DUPLICATE_TAG,
+  E_CONFIG_DUPLICATE_KEY, E_INVALID_ADDRESS,
+} from "../errors";
+import { NameTable, validateName } from "../registry/names";
+import { fail, detail, Detail } from "../util/detail";
+import {
+  MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
+  H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
+  TAG_CONFIG, TAG_ADDRESS, CONDITION_HEALTHY, isAncillary, crc32,
+} from "./format";
+import { parseConfig, checkConfig, cfgKeyPtr, cfgKeyLength } from "../config/schema";
+
+// ---- the blob's services (by blob index) --------------------------------------------------
+
+export const blobServiceAt = new StaticArray<i32>(SERVICES_MAX);
+export const blobServiceEnd = new StaticArray<i32>(SERVICES_MAX);
+export const blobType = new StaticArray<u8>(SERVICES_MAX);
+export const blobInstances = new StaticArray<u16>(SERVICES_MAX);
+export const blobStartMs = new StaticArray<i32>(SERVICES_MAX);
+export const blobStopMs = new StaticArray<i32>(SERVICES_MAX);
+export const blobConfigCount = new StaticArray<u16>(SERVICES_MAX);
+export const blobNames = new NameTable(SERVICES_MAX, NAME_INDEX_SLOTS);
+export let blobServiceCount: i32 = 0;
+export let blobConfigTotal: i32 = 0;
+
+// Dependencies (edge i: from -> to), and the distinct tags of the blob.
+export const depFrom = new StaticArray<u16>(EDGES_MAX);
+export const depTo = new StaticArray<u16>(EDGES_MAX);
+export const depKind = new StaticArray<u8>(EDGES_MAX);
+export const depCondition = new StaticArray<u8>(EDGES_MAX);
+export let depCount: i32 = 0;
+export const blobTags = new NameTable(TAGS_MAX, TAGS_MAX * 2);
+export let blobTagCount: i32 = 0;
+
+// Kahn's algorithm over blob indices.
+const byTarget = new StaticArray<u16>(EDGES_MAX);
+const targetStart = new StaticArray<i32>(SERVICES_MAX + 1);
+const pending = new StaticArray<i32>(SERVICES_MAX);
+const queue = new StaticArray<u16>(SERVICES_MAX);
+const walkMark = new StaticArray<i32>(SERVICES_MAX);
+
+let base: usize = 0;
+let errorOffset: i32 = -1;
+
+/** The blob offset of the record the last load error is about (-1: none or the header). */
+export function manifestErrorOffset(): i32 { return errorOffset; }
+
+/** Ends an error detail with the offset, records it, and returns the code. */
+function at(d: Detail, offset: i32): i32 {
+  errorOffset = offset;
+  return d.text(" (at offset ").int(offset).text(")").code();
+}
+
+function sayBlobService(d: Detail, index: i32): Detail {
+  return d.text("service '").raw(blobNames.namePtr(index), blobNames.nameLength(index)).text("'");
+}
+
+@inline function u16At(offset: i32): i32 { return <i32>load<u16>(base + <usize>offset); }
+@inline function u32At(offset: i32): u32 { return load<u32>(base + <usize>offset); }
+
+function checkHeader(length: i32): i32 {
+  if (length > MANIFEST_BYTES_MAX) {
+    return at(fail(E_MANIFEST_TOO_LARGE).text("manifest of ").int(length).text(" bytes is larger than the limit of ")
+      .int(MANIFEST_BYTES_MAX), 0);
+  }
+  if (length < HEADER_BYTES) {
+    return at(fail(E_MANIFEST_TRUNCATED).text("manifest of ").int(length).text(" bytes is shorter than its ")
+      .int(HEADER_BYTES).text("-byte header"), 0);
+  }
+  if (load<u8>(base) != MAGIC_0 || load<u8>(base, 1) != MAGIC_1 || load<u8>(base, 2) != MAGIC_2 || load<u8>(base, 3) != MAGIC_3) {
+    return at(fail(E_MANIFEST_MAGIC).text("manifest starts with '").raw(base, 4).text("', not 'MYCM'"), 0);
+  }
+  const version = u16At(H_VERSION);
+  if (version != <i32>FORMAT_VERSION) {
+    return at(fail(E_MANIFEST_VERSION).text("manifest format version ").int(version).text(" is ")
+      .text(version > <i32>FORMAT_VERSION ? "newer than" : "not").text(" this kernel's version ").int(FORMAT_VERSION), H_VERSION);
+  }
+  if (u16At(H_HEADER) != HEADER_BYTES || u16At(H_FLAGS) != 0) {
+    return at(fail(E_MANIFEST_RECORD).text("manifest header size ").int(u16At(H_HEADER)).text(" / flags ").int(u16At(H_FLAGS))
+      .text(" are not ").int(HEADER_BYTES).text(" / 0"), H_HEADER);
+  }
+  const total = <i64>u32At(H_TOTAL);
+  if (total != <i64>length) {
+    return at(fail(total > <i64>length ? E_MANIFEST_TRUNCATED : E_MANIFEST_RECORD).text("manifest header says ").int(total)
+      .text(" bytes; ").int(length).text(" were given"), H_TOTAL);
+  }
+  const expected = u32At(H_CHECKSUM);
+  const actual = crc32(base + <usize>CHECKSUM_FROM, length - CHECKSUM_FROM);
+  if (expected != actual) {
+    return at(fail(E_MANIFEST_CHECKSUM).text("manifest checksum ").int(expected).text(" does not match the bytes (")
+      .int(actual).text(")"), H_CHECKSUM);
+  }
+  const services = u16At(H_SERVICES);
+  if (services > SERVICES_MAX) {
+    return at(fail(E_CAPACITY_SERVICES).text("manifest declares ").int(services).text(" services; the limit is ")
+      .int(SERVICES_MAX), H_SERVICES);
+  }
+  return OK;
+}
+
+/** Validates the blob at `ptr`; fills the blob tables. Nothing outside this file changes. */
+export function validateBlob(ptr: usize, length: i32): i32 {
+  base = ptr;
+  errorOffset = -1;
+  blobServiceCount = 0; blobConfigTotal = 0; depCount = 0; blobTagCount = 0;
+  blobNames.clear();
+  blobTags.clear();
+  const header = checkHeader(length);
+  if (header < 0) return header;
+  const records = walkRecords(length);
+  if (records < 0) return records;
+  if (blobServiceCount != u16At(H_SERVICES)) {
+    return at(fail(E_MANIFEST_RECORD).text("manifest header declares ").int(u16At(H_SERVICES)).text(" services; the records hold ")
+      .int(blobServiceCount), H_SERVICES);
+  }
+  const references = checkDependencies();
+  if (references < 0) return references;
+  return checkAcyclic();
+}
+
+function walkRecords(length: i32): i32 {
+  let offset = HEADER_BYTES;
+  let current = -1;
+  let seen: i32 = 0; // bit per single-use tag of the current service
+  while (offset < length) {
+    if (offset + RECORD_HEADER_BYTES > length) {
+      return at(fail(E_MANIFEST_TRUNCATED).text("record header is cut off by the end of the manifest"), offset);
+    }
+    const tag = load<u8>(base + <usize>offset);
+    const size = u16At(offset + 1);
+    const payload = offset + RECORD_HEADER_BYTES;
+    if (payload + size > length) {
+      return at(fail(E_MANIFEST_TRUNCATED).text("record (tag ").int(tag).text(") of ").int(size)
+        .text(" bytes runs past the end of the manifest"), offset);
+    }
+    if (tag == TAG_SERVICE) {
+      if (current >= 0) blobServiceEnd[current] = offset;
+      const made = beginService(offset, size);
+      if (made < 0) return made;
+      current = made;
+      seen = 0;
+    } else if (isAncillary(tag)) {
+      // skipped here, kept in the service's section for the dump (and for the later layers)
+    } else if (current < 0) {
+      return at(fail(E_MANIFEST_ORDER).text("record (tag ").int(tag).text(") comes before the first service"), offset);
+    } else {
+      if (tag == TAG_INSTANCES || tag == TAG_TIMEOUTS) {
+        if ((seen & (1 << tag)) != 0) {
+          return at(sayBlobService(fail(E_MANIFEST_ORDER), current).text(" has a second ")
+            .text(tag == TAG_INSTANCES ? "instances" : "timeouts").text(" record"), offset);
+        }
+        seen |= 1 << tag;
+      }
+      const field = serviceRecord(current, tag, payload, size, offset);
+      if (field < 0) return field;
+    }
+    offset = payload + size;
+  }
+  if (current >= 0) blobServiceEnd[current] = length;
+  return OK;
+}
+
+function beginService(offset: i32, size: i32): i32 {
+  const payload = offset + RECORD_HEADER_BYTES;
+  if (blobServiceCount >= SERVICES_MAX) {
+    return at(fail(E_CAPACITY_SERVICES).text("manifest has more than ").int(SERVICES_MAX).text(" services"), offset);
+  }
+  if (size < 2) return at(fail(E_MANIFEST_RECORD).text("service record of ").int(size).text(" bytes has no name"), offset);
+  const namePtr = base + <usize>(payload + 1);
+  const nameLength = size - 1;
+  const bad = validateName(namePtr, nameLength, "service name");
+  if (bad < 0) return at(detail, offset);
+  if (blobNames.find(namePtr, nameLength) >= 0) {
+    return at(fail(E_DUPLICATE_NAME).text("service '").raw(namePtr, nameLength).text("' is declared twice"), offset);
+  }
+  const type = load<u8>(base + <usize>payload);
+  if (type > 1) {
+    return at(fail(E_INVALID_TYPE).text("service '").raw(namePtr, nameLength).text("': type ").int(type)
+      .text(" is not system (0) or user (1)"), offset);
+  }
+  const index = blobServiceCount++;
+  blobNames.insertUnique(index, namePtr, nameLength);
+  blobServiceAt[index] = offset;
+  blobServiceEnd[index] = offset;
+  blobType[index] = type;
+  blobInstances[index] = 1;
+  blobStartMs[index] = START_TIMEOUT_MS_DEFAULT;
+  blobStopMs[index] = STOP_TIMEOUT_MS_DEFAULT;
+  blobConfigCount[index] = 0;
+  return index;
+}
+
+function sizeIs(current: i32, what: string, size: i32, expected: i32, offset: i32): i32 {
+  if (size == expected) return OK;
+  return at(sayBlobService(fail(E_MANIFEST_RECORD), current).text(": ").text(what).text(" record is ").int(size)
+    .text(" bytes, not ").int(expected), offset);
+}
+
+function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i32): i32 {
+  const ptr = base + <usize>payload;
+  if (tag == TAG_INSTANCES) {
+    const bad = sizeIs(current, "instances", size, 2, offset);
+    if (bad < 0) return bad;
+    const count = u16At(payload);
+    if (count > INSTANCES_PER_SERVICE_MAX) {
+      return at(sayBlobService(fail(E_INVALID_COUNT), current).text(": instances ").int(count).text(" is outside 0..")
+        .int(INSTANCES_PER_SERVICE_MAX), offset);
+    }
+    blobInstances[current] = <u16>count;
+    return OK;
+  }
+  if (tag == TAG_TIMEOUTS) {
+    const bad = sizeIs(current, "timeouts", size, 8, offset);
+    if (bad < 0) return bad;
+    const start = u32At(payload), stop = u32At(payload + 4);
+    if (start == 0 || start > <u32>TIMEOUT_MS_MAX || stop == 0 || stop > <u32>TIMEOUT_MS_MAX) {
+      return at(sayBlobService(fail(E_INVALID_TIMEOUT), current).text(": timeouts ").int(start).text(" / ").int(stop)
+        .text(" ms are outside 1..").int(TIMEOUT_MS_MAX), offset);
+    }
+    blobStartMs[current] = <i32>start;
+    blobStopMs[current] = <i32>stop;
+    return OK;
+  }
+  if (tag == TAG_TAG) return tagRecord(current, ptr, size, offset);
+  if (tag == TAG_DEPENDENCY) return dependencyRecord(current, payload, size, offset);
+  if (tag == TAG_CONFIG) return configRecord(current, ptr, size, offset);
+  if (tag == TAG_ADDRESS) return addressRecord(current, payload, size, offset);
+  return at(sayBlobService(fail(E_MANIFEST_UNKNOWN_SECTION), current).text(": record tag ").int(tag)
+    .text(" is critical (below 128) and unknown to this kernel"), offset);
+}
+
+function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
+  const bad = validateName(ptr, size, "tag");
+  if (bad < 0) { sayBlobService(detail.text(" ("), current).text(")"); return at(detail, offset); }
+  // a tag twice on one service: scan the service's earlier tag records
+  let scan = blobServiceAt[current];
+  while (scan < offset) {
+    const tag = load<u8>(base + <usize>scan);
+    const length = u16At(scan + 1);
+    if (tag == TAG_TAG && length == size && memory.compare(base + <usize>(scan + 3), ptr, <usize>size) == 0) {
+      return at(sayBlobService(fail(E_DUPLICATE_TAG), current).text(" has tag '").raw(ptr, size).text("' twice"), offset);
+    }
+    scan += RECORD_HEADER_BYTES + length;
+  }
+  if (blobTags.find(ptr, size) < 0) {
+    if (blobTagCount >= TAGS_MAX) {
+      return at(sayBlobService(fail(E_CAPACITY_TAGS), current).text(": tag '").raw(ptr, size).text("' is one more than the ")
+        .int(TAGS_MAX).text(" distinct tags allowed"), offset);
+    }
+    blobTags.insertUnique(blobTagCount++, ptr, size);
+  }
+  return OK;
+}
+
+function dependencyRecord(current: i32, payload: i32, size: i32, offset: i32): i32 {
+  const bad = sizeIs(current, "dependency", size, 4, offset);
+  if (bad < 0) return bad;
+  const kind = load<u8>(base + <usize>payload, 2);
+  const condition = load<u8>(base + <usize>payload, 3);
+  if (kind < 1 || kind > 3 || condition > CONDITION_HEALTHY) {
+    return at(sayBlobService(fail(E_INVALID_KIND), current).text(": dependency kind ").int(kind).text(" / condition ")
+      .int(condition).text(" is not requires/wants/after (1..3) / started/healthy (0..1)"), offset);
+  }
+  if (depCount >= EDGES_MAX) {
+    return at(sayBlobService(fail(E_CAPACITY_EDGES), current).text(": more than ").int(EDGES_MAX).text(" dependencies"), offset);
+  }
+  depFrom[depCount] = <u16>current;
+  depTo[depCount] = <u16>u16At(payload);
+  depKind[depCount] = kind;
+  depCondition[depCount] = condition;
+  depCount++;
+  return OK;
+}
+
+function configRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
+  const parsed = parseConfig(ptr, size);
+  if (parsed < 0) { sayBlobService(detail.text(" ("), current).text(")"); return at(detail, offset); }
+  const namePtr = blobNames.namePtr(current), nameLength = blobNames.nameLength(current);
+  const bad = checkConfig(namePtr, nameLength);
+  if (bad < 0) return at(detail, offset);
+  if (<i32>blobConfigCount[current] >= CONFIG_KEYS_PER_SERVICE_MAX || blobConfigTotal >= CONFIG_KEYS_MAX) {
+    return at(sayBlobService(fail(E_CAPACITY_CONFIG), current).text(": config '").raw(cfgKeyPtr, cfgKeyLength)
+      .text("' is past the limit (").int(CONFIG_KEYS_PER_SERVICE_MAX).text(" per service, ").int(CONFIG_KEYS_MAX)
+      .text(" in all)"), offset);
+  }
+  // the same key twice: compare with the service's earlier config records
+  const keyPtr = cfgKeyPtr, keyLength = cfgKeyLength;
+  let scan = blobServiceAt[current];
+  while (scan < offset) {
+    const tag = load<u8>(base + <usize>scan);
+    const length = u16At(scan + 1);
+    if (tag == TAG_CONFIG) {
+      const otherLength = <i32>load<u8>(base + <usize>(scan + 5));
+      if (otherLength == keyLength && memory.compare(base + <usize>(scan + 6), keyPtr, <usize>keyLength) == 0) {
+        return at(sayBlobService(fail(E_CONFIG_DUPLICATE_KEY), current).text(": config '").raw(keyPtr, keyLength)
+          .text("' is declared twice"), offset);
+      }
+    }
+    scan += RECORD_HEADER_BYTES + length;
+  }
+  blobConfigCount[current]++;
+  blobConfigTotal++;
+  return OK;
+}
+
+function addressRecord(current: i32, payload: i32, size: i32, offset: i32): i32 {
+  const length = size - 2;
+  if (size < 3 || length > CONFIG_VALUE_BYTES_MAX) {
+    return at(sayBlobService(fail(E_INVALID_ADDRESS), current).text(": address record of ").int(size)
+      .text(" bytes (an ordinal and 1..").int(CONFIG_VALUE_BYTES_MAX).text(" address bytes)"), offset);
+  }
+  for (let i = 0; i < length; i++) {
+    const c = load<u8>(base + <usize>(payload + 2 + i));
+    if (c <= 0x20 || c >= 0x7f || c == 0x2c) {
+      return at(sayBlobService(fail(E_INVALID_ADDRESS), current).text(": address '").raw(base + <usize>(payload + 2), length)
+        .text("' has a space, a comma or a non-printable byte at ").int(i), offset);
+    }
+  }
+  return OK; // the ordinal is checked against the final instance count in checkDependencies
+}
+
+/** References: dependency targets exist, are not the service itself, not twice; address ordinals. */
+function checkDependencies(): i32 {
+  for (let e = 0; e < depCount; e++) {
+    const from = <i32>depFrom[e], to = <i32>depTo[e];
+    const offset = recordOffset(from, TAG_DEPENDENCY, e);
+    if (to >= blobServiceCount) {
+      return at(sayBlobService(fail(E_MANIFEST_REFERENCE), from).text(" depends on service index ").int(to)
+        .text("; the manifest has ").int(blobServiceCount).text(" services"), offset);
+    }
+    if (to == from) return at(sayBlobService(fail(E_SELF_DEPENDENCY), from).text(" depends on itself"), offset);
+    for (let other = e - 1; other >= 0 && <i32>depFrom[other] == from; other--) {
+      if (<i32>depTo[other] == to) {
+        return at(sayBlobService(sayBlobService(fail(E_DUPLICATE_DEPENDENCY), from).text(" depends on "), to).text(" twice"), offset);
+      }
+    }
+  }
+  for (let s = 0; s < blobServiceCount; s++) {
+    for (let offset = blobServiceAt[s]; offset < blobServiceEnd[s]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
+      if (load<u8>(base + <usize>offset) != TAG_ADDRESS) continue;
+      const ordinal = u16At(offset + 3);
+      if (ordinal >= <i32>blobInstances[s]) {
+        return at(sayBlobService(fail(E_INVALID_ADDRESS), s).text(": address for instance ").int(ordinal).text(", which is outside 0..")
+          .int(<i32>blobInstances[s] - 1), offset);
+      }
+    }
+  }
+  return OK;
+}
+
+/** The offset of the n-th dependency record overall (for error offsets), found by walking. */
+function recordOffset(service: i32, tag: u8, nth: i32): i32 {
+  let before = 0;
+  for (let e = 0; e < nth; e++) if (<i32>depFrom[e] == service) before++;
+  for (let offset = blobServiceAt[service]; offset < blobServiceEnd[service]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
+    if (load<u8>(base + <usize>offset) != tag) continue;
+    if (before-- == 0) return offset;
+  }
+  return blobServiceAt[service];
+}
+
+/** Kahn's algorithm on blob indices; a cycle is reported with its whole path. */
+function checkAcyclic(): i32 {
+  targetStart.fill(0);
+  for (let e = 0; e < depCount; e++) targetStart[<i32>depTo[e] + 1]++;
+  for (let s = 0; s < blobServiceCount; s++) targetStart[s + 1] += targetStart[s];
+  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
+  for (let e = 0; e < depCount; e++) {
+    const to = <i32>depTo[e];
+    byTarget[targetStart[to] + pending[to]] = <u16>e;
+    pending[to]++;
+  }
+  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
+  for (let e = 0; e < depCount; e++) pending[<i32>depFrom[e]]++;
+  let head = 0, tail = 0;
+  for (let s = 0; s < blobServiceCount; s++) if (pending[s] == 0) queue[tail++] = <u16>s;
+  while (head < tail) {
+    const s = <i32>queue[head++];
+    for (let i = targetStart[s]; i < targetStart[s + 1]; i++) {
+      const dependent = <i32>depFrom[<i32>byTarget[i]];
+      if (--pending[dependent] == 0) queue[tail++] = <u16>dependent;
+    }
+  }
+  if (tail == blobServiceCount) return OK;
+  return reportCycle();
+}
+
+/** Follows unmet dependencies from a leftover service until one repeats: that loop is a cycle. */
+function reportCycle(): i32 {
+  let start = 0;
+  while (pending[start] == 0) start++;
+  walkMark.fill(-1);
+  let atService = start;
+  for (let step = 0; walkMark[atService] < 0; step++) {
+    walkMark[atService] = step;
+    atService = unmetDependency(atService);
+  }
+  const d = fail(E_DEPENDENCY_CYCLE).text("dependency cycle: ");
+  const first = atService;
+  for (let n = 0; n <= blobServiceCount; n++) {
+    d.raw(blobNames.namePtr(atService), blobNames.nameLength(atService)).text(" -> ");
+    atService = unmetDependency(atService);
+    if (atService == first) break;
+  }
+  d.raw(blobNames.namePtr(first), blobNames.nameLength(first));
+  return at(d, blobServiceAt[first]);
+}
+
+function unmetDependency(service: i32): i32 {
+  for (let e = 0; e < depCount; e++) {
+    if (<i32>depFrom[e] == service && pending[<i32>depTo[e]] > 0) return <i32>depTo[e];
+  }
+  return service;
+}
+
+// ---- reading a validated section ------------------------------------------------------------
+
+/** The next record offset after the one at `offset` (the blob at `ptr` is validated). */
+@inline export function nextRecord(ptr: usize, offset: i32): i32 {
+  return offset + RECORD_HEADER_BYTES + <i32>load<u16>(ptr + <usize>(offset + 1));
+}
+
+/** Finds the CONFIG record of `key` in the section [from, to) of the blob at ptr; -1 when absent. */
+export function findConfig(ptr: usize, from: i32, to: i32, keyPtr: usize, keyLength: i32): i32 {
+  for (let offset = from; offset < to; offset = nextRecord(ptr, offset)) {
+    if (load<u8>(ptr + <usize>offset) != TAG_CONFIG) continue;
+    if (<i32>load<u8>(ptr + <usize>(offset + 5)) != keyLength) continue;
+    if (memory.compare(ptr + <usize>(offset + 6), keyPtr, <usize>keyLength) == 0) return offset;
+  }
+  return -1;
+}
+
+export const NAME_LIMIT: i32 = NAME_BYTES_MAX;

@@ -1,0 +1,39 @@
+// A service joining or leaving the kernel, across every layer that keeps per-service state:
+// the registry row, the lifecycle, balancing, health, recovery, configuration and discovery.
+// The ABI's register/unregister and the manifest loader both come through here, so no layer
+// is forgotten on either path.
+import { serviceRegister, serviceRemove, serviceInstanceCount, instanceSlotOf } from "./registry/services";
+import { edgesRemoveFrom } from "./graph/edges";
+import { lifecycleClear } from "./lifecycle/transitions";
+import { CAUSE_COMMAND } from "./lifecycle/causes";
+import { eventLog, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
+import { timerCancel, timerOfInstance } from "./timers/heap";
+import { healthServiceAdded, healthServiceRemoved } from "./health/service";
+import { recoveryServiceAdded, recoveryServiceRemoved } from "./recovery/service";
+import { configForget } from "./config/store";
+import { subscriptionsRefresh, subscriptionsForget } from "./discovery/subscriptions";
+
+/** Registers a validated-by-the-registry service; returns its id or the registry's error. */
+export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
+  const id = serviceRegister(ptr, len, type, instances);
+  if (id < 0) return id;
+  lifecycleClear(id); // (the registry resets the balancing row itself, before the instances join)
+  healthServiceAdded(id);
+  recoveryServiceAdded(id);
+  eventLog(EVENT_SERVICE_REGISTERED, id, -1, 0, 0, CAUSE_COMMAND, instances);
+  subscriptionsRefresh(id);
+  return id;
+}
+
+/** Removes a service the caller checked is at rest and required by nobody. */
+export function dismissService(id: i32): void {
+  const count = <i32>serviceInstanceCount[id];
+  for (let k = 0; k < count; k++) timerCancel(timerOfInstance(instanceSlotOf(id, k)));
+  edgesRemoveFrom(id);
+  eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
+  subscriptionsForget(id);
+  configForget(id);
+  healthServiceRemoved(id);
+  recoveryServiceRemoved(id);
+  serviceRemove(id);
+}

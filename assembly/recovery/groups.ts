@@ -1,0 +1,100 @@
+// Group strategies (OTP supervisor restart strategies) over the services tied by `requires`:
+// the group of a service is every service reachable from it along `requires` edges, either way.
+//   one_for_one   the service restarts; only what requires it (transitively) follows, because
+//                 nothing may run while a service it requires is down
+//   rest_for_one  also every group member after it in start order (wave, then id)
+//   one_for_all   every member of the group
+// Followers are stopped now (dependents first, as any stop) and held; when the service's delay
+// ends, it and its followers start together in start order (groupRelease), so the restart
+// runs in the order a cold start would (OTP: terminate in reverse start order, start in order).
+import { SERVICES_MAX } from "../limits";
+import { serviceState } from "../registry/services";
+import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, edgeKind, NO_EDGE, DEP_REQUIRES } from "../graph/edges";
+import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS } from "../graph/walk";
+import { graphValidate, orderIds, orderLength, orderWave } from "../graph/order";
+import { STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_BACKOFF } from "../lifecycle/states";
+import { CAUSE_DEPENDENCY_FAILED, CAUSE_RESTART } from "../lifecycle/causes";
+import { serviceWantUp } from "../lifecycle/transitions";
+import { stopOne, startOne } from "../lifecycle/jobs";
+import { GROUP_ONE_FOR_ONE, GROUP_REST_FOR_ONE } from "./policy";
+import { recoveryRestartNow } from "./supervisor";
+
+/** heldBy[m] = root + 1 while m waits to start with root's restart; 0 otherwise. */
+const heldBy = new StaticArray<u16>(SERVICES_MAX);
+const members = new StaticArray<u16>(SERVICES_MAX);
+const seenEpoch = new StaticArray<u32>(SERVICES_MAX);
+let epoch: u32 = 0;
+
+function always(service: i32): bool { return true; }
+
+/** The service's `requires` group, the service first; returns the count in `members`. */
+function collectGroup(service: i32): i32 {
+  if (++epoch == 0) { seenEpoch.fill(0); epoch = 1; }
+  let count = 0;
+  members[count++] = <u16>service;
+  seenEpoch[service] = epoch;
+  for (let i = 0; i < count; i++) {
+    const at = <i32>members[i];
+    for (let e = firstDependency[at]; e != NO_EDGE; e = edgeNextOut[e]) {
+      const next = <i32>edgeTo[e];
+      if (edgeKind[e] == DEP_REQUIRES && seenEpoch[next] != epoch) { seenEpoch[next] = epoch; members[count++] = <u16>next; }
+    }
+    for (let e = firstDependent[at]; e != NO_EDGE; e = edgeNextIn[e]) {
+      const next = <i32>edgeFrom[e];
+      if (edgeKind[e] == DEP_REQUIRES && seenEpoch[next] != epoch) { seenEpoch[next] = epoch; members[count++] = <u16>next; }
+    }
+  }
+  return count;
+}
+
+/** Stops an active member and holds it for `root`'s restart. */
+function hold(member: i32, root: i32, cause: u8): void {
+  const state = serviceState[member];
+  const active = state == STATE_STARTING || state == STATE_RUNNING || state == STATE_BACKOFF
+    || (state == STATE_STOPPING && serviceWantUp[member]);
+  if (!active) return;
+  for (let m = 0; m < SERVICES_MAX; m++) if (<i32>heldBy[m] == member + 1) heldBy[m] = <u16>(root + 1); // its own followers
+  stopOne(member, cause, false);
+  heldBy[member] = <u16>(root + 1);
+}
+
+@inline function startsAfter(a: i32, b: i32): bool {
+  return orderWave[a] > orderWave[b] || (orderWave[a] == orderWave[b] && a > b);
+}
+
+/** `root` goes down for a restart: its followers under `group` go down with it. */
+export function groupFollow(root: i32, group: u8): void {
+  const dependents = walkFrom(root, TOWARD_DEPENDENTS, kindBit(DEP_REQUIRES), always);
+  for (let i = 1; i < dependents; i++) hold(<i32>walked[i], root, CAUSE_DEPENDENCY_FAILED);
+  if (group == GROUP_ONE_FOR_ONE || graphValidate() < 0) return;
+  const count = collectGroup(root);
+  for (let i = count - 1; i >= 1; i--) {
+    const member = <i32>members[i];
+    if (group == GROUP_REST_FOR_ONE && !startsAfter(member, root)) continue;
+    hold(member, root, CAUSE_RESTART);
+  }
+}
+
+/** `root`'s delay ended: it and the members it holds start, in start order. */
+export function groupRelease(root: i32): void {
+  const ordered = graphValidate() >= 0;
+  const count = ordered ? orderLength() : SERVICES_MAX;
+  for (let i = 0; i < count; i++) {
+    const member = ordered ? <i32>orderIds[i] : i;
+    if (member == root) recoveryRestartNow(root);
+    else if (<i32>heldBy[member] == root + 1) { heldBy[member] = 0; startOne(member, CAUSE_RESTART); }
+  }
+}
+
+/** `root` will not restart (stopped by an operator): what it held stays down, no longer held. */
+export function groupDrop(root: i32): void {
+  for (let m = 0; m < SERVICES_MAX; m++) if (<i32>heldBy[m] == root + 1) heldBy[m] = 0;
+}
+
+/** A service id was (re)registered or removed: it neither holds nor is held. */
+export function groupForget(service: i32): void {
+  heldBy[service] = 0;
+  groupDrop(service);
+}
+
+export function groupsReset(): void { heldBy.fill(0); }

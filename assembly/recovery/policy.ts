@@ -1,0 +1,187 @@
+// Recovery configuration per service: what counts as success, when to restart, how fast, how
+// often, and what to do for each fault pattern. Everything is validated here, when it is set,
+// so a bad combination is refused with the service, field and value named (OTP checks child
+// specs at registration, not when a child dies).
+//
+// Defaults keep the kernel's plain semantics: restart policy `never` (a failure fails the
+// service and stops what requires it). Setting `on-failure` or `always` turns the rest on, with
+// systemd's limit (5 restarts in 10 s), exponential backoff 100 ms x2 up to 30 s without jitter,
+// a 10 s stable run to forget past failures, and `restart with backoff` for every fault.
+import { SERVICES_MAX, TIMEOUT_MS_MAX, WINDOW_SLOTS, INSTANCES_PER_SERVICE_MAX } from "../limits";
+import {
+  OK, E_INVALID_POLICY, E_INVALID_INTENSITY, E_INVALID_BACKOFF, E_UNKNOWN_STRATEGY, E_INVALID_PERIOD,
+  E_INVALID_THRESHOLD, E_UNKNOWN_SERVICE,
+} from "../errors";
+import { isService } from "../registry/services";
+import { reject, checkRange } from "../util/reject";
+import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "./faults";
+import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF } from "./strategies/strategy";
+
+export const POLICY_NEVER: u8 = 0;
+export const POLICY_ON_FAILURE: u8 = 1;
+export const POLICY_ALWAYS: u8 = 2;
+
+export const BACKOFF_FIXED: u8 = 0;
+export const BACKOFF_LINEAR: u8 = 1;
+export const BACKOFF_EXPONENTIAL: u8 = 2;
+export const BACKOFF_ADAPTIVE: u8 = 3;
+
+export const JITTER_NONE: u8 = 0;
+export const JITTER_FULL: u8 = 1;
+export const JITTER_EQUAL: u8 = 2;
+export const JITTER_DECORRELATED: u8 = 3;
+
+export const GROUP_ONE_FOR_ONE: u8 = 0;
+export const GROUP_ONE_FOR_ALL: u8 = 1;
+export const GROUP_REST_FOR_ONE: u8 = 2;
+
+/** Escalation: restart the service's `requires` group once before giving up. */
+export const ESCALATE_GROUP: u8 = 1;
+/** Escalation: when giving up, ask the host for a reboot (systemd FailureAction=reboot). */
+export const ESCALATE_REBOOT: u8 = 2;
+
+export const restartPolicy = new StaticArray<u8>(SERVICES_MAX);
+/** Bit c set: exit code c (0..63) counts as success (systemd SuccessExitStatus=). Signals never do. */
+export const successExits = new StaticArray<u64>(SERVICES_MAX);
+/** At most `restartsMax` restarts within `restartWindowMs` of supervised time (see intensity.ts). */
+export const restartsMax = new StaticArray<u8>(SERVICES_MAX);
+export const restartWindowMs = new StaticArray<i32>(SERVICES_MAX);
+/** systemd's StartLimit counts every start, operator starts included; OTP counts restarts only. */
+export const countEveryStart = new StaticArray<bool>(SERVICES_MAX);
+export const backoffKind = new StaticArray<u8>(SERVICES_MAX);
+export const backoffJitter = new StaticArray<u8>(SERVICES_MAX);
+export const backoffBaseMs = new StaticArray<i32>(SERVICES_MAX);
+export const backoffCapMs = new StaticArray<i32>(SERVICES_MAX);
+/** Growth per attempt in percent (200: doubles). Exponential and adaptive use it. */
+export const backoffFactorPercent = new StaticArray<u16>(SERVICES_MAX);
+/** A run this long forgets past failures: backoff attempts and escalation start over. */
+export const stableRunMs = new StaticArray<i32>(SERVICES_MAX);
+/** Per fault pattern, an ordered list of up to 4 strategies, 4 bits each, the lowest first (0 ends it). */
+export const strategyLists = new StaticArray<u16>(SERVICES_MAX * FAULT_PATTERNS);
+export const groupStrategy = new StaticArray<u8>(SERVICES_MAX);
+export const escalationFlags = new StaticArray<u8>(SERVICES_MAX);
+/** Scale-up ceiling (0: the strategy never applies). */
+export const scaleMax = new StaticArray<u8>(SERVICES_MAX);
+/** Failover target, or -1. */
+export const backupService = new StaticArray<i16>(SERVICES_MAX);
+
+export const RESTARTS_DEFAULT: i32 = WINDOW_SLOTS < 5 ? WINDOW_SLOTS : 5;
+
+export function policyClear(service: i32): void {
+  restartPolicy[service] = POLICY_NEVER;
+  successExits[service] = 1;
+  restartsMax[service] = <u8>RESTARTS_DEFAULT;
+  restartWindowMs[service] = 10_000;
+  countEveryStart[service] = false;
+  backoffKind[service] = BACKOFF_EXPONENTIAL;
+  backoffJitter[service] = JITTER_NONE;
+  backoffBaseMs[service] = 100;
+  backoffCapMs[service] = 30_000;
+  backoffFactorPercent[service] = 200;
+  stableRunMs[service] = 10_000;
+  for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
+    const idle = pattern == <i32>FAULT_FLAPPING || pattern == <i32>FAULT_STOP_TIMEOUT;
+    strategyLists[service * FAULT_PATTERNS + pattern] = idle ? 0 : <u16>STRATEGY_RESTART_BACKOFF;
+  }
+  groupStrategy[service] = GROUP_ONE_FOR_ONE;
+  escalationFlags[service] = 0;
+  scaleMax[service] = 0;
+  backupService[service] = -1;
+}
+
+/** Exit status `status` (>= 0 a code, < 0 a signal) counts as success for the service. */
+export function exitIsSuccess(service: i32, status: i32): bool {
+  return status >= 0 && status < 64 && (successExits[service] & (<u64>1 << <u64>status)) != 0;
+}
+
+// ---- setters (validated; nothing changes on error) ----------------------------------------
+
+export function setPolicy(service: i32, policy: i32): i32 {
+  if (policy < 0 || policy > <i32>POLICY_ALWAYS) {
+    return reject(E_INVALID_POLICY, service, "restart policy", policy, "is not 0..2");
+  }
+  if (policy == <i32>POLICY_ALWAYS && restartsMax[service] == 0) {
+    return reject(E_INVALID_INTENSITY, service, "restart policy", policy, "(always) contradicts restartsMax 0");
+  }
+  restartPolicy[service] = <u8>policy;
+  return OK;
+}
+
+export function setLimits(service: i32, restarts: i32, windowMs: i32, everyStart: bool): i32 {
+  const bad = checkRange(E_INVALID_INTENSITY, service, "restartsMax", restarts, 0, WINDOW_SLOTS);
+  if (bad < 0) return bad;
+  if (restarts == 0 && restartPolicy[service] == POLICY_ALWAYS) {
+    return reject(E_INVALID_INTENSITY, service, "restartsMax", 0, "can never allow restart policy always");
+  }
+  const badWindow = checkRange(E_INVALID_PERIOD, service, "restartWindowMs", windowMs, 1, TIMEOUT_MS_MAX);
+  if (badWindow < 0) return badWindow;
+  restartsMax[service] = <u8>restarts;
+  restartWindowMs[service] = windowMs;
+  countEveryStart[service] = everyStart;
+  return OK;
+}
+
+export function setBackoff(service: i32, kind: i32, baseMs: i32, capMs: i32, factorPercent: i32, jitter: i32): i32 {
+  if (kind < 0 || kind > <i32>BACKOFF_ADAPTIVE) {
+    return reject(E_INVALID_BACKOFF, service, "backoff kind", kind, "is not 0..3");
+  }
+  if (jitter < 0 || jitter > <i32>JITTER_DECORRELATED) {
+    return reject(E_INVALID_BACKOFF, service, "jitter", jitter, "is not 0..3");
+  }
+  let bad = checkRange(E_INVALID_BACKOFF, service, "baseMs", baseMs, 0, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(E_INVALID_BACKOFF, service, "capMs", capMs, baseMs, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(E_INVALID_BACKOFF, service, "factorPercent", factorPercent, 100, 1000);
+  if (bad < 0) return bad;
+  backoffKind[service] = <u8>kind;
+  backoffJitter[service] = <u8>jitter;
+  backoffBaseMs[service] = baseMs;
+  backoffCapMs[service] = capMs;
+  backoffFactorPercent[service] = <u16>factorPercent;
+  return OK;
+}
+
+export function setStableRun(service: i32, stableMs: i32): i32 {
+  const bad = checkRange(E_INVALID_PERIOD, service, "stableMs", stableMs, 1, TIMEOUT_MS_MAX);
+  if (bad == OK) stableRunMs[service] = stableMs;
+  return bad;
+}
+
+/** `list`: up to 4 strategies, one per 4 bits, lowest first, 0 ends the list. */
+export function setStrategies(service: i32, pattern: i32, list: u32): i32 {
+  if (pattern < 0 || pattern >= FAULT_PATTERNS) {
+    return reject(E_UNKNOWN_STRATEGY, service, "fault pattern", pattern, "is not 0..7");
+  }
+  if (list > 0xffff) return reject(E_UNKNOWN_STRATEGY, service, "strategy list", list, "has more than 4 strategies");
+  let ended = false;
+  for (let rest = list; rest != 0; rest >>= 4) {
+    const strategy = <i32>(rest & 15);
+    if (strategy == 0) { ended = true; continue; }
+    if (ended || strategy >= STRATEGY_COUNT) {
+      return reject(E_UNKNOWN_STRATEGY, service, "strategy", ended ? 0 : strategy, "is not 1..7 or follows the end");
+    }
+  }
+  strategyLists[service * FAULT_PATTERNS + pattern] = <u16>list;
+  return OK;
+}
+
+export function setGroup(service: i32, strategy: i32, flags: i32): i32 {
+  if (strategy < 0 || strategy > <i32>GROUP_REST_FOR_ONE) {
+    return reject(E_UNKNOWN_STRATEGY, service, "group strategy", strategy, "is not 0..2");
+  }
+  const bad = checkRange(E_UNKNOWN_STRATEGY, service, "escalation flags", flags, 0, 3);
+  if (bad < 0) return bad;
+  groupStrategy[service] = <u8>strategy;
+  escalationFlags[service] = <u8>flags;
+  return OK;
+}
+
+export function setScale(service: i32, instancesMax: i32, backup: i32): i32 {
+  const bad = checkRange(E_INVALID_THRESHOLD, service, "scaleMax", instancesMax, 0, INSTANCES_PER_SERVICE_MAX);
+  if (bad < 0) return bad;
+  if (backup != -1 && (!isService(backup) || backup == service)) {
+    return reject(E_UNKNOWN_SERVICE, service, "backup service id", backup, "is not another service or -1");
+  }
+  scaleMax[service] = <u8>instancesMax;
+  backupService[service] = <i16>backup;
+  return OK;
+}

@@ -1,0 +1,15 @@
+// One sentence shape for configuration errors, so each costs one call and its field name:
+// "service 'pump': <field> <value> <why>".
+import { sayService } from "../registry/services";
+import { fail } from "./detail";
+
+export function reject(code: i32, service: i32, field: string, value: i64, why: string): i32 {
+  return sayService(fail(code).text("service "), service).text(": ").text(field).text(" ").int(value).text(" ").text(why).code();
+}
+
+/** Rejects `value` outside lo..hi with "is outside lo..hi"; OK (0) otherwise. */
+export function checkRange(code: i32, service: i32, field: string, value: i64, lo: i64, hi: i64): i32 {
+  if (value >= lo && value <= hi) return 0;
+  return sayService(fail(code).text("service "), service).text(": ").text(field).text(" ").int(value)
+    .text(" is outside ").int(lo).text("..").int(hi).code();
+}

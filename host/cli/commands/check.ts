@@ -1,0 +1,28 @@
+// `myco check services.yaml`: validate a manifest. Prints every problem as FILE:LINE:COL: message
+// (exit 1), or a one-line summary (exit 0).
+import type { Command } from "commander";
+import { parseManifestFile } from "../../manifest/parse.ts";
+import { formatDiagnostic } from "../../manifest/diagnostics.ts";
+import { encodeManifest } from "../../manifest/blob.ts";
+import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
+import type { Output } from "../myco.ts";
+
+export function checkCommand(program: Command, io: Output, exit: (code: number) => void): void {
+  manifestOptions(program.command("check").argument("<manifest>", "services.yaml").description("validate a manifest"))
+    .action((file: string, flags: ManifestFlags) => {
+      const { manifest, diagnostics } = parseManifestFile(file, parseOptions(flags));
+      if (!manifest) {
+        for (const d of diagnostics) io.err(formatDiagnostic(d));
+        io.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in ${file}`);
+        exit(1);
+        return;
+      }
+      const services = manifest.services.length;
+      const edges = manifest.services.reduce((n, s) => n + s.dependencies.length, 0);
+      const instances = manifest.services.reduce((n, s) => n + s.instances, 0);
+      const keys = manifest.services.reduce((n, s) => n + s.config.length, 0);
+      const bytes = encodeManifest(manifest).length;
+      io.out(`${file}: ok: ${services} services, ${instances} instances, ${edges} dependencies, ${keys} config keys (${bytes}-byte blob)`);
+      exit(0);
+    });
+}

@@ -1,0 +1,37 @@
+// The myco CLI: one subcommand per file in host/cli/commands/, registered here.
+import { Command } from "commander";
+import { checkCommand } from "./commands/check.ts";
+import { compileCommand } from "./commands/compile.ts";
+import { runCommand } from "./commands/run.ts";
+import { orderCommand } from "./commands/order.ts";
+import { graphCommand } from "./commands/graph.ts";
+import { statusCommand } from "./commands/status.ts";
+import { logsCommand } from "./commands/logs.ts";
+import { restartCommand } from "./commands/restart.ts";
+import { simCommand } from "./commands/sim.ts";
+import { EXIT_CODES_HELP } from "./exit-codes.ts";
+
+export type Output = { out: (line: string) => void; err: (line: string) => void };
+
+const COMMANDS = [checkCommand, compileCommand, runCommand, orderCommand, graphCommand, statusCommand, logsCommand, restartCommand, simCommand];
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */
+export async function main(argv: string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const program = new Command("myco")
+    .description("Myco: a service-manager kernel for microcontrollers and fixed-memory runtimes")
+    .addHelpText("after", EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  let code = 0;
+  for (const register of COMMANDS) register(program, io, (exit) => { code = exit; });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const exitCode = (error as { exitCode?: number }).exitCode;
+    if (exitCode !== undefined) return exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return code;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv);

@@ -1,0 +1,37 @@
+// The simulator from the command line:
+//   npx tsx host/sim/cli.ts --seed 123 [--steps 200] [--events]   replay one seed (optionally print its log)
+//   npx tsx host/sim/cli.ts --seeds 1000 [--from 1] [--steps 200]  run a range, print failures and the count
+import { runSeed } from "./run.ts";
+import { Simulation } from "../executors/simulation.ts";
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i++) {
+  const [key, inline] = process.argv[i].replace(/^--/, "").split("=");
+  const next = process.argv[i + 1];
+  args.set(key, inline ?? (next && !next.startsWith("--") ? (i++, next) : "true"));
+}
+const steps = Number(args.get("steps") ?? 200);
+
+if (args.has("seed")) {
+  const seed = Number(args.get("seed"));
+  let sim: Simulation | undefined;
+  const pump = Simulation.prototype.pump;
+  Simulation.prototype.pump = function (this: Simulation) { sim ??= this; pump.call(this); };
+  const result = runSeed(seed, { steps });
+  if (args.has("events") && sim) {
+    for (const e of sim.events) console.log(`${e.seq}\t${e.timeMs}\t${e.serviceName}\t${e.kind}\t${e.from}>${e.to}\t${e.cause}\t${e.value}`);
+  }
+  console.log(result.ok ? `seed=${seed}: ok (${result.events} events, ${result.restarts} restarts, ${result.faults} faults)` : result.message);
+  process.exitCode = result.ok ? 0 : 1;
+} else {
+  const from = Number(args.get("from") ?? 1);
+  const count = Number(args.get("seeds") ?? 100);
+  const started = performance.now();
+  let failed = 0;
+  for (let seed = from; seed < from + count; seed++) {
+    const result = runSeed(seed, { steps });
+    if (!result.ok) { failed++; console.log(`${result.message}\n`); }
+  }
+  console.log(`${count} seeds x ${steps} steps: ${count - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,172 @@
+// The control socket of a running `myco run`: a Unix-domain socket in a per-user runtime
+// directory (mode 0700, the socket 0600), so only the same user (and root) can connect. One
+// JSON request per connection, one JSON answer, then the connection closes:
+//
+//   {"command":"status"}                          -> {"ok":true,"status":[...rows],"pid":...}
+//   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{ordinal,timeMs,stream,text}],"next":{...}}
+//   {"command":"restart","service":"web"}         -> {"ok":true} | {"ok":false,"error":"..."}
+import { createServer, connect, type Server } from "node:net";
+import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import type { Supervisor } from "./supervisor.ts";
+import { serviceStatus, type ServiceStatus } from "./status.ts";
+import { describeError } from "./supervisor.ts";
+import type { LogLine } from "../executors/log-ring.ts";
+
+export type ControlRequest =
+  | { command: "status" }
+  | { command: "logs"; service: string; lines?: number; since?: Record<string, number> }
+  | { command: "restart"; service: string };
+
+export interface InstanceLogLine extends LogLine { ordinal: number }
+
+export type ControlResponse =
+  | { ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number> }
+  | { ok: false; error: string };
+
+/** A request larger than this is refused (they are a few dozen bytes). */
+const REQUEST_BYTES_MAX = 4096;
+/** Lines a logs request may ask for per instance. */
+const LOG_LINES_MAX = 10_000;
+
+/** $XDG_RUNTIME_DIR/myco, or /tmp/myco-UID: created 0700; refused if someone else owns it or others may enter it. */
+export function runtimeDir(): string {
+  const uid = process.getuid?.() ?? userInfo().uid;
+  const dir = process.env.XDG_RUNTIME_DIR ? join(process.env.XDG_RUNTIME_DIR, "myco") : join(tmpdir(), `myco-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = statSync(dir);
+  if (stat.uid !== uid) throw new Error(`runtime directory ${dir} belongs to uid ${stat.uid}, not to you (uid ${uid})`);
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  return dir;
+}
+
+export function defaultSocketPath(): string { return join(runtimeDir(), "control.sock"); }
+
+export class ControlServer {
+  private server: Server | undefined;
+
+  constructor(private readonly supervisor: Supervisor, readonly path: string) {}
+
+  /** Listens; a live socket at the path means another `myco run`; a stale one is replaced. */
+  async listen(): Promise<void> {
+    if (existsSync(this.path)) {
+      if (await answers(this.path)) throw new Error(`another myco run is listening on ${this.path}`);
+      unlinkSync(this.path);
+    }
+    const server = createServer((socket) => {
+      let input = "";
+      socket.setEncoding("utf8");
+      socket.setTimeout(5000, () => socket.destroy());
+      socket.on("data", (chunk: string) => {
+        input += chunk;
+        if (input.length > REQUEST_BYTES_MAX) return void socket.end(`${JSON.stringify({ ok: false, error: "request too large" })}\n`);
+        const newline = input.indexOf("\n");
+        if (newline < 0) return;
+        socket.end(`${JSON.stringify(this.answer(input.slice(0, newline)))}\n`);
+      });
+      socket.on("error", () => socket.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      // The directory is 0700 already; the umask keeps the socket private from its first instant.
+      const umask = process.umask(0o177);
+      server.listen(this.path, () => {
+        process.umask(umask);
+        resolve();
+      });
+    });
+    chmodSync(this.path, 0o600);
+    this.server = server;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    try { unlinkSync(this.path); } catch { /* gone already */ }
+  }
+
+  private answer(line: string): ControlResponse {
+    let request: ControlRequest;
+    try {
+      request = JSON.parse(line) as ControlRequest;
+    } catch {
+      return { ok: false, error: "the request is not JSON" };
+    }
+    try {
+      switch (request.command) {
+        case "status":
+          return {
+            ok: true, status: serviceStatus(this.supervisor), pid: process.pid, manifest: this.supervisor.hostManifest.file,
+            uptimeMs: Date.now() - this.supervisor.startedAt,
+          };
+        case "logs": return this.logs(request);
+        case "restart":
+          this.supervisor.restart(String(request.service));
+          return { ok: true };
+        default:
+          return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected status, logs or restart` };
+      }
+    } catch (error) {
+      return { ok: false, error: describeError(error) };
+    }
+  }
+
+  private logs(request: { service: string; lines?: number; since?: Record<string, number> }): ControlResponse {
+    const service = String(request.service);
+    this.supervisor.kernel.id(service); // an unknown service is an error, with the kernel's message
+    const count = Math.max(1, Math.min(LOG_LINES_MAX, Math.floor(Number(request.lines ?? 100)) || 100));
+    const logs: InstanceLogLine[] = [];
+    const next: Record<string, number> = {};
+    for (const { ordinal, ring } of this.supervisor.executor.logsOf(service)) {
+      const seen = request.since?.[ordinal];
+      const lines = seen === undefined ? ring.lines(count) : ring.since(seen).lines;
+      next[ordinal] = ring.counters.lines;
+      for (const line of lines) logs.push({ ...line, ordinal });
+    }
+    logs.sort((a, b) => a.timeMs - b.timeMs || a.ordinal - b.ordinal);
+    return { ok: true, logs: request.since !== undefined ? logs : logs.slice(-count), next };
+  }
+}
+
+/** True when something accepts connections at `path`. */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export class ControlUnavailable extends Error {
+  constructor(readonly path: string, reason: string) {
+    super(`no myco run is answering on ${path} (${reason}); start one with \`myco run services.yaml\``);
+    this.name = "ControlUnavailable";
+  }
+}
+
+/** Sends one request to a running `myco run`; rejects with ControlUnavailable if none answers. */
+export function controlRequest(path: string, request: ControlRequest, timeoutMs = 5000): Promise<ControlResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    let output = "";
+    const timer = setTimeout(() => { socket.destroy(); reject(new ControlUnavailable(path, `no answer within ${timeoutMs} ms`)); }, timeoutMs);
+    socket.setEncoding("utf8");
+    socket.once("connect", () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on("data", (chunk: string) => { output += chunk; });
+    socket.once("end", () => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(output) as ControlResponse);
+      } catch {
+        reject(new Error(`the answer from ${path} is not JSON: ${output.slice(0, 100)}`));
+      }
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new ControlUnavailable(path, error.code === "ENOENT" ? "no socket" : error.code === "ECONNREFUSED" ? "stale socket" : error.code ?? error.message));
+    });
+  });
+}

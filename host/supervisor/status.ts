@@ -1,0 +1,57 @@
+// One row per service of a running supervisor: what `myco run` shows live and `myco status`
+// prints. Plain data (it travels over the control socket as JSON).
+import type { Supervisor } from "./supervisor.ts";
+import { formatTable } from "../status-table.ts";
+
+export interface ServiceStatus {
+  service: string;
+  state: string;
+  health: string;
+  /** Instances running / instances. */
+  instances: string;
+  restarts: number;
+  /** Picks by the balancer (its current runs), or "" when the service is not balanced. */
+  picks: string;
+  /** "closed", or e.g. "open 1/3" when some instance breakers are not closed. */
+  breaker: string;
+  /** The gateway's address, if it has one. */
+  gateway: string;
+}
+
+export function serviceStatus(supervisor: Supervisor): ServiceStatus[] {
+  const { kernel, health, balancer } = supervisor;
+  return kernel.serviceIds().map((id) => {
+    const name = kernel.name(id);
+    const handles = kernel.instances(id);
+    const up = handles.filter((h) => kernel.instanceState(h) === "running").length;
+    let picks = "";
+    const breakers = { open: 0, "half-open": 0 };
+    // Picks and breakers mean something only where requests are balanced: a gateway or a balance spec.
+    const balanced = supervisor.balanced(name);
+    for (const handle of balanced ? handles : []) {
+      try {
+        const stats = balancer.instanceStats(handle);
+        picks = String(Number(picks || 0) + stats.picks);
+        if (stats.breaker !== "closed") breakers[stats.breaker]++;
+      } catch {
+        // not a balancer member now (not running)
+      }
+    }
+    const notClosed = Object.entries(breakers).filter(([, n]) => n > 0).map(([state, n]) => `${state} ${n}/${handles.length}`);
+    return {
+      service: name,
+      state: kernel.state(id),
+      health: health.of(id),
+      instances: `${up}/${handles.length}`,
+      restarts: supervisor.restarts.get(name) ?? 0,
+      picks: balanced ? picks : "",
+      breaker: !balanced ? "" : notClosed.length ? notClosed.join(", ") : "closed",
+      gateway: supervisor.gateways.get(name)?.address ?? "",
+    };
+  });
+}
+
+/** The rows as a table with a header line (for a terminal). */
+export function formatStatus(rows: ServiceStatus[]): string {
+  return formatTable(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)]))));
+}

@@ -1,0 +1,333 @@
+// The supervisor: one kernel on the real clock (RealHal), driven by the Node event loop
+// (driver.ts), with real processes (ProcessExecutor), real checks (host/checks/), one gateway
+// per service that asks for one, and a stream of messages for whoever shows them. What it adds
+// to the parts: it loads the manifest, applies the host-side configuration, routes each action
+// to the part that answers it, reports results back, and shuts down in reverse dependency
+// order with a hard stop behind it.
+import { Kernel } from "../kernel/kernel.ts";
+import type { Action, KernelEvent } from "../kernel/abi.ts";
+import type { Profile } from "../kernel/module.ts";
+import { RealHal } from "../hal/real.ts";
+import { KernelManifest } from "../kernel/manifest.ts";
+import { HealthMonitor, alertOf } from "../kernel/health.ts";
+import { Balancer } from "../kernel/balance.ts";
+import { faultOf, recoveryOf } from "../kernel/recovery.ts";
+import { MycoError } from "../kernel/errors.ts";
+import { encodeManifest } from "../manifest/blob.ts";
+import type { Service } from "../manifest/types.ts";
+import { ProcessExecutor, addressVariable, type MessageLevel, type ProcessSpec } from "../executors/process.ts";
+import type { LogRingOptions } from "../executors/log-ring.ts";
+import { runCheck, describeCheck, type CheckResult } from "../checks/index.ts";
+import { Driver } from "./driver.ts";
+import { configureService, weightOf, type CheckPlan } from "./configure.ts";
+import { splitAddress, type HostManifest } from "./host-manifest.ts";
+import { Gateway, type GatewayRequest } from "../gateway/gateway.ts";
+
+export interface SupervisorMessage {
+  timeMs: number;
+  level: MessageLevel;
+  service?: string;
+  text: string;
+}
+
+export interface SupervisorOptions {
+  profile?: Profile;
+  /** Per-instance log rings. */
+  log?: LogRingOptions;
+  /** Start the gateways the manifest asks for (default true). */
+  gateways?: boolean;
+  /** Gateway ports override (service -> port), e.g. 0 for any free port in tests. */
+  gatewayPorts?: Record<string, number>;
+}
+
+export interface CheckCompletion {
+  service: string;
+  ordinal: number;
+  handle: number;
+  kind: string;
+  result: CheckResult;
+}
+
+/** After this long, a shutdown stops waiting for the kernel's ordered stop and kills what is left. */
+const SHUTDOWN_ORDERED_MS_MAX = 60_000;
+
+export class Supervisor {
+  readonly hal = new RealHal();
+  readonly kernel: Kernel;
+  readonly driver: Driver;
+  readonly executor: ProcessExecutor;
+  readonly health: HealthMonitor;
+  readonly balancer: Balancer;
+  readonly manifestApi: KernelManifest;
+  readonly gateways = new Map<string, Gateway>();
+  private readonly services: Map<string, Service>;
+  private readonly checks = new Map<number, CheckPlan>();
+  private readonly checksRunning = new Set<string>();
+  private readonly checkFailing = new Set<string>();
+  private readonly messageListeners: ((message: SupervisorMessage) => void)[] = [];
+  private readonly checkListeners: ((completion: CheckCompletion) => void)[] = [];
+  private readonly restartListeners: ((service: string) => void)[] = [];
+  private readonly requestListeners: ((request: GatewayRequest) => void)[] = [];
+  readonly restarts = new Map<string, number>();
+  readonly startedAt = Date.now();
+  private shuttingDown: Promise<void> | undefined;
+  private readonly exitGuard = () => this.executor.killAll();
+
+  constructor(readonly hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
+    this.kernel = new Kernel({ hal: this.hal, profile: options.profile ?? "release" });
+    this.driver = new Driver(this.kernel, this.hal);
+    this.health = new HealthMonitor(this.kernel);
+    this.balancer = new Balancer(this.kernel);
+    this.manifestApi = new KernelManifest(this.kernel);
+    this.services = new Map(hostManifest.manifest.services.map((s) => [s.name, s]));
+    this.executor = new ProcessExecutor({
+      spec: (service, ordinal) => this.processSpec(service, ordinal),
+      environment: (action) => this.environment(action),
+      reports: {
+        started: (handle) => this.driver.call(() => ignoreStale(() => this.kernel.instanceStarted(handle))),
+        exited: (handle, status) => this.driver.call(() => ignoreStale(() => this.kernel.instanceExited(handle, status))),
+      },
+      log: options.log,
+    });
+    this.executor.onMessage((m) => this.note(m.level, m.text, m.service));
+    this.driver.onAction((action) => this.dispatch(action));
+    this.driver.onEvent((event) => this.observe(event));
+    this.driver.onError((error) => this.note("error", `kernel: ${describeError(error)}`));
+  }
+
+  onMessage(listener: (message: SupervisorMessage) => void): () => void { return add(this.messageListeners, listener); }
+  onEvent(listener: (event: KernelEvent) => void): () => void { return this.driver.onEvent(listener); }
+  onCheck(listener: (completion: CheckCompletion) => void): () => void { return add(this.checkListeners, listener); }
+  /** A gateway finished a request (hot: keep listeners cheap). */
+  onRequest(listener: (request: GatewayRequest) => void): () => void { return add(this.requestListeners, listener); }
+  /** A service restarts (recovery or operator). */
+  onRestart(listener: (service: string) => void): () => void { return add(this.restartListeners, listener); }
+
+  private countRestart(service: string): void {
+    this.restarts.set(service, (this.restarts.get(service) ?? 0) + 1);
+    for (const listener of this.restartListeners) listener(service);
+  }
+
+  /** Loads the manifest, configures the kernel, opens the gateways, and starts every service. */
+  async start(): Promise<void> {
+    this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
+    for (const service of this.hostManifest.manifest.services) {
+      const plan = configureService(this.kernel, service, this.hostManifest.run.get(service.name));
+      if (plan) this.checks.set(plan.id, plan);
+    }
+    process.on("exit", this.exitGuard);
+    if (this.options.gateways !== false) await this.openGateways();
+    this.driver.start();
+    this.driver.call(() => this.kernel.startAll());
+  }
+
+  /** Stops every service in reverse dependency order, then closes the gateways; idempotent. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= this.stopEverything();
+    return this.shuttingDown;
+  }
+
+  get stopping(): boolean { return this.shuttingDown !== undefined; }
+
+  restart(service: string): void {
+    const id = this.kernel.id(service); // throws E_UNKNOWN_SERVICE with the name
+    const state = this.kernel.state(id);
+    if (state === "stopped" || state === "failed") this.kernel.start(id);
+    else this.kernel.restart(id);
+    this.countRestart(service);
+    this.note("info", `${service}: restart requested by the operator`, service);
+    this.driver.poke();
+  }
+
+  /** True when the service's requests are balanced (it has a gateway or a balance spec). */
+  balanced(service: string): boolean {
+    return this.services.get(service)?.balance !== undefined || this.hostManifest.run.get(service)?.gateway !== undefined;
+  }
+
+  /** Every instance's pid (live ones), for tests and status. */
+  pids(): number[] { return this.executor.pids(); }
+
+  // ---- actions ----
+
+  private dispatch(action: Action): void {
+    switch (action.kind) {
+      case "spawn":
+        this.setWeight(action);
+        return this.executor.handle(action);
+      case "stop":
+      case "kill":
+        return this.executor.handle(action);
+      case "run-check":
+        return this.runCheck(action);
+      case "reboot-request":
+        return this.note("error", `${action.serviceName}: recovery gave up and asks for a reboot; a Node host does not reboot the machine`, action.serviceName);
+      default:
+        return; // config-reload, failover, config-changed: nothing for a process host to do yet
+    }
+  }
+
+  private setWeight(action: Action): void {
+    const weight = weightOf(this.services.get(action.serviceName)!, action.ordinal);
+    if (weight === undefined) return;
+    try {
+      this.balancer.setWeight(action.instance, weight);
+    } catch (error) {
+      this.note("warn", `${action.serviceName}#${action.ordinal}: weight ${weight} not set: ${describeError(error)}`, action.serviceName);
+    }
+  }
+
+  /** The run spec of one instance: `ready: listening` becomes that instance's own address. */
+  private processSpec(service: string, ordinal: number): ProcessSpec | undefined {
+    const run = this.hostManifest.run.get(service);
+    if (!run?.readyWhenListening) return run;
+    const address = splitAddress(this.services.get(service)?.addresses.find((a) => a.ordinal === ordinal)?.address ?? "");
+    return address ? { ...run, ready: address } : run;
+  }
+
+  private environment(action: Action): Record<string, string> {
+    const env: Record<string, string> = {
+      MYCO_SERVICE: action.serviceName,
+      MYCO_INSTANCE: String(action.ordinal),
+    };
+    const own = this.services.get(action.serviceName)?.addresses.find((a) => a.ordinal === action.ordinal)?.address;
+    if (own) {
+      env.MYCO_ADDR = own;
+      const split = splitAddress(own);
+      if (split) { env.HOST = split.host; env.PORT = String(split.port); }
+    }
+    for (const dep of this.services.get(action.serviceName)?.dependencies ?? []) {
+      const target = this.services.get(dep.name);
+      const gateway = this.gateways.get(dep.name);
+      // A dependency behind a gateway is reached through it; otherwise at its instances' addresses.
+      const addresses = gateway?.address ? [gateway.address] : target?.addresses.map((a) => a.address) ?? [];
+      if (addresses.length > 0) env[addressVariable(dep.name)] = addresses.join(",");
+    }
+    return env;
+  }
+
+  private runCheck(action: Action): void {
+    const plan = this.checks.get(action.arg);
+    const handle = action.instance;
+    if (!plan) return;
+    const key = `${plan.id}/${handle}`;
+    if (this.checksRunning.has(key)) return; // the previous one is still out; the kernel times it out
+    const ordinal = this.kernel.instances(plan.service).indexOf(handle);
+    if (ordinal < 0) return; // that run of the instance is over
+    const spec = plan.build(ordinal, () => this.executor.pid(handle));
+    this.checksRunning.add(key);
+    runCheck(spec).then((result) => {
+      this.checksRunning.delete(key);
+      const name = `${plan.service}#${ordinal}`;
+      if (!result.ok && !this.checkFailing.has(key)) {
+        this.checkFailing.add(key);
+        this.note("warn", `${name}: check ${describeCheck(spec)} failed: ${result.message}`, plan.service);
+      } else if (result.ok && this.checkFailing.delete(key)) {
+        this.note("info", `${name}: check ${describeCheck(spec)} passes again`, plan.service);
+      }
+      for (const listener of this.checkListeners) listener({ service: plan.service, ordinal, handle, kind: plan.kind, result });
+      const outcome = result.ok ? "success" : result.timedOut ? "timeout" : "failure";
+      this.driver.call(() => ignoreStale(() => this.health.report(plan.id, handle, outcome, result.latencyMs)));
+    });
+  }
+
+  // ---- events ----
+
+  private observe(event: KernelEvent): void {
+    const name = event.serviceName;
+    const fault = faultOf(event);
+    if (fault) return this.note("warn", `${name}: fault ${fault.pattern} (${fault.cause}, evidence ${fault.evidence})`, name);
+    const recovery = recoveryOf(event);
+    if (recovery) {
+      if (recovery.step === "restart" || recovery.step === "restart-backoff") this.countRestart(name);
+      const what = recovery.step === "restart-backoff" ? `restart in ${recovery.value} ms (attempt ${recovery.detail})` : recovery.step;
+      return this.note(recovery.step === "give-up" ? "error" : "info", `${name}: recovery: ${what}`, name);
+    }
+    const alert = alertOf(event);
+    if (alert) {
+      const level: MessageLevel = alert.severity === "critical" ? "error" : alert.severity === "warning" ? "warn" : "info";
+      return this.note(level, `${name}: alert ${alert.reason}`, name);
+    }
+    if (event.kind === "service-state") {
+      this.note(event.to === "failed" ? "warn" : "info", `${name}: ${event.from} -> ${event.to} (${event.cause})`, name);
+    }
+  }
+
+  /** A message to whoever listens (the run view, tests): the executor's, the kernel's, the host's. */
+  note(level: MessageLevel, text: string, service?: string): void {
+    const message: SupervisorMessage = { timeMs: Date.now(), level, service, text };
+    for (const listener of this.messageListeners) listener(message);
+  }
+
+  // ---- gateways ----
+
+  private async openGateways(): Promise<void> {
+    for (const [name, run] of this.hostManifest.run) {
+      if (!run.gateway) continue;
+      const port = this.options.gatewayPorts?.[name] ?? run.gateway.port;
+      const gateway = new Gateway({
+        kernel: this.kernel, balancer: this.balancer, service: name, spec: { ...run.gateway, port },
+        addresses: this.services.get(name)!.addresses, poke: () => this.driver.poke(),
+        observe: (request) => { for (const listener of this.requestListeners) listener(request); },
+      });
+      try {
+        await gateway.listen();
+        this.gateways.set(name, gateway);
+        this.note("info", `${name}: gateway listening on http://${gateway.address}`, name);
+      } catch (error) {
+        // A port in use: the services still run, reachable at their own addresses.
+        this.note("error", `${name}: gateway not started: ${describeError(error)}`, name);
+      }
+    }
+  }
+
+  // ---- shutdown ----
+
+  private async stopEverything(): Promise<void> {
+    this.note("info", "shutting down: stopping services in reverse dependency order");
+    this.driver.call(() => this.kernel.stopAll());
+    const limitMs = Math.min(SHUTDOWN_ORDERED_MS_MAX, this.orderedStopBudgetMs());
+    const end = Date.now() + limitMs;
+    while (Date.now() < end && !this.atRest()) await new Promise((r) => setTimeout(r, 20));
+    if (!this.atRest()) this.note("warn", `shutdown: not at rest after ${limitMs} ms; killing what is left`);
+    await Promise.all([...this.gateways.values()].map((g) => g.close()));
+    await this.executor.shutdown(1000);
+    this.driver.stop();
+    process.off("exit", this.exitGuard);
+    this.note("info", "shut down");
+  }
+
+  /** Every wave's stop timeout in turn, plus a margin. */
+  private orderedStopBudgetMs(): number {
+    let total = 1000;
+    for (const service of this.services.values()) total += service.stopTimeoutMs;
+    return total;
+  }
+
+  private atRest(): boolean {
+    if (this.executor.aliveCount > 0) return false;
+    return this.kernel.serviceIds().every((id) => ["stopped", "failed", "disabled"].includes(this.kernel.state(id)));
+  }
+}
+
+/** A report about an earlier run of an instance (it was killed and respawned meanwhile) is moot. */
+function ignoreStale(call: () => unknown): void {
+  try {
+    call();
+  } catch (error) {
+    if (!(error instanceof MycoError && error.codeName === "E_STALE_INSTANCE")) throw error;
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof MycoError) return `${error.codeName}: ${error.message}`;
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ? `${(error as NodeJS.ErrnoException).code}: ${error.message}` : error.message;
+  return String(error);
+}
+
+function add<T>(list: T[], item: T): () => void {
+  list.push(item);
+  return () => {
+    const i = list.indexOf(item);
+    if (i >= 0) list.splice(i, 1);
+  };
+}

@@ -1,0 +1,71 @@
+// An asc transform for the kernel build: `detail.text("literal")` with an ASCII literal becomes
+// `detail.ascii(memory.data<u8>([...bytes]), length)`. AssemblyScript stores every string
+// literal as UTF-16 behind a 20-byte header, 16-byte aligned: ~64 bytes for a typical fragment
+// of an error sentence, several hundred of them. As raw bytes they take a quarter of that, which
+// is what lets the mcu profile fit one 64 KiB page. Behaviour is unchanged (text() stays for
+// non-literal strings and for builds without the transform, such as the as-pect specs).
+import { Transform } from "assemblyscript/transform";
+import { Node } from "assemblyscript";
+
+const NODE_CALL = 9;
+const NODE_LITERAL = 16;
+const NODE_PROPERTY_ACCESS = 21;
+const LITERAL_STRING = 2;
+
+function asciiBytes(text) {
+  const bytes = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7e) return null;
+    bytes.push(code);
+  }
+  return bytes;
+}
+
+/** `x.text("...")` -> `x.ascii(memory.data<u8>([...]), n)`, in place. */
+function rewrite(call) {
+  const callee = call.expression;
+  if (callee.kind !== NODE_PROPERTY_ACCESS || callee.property.text !== "text" || call.args.length !== 1) return false;
+  const literal = call.args[0];
+  if (literal.kind !== NODE_LITERAL || literal.literalKind !== LITERAL_STRING) return false;
+  const bytes = asciiBytes(literal.value);
+  if (bytes === null || bytes.length === 0) return false;
+  const range = call.range;
+  const data = Node.createCallExpression(
+    Node.createPropertyAccessExpression(Node.createIdentifierExpression("memory", range), Node.createIdentifierExpression("data", range), range),
+    [Node.createNamedType(Node.createSimpleTypeName("u8", range), null, false, range)],
+    [Node.createArrayLiteralExpression(bytes.map((b) => Node.createIntegerLiteralExpression(globalThis.i64_new(b, 0), range)), range)],
+    range,
+  );
+  call.expression = Node.createPropertyAccessExpression(callee.expression, Node.createIdentifierExpression("ascii", range), range);
+  call.args = [data, Node.createIntegerLiteralExpression(globalThis.i64_new(bytes.length, 0), range)];
+  return true;
+}
+
+/** Visits every node below `node` (iteratively: no recursion limit on deep ASTs). */
+function visitAll(root, visit) {
+  const stack = [root];
+  const seen = new Set();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || typeof node !== "object" || seen.has(node)) continue;
+    seen.add(node);
+    if (typeof node.kind === "number" && node.kind === NODE_CALL) visit(node);
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "range" || key === "parent") continue;
+      if (Array.isArray(value)) stack.push(...value);
+      else if (value && typeof value === "object" && typeof value.kind === "number") stack.push(value);
+    }
+  }
+}
+
+export default class AsciiLiterals extends Transform {
+  afterParse(parser) {
+    let rewritten = 0;
+    for (const source of parser.sources) {
+      if (source.isLibrary || !source.normalizedPath.startsWith("assembly/") || source.normalizedPath.includes("__tests__")) continue;
+      visitAll(source, (call) => { if (rewrite(call)) rewritten++; });
+    }
+    if (rewritten === 0) throw new Error("asc-ascii-literals: no detail.text(\"...\") call found; is the transform still needed?");
+  }
+}

@@ -1,0 +1,220 @@
+/*
+ * The firmware host, top to bottom: bring the board up, run the conformance scenario on the
+ * virtual HAL and print its hash, prove that a trap is caught and that a restart gives a clean
+ * kernel, then run the kernel on the board's own clock. Every call is checked; the first failure
+ * ends the run with a non-zero status.
+ *
+ * Output lines read by targets/firmware/tools (and CI):
+ *   host <name> events <count> hash <hex>
+ *   trap <call> kind <kind> abort "<message>" at <file>:<line>:<column>   (two rounds)
+ *   restart events <count> hash <hex>
+ *   live <board> start-timeout kill after <ms> ms
+ */
+#include <string.h>
+
+#include "board.h"
+#include "hal_board.h"
+#include "hal_virtual.h"
+#include "myco.h"
+#include "myco_profile.h"
+#include "out.h"
+#include "replay.h"
+#include "wasm-rt-static.h"
+
+#ifndef MYCO_HOST_NAME
+#error "define MYCO_HOST_NAME (the name this host prints, e.g. \"native\")"
+#endif
+
+#define LIVE_START_TIMEOUT_MS 30
+#define LIVE_RUN_MS 1000
+#define CAUSE_START_TIMEOUT 7
+#define EVENT_INSTANCE_STATE 2
+#define ACTION_SPAWN 1
+#define ACTION_KILL 3
+
+static hal_virtual_t virtual_state;
+static myco_hal_t virtual_hal;
+static hal_board_t board_state;
+static myco_hal_t board_hal;
+
+static int32_t failed(const char* what, int32_t status) {
+  out_text("myco: ");
+  out_text(what);
+  out_text(" failed: ");
+  out_int(status);
+  if (status == MYCO_E_TRAPPED) {
+    out_text(" (trap ");
+    out_text(myco_last_trap()->kind_name);
+    out_text(")");
+  }
+  out_end_line();
+  return status < 0 ? status : -1;
+}
+
+#define CHECK(call)                                   \
+  do {                                                \
+    int32_t status_ = (call);                         \
+    if (status_ < 0) return failed(#call, status_);   \
+  } while (0)
+
+#define EXPECT(condition)                                       \
+  do {                                                          \
+    if (!(condition)) return failed("expected " #condition, -1); \
+  } while (0)
+
+/* A trap with no guarded call around it is a host bug: report it and stop. */
+void myco_rt_fatal(wasm_rt_trap_t trap) {
+  out_text("myco: trap outside a guarded call: ");
+  out_text(wasm_rt_strerror(trap));
+  out_end_line();
+  board_exit(5);
+}
+
+static bool print_hash_line(const char* prefix, const replay_result_t* result) {
+  return out_text(prefix) && out_text(" events ") && out_int(result->events) && out_text(" hash ") &&
+         out_hex64(result->hash) && out_end_line();
+}
+
+/* The scenario on a fresh kernel over a fresh virtual HAL (clock 0, seeded PRNG). */
+static int32_t replay_fresh(replay_result_t* result, bool restart) {
+  hal_virtual_init(&virtual_state, &virtual_hal, replay_seed());
+  if (restart) {
+    CHECK(myco_restart());
+  } else {
+    CHECK(myco_init(&virtual_hal));
+  }
+  CHECK(replay_scenario(&virtual_state, result));
+  return MYCO_OK;
+}
+
+/*
+ * Fault injection: a stray write from elsewhere in the firmware fills the kernel's tables (the
+ * heap past the I/O buffer) with one byte value. The probes then run in order until one traps;
+ * the trap must be reported and the instance must refuse calls until restarted. The same rounds
+ * run on the Node host (targets/conformance/faults.ts): every host must trap alike.
+ */
+typedef struct {
+  const char* name;
+  int32_t (*call)(void);
+} probe_t;
+
+static int32_t stop_first(void) { return myco_service_stop(0); }
+static int32_t restart_first(void) { return myco_service_restart(0); }
+static int32_t name_first(void) { return myco_service_name(0); }
+static int32_t order_all(void) { return myco_order(); }
+static int32_t reset_all(void) { return myco_reset(); }
+
+static const probe_t ROUND_ONE[] = {{"serviceStop", stop_first}, {"serviceRestart", restart_first}, {"tick", myco_tick}};
+static const probe_t ROUND_TWO[] = {{"order", order_all}, {"reset", reset_all}, {"serviceName", name_first}};
+
+static int32_t corrupt_tables(uint8_t fill) {
+  uint32_t memory_bytes = 0;
+  uint8_t* memory = myco_memory(&memory_bytes);
+  uint32_t heap_top = 0;
+  int32_t capacity = myco_io_capacity();
+  CHECK(myco_heap_high_water(&heap_top));
+  CHECK(capacity);
+  EXPECT(memory != NULL && heap_top <= memory_bytes);
+  uint32_t tables = (uint32_t)(myco_io() - memory) + (uint32_t)capacity;
+  EXPECT(tables < heap_top);
+  memset(memory + tables, fill, heap_top - tables);
+  return MYCO_OK;
+}
+
+static int32_t fault_round(uint8_t fill, const probe_t* probes, size_t count) {
+  CHECK(corrupt_tables(fill));
+  for (size_t i = 0; i < count; i++) {
+    int32_t status = probes[i].call();
+    if (status != MYCO_E_TRAPPED) continue;
+    EXPECT(!myco_running() && myco_tick() == MYCO_E_NOT_RUNNING);
+    const myco_trap_t* trap = myco_last_trap();
+    bool printed = out_text("trap ") && out_text(probes[i].name) && out_text(" kind ") && out_text(trap->kind_name) &&
+                   out_text(" abort \"") && out_text(trap->message) && out_text("\" at ") && out_text(trap->file) &&
+                   out_text(":") && out_int(trap->line) && out_text(":") && out_int(trap->column) && out_end_line();
+    EXPECT(printed);
+    return MYCO_OK;
+  }
+  return failed("a trap after corrupting the kernel's tables", -1);
+}
+
+static int32_t faults(const replay_result_t* first) {
+  replay_result_t again;
+  CHECK(fault_round(0x7f, ROUND_ONE, sizeof ROUND_ONE / sizeof ROUND_ONE[0]));
+  CHECK(replay_fresh(&again, true));
+  EXPECT(print_hash_line("restart", &again));
+  EXPECT(again.events == first->events && again.hash == first->hash);
+  CHECK(fault_round(0xff, ROUND_TWO, sizeof ROUND_TWO / sizeof ROUND_TWO[0]));
+  CHECK(replay_fresh(&again, true));
+  EXPECT(again.hash == first->hash);
+  return MYCO_OK;
+}
+
+/* The first drained action of `kind`, if any. */
+static bool drained_action(int32_t count, uint8_t kind) {
+  for (int32_t i = 0; i < count; i++) {
+    if (myco_action_at((uint32_t)i).kind == kind) return true;
+  }
+  return false;
+}
+
+/* Whether the event log holds an instance event with `cause`. */
+static int32_t find_instance_event(uint8_t cause, bool* found) {
+  *found = false;
+  uint32_t seq = 1;
+  for (int32_t count = myco_events_read(seq); count != 0; count = myco_events_read(seq)) {
+    CHECK(count);
+    for (int32_t i = 0; i < count; i++) {
+      myco_event_t event = myco_event_at((uint32_t)i);
+      if (event.kind == EVENT_INSTANCE_STATE && event.cause == cause) *found = true;
+      seq = event.seq + 1;
+    }
+  }
+  return MYCO_OK;
+}
+
+/* The kernel on the board's clock: a service that never reports started is killed on time. */
+static int32_t live(void) {
+  static const char name[] = "sensor";
+  bool timed_out = false;
+  myco_shutdown();
+  hal_board_init(&board_state, &board_hal);
+  CHECK(myco_init(&board_hal));
+  int32_t id = myco_service_register(name, sizeof name - 1, 0, 1);
+  CHECK(id);
+  CHECK(myco_service_set_timeouts(id, LIVE_START_TIMEOUT_MS, LIVE_START_TIMEOUT_MS));
+  CHECK(myco_start_all());
+  int32_t spawned = myco_actions_drain();
+  CHECK(spawned);
+  EXPECT(drained_action(spawned, ACTION_SPAWN));
+  uint64_t started_ms = board_now_ms();
+  int32_t pending = myco_run(LIVE_RUN_MS); /* sleeps on the board's clock until the deadline */
+  uint64_t elapsed_ms = board_now_ms() - started_ms;
+  CHECK(pending);
+  int32_t drained = myco_actions_drain();
+  CHECK(drained);
+  EXPECT(drained_action(drained, ACTION_KILL));
+  CHECK(find_instance_event(CAUSE_START_TIMEOUT, &timed_out));
+  EXPECT(timed_out);
+  bool printed = out_text("live ") && out_text(BOARD_NAME) && out_text(" start-timeout kill after ") &&
+                 out_int((int64_t)elapsed_ms) && out_text(" ms") && out_end_line();
+  EXPECT(printed);
+  myco_shutdown();
+  return MYCO_OK;
+}
+
+static int32_t run(void) {
+  replay_result_t result;
+  CHECK(board_init());
+  EXPECT(out_text("myco: firmware host on ") && out_text(BOARD_NAME) && out_text(", profile ") &&
+         out_text(MYCO_PROFILE_NAME) && out_end_line());
+  CHECK(replay_fresh(&result, false));
+  EXPECT(print_hash_line("host " MYCO_HOST_NAME, &result));
+  CHECK(faults(&result));
+  CHECK(live());
+  EXPECT(out_text("myco: ok") && out_end_line());
+  return MYCO_OK;
+}
+
+int main(void) {
+  return run() == MYCO_OK ? 0 : 1;
+}

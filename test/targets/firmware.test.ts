@@ -1,0 +1,82 @@
+// The firmware target: wasm2c's C of build/<profile>.wasm behind the C API, built natively (and
+// checked under valgrind) and for Cortex-M3/M4 boards run under qemu-system-arm. Each host must
+// replay the scenario like the Node host, report the same traps, restart clean, and run on the
+// board's own clock.
+import { beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readFile } from "node:fs/promises";
+import { buildFirmware, FIRMWARE_BUILD, type FirmwareBuild } from "../../targets/firmware/tools/build.ts";
+import { runImage, runNative, type HostOutput } from "../../targets/firmware/tools/run.ts";
+import { imageSizes } from "../../targets/firmware/tools/sizes.ts";
+import { runNodeHost, type NodeHostRun } from "../../targets/node/host.ts";
+import { loadScenario } from "../../targets/conformance/scenario.ts";
+import { mustRun } from "../../targets/tools/toolchain.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const scenario = loadScenario();
+const PAGE_BYTES = 65536;
+let built: FirmwareBuild;
+const reference = new Map<string, NodeHostRun>();
+
+/** Compiling wasm2c's kernel six times is most of this file's time (about half a minute on 2 cores). */
+const BUILD_TIMEOUT_MS = 600_000;
+
+beforeAll(async () => {
+  built = await buildFirmware({ cortexM: true });
+  for (const profile of ["release", "mcu"]) reference.set(profile, await runNodeHost(join(root, `build/${profile}.wasm`), scenario));
+}, BUILD_TIMEOUT_MS);
+
+/** The host ran to the end and agrees with the Node host on the same profile in everything it printed. */
+function expectLikeNode(output: HostOutput, profile: string): void {
+  const node = reference.get(profile)!;
+  expect(output.ok, output.text).toBe(true);
+  expect(output.host).toMatchObject({ events: node.first.events, hash: node.first.hash });
+  expect(output.restart).toMatchObject({ events: node.restarts[0].events, hash: node.restarts[0].hash });
+  expect(output.traps).toEqual(node.traps);
+  expect(output.live).not.toBeNull();
+}
+
+describe("native C host (targets/firmware, gcc)", () => {
+  it("replays the scenario, catches both injected traps and restarts clean, per profile", async () => {
+    for (const host of built.native) expectLikeNode(await runNative(host), host.profile);
+  });
+
+  it("is clean under valgrind memcheck (no errors, no leaks)", async () => {
+    const output = await runNative(built.native[0], { valgrind: true });
+    expect(output.exitCode, output.text).toBe(0);
+    expectLikeNode(output, built.native[0].profile);
+  });
+
+  it("keeps malloc, mmap and signals out of the runtime, the API and the kernel", async () => {
+    const dir = join(built.native[0].kernelObject, "..");
+    for (const object of ["wasm-rt-static.o", "myco.o", "myco_api.o", "kernel.o"]) {
+      const { stdout } = await mustRun("nm", ["-u", join(dir, object)]);
+      expect(stdout, object).not.toMatch(/\b(malloc|calloc|realloc|free|mmap|sigaction|signal)\b/);
+    }
+  });
+});
+
+describe("Cortex-M images under qemu-system-arm (targets/firmware, arm-none-eabi)", () => {
+  it("runs every board and profile to the end like the Node host", async () => {
+    expect(built.images.map((i) => i.hostName)).toEqual(expect.arrayContaining(["qemu-cortex-m3", "qemu-cortex-m3-mcu", "qemu-cortex-m4", "qemu-cortex-m4-mcu"]));
+    for (const image of built.images) {
+      const output = await runImage(image);
+      expectLikeNode(output, image.profile);
+      expect(output.live?.board).toBe(image.board.machine);
+    }
+  });
+
+  it("reports flash and RAM with the kernel's share, the linear memory being the profile's pages", async () => {
+    for (const image of built.images) {
+      const sizes = await imageSizes(image.map);
+      const profileHeader = await readFile(join(FIRMWARE_BUILD, "gen", image.profile, "myco_profile.h"), "utf8");
+      const pages = Number(/MYCO_MEMORY_PAGES (\d+)u/.exec(profileHeader)?.[1]);
+      expect(sizes.linearMemoryBytes).toBe(pages * PAGE_BYTES);
+      expect(sizes.kernelRamBytes).toBeGreaterThanOrEqual(sizes.linearMemoryBytes);
+      expect(sizes.ramBytes).toBeGreaterThan(sizes.kernelRamBytes);
+      expect(sizes.kernelFlashBytes).toBeGreaterThan(0);
+      expect(sizes.flashBytes).toBeGreaterThan(sizes.kernelFlashBytes);
+    }
+  });
+});
