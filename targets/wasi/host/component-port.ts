@@ -13,27 +13,13 @@ import { COMPONENT_NAME, JCO_DIR } from "../tools/build.ts";
 import { interfaceId } from "../tools/wit.ts";
 
 /** The `kernel` export as jco presents it (camelCase functions, records as objects). */
-export interface ComponentKernelApi {
-  serviceRegister(name: string, type: number, instances: number): number;
-  serviceSetTimeouts(id: number, startTimeoutMs: number, stopTimeoutMs: number): number;
-  dependencyAdd(from: number, to: number, kind: number): number;
-  startAll(): number;
-  stopAll(): number;
-  serviceStart(id: number): number;
-  serviceStop(id: number): number;
-  serviceRestart(id: number): number;
-  serviceInstance(id: number, ordinal: number): number;
-  instanceStarted(handle: number): number;
-  instanceExited(handle: number, status: number): number;
-  tick(): number;
-  run(ms: number): number;
+export interface ComponentKernelApi extends Omit<KernelPort, "eventsRead"> {
   ioCapacity(): number;
   serviceLookup(name: string): number;
   serviceName(id: number): string;
   dependencyAddByName(from: number, name: string, kind: number): number;
   order(): { id: number; wave: number }[];
   errorDetail(): string;
-  actionsDrain(): Action[];
   eventsRead(fromSeq: number): Record<string, number | bigint>[];
   [name: string]: (...args: never[]) => unknown;
 }
