@@ -1,6 +1,9 @@
 // recovery/backoff: each kind's formula, the cap, and the jitter modes' bounds (the AWS article's
 // formulas) over many draws from the HAL random.
-import { policyClear, setBackoff, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL, JITTER_NONE, JITTER_FULL, JITTER_EQUAL, JITTER_DECORRELATED } from "../recovery/policy";
+import {
+  policyClear, setBackoff, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL, JITTER_NONE, JITTER_FULL, JITTER_EQUAL,
+  JITTER_DECORRELATED, JITTER_PERCENT,
+} from "../recovery/policy";
 import { fixedDelay } from "../recovery/backoff/fixed";
 import { linearDelay } from "../recovery/backoff/linear";
 import { exponentialDelay } from "../recovery/backoff/exponential";
@@ -64,5 +67,20 @@ describe("jitter", () => {
       expect<bool>(decorrelated >= 100 && decorrelated <= min<i64>(20000, previous * 3)).toBe(true);
       previous = decorrelated;
     }
+  });
+
+  it("a percentage p: d x 1 - p..1 + p, capped, reaching both ends; only 1..100 % are codes", () => {
+    let low = false, high = false;
+    for (let i = 0; i < 10000; i++) {
+      const v = jitterApply(JITTER_PERCENT + 20, S, 1000, 1000);
+      expect<bool>(v >= 800 && v <= 1200).toBe(true);
+      if (v == 800) low = true;
+      if (v == 1200) high = true;
+      expect<bool>(jitterApply(JITTER_PERCENT + 50, S, 19000, 1000) <= 20000).toBe(true); // the cap
+    }
+    expect<bool>(low && high).toBe(true);
+    expect<i32>(setBackoff(S, BACKOFF_EXPONENTIAL, 100, 400, 200, JITTER_PERCENT)).toBeLessThan(0);
+    expect<i32>(setBackoff(S, BACKOFF_EXPONENTIAL, 100, 400, 200, JITTER_PERCENT + 101)).toBeLessThan(0);
+    expect<i32>(setBackoff(S, BACKOFF_EXPONENTIAL, 100, 400, 200, JITTER_PERCENT + 100)).toBe(0);
   });
 });

@@ -3,9 +3,9 @@
 // changes. Options are small integers (OPTION_*), breaker and outlier settings come as a group
 // so that settings which depend on each other are checked together.
 import {
-  E_INVALID_STRATEGY, E_INVALID_OPTION, E_INVALID_BREAKER, E_INVALID_OUTLIER, E_CAPACITY_HASH_TABLES,
+  E_INVALID_STRATEGY, E_INVALID_OPTION, E_INVALID_BREAKER, E_INVALID_OUTLIER, E_CAPACITY_HASH_TABLES, E_INVALID_WEIGHT,
 } from "../errors";
-import { TIMEOUT_MS_MAX, BREAKER_WINDOW_MAX, BREAKER_PERMITS_MAX, HASH_TABLES_MAX } from "../limits";
+import { TIMEOUT_MS_MAX, BREAKER_WINDOW_MAX, BREAKER_PERMITS_MAX, HASH_TABLES_MAX, BALANCE_WEIGHT_MAX } from "../limits";
 import { fail, Detail } from "../util/detail";
 import { sayService } from "../registry/services";
 import { instanceService, instanceHandle } from "../registry/instances";
@@ -39,16 +39,19 @@ export function sayInstance(detail: Detail, slot: i32): Detail {
     .text(": ");
 }
 
-@inline function within(value: i32, low: i32, high: i32): bool { return value >= low && value <= high; }
+@inline function within(value: i64, low: i64, high: i64): bool { return value >= low && value <= high; }
+
+/** E_CAPACITY_HASH_TABLES: the service cannot hash, every table is held. */
+export function hashTablesTaken(service: i32): i32 {
+  return sayService(fail(E_CAPACITY_HASH_TABLES).text("service "), service).text(": all ").int(HASH_TABLES_MAX)
+    .text(" consistent-hash tables are held by other services").code();
+}
 
 export function setStrategy(service: i32, strategy: i32): i32 {
   if (!within(strategy, 0, <i32>STRATEGY_COUNT - 1)) {
     return outside(E_INVALID_STRATEGY, service, "strategy", strategy, 0, <i32>STRATEGY_COUNT - 1);
   }
-  if (strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) {
-    return sayService(fail(E_CAPACITY_HASH_TABLES).text("service "), service).text(": all ").int(HASH_TABLES_MAX)
-      .text(" consistent-hash tables are held by other services").code();
-  }
+  if (strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) return hashTablesTaken(service);
   const config = serviceAt(service);
   if (strategy != <i32>STRATEGY_CONSISTENT_HASH) store<i8>(config, -1, SERVICE_HASH_TABLE); // lets its table go
   store<u8>(config, <u8>strategy, SERVICE_STRATEGY);
@@ -80,9 +83,10 @@ export function setOption(service: i32, option: i32, value: i32): i32 {
   return 0;
 }
 
-export function configureBreaker(
-  service: i32, windowSize: i32, minCalls: i32, failureRatePercent: i32, consecutiveFailures: i32, slowCallMs: i32,
-  slowRatePercent: i32, openMs: i32, openMaxMs: i32, halfOpenPermits: i32,
+/** The breaker rules (settings that depend on each other are checked together); reads no state. */
+export function breakerValid(
+  service: i32, windowSize: i64, minCalls: i64, failureRatePercent: i64, consecutiveFailures: i64, slowCallMs: i64,
+  slowRatePercent: i64, openMs: i64, openMaxMs: i64, halfOpenPermits: i64,
 ): i32 {
   const code = E_INVALID_BREAKER;
   if (!within(windowSize, 1, BREAKER_WINDOW_MAX)) return outside(code, service, "windowSize", windowSize, 1, BREAKER_WINDOW_MAX);
@@ -103,6 +107,16 @@ export function configureBreaker(
   if (!within(halfOpenPermits, 1, BREAKER_PERMITS_MAX)) {
     return outside(code, service, "halfOpenPermits", halfOpenPermits, 1, BREAKER_PERMITS_MAX);
   }
+  return 0;
+}
+
+export function configureBreaker(
+  service: i32, windowSize: i32, minCalls: i32, failureRatePercent: i32, consecutiveFailures: i32, slowCallMs: i32,
+  slowRatePercent: i32, openMs: i32, openMaxMs: i32, halfOpenPermits: i32,
+): i32 {
+  const bad = breakerValid(service, windowSize, minCalls, failureRatePercent, consecutiveFailures, slowCallMs,
+    slowRatePercent, openMs, openMaxMs, halfOpenPermits);
+  if (bad < 0) return bad;
   const config = serviceAt(service);
   store<u8>(config, <u8>windowSize, SERVICE_WINDOW_SIZE);
   store<u8>(config, <u8>minCalls, SERVICE_MIN_CALLS);
@@ -116,6 +130,11 @@ export function configureBreaker(
   store<u8>(config, 1, SERVICE_BREAKER_ON);
   breakerResetAll(service);
   return 0;
+}
+
+/** An instance weight: 1..BALANCE_WEIGHT_MAX. */
+export function weightValid(service: i32, weight: i64): i32 {
+  return within(weight, 1, BALANCE_WEIGHT_MAX) ? 0 : outside(E_INVALID_WEIGHT, service, "weight", weight, 1, BALANCE_WEIGHT_MAX);
 }
 
 export function disableBreaker(service: i32): i32 {

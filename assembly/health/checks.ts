@@ -25,6 +25,9 @@ export const CHECK_FILE: u8 = 3;
 export const CHECK_COMMAND: u8 = 4;
 export const CHECK_CUSTOM: u8 = 5;
 
+/** A flag in checkKind: the manifest's HEALTH section made this check (a reload replaces it). */
+export const CHECK_FROM_MANIFEST: u8 = 0x80;
+
 export const ROLE_LIVENESS: u8 = 0;
 export const ROLE_READINESS: u8 = 1;
 export const ROLE_STARTUP: u8 = 2;
@@ -46,6 +49,7 @@ export const checkUsed = new StaticArray<bool>(CHECKS_MAX);
 export const checkService = new StaticArray<u16>(CHECKS_MAX);
 /** The check's position k among its service's checks: indexes the per-instance state. */
 export const checkIndex = new StaticArray<u8>(CHECKS_MAX);
+/** CHECK_* (informational: the host runs the check), with CHECK_FROM_MANIFEST. */
 export const checkKind = new StaticArray<u8>(CHECKS_MAX);
 export const checkRole = new StaticArray<u8>(CHECKS_MAX);
 export const checkIntervalMs = new StaticArray<i32>(CHECKS_MAX);
@@ -81,24 +85,55 @@ export function checkResolve(check: i32): i32 {
   return fail(E_UNKNOWN_CHECK).text("check id ").int(check).text(" is not a registered check").code();
 }
 
+/** The rules of a kind and a role (a second startup check and capacity are checkAdd's to refuse). */
+export function checkKindRoleValid(service: i32, kind: i64, role: i64): i32 {
+  if (kind < 0 || kind > <i64>CHECK_CUSTOM) return reject(E_INVALID_CHECK_KIND, service, "check kind", kind, "is not 0..5");
+  if (role < 0 || role > <i64>ROLE_STARTUP) return reject(E_INVALID_CHECK_ROLE, service, "check role", role, "is not 0..2");
+  return OK;
+}
+
+/** The rules of a check's timing: interval 1..max, timeout 1..interval, start period 0..max. */
+export function checkTimingValid(service: i32, intervalMs: i64, timeoutMs: i64, startPeriodMs: i64): i32 {
+  let bad = checkRange(E_INVALID_PERIOD, service, "check intervalMs", intervalMs, 1, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(E_INVALID_PERIOD, service, "check timeoutMs", timeoutMs, 1, intervalMs);
+  if (bad == OK) bad = checkRange(E_INVALID_PERIOD, service, "check startPeriodMs", startPeriodMs, 0, TIMEOUT_MS_MAX);
+  return bad;
+}
+
+export function checkThresholdsValid(service: i32, rise: i64, fall: i64): i32 {
+  const bad = checkRange(E_INVALID_THRESHOLD, service, "check rise", rise, 1, THRESHOLD_MAX);
+  return bad == OK ? checkRange(E_INVALID_THRESHOLD, service, "check fall", fall, 1, THRESHOLD_MAX) : bad;
+}
+
 export function checkAdd(service: i32, kind: i32, role: i32): i32 {
-  if (kind < 0 || kind > <i32>CHECK_CUSTOM) {
-    return reject(E_INVALID_CHECK_KIND, service, "check kind", kind, "is not 0..5");
-  }
-  if (role < 0 || role > <i32>ROLE_STARTUP) {
-    return reject(E_INVALID_CHECK_ROLE, service, "check role", role, "is not 0..2");
-  }
-  if (role == <i32>ROLE_STARTUP && serviceStartupCheck[service] >= 0) {
-    return reject(E_INVALID_CHECK_ROLE, service, "check role", role, "(startup): the service has a startup check already");
-  }
+  const bad = checkKindRoleValid(service, kind, role);
+  if (bad < 0) return bad;
+  if (role == <i32>ROLE_STARTUP && serviceStartupCheck[service] >= 0) return checkStartupTaken(service);
   const atRest = checkAtRest(service, "changing its checks");
   if (atRest < 0) return atRest;
+  if (<i32>serviceCheckCount[service] == CPS || freeCount == 0) return checksFull(service, <i32>serviceCheckCount[service] + 1);
+  return checkTake(service, kind, role);
+}
+
+/** E_INVALID_CHECK_ROLE: a second startup check. */
+export function checkStartupTaken(service: i32): i32 {
+  return reject(E_INVALID_CHECK_ROLE, service, "check role", ROLE_STARTUP, "(startup): the service has a startup check already");
+}
+
+/** E_CAPACITY_CHECKS: the service's `count`-th check has no room (in its row, or in the pool). */
+export function checksFull(service: i32, count: i32): i32 {
+  return reject(E_CAPACITY_CHECKS, service, "check count", count,
+    count > CPS ? "exceeds the checks a service may have" : "does not fit: the check table is full");
+}
+
+/**
+ * Takes a check from the pool for `service` (valid kind and role; the caller made sure there is
+ * room and no second startup check) with Kubernetes' defaults; returns its id. `kind` may carry
+ * CHECK_FROM_MANIFEST.
+ */
+export function checkTake(service: i32, kind: i32, role: i32): i32 {
   let k = 0;
-  while (k < CPS && checkAt(service, k) != <i32>NO_CHECK) k++;
-  if (k == CPS || freeCount == 0) {
-    return reject(E_CAPACITY_CHECKS, service, "check count", <i32>serviceCheckCount[service] + 1,
-      k == CPS ? "exceeds the checks a service may have" : "does not fit: the check table is full");
-  }
+  while (checkAt(service, k) != <i32>NO_CHECK) k++;
   const check = <i32>freeChecks[--freeCount];
   checkUsed[check] = true;
   checkService[check] = <u16>service;
@@ -111,6 +146,7 @@ export function checkAdd(service: i32, kind: i32, role: i32): i32 {
   checkRise[check] = 1;
   checkFall[check] = 3;
   checkAwaiting[check] = false;
+  checkRoundAtMs[check] = -TIMEOUT_MS_MAX; // "long ago": a first round is never held back by an interval
   serviceChecks[service * CPS + k] = <u16>check;
   serviceCheckCount[service]++;
   if (role == <i32>ROLE_STARTUP) serviceStartupCheck[service] = <i8>k;
@@ -119,9 +155,7 @@ export function checkAdd(service: i32, kind: i32, role: i32): i32 {
 
 export function checkSetTiming(check: i32, intervalMs: i32, timeoutMs: i32, startPeriodMs: i32): i32 {
   const service = <i32>checkService[check];
-  let bad = checkRange(E_INVALID_PERIOD, service, "check intervalMs", intervalMs, 1, TIMEOUT_MS_MAX);
-  if (bad == OK) bad = checkRange(E_INVALID_PERIOD, service, "check timeoutMs", timeoutMs, 1, intervalMs);
-  if (bad == OK) bad = checkRange(E_INVALID_PERIOD, service, "check startPeriodMs", startPeriodMs, 0, TIMEOUT_MS_MAX);
+  let bad = checkTimingValid(service, intervalMs, timeoutMs, startPeriodMs);
   if (bad == OK) bad = checkAtRest(service, "changing its checks");
   if (bad < 0) return bad;
   checkIntervalMs[check] = intervalMs;
@@ -132,8 +166,7 @@ export function checkSetTiming(check: i32, intervalMs: i32, timeoutMs: i32, star
 
 export function checkSetThresholds(check: i32, rise: i32, fall: i32): i32 {
   const service = <i32>checkService[check];
-  let bad = checkRange(E_INVALID_THRESHOLD, service, "check rise", rise, 1, THRESHOLD_MAX);
-  if (bad == OK) bad = checkRange(E_INVALID_THRESHOLD, service, "check fall", fall, 1, THRESHOLD_MAX);
+  let bad = checkThresholdsValid(service, rise, fall);
   if (bad == OK) bad = checkAtRest(service, "changing its checks");
   if (bad < 0) return bad;
   checkRise[check] = <u8>rise;
@@ -141,7 +174,19 @@ export function checkSetThresholds(check: i32, rise: i32, fall: i32): i32 {
   return OK;
 }
 
-function release(check: i32): void {
+/** Checks the pool can still hand out. */
+export function checksFree(): i32 { return freeCount; }
+
+/** The check the manifest made for the service (its kind carries CHECK_FROM_MANIFEST), or -1. */
+export function checkOfManifest(service: i32): i32 {
+  for (let k = 0; k < CPS; k++) {
+    const check = checkAt(service, k);
+    if (check != <i32>NO_CHECK && (checkKind[check] & CHECK_FROM_MANIFEST) != 0) return check;
+  }
+  return -1;
+}
+
+export function checkRelease(check: i32): void {
   const service = <i32>checkService[check];
   const k = <i32>checkIndex[check];
   timerCancel(timerOfCheck(check));
@@ -155,7 +200,7 @@ function release(check: i32): void {
 export function checkRemove(check: i32): i32 {
   const atRest = checkAtRest(<i32>checkService[check], "changing its checks");
   if (atRest < 0) return atRest;
-  release(check);
+  checkRelease(check);
   return OK;
 }
 
@@ -163,7 +208,7 @@ export function checkRemove(check: i32): i32 {
 export function checksRelease(service: i32): void {
   for (let k = 0; k < CPS; k++) {
     const check = checkAt(service, k);
-    if (check != <i32>NO_CHECK && checkUsed[check] && <i32>checkService[check] == service) release(check);
+    if (check != <i32>NO_CHECK && checkUsed[check] && <i32>checkService[check] == service) checkRelease(check);
     serviceChecks[service * CPS + k] = NO_CHECK;
   }
   serviceCheckCount[service] = 0;

@@ -13,7 +13,7 @@ import { timerArm, timerCancel, timerOfInstance } from "../timers/heap";
 import { clockNow } from "../clock";
 import { fail } from "../util/detail";
 import {
-  STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED,
+  STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED, isActive,
 } from "./states";
 import {
   CAUSE_PROGRESS, CAUSE_INSTANCE_STARTED, CAUSE_INSTANCE_EXITED, CAUSE_START_TIMEOUT, CAUSE_STOP_TIMEOUT,
@@ -23,16 +23,17 @@ import { onInstanceDown } from "./jobs";
 import { exitIsSuccess } from "../recovery/policy";
 import { faultOnStopTimeout, FAULT_NONE, FAULT_CRASH, FAULT_START_TIMEOUT, FAULT_CHECK } from "../recovery/faults";
 import { healthKillFault, healthKillEvidence } from "../health/watchdog";
+import { instanceRestartDue } from "../recovery/strategies/restart-instance";
 import { CAUSE_CHECK_FAILED, CAUSE_WATCHDOG } from "./causes";
 
 const STATE_NAMES: StaticArray<string> = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"];
 
 /** Asks the host to start instance `ordinal` of `service` (a new run: a new handle). */
-export function spawnInstance(service: i32, ordinal: i32): void {
+export function spawnInstance(service: i32, ordinal: i32, cause: u8 = CAUSE_PROGRESS): void {
   const slot = instanceSlotOf(service, ordinal);
   instanceNextGeneration(slot);
   outboxPush(ACTION_SPAWN, service, instanceHandle(slot), ordinal);
-  transitionInstance(slot, STATE_STARTING, CAUSE_PROGRESS);
+  transitionInstance(slot, STATE_STARTING, cause);
   timerArm(timerOfInstance(slot), clockNow() + <i64>serviceStartTimeoutMs[service]);
 }
 
@@ -83,10 +84,12 @@ export function instanceExited(handle: i32, status: i32): i32 {
 
 /**
  * The instance's deadline passed: its start or stop timeout, or, while it runs, a missed
- * watchdog ping or a kill the health layer scheduled (health/watchdog.ts).
+ * watchdog ping or a kill the health layer scheduled (health/watchdog.ts), or, while it is
+ * down, the end of its restart delay (recovery/strategies/restart-instance.ts).
  */
 export function instanceDeadline(slot: i32): void {
   const state = instanceState[slot];
+  if (!isActive(state)) { instanceRestartDue(slot); return; } // a down instance's restart delay ended
   const fault = state == STATE_RUNNING ? healthKillFault(slot) : FAULT_NONE;
   if (state != STATE_STARTING && state != STATE_STOPPING && fault == FAULT_NONE) return;
   const service = <i32>instanceService[slot];

@@ -29,7 +29,7 @@ export const EVENT_HEALTH: u8 = 6;
 export const EVENT_ALERT: u8 = 7;
 /** A fault was detected. from: the pattern (FAULT_*); value: its evidence (exit status, count, ms). */
 export const EVENT_FAULT: u8 = 8;
-/** A recovery step was taken. from: the step (STEP_*); to: escalation level; value: delay ms or count. */
+/** A recovery step was taken. from: the step (STEP_*); to: attempt or escalation level; value: delay ms or count; instance: restart-instance's. */
 export const EVENT_RECOVERY: u8 = 9;
 /** A manifest version was applied (value: its revision; from: 0 load, 1 rollback). */
 export const EVENT_MANIFEST_APPLIED: u8 = 16;

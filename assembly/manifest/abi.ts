@@ -10,6 +10,8 @@ import { stage } from "./slots";
 import { manifestLoadStaged, manifestRollback as rollback, manifestRevision as revision, manifestSerial as serial, manifestPendingCount } from "./apply";
 import { manifestErrorOffset as errorOffset } from "./validate";
 import { manifestDump as dump, manifestDumpCopy } from "./dump";
+import { checkService } from "../registry/services";
+import { checkOfManifest, NO_CHECK } from "../health/checks";
 
 /** Copies `length` bytes from the I/O buffer into the staging slot at `offset`. */
 export function manifestStage(offset: i32, length: i32): i32 {
@@ -49,3 +51,11 @@ export function manifestDump(): i32 { return dump(); }
 
 /** Copies dump bytes from `offset` into the I/O buffer; returns how many. */
 export function manifestDumpRead(offset: i32): i32 { return manifestDumpCopy(offset, ioPtr(), IO_BUFFER_BYTES); }
+
+/** The id of the check the service's HEALTH section made (the host runs it); 65535 when none. */
+export function manifestCheck(service: i32): i32 {
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  const check = checkOfManifest(service);
+  return check < 0 ? <i32>NO_CHECK : check;
+}

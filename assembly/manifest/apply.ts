@@ -10,6 +10,8 @@
 //                      requires it are stopped, the change lands at rest, then they start
 //                      again (dependencies first: the lifecycle's own ordering)
 //   type, tags, timeouts, addresses: in place
+//   health, restart, balance sections (HEALTH, RECOVERY, BALANCE records): hot, re-applied in
+//                      place when added, changed or removed (sections/: one applier each)
 import { SERVICES_MAX } from "../limits";
 import { E_MANIFEST_NO_PREVIOUS } from "../errors";
 import {
@@ -27,18 +29,21 @@ import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { eventLog, EVENT_MANIFEST_APPLIED, EVENT_MANIFEST_REJECTED } from "../log/events";
 import { outboxPush, ACTION_CONFIG_CHANGED } from "../log/outbox";
 import { subscriptionsRefresh } from "../discovery/subscriptions";
-import { configIndexBegin, configIndexService, configKeys, configRecordAt, sectionStart } from "../config/store";
+import { configIndexBegin, configIndexService, configKeys, configRecordAt, sectionStart, sectionEnd } from "../config/store";
 import { fail } from "../util/detail";
 import { admitService, dismissService } from "../membership";
-import { TAG_TAG, TAG_CONFIG, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
+import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
 import {
   validateBlob, manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances,
-  blobStartMs, blobStopMs, blobNames, depFrom, depTo, depKind, depCondition, depCount, nextRecord,
+  blobStartMs, blobStopMs, blobNames, depFrom, depTo, depKind, depCondition, depCount, nextRecord, findRecord,
 } from "./validate";
 import {
   computeDiff, checkCapacity, compareConfig, CONFIG_HOT, blobOldId, blobChange, kept, freeable, CHANGE_ADDED,
-  CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES,
+  CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES, CHANGE_HEALTH, CHANGE_RECOVERY, CHANGE_BALANCE, sectionPayload,
 } from "./diff";
+import { healthApply } from "./sections/health";
+import { recoveryApply } from "./sections/recovery";
+import { balanceApply, balanceHashes, balanceWeights } from "./sections/balance";
 import { slotPtr, slotLength, setSlotLength, stagingSlot, currentSlot, previousSlot, promote } from "./slots";
 
 const PENDING_REMOVE: u8 = 1;
@@ -77,7 +82,7 @@ function loadSlot(slot: i32, length: i32, how: u8): i32 {
   let result = validateBlob(ptr, length);
   if (result >= 0) {
     computeDiff(ptr, currentSlot < 0 ? 0 : slotPtr(currentSlot));
-    result = checkCapacity();
+    result = checkCapacity(ptr);
   }
   if (result < 0) {
     eventLog(EVENT_MANIFEST_REJECTED, -1, manifestErrorOffset(), 0, how, CAUSE_COMMAND, result);
@@ -115,6 +120,7 @@ function apply(ptr: usize): void {
   configIndexBegin();
   for (let i = 0; i < blobServiceCount; i++) configIndexService(blobKernelId[i], ptr, blobServiceAt[i], blobServiceEnd[i]);
   for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
+  applySections(ptr);
   restartColdChanged();
   if (systemUp) {
     // started from manifestSettle, once every pending resize has landed (a start now could
@@ -124,6 +130,35 @@ function apply(ptr: usize): void {
     }
     pendingAny = true;
   }
+}
+
+/**
+ * The changed HEALTH, RECOVERY and BALANCE sections, each by its applier (sections/), on the
+ * services as they are: hot, no restart. Consistent hashing last, so the services that give up
+ * a hash table have let it go before the ones that take one.
+ */
+function applySections(ptr: usize): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < blobServiceCount; i++) {
+      const id = blobKernelId[i];
+      const change = blobChange[i];
+      if ((change & CHANGE_BALANCE) != 0) {
+        const balance = sectionPayload(ptr, i, TAG_BALANCE);
+        if (balanceHashes(balance) == (pass == 1)) balanceApply(id, balance);
+      }
+      if (pass == 1) continue;
+      if ((change & CHANGE_RECOVERY) != 0) recoveryApply(id, sectionPayload(ptr, i, TAG_RECOVERY));
+      if ((change & CHANGE_HEALTH) != 0) healthApply(id, sectionPayload(ptr, i, TAG_HEALTH));
+    }
+  }
+}
+
+/** After a resize at rest: the new instances take their weights from the current BALANCE section. */
+function reweigh(id: i32): void {
+  if (currentSlot < 0 || sectionStart[id] < 0) return;
+  const ptr = slotPtr(currentSlot);
+  const at = findRecord(ptr, sectionStart[id], sectionEnd[id], TAG_BALANCE);
+  if (at >= 0) balanceWeights(id, ptr + <usize>(at + RECORD_HEADER_BYTES));
 }
 
 /** Is the system up: does any registered service (kept or about to go) want up or run? */
@@ -265,6 +300,7 @@ export function manifestSettle(): bool {
       continue;
     }
     if (serviceResize(id, pendingCount[id]) < 0) { left = true; resizing = true; continue; } // waits for slots
+    reweigh(id);
     pending[id] &= ~PENDING_RESIZE;
     left = true;
     progress = true;

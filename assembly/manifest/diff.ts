@@ -3,22 +3,27 @@
 //
 //   per blob service:   oldId (its kernel id, -1: added), change bits (CHANGE_*)
 //   per kernel service: kept (in the new blob), freeable (removed and can go now)
-import { SERVICES_MAX, INSTANCES_MAX, EDGES_MAX, TAGS_MAX, OUTBOX_CAPACITY } from "../limits";
+import { SERVICES_MAX, INSTANCES_MAX, EDGES_MAX, TAGS_MAX, OUTBOX_CAPACITY, HASH_TABLES_MAX } from "../limits";
 import { OK, E_CAPACITY_SERVICES, E_CAPACITY_INSTANCES, E_CAPACITY_EDGES, E_CAPACITY_TAGS, E_OUTBOX_FULL } from "../errors";
 import {
-  serviceNames, serviceUsed, serviceInstanceCount, serviceTags, servicesRegistered,
+  serviceNames, serviceUsed, serviceInstanceCount, serviceTags, servicesRegistered, serviceSubject, SERVICE_SUBJECT,
 } from "../registry/services";
 import { instancesFree } from "../registry/instances";
 import { tagNames } from "../registry/tags";
 import { edgeFind, edgeKind, edgeCondition, dependencyCount, firstDependent, edgeNextIn, edgeFrom, NO_EDGE } from "../graph/edges";
 import { isAtRest } from "../lifecycle/jobs";
 import { outboxCount } from "../log/outbox";
-import { fail } from "../util/detail";
-import { TAG_CONFIG, RECORD_HEADER_BYTES } from "./format";
+import { fail, detail } from "../util/detail";
+import { serviceCheckCount, checksFree, checksFull } from "../health/checks";
+import { strategyOf, STRATEGY_CONSISTENT_HASH } from "../balance/tables";
+import { hashTablesTaken } from "../balance/config";
+import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, RECORD_HEADER_BYTES } from "./format";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
-  depCount, blobTags, blobTagCount, nextRecord,
+  depCount, blobTags, blobTagCount, nextRecord, findRecord, at,
 } from "./validate";
+import { healthRoom } from "./sections/health";
+import { balanceHashes } from "./sections/balance";
 import { parseConfig, cfgValueAt, cfgFlags, FLAG_HOT } from "../config/schema";
 import { sectionStart, sectionEnd } from "../config/store";
 
@@ -27,6 +32,11 @@ export const CHANGE_ADDED: u8 = 1;
 export const CHANGE_COLD: u8 = 2;
 export const CHANGE_DEPENDENCIES: u8 = 4;
 export const CHANGE_INSTANCES: u8 = 8;
+/** A layer section (HEALTH, RECOVERY, BALANCE) was added, removed or changed: it is applied anew
+ *  (hot: the layers take it on a running service; sections/ says how each does). */
+export const CHANGE_HEALTH: u8 = 16;
+export const CHANGE_RECOVERY: u8 = 32;
+export const CHANGE_BALANCE: u8 = 64;
 
 export const blobOldId = new StaticArray<i32>(SERVICES_MAX);
 export const blobChange = new StaticArray<u8>(SERVICES_MAX);
@@ -111,15 +121,39 @@ export function computeDiff(newPtr: usize, oldPtr: usize): void {
   for (let i = 0; i < blobServiceCount; i++) {
     const id = serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i));
     blobOldId[i] = id;
-    if (id < 0) { blobChange[i] = CHANGE_ADDED; continue; }
+    if (id < 0) { blobChange[i] = CHANGE_ADDED | sectionsDiff(-1, oldPtr, newPtr, i); continue; }
     kept[id] = true;
     let change: u8 = 0;
     if (!sameDependencies(id, i)) change |= CHANGE_DEPENDENCIES | CHANGE_COLD;
     if (<i32>serviceInstanceCount[id] != <i32>blobInstances[i]) change |= CHANGE_INSTANCES | CHANGE_COLD;
     if (configDiff(id, oldPtr, newPtr, i)) change |= CHANGE_COLD;
-    blobChange[i] = change;
+    blobChange[i] = change | sectionsDiff(id, oldPtr, newPtr, i);
   }
   markFreeable();
+}
+
+/** The HEALTH/RECOVERY/BALANCE records of blob service i that differ from the kernel's (`id`, -1: added). */
+function sectionsDiff(id: i32, oldPtr: usize, newPtr: usize, i: i32): u8 {
+  let change: u8 = 0;
+  for (let tag = TAG_HEALTH; tag <= TAG_BALANCE; tag++) {
+    const now = findRecord(newPtr, blobServiceAt[i], blobServiceEnd[i], tag);
+    const was = id < 0 || oldPtr == 0 || sectionStart[id] < 0 ? -1 : findRecord(oldPtr, sectionStart[id], sectionEnd[id], tag);
+    if (now < 0 && was < 0) continue;
+    if (now >= 0 && was >= 0) {
+      const size = RECORD_HEADER_BYTES + <i32>load<u16>(newPtr + <usize>(now + 1));
+      if (size == RECORD_HEADER_BYTES + <i32>load<u16>(oldPtr + <usize>(was + 1))
+        && memory.compare(newPtr + <usize>now, oldPtr + <usize>was, <usize>size) == 0) continue;
+    }
+    change |= CHANGE_HEALTH << (tag - TAG_HEALTH);
+  }
+  return change;
+}
+
+/** The payload of blob service i's record with `tag` (0: none) and its offset (recordAt). */
+export let recordAt: i32 = -1;
+export function sectionPayload(ptr: usize, i: i32, tag: u8): usize {
+  recordAt = findRecord(ptr, blobServiceAt[i], blobServiceEnd[i], tag);
+  return recordAt < 0 ? 0 : ptr + <usize>(recordAt + RECORD_HEADER_BYTES);
 }
 
 /** Removed services at rest whose dependents can all go now too (a fixpoint, bounded). */
@@ -139,7 +173,7 @@ function markFreeable(): void {
 }
 
 /** Can the diff be applied with the kernel's capacities? OK, or the capacity error. */
-export function checkCapacity(): i32 {
+export function checkCapacity(newBlob: usize): i32 {
   let added = 0, addedInstances = 0, grow = 0, totalInstances = 0;
   for (let i = 0; i < blobServiceCount; i++) {
     totalInstances += <i32>blobInstances[i];
@@ -175,12 +209,53 @@ export function checkCapacity(): i32 {
     return fail(E_CAPACITY_TAGS).text("the manifest uses ").int(blobTagCount).text(" tags; with the tags of removed services still stopping that is ")
       .int(tagsNeeded).text(", over the limit of ").int(TAGS_MAX).code();
   }
+  const sections = sectionsCapacity(newBlob);
+  if (sections < 0) return sections;
   if (outboxCount() + hotChanges > OUTBOX_CAPACITY) {
     return fail(E_OUTBOX_FULL).text("the reload changes ").int(hotChanges).text(" hot config keys; the outbox has room for ")
       .int(OUTBOX_CAPACITY - outboxCount()).text(": drain actions, then reload").code();
   }
   return OK;
 }
+
+/**
+ * Health checks and consistent-hash tables the changed sections need, against what is free once
+ * the services that go now are gone (conservative: a check a section drops is not counted free).
+ */
+function sectionsCapacity(ptr: usize): i32 {
+  let checks = 0, checksFreed = 0, tables = 0;
+  for (let id = 0; id < SERVICES_MAX; id++) {
+    if (freeable[id]) checksFreed += <i32>serviceCheckCount[id];
+    else if (serviceUsed[id] && !kept[id] && strategyOf(id) == STRATEGY_CONSISTENT_HASH) tables++; // goes later
+  }
+  for (let i = 0; i < blobServiceCount; i++) {
+    const id = blobOldId[i];
+    const change = blobChange[i];
+    if ((change & CHANGE_HEALTH) != 0) {
+      const health = sectionPayload(ptr, i, TAG_HEALTH);
+      if (health != 0) {
+        const need = healthRoom(id, health);
+        if (need < 0) return at(detail, recordAt);
+        checks += need;
+        if (checks > checksFree() + checksFreed) {
+          subject(i);
+          checksFull(SERVICE_SUBJECT, 1);
+          return at(detail, recordAt);
+        }
+      }
+    }
+    const balance = (change & CHANGE_BALANCE) != 0 ? sectionPayload(ptr, i, TAG_BALANCE) : 0;
+    const hashes = (change & CHANGE_BALANCE) != 0 ? balanceHashes(balance) : id >= 0 && strategyOf(id) == STRATEGY_CONSISTENT_HASH;
+    if (hashes && ++tables > HASH_TABLES_MAX) {
+      subject(i);
+      hashTablesTaken(SERVICE_SUBJECT);
+      return at(detail, balance != 0 ? recordAt : blobServiceAt[i]);
+    }
+  }
+  return OK;
+}
+
+@inline function subject(i: i32): void { serviceSubject(blobNames.namePtr(i), blobNames.nameLength(i)); }
 
 function lingeringTagsNotInBlob(tags: u64): i32 {
   let n = 0;

@@ -12,15 +12,19 @@ import {
   E_MANIFEST_RECORD, E_MANIFEST_UNKNOWN_SECTION, E_MANIFEST_ORDER, E_MANIFEST_REFERENCE, E_DUPLICATE_NAME,
   E_CAPACITY_SERVICES, E_CAPACITY_EDGES, E_CAPACITY_TAGS, E_CAPACITY_CONFIG, E_INVALID_TYPE, E_INVALID_COUNT,
   E_INVALID_TIMEOUT, E_INVALID_KIND, E_SELF_DEPENDENCY, E_DUPLICATE_DEPENDENCY, E_DEPENDENCY_CYCLE, E_DUPLICATE_TAG,
-  E_CONFIG_DUPLICATE_KEY, E_INVALID_ADDRESS,
+  E_CONFIG_DUPLICATE_KEY, E_INVALID_ADDRESS, E_INVALID_WEIGHT,
 } from "../errors";
 import { NameTable, validateName } from "../registry/names";
 import { fail, detail, Detail } from "../util/detail";
 import {
   MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
-  TAG_CONFIG, TAG_ADDRESS, CONDITION_HEALTHY, isAncillary, crc32,
+  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, BALANCE_WEIGHTS, HEALTH_BYTES, RECOVERY_BYTES, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
+import { serviceSubject } from "../registry/services";
+import { healthValid } from "./sections/health";
+import { recoveryValid } from "./sections/recovery";
+import { balanceValid, balanceFits } from "./sections/balance";
 import { parseConfig, checkConfig, cfgKeyPtr, cfgKeyLength } from "../config/schema";
 
 // ---- the blob's services (by blob index) --------------------------------------------------
@@ -59,12 +63,12 @@ let errorOffset: i32 = -1;
 export function manifestErrorOffset(): i32 { return errorOffset; }
 
 /** Ends an error detail with the offset, records it, and returns the code. */
-function at(d: Detail, offset: i32): i32 {
+export function at(d: Detail, offset: i32): i32 {
   errorOffset = offset;
   return d.text(" (at offset ").int(offset).text(")").code();
 }
 
-function sayBlobService(d: Detail, index: i32): Detail {
+export function sayBlobService(d: Detail, index: i32): Detail {
   return d.text("service '").raw(blobNames.namePtr(index), blobNames.nameLength(index)).text("'");
 }
 
@@ -152,20 +156,21 @@ function walkRecords(length: i32): i32 {
       if (made < 0) return made;
       current = made;
       seen = 0;
-    } else if (isAncillary(tag)) {
-      // skipped here, kept in the service's section for the dump (and for the later layers)
+    } else if (isAncillary(tag) && (current < 0 || tag > TAG_BALANCE)) {
+      // skipped here (RESOURCES and unknown ones), kept in the service's section for the dump
     } else if (current < 0) {
       return at(fail(E_MANIFEST_ORDER).text("record (tag ").int(tag).text(") comes before the first service"), offset);
     } else {
-      if (tag == TAG_INSTANCES || tag == TAG_TIMEOUTS) {
-        if ((seen & (1 << tag)) != 0) {
-          return at(sayBlobService(fail(E_MANIFEST_ORDER), current).text(" has a second ")
-            .text(tag == TAG_INSTANCES ? "instances" : "timeouts").text(" record"), offset);
+      if (tag == TAG_INSTANCES || tag == TAG_TIMEOUTS || isAncillary(tag)) {
+        const bit = 1 << (tag & 15); // instances 2, timeouts 3; health 0, recovery 1, balance 2 (<< 8)
+        const mask = isAncillary(tag) ? bit << 8 : bit;
+        if ((seen & mask) != 0) {
+          return at(sayBlobService(fail(E_MANIFEST_ORDER), current).text(" has a second record with tag ").int(tag), offset);
         }
-        seen |= 1 << tag;
+        seen |= mask;
       }
-      const field = serviceRecord(current, tag, payload, size, offset);
-      if (field < 0) return field;
+      const field = isAncillary(tag) ? sectionRecord(current, tag, payload, size) : serviceRecord(current, tag, payload, size, offset);
+      if (field < 0) return isAncillary(tag) ? at(detail, offset) : field;
     }
     offset = payload + size;
   }
@@ -240,6 +245,19 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
   if (tag == TAG_ADDRESS) return addressRecord(current, payload, size, offset);
   return at(sayBlobService(fail(E_MANIFEST_UNKNOWN_SECTION), current).text(": record tag ").int(tag)
     .text(" is critical (below 128) and unknown to this kernel"), offset);
+}
+
+/** HEALTH, RECOVERY, BALANCE: each checked by its section's rules, the layer's own (sections/). */
+function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
+  serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
+  const ptr = base + <usize>payload;
+  const fits = tag == TAG_HEALTH ? size >= HEALTH_BYTES : tag == TAG_RECOVERY ? size == RECOVERY_BYTES : balanceFits(ptr, size);
+  if (!fits) {
+    return sayBlobService(fail(E_MANIFEST_RECORD), current).text(": record (tag ").int(tag).text(") of ").int(size)
+      .text(" bytes does not hold its fields").code();
+  }
+  if (tag == TAG_HEALTH) return healthValid(ptr);
+  return tag == TAG_RECOVERY ? recoveryValid(ptr) : balanceValid(ptr);
 }
 
 function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
@@ -350,7 +368,12 @@ function checkDependencies(): i32 {
   }
   for (let s = 0; s < blobServiceCount; s++) {
     for (let offset = blobServiceAt[s]; offset < blobServiceEnd[s]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
-      if (load<u8>(base + <usize>offset) != TAG_ADDRESS) continue;
+      const tag = load<u8>(base + <usize>offset);
+      if (tag == TAG_BALANCE && u16At(offset + 3 + BALANCE_WEIGHTS) > <i32>blobInstances[s]) {
+        return at(sayBlobService(fail(E_INVALID_WEIGHT), s).text(": ").int(u16At(offset + 3 + BALANCE_WEIGHTS))
+          .text(" weights for ").int(blobInstances[s]).text(" instances"), offset);
+      }
+      if (tag != TAG_ADDRESS) continue;
       const ordinal = u16At(offset + 3);
       if (ordinal >= <i32>blobInstances[s]) {
         return at(sayBlobService(fail(E_INVALID_ADDRESS), s).text(": address for instance ").int(ordinal).text(", which is outside 0..")
@@ -431,6 +454,14 @@ function unmetDependency(service: i32): i32 {
 /** The next record offset after the one at `offset` (the blob at `ptr` is validated). */
 @inline export function nextRecord(ptr: usize, offset: i32): i32 {
   return offset + RECORD_HEADER_BYTES + <i32>load<u16>(ptr + <usize>(offset + 1));
+}
+
+/** The offset of the first record with `tag` in the section [from, to) of the blob at ptr; -1 when absent. */
+export function findRecord(ptr: usize, from: i32, to: i32, tag: u8): i32 {
+  for (let offset = from; offset < to; offset = nextRecord(ptr, offset)) {
+    if (load<u8>(ptr + <usize>offset) == tag) return offset;
+  }
+  return -1;
 }
 
 /** Finds the CONFIG record of `key` in the section [from, to) of the blob at ptr; -1 when absent. */

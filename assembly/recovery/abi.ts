@@ -34,7 +34,7 @@ export function recoverySetLimits(service: i32, restartsMax: i32, windowMs: i32,
   return bad < 0 ? bad : setLimits(service, restartsMax, windowMs, everyStart != 0);
 }
 
-/** kind: 0 fixed, 1 linear, 2 exponential, 3 adaptive; jitter: 0 none, 1 full, 2 equal, 3 decorrelated. */
+/** kind: 0 fixed, 1 linear, 2 exponential, 3 adaptive; jitter: 0 none, 1 full, 2 equal, 3 decorrelated, 128 + p: ±p % (1..100). */
 export function recoverySetBackoff(service: i32, kind: i32, baseMs: i32, capMs: i32, factorPercent: i32, jitter: i32): i32 {
   const bad = validateService(service);
   return bad < 0 ? bad : setBackoff(service, kind, baseMs, capMs, factorPercent, jitter);

@@ -6,7 +6,9 @@
 // Defaults keep the kernel's plain semantics: restart policy `never` (a failure fails the
 // service and stops what requires it). Setting `on-failure` or `always` turns the rest on, with
 // systemd's limit (5 restarts in 10 s), exponential backoff 100 ms x2 up to 30 s without jitter,
-// a 10 s stable run to forget past failures, and `restart with backoff` for every fault.
+// a 10 s stable run to forget past failures, and for every fault the list DEFAULT_STRATEGIES:
+// restart the instance that went down while another one still serves (a pool keeps serving),
+// otherwise restart the service with backoff (a single instance, or a pool that is all down).
 import { SERVICES_MAX, TIMEOUT_MS_MAX, WINDOW_SLOTS, INSTANCES_PER_SERVICE_MAX } from "../limits";
 import {
   OK, E_INVALID_POLICY, E_INVALID_INTENSITY, E_INVALID_BACKOFF, E_UNKNOWN_STRATEGY, E_INVALID_PERIOD,
@@ -15,7 +17,7 @@ import {
 import { isService } from "../registry/services";
 import { reject, checkRange } from "../util/reject";
 import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "./faults";
-import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF } from "./strategies/strategy";
+import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE } from "./strategies/strategy";
 
 export const POLICY_NEVER: u8 = 0;
 export const POLICY_ON_FAILURE: u8 = 1;
@@ -30,6 +32,9 @@ export const JITTER_NONE: u8 = 0;
 export const JITTER_FULL: u8 = 1;
 export const JITTER_EQUAL: u8 = 2;
 export const JITTER_DECORRELATED: u8 = 3;
+/** JITTER_PERCENT + p (p 1..100): the delay scaled by a uniform factor in [1 - p %, 1 + p %], capped
+ *  (gRPC's connection-backoff jitter; what a manifest's `jitter: 0.2` means). */
+export const JITTER_PERCENT: u8 = 128;
 
 export const GROUP_ONE_FOR_ONE: u8 = 0;
 export const GROUP_ONE_FOR_ALL: u8 = 1;
@@ -66,6 +71,8 @@ export const scaleMax = new StaticArray<u8>(SERVICES_MAX);
 export const backupService = new StaticArray<i16>(SERVICES_MAX);
 
 export const RESTARTS_DEFAULT: i32 = WINDOW_SLOTS < 5 ? WINDOW_SLOTS : 5;
+/** restart-instance, then restart-backoff (4 bits each, lowest first): see the header. */
+const DEFAULT_STRATEGIES: u16 = <u16>(STRATEGY_RESTART_INSTANCE | (STRATEGY_RESTART_BACKOFF << 4));
 
 export function policyClear(service: i32): void {
   restartPolicy[service] = POLICY_NEVER;
@@ -81,7 +88,7 @@ export function policyClear(service: i32): void {
   stableRunMs[service] = 10_000;
   for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
     const idle = pattern == <i32>FAULT_FLAPPING || pattern == <i32>FAULT_STOP_TIMEOUT;
-    strategyLists[service * FAULT_PATTERNS + pattern] = idle ? 0 : <u16>STRATEGY_RESTART_BACKOFF;
+    strategyLists[service * FAULT_PATTERNS + pattern] = idle ? 0 : DEFAULT_STRATEGIES;
   }
   groupStrategy[service] = GROUP_ONE_FOR_ONE;
   escalationFlags[service] = 0;
@@ -94,27 +101,55 @@ export function exitIsSuccess(service: i32, status: i32): bool {
   return status >= 0 && status < 64 && (successExits[service] & (<u64>1 << <u64>status)) != 0;
 }
 
-// ---- setters (validated; nothing changes on error) ----------------------------------------
+// ---- checks (no state read but the arguments: the manifest validates a blob's values with
+// them, for a service that may not be registered yet) and setters (checked; nothing changes
+// on error) ------------------------------------------------------------------------------------
 
-export function setPolicy(service: i32, policy: i32): i32 {
-  if (policy < 0 || policy > <i32>POLICY_ALWAYS) {
-    return reject(E_INVALID_POLICY, service, "restart policy", policy, "is not 0..2");
-  }
-  if (policy == <i32>POLICY_ALWAYS && restartsMax[service] == 0) {
+/** The policy, and the combination it must not make with the restart limit. */
+export function policyValid(service: i32, policy: i64, restarts: i64): i32 {
+  if (policy < 0 || policy > <i64>POLICY_ALWAYS) return reject(E_INVALID_POLICY, service, "restart policy", policy, "is not 0..2");
+  if (policy == <i64>POLICY_ALWAYS && restarts == 0) {
     return reject(E_INVALID_INTENSITY, service, "restart policy", policy, "(always) contradicts restartsMax 0");
   }
-  restartPolicy[service] = <u8>policy;
   return OK;
 }
 
-export function setLimits(service: i32, restarts: i32, windowMs: i32, everyStart: bool): i32 {
+export function limitsValid(service: i32, restarts: i64, windowMs: i64): i32 {
   const bad = checkRange(E_INVALID_INTENSITY, service, "restartsMax", restarts, 0, WINDOW_SLOTS);
-  if (bad < 0) return bad;
-  if (restarts == 0 && restartPolicy[service] == POLICY_ALWAYS) {
-    return reject(E_INVALID_INTENSITY, service, "restartsMax", 0, "can never allow restart policy always");
+  return bad == OK ? checkRange(E_INVALID_PERIOD, service, "restartWindowMs", windowMs, 1, TIMEOUT_MS_MAX) : bad;
+}
+
+/** jitter: JITTER_* or JITTER_PERCENT + 1..100. */
+export function backoffValid(service: i32, kind: i64, baseMs: i64, capMs: i64, factorPercent: i64, jitter: i64): i32 {
+  if (kind < 0 || kind > <i64>BACKOFF_ADAPTIVE) return reject(E_INVALID_BACKOFF, service, "backoff kind", kind, "is not 0..3");
+  if (jitter < 0 || (jitter > <i64>JITTER_DECORRELATED && (jitter <= <i64>JITTER_PERCENT || jitter > <i64>JITTER_PERCENT + 100))) {
+    return reject(E_INVALID_BACKOFF, service, "jitter", jitter, "is not 0..3 or 129..228");
   }
-  const badWindow = checkRange(E_INVALID_PERIOD, service, "restartWindowMs", windowMs, 1, TIMEOUT_MS_MAX);
-  if (badWindow < 0) return badWindow;
+  let bad = checkRange(E_INVALID_BACKOFF, service, "baseMs", baseMs, 0, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(E_INVALID_BACKOFF, service, "capMs", capMs, baseMs, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(E_INVALID_BACKOFF, service, "factorPercent", factorPercent, 100, 1000);
+  return bad;
+}
+
+export function groupValid(service: i32, strategy: i64, flags: i64): i32 {
+  if (strategy < 0 || strategy > <i64>GROUP_REST_FOR_ONE) {
+    return reject(E_UNKNOWN_STRATEGY, service, "group strategy", strategy, "is not 0..2");
+  }
+  return checkRange(E_UNKNOWN_STRATEGY, service, "escalation flags", flags, 0, 3);
+}
+
+export function setPolicy(service: i32, policy: i32): i32 {
+  const bad = policyValid(service, policy, restartsMax[service]);
+  if (bad == OK) restartPolicy[service] = <u8>policy;
+  return bad;
+}
+
+export function setLimits(service: i32, restarts: i32, windowMs: i32, everyStart: bool): i32 {
+  let bad = limitsValid(service, restarts, windowMs);
+  if (bad == OK && restarts == 0 && restartPolicy[service] == POLICY_ALWAYS) {
+    bad = reject(E_INVALID_INTENSITY, service, "restartsMax", 0, "can never allow restart policy always");
+  }
+  if (bad < 0) return bad;
   restartsMax[service] = <u8>restarts;
   restartWindowMs[service] = windowMs;
   countEveryStart[service] = everyStart;
@@ -122,15 +157,7 @@ export function setLimits(service: i32, restarts: i32, windowMs: i32, everyStart
 }
 
 export function setBackoff(service: i32, kind: i32, baseMs: i32, capMs: i32, factorPercent: i32, jitter: i32): i32 {
-  if (kind < 0 || kind > <i32>BACKOFF_ADAPTIVE) {
-    return reject(E_INVALID_BACKOFF, service, "backoff kind", kind, "is not 0..3");
-  }
-  if (jitter < 0 || jitter > <i32>JITTER_DECORRELATED) {
-    return reject(E_INVALID_BACKOFF, service, "jitter", jitter, "is not 0..3");
-  }
-  let bad = checkRange(E_INVALID_BACKOFF, service, "baseMs", baseMs, 0, TIMEOUT_MS_MAX);
-  if (bad == OK) bad = checkRange(E_INVALID_BACKOFF, service, "capMs", capMs, baseMs, TIMEOUT_MS_MAX);
-  if (bad == OK) bad = checkRange(E_INVALID_BACKOFF, service, "factorPercent", factorPercent, 100, 1000);
+  const bad = backoffValid(service, kind, baseMs, capMs, factorPercent, jitter);
   if (bad < 0) return bad;
   backoffKind[service] = <u8>kind;
   backoffJitter[service] = <u8>jitter;
@@ -157,7 +184,7 @@ export function setStrategies(service: i32, pattern: i32, list: u32): i32 {
     const strategy = <i32>(rest & 15);
     if (strategy == 0) { ended = true; continue; }
     if (ended || strategy >= STRATEGY_COUNT) {
-      return reject(E_UNKNOWN_STRATEGY, service, "strategy", ended ? 0 : strategy, "is not 1..7 or follows the end");
+      return reject(E_UNKNOWN_STRATEGY, service, "strategy", ended ? 0 : strategy, "is not 1..8 or follows the end");
     }
   }
   strategyLists[service * FAULT_PATTERNS + pattern] = <u16>list;
@@ -165,10 +192,7 @@ export function setStrategies(service: i32, pattern: i32, list: u32): i32 {
 }
 
 export function setGroup(service: i32, strategy: i32, flags: i32): i32 {
-  if (strategy < 0 || strategy > <i32>GROUP_REST_FOR_ONE) {
-    return reject(E_UNKNOWN_STRATEGY, service, "group strategy", strategy, "is not 0..2");
-  }
-  const bad = checkRange(E_UNKNOWN_STRATEGY, service, "escalation flags", flags, 0, 3);
+  const bad = groupValid(service, strategy, flags);
   if (bad < 0) return bad;
   groupStrategy[service] = <u8>strategy;
   escalationFlags[service] = <u8>flags;

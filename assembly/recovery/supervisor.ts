@@ -11,7 +11,8 @@
 // for the delay (0 included: a restart always waits for the next tick, never loops), then to
 // STARTING, where it waits for its dependencies like any start. Its followers (groups.ts) are
 // held down meanwhile and started with it, in start order. Intensity exceeded escalates
-// (escalation.ts).
+// (escalation.ts). An instance restart (restart-instance.ts) leaves the service RUNNING and
+// waits out the same delay with only the instance that went down.
 import { SERVICES_MAX } from "../limits";
 import { clockNow } from "../clock";
 import { serviceState, isService } from "../registry/services";
@@ -30,9 +31,10 @@ import { backoffNext, backoffForget, backoffAttempt } from "./backoff/backoff";
 import { adaptiveClear } from "./backoff/adaptive";
 import { strategyApply, HANDLED } from "./strategies/strategy";
 import { groupFollow, groupRelease, groupForget, groupDrop } from "./groups";
+import { instanceRestartsCancel } from "./strategies/restart-instance";
 import { escalate, escalationLevel, gaveUp } from "./escalation";
 
-// Steps in EVENT_RECOVERY's `from` (1..7 are the strategies themselves).
+// Steps in EVENT_RECOVERY's `from` (1..8 are the strategies themselves).
 export const STEP_RESTART: u8 = 1;
 export const STEP_RESTART_BACKOFF: u8 = 2;
 export const STEP_SCALE_UP: u8 = 3;
@@ -40,24 +42,27 @@ export const STEP_SCALE_DOWN: u8 = 4;
 export const STEP_FAILOVER: u8 = 5;
 export const STEP_BREAKER_RESET: u8 = 6;
 export const STEP_CONFIG_RELOAD: u8 = 7;
-export const STEP_GROUP_RESTART: u8 = 8;
-export const STEP_GIVE_UP: u8 = 9;
-export const STEP_REBOOT_REQUEST: u8 = 10;
+export const STEP_RESTART_INSTANCE: u8 = 8;
+export const STEP_GROUP_RESTART: u8 = 9;
+export const STEP_GIVE_UP: u8 = 10;
+export const STEP_REBOOT_REQUEST: u8 = 11;
 
 /** FAILED on the way to BACKOFF (what still runs of it is stopping). */
 const recovering = new StaticArray<bool>(SERVICES_MAX);
 const pendingDelayMs = new StaticArray<i32>(SERVICES_MAX);
 const backoffUntilMs = new StaticArray<i64>(SERVICES_MAX);
 const backoffSinceMs = new StaticArray<i64>(SERVICES_MAX);
-const runningSinceMs = new StaticArray<i64>(SERVICES_MAX);
+/** Start of the current run: the service reached RUNNING, or one of its instances was restarted. */
+export const runningSinceMs = new StaticArray<i64>(SERVICES_MAX);
 const flappingPending = new StaticArray<bool>(SERVICES_MAX);
 /** Actions that found the outbox full, one bit per kind (ACTION_REBOOT_REQUEST.. ACTION_FAILOVER). */
 const pendingActions = new StaticArray<u8>(SERVICES_MAX);
 const pendingArgs = new StaticArray<i32>(SERVICES_MAX * 3);
 const FIRST_PENDING_KIND: u8 = 5;
 
-export function recoveryLog(service: i32, step: u8, detail: i32, value: i32): void {
-  eventLog(EVENT_RECOVERY, service, -1, step, <u8>min(detail, 255), CAUSE_RECOVERY, value);
+/** An EVENT_RECOVERY record; `handle`: the instance concerned (restart-instance), or -1. */
+export function recoveryLog(service: i32, step: u8, detail: i32, value: i32, handle: i32 = -1): void {
+  eventLog(EVENT_RECOVERY, service, handle, step, <u8>min(detail, 255), CAUSE_RECOVERY, value);
 }
 
 /** Pushes a recovery action, or keeps it (in order) for the next tick when the outbox is full. */
@@ -172,6 +177,7 @@ export function recoveryOnFlapping(service: i32): void {
 
 /** lifecycle/transitions.ts: every service transition. */
 export function recoveryOnServiceTransition(service: i32, from: u8, to: u8, cause: u8): void {
+  if ((from == STATE_RUNNING || from == STATE_STARTING) && to != STATE_RUNNING) instanceRestartsCancel(service, cause);
   if (to != STATE_FAILED) recovering[service] = false;
   if (from == STATE_BACKOFF) intensityPause(service, clockNow() - backoffSinceMs[service]);
   if (to == STATE_RUNNING) runningSinceMs[service] = clockNow();

@@ -45,9 +45,22 @@ export function checkService(id: i32): i32 {
   return fail(E_UNKNOWN_SERVICE).text("service id ").int(id).text(" is not registered").code();
 }
 
+/**
+ * A service that is not registered yet, named by the caller (the manifest's validation passes it
+ * to the layers' checks, so their errors name the blob's service): see serviceSubject.
+ */
+export const SERVICE_SUBJECT: i32 = -2;
+let subjectPtr: usize = 0;
+let subjectLength: i32 = 0;
+
+/** The name sayService(SERVICE_SUBJECT) prints (the bytes must outlive the check). */
+export function serviceSubject(ptr: usize, len: i32): void { subjectPtr = ptr; subjectLength = len; }
+
 /** Appends `'name'` of a service to an error detail. */
 export function sayService(detail: Detail, id: i32): Detail {
-  return detail.text("'").raw(serviceNames.namePtr(id), serviceNames.nameLength(id)).text("'");
+  const subject = id == SERVICE_SUBJECT;
+  return detail.text("'").raw(subject ? subjectPtr : serviceNames.namePtr(id), subject ? subjectLength : serviceNames.nameLength(id))
+    .text("'");
 }
 
 @inline export function instanceSlotOf(service: i32, ordinal: i32): i32 {

@@ -72,7 +72,7 @@ export function timelineSvg({ services, events, endMs, title }: Timeline): strin
 
 function isRestart(e: KernelEvent): boolean {
   const step = recoveryOf(e)?.step;
-  return step === "restart" || step === "restart-backoff";
+  return step === "restart" || step === "restart-backoff" || step === "restart-instance";
 }
 
 function niceStep(raw: number): number {

@@ -4,6 +4,17 @@
 export const SERVICE_STATES = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"] as const;
 export type State = (typeof SERVICE_STATES)[number];
 
+/** The legal transitions of assembly/lifecycle/states.ts, for checking event logs from outside. */
+export const LEGAL_TRANSITIONS: Readonly<Record<State, readonly State[]>> = {
+  stopped: ["starting", "disabled"],
+  starting: ["running", "stopping", "failed", "stopped"],
+  running: ["stopping", "failed", "stopped"],
+  stopping: ["stopped", "failed"],
+  failed: ["starting", "stopping", "stopped", "disabled", "backoff"],
+  disabled: ["stopped"],
+  backoff: ["starting", "stopped", "failed"],
+};
+
 export const CAUSES = [
   "none", "command", "pulled-in", "dependency-failed", "dependency-stopped", "instance-started",
   "instance-exited", "start-timeout", "stop-timeout", "progress", "restart", "instance-failed",

@@ -19,6 +19,7 @@ export interface ManifestExports {
   manifestPending(): number;
   manifestDump(): number;
   manifestDumpRead(offset: number): number;
+  manifestCheck(id: number): number;
   configCount(id: number): number;
   configKeyAt(id: number, ordinal: number): number;
   configInfo(id: number, keyLength: number): number;
@@ -55,6 +56,8 @@ export interface Query {
 }
 
 const decoder = new TextDecoder();
+/** What manifestCheck answers for a service without a manifest check. */
+const NO_CHECK = 0xffff;
 
 export class ManifestLoadError extends MycoError {
   constructor(code: number, detail: string, readonly offset: number) {
@@ -117,6 +120,15 @@ export class KernelManifest {
   }
 
   dump(): Manifest { return decodeManifest(this.dumpBlob()); }
+
+  /**
+   * The id of the health check the service's `health:` section made in the kernel (the one whose
+   * run-check actions the host answers for it), or undefined when the section has no check.
+   */
+  checkOf(ref: ServiceRef): number | undefined {
+    const check = this.kernel.check(this.x.manifestCheck(this.kernel.id(ref)));
+    return check === NO_CHECK ? undefined : check;
+  }
 
   // ---- config ----
 

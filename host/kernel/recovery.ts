@@ -19,7 +19,7 @@ export const FAULT_PATTERNS = [
 ] as const;
 export type FaultPattern = (typeof FAULT_PATTERNS)[number];
 export const RECOVERY_STRATEGIES = [
-  "", "restart", "restart-backoff", "scale-up", "scale-down", "failover", "breaker-reset", "config-reload",
+  "", "restart", "restart-backoff", "scale-up", "scale-down", "failover", "breaker-reset", "config-reload", "restart-instance",
 ] as const;
 export type RecoveryStrategy = Exclude<(typeof RECOVERY_STRATEGIES)[number], "">;
 /** Recovery steps, by code (EVENT_RECOVERY `from`): the strategies, then the escalation steps. */
@@ -30,13 +30,20 @@ const E_INVALID_POLICY = -157;
 const E_INVALID_BACKOFF = -159;
 const E_UNKNOWN_STRATEGY = -160;
 
+/** The kernel's jitter code: a mode's index, or JITTER_PERCENT (128) + p for ±p % (the kernel checks p). */
+function jitterCode(jitter: JitterMode | number | undefined, service: string): number {
+  if (typeof jitter === "number") return 128 + jitter;
+  return code(JITTER_MODES, jitter, "none", E_INVALID_BACKOFF, "jitter", service);
+}
+
 export interface BackoffPolicy {
   kind?: BackoffKind;
   baseMs?: number;
   capMs?: number;
   /** Growth per attempt (exponential, adaptive): 2 doubles. 1..10. */
   factor?: number;
-  jitter?: JitterMode;
+  /** A mode, or a number p for "within ±p % of the delay" (gRPC's jitter; 1..100). */
+  jitter?: JitterMode | number;
 }
 
 /** A service's recovery. Unset fields keep the kernel's defaults (see assembly/recovery/policy.ts). */
@@ -52,7 +59,11 @@ export interface RecoveryPolicy {
   backoff?: BackoffPolicy;
   /** A run this long forgets past failures (10 s by default). */
   stableMs?: number;
-  /** Per fault pattern, the strategies to try in order (default: restart-backoff, none for flapping/stop-timeout). */
+  /**
+   * Per fault pattern, the strategies to try in order. Default: restart-instance (only the instance
+   * that went down, while another one still serves), then restart-backoff (the whole service);
+   * none for flapping/stop-timeout.
+   */
   strategies?: Partial<Record<FaultPattern, RecoveryStrategy[]>>;
   group?: GroupStrategy;
   /** Escalation past the limit: restart the requires-group once first; ask the host to reboot at the end. */
@@ -89,6 +100,8 @@ export interface RecoveryRecord {
   timeMs: number;
   service: number;
   serviceName: string;
+  /** The instance concerned (restart-instance: its handle before the respawn), or -1. */
+  instance: number;
   step: RecoveryStep;
   /** The backoff attempt for restarts, the escalation level for escalation steps. */
   detail: number;
@@ -134,7 +147,7 @@ export class Recovery {
       const b = policy.backoff;
       k.check(this.x.recoverySetBackoff(
         id, code(BACKOFF_KINDS, b.kind, "exponential", E_INVALID_BACKOFF, "backoff kind", name), b.baseMs ?? 100, b.capMs ?? 30_000,
-        Math.round((b.factor ?? 2) * 100), code(JITTER_MODES, b.jitter, "none", E_INVALID_BACKOFF, "jitter", name),
+        Math.round((b.factor ?? 2) * 100), jitterCode(b.jitter, name),
       ));
     }
     if (policy.stableMs !== undefined) k.check(this.x.recoverySetStableMs(id, policy.stableMs));
@@ -184,7 +197,7 @@ export function faultOf(event: KernelEvent): Fault | null {
 export function recoveryOf(event: KernelEvent): RecoveryRecord | null {
   if (event.kind !== "recovery") return null;
   return {
-    seq: event.seq, timeMs: event.timeMs, service: event.service, serviceName: event.serviceName,
+    seq: event.seq, timeMs: event.timeMs, service: event.service, serviceName: event.serviceName, instance: event.instance,
     step: RECOVERY_STEPS[event.fromCode] as RecoveryStep, detail: event.toCode, value: event.value,
   };
 }

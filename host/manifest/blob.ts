@@ -20,10 +20,14 @@ export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 
 const KINDS = ["", "requires", "wants", "after"] as const;
 const CONDITIONS = ["started", "healthy"] as const;
 const HEALTH_CHECKS = ["none", "exec", "http", "tcp"] as const;
+const HEALTH_ROLES = ["liveness", "readiness", "startup"] as const;
 const RESTARTS = ["no", "on-failure", "always"] as const;
 const STRATEGIES = ["one-for-one", "one-for-all", "rest-for-one"] as const;
 const ESCALATIONS = ["none", "alert", "restart-dependents", "reboot"] as const;
-const BALANCERS = ["round-robin", "weighted-round-robin", "least-connections", "random", "power-of-two", "consistent-hash"] as const;
+const BALANCERS = [
+  "round-robin", "weighted-round-robin", "least-connections", "random", "power-of-two", "consistent-hash",
+  "weighted-least-connections", "ip-hash", "fastest-response", "health-based",
+] as const;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -131,8 +135,8 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
 }
 
 function writeHealth(w: Writer, h: HealthSpec): void {
-  w.record(TAG.health, (r) => r.u8(HEALTH_CHECKS.indexOf(h.check)).u32(h.intervalMs).u32(h.timeoutMs).u16(h.retries)
-    .u32(h.startPeriodMs).raw(encoder.encode(h.target)));
+  w.record(TAG.health, (r) => r.u8(HEALTH_CHECKS.indexOf(h.check)).u8(HEALTH_ROLES.indexOf(h.role)).u32(h.intervalMs)
+    .u32(h.timeoutMs).u16(h.retries).u32(h.startPeriodMs).raw(encoder.encode(h.target)));
 }
 
 function writeRecovery(w: Writer, v: RecoverySpec): void {
@@ -257,8 +261,9 @@ export function decodeManifest(blob: Uint8Array): Manifest {
 
 function readHealth(r: Reader): HealthSpec {
   const check = HEALTH_CHECKS[r.u8()];
+  const role = HEALTH_ROLES[r.u8()];
   const intervalMs = r.u32(), timeoutMs = r.u32(), retries = r.u16(), startPeriodMs = r.u32();
-  return { check, target: r.text(r.rest()), intervalMs, timeoutMs, retries, startPeriodMs };
+  return { check, role, target: r.text(r.rest()), intervalMs, timeoutMs, retries, startPeriodMs };
 }
 
 function readRecovery(r: Reader): RecoverySpec {
@@ -276,4 +281,4 @@ function readBalance(r: Reader): BalanceSpec {
   return { strategy, weights, breakerFailures, breakerOpenMs, breakerHalfOpen };
 }
 
-export const ENUMS = { KINDS, CONDITIONS, HEALTH_CHECKS, RESTARTS, STRATEGIES, ESCALATIONS, BALANCERS };
+export const ENUMS = { KINDS, CONDITIONS, HEALTH_CHECKS, HEALTH_ROLES, RESTARTS, STRATEGIES, ESCALATIONS, BALANCERS };

@@ -36,7 +36,7 @@ const SERVICE_KEYS = [
 const SUBKEYS: Record<string, string[]> = {
   instances: ["count", "weights", "addresses"],
   timeouts: ["start", "stop"],
-  health: ["check", "target", "interval", "timeout", "retries", "start-period"],
+  health: ["check", "role", "target", "interval", "timeout", "retries", "start-period"],
   restart: ["policy", "strategy", "intensity", "period", "backoff", "escalation"],
   backoff: ["initial", "max", "multiplier", "jitter"],
   balance: ["strategy", "breaker"],
@@ -48,7 +48,11 @@ const SUBKEYS: Record<string, string[]> = {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 const SAFE = Number.MAX_SAFE_INTEGER;
 const U32 = 0xffffffff;
+/** The kernel's limits that hold in every build profile (assembly/limits.ts): `myco check` catches them. */
 const TIMEOUT_MS_MAX = 86_400_000;
+const THRESHOLD_MAX = 100;
+const WEIGHT_MAX = 1000;
+const HALF_OPEN_MAX = 255;
 const INSTANCES_MAX = 64;
 
 type Layer = { node: LNode & { kind: "map" }; from: string };
@@ -240,7 +244,7 @@ function readInstances(node: LNode | undefined, service: Service, ctx: Context):
   if (weights) {
     if (weights.kind !== "seq") ctx.error(weights.loc, "instances.weights", `expected a list of weights, got ${describe(weights)}`);
     else {
-      const list = weights.items.map((w) => readNumber(w, "instances.weights", 0, 65535, 1, ctx));
+      const list = weights.items.map((w) => readNumber(w, "instances.weights", 1, WEIGHT_MAX, 1, ctx));
       if (list.length !== service.instances) ctx.error(weights.loc, "instances.weights", `${list.length} weights for ${service.instances} instances`);
       service.balance = { ...(service.balance ?? defaultBalance()), weights: list };
     }
@@ -285,7 +289,7 @@ function readDependencies(merged: ReturnType<typeof merge>, ctx: Context): Depen
 }
 
 function defaultBalance() {
-  return { strategy: "round-robin" as const, weights: [] as number[], breakerFailures: 5, breakerOpenMs: 30_000, breakerHalfOpen: 1 };
+  return { strategy: "round-robin" as const, weights: [] as number[], breakerFailures: 0, breakerOpenMs: 30_000, breakerHalfOpen: 1 };
 }
 
 function readHealth(node: LNode | undefined, service: Service, ctx: Context): void {
@@ -297,11 +301,12 @@ function readHealth(node: LNode | undefined, service: Service, ctx: Context): vo
   if (e("target") && typeof target !== "string") ctx.error(e("target")!.loc, "health.target", `expected a command, URL or port as text, got ${describe(e("target")!)}`);
   service.health = {
     check: readEnum(e("check"), "health.check", ENUMS.HEALTH_CHECKS, "none", ctx),
+    role: readEnum(e("role"), "health.role", ENUMS.HEALTH_ROLES, "liveness", ctx),
     target: typeof target === "string" ? target : "",
-    intervalMs: readDuration(e("interval"), "health.interval", U32, 10_000, ctx, 1),
-    timeoutMs: readDuration(e("timeout"), "health.timeout", U32, 2_000, ctx, 1),
-    retries: readNumber(e("retries"), "health.retries", 1, 65535, 3, ctx),
-    startPeriodMs: readDuration(e("start-period"), "health.start-period", U32, 0, ctx),
+    intervalMs: readDuration(e("interval"), "health.interval", TIMEOUT_MS_MAX, 10_000, ctx, 1),
+    timeoutMs: readDuration(e("timeout"), "health.timeout", TIMEOUT_MS_MAX, 2_000, ctx, 1),
+    retries: readNumber(e("retries"), "health.retries", 1, THRESHOLD_MAX, 3, ctx),
+    startPeriodMs: readDuration(e("start-period"), "health.start-period", TIMEOUT_MS_MAX, 0, ctx),
   };
   if (service.health.timeoutMs > service.health.intervalMs) {
     ctx.error(e("timeout")?.loc ?? map.loc, "health.timeout", `timeout ${service.health.timeoutMs} ms is longer than the interval ${service.health.intervalMs} ms`);
@@ -318,7 +323,7 @@ function readRecovery(node: LNode | undefined, service: Service, ctx: Context): 
   const b = (k: string) => backoff?.entries.get(k)?.value;
   const multiplierNode = b("multiplier");
   const multiplier = multiplierNode ? Number(scalar(multiplierNode)) : 2;
-  if (multiplierNode && !(multiplier >= 1 && multiplier <= 100)) ctx.error(multiplierNode.loc, "restart.backoff.multiplier", `expected a number 1..100, got ${describe(multiplierNode)}`);
+  if (multiplierNode && !(multiplier >= 1 && multiplier <= 10)) ctx.error(multiplierNode.loc, "restart.backoff.multiplier", `expected a number 1..10, got ${describe(multiplierNode)}`);
   const jitterNode = b("jitter");
   const jitter = jitterNode ? Number(scalar(jitterNode)) : 0.1;
   if (jitterNode && !(jitter >= 0 && jitter <= 1)) ctx.error(jitterNode.loc, "restart.backoff.jitter", `expected a fraction 0..1, got ${describe(jitterNode)}`);
@@ -326,9 +331,9 @@ function readRecovery(node: LNode | undefined, service: Service, ctx: Context): 
     restart: readEnum(e("policy"), "restart.policy", ENUMS.RESTARTS, "on-failure", ctx),
     strategy: readEnum(e("strategy"), "restart.strategy", ENUMS.STRATEGIES, "one-for-one", ctx),
     intensity: readNumber(e("intensity"), "restart.intensity", 0, 65535, 5, ctx),
-    periodMs: readDuration(e("period"), "restart.period", U32, 60_000, ctx, 1),
-    backoffInitialMs: readDuration(b("initial"), "restart.backoff.initial", U32, 100, ctx),
-    backoffMaxMs: readDuration(b("max"), "restart.backoff.max", U32, 30_000, ctx),
+    periodMs: readDuration(e("period"), "restart.period", TIMEOUT_MS_MAX, 60_000, ctx, 1),
+    backoffInitialMs: readDuration(b("initial"), "restart.backoff.initial", TIMEOUT_MS_MAX, 100, ctx),
+    backoffMaxMs: readDuration(b("max"), "restart.backoff.max", TIMEOUT_MS_MAX, 30_000, ctx),
     backoffMultiplier: Number.isFinite(multiplier) ? Math.round(multiplier * 100) / 100 : 2,
     jitterPercent: Number.isFinite(jitter) ? Math.round(jitter * 100) : 10,
     escalation: readEnum(e("escalation"), "restart.escalation", ENUMS.ESCALATIONS, "none", ctx),
@@ -348,9 +353,10 @@ function readBalance(node: LNode | undefined, service: Service, ctx: Context): v
   service.balance = {
     ...(service.balance ?? defaultBalance()),
     strategy: readEnum(map.entries.get("strategy")?.value, "balance.strategy", ENUMS.BALANCERS, "round-robin", ctx),
-    breakerFailures: readNumber(k("failures"), "balance.breaker.failures", 1, 65535, 5, ctx),
-    breakerOpenMs: readDuration(k("open"), "balance.breaker.open", U32, 30_000, ctx, 1),
-    breakerHalfOpen: readNumber(k("half-open"), "balance.breaker.half-open", 1, 65535, 1, ctx),
+    // no `breaker:` key, no breaker (failures 0); `breaker: {}` gives 5 failures, 30 s, 1 probe
+    breakerFailures: breaker ? readNumber(k("failures"), "balance.breaker.failures", 1, 65535, 5, ctx) : 0,
+    breakerOpenMs: readDuration(k("open"), "balance.breaker.open", TIMEOUT_MS_MAX, 30_000, ctx, 1),
+    breakerHalfOpen: readNumber(k("half-open"), "balance.breaker.half-open", 1, HALF_OPEN_MAX, 1, ctx),
   };
 }
 

@@ -29,6 +29,8 @@ export interface Dependency {
 
 export interface HealthSpec {
   check: "none" | "exec" | "http" | "tcp";
+  /** liveness: a failing check kills the instance; readiness: degrades it; startup: gates the others. */
+  role: "liveness" | "readiness" | "startup";
   target: string;
   intervalMs: number;
   timeoutMs: number;
@@ -49,8 +51,10 @@ export interface RecoverySpec {
 }
 
 export interface BalanceSpec {
-  strategy: "round-robin" | "weighted-round-robin" | "least-connections" | "random" | "power-of-two" | "consistent-hash";
+  strategy: "round-robin" | "weighted-round-robin" | "least-connections" | "random" | "power-of-two" | "consistent-hash"
+    | "weighted-least-connections" | "ip-hash" | "fastest-response" | "health-based";
   weights: number[];
+  /** Consecutive failures that open an instance's breaker; 0: no breaker. */
   breakerFailures: number;
   breakerOpenMs: number;
   breakerHalfOpen: number;

@@ -3,23 +3,18 @@
 //   1. only legal transitions (the table of assembly/lifecycle/states.ts)
 //   2. no service runs while a service it `requires` is not running
 //   3. every backoff delay lies within its policy's formula and jitter bounds
-//   4. restarts stay within the restart intensity (R in T of supervised time, intensity.ts)
+//   4. restarts stay within the restart intensity (R in T of supervised time, intensity.ts);
+//      an instance restart (restart-instance) counts when it is decided, like a service restart
+//   4b. an instance waits out a restart delay only while its service is starting or running,
+//      and respawns only then (a stop, a restart or a failure of the service cancels it); a
+//      service keeps running with an instance in backoff: that is not a failure
 //   5. the event sequence is contiguous (nothing lost), and so is the alerts' own sequence
 //   6. the memory size and the allocator's high-water mark never change
 import type { Kernel } from "../kernel/kernel.ts";
-import type { KernelEvent, State } from "../kernel/abi.ts";
+import { LEGAL_TRANSITIONS, type KernelEvent, type State } from "../kernel/abi.ts";
 import { recoveryOf, type BackoffPolicy, type RecoveryPolicy } from "../kernel/recovery.ts";
 import type { ServiceSpec } from "./scenario.ts";
 
-const LEGAL: Record<State, State[]> = {
-  stopped: ["starting", "disabled"],
-  starting: ["running", "stopping", "failed", "stopped"],
-  running: ["stopping", "failed", "stopped"],
-  stopping: ["stopped", "failed"],
-  failed: ["starting", "stopping", "stopped", "disabled", "backoff"],
-  disabled: ["stopped"],
-  backoff: ["starting", "stopped", "failed"],
-};
 
 export class InvariantError extends Error {}
 
@@ -37,6 +32,10 @@ export function backoffBounds(policy: BackoffPolicy, attempt: number, previousMs
     delay = Math.min(delay, cap);
   }
   if (kind === "adaptive") return [0, cap]; // it follows the failure rate: only the cap is a bound
+  if (typeof policy.jitter === "number") {
+    const spread = Math.floor((delay * policy.jitter) / 100);
+    return [delay - spread, Math.min(cap, delay + spread)];
+  }
   switch (policy.jitter ?? "none") {
     case "full": return [0, delay];
     case "equal": return [Math.floor(delay / 2), delay];
@@ -56,6 +55,8 @@ export class InvariantChecker {
   private readonly records = new Map<string, RestartRecord>();
   private readonly policies = new Map<string, RecoveryPolicy>();
   private readonly requires: [string, string][] = [];
+  /** Every service's state, as the events told it. */
+  private readonly states = new Map<string, State>();
   private nextSeq = 1;
   private nextAlertSeq = 1;
   private memoryBytes = -1;
@@ -85,7 +86,7 @@ export class InvariantChecker {
     if (e.seq !== this.nextSeq) throw new InvariantError(`event sequence jumped from ${this.nextSeq} to ${e.seq}`);
     this.nextSeq = e.seq + 1;
     if (e.kind === "service-state" || e.kind === "instance-state") {
-      if (!LEGAL[e.from]?.includes(e.to)) throw new InvariantError(`illegal ${e.kind} ${e.serviceName}: ${e.from} -> ${e.to} (${e.cause})`);
+      if (!LEGAL_TRANSITIONS[e.from]?.includes(e.to)) throw new InvariantError(`illegal ${e.kind} ${e.serviceName}: ${e.from} -> ${e.to} (${e.cause})`);
     }
     if (e.kind === "alert") {
       if (e.value !== this.nextAlertSeq) throw new InvariantError(`alert sequence jumped from ${this.nextAlertSeq} to ${e.value}`);
@@ -93,17 +94,34 @@ export class InvariantChecker {
     }
     if (e.kind === "fault") this.faults++;
     if (e.kind === "service-state") this.onServiceState(e);
+    if (e.kind === "instance-state") this.onInstanceState(e);
     const step = recoveryOf(e);
-    if (step?.step === "restart-backoff") this.onBackoff(e.serviceName, step.detail, step.value);
+    if (step?.step === "restart-backoff" || step?.step === "restart-instance") this.onBackoff(e.serviceName, step.detail, step.value);
+    if (step?.step === "restart-instance") this.countRestart(e);
     if (step?.step === "group-restart") this.record(e.serviceName).stamps = [];
   }
 
   private onServiceState(e: KernelEvent): void {
     const r = this.record(e.serviceName);
+    this.states.set(e.serviceName, e.to);
     if (e.to === "backoff") r.backoffSinceMs = e.timeMs;
     if (e.from === "backoff") r.waitedMs += e.timeMs - r.backoffSinceMs;
     if (e.from === "failed" && e.to === "stopped" && e.cause === "command") this.forget(e.serviceName);
-    if (e.to !== "starting" || e.cause !== "recovery") return;
+    if (e.to === "starting" && e.cause === "recovery") this.countRestart(e);
+  }
+
+  /** An instance enters its restart delay or respawns from it only while its service is up. */
+  private onInstanceState(e: KernelEvent): void {
+    const pending = e.to === "backoff" || (e.to === "starting" && e.cause === "recovery");
+    const state = this.states.get(e.serviceName);
+    if (pending && state !== "running" && state !== "starting") {
+      throw new InvariantError(`${e.serviceName}: instance ${e.instance} ${e.from} -> ${e.to} while the service is ${state}`);
+    }
+  }
+
+  /** A restart at `e`: stamped on the service's supervised clock, within R in T. */
+  private countRestart(e: KernelEvent): void {
+    const r = this.record(e.serviceName);
     this.restarts++;
     const policy = this.policies.get(e.serviceName)!;
     const limit = policy.restartsMax ?? 5;
@@ -136,6 +154,11 @@ export class InvariantChecker {
       if (k.state(dependent) === "running" && k.state(dependency) !== "running") {
         throw new InvariantError(`${dependent} is running while ${dependency}, which it requires, is ${k.state(dependency)}`);
       }
+    }
+    for (const [name, state] of this.states) {
+      if (state === "running" || state === "starting") continue;
+      const waiting = k.instances(name).find((handle) => k.instanceState(handle) === "backoff");
+      if (waiting !== undefined) throw new InvariantError(`${name} is ${state} with instance ${waiting} still waiting to restart`);
     }
     if (k.eventsLost !== 0) throw new InvariantError(`${k.eventsLost} events were overwritten before they were read`);
     const bytes = k.memoryBytes();

@@ -58,18 +58,23 @@ function setup(sim: Simulation, scenario: Scenario, slow: Map<string, number>): 
   }
 }
 
-function inject(sim: Simulation, fault: FaultStep, slow: Map<string, number>, startDelayMs: number): void {
+/**
+ * Injects one scheduled fault. `startDelays` holds each service's current start delay (a slow
+ * start raises it); healing restores `healedStartDelayMs`. Shared with `myco sim`.
+ */
+export function injectFault(sim: Simulation, fault: FaultStep, startDelays: Map<string, number>, healedStartDelayMs: number): void {
   const { executor, kernel } = sim;
-  const ordinal = fault.count % kernel.instances(fault.service).length;
+  const count = kernel.instances(fault.service).length;
+  const ordinal = count === 0 ? 0 : fault.count % count;
   switch (fault.kind) {
     case "crash": return executor.crash(fault.service, ordinal, fault.status);
     case "crash-after-start": return executor.crashAfterStart(fault.service, fault.ms, fault.status || 1, fault.count);
     case "hang-on-start": return executor.hangOnStart(fault.service, fault.count);
-    case "slow-start": slow.set(fault.service, fault.ms); return;
+    case "slow-start": startDelays.set(fault.service, fault.ms); return;
     case "checks": return executor.checks(fault.service, fault.checks);
     case "miss-pings": return executor.missPings(fault.service, fault.count % 2 === 1);
     case "ignore-stop": return executor.ignoreStop(fault.service, fault.count % 2 === 1);
-    case "heal": slow.set(fault.service, startDelayMs); return executor.checks(fault.service, { mode: "pass" });
+    case "heal": startDelays.set(fault.service, healedStartDelayMs); return executor.checks(fault.service, { mode: "pass" });
     case "restart": return kernel.restart(fault.service);
     case "stop": return kernel.stop(fault.service);
     case "start": return kernel.start(fault.service);
@@ -97,7 +102,7 @@ export function runSeed(seed: number, options: SimOptions = {}): SimResult {
       if (fault) {
         const spec = scenario.services.find((s) => s.name === fault.service)!;
         try {
-          inject(sim, fault, slow, spec.startDelayMs);
+          injectFault(sim, fault, slow, spec.startDelayMs);
         } catch (error) {
           if (!(error instanceof MycoError)) throw error; // refused commands are part of the game; traps are not
         }

@@ -1,13 +1,15 @@
-// From the manifest to a configured kernel: the blob loads services, dependencies, config and
-// addresses; this file applies what the blob carries for the host to set through the typed
-// wrappers (health checks, recovery policy, balancing and breakers), and decides what each
-// check actually runs: the manifest's `health:` (http, tcp, exec) or a host-only `run.check`
-// (process, file, command), aimed at each instance's own address.
+// From the manifest to a configured kernel. The blob configures the kernel itself: services,
+// dependencies, config, addresses, and its HEALTH, RECOVERY and BALANCE sections (checks,
+// restart policy, balancing and breakers). This file adds only what a manifest cannot say to
+// the kernel: a gateway's strategy override and a host-only `run.check`, and decides what each
+// check actually runs: the manifest's `health:` (http, tcp, exec) or the `run.check` (process,
+// file, command, http, tcp), aimed at each instance's own address.
 import type { Kernel } from "../kernel/kernel.ts";
 import { HealthMonitor, type CheckKind } from "../kernel/health.ts";
-import { Recovery, type RecoveryPolicy } from "../kernel/recovery.ts";
-import { Balancer, type Strategy } from "../kernel/balance.ts";
-import type { Service, HealthSpec, RecoverySpec, BalanceSpec } from "../manifest/types.ts";
+import { KernelManifest } from "../kernel/manifest.ts";
+import type { RecoveryPolicy } from "../kernel/recovery.ts";
+import { Balancer } from "../kernel/balance.ts";
+import type { Service, HealthSpec, RecoverySpec } from "../manifest/types.ts";
 import type { CheckSpec } from "../checks/index.ts";
 import { splitAddress, type RunSpec } from "./host-manifest.ts";
 
@@ -24,11 +26,12 @@ export interface CheckPlan {
 const RUN_CHECK_DEFAULTS = { intervalMs: 5_000, timeoutMs: 1_000, retries: 3, startPeriodMs: 0 };
 
 export function configureService(kernel: Kernel, service: Service, run: RunSpec | undefined): CheckPlan | undefined {
-  if (service.recovery) new Recovery(kernel).configure(service.name, recoveryPolicy(service.recovery));
-  if (service.balance || run?.gateway) configureBalance(new Balancer(kernel), service, service.balance, run?.gateway?.strategy);
+  const override = run?.gateway?.strategy;
+  if (override) new Balancer(kernel).configure(service.name, { strategy: override });
   return configureCheck(kernel, service, run);
 }
 
+/** The manifest's restart section as a typed policy (what the simulator's invariants check against). */
 export function recoveryPolicy(spec: RecoverySpec): RecoveryPolicy {
   return {
     restart: spec.restart === "no" ? "never" : spec.restart,
@@ -39,23 +42,11 @@ export function recoveryPolicy(spec: RecoverySpec): RecoveryPolicy {
       baseMs: spec.backoffInitialMs,
       capMs: spec.backoffMaxMs,
       factor: spec.backoffMultiplier,
-      jitter: spec.jitterPercent > 0 ? "equal" : "none",
+      jitter: spec.jitterPercent > 0 ? spec.jitterPercent : "none",
     },
     group: spec.strategy === "one-for-all" ? "one_for_all" : spec.strategy === "rest-for-one" ? "rest_for_one" : "one_for_one",
     escalation: { groupRestart: spec.escalation === "restart-dependents", reboot: spec.escalation === "reboot" },
   };
-}
-
-function configureBalance(balancer: Balancer, service: Service, spec: BalanceSpec | undefined, override: Strategy | undefined): void {
-  const strategy: Strategy = override ?? (spec?.strategy === "power-of-two" ? "least-connections" : spec?.strategy ?? "round-robin");
-  balancer.configure(service.name, { strategy, choices: spec?.strategy === "power-of-two" && !override ? 2 : undefined });
-  if (!spec) return;
-  balancer.configureBreaker(service.name, {
-    consecutiveFailures: spec.breakerFailures,
-    openMs: spec.breakerOpenMs,
-    openMaxMs: Math.max(spec.breakerOpenMs, 60_000),
-    halfOpenPermits: Math.max(1, spec.breakerHalfOpen),
-  });
 }
 
 /** Weights from `instances.weights`, set on each new run of an instance (handles change per run). */
@@ -68,7 +59,8 @@ function configureCheck(kernel: Kernel, service: Service, run: RunSpec | undefin
   if (!health && !run?.check) return undefined;
   const timing = health ?? RUN_CHECK_DEFAULTS;
   const plan = planOf(service, health, run);
-  const id = new HealthMonitor(kernel).addCheck(service.name, {
+  // The manifest's health: is a kernel check already (its HEALTH section); a run.check alone needs one.
+  const id = (health ? new KernelManifest(kernel).checkOf(service.name) : undefined) ?? new HealthMonitor(kernel).addCheck(service.name, {
     kind: plan.kind, role: "liveness", intervalMs: timing.intervalMs, timeoutMs: timing.timeoutMs,
     startPeriodMs: timing.startPeriodMs, rise: 1, fall: Math.max(1, timing.retries),
   });

@@ -238,9 +238,11 @@ export class Supervisor {
     if (fault) return this.note("warn", `${name}: fault ${fault.pattern} (${fault.cause}, evidence ${fault.evidence})`, name);
     const recovery = recoveryOf(event);
     if (recovery) {
-      if (recovery.step === "restart" || recovery.step === "restart-backoff") this.countRestart(name);
-      const what = recovery.step === "restart-backoff" ? `restart in ${recovery.value} ms (attempt ${recovery.detail})` : recovery.step;
-      return this.note(recovery.step === "give-up" ? "error" : "info", `${name}: recovery: ${what}`, name);
+      const step = recovery.step;
+      if (step === "restart" || step === "restart-backoff" || step === "restart-instance") this.countRestart(name);
+      const what = step === "restart-backoff" ? `restart in ${recovery.value} ms (attempt ${recovery.detail})`
+        : step === "restart-instance" ? `restart an instance in ${recovery.value} ms (attempt ${recovery.detail})` : step;
+      return this.note(step === "give-up" ? "error" : "info", `${name}: recovery: ${what}`, name);
     }
     const alert = alertOf(event);
     if (alert) {

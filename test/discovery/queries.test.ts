@@ -24,7 +24,9 @@ describe("discovery queries", () => {
     expect(m.query({ tags: ["no-such-tag"] })).toEqual([]);
     expect(m.query({ state: "running" })).toEqual([]);
     sim.kernel.start("api");
-    sim.runFor(2_000);
+    sim.runFor(2_000); // api requires db healthy: db's manifest check first probes after its 20 s start period
+    expect(m.query({ state: "running" })).toEqual(["db", "cache"]);
+    sim.runFor(20_000);
     expect(m.query({ state: "running" })).toEqual(["db", "cache", "api"]);
     m.setHealth("db", "healthy");
     m.setHealth("api", "unhealthy");

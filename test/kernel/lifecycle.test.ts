@@ -1,6 +1,6 @@
 // The lifecycle through the public API, in virtual time with the simulated executor.
 import { describe, it, expect } from "vitest";
-import { Simulation, type KernelEvent } from "../../host/index.ts";
+import { Simulation, LEGAL_TRANSITIONS, type KernelEvent } from "../../host/index.ts";
 import { expectError } from "../helpers.ts";
 
 /** "name:from>to" for service-state events, in log order. */
@@ -206,17 +206,9 @@ describe("illegal transitions and disabled services", () => {
     sim.runFor(1000);
     sim.kernel.stopAll();
     sim.runFor(1000);
-    const legal: Record<string, string[]> = {
-      stopped: ["starting", "disabled"],
-      starting: ["running", "stopping", "failed", "stopped"],
-      running: ["stopping", "failed", "stopped"],
-      stopping: ["stopped", "failed"],
-      failed: ["starting", "stopping", "stopped", "disabled", "backoff"],
-      disabled: ["stopped"],
-    };
     sim.events.forEach((e, i) => {
       expect(e.seq).toBe(i + 1);
-      if (e.kind === "service-state" || e.kind === "instance-state") expect(legal[e.from]).toContain(e.to);
+      if (e.kind === "service-state" || e.kind === "instance-state") expect(LEGAL_TRANSITIONS[e.from]).toContain(e.to);
       if (i > 0) expect(e.timeMs).toBeGreaterThanOrEqual(sim.events[i - 1].timeMs);
     });
     expect(sim.kernel.eventsLost).toBe(0);

@@ -45,7 +45,9 @@ services:
       // A crash: a fault, a restart.
       process.kill(-executor.pidOf("web", 1)!, "SIGKILL");
       await waitFor(() => r.supervisor.restarts.get("web") === 1, 5000, "the restart");
-      await waitFor(() => kernel.state("web") === "running", 10_000, "running again");
+      // restart-instance (the default for a pool): web keeps running; only instance 1 comes back.
+      const allUp = () => kernel.instances("web").every((h) => kernel.instanceState(h) === "running");
+      await waitFor(() => kernel.state("web") === "running" && allUp(), 10_000, "both instances running again");
 
       const response = await fetch(`http://${server.address}/metrics`);
       expect(response.status).toBe(200);

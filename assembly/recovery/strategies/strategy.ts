@@ -11,6 +11,7 @@ import { scaleDown } from "./scale-down";
 import { failover } from "./failover";
 import { breakerReset } from "./breaker-reset";
 import { configReload } from "./config-reload";
+import { restartInstance } from "./restart-instance";
 
 export const STRATEGY_END: i32 = 0;
 export const STRATEGY_RESTART: i32 = 1;
@@ -20,7 +21,8 @@ export const STRATEGY_SCALE_DOWN: i32 = 4;
 export const STRATEGY_FAILOVER: i32 = 5;
 export const STRATEGY_BREAKER_RESET: i32 = 6;
 export const STRATEGY_CONFIG_RELOAD: i32 = 7;
-export const STRATEGY_COUNT: i32 = 8;
+export const STRATEGY_RESTART_INSTANCE: i32 = 8;
+export const STRATEGY_COUNT: i32 = 9;
 
 export const HANDLED: i32 = 0;
 export const CONTINUE: i32 = 1;
@@ -35,6 +37,7 @@ export function strategyApply(strategy: i32, service: i32, slot: i32, pattern: u
     case STRATEGY_FAILOVER: return failover(service, slot, pattern);
     case STRATEGY_BREAKER_RESET: return breakerReset(service, slot, pattern);
     case STRATEGY_CONFIG_RELOAD: return configReload(service, slot, pattern);
+    case STRATEGY_RESTART_INSTANCE: return restartInstance(service, slot, pattern);
     default: return SKIPPED;
   }
 }

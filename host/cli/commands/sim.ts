@@ -15,8 +15,9 @@ import type { Profile } from "../../kernel/module.ts";
 import { encodeManifest } from "../../manifest/blob.ts";
 import { formatDiagnostic } from "../../manifest/diagnostics.ts";
 import type { Manifest } from "../../manifest/types.ts";
-import { generateScenario, Dice, type FaultStep, type ServiceSpec } from "../../sim/scenario.ts";
+import { generateScenario, Dice, type ServiceSpec } from "../../sim/scenario.ts";
 import { InvariantChecker } from "../../sim/invariants.ts";
+import { injectFault } from "../../sim/run.ts";
 import { loadHostManifest, type HostManifest } from "../../supervisor/host-manifest.ts";
 import { configureService, recoveryPolicy } from "../../supervisor/configure.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
@@ -86,6 +87,7 @@ export function simulate(hostManifest: HostManifest, seed: number, steps: number
   const { manifest } = hostManifest;
   const dice = new Dice(seed ^ 0x6d79636f);
   const startDelayMs = new Map(manifest.services.map((s) => [s.name, dice.int(10, 300)]));
+  const baseStartDelayMs = new Map(startDelayMs);
   const sim = new Simulation({
     seed, profile, worldSeed: seed ^ 0x5bd1e995, stopDelayMs: 15, jitterMs: 10,
     startDelayMs: (service) => startDelayMs.get(service) ?? 50,
@@ -106,7 +108,7 @@ export function simulate(hostManifest: HostManifest, seed: number, steps: number
         const service = names[Number(fault.service.slice(1)) % names.length];
         report.faultsInjected++;
         try {
-          inject(sim, { ...fault, service }, startDelayMs);
+          injectFault(sim, { ...fault, service }, startDelayMs, baseStartDelayMs.get(service) ?? 50);
         } catch (error) {
           if (!(error instanceof MycoError)) throw error; // a refused command is part of the game; a trap is not
         }
@@ -124,25 +126,6 @@ export function simulate(hostManifest: HostManifest, seed: number, steps: number
   report.faults = checker.faults;
   report.final = names.map((name) => `${name} ${sim.kernel.state(name)}`);
   return report;
-}
-
-function inject(sim: Simulation, fault: FaultStep, startDelayMs: Map<string, number>): void {
-  const { executor, kernel } = sim;
-  const count = kernel.instances(fault.service).length;
-  const ordinal = count === 0 ? 0 : fault.count % count;
-  switch (fault.kind) {
-    case "crash": return executor.crash(fault.service, ordinal, fault.status);
-    case "crash-after-start": return executor.crashAfterStart(fault.service, fault.ms, fault.status || 1, fault.count);
-    case "hang-on-start": return executor.hangOnStart(fault.service, fault.count);
-    case "slow-start": startDelayMs.set(fault.service, fault.ms); return;
-    case "checks": return executor.checks(fault.service, fault.checks);
-    case "miss-pings": return executor.missPings(fault.service, fault.count % 2 === 1);
-    case "ignore-stop": return executor.ignoreStop(fault.service, fault.count % 2 === 1);
-    case "heal": return executor.checks(fault.service, { mode: "pass" });
-    case "restart": return kernel.restart(fault.service);
-    case "stop": return kernel.stop(fault.service);
-    case "start": return kernel.start(fault.service);
-  }
 }
 
 /** The faults stop; failed services are reset and started; everything must run again. */
