@@ -31,7 +31,7 @@ import { eventsCopy, eventsNextSeq as nextSeq, eventsOverwritten as overwritten,
 import { outboxDrain, outboxCount, outboxDeferredCount, outboxReset } from "./log/outbox";
 import { timerNextDeadline, timersReset, timerArmedCount } from "./timers/heap";
 import { settle, tick as tickOnce, run as runFor } from "./loop";
-import { admitService, dismissService } from "./membership";
+import { admitService, dismissService, membershipReset, membershipInit } from "./membership";
 import { subscriptionsRefresh, subscriptionsReset } from "./discovery/subscriptions";
 import { queryReset } from "./discovery/query";
 import { healthReset } from "./discovery/health";
@@ -326,6 +326,7 @@ export function memoryPages(): i32 { return memory.size(); }
 
 /** Back to the state right after init, without allocating: every table cleared in place. */
 export function reset(): void {
+  membershipReset(); // first: it needs to know which service rows were used
   servicesReset();
   instancesReset();
   tagsReset();
@@ -346,6 +347,8 @@ export function reset(): void {
   recoveryResetAll();
   detail.begin(0);
 }
+
+membershipInit();
 
 /** Does nothing: the cost of crossing the boundary, for benchmarks. */
 export function noop(): void {}

@@ -73,6 +73,12 @@ export function availabilitySetWindow(service: i32, windowMs: i32): i32 {
   return 0;
 }
 
+/** The service's window starts now (at registration). */
+export function availabilityStart(service: i32): void {
+  lastMs[service] = clockNow();
+  lastBucket[service] = clockNow() / bucketMs(service);
+}
+
 export function availabilityClear(service: i32, defaults: bool): void {
   if (defaults) availabilityWindowMs[service] = 600_000;
   for (let i = 0; i < B; i++) { upMs[service * B + i] = 0; observedMs[service * B + i] = 0; }

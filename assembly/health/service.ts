@@ -7,8 +7,8 @@ import { healthServiceClear, healthStateReset } from "./state";
 import { scheduleReset } from "./schedule";
 import { watchdogMs, watchdogReset } from "./watchdog";
 
-/** A service id was taken: no checks, no watchdog, empty history, a fresh availability window. */
-export function healthServiceAdded(service: i32): void {
+/** A free service row's defaults: no checks, no watchdog, empty history and availability window. */
+export function healthServiceDefaults(service: i32): void {
   checksRelease(service);
   historyClear(service);
   availabilityClear(service, true);

@@ -21,6 +21,13 @@ import { recoveryRestartNow } from "./supervisor";
 
 /** heldBy[m] = root + 1 while m waits to start with root's restart; 0 otherwise. */
 const heldBy = new StaticArray<u16>(SERVICES_MAX);
+/** Services held right now: while none are (nearly always), dropping a root's holds scans nothing. */
+let heldCount: i32 = 0;
+
+function setHeld(member: i32, by: i32): void {
+  heldCount += <i32>(by != 0) - <i32>(heldBy[member] != 0);
+  heldBy[member] = <u16>by;
+}
 const members = new StaticArray<u16>(SERVICES_MAX);
 const seenEpoch = new StaticArray<u32>(SERVICES_MAX);
 let epoch: u32 = 0;
@@ -53,9 +60,9 @@ function hold(member: i32, root: i32, cause: u8): void {
   const active = state == STATE_STARTING || state == STATE_RUNNING || state == STATE_BACKOFF
     || (state == STATE_STOPPING && serviceWantUp[member]);
   if (!active) return;
-  for (let m = 0; m < SERVICES_MAX; m++) if (<i32>heldBy[m] == member + 1) heldBy[m] = <u16>(root + 1); // its own followers
+  if (heldCount > 0) for (let m = 0; m < SERVICES_MAX; m++) if (<i32>heldBy[m] == member + 1) setHeld(m, root + 1); // its own followers
   stopOne(member, cause, false);
-  heldBy[member] = <u16>(root + 1);
+  setHeld(member, root + 1);
 }
 
 @inline function startsAfter(a: i32, b: i32): bool {
@@ -82,19 +89,23 @@ export function groupRelease(root: i32): void {
   for (let i = 0; i < count; i++) {
     const member = ordered ? <i32>orderIds[i] : i;
     if (member == root) recoveryRestartNow(root);
-    else if (<i32>heldBy[member] == root + 1) { heldBy[member] = 0; startOne(member, CAUSE_RESTART); }
+    else if (<i32>heldBy[member] == root + 1) { setHeld(member, 0); startOne(member, CAUSE_RESTART); }
   }
 }
 
 /** `root` will not restart (stopped by an operator): what it held stays down, no longer held. */
 export function groupDrop(root: i32): void {
-  for (let m = 0; m < SERVICES_MAX; m++) if (<i32>heldBy[m] == root + 1) heldBy[m] = 0;
+  if (heldCount == 0) return;
+  for (let m = 0; m < SERVICES_MAX; m++) if (<i32>heldBy[m] == root + 1) setHeld(m, 0);
 }
 
 /** A service id was (re)registered or removed: it neither holds nor is held. */
 export function groupForget(service: i32): void {
-  heldBy[service] = 0;
+  setHeld(service, 0);
   groupDrop(service);
 }
 
-export function groupsReset(): void { heldBy.fill(0); }
+export function groupsReset(): void {
+  heldBy.fill(0);
+  heldCount = 0;
+}

@@ -5,8 +5,8 @@ import { faultsClearAll } from "./faults";
 import { intensityClearAll } from "./intensity";
 import { groupForget, groupsReset } from "./groups";
 
-/** A service id was taken: policy `never`, default knobs, empty records. */
-export function recoveryServiceAdded(service: i32): void { recoveryClear(service); }
+/** A free service row's defaults: policy never, empty fault and restart records. */
+export function recoveryServiceDefaults(service: i32): void { recoveryClear(service); }
 
 export function recoveryServiceRemoved(service: i32): void {
   timerCancel(timerOfService(service));
