@@ -8,7 +8,6 @@
 // kernel's own share of a proxied request: one pick and one report, measured in-process.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +15,7 @@ import autocannon from "autocannon";
 import { measure, type BenchRow } from "./harness.ts";
 import { Kernel, VirtualHal } from "../host/index.ts";
 import { Balancer } from "../host/kernel/balance.ts";
+import { freePorts } from "../host/tools/free-ports.ts";
 
 const MYCO = fileURLToPath(new URL("../host/cli/myco.js", import.meta.url));
 const CONNECTIONS = 16;
@@ -30,15 +30,6 @@ const RELAY = "const net = require('net'); const ports = process.env.UP.split(',
 
 interface Load { rps: number; p50: number; p99: number; errors: number; non2xx: number; samples: number }
 
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<import("node:net").Server>((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => resolve(server));
-  })));
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];

@@ -1,6 +1,7 @@
-// `npm run bench`: runs every bench/*.bench.ts (or those named on the command line), prints one
-// table, and writes bench/results.json (rows: name, unit, value, peer, peerValue, ratio; a
-// ratio above 1 means Myco is better than the peer on that row).
+// `npm run bench`: runs every bench/*.bench.ts, prints one table, and writes bench/results.json
+// (rows: name, unit, value, peer, peerValue, ratio; a ratio above 1 means Myco is better than the
+// peer on that row). Naming suites on the command line runs only those and writes nothing, so a
+// partial run never replaces the full record.
 import { readdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
@@ -34,6 +35,9 @@ const widths = columns.map((c) => Math.max(c.length, ...table.map((t) => t[c].le
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
 console.log(line([...columns]));
 for (const t of table) console.log(line(columns.map((c) => t[c])));
-const out = fileURLToPath(new URL("results.json", here));
-await writeFile(out, `${JSON.stringify(rows, null, 2)}\n`);
-console.log(`\n${rows.length} rows written to bench/results.json (ratio > 1: Myco better)`);
+if (only.length > 0) {
+  console.log(`\n${rows.length} rows (a partial run: bench/results.json is left as it was; ratio > 1: Myco better)`);
+} else {
+  await writeFile(fileURLToPath(new URL("results.json", here)), `${JSON.stringify(rows, null, 2)}\n`);
+  console.log(`\n${rows.length} rows written to bench/results.json (ratio > 1: Myco better)`);
+}

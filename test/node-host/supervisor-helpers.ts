@@ -1,7 +1,6 @@
 // Running a Supervisor on a manifest written for one test: free loopback ports, a temp dir,
 // collected messages, and a cleanup that always leaves no process behind.
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,19 +8,11 @@ import { loadHostManifest } from "../../host/supervisor/host-manifest.ts";
 import { Supervisor, type SupervisorMessage, type SupervisorOptions } from "../../host/supervisor/supervisor.ts";
 import { formatDiagnostic } from "../../host/manifest/diagnostics.ts";
 import type { KernelEvent } from "../../host/kernel/abi.ts";
+import { freePorts } from "../../host/tools/free-ports.ts";
+export { freePorts };
 
 export const SERVICE_JS = fileURLToPath(new URL("./fixtures/service.js", import.meta.url));
 
-/** Ports that were free a moment ago (bound to port 0, then closed). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<import("node:net").Server>((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => resolve(server));
-  })));
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 export interface Running {
   supervisor: Supervisor;
