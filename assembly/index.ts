@@ -31,7 +31,7 @@ import { eventsCopy, eventsNextSeq as nextSeq, eventsOverwritten as overwritten,
 import { outboxDrain, outboxCount, outboxDeferredCount, outboxReset } from "./log/outbox";
 import { timerNextDeadline, timersReset, timerArmedCount } from "./timers/heap";
 import { settle, tick as tickOnce, run as runFor } from "./loop";
-import { admitService, dismissService, membershipReset, membershipInit } from "./membership";
+import { admitService, dismissService, membershipReset } from "./membership";
 import { subscriptionsRefresh, subscriptionsReset } from "./discovery/subscriptions";
 import { queryReset } from "./discovery/query";
 import { healthReset } from "./discovery/health";
@@ -39,8 +39,6 @@ import { configReset } from "./config/store";
 import { manifestReset } from "./manifest/apply";
 import { slotsReset } from "./manifest/slots";
 import { balanceReset } from "./balance/members";
-import { healthResetAll } from "./health/service";
-import { recoveryResetAll } from "./recovery/service";
 
 export * from "./discovery/abi";
 export * from "./config/abi";
@@ -326,7 +324,6 @@ export function memoryPages(): i32 { return memory.size(); }
 
 /** Back to the state right after init, without allocating: every table cleared in place. */
 export function reset(): void {
-  membershipReset(); // first: it needs to know which service rows were used
   servicesReset();
   instancesReset();
   tagsReset();
@@ -343,12 +340,11 @@ export function reset(): void {
   configReset();
   manifestReset();
   slotsReset();
-  healthResetAll();
-  recoveryResetAll();
+  membershipReset();
   detail.begin(0);
 }
 
-membershipInit();
+membershipReset(); // init: every layer's rows at their defaults
 
 /** Does nothing: the cost of crossing the boundary, for benchmarks. */
 export function noop(): void {}

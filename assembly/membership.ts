@@ -4,18 +4,17 @@
 // is forgotten on either path.
 //
 // Health and recovery keep a free service row at its defaults: it is put back when the service
-// leaves (and for every used row on reset), not when one joins. Registration, the hot path of a
-// manifest load, then touches only what it must (~90 ns instead of ~280 ns a service).
-import { SERVICES_MAX } from "./limits";
-import { serviceRegister, serviceRemove, serviceInstanceCount, instanceSlotOf, servicesEverUsed } from "./registry/services";
+// leaves, and every row by column fills at init and on reset, not when one joins. Registration,
+// the hot path of a manifest load, then touches only what it must (~90 ns instead of ~280 ns).
+import { serviceRegister, serviceRemove, serviceInstanceCount, instanceSlotOf } from "./registry/services";
 import { edgesRemoveFrom } from "./graph/edges";
 import { lifecycleClear } from "./lifecycle/transitions";
 import { CAUSE_COMMAND } from "./lifecycle/causes";
 import { eventLog, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
 import { timerCancel, timerOfInstance } from "./timers/heap";
-import { healthServiceDefaults, healthServiceRemoved } from "./health/service";
+import { healthServiceDefaults, healthServiceRemoved, healthResetAll } from "./health/service";
 import { availabilityStart } from "./health/availability";
-import { recoveryServiceDefaults, recoveryServiceRemoved } from "./recovery/service";
+import { recoveryServiceDefaults, recoveryServiceRemoved, recoveryResetAll } from "./recovery/service";
 import { configForget } from "./config/store";
 import { subscriptionsRefresh, subscriptionsForget } from "./discovery/subscriptions";
 
@@ -40,21 +39,13 @@ export function dismissService(id: i32): void {
   configForget(id);
   healthServiceRemoved(id);
   recoveryServiceRemoved(id);
-  rowDefaults(id);
+  healthServiceDefaults(id);
+  recoveryServiceDefaults(id);
   serviceRemove(id);
 }
 
-function rowDefaults(id: i32): void {
-  healthServiceDefaults(id);
-  recoveryServiceDefaults(id);
-}
-
-/** Before the registry resets: every row used since the last reset goes back to its defaults. */
+/** Every row at its defaults (zeroed memory is not every layer's default); init and reset. */
 export function membershipReset(): void {
-  for (let id = 0, used = servicesEverUsed(); id < used; id++) rowDefaults(id);
-}
-
-/** At init every row starts at its defaults (zeroed memory is not everyone's default). */
-export function membershipInit(): void {
-  for (let id = 0; id < SERVICES_MAX; id++) rowDefaults(id);
+  healthResetAll();
+  recoveryResetAll();
 }

@@ -41,7 +41,7 @@ export function measure(fn: () => void, options: MeasureOptions = {}): number {
 
 /** Milliseconds of one run of `fn` (median of `samples` runs), for whole-job benchmarks. */
 export function measureOnce(fn: () => void, samples = 5): number {
-  fn(); // warm-up
+  for (let i = 0; i < 3; i++) fn(); // warm-up: V8 tiers wasm and JS up over the first runs
   const results: number[] = [];
   for (let s = 0; s < samples; s++) {
     const start = process.hrtime.bigint();

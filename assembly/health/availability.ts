@@ -79,6 +79,17 @@ export function availabilityStart(service: i32): void {
   lastBucket[service] = clockNow() / bucketMs(service);
 }
 
+/** availabilityClear(service, true) for every row at once, at time 0 (reset and init). */
+export function availabilityClearAll(): void {
+  availabilityWindowMs.fill(600_000);
+  upMs.fill(0);
+  observedMs.fill(0);
+  lastMs.fill(0);
+  lastBucket.fill(0);
+  observed.fill(false);
+  up.fill(false);
+}
+
 export function availabilityClear(service: i32, defaults: bool): void {
   if (defaults) availabilityWindowMs[service] = 600_000;
   for (let i = 0; i < B; i++) { upMs[service * B + i] = 0; observedMs[service * B + i] = 0; }

@@ -56,3 +56,8 @@ export function historyClear(service: i32): void {
   next[service] = 0;
   filled[service] = 0;
 }
+
+export function historyClearAll(): void {
+  next.fill(0);
+  filled.fill(0);
+}

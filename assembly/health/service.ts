@@ -1,7 +1,7 @@
 // The health layer's part in a service's registration and removal, and in reset().
 import { checksRelease, checksReset } from "./checks";
-import { historyClear } from "./history";
-import { availabilityClear } from "./availability";
+import { historyClear, historyClearAll } from "./history";
+import { availabilityClear, availabilityClearAll } from "./availability";
 import { alertsClear, alertsReset } from "./alerts";
 import { healthServiceClear, healthStateReset } from "./state";
 import { scheduleReset } from "./schedule";
@@ -19,8 +19,11 @@ export function healthServiceDefaults(service: i32): void {
 
 export function healthServiceRemoved(service: i32): void { checksRelease(service); }
 
+/** Every row at its defaults (init and reset), by column fills. */
 export function healthResetAll(): void {
   checksReset();
+  historyClearAll();
+  availabilityClearAll();
   healthStateReset();
   alertsReset();
   scheduleReset();

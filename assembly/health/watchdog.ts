@@ -51,4 +51,7 @@ export function healthKillEvidence(slot: i32): i32 {
   return killFault[slot] != FAULT_NONE ? killEvidence[slot] : watchdogMs[<i32>instanceService[slot]];
 }
 
-export function watchdogReset(): void { killFault.fill(FAULT_NONE); }
+export function watchdogReset(): void {
+  killFault.fill(FAULT_NONE);
+  watchdogMs.fill(0);
+}

@@ -83,6 +83,10 @@ export function faultOnHealthTransition(service: i32): bool {
 }
 
 export function faultsClearAll(): void {
+  crashLoopFaults.fill(3);
+  crashLoopWindowMs.fill(10_000);
+  flappingTransitions.fill(5);
+  flappingWindowMs.fill(60_000);
   faultTimes.clearAll();
   healthTimes.clearAll();
 }

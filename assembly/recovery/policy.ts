@@ -96,6 +96,31 @@ export function policyClear(service: i32): void {
   backupService[service] = -1;
 }
 
+/** policyClear for every row at once (column fills: reset and init stay cheap at 8192 services). */
+export function policyClearAll(): void {
+  restartPolicy.fill(POLICY_NEVER);
+  successExits.fill(1);
+  restartsMax.fill(<u8>RESTARTS_DEFAULT);
+  restartWindowMs.fill(10_000);
+  countEveryStart.fill(false);
+  backoffKind.fill(BACKOFF_EXPONENTIAL);
+  backoffJitter.fill(JITTER_NONE);
+  backoffBaseMs.fill(100);
+  backoffCapMs.fill(30_000);
+  backoffFactorPercent.fill(200);
+  stableRunMs.fill(10_000);
+  for (let service = 0; service < SERVICES_MAX; service++) {
+    for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
+      const idle = pattern == <i32>FAULT_FLAPPING || pattern == <i32>FAULT_STOP_TIMEOUT;
+      unchecked(strategyLists[service * FAULT_PATTERNS + pattern] = idle ? 0 : DEFAULT_STRATEGIES);
+    }
+  }
+  groupStrategy.fill(GROUP_ONE_FOR_ONE);
+  escalationFlags.fill(0);
+  scaleMax.fill(0);
+  backupService.fill(-1);
+}
+
 /** Exit status `status` (>= 0 a code, < 0 a signal) counts as success for the service. */
 export function exitIsSuccess(service: i32, status: i32): bool {
   return status >= 0 && status < 64 && (successExits[service] & (<u64>1 << <u64>status)) != 0;

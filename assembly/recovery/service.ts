@@ -1,9 +1,7 @@
 // The recovery layer's part in a service's registration and removal, and in reset().
 import { timerCancel, timerOfService } from "../timers/heap";
-import { recoveryClear } from "./supervisor";
-import { faultsClearAll } from "./faults";
-import { intensityClearAll } from "./intensity";
-import { groupForget, groupsReset } from "./groups";
+import { recoveryClear, recoveryClearAll } from "./supervisor";
+import { groupForget } from "./groups";
 
 /** A free service row's defaults: policy never, empty fault and restart records. */
 export function recoveryServiceDefaults(service: i32): void { recoveryClear(service); }
@@ -13,8 +11,5 @@ export function recoveryServiceRemoved(service: i32): void {
   groupForget(service);
 }
 
-export function recoveryResetAll(): void {
-  faultsClearAll();
-  intensityClearAll();
-  groupsReset();
-}
+/** Every row at its defaults (init and reset), by column fills. */
+export function recoveryResetAll(): void { recoveryClearAll(); }

@@ -23,14 +23,13 @@ import { CAUSE_COMMAND, CAUSE_RECOVERY, CAUSE_INSTANCE_EXITED, CAUSE_INSTANCE_FA
 import { transitionService, serviceWantUp, servicePhase, serviceStopCause, PHASE_WAITING } from "../lifecycle/transitions";
 import { timerArm, timerArmBy, timerOfService } from "../timers/heap";
 import {
-  restartPolicy, strategyLists, stableRunMs, groupStrategy, countEveryStart, policyClear, POLICY_NEVER, POLICY_ALWAYS,
-} from "./policy";
-import { faultOnInstanceDown, faultsClear, FAULT_NONE, FAULT_FLAPPING, FAULT_PATTERNS } from "./faults";
-import { intensityAllows, intensityRecord, intensityPause, intensityClear } from "./intensity";
-import { backoffNext, backoffForget, backoffAttempt } from "./backoff/backoff";
-import { adaptiveClear } from "./backoff/adaptive";
+  restartPolicy, strategyLists, stableRunMs, groupStrategy, countEveryStart, policyClear, POLICY_NEVER, POLICY_ALWAYS, policyClearAll } from "./policy";
+import { faultOnInstanceDown, faultsClear, faultsClearAll, FAULT_NONE, FAULT_FLAPPING, FAULT_PATTERNS } from "./faults";
+import { intensityAllows, intensityRecord, intensityPause, intensityClear, intensityClearAll } from "./intensity";
+import { backoffNext, backoffForget, backoffForgetAll, backoffAttempt } from "./backoff/backoff";
+import { adaptiveClear, adaptiveClearAll } from "./backoff/adaptive";
 import { strategyApply, HANDLED } from "./strategies/strategy";
-import { groupFollow, groupRelease, groupForget, groupDrop } from "./groups";
+import { groupFollow, groupRelease, groupForget, groupDrop, groupsReset } from "./groups";
 import { instanceRestartsCancel } from "./strategies/restart-instance";
 import { escalate, escalationLevel, gaveUp } from "./escalation";
 
@@ -205,6 +204,21 @@ export function recoveryForget(service: i32): void {
 }
 
 /** A service id was (re)registered: default policy, empty records. */
+/** recoveryClear for every row at once. */
+export function recoveryClearAll(): void {
+  policyClearAll();
+  faultsClearAll();
+  gaveUp.fill(false);
+  escalationLevel.fill(0);
+  recovering.fill(false);
+  intensityClearAll();
+  backoffForgetAll();
+  adaptiveClearAll();
+  flappingPending.fill(false);
+  pendingActions.fill(0);
+  groupsReset();
+}
+
 export function recoveryClear(service: i32): void {
   policyClear(service);
   faultsClear(service);

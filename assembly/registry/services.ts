@@ -35,9 +35,6 @@ let registeredCount: i32 = 0;
 
 @inline export function servicesRegistered(): i32 { return registeredCount; }
 
-/** Service ids used at least once since the last reset (ids from here on are untouched). */
-@inline export function servicesEverUsed(): i32 { return ids.everUsed(); }
-
 @inline export function isService(id: i32): bool {
   return id >= 0 && id < SERVICES_MAX && unchecked(serviceUsed[id]);
 }

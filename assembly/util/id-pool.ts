@@ -13,9 +13,6 @@ export class IdPool {
 
   @inline available(): i32 { return this.capacity - this.fresh + this.freedCount; }
 
-  /** Ids handed out at least once since the last reset: the rest have never been used. */
-  @inline everUsed(): i32 { return this.fresh; }
-
   /** The id the next take() returns, or -1 when the pool is empty. */
   @inline peek(): i32 {
     if (this.freedCount > 0) return unchecked(this.freed[this.freedCount - 1]);

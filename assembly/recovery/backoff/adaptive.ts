@@ -28,3 +28,4 @@ export function adaptiveDelay(service: i32, attempt: i32): i64 {
 }
 
 export function adaptiveClear(service: i32): void { currentMs[service] = 0; }
+export function adaptiveClearAll(): void { currentMs.fill(0); }

@@ -36,3 +36,5 @@ export function backoffNext(service: i32): i32 {
 export function backoffForget(service: i32): void {
   backoffAttempt[service] = 0;
 }
+
+export function backoffForgetAll(): void { backoffAttempt.fill(0); }
