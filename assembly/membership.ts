@@ -5,7 +5,8 @@
 //
 // Health and recovery keep a free service row at its defaults: it is put back when the service
 // leaves, and every row by column fills at init and on reset, not when one joins. Registration,
-// the hot path of a manifest load, then touches only what it must (~90 ns instead of ~280 ns).
+// the hot path of a manifest load, then touches only what it must (measured: ~106 ns from JS
+// instead of ~280 ns; 2,686 instead of 9,361 instructions natively).
 import { serviceRegister, serviceRemove, serviceInstanceCount, instanceSlotOf } from "./registry/services";
 import { edgesRemoveFrom } from "./graph/edges";
 import { lifecycleClear } from "./lifecycle/transitions";
