@@ -19,7 +19,7 @@ import { tagsReset } from "./registry/tags";
 import { dependentCount, edgesReset, firstDependent, edgeFrom } from "./graph/edges";
 import {
   dependencyAdd as addDependency, dependencyAddByName as addDependencyByName, dependencyRemove as removeDependency,
-} from "./graph/dependencies";
+} from "./lifecycle/dependencies";
 import { orderCompute, orderIds, orderWave, orderWaves } from "./graph/order";
 import {
   requestStart, requestStop, requestRestart, requestStartAll, requestStopAll, requestEnable, requestDisable,

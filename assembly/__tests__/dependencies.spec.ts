@@ -1,4 +1,4 @@
-// graph/dependencies.ts (through the exported ABI): declaring and removing dependencies.
+// lifecycle/dependencies.ts (through the exported ABI): declaring and removing dependencies.
 import { dependencyAdd, dependencyAddByName, dependencyRemove, serviceStart, serviceStop, order } from "../index";
 import {
   OK, E_SELF_DEPENDENCY, E_DUPLICATE_DEPENDENCY, E_UNKNOWN_DEPENDENCY, E_INVALID_KIND, E_CAPACITY_EDGES,

@@ -5,7 +5,7 @@ import {
 } from "../registry/instances";
 import { INSTANCES_MAX } from "../limits";
 import { E_UNKNOWN_INSTANCE, E_STALE_INSTANCE, OK } from "../errors";
-import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING } from "../lifecycle/states";
+import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING } from "../registry/states";
 import {
   serviceInstance, instanceState, instanceStarted, instanceExited, serviceStart, serviceStop, serviceSetInstances,
 } from "../index";

@@ -3,7 +3,7 @@ import {
   run, tick, serviceStart, serviceSetTimeouts, serviceState, nextDeadline, actionsPending,
 } from "../index";
 import { E_INVALID_ARGUMENT, OK } from "../errors";
-import { STATE_FAILED, STATE_STARTING } from "../lifecycle/states";
+import { STATE_FAILED, STATE_STARTING } from "../registry/states";
 import { ACTION_KILL } from "../log/outbox";
 import { clockNow } from "../clock";
 import { NO_DEADLINE } from "../timers/heap";

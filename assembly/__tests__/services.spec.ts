@@ -16,7 +16,7 @@ import {
 } from "../limits";
 import { serviceStartTimeoutMs, serviceStopTimeoutMs } from "../registry/services";
 import { instancesFree } from "../registry/instances";
-import { STATE_STOPPED } from "../lifecycle/states";
+import { STATE_STOPPED } from "../registry/states";
 import { DEP_REQUIRES } from "../graph/edges";
 import { EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "../log/events";
 import {

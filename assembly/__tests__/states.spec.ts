@@ -1,8 +1,8 @@
-// lifecycle/states.ts: the one table of legal transitions, checked pair by pair.
+// registry/states.ts: the one table of legal transitions, checked pair by pair.
 import {
   isLegalTransition, isActive, STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED,
   STATE_DISABLED, STATE_BACKOFF, STATE_COUNT,
-} from "../lifecycle/states";
+} from "../registry/states";
 
 // The expected table, written out independently of the kernel's bit masks:
 // row = from, column = to, in the order stopped starting running stopping failed disabled backoff.

@@ -9,7 +9,7 @@ import { dependencyAdd } from "../index";
 import { DEP_REQUIRES, DEP_AFTER } from "../graph/edges";
 import {
   STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED,
-} from "../lifecycle/states";
+} from "../registry/states";
 import { CAUSE_COMMAND, CAUSE_PROGRESS } from "../lifecycle/causes";
 import { EVENT_SERVICE_STATE, EVENT_INSTANCE_STATE, eventsNextSeq } from "../log/events";
 import { freshKernel, mustRegister, readEvents, EventRecord } from "./support/kernel";

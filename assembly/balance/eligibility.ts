@@ -14,7 +14,7 @@
 import { clockRefresh } from "../clock";
 import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceState } from "../registry/instances";
-import { STATE_RUNNING } from "../lifecycle/states";
+import { STATE_RUNNING } from "../registry/states";
 import { breakerAdmits, breakerRefresh } from "./breaker";
 import { hashTableBuild } from "./strategies/consistent-hash";
 import {

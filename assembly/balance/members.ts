@@ -8,7 +8,7 @@
 // Records are reset here, when they are taken, so the kernel's `reset()` stays O(1).
 import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceService } from "../registry/instances";
-import { STATE_STARTING } from "../lifecycle/states";
+import { STATE_STARTING } from "../registry/states";
 import { randomReset } from "./random";
 import {
   FLAG_DRAINING, NEVER, PANIC_PERCENT_DEFAULT, DECAY_MS_DEFAULT, DEFAULT_COST_MS_DEFAULT, SLOT_BYTES, SERVICE_BYTES,

@@ -13,7 +13,7 @@ import { patternCompile, patternMatches, patternSteps } from "./pattern";
 import { query, cacheTtlSet, cacheHits, cacheMisses, cacheEvictions, cacheStale, cacheEntriesUsed } from "./query";
 import { subscribe, unsubscribe, checkSubscription, subscriptionMembers } from "./subscriptions";
 import { serviceHealth, discoveryHealthChanged, HEALTH_UNHEALTHY } from "./health";
-import { addressesOf } from "./addresses";
+import { addressesOf } from "../manifest/addresses";
 
 function inBuffer(offset: i32, len: i32): i32 {
   if (ioFits(offset, len)) return len;

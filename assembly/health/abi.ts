@@ -7,7 +7,7 @@ import { ioPtr } from "../io";
 import { checkService as validateService, sayService } from "../registry/services";
 import { instanceResolve, instanceService } from "../registry/instances";
 import { fail } from "../util/detail";
-import { checkRange } from "../util/reject";
+import { checkRange } from "../registry/reject";
 import { settle } from "../loop";
 import { flappingTransitions, flappingWindowMs } from "../recovery/faults";
 import {
@@ -20,7 +20,7 @@ import { historyCopy } from "./history";
 import { availabilityOf, availabilitySetWindow } from "./availability";
 import { watchdogMs, watchdogPing as ping } from "./watchdog";
 import { dependencySetCondition } from "./gates";
-import { alertsRaised, alertsSuppressed } from "./alerts";
+import { alertsRaised, alertsSuppressed } from "../recovery/alerts";
 
 /** Adds a check to a service at rest; returns the check id. kind: CHECK_*; role: ROLE_*. */
 export function checkAdd(service: i32, kind: i32, role: i32): i32 {

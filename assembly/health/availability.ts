@@ -7,7 +7,7 @@
 import { SERVICES_MAX, AVAILABILITY_BUCKETS, TIMEOUT_MS_MAX } from "../limits";
 import { E_INVALID_PERIOD } from "../errors";
 import { clockNow } from "../clock";
-import { checkRange } from "../util/reject";
+import { checkRange } from "../registry/reject";
 
 const B: i32 = AVAILABILITY_BUCKETS;
 

@@ -16,7 +16,7 @@ import { OK, E_INVALID_CHECK_KIND, E_INVALID_CHECK_ROLE, E_CAPACITY_CHECKS, E_UN
 import { checkAtRest } from "../lifecycle/jobs";
 import { timerCancel, timerOfCheck } from "../timers/heap";
 import { fail } from "../util/detail";
-import { reject, checkRange } from "../util/reject";
+import { reject, checkRange } from "../registry/reject";
 
 export const CHECK_HTTP: u8 = 0;
 export const CHECK_TCP: u8 = 1;

@@ -6,7 +6,7 @@ import { OK, E_INVALID_CONDITION, E_NO_SUCH_DEPENDENCY } from "../errors";
 import { edgeFind, edgeCondition, NO_EDGE } from "../graph/edges";
 import { isService } from "../registry/services";
 import { checkAtRest } from "../lifecycle/jobs";
-import { reject } from "../util/reject";
+import { reject } from "../registry/reject";
 import { serviceHealth, HEALTH_HEALTHY } from "./state";
 
 export const CONDITION_STARTED: u8 = 0;

@@ -10,7 +10,7 @@ import { CHECKS_PER_SERVICE_MAX } from "../limits";
 import { clockNow } from "../clock";
 import { serviceInstanceCount, instanceSlotOf } from "../registry/services";
 import { instanceState } from "../registry/instances";
-import { STATE_RUNNING } from "../lifecycle/states";
+import { STATE_RUNNING } from "../registry/states";
 import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { timerArm, timerIsArmed, timerOfCheck } from "../timers/heap";
 import {

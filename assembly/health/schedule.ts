@@ -13,7 +13,7 @@ import { serviceInstanceCount, instanceSlotOf } from "../registry/services";
 import { instanceState, instanceHandle } from "../registry/instances";
 import { outboxHasRoom, outboxPush, outboxNoteDeferred, ACTION_RUN_CHECK } from "../log/outbox";
 import { eventLog, EVENT_ACTION_DEFERRED } from "../log/events";
-import { STATE_RUNNING } from "../lifecycle/states";
+import { STATE_RUNNING } from "../registry/states";
 import { CAUSE_CHECK_RESULT, CAUSE_CHECK_TIMEOUT } from "../lifecycle/causes";
 import { timerArm, timerArmBy, timerOfCheck, NO_DEADLINE } from "../timers/heap";
 import { FAULT_CHECK } from "../recovery/faults";

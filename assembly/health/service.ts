@@ -2,7 +2,7 @@
 import { checksRelease, checksReset } from "./checks";
 import { historyClear, historyClearAll } from "./history";
 import { availabilityClear, availabilityClearAll } from "./availability";
-import { alertsClear, alertsReset } from "./alerts";
+import { alertsClear, alertsReset } from "../recovery/alerts";
 import { healthServiceClear, healthStateReset } from "./state";
 import { scheduleReset } from "./schedule";
 import { watchdogMs, watchdogReset } from "./watchdog";

@@ -19,7 +19,7 @@ import { serviceState, serviceInstanceCount, instanceSlotOf } from "../registry/
 import { instanceState, instanceService, instanceHandle } from "../registry/instances";
 import { firstDependent, edgeNextIn, edgeFrom, NO_EDGE } from "../graph/edges";
 import { eventLog, EVENT_HEALTH } from "../log/events";
-import { STATE_STOPPED, STATE_RUNNING, STATE_FAILED, STATE_DISABLED, STATE_BACKOFF } from "../lifecycle/states";
+import { STATE_STOPPED, STATE_RUNNING, STATE_FAILED, STATE_DISABLED, STATE_BACKOFF } from "../registry/states";
 import { markDirty } from "../lifecycle/dirty";
 import { CAUSE_CHECK_RESULT, CAUSE_CHECK_TIMEOUT } from "../lifecycle/causes";
 import { discoveryHealthChanged } from "../discovery/health";
@@ -29,7 +29,7 @@ import { recoveryOnFlapping } from "../recovery/supervisor";
 import { checkAt, checkRole, instanceCheckStatus, NO_CHECK, ROLE_READINESS, STATUS_UNKNOWN, STATUS_FAILING } from "./checks";
 import { scheduleInstanceUp, scheduleInstanceDown } from "./schedule";
 import { availabilityUpdate } from "./availability";
-import { alertRaise, alertRaised, alertHealthy, ALERT_RECOVERED, ALERT_DEGRADED, ALERT_UNHEALTHY, ALERT_FLAPPING } from "./alerts";
+import { alertRaise, alertRaised, alertHealthy, ALERT_RECOVERED, ALERT_DEGRADED, ALERT_UNHEALTHY, ALERT_FLAPPING } from "../recovery/alerts";
 
 export const HEALTH_UNKNOWN: u8 = 0;
 export const HEALTH_HEALTHY: u8 = 1;

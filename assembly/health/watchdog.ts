@@ -8,7 +8,7 @@ import { SERVICES_MAX, INSTANCES_MAX } from "../limits";
 import { OK } from "../errors";
 import { clockNow } from "../clock";
 import { instanceState, instanceService } from "../registry/instances";
-import { STATE_RUNNING } from "../lifecycle/states";
+import { STATE_RUNNING } from "../registry/states";
 import { timerArm, timerOfInstance } from "../timers/heap";
 import { FAULT_NONE, FAULT_WATCHDOG } from "../recovery/faults";
 

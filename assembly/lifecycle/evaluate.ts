@@ -11,7 +11,7 @@ import { outboxHasRoom, outboxNoteDeferred, ACTION_SPAWN, ACTION_STOP } from "..
 import { eventLog, EVENT_ACTION_DEFERRED } from "../log/events";
 import {
   STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED, STATE_BACKOFF,
-} from "./states";
+} from "../registry/states";
 import { CAUSE_DEPENDENCY_FAILED, CAUSE_PROGRESS, CAUSE_RESTART } from "./causes";
 import {
   transitionService, serviceWantUp, servicePhase, serviceLive, serviceUp, serviceStopCause,

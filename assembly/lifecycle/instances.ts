@@ -14,7 +14,7 @@ import { clockNow } from "../clock";
 import { fail } from "../util/detail";
 import {
   STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED, isActive,
-} from "./states";
+} from "../registry/states";
 import {
   CAUSE_PROGRESS, CAUSE_INSTANCE_STARTED, CAUSE_INSTANCE_EXITED, CAUSE_START_TIMEOUT, CAUSE_STOP_TIMEOUT,
 } from "./causes";

@@ -13,7 +13,7 @@ import { graphValidate } from "../graph/order";
 import { fail } from "../util/detail";
 import {
   STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED, STATE_DISABLED, STATE_BACKOFF,
-} from "./states";
+} from "../registry/states";
 import {
   CAUSE_COMMAND, CAUSE_PULLED_IN, CAUSE_DEPENDENCY_FAILED, CAUSE_DEPENDENCY_STOPPED, CAUSE_INSTANCE_FAILED,
   CAUSE_INSTANCE_EXITED, CAUSE_RESTART,

@@ -6,7 +6,7 @@ import { serviceState, instanceSlotOf } from "../registry/services";
 import { instanceState, instanceService, instanceHandle } from "../registry/instances";
 import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, edgeKind, NO_EDGE, DEP_REQUIRES } from "../graph/edges";
 import { eventLog, EVENT_SERVICE_STATE, EVENT_INSTANCE_STATE } from "../log/events";
-import { isLegalTransition, isActive, STATE_RUNNING } from "./states";
+import { isLegalTransition, isActive, STATE_RUNNING } from "../registry/states";
 import { markDirty } from "./dirty";
 import { recoveryOnServiceTransition } from "../recovery/supervisor";
 import { healthOnServiceTransition, healthOnInstanceTransition } from "../health/state";

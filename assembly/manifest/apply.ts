@@ -24,7 +24,7 @@ import { DEP_REQUIRES } from "../graph/edges";
 import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS } from "../graph/walk";
 import { requestStart, requestStop, isAtRest } from "../lifecycle/jobs";
 import { serviceWantUp } from "../lifecycle/transitions";
-import { STATE_STARTING, STATE_RUNNING } from "../lifecycle/states";
+import { STATE_STARTING, STATE_RUNNING } from "../registry/states";
 import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { eventLog, EVENT_MANIFEST_APPLIED, EVENT_MANIFEST_REJECTED } from "../log/events";
 import { outboxPush, ACTION_CONFIG_CHANGED } from "../log/outbox";

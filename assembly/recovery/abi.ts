@@ -5,7 +5,7 @@ import { WINDOW_SLOTS, TIMEOUT_MS_MAX } from "../limits";
 import { clockRefresh } from "../clock";
 import { checkService as validateService } from "../registry/services";
 import { fail } from "../util/detail";
-import { checkRange } from "../util/reject";
+import { checkRange } from "../registry/reject";
 import {
   setPolicy, setLimits, setBackoff, setStableRun, setStrategies, setGroup, setScale, successExits, restartPolicy,
 } from "./policy";

@@ -9,11 +9,11 @@
 // A stable run (or an operator start) resets the level, so step 1 can be taken again.
 import { SERVICES_MAX } from "../limits";
 import { ACTION_REBOOT_REQUEST } from "../log/outbox";
-import { STATE_FAILED } from "../lifecycle/states";
+import { STATE_FAILED } from "../registry/states";
 import { CAUSE_ESCALATION, CAUSE_DEPENDENCY_FAILED } from "../lifecycle/causes";
 import { transitionService, serviceWantUp, servicePhase, serviceStopCause, PHASE_WAITING } from "../lifecycle/transitions";
 import { stopRequiringDependents } from "../lifecycle/jobs";
-import { alertRaise, ALERT_GAVE_UP, ALERT_REBOOT_REQUESTED } from "../health/alerts";
+import { alertRaise, ALERT_GAVE_UP, ALERT_REBOOT_REQUESTED } from "./alerts";
 import { escalationFlags, ESCALATE_GROUP, ESCALATE_REBOOT, GROUP_ONE_FOR_ALL } from "./policy";
 import { intensityCount, intensityClear } from "./intensity";
 import {

@@ -12,7 +12,7 @@ import { clockNow } from "../clock";
 import { instanceHandle } from "../registry/instances";
 import { eventLog, EVENT_FAULT } from "../log/events";
 import { WindowCounter } from "./window";
-import { alertRaise, ALERT_CRASH_LOOP, ALERT_WATCHDOG, ALERT_START_TIMEOUT, ALERT_STOP_TIMEOUT } from "../health/alerts";
+import { alertRaise, ALERT_CRASH_LOOP, ALERT_WATCHDOG, ALERT_START_TIMEOUT, ALERT_STOP_TIMEOUT } from "./alerts";
 import { CAUSE_STOP_TIMEOUT } from "../lifecycle/causes";
 
 /** A clean exit: not a fault, but `always` restarts it, so it has a strategy list too. */

@@ -12,7 +12,7 @@ import { serviceState } from "../registry/services";
 import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, edgeKind, NO_EDGE, DEP_REQUIRES } from "../graph/edges";
 import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS } from "../graph/walk";
 import { graphValidate, orderIds, orderLength, orderWave } from "../graph/order";
-import { STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_BACKOFF } from "../lifecycle/states";
+import { STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_BACKOFF } from "../registry/states";
 import { CAUSE_DEPENDENCY_FAILED, CAUSE_RESTART } from "../lifecycle/causes";
 import { serviceWantUp } from "../lifecycle/transitions";
 import { stopOne, startOne } from "../lifecycle/jobs";

@@ -15,7 +15,7 @@ import {
   E_INVALID_THRESHOLD, E_UNKNOWN_SERVICE,
 } from "../errors";
 import { isService } from "../registry/services";
-import { reject, checkRange } from "../util/reject";
+import { reject, checkRange } from "../registry/reject";
 import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "./faults";
 import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE } from "./strategies/strategy";
 

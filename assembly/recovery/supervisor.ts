@@ -18,7 +18,7 @@ import { clockNow } from "../clock";
 import { serviceState, isService } from "../registry/services";
 import { eventLog, EVENT_RECOVERY, EVENT_ACTION_DEFERRED } from "../log/events";
 import { outboxHasRoom, outboxPush, outboxNoteDeferred } from "../log/outbox";
-import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_FAILED, STATE_BACKOFF } from "../lifecycle/states";
+import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_FAILED, STATE_BACKOFF } from "../registry/states";
 import { CAUSE_COMMAND, CAUSE_RECOVERY, CAUSE_INSTANCE_EXITED, CAUSE_INSTANCE_FAILED } from "../lifecycle/causes";
 import { transitionService, serviceWantUp, servicePhase, serviceStopCause, PHASE_WAITING } from "../lifecycle/transitions";
 import { timerArm, timerArmBy, timerOfService } from "../timers/heap";

@@ -3,7 +3,7 @@
 // the slot, so a late report about an earlier run is recognised as stale, not misapplied.
 import { INSTANCES_MAX } from "../limits";
 import { E_UNKNOWN_INSTANCE, E_STALE_INSTANCE } from "../errors";
-import { STATE_STOPPED } from "../lifecycle/states";
+import { STATE_STOPPED } from "./states";
 import { fail } from "../util/detail";
 import { IdPool } from "../util/id-pool";
 

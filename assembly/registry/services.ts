@@ -10,7 +10,7 @@ import {
 import { NameTable, validateName } from "./names";
 import { instanceAllocate, instanceRelease, instancesFree } from "./instances";
 import { tagAcquire, tagRelease, tagFind } from "./tags";
-import { STATE_STOPPED } from "../lifecycle/states";
+import { STATE_STOPPED } from "./states";
 import { fail, Detail } from "../util/detail";
 import { IdPool } from "../util/id-pool";
 import { registryChanged } from "./generation";

@@ -1,10 +1,10 @@
 // The kernel's ABI vocabulary on the host side: states, causes, kinds and record layouts, in
-// the same numbers as assembly/lifecycle/states.ts, causes.ts, log/events.ts and log/outbox.ts.
+// the same numbers as assembly/registry/states.ts, lifecycle/causes.ts, log/events.ts and log/outbox.ts.
 
 export const SERVICE_STATES = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"] as const;
 export type State = (typeof SERVICE_STATES)[number];
 
-/** The legal transitions of assembly/lifecycle/states.ts, for checking event logs from outside. */
+/** The legal transitions of assembly/registry/states.ts, for checking event logs from outside. */
 export const LEGAL_TRANSITIONS: Readonly<Record<State, readonly State[]>> = {
   stopped: ["starting", "disabled"],
   starting: ["running", "stopping", "failed", "stopped"],

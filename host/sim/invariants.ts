@@ -1,6 +1,6 @@
 // What must hold after every step of a simulation, checked from the outside (the event log and
 // the public API only), so a kernel bug cannot hide behind its own bookkeeping:
-//   1. only legal transitions (the table of assembly/lifecycle/states.ts)
+//   1. only legal transitions (the table of assembly/registry/states.ts)
 //   2. no service runs while a service it `requires` is not running
 //   3. every backoff delay lies within its policy's formula and jitter bounds
 //   4. restarts stay within the restart intensity (R in T of supervised time, intensity.ts);

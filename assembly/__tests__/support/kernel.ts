@@ -10,7 +10,7 @@ import { setNowMs } from "./hal";
 import { SERVICES_MAX } from "../../limits";
 import { serviceUsed, serviceState } from "../../registry/services";
 import { firstDependency, edgeNextOut, edgeKind, edgeTo, NO_EDGE, DEP_REQUIRES } from "../../graph/edges";
-import { STATE_RUNNING } from "../../lifecycle/states";
+import { STATE_RUNNING } from "../../registry/states";
 
 /** A fresh kernel and a clock at 0. */
 export function freshKernel(): void {

@@ -18,7 +18,7 @@
 // Weights: instance ordinal k < n weighs weights[k], the others 1.
 import { OK, E_INVALID_STRATEGY } from "../../errors";
 import { SERVICE_SUBJECT, serviceInstanceCount } from "../../registry/services";
-import { checkRange } from "../../util/reject";
+import { checkRange } from "../../registry/reject";
 import {
   breakerValid, weightValid, setStrategy, setOption, configureBreaker, disableBreaker, OPTION_CHOICES,
 } from "../../balance/config";

@@ -12,7 +12,7 @@
 import { CHECKS_PER_SERVICE_MAX } from "../../limits";
 import { OK, E_INVALID_CHECK_KIND } from "../../errors";
 import { SERVICE_SUBJECT } from "../../registry/services";
-import { checkRange } from "../../util/reject";
+import { checkRange } from "../../registry/reject";
 import {
   checkKindRoleValid, checkTimingValid, checkThresholdsValid, checkTake, checkOfManifest, checkStartupTaken, checksFull,
   checkKind, checkRole, checkIndex, serviceCheckCount, serviceStartupCheck, CHECK_COMMAND, CHECK_HTTP, CHECK_TCP,

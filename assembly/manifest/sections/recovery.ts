@@ -15,7 +15,7 @@
 // section: the ABI's, or their defaults.
 import { OK, E_INVALID_BACKOFF, E_UNKNOWN_STRATEGY } from "../../errors";
 import { SERVICE_SUBJECT } from "../../registry/services";
-import { checkRange } from "../../util/reject";
+import { checkRange } from "../../registry/reject";
 import {
   policyValid, limitsValid, backoffValid, groupValid, setBackoff, setGroup, restartPolicy, restartsMax, restartWindowMs,
   BACKOFF_EXPONENTIAL, JITTER_NONE, JITTER_PERCENT, ESCALATE_GROUP, ESCALATE_REBOOT,

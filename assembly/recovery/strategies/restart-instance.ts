@@ -22,7 +22,7 @@ import { instanceState, instanceService, instanceHandle } from "../../registry/i
 import { outboxHasRoom, outboxNoteDeferred, ACTION_SPAWN } from "../../log/outbox";
 import { eventLog, EVENT_ACTION_DEFERRED } from "../../log/events";
 import { timerArm, timerCancel, timerIsArmed, timerOfInstance } from "../../timers/heap";
-import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_FAILED, STATE_BACKOFF, isActive } from "../../lifecycle/states";
+import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_FAILED, STATE_BACKOFF, isActive } from "../../registry/states";
 import { CAUSE_RECOVERY } from "../../lifecycle/causes";
 import { transitionInstance, serviceUp, serviceLive } from "../../lifecycle/transitions";
 import { spawnInstance } from "../../lifecycle/instances";

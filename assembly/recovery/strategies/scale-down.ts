@@ -4,7 +4,7 @@ import { serviceState, serviceInstanceCount, serviceInstanceSlots } from "../../
 import { instanceRelease, instanceState } from "../../registry/instances";
 import { registryChanged } from "../../registry/generation";
 import { INSTANCES_PER_SERVICE_MAX } from "../../limits";
-import { STATE_RUNNING, isActive } from "../../lifecycle/states";
+import { STATE_RUNNING, isActive } from "../../registry/states";
 import { serviceUp } from "../../lifecycle/transitions";
 import { recoveryLog, STEP_SCALE_DOWN } from "../supervisor";
 import { HANDLED, SKIPPED } from "./strategy";

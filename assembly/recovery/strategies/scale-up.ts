@@ -5,7 +5,7 @@
 import { serviceState, serviceInstanceCount, serviceResize } from "../../registry/services";
 import { instancesFree } from "../../registry/instances";
 import { outboxHasRoom } from "../../log/outbox";
-import { STATE_RUNNING } from "../../lifecycle/states";
+import { STATE_RUNNING } from "../../registry/states";
 import { spawnInstance } from "../../lifecycle/instances";
 import { scaleMax } from "../policy";
 import { recoveryLog, STEP_SCALE_UP } from "../supervisor";

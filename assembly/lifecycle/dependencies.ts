@@ -5,8 +5,8 @@ import { OK, E_SELF_DEPENDENCY, E_DUPLICATE_DEPENDENCY, E_UNKNOWN_DEPENDENCY, E_
 import { EDGES_MAX } from "../limits";
 import { serviceNames, sayService, isService } from "../registry/services";
 import { validateName } from "../registry/names";
-import { edgeFind, edgeInsert, edgeRemove, edgesFree, isDependencyKind, NO_EDGE } from "./edges";
-import { checkAtRest } from "../lifecycle/jobs";
+import { edgeFind, edgeInsert, edgeRemove, edgesFree, isDependencyKind, NO_EDGE } from "../graph/edges";
+import { checkAtRest } from "./jobs";
 import { fail } from "../util/detail";
 
 const KIND_NAMES: StaticArray<string> = ["", "requires", "wants", "after"];

@@ -12,7 +12,7 @@ import { SERVICES_MAX } from "../limits";
 import { clockNow } from "../clock";
 import { instanceHandle } from "../registry/instances";
 import { eventLog, EVENT_ALERT } from "../log/events";
-import { stableRunMs } from "../recovery/policy";
+import { stableRunMs } from "./policy";
 
 export const SEVERITY_INFO: u8 = 0;
 export const SEVERITY_WARNING: u8 = 1;

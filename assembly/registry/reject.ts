@@ -1,7 +1,7 @@
 // One sentence shape for configuration errors, so each costs one call and its field name:
 // "service 'pump': <field> <value> <why>".
-import { sayService } from "../registry/services";
-import { fail } from "./detail";
+import { sayService } from "./services";
+import { fail } from "../util/detail";
 
 export function reject(code: i32, service: i32, field: string, value: i64, why: string): i32 {
   return sayService(fail(code).text("service "), service).text(": ").text(field).text(" ").int(value).text(" ").text(why).code();

@@ -1,8 +1,8 @@
 // Address resolution: the ADDRESS records of a service's manifest section, joined with commas
 // in ordinal order, so a host can inject `{DEP}_ADDR` into a dependent's environment.
-import { TAG_ADDRESS, RECORD_HEADER_BYTES } from "../manifest/format";
-import { nextRecord } from "../manifest/validate";
-import { slotPtr, currentSlot } from "../manifest/slots";
+import { TAG_ADDRESS, RECORD_HEADER_BYTES } from "./format";
+import { nextRecord } from "./validate";
+import { slotPtr, currentSlot } from "./slots";
 import { sectionStart, sectionEnd } from "../config/store";
 import { serviceInstanceCount } from "../registry/services";
 
