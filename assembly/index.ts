@@ -39,6 +39,7 @@ import { configReset } from "./config/store";
 import { manifestReset } from "./manifest/apply";
 import { slotsReset } from "./manifest/slots";
 import { balanceReset } from "./balance/members";
+import "./wiring"; // the hook table, set once at init (hooks.ts)
 
 export * from "./discovery/abi";
 export * from "./config/abi";

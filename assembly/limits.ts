@@ -156,10 +156,17 @@ export const CHECKS_MAX: i32 = pick(128, 16, 8192);
 export const CHECKS_PER_SERVICE_MAX: i32 = pick(4, 3, 2);
 
 /**
- * Timers: one per instance (start/stop deadline, or the watchdog while it runs), one per service
- * (restart delay, deferred recovery work) and one per health check (next round, round timeout).
+ * Timers armed at once (10 bytes each): one per instance, one per service (recovery: restart
+ * delay, deferred recovery work) and one per health check (next round, round timeout).
  */
 export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX;
+
+/**
+ * Timer ids (2 bytes each), one per owner so that no layer asks another why a timer fired: an
+ * instance has three (the lifecycle's start/stop deadline, health's watchdog or scheduled kill,
+ * recovery's restart delay), at most one armed at a time (see timers/heap.ts).
+ */
+export const TIMER_IDS: i32 = 3 * INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX;
 
 /** Check results remembered per service (8 bytes each): the history ring's N. */
 export const HEALTH_HISTORY: i32 = pick(8, 4, 2);
@@ -177,4 +184,5 @@ export const WINDOW_SLOTS: i32 = pick(8, 6, 5);
 export const THRESHOLD_MAX: i32 = 100;
 
 assert(CHECKS_PER_SERVICE_MAX <= 8, "pending checks of an instance are an 8-bit set");
+assert(TIMER_IDS <= 0x10000 && TIMERS_MAX < 0xFFFF, "timer ids and heap positions are stored in 16 bits");
 assert(WINDOW_SLOTS <= 255 && HEALTH_HISTORY <= 255, "ring positions are stored in 8 bits");

@@ -1,17 +1,22 @@
 // The kernel's loop: settle (take every step the last input made possible), tick (fire due
-// deadlines, then settle), and run (tick, then sleep through the HAL until the next deadline,
+// deadlines, each to the layer that owns its timer, then settle), and run (tick, then sleep through the HAL until the next deadline,
 // returning as soon as the host has actions to perform or input to give).
-import { SERVICES_MAX, INSTANCES_MAX } from "./limits";
+import { SERVICES_MAX } from "./limits";
 import { E_INVALID_ARGUMENT } from "./errors";
 import { clockRefresh, clockNow } from "./clock";
 import { halSleepMs } from "./hal";
-import { timerPopDue, timerNextDeadline, SERVICE_TIMER_BASE, CHECK_TIMER_BASE } from "./timers/heap";
-import { recoveryTimerDue } from "./recovery/supervisor";
-import { checkTimerDue } from "./health/schedule";
+import {
+  timerPopDue, timerNextDeadline, SERVICE_TIMER_BASE, CHECK_TIMER_BASE, INSTANCE_TIMERS, INSTANCE_TIMER_LIFECYCLE,
+  INSTANCE_TIMER_HEALTH,
+} from "./timers/heap";
 import { outboxCount } from "./log/outbox";
 import { takeDirty, retryDeferred } from "./lifecycle/dirty";
 import { evaluate } from "./lifecycle/evaluate";
 import { instanceDeadline } from "./lifecycle/instances";
+import { recoveryTimerDue } from "./recovery/supervisor";
+import { instanceRestartDue } from "./recovery/strategies/restart-instance";
+import { checkTimerDue } from "./health/schedule";
+import { watchdogDue } from "./health/watchdog";
 import { fail } from "./util/detail";
 import { manifestSettle } from "./manifest/apply";
 
@@ -29,14 +34,21 @@ export function settle(): void {
   }
 }
 
+/** Hands a due timer to the layer that owns it (timers/heap.ts lays the ids out). */
+function fire(timer: i32): void {
+  if (timer >= CHECK_TIMER_BASE) { checkTimerDue(timer - CHECK_TIMER_BASE); return; }
+  if (timer >= SERVICE_TIMER_BASE) { recoveryTimerDue(timer - SERVICE_TIMER_BASE); return; }
+  const slot = timer / INSTANCE_TIMERS;
+  const owner = timer - slot * INSTANCE_TIMERS;
+  if (owner == INSTANCE_TIMER_LIFECYCLE) instanceDeadline(slot);
+  else if (owner == INSTANCE_TIMER_HEALTH) watchdogDue(slot);
+  else instanceRestartDue(slot);
+}
+
 export function tick(): i32 {
   const now = clockRefresh();
   retryDeferred();
-  for (let timer = timerPopDue(now); timer >= 0; timer = timerPopDue(now)) {
-    if (timer < SERVICE_TIMER_BASE) instanceDeadline(timer);
-    else if (timer < CHECK_TIMER_BASE) recoveryTimerDue(timer - SERVICE_TIMER_BASE);
-    else checkTimerDue(timer - CHECK_TIMER_BASE);
-  }
+  for (let timer = timerPopDue(now); timer >= 0; timer = timerPopDue(now)) fire(timer);
   settle();
   return outboxCount();
 }

@@ -12,7 +12,7 @@ import { edgesRemoveFrom } from "./graph/edges";
 import { lifecycleClear } from "./lifecycle/transitions";
 import { CAUSE_COMMAND } from "./lifecycle/causes";
 import { eventLog, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
-import { timerCancel, timerOfInstance } from "./timers/heap";
+import { timerCancel, timerOfInstance, timerOfWatchdog, timerOfRestart } from "./timers/heap";
 import { healthServiceDefaults, healthServiceRemoved, healthResetAll } from "./health/service";
 import { availabilityStart } from "./health/availability";
 import { recoveryServiceDefaults, recoveryServiceRemoved, recoveryResetAll } from "./recovery/service";
@@ -33,7 +33,12 @@ export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i
 /** Removes a service the caller checked is at rest and required by nobody. */
 export function dismissService(id: i32): void {
   const count = <i32>serviceInstanceCount[id];
-  for (let k = 0; k < count; k++) timerCancel(timerOfInstance(instanceSlotOf(id, k)));
+  for (let k = 0; k < count; k++) {
+    const slot = instanceSlotOf(id, k);
+    timerCancel(timerOfInstance(slot));
+    timerCancel(timerOfWatchdog(slot));
+    timerCancel(timerOfRestart(slot));
+  }
   edgesRemoveFrom(id);
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
   subscriptionsForget(id);

@@ -17,6 +17,7 @@ import { fail } from "../util/detail";
 import { checkService, isService, sayService } from "../registry/services";
 import { instanceResolve, instanceHandle, instanceService } from "../registry/instances";
 import { pickInstance } from "./pick";
+import { balanceSetHealth } from "./members";
 import { poolReady } from "./eligibility";
 import { requestStarted, requestFinished } from "./requests";
 import { writeInstanceStats, writeServiceStats } from "./stats";
@@ -29,7 +30,7 @@ import {
 } from "./config";
 import {
   STRATEGY_IP_HASH, FLAG_DISABLED, FLAG_DRAINING, HEALTH_UNHEALTHY, OUTCOME_CANCELLED, slotAt, strategyOf, markStale,
-  markMembershipChanged, SLOT_WEIGHT, SLOT_FLAGS, SLOT_HEALTH, SLOT_ISOLATIONS,
+  markMembershipChanged, SLOT_WEIGHT, SLOT_FLAGS, SLOT_ISOLATIONS,
 } from "./tables";
 
 // ---- configuration ------------------------------------------------------------------------
@@ -100,11 +101,7 @@ export function instanceSetHealth(handle: i32, health: i32): i32 {
     return sayInstance(fail(E_INVALID_HEALTH), slot).text("health ").int(health)
       .text(" is not 0 unknown, 1 healthy, 2 degraded or 3 unhealthy").code();
   }
-  const record = slotAt(slot);
-  if (load<u8>(record, SLOT_HEALTH) != <u8>health) {
-    store<u8>(record, <u8>health, SLOT_HEALTH);
-    changed(slot, false);
-  }
+  balanceSetHealth(slot, <u8>health);
   return 0;
 }
 

@@ -1,4 +1,4 @@
-// How the balancer follows the registry and the lifecycle (the hooks they call):
+// How the balancer follows the registry and the lifecycle (through hooks.ts, wired in wiring.ts):
 //   a service is registered      -> default balancing, zero statistics (balanceServiceReset)
 //   its instance count changes   -> new ordinals get fresh records; hash membership changed
 //   an instance changes state    -> its service's pool is rebuilt before the next pick
@@ -14,7 +14,7 @@ import {
   FLAG_DRAINING, NEVER, PANIC_PERCENT_DEFAULT, DECAY_MS_DEFAULT, DEFAULT_COST_MS_DEFAULT, SLOT_BYTES, SERVICE_BYTES,
   SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN, SLOT_COST_MS, SERVICE_BIAS_PERCENT,
   SERVICE_PANIC_PERCENT, SERVICE_DECAY_MS, SERVICE_DEFAULT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE,
-  SERVICE_BALANCED_COUNT, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
+  SERVICE_BALANCED_COUNT, SLOT_HEALTH, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
 
 /** A service id was just taken from the registry's pool: default balancing, zero statistics. */
@@ -30,8 +30,9 @@ export function balanceServiceReset(service: i32): void {
   markMembershipChanged(service);
 }
 
-/** The service's instance count changed (registered, resized, removed). */
-export function balanceMembershipChanged(service: i32): void {
+/** The service's instance count changed (`fresh`: registered, its row taken just now; resized, removed). */
+export function balanceMembershipChanged(service: i32, fresh: bool): void {
+  if (fresh) balanceServiceReset(service);
   const record = serviceAt(service);
   const count = <i32>serviceInstanceCount[service];
   for (let ordinal = <i32>load<u8>(record, SERVICE_BALANCED_COUNT); ordinal < count; ordinal++) {
@@ -41,9 +42,20 @@ export function balanceMembershipChanged(service: i32): void {
   markMembershipChanged(service);
 }
 
-/** Called by the lifecycle on every instance transition (lifecycle/transitions.ts). */
-export function balanceInstanceMoved(slot: i32, to: u8): void {
+/** The lifecycle's every instance transition (lifecycle/transitions.ts, through hooks.ts). */
+export function balanceInstanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
   if (to == STATE_STARTING) runReset(slot); // spawned again: a new run of the instance
+  markStale(<i32>instanceService[slot]);
+}
+
+/**
+ * The instance's health (0 unknown, 1 healthy, 2 degraded, 3 unhealthy), set by its owner: the
+ * health layer (health/state.ts) or the host (instanceSetHealth).
+ */
+export function balanceSetHealth(slot: i32, health: u8): void {
+  const record = slotAt(slot);
+  if (load<u8>(record, SLOT_HEALTH) == health) return;
+  store<u8>(record, health, SLOT_HEALTH);
   markStale(<i32>instanceService[slot]);
 }
 

@@ -10,6 +10,7 @@ import { checkService, sayService } from "../registry/services";
 import { slotPtr, currentSlot } from "../manifest/slots";
 import { RECORD_HEADER_BYTES, maskByte } from "../manifest/format";
 import { configKeys, configRecordAt, configFind } from "./store";
+import { addressesOf } from "../manifest/addresses";
 import {
   parseConfig, cfgType, cfgFlags, cfgKeyPtr, cfgKeyLength, cfgValuePtr, cfgValueLength, isNumeric,
   CONFIG_BOOL, FLAG_SECRET, FLAG_HAS_VALUE,
@@ -102,4 +103,11 @@ export function configSecretReveal(id: i32, keyLength: i32): i32 {
 function secretRefused(id: i32): i32 {
   const d: Detail = sayService(fail(E_CONFIG_SECRET).text("service "), id).text(": config '").raw(cfgKeyPtr, cfgKeyLength);
   return d.text("' is secret; its value is redacted").code();
+}
+
+// The addresses are manifest data, like the values above (discovery reads no manifest).
+/** The service's instance addresses ("a,b" by ordinal) in the buffer; returns the length. */
+export function discoveryAddresses(id: i32): i32 {
+  const bad = checkService(id);
+  return bad < 0 ? bad : addressesOf(id, ioPtr(), IO_BUFFER_BYTES);
 }

@@ -13,7 +13,6 @@ import { patternCompile, patternMatches, patternSteps } from "./pattern";
 import { query, cacheTtlSet, cacheHits, cacheMisses, cacheEvictions, cacheStale, cacheEntriesUsed } from "./query";
 import { subscribe, unsubscribe, checkSubscription, subscriptionMembers } from "./subscriptions";
 import { serviceHealth, discoveryHealthChanged, HEALTH_UNHEALTHY } from "./health";
-import { addressesOf } from "../manifest/addresses";
 
 function inBuffer(offset: i32, len: i32): i32 {
   if (ioFits(offset, len)) return len;
@@ -107,12 +106,6 @@ export function tagLookup(nameLength: i32): i32 {
   const tag = tagFind(ioPtr(), len);
   if (tag < 0) return fail(E_UNKNOWN_TAG).text("no service has tag '").raw(ioPtr(), len).text("'").code();
   return tag;
-}
-
-/** The service's instance addresses ("a,b" by ordinal) in the buffer; returns the length. */
-export function discoveryAddresses(id: i32): i32 {
-  const bad = checkService(id);
-  return bad < 0 ? bad : addressesOf(id, ioPtr(), IO_BUFFER_BYTES);
 }
 
 /** The service's dependencies as (u16 id, u8 kind, u8 condition) records; returns the count. */

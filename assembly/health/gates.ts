@@ -2,17 +2,16 @@
 // edge's condition (graph/edges.ts edgeCondition) says when the dependency counts as up for
 // the dependent's start: 0 once it runs, 1 once it is also healthy. Only the start waits; a
 // dependency that turns unhealthy later does not stop its dependents (its recovery might).
+// The lifecycle reads the gate from its own column (lifecycle/inputs.ts serviceHealthy), which
+// health/state.ts writes with every service health change.
 import { OK, E_INVALID_CONDITION, E_NO_SUCH_DEPENDENCY } from "../errors";
 import { edgeFind, edgeCondition, NO_EDGE } from "../graph/edges";
 import { isService } from "../registry/services";
 import { checkAtRest } from "../lifecycle/jobs";
 import { reject } from "../registry/reject";
-import { serviceHealth, HEALTH_HEALTHY } from "./state";
 
 export const CONDITION_STARTED: u8 = 0;
 export const CONDITION_HEALTHY: u8 = 1;
-
-@inline export function healthGateOpen(dependency: i32): bool { return serviceHealth[dependency] == HEALTH_HEALTHY; }
 
 export function dependencySetCondition(from: i32, to: i32, condition: i32): i32 {
   const e = isService(to) ? edgeFind(from, to) : NO_EDGE;

@@ -16,7 +16,7 @@ import { eventLog, EVENT_ACTION_DEFERRED } from "../log/events";
 import { STATE_RUNNING } from "../registry/states";
 import { CAUSE_CHECK_RESULT, CAUSE_CHECK_TIMEOUT } from "../lifecycle/causes";
 import { timerArm, timerArmBy, timerOfCheck, NO_DEADLINE } from "../timers/heap";
-import { FAULT_CHECK } from "../recovery/faults";
+import { FAULT_CHECK } from "../lifecycle/faults";
 import {
   checkUsed, checkService, checkIndex, checkRole, checkIntervalMs, checkTimeoutMs, checkStartPeriodMs, checkRise,
   checkFall, checkAwaiting, checkRoundAtMs, checkOutstanding, serviceStartupCheck, instanceCheckStreak,

@@ -2,7 +2,6 @@
 import { checksRelease, checksReset } from "./checks";
 import { historyClear, historyClearAll } from "./history";
 import { availabilityClear, availabilityClearAll } from "./availability";
-import { alertsClear, alertsReset } from "../recovery/alerts";
 import { healthServiceClear, healthStateReset } from "./state";
 import { scheduleReset } from "./schedule";
 import { watchdogMs, watchdogReset } from "./watchdog";
@@ -12,7 +11,6 @@ export function healthServiceDefaults(service: i32): void {
   checksRelease(service);
   historyClear(service);
   availabilityClear(service, true);
-  alertsClear(service);
   healthServiceClear(service);
   watchdogMs[service] = 0;
 }
@@ -25,7 +23,6 @@ export function healthResetAll(): void {
   historyClearAll();
   availabilityClearAll();
   healthStateReset();
-  alertsReset();
   scheduleReset();
   watchdogReset();
 }

@@ -1,5 +1,5 @@
 // Health states of instances and services, recomputed whenever a check verdict or a lifecycle
-// state changes (the lifecycle calls in from transitions.ts), and every change is an
+// state changes (the lifecycle's transitions reach follow.ts through hooks.ts), and every change is an
 // EVENT_HEALTH record. Unknown < healthy; degraded and unhealthy are the two kinds of bad:
 //   instance  not running                     -> unknown
 //             no checks                       -> healthy
@@ -21,13 +21,14 @@ import { firstDependent, edgeNextIn, edgeFrom, NO_EDGE } from "../graph/edges";
 import { eventLog, EVENT_HEALTH } from "../log/events";
 import { STATE_STOPPED, STATE_RUNNING, STATE_FAILED, STATE_DISABLED, STATE_BACKOFF } from "../registry/states";
 import { markDirty } from "../lifecycle/dirty";
+import { serviceHealthy } from "../lifecycle/inputs";
 import { CAUSE_CHECK_RESULT, CAUSE_CHECK_TIMEOUT } from "../lifecycle/causes";
-import { discoveryHealthChanged } from "../discovery/health";
-import { instanceSetHealth } from "../balance/abi";
-import { faultOnHealthTransition, faultLog, flappingTransitions, FAULT_FLAPPING } from "../recovery/faults";
+import { balanceSetHealth } from "../balance/members";
+import { onServiceHealth } from "../hooks";
+import { faultOnHealthTransition, faultLog, flappingTransitions } from "../recovery/faults";
+import { FAULT_FLAPPING } from "../lifecycle/faults";
 import { recoveryOnFlapping } from "../recovery/supervisor";
 import { checkAt, checkRole, instanceCheckStatus, NO_CHECK, ROLE_READINESS, STATUS_UNKNOWN, STATUS_FAILING } from "./checks";
-import { scheduleInstanceUp, scheduleInstanceDown } from "./schedule";
 import { availabilityUpdate } from "./availability";
 import { alertRaise, alertRaised, alertHealthy, ALERT_RECOVERED, ALERT_DEGRADED, ALERT_UNHEALTHY, ALERT_FLAPPING } from "../recovery/alerts";
 
@@ -90,7 +91,7 @@ export function healthUpdateInstance(slot: i32, cause: u8, check: i32): void {
   if (health != previous) {
     instanceHealth[slot] = health;
     eventLog(EVENT_HEALTH, service, instanceHandle(slot), previous, health, cause, check);
-    instanceSetHealth(instanceHandle(slot), health); // the balancer's column (same codes): eligibility, health-based picks
+    balanceSetHealth(slot, health); // the balancer's column (same codes): eligibility, health-based picks
   }
   healthUpdateService(service, cause);
 }
@@ -103,8 +104,9 @@ export function healthUpdateService(service: i32, cause: u8): void {
   const previous = serviceHealth[service];
   if (health == previous) return;
   serviceHealth[service] = health;
+  serviceHealthy[service] = health == HEALTH_HEALTHY; // the lifecycle's gate (compose service_healthy)
   eventLog(EVENT_HEALTH, service, -1, previous, health, cause, -1);
-  discoveryHealthChanged(service, health == HEALTH_UNKNOWN ? 0 : health == HEALTH_UNHEALTHY ? 2 : 1);
+  onServiceHealth(service, health == HEALTH_UNKNOWN ? 0 : health == HEALTH_UNHEALTHY ? 2 : 1); // discovery
   for (let e = firstDependent[service]; e != NO_EDGE; e = edgeNextIn[e]) markDirty(<i32>edgeFrom[e]); // health gates
   if (health == HEALTH_DEGRADED) alertRaise(service, -1, ALERT_DEGRADED, cause);
   else if (health == HEALTH_UNHEALTHY) alertRaise(service, -1, ALERT_UNHEALTHY, cause);
@@ -122,26 +124,15 @@ export function healthUpdateService(service: i32, cause: u8): void {
   recoveryOnFlapping(service);
 }
 
-/** lifecycle/transitions.ts: every instance transition. */
-export function healthOnInstanceTransition(slot: i32, from: u8, to: u8, cause: u8): void {
-  const service = <i32>instanceService[slot];
-  if (to == STATE_RUNNING) scheduleInstanceUp(slot, service);
-  else if (from == STATE_RUNNING) scheduleInstanceDown(slot, service);
-  healthUpdateInstance(slot, cause, -1);
-}
-
-/** lifecycle/transitions.ts: every service transition. */
-export function healthOnServiceTransition(service: i32, cause: u8): void {
-  healthUpdateService(service, cause);
-}
-
 export function healthServiceClear(service: i32): void {
   serviceHealth[service] = HEALTH_UNKNOWN;
+  serviceHealthy[service] = false;
   lastKnown[service] = NONE_YET;
 }
 
 export function healthStateReset(): void {
   instanceHealth.fill(HEALTH_UNKNOWN);
   serviceHealth.fill(HEALTH_UNKNOWN);
+  serviceHealthy.fill(false);
   lastKnown.fill(NONE_YET);
 }

@@ -20,8 +20,8 @@ import {
 import { spawnInstance, stopInstance } from "./instances";
 import { markDeferred } from "./dirty";
 import { edgeCondition } from "../graph/edges";
-import { recoveryAtRest, recoveryUnderWay } from "../recovery/supervisor";
-import { healthGateOpen } from "../health/gates";
+import { serviceHealthy, serviceRecovering } from "./inputs";
+import { onServiceAtRest } from "../hooks";
 
 const READY: i32 = 0;
 const WAIT: i32 = 1;
@@ -32,11 +32,11 @@ function dependenciesVerdict(service: i32): i32 {
     const dependency = <i32>edgeTo[e];
     const state = serviceState[dependency];
     if (state == STATE_RUNNING) {
-      if (edgeCondition[e] != 0 && !healthGateOpen(dependency)) return WAIT; // compose `service_healthy`
+      if (edgeCondition[e] != 0 && !serviceHealthy[dependency]) return WAIT; // compose `service_healthy`
       continue;
     }
     if (state == STATE_STARTING || state == STATE_BACKOFF) return WAIT;
-    if (state == STATE_FAILED && recoveryUnderWay(dependency)) return WAIT; // on its way to a restart
+    if (state == STATE_FAILED && serviceRecovering[dependency]) return WAIT; // on its way to a restart
     if (state == STATE_STOPPING && serviceWantUp[dependency]) return WAIT; // restarting
     if (edgeKind[e] == DEP_REQUIRES) return ABORT; // stopped, failed, disabled, or going down for good
   }
@@ -118,6 +118,6 @@ export function evaluate(service: i32): void {
       if (!stopLiveInstances(service, serviceStopCause[service])) return;
       servicePhase[service] = PHASE_ACTING;
     }
-    if (serviceLive[service] == 0) recoveryAtRest(service); // a restart waits out its delay in BACKOFF
+    if (serviceLive[service] == 0) onServiceAtRest(service); // a restart waits out its delay in BACKOFF
   }
 }

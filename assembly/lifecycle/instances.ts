@@ -13,18 +13,16 @@ import { timerArm, timerCancel, timerOfInstance } from "../timers/heap";
 import { clockNow } from "../clock";
 import { fail } from "../util/detail";
 import {
-  STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED, isActive,
+  STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_FAILED,
 } from "../registry/states";
 import {
   CAUSE_PROGRESS, CAUSE_INSTANCE_STARTED, CAUSE_INSTANCE_EXITED, CAUSE_START_TIMEOUT, CAUSE_STOP_TIMEOUT,
 } from "./causes";
 import { transitionInstance } from "./transitions";
 import { onInstanceDown } from "./jobs";
-import { exitIsSuccess } from "../recovery/policy";
-import { faultOnStopTimeout, FAULT_NONE, FAULT_CRASH, FAULT_START_TIMEOUT, FAULT_CHECK } from "../recovery/faults";
-import { healthKillFault, healthKillEvidence } from "../health/watchdog";
-import { instanceRestartDue } from "../recovery/strategies/restart-instance";
-import { CAUSE_CHECK_FAILED, CAUSE_WATCHDOG } from "./causes";
+import { exitIsSuccess } from "./inputs";
+import { FAULT_NONE, FAULT_CRASH, FAULT_START_TIMEOUT } from "./faults";
+import { onStopTimeout } from "../hooks";
 
 const STATE_NAMES: StaticArray<string> = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"];
 
@@ -82,35 +80,43 @@ export function instanceExited(handle: i32, status: i32): i32 {
   return OK;
 }
 
+/** Room for a kill in the outbox; otherwise the kill is logged as deferred and the caller retries. */
+function killFits(service: i32, slot: i32): bool {
+  if (outboxHasRoom(1)) return true;
+  outboxNoteDeferred();
+  const state = instanceState[slot];
+  eventLog(EVENT_ACTION_DEFERRED, service, instanceHandle(slot), state, state, 0, ACTION_KILL);
+  return false;
+}
+
 /**
- * The instance's deadline passed: its start or stop timeout, or, while it runs, a missed
- * watchdog ping or a kill the health layer scheduled (health/watchdog.ts), or, while it is
- * down, the end of its restart delay (recovery/strategies/restart-instance.ts).
+ * The lifecycle's own deadline of the instance passed: its start or stop timeout. A kill that
+ * finds the outbox full waits one millisecond, never spun on.
  */
 export function instanceDeadline(slot: i32): void {
   const state = instanceState[slot];
-  if (!isActive(state)) { instanceRestartDue(slot); return; } // a down instance's restart delay ended
-  const fault = state == STATE_RUNNING ? healthKillFault(slot) : FAULT_NONE;
-  if (state != STATE_STARTING && state != STATE_STOPPING && fault == FAULT_NONE) return;
+  if (state != STATE_STARTING && state != STATE_STOPPING) return;
   const service = <i32>instanceService[slot];
-  if (!outboxHasRoom(1)) {
-    // The kill waits for room; the deadline is re-armed one millisecond on, never spun on.
-    outboxNoteDeferred();
-    eventLog(EVENT_ACTION_DEFERRED, service, instanceHandle(slot), state, state, 0, ACTION_KILL);
-    timerArm(timerOfInstance(slot), clockNow() + 1);
-    return;
-  }
+  if (!killFits(service, slot)) { timerArm(timerOfInstance(slot), clockNow() + 1); return; }
   outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
   if (state == STATE_STARTING) {
     transitionInstance(slot, STATE_FAILED, CAUSE_START_TIMEOUT);
     onInstanceDown(service, slot, FAULT_START_TIMEOUT, CAUSE_START_TIMEOUT, serviceStartTimeoutMs[service]);
-  } else if (state == STATE_RUNNING) {
-    const cause = fault == FAULT_CHECK ? CAUSE_CHECK_FAILED : CAUSE_WATCHDOG;
-    const evidence = healthKillEvidence(slot);
-    transitionInstance(slot, STATE_FAILED, cause, evidence);
-    onInstanceDown(service, slot, fault, cause, evidence);
   } else {
     transitionInstance(slot, STATE_STOPPED, CAUSE_STOP_TIMEOUT);
-    faultOnStopTimeout(service, slot, serviceStopTimeoutMs[service]);
+    onStopTimeout(service, slot, serviceStopTimeoutMs[service]);
   }
+}
+
+/**
+ * Kills a running instance for `fault` (health: a failed check, a missed watchdog ping), logged
+ * with `cause` and `evidence`; false when the outbox has no room (the caller retries).
+ */
+export function instanceKill(slot: i32, fault: u8, cause: u8, evidence: i32): bool {
+  const service = <i32>instanceService[slot];
+  if (!killFits(service, slot)) return false;
+  outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
+  transitionInstance(slot, STATE_FAILED, cause, evidence);
+  onInstanceDown(service, slot, fault, cause, evidence);
+  return true;
 }

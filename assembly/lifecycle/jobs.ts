@@ -22,8 +22,8 @@ import {
   transitionService, serviceWantUp, servicePhase, serviceLive, serviceStopCause, PHASE_WAITING,
 } from "./transitions";
 import { E_START_LIMIT } from "../errors";
-import { recoveryOnInstanceDown, recoveryRefusesStart, recoveryForget } from "../recovery/supervisor";
-import { FAULT_NONE } from "../recovery/faults";
+import { FAULT_NONE } from "./faults";
+import { onInstanceDown as recoveryTakesCharge, onFailureCleared, startRefused } from "../hooks";
 
 const REQUIRES: u8 = kindBit(DEP_REQUIRES);
 const PULLS_IN: u8 = kindBit(DEP_REQUIRES) | kindBit(DEP_WANTS);
@@ -45,7 +45,7 @@ export function checkAtRest(service: i32, what: string): i32 {
 /** Moves one service toward up; `cause` is logged. Disabled services (and ones that gave up) are left alone. */
 export function startOne(service: i32, cause: u8): void {
   const state = serviceState[service];
-  if (state == STATE_DISABLED || state == STATE_BACKOFF || recoveryRefusesStart(service)) return;
+  if (state == STATE_DISABLED || state == STATE_BACKOFF || startRefused(service)) return;
   serviceWantUp[service] = true;
   if (state == STATE_STOPPED || state == STATE_FAILED) {
     servicePhase[service] = PHASE_WAITING;
@@ -89,7 +89,7 @@ export function requestStart(service: i32): i32 {
   if (state == STATE_DISABLED) {
     return sayService(fail(E_SERVICE_DISABLED).text("service "), service).text(" is disabled; enable it before starting").code();
   }
-  if (recoveryRefusesStart(service)) {
+  if (startRefused(service)) {
     return sayService(fail(E_START_LIMIT).text("service "), service).text(" hit its restart limit; reset it first").code();
   }
   const acyclic = graphValidate();
@@ -119,7 +119,7 @@ export function requestStop(service: i32): i32 {
   stopRequiringDependents(service, CAUSE_DEPENDENCY_STOPPED, false);
   if (state == STATE_FAILED && serviceLive[service] == 0) {
     serviceWantUp[service] = false;
-    recoveryForget(service);
+    onFailureCleared(service);
     transitionService(service, STATE_STOPPED, CAUSE_COMMAND); // clears the failure (reset-failed)
   } else {
     stopOne(service, CAUSE_COMMAND, false);
@@ -182,14 +182,14 @@ export function requestDisable(service: i32): i32 {
 
 /**
  * An instance went down on its own (`fault`: a FAULT_* pattern, FAULT_NONE for a clean exit;
- * `cause` and `evidence` go into the fault record). The recovery layer decides first
- * (recovery/supervisor.ts); without a restart policy a failure fails the service, and a clean
+ * `cause` and `evidence` go into the fault record). The recovery layer decides first (through
+ * hooks.ts; recovery/supervisor.ts); without a restart policy a failure fails the service, and a clean
  * exit of its last instance stops it; either way the services that require it are stopped.
  */
 export function onInstanceDown(service: i32, slot: i32, fault: u8, cause: u8, evidence: i32): void {
   const state = serviceState[service];
   if (state != STATE_STARTING && state != STATE_RUNNING) return; // already on its way down
-  if (recoveryOnInstanceDown(service, slot, fault, cause, evidence)) return;
+  if (recoveryTakesCharge(service, slot, fault, cause, evidence)) return;
   if (fault != FAULT_NONE) {
     serviceWantUp[service] = false;
     servicePhase[service] = PHASE_WAITING;

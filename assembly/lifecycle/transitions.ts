@@ -1,6 +1,7 @@
 // The only places where a service or an instance changes state. Each change is checked against
-// the table of legal transitions (debug builds assert it), logged with its cause, and wakes the
-// services whose next step may depend on it.
+// the table of legal transitions (debug builds assert it), logged with its cause, wakes the
+// services whose next step may depend on it, and is announced to the layers above through the
+// hook table (hooks.ts; wiring.ts says who follows, in which order).
 import { SERVICES_MAX } from "../limits";
 import { serviceState, instanceSlotOf } from "../registry/services";
 import { instanceState, instanceService, instanceHandle } from "../registry/instances";
@@ -8,11 +9,8 @@ import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeF
 import { eventLog, EVENT_SERVICE_STATE, EVENT_INSTANCE_STATE } from "../log/events";
 import { isLegalTransition, isActive, STATE_RUNNING } from "../registry/states";
 import { markDirty } from "./dirty";
-import { recoveryOnServiceTransition } from "../recovery/supervisor";
-import { healthOnServiceTransition, healthOnInstanceTransition } from "../health/state";
-import { balanceInstanceMoved } from "../balance/members";
 import { statusChanged } from "../registry/generation";
-import { subscriptionsNotify, DISCOVERY_CHANGE_STATE } from "../discovery/subscriptions";
+import { onServiceTransition, onInstanceTransition } from "../hooks";
 
 /** A service waits (for dependencies, or for dependents to stop) before it acts on instances. */
 export const PHASE_WAITING: u8 = 0;
@@ -59,10 +57,8 @@ export function transitionService(service: i32, to: u8, cause: u8, value: i32 = 
   serviceState[service] = to;
   eventLog(EVENT_SERVICE_STATE, service, -1, from, to, cause, value);
   statusChanged();
-  subscriptionsNotify(service, DISCOVERY_CHANGE_STATE, from, to, cause);
   wakeNeighbourhood(service);
-  recoveryOnServiceTransition(service, from, to, cause);
-  healthOnServiceTransition(service, cause);
+  onServiceTransition(service, from, to, cause);
 }
 
 export function transitionInstance(slot: i32, to: u8, cause: u8, value: i32 = 0): void {
@@ -70,11 +66,10 @@ export function transitionInstance(slot: i32, to: u8, cause: u8, value: i32 = 0)
   assert(isLegalTransition(from, to), "illegal instance transition");
   const service = <i32>instanceService[slot];
   instanceState[slot] = to;
-  balanceInstanceMoved(slot, to);
   serviceLive[service] += <u16>(<i32>isActive(to) - <i32>isActive(from));
   serviceUp[service] += <u16>(<i32>(to == STATE_RUNNING) - <i32>(from == STATE_RUNNING));
   eventLog(EVENT_INSTANCE_STATE, service, instanceHandle(slot), from, to, cause, value);
-  healthOnInstanceTransition(slot, from, to, cause);
+  onInstanceTransition(slot, from, to, cause);
   markDirty(service);
 }
 

@@ -7,8 +7,9 @@ import { checkService as validateService } from "../registry/services";
 import { fail } from "../util/detail";
 import { checkRange } from "../registry/reject";
 import {
-  setPolicy, setLimits, setBackoff, setStableRun, setStrategies, setGroup, setScale, successExits, restartPolicy,
+  setPolicy, setLimits, setBackoff, setStableRun, setStrategies, setGroup, setScale, restartPolicy,
 } from "./policy";
+import { successExits } from "../lifecycle/inputs";
 import { crashLoopFaults, crashLoopWindowMs } from "./faults";
 import { recoveryForget } from "./supervisor";
 import { intensityCount } from "./intensity";

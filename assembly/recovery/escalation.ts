@@ -18,7 +18,7 @@ import { escalationFlags, ESCALATE_GROUP, ESCALATE_REBOOT, GROUP_ONE_FOR_ALL } f
 import { intensityCount, intensityClear } from "./intensity";
 import {
   beginRecovery, recoveryLog, recoveryAction, STEP_GROUP_RESTART, STEP_GIVE_UP, STEP_REBOOT_REQUEST,
-} from "./supervisor";
+} from "./steps";
 
 export const escalationLevel = new StaticArray<u8>(SERVICES_MAX);
 /** Gave up: stays failed, refuses to start, until reset. */

@@ -14,17 +14,8 @@ import { eventLog, EVENT_FAULT } from "../log/events";
 import { WindowCounter } from "./window";
 import { alertRaise, ALERT_CRASH_LOOP, ALERT_WATCHDOG, ALERT_START_TIMEOUT, ALERT_STOP_TIMEOUT } from "./alerts";
 import { CAUSE_STOP_TIMEOUT } from "../lifecycle/causes";
+import { FAULT_NONE, FAULT_CRASH_LOOP, FAULT_START_TIMEOUT, FAULT_WATCHDOG, FAULT_STOP_TIMEOUT } from "../lifecycle/faults";
 
-/** A clean exit: not a fault, but `always` restarts it, so it has a strategy list too. */
-export const FAULT_NONE: u8 = 0;
-export const FAULT_CRASH: u8 = 1;
-export const FAULT_CRASH_LOOP: u8 = 2;
-export const FAULT_CHECK: u8 = 3;
-export const FAULT_START_TIMEOUT: u8 = 4;
-export const FAULT_WATCHDOG: u8 = 5;
-export const FAULT_FLAPPING: u8 = 6;
-export const FAULT_STOP_TIMEOUT: u8 = 7;
-export const FAULT_PATTERNS: i32 = 8;
 
 /** Crash loop: K faults within W ms (defaults: 3 in 10 s, kubelet's CrashLoopBackOff after a few). */
 export const crashLoopFaults = new StaticArray<u8>(SERVICES_MAX);

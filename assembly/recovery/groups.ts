@@ -13,11 +13,10 @@ import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeF
 import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS } from "../graph/walk";
 import { graphValidate, orderIds, orderLength, orderWave } from "../graph/order";
 import { STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_BACKOFF } from "../registry/states";
-import { CAUSE_DEPENDENCY_FAILED, CAUSE_RESTART } from "../lifecycle/causes";
-import { serviceWantUp } from "../lifecycle/transitions";
+import { CAUSE_DEPENDENCY_FAILED, CAUSE_RESTART, CAUSE_RECOVERY } from "../lifecycle/causes";
+import { transitionService, serviceWantUp, servicePhase, PHASE_WAITING } from "../lifecycle/transitions";
 import { stopOne, startOne } from "../lifecycle/jobs";
 import { GROUP_ONE_FOR_ONE, GROUP_REST_FOR_ONE } from "./policy";
-import { recoveryRestartNow } from "./supervisor";
 
 /** heldBy[m] = root + 1 while m waits to start with root's restart; 0 otherwise. */
 const heldBy = new StaticArray<u16>(SERVICES_MAX);
@@ -82,13 +81,20 @@ export function groupFollow(root: i32, group: u8): void {
   }
 }
 
+/** The root itself leaves its delay (in start order among its followers). */
+function leaveDelay(service: i32): void {
+  serviceWantUp[service] = true;
+  servicePhase[service] = PHASE_WAITING;
+  transitionService(service, STATE_STARTING, CAUSE_RECOVERY);
+}
+
 /** `root`'s delay ended: it and the members it holds start, in start order. */
 export function groupRelease(root: i32): void {
   const ordered = graphValidate() >= 0;
   const count = ordered ? orderLength() : SERVICES_MAX;
   for (let i = 0; i < count; i++) {
     const member = ordered ? <i32>orderIds[i] : i;
-    if (member == root) recoveryRestartNow(root);
+    if (member == root) leaveDelay(root);
     else if (<i32>heldBy[member] == root + 1) { setHeld(member, 0); startOne(member, CAUSE_RESTART); }
   }
 }

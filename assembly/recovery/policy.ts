@@ -15,8 +15,9 @@ import {
   E_INVALID_THRESHOLD, E_UNKNOWN_SERVICE,
 } from "../errors";
 import { isService } from "../registry/services";
+import { successExits } from "../lifecycle/inputs"; // the lifecycle reads it: which exits are not failures
 import { reject, checkRange } from "../registry/reject";
-import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "./faults";
+import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "../lifecycle/faults";
 import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE } from "./strategies/strategy";
 
 export const POLICY_NEVER: u8 = 0;
@@ -46,8 +47,6 @@ export const ESCALATE_GROUP: u8 = 1;
 export const ESCALATE_REBOOT: u8 = 2;
 
 export const restartPolicy = new StaticArray<u8>(SERVICES_MAX);
-/** Bit c set: exit code c (0..63) counts as success (systemd SuccessExitStatus=). Signals never do. */
-export const successExits = new StaticArray<u64>(SERVICES_MAX);
 /** At most `restartsMax` restarts within `restartWindowMs` of supervised time (see intensity.ts). */
 export const restartsMax = new StaticArray<u8>(SERVICES_MAX);
 export const restartWindowMs = new StaticArray<i32>(SERVICES_MAX);
@@ -119,11 +118,6 @@ export function policyClearAll(): void {
   escalationFlags.fill(0);
   scaleMax.fill(0);
   backupService.fill(-1);
-}
-
-/** Exit status `status` (>= 0 a code, < 0 a signal) counts as success for the service. */
-export function exitIsSuccess(service: i32, status: i32): bool {
-  return status >= 0 && status < 64 && (successExits[service] & (<u64>1 << <u64>status)) != 0;
 }
 
 // ---- checks (no state read but the arguments: the manifest validates a blob's values with

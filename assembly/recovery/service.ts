@@ -2,9 +2,13 @@
 import { timerCancel, timerOfService } from "../timers/heap";
 import { recoveryClear, recoveryClearAll } from "./supervisor";
 import { groupForget } from "./groups";
+import { alertsClear, alertsReset } from "./alerts";
 
-/** A free service row's defaults: policy never, empty fault and restart records. */
-export function recoveryServiceDefaults(service: i32): void { recoveryClear(service); }
+/** A free service row's defaults: policy never, empty fault and restart records, no alert raised. */
+export function recoveryServiceDefaults(service: i32): void {
+  recoveryClear(service);
+  alertsClear(service);
+}
 
 export function recoveryServiceRemoved(service: i32): void {
   timerCancel(timerOfService(service));
@@ -12,4 +16,7 @@ export function recoveryServiceRemoved(service: i32): void {
 }
 
 /** Every row at its defaults (init and reset), by column fills. */
-export function recoveryResetAll(): void { recoveryClearAll(); }
+export function recoveryResetAll(): void {
+  recoveryClearAll();
+  alertsReset();
+}

@@ -14,7 +14,7 @@ import { STATE_STOPPED } from "./states";
 import { fail, Detail } from "../util/detail";
 import { IdPool } from "../util/id-pool";
 import { registryChanged } from "./generation";
-import { balanceServiceReset, balanceMembershipChanged } from "../balance/members";
+import { onInstanceCountChanged } from "../hooks";
 
 export const SERVICE_TYPE_SYSTEM: u8 = 0;
 export const SERVICE_TYPE_USER: u8 = 1;
@@ -117,21 +117,20 @@ export function serviceRegister(ptr: usize, len: i32, type: i32, instances: i32)
   unchecked(serviceStartTimeoutMs[id] = START_TIMEOUT_MS_DEFAULT);
   unchecked(serviceStopTimeoutMs[id] = STOP_TIMEOUT_MS_DEFAULT);
   unchecked(serviceInstanceCount[id] = 0);
-  balanceServiceReset(id);
-  setInstanceCount(id, instances);
+  setInstanceCount(id, instances, true);
   registeredCount++;
   registryChanged();
   return id;
 }
 
-/** Grows or shrinks the service's instances to `count`; the caller validated the count. */
-function setInstanceCount(id: i32, count: i32): void {
+/** Grows or shrinks the service's instances to `count` (`fresh`: registered just now); the caller validated the count. */
+function setInstanceCount(id: i32, count: i32, fresh: bool = false): void {
   const row = id * INSTANCES_PER_SERVICE_MAX;
   let current = <i32>serviceInstanceCount[id];
   while (current < count) serviceInstanceSlots[row + current++] = <u16>instanceAllocate(id);
   while (current > count) instanceRelease(<i32>serviceInstanceSlots[row + --current]);
   serviceInstanceCount[id] = <u8>count;
-  balanceMembershipChanged(id);
+  onInstanceCountChanged(id, fresh);
 }
 
 /** Changes the instance count of a stopped service (the caller checked it is stopped). */

@@ -1,23 +1,39 @@
 // Deadlines: an indexed binary min-heap over timer ids, so `tick` costs O(log n) per due timer
 // and nothing per idle one. Ties break on the timer id, which keeps firing order deterministic.
-// Timer ids: [0, INSTANCES_MAX) are instance timers (start/stop deadlines, the watchdog while an
-// instance runs); the next SERVICES_MAX ids belong to services (restart delay, see
-// timerOfService); the last CHECKS_MAX ids to health checks (see timerOfCheck).
-import { TIMERS_MAX, INSTANCES_MAX, SERVICES_MAX } from "../limits";
+// Timer ids, each owned by one layer, which the loop routes to its owner (loop.ts):
+//   3 * slot      lifecycle: the instance's start or stop deadline
+//   3 * slot + 1  health: the watchdog deadline, or a kill it scheduled, while the instance runs
+//   3 * slot + 2  recovery: the end of the instance's restart delay, while it is down
+//   then SERVICES_MAX ids for services (recovery: restart delay, deferred work; timerOfService)
+//   and CHECKS_MAX ids for health checks (timerOfCheck).
+// An instance's three ids are adjacent, so deadlines that tie fire instance by instance, in the
+// order one shared timer per instance gave them. Its owners' deadlines are exclusive by its
+// state (starting or stopping: lifecycle; running: health; down: recovery), so arming one
+// cancels its siblings (debug builds assert none was armed): the heap holds at most TIMERS_MAX
+// timers, one per instance, service and check, while every owner has ids of its own.
+import { TIMERS_MAX, TIMER_IDS, INSTANCES_MAX, SERVICES_MAX } from "../limits";
 
 export const NO_DEADLINE: i64 = i64.MAX_VALUE;
+const NOT_ARMED: i32 = 0xffff;
 
-const heapIds = new StaticArray<i32>(TIMERS_MAX);
+const heapIds = new StaticArray<u16>(TIMERS_MAX);
 const heapDeadlines = new StaticArray<i64>(TIMERS_MAX);
-/** timer id -> heap position, or -1 when not armed. */
-const positions = new StaticArray<i32>(TIMERS_MAX);
+/** timer id -> heap position, or NOT_ARMED. */
+const positions = new StaticArray<u16>(TIMER_IDS);
 let size: i32 = 0;
 
-@inline export function timerOfInstance(slot: i32): i32 { return slot; }
-@inline export function timerOfService(service: i32): i32 { return INSTANCES_MAX + service; }
+export const INSTANCE_TIMER_LIFECYCLE: i32 = 0;
+export const INSTANCE_TIMER_HEALTH: i32 = 1;
+export const INSTANCE_TIMER_RECOVERY: i32 = 2;
+export const INSTANCE_TIMERS: i32 = 3;
+export const SERVICE_TIMER_BASE: i32 = INSTANCE_TIMERS * INSTANCES_MAX;
+export const CHECK_TIMER_BASE: i32 = SERVICE_TIMER_BASE + SERVICES_MAX;
+
+@inline export function timerOfInstance(slot: i32): i32 { return INSTANCE_TIMERS * slot + INSTANCE_TIMER_LIFECYCLE; }
+@inline export function timerOfWatchdog(slot: i32): i32 { return INSTANCE_TIMERS * slot + INSTANCE_TIMER_HEALTH; }
+@inline export function timerOfRestart(slot: i32): i32 { return INSTANCE_TIMERS * slot + INSTANCE_TIMER_RECOVERY; }
+@inline export function timerOfService(service: i32): i32 { return SERVICE_TIMER_BASE + service; }
 @inline export function timerOfCheck(check: i32): i32 { return CHECK_TIMER_BASE + check; }
-export const SERVICE_TIMER_BASE: i32 = INSTANCES_MAX;
-export const CHECK_TIMER_BASE: i32 = INSTANCES_MAX + SERVICES_MAX;
 
 @inline function before(a: i32, b: i32): bool {
   const da = unchecked(heapDeadlines[a]), db = unchecked(heapDeadlines[b]);
@@ -25,14 +41,14 @@ export const CHECK_TIMER_BASE: i32 = INSTANCES_MAX + SERVICES_MAX;
 }
 
 function place(position: i32, id: i32, deadline: i64): void {
-  unchecked(heapIds[position] = id);
+  unchecked(heapIds[position] = <u16>id);
   unchecked(heapDeadlines[position] = deadline);
-  unchecked(positions[id] = position);
+  unchecked(positions[id] = <u16>position);
 }
 
 function swap(a: i32, b: i32): void {
-  const idA = unchecked(heapIds[a]), deadlineA = unchecked(heapDeadlines[a]);
-  place(a, unchecked(heapIds[b]), unchecked(heapDeadlines[b]));
+  const idA = <i32>unchecked(heapIds[a]), deadlineA = unchecked(heapDeadlines[a]);
+  place(a, <i32>unchecked(heapIds[b]), unchecked(heapDeadlines[b]));
   place(b, idA, deadlineA);
 }
 
@@ -57,37 +73,48 @@ function siftDown(position: i32): void {
   }
 }
 
+/** An instance timer's owner arms it: the instance's other owners hold no deadline any more. */
+function cancelSiblings(id: i32): void {
+  const first = id - id % INSTANCE_TIMERS;
+  for (let sibling = first; sibling < first + INSTANCE_TIMERS; sibling++) {
+    if (sibling == id || <i32>unchecked(positions[sibling]) == NOT_ARMED) continue;
+    assert(false, "two owners armed one instance's timers at once");
+    timerCancel(sibling);
+  }
+}
+
 /** Arms (or re-arms) timer `id` to fire at `deadline`. */
 export function timerArm(id: i32, deadline: i64): void {
-  let position = positions[id];
-  if (position < 0) {
+  if (id < SERVICE_TIMER_BASE) cancelSiblings(id);
+  let position = <i32>positions[id];
+  if (position == NOT_ARMED) {
     position = size++;
     place(position, id, deadline);
   } else {
     unchecked(heapDeadlines[position] = deadline);
     siftDown(position);
   }
-  siftUp(unchecked(positions[id]));
+  siftUp(<i32>unchecked(positions[id]));
 }
 
 export function timerCancel(id: i32): void {
-  const position = positions[id];
-  if (position < 0) return;
-  unchecked(positions[id] = -1);
+  const position = <i32>positions[id];
+  if (position == NOT_ARMED) return;
+  unchecked(positions[id] = <u16>NOT_ARMED);
   size--;
   if (position == size) return;
-  const moved = unchecked(heapIds[size]);
+  const moved = <i32>unchecked(heapIds[size]);
   place(position, moved, unchecked(heapDeadlines[size]));
   siftDown(position);
-  siftUp(unchecked(positions[moved]));
+  siftUp(<i32>unchecked(positions[moved]));
 }
 
-@inline export function timerIsArmed(id: i32): bool { return positions[id] >= 0; }
+@inline export function timerIsArmed(id: i32): bool { return <i32>positions[id] != NOT_ARMED; }
 
 /** Arms timer `id` for `deadline` unless it is already armed to fire earlier. */
 export function timerArmBy(id: i32, deadline: i64): void {
-  const position = positions[id];
-  if (position < 0 || unchecked(heapDeadlines[position]) > deadline) timerArm(id, deadline);
+  const position = <i32>positions[id];
+  if (position == NOT_ARMED || unchecked(heapDeadlines[position]) > deadline) timerArm(id, deadline);
 }
 
 export function timerNextDeadline(): i64 { return size > 0 ? unchecked(heapDeadlines[0]) : NO_DEADLINE; }
@@ -95,7 +122,7 @@ export function timerNextDeadline(): i64 { return size > 0 ? unchecked(heapDeadl
 /** Removes and returns the earliest timer due at `now`, or -1 when none is due. */
 export function timerPopDue(now: i64): i32 {
   if (size == 0 || unchecked(heapDeadlines[0]) > now) return -1;
-  const id = unchecked(heapIds[0]);
+  const id = <i32>unchecked(heapIds[0]);
   timerCancel(id);
   return id;
 }
@@ -104,7 +131,7 @@ export function timerArmedCount(): i32 { return size; }
 
 export function timersReset(): void {
   size = 0;
-  positions.fill(-1);
+  positions.fill(<u16>NOT_ARMED);
 }
 
 timersReset();

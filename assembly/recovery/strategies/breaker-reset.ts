@@ -2,7 +2,7 @@
 // breakers, assembly/balance/breaker.ts), so traffic reaches it again once it is back, instead
 // of waiting out an open breaker that judged the failed run. Then go on with the list.
 import { breakerResetAll } from "../../balance/breaker";
-import { recoveryLog, STEP_BREAKER_RESET } from "../supervisor";
+import { recoveryLog, STEP_BREAKER_RESET } from "../steps";
 import { CONTINUE } from "./strategy";
 
 export function breakerReset(service: i32, slot: i32, pattern: u8): i32 {

@@ -1,7 +1,7 @@
 // Configuration reload: ask the host to reload the service's configuration in place
 // (ACTION_CONFIG_RELOAD: SIGHUP, systemd ExecReload=), then go on with the list.
 import { ACTION_CONFIG_RELOAD } from "../../log/outbox";
-import { recoveryLog, recoveryAction, STEP_CONFIG_RELOAD } from "../supervisor";
+import { recoveryLog, recoveryAction, STEP_CONFIG_RELOAD } from "../steps";
 import { CONTINUE } from "./strategy";
 
 export function configReload(service: i32, slot: i32, pattern: u8): i32 {

@@ -5,7 +5,7 @@ import { isService } from "../../registry/services";
 import { ACTION_FAILOVER } from "../../log/outbox";
 import { requestStart } from "../../lifecycle/jobs";
 import { backupService } from "../policy";
-import { recoveryLog, recoveryAction, STEP_FAILOVER } from "../supervisor";
+import { recoveryLog, recoveryAction, STEP_FAILOVER } from "../steps";
 import { CONTINUE, SKIPPED } from "./strategy";
 
 export function failover(service: i32, slot: i32, pattern: u8): i32 {

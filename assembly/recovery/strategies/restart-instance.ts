@@ -9,8 +9,7 @@
 // The delay comes from the service's backoff sequence, the restart from its intensity, exactly
 // as restart-backoff: every instance restart counts (stamped now, on the service's supervised
 // clock, which keeps running because the service does) and exceeding R in T escalates. The
-// instance's own timer (start and stop deadlines otherwise; free while it is down) carries the
-// delay. Any step of the service away from starting or running (stop, restart, failure, a
+// instance's restart timer (recovery's own, timers/heap.ts timerOfRestart) carries the delay. Any step of the service away from starting or running (stop, restart, failure, a
 // whole-service recovery) cancels a pending instance restart: nothing spawns after a stop.
 //
 // It applies only while another instance is still up (running; for a starting service, still
@@ -21,7 +20,7 @@ import { serviceState, serviceInstanceCount, instanceSlotOf } from "../../regist
 import { instanceState, instanceService, instanceHandle } from "../../registry/instances";
 import { outboxHasRoom, outboxNoteDeferred, ACTION_SPAWN } from "../../log/outbox";
 import { eventLog, EVENT_ACTION_DEFERRED } from "../../log/events";
-import { timerArm, timerCancel, timerIsArmed, timerOfInstance } from "../../timers/heap";
+import { timerArm, timerCancel, timerIsArmed, timerOfRestart } from "../../timers/heap";
 import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_FAILED, STATE_BACKOFF, isActive } from "../../registry/states";
 import { CAUSE_RECOVERY } from "../../lifecycle/causes";
 import { transitionInstance, serviceUp, serviceLive } from "../../lifecycle/transitions";
@@ -29,7 +28,7 @@ import { spawnInstance } from "../../lifecycle/instances";
 import { intensityAllows, intensityRecord } from "../intensity";
 import { backoffNext, backoffAttempt } from "../backoff/backoff";
 import { escalate } from "../escalation";
-import { recoveryLog, runningSinceMs, STEP_RESTART_INSTANCE } from "../supervisor";
+import { recoveryLog, runningSinceMs, STEP_RESTART_INSTANCE } from "../steps";
 import { HANDLED, SKIPPED } from "./strategy";
 
 export function restartInstance(service: i32, slot: i32, pattern: u8): i32 {
@@ -44,11 +43,11 @@ export function restartInstance(service: i32, slot: i32, pattern: u8): i32 {
   runningSinceMs[service] = clockNow(); // a stable run is measured from the last restart
   recoveryLog(service, STEP_RESTART_INSTANCE, <i32>backoffAttempt[service], delay, instanceHandle(slot));
   if (instanceState[slot] == STATE_FAILED) transitionInstance(slot, STATE_BACKOFF, CAUSE_RECOVERY, delay);
-  timerArm(timerOfInstance(slot), clockNow() + <i64>delay);
+  timerArm(timerOfRestart(slot), clockNow() + <i64>delay);
   return HANDLED;
 }
 
-/** lifecycle/instances.ts: the timer of a down instance fired: its delay ended, respawn it. */
+/** The instance's restart timer fired (routed by loop.ts): its delay ended, respawn it. */
 export function instanceRestartDue(slot: i32): void {
   const service = <i32>instanceService[slot];
   const state = serviceState[service];
@@ -56,7 +55,7 @@ export function instanceRestartDue(slot: i32): void {
   if (!outboxHasRoom(1)) {
     outboxNoteDeferred(); // the spawn waits for room, one millisecond on, never spun on
     eventLog(EVENT_ACTION_DEFERRED, service, instanceHandle(slot), instanceState[slot], instanceState[slot], 0, ACTION_SPAWN);
-    timerArm(timerOfInstance(slot), clockNow() + 1);
+    timerArm(timerOfRestart(slot), clockNow() + 1);
     return;
   }
   const count = <i32>serviceInstanceCount[service];
@@ -72,8 +71,8 @@ export function instanceRestartsCancel(service: i32, cause: u8): void {
   const count = <i32>serviceInstanceCount[service];
   for (let ordinal = 0; ordinal < count; ordinal++) {
     const slot = instanceSlotOf(service, ordinal);
-    if (isActive(instanceState[slot]) || !timerIsArmed(timerOfInstance(slot))) continue;
-    timerCancel(timerOfInstance(slot));
+    if (isActive(instanceState[slot]) || !timerIsArmed(timerOfRestart(slot))) continue;
+    timerCancel(timerOfRestart(slot));
     if (instanceState[slot] == STATE_BACKOFF) transitionInstance(slot, STATE_STOPPED, cause);
   }
 }

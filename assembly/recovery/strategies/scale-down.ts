@@ -6,7 +6,7 @@ import { registryChanged } from "../../registry/generation";
 import { INSTANCES_PER_SERVICE_MAX } from "../../limits";
 import { STATE_RUNNING, isActive } from "../../registry/states";
 import { serviceUp } from "../../lifecycle/transitions";
-import { recoveryLog, STEP_SCALE_DOWN } from "../supervisor";
+import { recoveryLog, STEP_SCALE_DOWN } from "../steps";
 import { HANDLED, SKIPPED } from "./strategy";
 
 /** Removes a down instance from its service's row (the last one takes its ordinal). */

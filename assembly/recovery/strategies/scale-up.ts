@@ -8,7 +8,7 @@ import { outboxHasRoom } from "../../log/outbox";
 import { STATE_RUNNING } from "../../registry/states";
 import { spawnInstance } from "../../lifecycle/instances";
 import { scaleMax } from "../policy";
-import { recoveryLog, STEP_SCALE_UP } from "../supervisor";
+import { recoveryLog, STEP_SCALE_UP } from "../steps";
 import { dropInstance } from "./scale-down";
 import { HANDLED, SKIPPED } from "./strategy";
 

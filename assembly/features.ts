@@ -1,0 +1,12 @@
+// Compile-time features: which optional layers a module contains. Each is an asc `use` constant,
+// given per target in asconfig.json or on the command line (`--use FEATURE_DISCOVERY=0`);
+// absent means 1, and every profile in asconfig.json keeps every layer today. For a layer left
+// out (0): its exports are removed before optimization (host/tools/asc-features.js), it is not
+// wired (wiring.ts), reset or routed to, so its code is unreachable and goes; its tables take no
+// memory (their capacities in limits.ts are 0). See the README's profile section.
+//   FEATURE_DISCOVERY  discovery/  queries, subscriptions, the discovery view of health
+// Only the layers that nothing below the top calls into can be left out; the others are wired
+// into lower layers' decisions (health feeds recovery, recovery resets breakers, ...).
+
+// @ts-ignore: defined by `asc --use FEATURE_DISCOVERY=0|1`
+export const WITH_DISCOVERY: bool = isDefined(FEATURE_DISCOVERY) ? FEATURE_DISCOVERY != 0 : true;

@@ -1,0 +1,40 @@
+// Who follows whom: the hook table (hooks.ts) wired once, at init, in the order the layers hear
+// of each change. A layer a profile leaves out (features.ts) is not wired, so its code is not
+// reachable from here.
+import * as hooks from "./hooks";
+import { WITH_DISCOVERY } from "./features";
+import { balanceMembershipChanged, balanceInstanceMoved } from "./balance/members";
+import {
+  recoveryOnServiceTransition, recoveryOnInstanceDown, recoveryAtRest, recoveryForget, recoveryRefusesStart,
+} from "./recovery/supervisor";
+import { faultOnStopTimeout } from "./recovery/faults";
+import { healthOnServiceTransition, healthOnInstanceTransition } from "./health/follow";
+import { subscriptionsNotify, DISCOVERY_CHANGE_STATE } from "./discovery/subscriptions";
+import { discoveryHealthChanged } from "./discovery/health";
+
+/** A service transition: discovery tells its subscribers, recovery, then health, follow. */
+function serviceMoved(service: i32, from: u8, to: u8, cause: u8): void {
+  if (WITH_DISCOVERY) subscriptionsNotify(service, DISCOVERY_CHANGE_STATE, from, to, cause);
+  recoveryOnServiceTransition(service, from, to, cause);
+  healthOnServiceTransition(service, cause);
+}
+
+/** An instance transition: the balancer's pool, then health. */
+function instanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
+  balanceInstanceMoved(slot, from, to, cause);
+  healthOnInstanceTransition(slot, from, to, cause);
+}
+
+function wire(): void {
+  hooks.onInstanceCountChangedHook = balanceMembershipChanged;
+  hooks.onServiceTransitionHook = serviceMoved;
+  hooks.onInstanceTransitionHook = instanceMoved;
+  hooks.onInstanceDownHook = recoveryOnInstanceDown;
+  hooks.onServiceAtRestHook = recoveryAtRest;
+  hooks.onFailureClearedHook = recoveryForget;
+  hooks.onStopTimeoutHook = faultOnStopTimeout;
+  hooks.startRefusedHook = recoveryRefusesStart;
+  if (WITH_DISCOVERY) hooks.onServiceHealthHook = discoveryHealthChanged;
+}
+
+wire();
