@@ -1,9 +1,9 @@
 // timers/heap.ts: the indexed min-heap of deadlines.
 import {
   timerArm, timerCancel, timerPopDue, timerNextDeadline, timerArmedCount, timerIsArmed, timersReset,
-  timerOfInstance, timerOfService, NO_DEADLINE,
+  timerOfInstance, timerOfWatchdog, timerOfRestart, timerOfService, timerOfCheck, NO_DEADLINE,
 } from "../timers/heap";
-import { TIMERS_MAX, INSTANCES_MAX } from "../limits";
+import { TIMERS_MAX, INSTANCES_MAX, SERVICES_MAX } from "../limits";
 
 /** Pops every timer due at `now`, as "id,id,...". */
 function popAll(now: i64): string {
@@ -99,9 +99,13 @@ describe("timer heap", () => {
     expect<i32>(timerArmedCount()).toBe(TIMERS_MAX - 1);
   });
 
-  it("gives instances and services separate timer ids", () => {
-    expect<i32>(timerOfInstance(3)).toBe(3);
-    expect<i32>(timerOfService(0)).toBe(INSTANCES_MAX);
-    expect<i32>(timerOfService(3)).toBe(INSTANCES_MAX + 3);
+  it("gives each owner its own timer ids: three per instance, adjacent, then services, then checks", () => {
+    expect<i32>(timerOfInstance(3)).toBe(9);
+    expect<i32>(timerOfWatchdog(3)).toBe(10);
+    expect<i32>(timerOfRestart(3)).toBe(11);
+    expect<i32>(timerOfService(0)).toBe(3 * INSTANCES_MAX);
+    expect<i32>(timerOfService(3)).toBe(3 * INSTANCES_MAX + 3);
+    expect<i32>(timerOfCheck(0)).toBe(3 * INSTANCES_MAX + SERVICES_MAX);
   });
+
 });

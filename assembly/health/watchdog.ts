@@ -12,7 +12,7 @@ import { STATE_RUNNING } from "../registry/states";
 import { CAUSE_CHECK_FAILED, CAUSE_WATCHDOG } from "../lifecycle/causes";
 import { FAULT_NONE, FAULT_WATCHDOG, FAULT_CHECK } from "../lifecycle/faults";
 import { instanceKill } from "../lifecycle/instances";
-import { timerArm, timerOfWatchdog } from "../timers/heap";
+import { timerArmInstance, timerOfWatchdog } from "../timers/heap";
 
 /** Watchdog period per service; 0: none. Takes effect when an instance (re)starts. */
 export const watchdogMs = new StaticArray<i32>(SERVICES_MAX);
@@ -21,14 +21,14 @@ const killEvidence = new StaticArray<i32>(INSTANCES_MAX);
 
 export function watchdogArm(slot: i32, service: i32): void {
   killFault[slot] = FAULT_NONE;
-  if (watchdogMs[service] > 0) timerArm(timerOfWatchdog(slot), clockNow() + <i64>watchdogMs[service]);
+  if (watchdogMs[service] > 0) timerArmInstance(timerOfWatchdog(slot), clockNow() + <i64>watchdogMs[service]);
 }
 
 /** A ping from the instance: its deadline moves one period on. */
 export function watchdogPing(slot: i32): i32 {
   const service = <i32>instanceService[slot];
   if (instanceState[slot] == STATE_RUNNING && killFault[slot] == FAULT_NONE && watchdogMs[service] > 0) {
-    timerArm(timerOfWatchdog(slot), clockNow() + <i64>watchdogMs[service]);
+    timerArmInstance(timerOfWatchdog(slot), clockNow() + <i64>watchdogMs[service]);
   }
   return OK;
 }
@@ -38,7 +38,7 @@ export function healthScheduleKill(slot: i32, fault: u8, evidence: i32): void {
   if (killFault[slot] != FAULT_NONE) return;
   killFault[slot] = fault;
   killEvidence[slot] = evidence;
-  timerArm(timerOfWatchdog(slot), clockNow());
+  timerArmInstance(timerOfWatchdog(slot), clockNow());
 }
 
 @inline export function healthKillPending(slot: i32): bool { return killFault[slot] != FAULT_NONE; }
@@ -55,7 +55,7 @@ export function watchdogDue(slot: i32): void {
   const fault = scheduled ? killFault[slot] : FAULT_WATCHDOG;
   const evidence = scheduled ? killEvidence[slot] : watchdogMs[service];
   const cause = fault == FAULT_CHECK ? CAUSE_CHECK_FAILED : CAUSE_WATCHDOG;
-  if (!instanceKill(slot, fault, cause, evidence)) timerArm(timerOfWatchdog(slot), clockNow() + 1);
+  if (!instanceKill(slot, fault, cause, evidence)) timerArmInstance(timerOfWatchdog(slot), clockNow() + 1);
 }
 
 export function watchdogReset(): void {

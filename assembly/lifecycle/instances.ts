@@ -9,7 +9,7 @@ import {
 } from "../registry/instances";
 import { outboxPush, outboxHasRoom, outboxNoteDeferred, ACTION_SPAWN, ACTION_STOP, ACTION_KILL } from "../log/outbox";
 import { eventLog, EVENT_ACTION_DEFERRED } from "../log/events";
-import { timerArm, timerCancel, timerOfInstance } from "../timers/heap";
+import { timerArmInstance, timerCancel, timerOfInstance } from "../timers/heap";
 import { clockNow } from "../clock";
 import { fail } from "../util/detail";
 import {
@@ -32,7 +32,7 @@ export function spawnInstance(service: i32, ordinal: i32, cause: u8 = CAUSE_PROG
   instanceNextGeneration(slot);
   outboxPush(ACTION_SPAWN, service, instanceHandle(slot), ordinal);
   transitionInstance(slot, STATE_STARTING, cause);
-  timerArm(timerOfInstance(slot), clockNow() + <i64>serviceStartTimeoutMs[service]);
+  timerArmInstance(timerOfInstance(slot), clockNow() + <i64>serviceStartTimeoutMs[service]);
 }
 
 /** Asks the host to stop instance `ordinal` gracefully; the stop timeout starts now. */
@@ -40,7 +40,7 @@ export function stopInstance(service: i32, ordinal: i32, cause: u8): void {
   const slot = instanceSlotOf(service, ordinal);
   outboxPush(ACTION_STOP, service, instanceHandle(slot), ordinal);
   transitionInstance(slot, STATE_STOPPING, cause);
-  timerArm(timerOfInstance(slot), clockNow() + <i64>serviceStopTimeoutMs[service]);
+  timerArmInstance(timerOfInstance(slot), clockNow() + <i64>serviceStopTimeoutMs[service]);
 }
 
 export function instanceStarted(handle: i32): i32 {
@@ -97,7 +97,7 @@ export function instanceDeadline(slot: i32): void {
   const state = instanceState[slot];
   if (state != STATE_STARTING && state != STATE_STOPPING) return;
   const service = <i32>instanceService[slot];
-  if (!killFits(service, slot)) { timerArm(timerOfInstance(slot), clockNow() + 1); return; }
+  if (!killFits(service, slot)) { timerArmInstance(timerOfInstance(slot), clockNow() + 1); return; }
   outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
   if (state == STATE_STARTING) {
     transitionInstance(slot, STATE_FAILED, CAUSE_START_TIMEOUT);

@@ -18,7 +18,7 @@ import { isService } from "../registry/services";
 import { successExits } from "../lifecycle/inputs"; // the lifecycle reads it: which exits are not failures
 import { reject, checkRange } from "../registry/reject";
 import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "../lifecycle/faults";
-import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE } from "./strategies/strategy";
+import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE } from "./strategies/kinds";
 
 export const POLICY_NEVER: u8 = 0;
 export const POLICY_ON_FAILURE: u8 = 1;

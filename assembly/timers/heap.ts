@@ -8,9 +8,10 @@
 //   and CHECKS_MAX ids for health checks (timerOfCheck).
 // An instance's three ids are adjacent, so deadlines that tie fire instance by instance, in the
 // order one shared timer per instance gave them. Its owners' deadlines are exclusive by its
-// state (starting or stopping: lifecycle; running: health; down: recovery), so arming one
-// cancels its siblings (debug builds assert none was armed): the heap holds at most TIMERS_MAX
-// timers, one per instance, service and check, while every owner has ids of its own.
+// state (starting or stopping: lifecycle; running: health; down: recovery), and the owners arm
+// them with timerArmInstance, which cancels the siblings (debug builds assert none was armed):
+// the heap then holds at most TIMERS_MAX timers, one per instance, service and check, while
+// every owner has ids of its own.
 import { TIMERS_MAX, TIMER_IDS, INSTANCES_MAX, SERVICES_MAX } from "../limits";
 
 export const NO_DEADLINE: i64 = i64.MAX_VALUE;
@@ -73,21 +74,11 @@ function siftDown(position: i32): void {
   }
 }
 
-/** An instance timer's owner arms it: the instance's other owners hold no deadline any more. */
-function cancelSiblings(id: i32): void {
-  const first = id - id % INSTANCE_TIMERS;
-  for (let sibling = first; sibling < first + INSTANCE_TIMERS; sibling++) {
-    if (sibling == id || <i32>unchecked(positions[sibling]) == NOT_ARMED) continue;
-    assert(false, "two owners armed one instance's timers at once");
-    timerCancel(sibling);
-  }
-}
-
-/** Arms (or re-arms) timer `id` to fire at `deadline`. */
+/** Arms (or re-arms) timer `id` to fire at `deadline`; at most TIMERS_MAX are armed at once. */
 export function timerArm(id: i32, deadline: i64): void {
-  if (id < SERVICE_TIMER_BASE) cancelSiblings(id);
   let position = <i32>positions[id];
   if (position == NOT_ARMED) {
+    assert(size < TIMERS_MAX, "more timers armed than TIMERS_MAX");
     position = size++;
     place(position, id, deadline);
   } else {
@@ -95,6 +86,20 @@ export function timerArm(id: i32, deadline: i64): void {
     siftDown(position);
   }
   siftUp(<i32>unchecked(positions[id]));
+}
+
+/**
+ * Arms an instance's timer (timerOfInstance, timerOfWatchdog, timerOfRestart) for its owner:
+ * the instance's other owners hold no deadline any more, so one heap place per instance suffices.
+ */
+export function timerArmInstance(id: i32, deadline: i64): void {
+  const first = id - id % INSTANCE_TIMERS;
+  for (let sibling = first; sibling < first + INSTANCE_TIMERS; sibling++) {
+    if (sibling == id || <i32>unchecked(positions[sibling]) == NOT_ARMED) continue;
+    assert(false, "two owners armed one instance's timers at once");
+    timerCancel(sibling);
+  }
+  timerArm(id, deadline);
 }
 
 export function timerCancel(id: i32): void {

@@ -3,7 +3,7 @@
 // of waiting out an open breaker that judged the failed run. Then go on with the list.
 import { breakerResetAll } from "../../balance/breaker";
 import { recoveryLog, STEP_BREAKER_RESET } from "../steps";
-import { CONTINUE } from "./strategy";
+import { CONTINUE } from "./kinds";
 
 export function breakerReset(service: i32, slot: i32, pattern: u8): i32 {
   breakerResetAll(service);

@@ -2,7 +2,7 @@
 // (ACTION_CONFIG_RELOAD: SIGHUP, systemd ExecReload=), then go on with the list.
 import { ACTION_CONFIG_RELOAD } from "../../log/outbox";
 import { recoveryLog, recoveryAction, STEP_CONFIG_RELOAD } from "../steps";
-import { CONTINUE } from "./strategy";
+import { CONTINUE } from "./kinds";
 
 export function configReload(service: i32, slot: i32, pattern: u8): i32 {
   recoveryAction(service, ACTION_CONFIG_RELOAD, pattern);

@@ -6,7 +6,7 @@ import { ACTION_FAILOVER } from "../../log/outbox";
 import { requestStart } from "../../lifecycle/jobs";
 import { backupService } from "../policy";
 import { recoveryLog, recoveryAction, STEP_FAILOVER } from "../steps";
-import { CONTINUE, SKIPPED } from "./strategy";
+import { CONTINUE, SKIPPED } from "./kinds";
 
 export function failover(service: i32, slot: i32, pattern: u8): i32 {
   const backup = <i32>backupService[service];

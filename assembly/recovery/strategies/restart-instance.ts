@@ -20,7 +20,7 @@ import { serviceState, serviceInstanceCount, instanceSlotOf } from "../../regist
 import { instanceState, instanceService, instanceHandle } from "../../registry/instances";
 import { outboxHasRoom, outboxNoteDeferred, ACTION_SPAWN } from "../../log/outbox";
 import { eventLog, EVENT_ACTION_DEFERRED } from "../../log/events";
-import { timerArm, timerCancel, timerIsArmed, timerOfRestart } from "../../timers/heap";
+import { timerArmInstance, timerCancel, timerIsArmed, timerOfRestart } from "../../timers/heap";
 import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_FAILED, STATE_BACKOFF, isActive } from "../../registry/states";
 import { CAUSE_RECOVERY } from "../../lifecycle/causes";
 import { transitionInstance, serviceUp, serviceLive } from "../../lifecycle/transitions";
@@ -29,7 +29,7 @@ import { intensityAllows, intensityRecord } from "../intensity";
 import { backoffNext, backoffAttempt } from "../backoff/backoff";
 import { escalate } from "../escalation";
 import { recoveryLog, runningSinceMs, STEP_RESTART_INSTANCE } from "../steps";
-import { HANDLED, SKIPPED } from "./strategy";
+import { HANDLED, SKIPPED } from "./kinds";
 
 export function restartInstance(service: i32, slot: i32, pattern: u8): i32 {
   const others = serviceState[service] == STATE_RUNNING ? serviceUp[service] : serviceLive[service];
@@ -43,7 +43,7 @@ export function restartInstance(service: i32, slot: i32, pattern: u8): i32 {
   runningSinceMs[service] = clockNow(); // a stable run is measured from the last restart
   recoveryLog(service, STEP_RESTART_INSTANCE, <i32>backoffAttempt[service], delay, instanceHandle(slot));
   if (instanceState[slot] == STATE_FAILED) transitionInstance(slot, STATE_BACKOFF, CAUSE_RECOVERY, delay);
-  timerArm(timerOfRestart(slot), clockNow() + <i64>delay);
+  timerArmInstance(timerOfRestart(slot), clockNow() + <i64>delay);
   return HANDLED;
 }
 
@@ -55,7 +55,7 @@ export function instanceRestartDue(slot: i32): void {
   if (!outboxHasRoom(1)) {
     outboxNoteDeferred(); // the spawn waits for room, one millisecond on, never spun on
     eventLog(EVENT_ACTION_DEFERRED, service, instanceHandle(slot), instanceState[slot], instanceState[slot], 0, ACTION_SPAWN);
-    timerArm(timerOfRestart(slot), clockNow() + 1);
+    timerArmInstance(timerOfRestart(slot), clockNow() + 1);
     return;
   }
   const count = <i32>serviceInstanceCount[service];

@@ -7,7 +7,7 @@ import { intensityAllows } from "../intensity";
 import { backoffNext, backoffAttempt } from "../backoff/backoff";
 import { escalate } from "../escalation";
 import { recoveryLog, beginRecovery, STEP_RESTART, STEP_RESTART_BACKOFF } from "../steps";
-import { HANDLED } from "./strategy";
+import { HANDLED } from "./kinds";
 
 /** The restart strategies: within intensity, restart after `withBackoff ? backoff : 0` ms. */
 export function restartService(service: i32, pattern: u8, withBackoff: bool): i32 {

@@ -7,7 +7,7 @@ import { INSTANCES_PER_SERVICE_MAX } from "../../limits";
 import { STATE_RUNNING, isActive } from "../../registry/states";
 import { serviceUp } from "../../lifecycle/transitions";
 import { recoveryLog, STEP_SCALE_DOWN } from "../steps";
-import { HANDLED, SKIPPED } from "./strategy";
+import { HANDLED, SKIPPED } from "./kinds";
 
 /** Removes a down instance from its service's row (the last one takes its ordinal). */
 export function dropInstance(service: i32, slot: i32): bool {

@@ -10,7 +10,7 @@ import { spawnInstance } from "../../lifecycle/instances";
 import { scaleMax } from "../policy";
 import { recoveryLog, STEP_SCALE_UP } from "../steps";
 import { dropInstance } from "./scale-down";
-import { HANDLED, SKIPPED } from "./strategy";
+import { HANDLED, SKIPPED } from "./kinds";
 
 export function scaleUp(service: i32, slot: i32, pattern: u8): i32 {
   if (serviceState[service] != STATE_RUNNING) return SKIPPED;

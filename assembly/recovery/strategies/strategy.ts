@@ -12,21 +12,10 @@ import { failover } from "./failover";
 import { breakerReset } from "./breaker-reset";
 import { configReload } from "./config-reload";
 import { restartInstance } from "./restart-instance";
-
-export const STRATEGY_END: i32 = 0;
-export const STRATEGY_RESTART: i32 = 1;
-export const STRATEGY_RESTART_BACKOFF: i32 = 2;
-export const STRATEGY_SCALE_UP: i32 = 3;
-export const STRATEGY_SCALE_DOWN: i32 = 4;
-export const STRATEGY_FAILOVER: i32 = 5;
-export const STRATEGY_BREAKER_RESET: i32 = 6;
-export const STRATEGY_CONFIG_RELOAD: i32 = 7;
-export const STRATEGY_RESTART_INSTANCE: i32 = 8;
-export const STRATEGY_COUNT: i32 = 9;
-
-export const HANDLED: i32 = 0;
-export const CONTINUE: i32 = 1;
-export const SKIPPED: i32 = 2;
+import {
+  STRATEGY_RESTART, STRATEGY_RESTART_BACKOFF, STRATEGY_SCALE_UP, STRATEGY_SCALE_DOWN, STRATEGY_FAILOVER,
+  STRATEGY_BREAKER_RESET, STRATEGY_CONFIG_RELOAD, STRATEGY_RESTART_INSTANCE, SKIPPED,
+} from "./kinds";
 
 export function strategyApply(strategy: i32, service: i32, slot: i32, pattern: u8): i32 {
   switch (strategy) {
