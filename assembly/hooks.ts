@@ -30,6 +30,11 @@ export let onStopTimeoutHook: ((service: i32, slot: i32, timeoutMs: i32) => void
 /** A start is refused (recovery gave up, or its start limit is reached now). */
 export let startRefusedHook: ((service: i32) => bool) | null = null;
 
+// ---- membership ----------------------------------------------------------------------------
+/** The kernel was reset (membership.ts): the manifest loader, which joins services through
+ *  membership and so sits above it, clears its own state. */
+export let onResetHook: (() => void) | null = null;
+
 // ---- health -------------------------------------------------------------------------------
 /** A service's health changed (0 unknown, 1 healthy or degraded, 2 unhealthy: discovery's codes). */
 export let onServiceHealthHook: ((service: i32, health: u8) => void) | null = null;
@@ -67,6 +72,10 @@ export let onServiceHealthHook: ((service: i32, health: u8) => void) | null = nu
 @inline export function startRefused(service: i32): bool {
   const hook = startRefusedHook;
   return hook ? hook(service) : false;
+}
+@inline export function onReset(): void {
+  const hook = onResetHook;
+  if (hook) hook();
 }
 @inline export function onServiceHealth(service: i32, health: u8): void {
   const hook = onServiceHealthHook;

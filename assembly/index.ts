@@ -4,19 +4,16 @@
 // ioBuffer(), pass their length. Read a failed call's detail with errorDetail().
 import * as limits from "./limits";
 import { E_IO_LENGTH, E_INVALID_ARGUMENT, E_INVALID_TIMEOUT, E_SERVICE_IN_USE, writeErrorMessage } from "./errors";
-import { clockRefresh, clockReset, clockBackwardSteps } from "./clock";
+import { clockRefresh, clockBackwardSteps } from "./clock";
 import { ioPtr, ioFits } from "./io";
 import { detail, fail, Detail } from "./util/detail";
 import {
   serviceFind, serviceResize, serviceTagAdd as addTag, checkService, serviceNames, serviceState as stateOfService,
   serviceType as typeOfService, serviceTags, serviceInstanceCount, serviceStartTimeoutMs, serviceStopTimeoutMs,
-  instanceSlotOf, servicesRegistered, servicesReset, sayService,
+  instanceSlotOf, servicesRegistered, sayService,
 } from "./registry/services";
-import {
-  instanceResolve, instanceHandle, instanceState as stateOfInstance, instancesReset,
-} from "./registry/instances";
-import { tagsReset } from "./registry/tags";
-import { dependentCount, edgesReset, firstDependent, edgeFrom } from "./graph/edges";
+import { instanceResolve, instanceHandle, instanceState as stateOfInstance } from "./registry/instances";
+import { dependentCount, firstDependent, edgeFrom } from "./graph/edges";
 import {
   dependencyAdd as addDependency, dependencyAddByName as addDependencyByName, dependencyRemove as removeDependency,
 } from "./lifecycle/dependencies";
@@ -26,19 +23,12 @@ import {
   checkAtRest,
 } from "./lifecycle/jobs";
 import { instanceStarted as reportStarted, instanceExited as reportExited } from "./lifecycle/instances";
-import { dirtyReset } from "./lifecycle/dirty";
-import { eventsCopy, eventsNextSeq as nextSeq, eventsOverwritten as overwritten, eventsReset } from "./log/events";
-import { outboxDrain, outboxCount, outboxDeferredCount, outboxReset } from "./log/outbox";
-import { timerNextDeadline, timersReset, timerArmedCount } from "./timers/heap";
+import { eventsCopy, eventsNextSeq as nextSeq, eventsOverwritten as overwritten } from "./log/events";
+import { outboxDrain, outboxCount, outboxDeferredCount } from "./log/outbox";
+import { timerNextDeadline, timerArmedCount } from "./timers/heap";
 import { settle, tick as tickOnce, run as runFor } from "./loop";
-import { admitService, dismissService, membershipReset } from "./membership";
-import { subscriptionsRefresh, subscriptionsReset } from "./discovery/subscriptions";
-import { queryReset } from "./discovery/query";
-import { healthReset } from "./discovery/health";
-import { configReset } from "./config/store";
-import { manifestReset } from "./manifest/apply";
-import { slotsReset } from "./manifest/slots";
-import { balanceReset } from "./balance/members";
+import { admitService, dismissService, membershipDefaults, membershipReset } from "./membership";
+import { subscriptionsRefresh } from "./discovery/subscriptions";
 import "./wiring"; // the hook table, set once at init (hooks.ts)
 
 export * from "./discovery/abi";
@@ -324,28 +314,9 @@ export function heapHighWater(): usize {
 export function memoryPages(): i32 { return memory.size(); }
 
 /** Back to the state right after init, without allocating: every table cleared in place. */
-export function reset(): void {
-  servicesReset();
-  instancesReset();
-  tagsReset();
-  edgesReset();
-  timersReset();
-  dirtyReset();
-  eventsReset();
-  outboxReset();
-  clockReset();
-  balanceReset();
-  subscriptionsReset();
-  queryReset();
-  healthReset();
-  configReset();
-  manifestReset();
-  slotsReset();
-  membershipReset();
-  detail.begin(0);
-}
+export function reset(): void { membershipReset(); }
 
-membershipReset(); // init: every layer's rows at their defaults
+membershipDefaults(); // init: every layer's rows at their defaults
 
 /** Does nothing: the cost of crossing the boundary, for benchmarks. */
 export function noop(): void {}

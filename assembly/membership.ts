@@ -1,23 +1,35 @@
 // A service joining or leaving the kernel, across every layer that keeps per-service state:
-// the registry row, the lifecycle, balancing, health, recovery, configuration and discovery.
-// The ABI's register/unregister and the manifest loader both come through here, so no layer
-// is forgotten on either path.
+// the registry row, the lifecycle, balancing, health, recovery, configuration and discovery;
+// and the kernel's reset, across every layer. The ABI's register/unregister and reset and the
+// manifest loader all come through here, so no layer is forgotten on any path. (Balancing
+// follows the registry's instance count through hooks.ts, as a resize changes it too.)
 //
 // Health and recovery keep a free service row at its defaults: it is put back when the service
 // leaves, and every row by column fills at init and on reset, not when one joins. Registration,
 // the hot path of a manifest load, then touches only what it must (measured: ~106 ns from JS
 // instead of ~280 ns; 2,686 instead of 9,361 instructions natively).
-import { serviceRegister, serviceRemove, serviceInstanceCount, instanceSlotOf } from "./registry/services";
-import { edgesRemoveFrom } from "./graph/edges";
+import { clockReset } from "./clock";
+import { detail } from "./util/detail";
+import { serviceRegister, serviceRemove, serviceInstanceCount, instanceSlotOf, servicesReset } from "./registry/services";
+import { instancesReset } from "./registry/instances";
+import { tagsReset } from "./registry/tags";
+import { edgesRemoveFrom, edgesReset } from "./graph/edges";
 import { lifecycleClear } from "./lifecycle/transitions";
+import { dirtyReset } from "./lifecycle/dirty";
 import { CAUSE_COMMAND } from "./lifecycle/causes";
-import { eventLog, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
-import { timerCancel, timerOfInstance, timerOfWatchdog, timerOfRestart } from "./timers/heap";
+import { eventLog, eventsReset, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
+import { outboxReset } from "./log/outbox";
+import { timerCancel, timersReset, timerOfInstance, timerOfWatchdog, timerOfRestart } from "./timers/heap";
+import { balanceReset } from "./balance/members";
 import { healthServiceDefaults, healthServiceRemoved, healthResetAll } from "./health/service";
 import { availabilityStart } from "./health/availability";
 import { recoveryServiceDefaults, recoveryServiceRemoved, recoveryResetAll } from "./recovery/service";
-import { configForget } from "./config/store";
-import { subscriptionsRefresh, subscriptionsForget } from "./discovery/subscriptions";
+import { subscriptionsRefresh, subscriptionsForget, subscriptionsReset } from "./discovery/subscriptions";
+import { queryReset } from "./discovery/query";
+import { healthReset as discoveryHealthReset } from "./discovery/health";
+import { configForget, configReset } from "./config/store";
+import { slotsReset } from "./manifest/slots";
+import { onReset } from "./hooks";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
 export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
@@ -51,7 +63,29 @@ export function dismissService(id: i32): void {
 }
 
 /** Every row at its defaults (zeroed memory is not every layer's default); init and reset. */
-export function membershipReset(): void {
+export function membershipDefaults(): void {
   healthResetAll();
   recoveryResetAll();
+}
+
+/** Back to the state right after init, without allocating: every layer's tables cleared in place. */
+export function membershipReset(): void {
+  servicesReset();
+  instancesReset();
+  tagsReset();
+  edgesReset();
+  timersReset();
+  dirtyReset();
+  eventsReset();
+  outboxReset();
+  clockReset();
+  balanceReset();
+  subscriptionsReset();
+  queryReset();
+  discoveryHealthReset();
+  configReset();
+  onReset(); // the manifest loader (manifest/apply.ts), above membership: it joins services through it
+  slotsReset();
+  membershipDefaults();
+  detail.begin(0);
 }

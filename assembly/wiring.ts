@@ -11,6 +11,7 @@ import { faultOnStopTimeout } from "./recovery/faults";
 import { healthOnServiceTransition, healthOnInstanceTransition } from "./health/follow";
 import { subscriptionsNotify, DISCOVERY_CHANGE_STATE } from "./discovery/subscriptions";
 import { discoveryHealthChanged } from "./discovery/health";
+import { manifestReset } from "./manifest/apply";
 
 /** A service transition: discovery tells its subscribers, recovery, then health, follow. */
 function serviceMoved(service: i32, from: u8, to: u8, cause: u8): void {
@@ -35,6 +36,7 @@ function wire(): void {
   hooks.onStopTimeoutHook = faultOnStopTimeout;
   hooks.startRefusedHook = recoveryRefusesStart;
   if (WITH_DISCOVERY) hooks.onServiceHealthHook = discoveryHealthChanged;
+  hooks.onResetHook = manifestReset;
 }
 
 wire();
