@@ -30,6 +30,7 @@ import { settle, tick as tickOnce, run as runFor } from "./loop";
 import { admitService, dismissService, membershipDefaults, membershipReset } from "./membership";
 import { subscriptionsRefresh } from "./discovery/subscriptions";
 import "./wiring"; // the hook table, set once at init (hooks.ts)
+import { WITH_DISCOVERY } from "./features";
 
 export * from "./discovery/abi";
 export * from "./config/abi";
@@ -136,7 +137,7 @@ export function serviceTagAdd(id: i32, tagLength: i32): i32 {
   const len = ioLength(tagLength);
   if (len < 0) return len;
   const tag = addTag(id, ioPtr(), len);
-  if (tag >= 0) subscriptionsRefresh(id);
+  if (WITH_DISCOVERY && tag >= 0) subscriptionsRefresh(id);
   return tag;
 }
 

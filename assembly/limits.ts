@@ -3,6 +3,10 @@
 // (see README "Build profiles"); running out of any of them is an error code, never a trap.
 //
 // The profile is chosen at compile time with `--use MYCO_PROFILE=<n>` (asconfig.json targets).
+// A profile may also leave an optional layer out with `--use FEATURE_<LAYER>=0` (features.ts):
+// the capacities of that layer's tables are then 0, so it costs no memory (see README "Build
+// profiles"). Today: FEATURE_DISCOVERY (SUBSCRIPTIONS_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_SERVICES).
+import { WITH_DISCOVERY } from "./features";
 
 export const PROFILE_RELEASE: i32 = 0;
 export const PROFILE_MCU: i32 = 1;
@@ -96,14 +100,17 @@ export const PATTERN_STATES_MAX: i32 = 3 * PATTERN_BYTES_MAX + 8;
 /** Character classes of one pattern ([a-z], \d, ...), 32 bytes each. */
 export const PATTERN_CLASSES_MAX: i32 = 16;
 
-/** Pattern query results kept in the TTL cache (each a row of SERVICES_MAX u16 ids). */
-export const DISCOVERY_CACHE_ENTRIES: i32 = pick(8, 2, 8);
+/** Pattern query results kept in the TTL cache (each a row of SERVICES_MAX u16 ids); 0 without discovery. */
+export const DISCOVERY_CACHE_ENTRIES: i32 = WITH_DISCOVERY ? pick(8, 2, 8) : 0;
+
+/** Services discovery keeps a row for (its view of their health): all of them, or 0 without discovery. */
+export const DISCOVERY_SERVICES: i32 = WITH_DISCOVERY ? SERVICES_MAX : 0;
 
 /** How long a cached query result may be served (any registry change invalidates it sooner). */
 export const DISCOVERY_CACHE_TTL_MS_DEFAULT: i32 = 1_000;
 
-/** Pattern subscriptions the host may hold (each keeps its pattern and a membership bit set). */
-export const SUBSCRIPTIONS_MAX: i32 = pick(16, 4, 16);
+/** Pattern subscriptions the host may hold (each keeps its pattern and a membership bit set); 0 without discovery. */
+export const SUBSCRIPTIONS_MAX: i32 = WITH_DISCOVERY ? pick(16, 4, 16) : 0;
 
 assert(MANIFEST_BYTES_MAX <= 0x7fff_ffff && MANIFEST_BYTES_MAX >= 256, "MANIFEST_BYTES_MAX");
 assert(PATTERN_STATES_MAX < 0xFFFF, "NFA state ids are stored in 16 bits");

@@ -30,6 +30,7 @@ import { healthReset as discoveryHealthReset } from "./discovery/health";
 import { configForget, configReset } from "./config/store";
 import { slotsReset } from "./manifest/slots";
 import { onReset } from "./hooks";
+import { WITH_DISCOVERY } from "./features";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
 export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
@@ -38,7 +39,7 @@ export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i
   lifecycleClear(id); // (the registry resets the balancing row itself, before the instances join)
   availabilityStart(id);
   eventLog(EVENT_SERVICE_REGISTERED, id, -1, 0, 0, CAUSE_COMMAND, instances);
-  subscriptionsRefresh(id);
+  if (WITH_DISCOVERY) subscriptionsRefresh(id);
   return id;
 }
 
@@ -53,7 +54,7 @@ export function dismissService(id: i32): void {
   }
   edgesRemoveFrom(id);
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
-  subscriptionsForget(id);
+  if (WITH_DISCOVERY) subscriptionsForget(id);
   configForget(id);
   healthServiceRemoved(id);
   recoveryServiceRemoved(id);
@@ -80,9 +81,11 @@ export function membershipReset(): void {
   outboxReset();
   clockReset();
   balanceReset();
-  subscriptionsReset();
-  queryReset();
-  discoveryHealthReset();
+  if (WITH_DISCOVERY) {
+    subscriptionsReset();
+    queryReset();
+    discoveryHealthReset();
+  }
   configReset();
   onReset(); // the manifest loader (manifest/apply.ts), above membership: it joins services through it
   slotsReset();

@@ -1,6 +1,6 @@
 // The health of each service as discovery sees it. The health layer reports changes through
 // `discoveryHealthChanged`; until it does, every service is "unknown".
-import { SERVICES_MAX } from "../limits";
+import { DISCOVERY_SERVICES } from "../limits";
 import { CAUSE_NONE } from "../lifecycle/causes";
 import { subscriptionsNotify, DISCOVERY_CHANGE_HEALTH } from "./subscriptions";
 import { statusChanged } from "../registry/generation";
@@ -9,7 +9,7 @@ export const HEALTH_UNKNOWN: u8 = 0;
 export const HEALTH_HEALTHY: u8 = 1;
 export const HEALTH_UNHEALTHY: u8 = 2;
 
-export const serviceHealth = new StaticArray<u8>(SERVICES_MAX);
+export const serviceHealth = new StaticArray<u8>(DISCOVERY_SERVICES);
 
 /** Called by the health layer (or the host, through discoveryHealthSet) when a verdict changes. */
 export function discoveryHealthChanged(service: i32, health: u8): void {

@@ -3,7 +3,9 @@
 // registry generation it was computed at is current (and the status generation too, when the
 // query filters by state or health) and its TTL has not run out; a full cache replaces its least
 // recently used entry. Memory is fixed: DISCOVERY_CACHE_ENTRIES rows of SERVICES_MAX ids.
-import { SERVICES_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_CACHE_TTL_MS_DEFAULT, PATTERN_BYTES_MAX } from "../limits";
+import {
+  SERVICES_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_CACHE_TTL_MS_DEFAULT, PATTERN_BYTES_MAX, DISCOVERY_SERVICES,
+} from "../limits";
 import { serviceUsed, serviceNames, serviceType, serviceState, serviceTags } from "../registry/services";
 import { registryGeneration, statusGeneration } from "../registry/generation";
 import { clockNow } from "../clock";
@@ -23,7 +25,7 @@ const entryFilters = new StaticArray<i32>(DISCOVERY_CACHE_ENTRIES * 3);
 const entryTags = new StaticArray<u64>(DISCOVERY_CACHE_ENTRIES);
 const entryCount = new StaticArray<i32>(DISCOVERY_CACHE_ENTRIES);
 const entryIds = new StaticArray<u16>(DISCOVERY_CACHE_ENTRIES * SERVICES_MAX);
-const scratchIds = new StaticArray<u16>(SERVICES_MAX);
+const scratchIds = new StaticArray<u16>(DISCOVERY_SERVICES);
 let useClock: u32 = 0;
 let ttlMs: i32 = DISCOVERY_CACHE_TTL_MS_DEFAULT;
 

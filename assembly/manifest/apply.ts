@@ -29,6 +29,7 @@ import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { eventLog, EVENT_MANIFEST_APPLIED, EVENT_MANIFEST_REJECTED } from "../log/events";
 import { outboxPush, ACTION_CONFIG_CHANGED } from "../log/outbox";
 import { subscriptionsRefresh } from "../discovery/subscriptions";
+import { WITH_DISCOVERY } from "../features";
 import { configIndexBegin, configIndexService, configKeys, configRecordAt, sectionStart, sectionEnd } from "../config/store";
 import { fail } from "../util/detail";
 import { admitService, dismissService } from "../membership";
@@ -119,7 +120,7 @@ function apply(ptr: usize): void {
   announceHotChanges(ptr, hotBase);
   configIndexBegin();
   for (let i = 0; i < blobServiceCount; i++) configIndexService(blobKernelId[i], ptr, blobServiceAt[i], blobServiceEnd[i]);
-  for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
+  if (WITH_DISCOVERY) for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
   applySections(ptr);
   restartColdChanged();
   if (systemUp) {

@@ -12,11 +12,18 @@ export const PROFILES = ["release", "mcu", "bench", "debug"] as const;
 
 /** Stores the error sentences' ASCII fragments as bytes, not UTF-16 strings (see the file). */
 const asciiLiterals = fileURLToPath(new URL("./asc-ascii-literals.js", import.meta.url));
+/** Removes the exports of a layer a profile leaves out with `use: FEATURE_<X>=0` (see the file). */
+const features = fileURLToPath(new URL("./asc-features.js", import.meta.url));
 
-async function compile(target: string): Promise<void> {
+/**
+ * Compiles the kernel for an asconfig.json target; `extra` adds asc arguments to the target's
+ * (a profile variant, e.g. `--use FEATURE_DISCOVERY=0 -o build/mcu-lean.wasm`).
+ */
+export async function compile(target: string, extra: string[] = []): Promise<void> {
   const asc = fileURLToPath(new URL("../../node_modules/assemblyscript/bin/asc.js", import.meta.url));
+  const args = [asc, "assembly/index.ts", "--target", target, "--transform", asciiLiterals, "--transform", features, ...extra];
   try {
-    await run(process.execPath, [asc, "assembly/index.ts", "--target", target, "--transform", asciiLiterals], { cwd: root });
+    await run(process.execPath, args, { cwd: root });
   } catch (error) {
     const { stdout, stderr } = error as { stdout: string; stderr: string };
     throw new Error(`asc --target ${target} failed:\n${stdout}${stderr}`);
@@ -26,7 +33,7 @@ async function compile(target: string): Promise<void> {
 export async function build(): Promise<void> {
   await mkdir(new URL("../../build/", import.meta.url), { recursive: true });
   await generateErrorMirrors();
-  await Promise.all(PROFILES.map(compile));
+  await Promise.all(PROFILES.map((profile) => compile(profile)));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
