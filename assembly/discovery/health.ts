@@ -1,5 +1,6 @@
-// The health of each service as discovery sees it. The health layer reports changes through
-// `discoveryHealthChanged`; until it does, every service is "unknown".
+// The health of each service as discovery sees it. The health layer reports changes through the
+// hook table (hooks.ts onServiceHealth, wired to `discoveryHealthChanged`); until it does, every
+// service is "unknown". Without discovery (FEATURE_DISCOVERY=0) the column has no rows.
 import { DISCOVERY_SERVICES } from "../limits";
 import { CAUSE_NONE } from "../lifecycle/causes";
 import { subscriptionsNotify, DISCOVERY_CHANGE_HEALTH } from "./subscriptions";
