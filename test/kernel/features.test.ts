@@ -22,15 +22,15 @@ function exportedNames(file: string): string[] {
   return names;
 }
 
-const exportsOf = (bytes: Buffer): string[] => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
+const exportsOf = (bytes: Uint8Array): string[] => WebAssembly.Module.exports(new WebAssembly.Module(new Uint8Array(bytes))).map((e) => e.name);
 
-function instantiate(bytes: Buffer): Record<string, any> {
+function instantiate(bytes: Uint8Array): Record<string, any> {
   let nowMs = 0n;
   const hal = {
     now_ms: () => nowMs, random_u32: () => 7, sleep_ms: (ms: number) => { nowMs += BigInt(ms); return 0; },
     abort: () => { throw new Error("kernel abort"); },
   };
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { hal }).exports as Record<string, any>;
+  return new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), { hal }).exports as Record<string, any>;
 }
 
 describe("compile-time features", () => {
