@@ -16,7 +16,7 @@ import {
   H_CHECKSUM, H_SERIAL, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG,
   TAG_DEPENDENCY, TAG_CONFIG, crc32,
 } from "./format";
-import { nextRecord } from "./validate";
+import { nextRecord } from "./reader";
 import { slotPtr, stagingSlot, currentSlot } from "./slots";
 import { manifestSerial } from "./apply";
 
