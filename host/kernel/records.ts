@@ -4,6 +4,7 @@
 // them from the same field lists here, so a manifest section and a typed call give the kernel
 // the same bytes. The host knows no defaults: an absent value is always the sentinel.
 import type { Kernel, ServiceRef } from "./kernel.ts";
+import { MycoError, ERROR_CODES, type ErrorName } from "./errors.ts";
 
 export const RECORD_DEFAULT = -1;
 
@@ -97,4 +98,17 @@ export function applyRecord(kernel: Kernel, ref: ServiceRef, section: Section, r
 export function readRecord(kernel: Kernel, ref: ServiceRef, section: Section): Int32Array {
   const length = kernel.check(kernel.exports.recordRead(kernel.id(ref), SECTIONS[section]));
   return takeRecord(kernel, length / 4);
+}
+
+/**
+ * The code of `value` among `names` (its index), undefined when it is undefined (the kernel's
+ * default); a name the kernel does not know is the kernel's error for that field.
+ */
+export function codeOf<T extends string>(
+  names: readonly T[], value: T | undefined, error: ErrorName, field: string, service: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const index = names.indexOf(value);
+  if (index >= 0) return index;
+  throw new MycoError(ERROR_CODES[error].code, `service '${service}': ${field} '${value}' is not one of ${names.filter(Boolean).join(", ")}`);
 }

@@ -69,7 +69,7 @@ describe("manifest sections: loading configures the layers", () => {
     const { sim, m, checks, health } = device();
     const { manifest, blob } = sensorNode();
     m.load(blob);
-    const withCheck = manifest.services.filter((s) => s.health && s.health.check !== "none").map((s) => s.name);
+    const withCheck = manifest.services.filter((s) => s.health).map((s) => s.name);
     expect(withCheck).toEqual(["sensor-driver", "storage", "telemetry-uplink", "web-ui"]);
     const ids = withCheck.map((name) => m.checkOf(name));
     expect(ids.every((id) => id !== undefined)).toBe(true);
@@ -220,7 +220,7 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
   type Case = { name: string; blob: (m: Manifest, blob: Uint8Array) => Uint8Array; code: string; service: string; tag: number; text: RegExp[] };
   const patch = (name: string, tag: number, at: number, value: number) => (_: Manifest, blob: Uint8Array) => {
     const bad = blob.slice();
-    bad[recordOffset(bad, name, tag) + 3 + at] = value;
+    new DataView(bad.buffer).setInt32(recordOffset(bad, name, tag) + 3 + at, value, true); // an i32 field of the record
     return seal(bad);
   };
   const cases: Case[] = [
@@ -241,39 +241,39 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     },
     {
       name: "health check code (a corrupted byte, resealed)", code: "E_INVALID_CHECK_KIND", service: "storage", tag: TAG.health,
-      blob: patch("storage", TAG.health, 0, 9), text: [/check kind 9 is outside 0\.\.3/],
+      blob: patch("storage", TAG.health, 0, 9), text: [/check kind 9 is not 0\.\.5/],
     },
     {
       name: "health role", code: "E_INVALID_CHECK_ROLE", service: "web-ui", tag: TAG.health,
-      blob: patch("web-ui", TAG.health, 1, 5), text: [/check role 5 is not 0\.\.2/],
+      blob: patch("web-ui", TAG.health, 4, 5), text: [/check role 5 is not 0\.\.2/],
     },
     {
       name: "restart intensity over the window slots", code: "E_INVALID_INTENSITY", service: "sensor-driver", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "sensor-driver").recovery!.intensity = 10; }),
+      blob: (m) => edited(m, (c) => { service(c, "sensor-driver").recovery!.restartsMax = 10; }),
       text: [/restartsMax 10 is outside 0\.\.8/],
     },
     {
       name: "restart policy always with intensity 0", code: "E_INVALID_INTENSITY", service: "telemetry-uplink", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").recovery!.intensity = 0; }),
+      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").recovery!.restartsMax = 0; }),
       text: [/restart policy 2 \(always\) contradicts restartsMax 0/],
     },
     {
       name: "backoff multiplier", code: "E_INVALID_BACKOFF", service: "storage", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoffMultiplier = 20; }),
+      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoff!.factor = 20; }),
       text: [/factorPercent 2000 is outside 100\.\.1000/],
     },
     {
       name: "backoff max below initial", code: "E_INVALID_BACKOFF", service: "storage", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoffMaxMs = 100; }),
+      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoff!.capMs = 100; }),
       text: [/capMs 100 is outside 500\.\.86400000/],
     },
     {
       name: "jitter percent", code: "E_INVALID_BACKOFF", service: "telemetry-uplink", tag: TAG.recovery,
-      blob: patch("telemetry-uplink", TAG.recovery, 18, 150), text: [/jitter 150 is outside 0\.\.100/],
+      blob: patch("telemetry-uplink", TAG.recovery, 40, 250), text: [/jitter 250 is not 0\.\.3 or 129\.\.228/],
     },
     {
       name: "escalation code", code: "E_UNKNOWN_STRATEGY", service: "storage", tag: TAG.recovery,
-      blob: patch("storage", TAG.recovery, 19, 7), text: [/escalation 7 is outside 0\.\.3/],
+      blob: patch("storage", TAG.recovery, 52, 7), text: [/escalation flags 7 is outside 0\.\.3/],
     },
     {
       name: "restart policy code", code: "E_INVALID_POLICY", service: "sensor-driver", tag: TAG.recovery,
@@ -281,16 +281,16 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     },
     {
       name: "balance strategy code", code: "E_INVALID_STRATEGY", service: "web-ui", tag: TAG.balance,
-      blob: patch("web-ui", TAG.balance, 0, 12), text: [/strategy 12 is outside 0\.\.9/],
+      blob: patch("web-ui", TAG.balance, 0, 12), text: [/strategy 12 is outside 0\.\.8/],
     },
     {
       name: "breaker half-open probes", code: "E_INVALID_BREAKER", service: "telemetry-uplink", tag: TAG.balance,
-      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breakerHalfOpen = 300; }),
+      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breaker!.halfOpenPermits = 300; }),
       text: [/halfOpenPermits 300 is outside 1\.\.255/],
     },
     {
       name: "breaker open time", code: "E_INVALID_BREAKER", service: "telemetry-uplink", tag: TAG.balance,
-      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breakerOpenMs = 0; }),
+      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breaker!.openMs = 0; }),
       text: [/openMs 0 is outside 1\.\.86400000/],
     },
     {
@@ -429,7 +429,7 @@ describe("manifest sections: hot reload", () => {
     expect(lb.serviceStats("telemetry-uplink").strategy).toBe("random");
     expect(lb.instanceStats(uplink).breaker).toBe("open");
     const v3 = structuredClone(v2);
-    service(v3, "telemetry-uplink").balance!.breakerFailures = 4;
+    service(v3, "telemetry-uplink").balance!.breaker!.consecutiveFailures = 4;
     m.load(encodeManifest(v3));
     expect(lb.instanceStats(uplink).breaker).toBe("closed");
     // remove every layer section of telemetry-uplink: no check, policy never, round robin, no breaker
