@@ -15,7 +15,7 @@ import {
 import { TIMEOUT_MS_MAX, BREAKER_WINDOW_MAX, BREAKER_PERMITS_MAX, HASH_TABLES_MAX, BALANCE_WEIGHT_MAX } from "../limits";
 import * as D from "../defaults";
 import { fail, Detail } from "../util/detail";
-import { field, resolveField, recordDefaults } from "../util/record";
+import { field, resolveField, recordDefaults, recordScratch } from "../util/record";
 import { sayService } from "../registry/services";
 import { instanceService, instanceHandle } from "../registry/instances";
 import { breakerResetAll } from "./breaker";
@@ -193,10 +193,19 @@ export function breakerValid(service: i32, r: usize): i32 {
 /** Applies a resolved, valid BREAKER record. Changed settings start every instance's breaker
  *  closed; the same settings again leave the breakers as they are. */
 export function breakerApplyRecord(service: i32, r: usize): void {
-  const current = memory.data(BREAKER_RECORD_BYTES, 4);
-  breakerReadRecord(service, current);
-  if (memory.compare(current, r, BREAKER_RECORD_BYTES) == 0) return;
-  breakerStore(serviceAt(service), r);
+  const config = serviceAt(service);
+  let same = <i32>load<u8>(config, SERVICE_BREAKER_ON) == field(r, BREAKER_ENABLED)
+    && <i32>load<u8>(config, SERVICE_WINDOW_SIZE) == field(r, BREAKER_WINDOW_SIZE)
+    && <i32>load<u8>(config, SERVICE_MIN_CALLS) == field(r, BREAKER_MIN_CALLS)
+    && <i32>load<u8>(config, SERVICE_FAILURE_RATE) == field(r, BREAKER_FAILURE_RATE)
+    && <i32>load<u16>(config, SERVICE_BREAKER_CONSECUTIVE) == field(r, BREAKER_CONSECUTIVE);
+  same = same && load<i32>(config, SERVICE_SLOW_CALL_MS) == field(r, BREAKER_SLOW_CALL_MS)
+    && <i32>load<u8>(config, SERVICE_SLOW_RATE) == field(r, BREAKER_SLOW_RATE)
+    && load<i32>(config, SERVICE_OPEN_MS) == field(r, BREAKER_OPEN_MS)
+    && load<i32>(config, SERVICE_OPEN_MAX_MS) == field(r, BREAKER_OPEN_MAX_MS)
+    && <i32>load<u8>(config, SERVICE_HALF_OPEN_PERMITS) == field(r, BREAKER_PERMITS);
+  if (same) return;
+  breakerStore(config, r);
   breakerResetAll(service);
 }
 
@@ -278,10 +287,10 @@ export function outlierReadRecord(service: i32, out: usize): i32 {
 
 // ---- a service's row at its defaults ------------------------------------------------------------
 
-const resolved = memory.data(BREAKER_RECORD_BYTES, 4);
 
 /** Writes the three records' defaults into a service's zeroed balance row (balance/members.ts). */
 export function balanceConfigDefaults(config: usize): void {
+  const resolved = recordScratch; // no record is being applied while a service row is taken
   balanceResolve(recordDefaults, resolved);
   store<u8>(config, <u8>field(resolved, BALANCE_STRATEGY), SERVICE_STRATEGY);
   balanceStoreOptions(config, resolved);

@@ -7,7 +7,7 @@ import {
   serviceUsed, serviceNames, serviceType, serviceTags, serviceInstanceCount,
 } from "../registry/services";
 import { timeoutsResolve, timeoutsReadRecord, TIMEOUTS_RECORD_BYTES } from "../registry/timeouts";
-import { recordDefaults } from "../util/record";
+import { recordDefaults, recordScratch } from "../util/record";
 import { tagNames } from "../registry/tags";
 import { firstDependency, edgeNextOut, edgeTo, edgeKind, edgeCondition, NO_EDGE } from "../graph/edges";
 import { sectionStart, sectionEnd } from "../config/store";
@@ -75,8 +75,8 @@ function dumpService(id: i32): void {
   if (sectionStart[id] >= 0 && currentSlot >= 0) dumpSection(id);
 }
 
-const heldTimeouts = memory.data(TIMEOUTS_RECORD_BYTES, 4);
-const blobTimeouts = memory.data(TIMEOUTS_RECORD_BYTES, 4);
+const heldTimeouts = recordScratch;
+const blobTimeouts = recordScratch + <usize>TIMEOUTS_RECORD_BYTES;
 
 /** TIMEOUTS: the blob's record (or none) while it still says what the kernel holds, so the
  *  defaults stay defaults; the values held once the ABI changed them. */

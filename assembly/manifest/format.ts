@@ -46,13 +46,15 @@ export const TAG_CONFIG: u8 = 0x06;
 export const TAG_ADDRESS: u8 = 0x07;
 // Ancillary tags of the layers: validated and applied by manifest/sections/ (one file each),
 // kept in the service's section and dumped as they came. Their payloads are the layers'
-// configuration records (util/record.ts: i32 fields, -1 the kernel's default), the same the
-// ABI's recordApply and checkAdd take. RESOURCES is recorded, not enforced.
+// configuration records, the same the ABI's recordApply and checkAdd take, in their sparse form
+// (util/record.ts: u32 field mask, then the present i32 fields; an absent field is the kernel's
+// default), so a small device's blob carries only what its YAML says. RESOURCES is recorded,
+// not enforced.
 //
-//   HEALTH    the CHECK record (health/record.ts, 28 bytes), then the target bytes (the host's)
-//   RECOVERY  the RECOVERY record (recovery/record.ts, 104 bytes; backup: a blob service index)
-//   BALANCE   the BALANCE, BREAKER and OUTLIER records (balance/config.ts, 24 + 40 + 20 bytes),
-//             u16 n, n u16 weights (instance ordinals 0..n-1)
+//   HEALTH    the CHECK record (health/record.ts), then the target bytes (the host's)
+//   RECOVERY  the RECOVERY record (recovery/record.ts; backup: a blob service index)
+//   BALANCE   the BALANCE, BREAKER and OUTLIER records (balance/config.ts), u16 n, n u16 weights
+//             (instance ordinals 0..n-1)
 //   RESOURCES 0 memoryBytes i64 | 8 storageBytes i64 | 16 cpuPermille u16
 // TIMEOUTS (a critical record) is the TIMEOUTS record (registry/timeouts.ts, 8 bytes).
 export const TAG_HEALTH: u8 = 0x80;

@@ -11,10 +11,10 @@ import { fail } from "../util/detail";
 import { RECORD_HEADER_BYTES, TAG_DEPENDENCY, TAG_ADDRESS, TAG_BALANCE, TAG_RECOVERY } from "./format";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depCount, blobBase, at,
-  sayBlobService, u16At, i32At,
+  sayBlobService, u16At,
 } from "./blob-tables";
-import { BALANCE_WEIGHTS } from "./sections/balance";
-import { RECOVERY_BACKUP } from "../recovery/record";
+import { balanceWeightCount } from "./sections/balance";
+import { recoveryBackupIndex } from "./sections/recovery";
 
 // Kahn's algorithm over blob indices.
 const byTarget = new StaticArray<u16>(EDGES_MAX);
@@ -43,12 +43,13 @@ export function checkReferences(): i32 {
   for (let s = 0; s < blobServiceCount; s++) {
     for (let offset = blobServiceAt[s]; offset < blobServiceEnd[s]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
       const tag = load<u8>(blobBase + <usize>offset);
-      if (tag == TAG_BALANCE && u16At(offset + 3 + BALANCE_WEIGHTS) > <i32>blobInstances[s]) {
-        return at(sayBlobService(fail(E_INVALID_WEIGHT), s).text(": ").int(u16At(offset + 3 + BALANCE_WEIGHTS))
+      const payload = blobBase + <usize>(offset + RECORD_HEADER_BYTES);
+      if (tag == TAG_BALANCE && balanceWeightCount(payload) > <i32>blobInstances[s]) {
+        return at(sayBlobService(fail(E_INVALID_WEIGHT), s).text(": ").int(balanceWeightCount(payload))
           .text(" weights for ").int(blobInstances[s]).text(" instances"), offset);
       }
       if (tag == TAG_RECOVERY) {
-        const backup = i32At(offset + RECORD_HEADER_BYTES + 4 * RECOVERY_BACKUP);
+        const backup = recoveryBackupIndex(payload);
         if (backup != -1 && (backup < 0 || backup >= blobServiceCount || backup == s)) {
           return at(sayBlobService(fail(E_UNKNOWN_SERVICE), s).text(": backup service index ").int(backup)
             .text(" is not another service of the manifest or -1"), offset);

@@ -204,7 +204,7 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
 function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
   serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
   const ptr = base + <usize>payload;
-  const fits = tag == TAG_HEALTH ? healthFits(size) : tag == TAG_RECOVERY ? recoveryFits(size) : balanceFits(ptr, size);
+  const fits = tag == TAG_HEALTH ? healthFits(ptr, size) : tag == TAG_RECOVERY ? recoveryFits(ptr, size) : balanceFits(ptr, size);
   if (!fits) {
     return sayBlobService(fail(E_MANIFEST_RECORD), current).text(": record (tag ").int(tag).text(") of ").int(size)
       .text(" bytes does not hold its fields").code();

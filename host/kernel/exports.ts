@@ -105,4 +105,4 @@ export interface RecordExports {
 }
 
 // Merged into KernelExports: the kernel module exports them all.
-export interface KernelExports extends BalanceExports, RecordExports {}
+export interface KernelExports extends BalanceExports, HealthExports, RecordExports {}

@@ -112,3 +112,31 @@ export function codeOf<T extends string>(
   if (index >= 0) return index;
   throw new MycoError(ERROR_CODES[error].code, `service '${service}': ${field} '${value}' is not one of ${names.filter(Boolean).join(", ")}`);
 }
+
+/**
+ * The sparse form of a record (a manifest section's payload): u32 mask (bit n: field n
+ * follows), then the fields that are not the sentinel, as i32. The kernel expands it back.
+ */
+export function recordToSparse(record: Int32Array): Uint8Array {
+  const present = [...record.keys()].filter((n) => record[n] !== RECORD_DEFAULT);
+  const bytes = new Uint8Array(4 + 4 * present.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, present.reduce((mask, n) => (mask | (1 << n)) >>> 0, 0), true);
+  present.forEach((n, i) => view.setInt32(4 + 4 * i, record[n], true));
+  return bytes;
+}
+
+/** The record of the sparse form at `bytes[offset]`, and how many bytes it took. */
+export function recordFromSparse(kind: RecordKind, bytes: Uint8Array, offset = 0): { record: Int32Array; size: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const mask = view.getUint32(offset, true);
+  let at = offset + 4;
+  const record = Int32Array.from(FIELDS[kind], (_, n) => {
+    if (!(mask & (1 << n))) return RECORD_DEFAULT;
+    const value = view.getInt32(at, true);
+    at += 4;
+    return value;
+  });
+  if (FIELDS[kind].length < 32 && mask >>> FIELDS[kind].length) throw new RangeError(`a ${kind} record has no field ${31 - Math.clz32(mask)}`);
+  return { record, size: at - offset };
+}

@@ -5,7 +5,7 @@ import type {
   Manifest, Service, ConfigKey, ConfigType, Dependency, HealthSpec, RecoverySpec, BalanceSpec, ResourcesSpec,
 } from "./types.ts";
 import { CONFIG_TYPES, REDACTED } from "./types.ts";
-import { recordOf, recordToBytes, recordFromBytes, recordValues, recordBytes, type RecordKind } from "../kernel/records.ts";
+import { recordOf, recordToBytes, recordFromBytes, recordToSparse, recordFromSparse, recordValues, type RecordKind } from "../kernel/records.ts";
 import { checkRecordOf, checkOptionsOf } from "../kernel/health.ts";
 import { recoveryRecordOf, recoveryPolicyOf } from "../kernel/recovery.ts";
 import { balanceRecordOf, balanceConfigOf, breakerRecordOf, outlierRecordOf, settingsOf } from "../kernel/balance.ts";
@@ -140,7 +140,7 @@ function writeHealth(w: Writer, h: HealthSpec): void {
     kind: CHECK_KIND_OF[h.check], role: h.role, intervalMs: h.intervalMs, timeoutMs: h.timeoutMs, startPeriodMs: h.startPeriodMs,
     rise: h.rise, fall: h.retries,
   });
-  w.record(TAG.health, (r) => r.raw(recordToBytes(record)).raw(encoder.encode(h.target)));
+  w.record(TAG.health, (r) => r.raw(recordToSparse(record)).raw(encoder.encode(h.target)));
 }
 
 function writeRecovery(w: Writer, service: string, v: RecoverySpec, indexOf: Map<string, number>): void {
@@ -149,14 +149,14 @@ function writeRecovery(w: Writer, service: string, v: RecoverySpec, indexOf: Map
     if (index === undefined) throw new Error(`service '${service}': backup '${ref}' is not in the manifest`);
     return index;
   });
-  w.record(TAG.recovery, (r) => r.raw(recordToBytes(record)));
+  w.record(TAG.recovery, (r) => r.raw(recordToSparse(record)));
 }
 
 function writeBalance(w: Writer, b: BalanceSpec): void {
   const { breaker, outlier, weights, ...config } = b;
   w.record(TAG.balance, (r) => {
-    r.raw(recordToBytes(balanceRecordOf(config))).raw(recordToBytes(breakerRecordOf(breaker ?? {}, breaker ? true : undefined)))
-      .raw(recordToBytes(outlierRecordOf(outlier ?? {}, outlier ? true : undefined))).u16(weights.length);
+    r.raw(recordToSparse(balanceRecordOf(config))).raw(recordToSparse(breakerRecordOf(breaker ?? {}, breaker ? true : undefined)))
+      .raw(recordToSparse(outlierRecordOf(outlier ?? {}, outlier ? true : undefined))).u16(weights.length);
     for (const weight of weights) r.u16(weight);
   });
 }
@@ -198,8 +198,14 @@ class Reader {
   rest(): Uint8Array { return this.raw(this.end - this.at); }
   short(): Uint8Array { return this.raw(this.u8()); }
   text(b: Uint8Array): string { return decoder.decode(b); }
-  /** A configuration record (i32 fields, host/kernel/records.ts). */
-  record(kind: RecordKind): Int32Array { const bytes = this.raw(recordBytes(kind)); return recordFromBytes(kind, bytes); }
+  /** A configuration record in its sparse form (host/kernel/records.ts). */
+  record(kind: RecordKind): Int32Array {
+    this.need(4);
+    let sparse: { record: Int32Array; size: number };
+    try { sparse = recordFromSparse(kind, this.bytes.subarray(0, this.end), this.at); } catch { throw new BlobFormatError(`${kind} record ends early or is malformed`, this.at); }
+    this.at += sparse.size;
+    return sparse.record;
+  }
 }
 
 function readConfig(r: Reader): ConfigKey {
@@ -248,7 +254,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
     if (tag === TAG.service) { const type = r.u8(); services.push(emptyService(r.text(r.rest()), type)); }
     else if (!current) throw new BlobFormatError("record before the first service", at);
     else if (tag === TAG.instances) current.instances = r.u16();
-    else if (tag === TAG.timeouts) Object.assign(current, recordValues("timeouts", r.record("timeouts")));
+    else if (tag === TAG.timeouts) Object.assign(current, recordValues("timeouts", recordFromBytes("timeouts", r.raw(8))));
     else if (tag === TAG.tag) current.tags.push(r.text(r.rest()));
     else if (tag === TAG.dependency) depTargets.push({ service: current, index: r.u16(), kind: r.u8(), condition: r.u8() });
     else if (tag === TAG.config) current.config.push(readConfig(r));

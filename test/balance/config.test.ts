@@ -35,7 +35,7 @@ describe("bad input", () => {
     expectError(() => kernel.check(x.recordApply(id, SECTIONS.balance, 20)), "E_INVALID_ARGUMENT", "record length 20 is not its 24 bytes");
     expectError(() => balancer.setOption(id, "choices", 3), "E_INVALID_OPTION", "choices 3");
     expectError(() => balancer.setOption(id, "panicPercent", 101), "E_INVALID_OPTION", "panicPercent 101 is outside 0..100");
-    expectError(() => balancer.setOption(id, "activeBiasPercent", -1), "E_INVALID_OPTION", "activeBiasPercent -1");
+    expectError(() => balancer.setOption(id, "activeBiasPercent", -2), "E_INVALID_OPTION", "activeBiasPercent -2");
     expectError(() => balancer.setOption(id, "decayMs", 0), "E_INVALID_OPTION", "decayMs 0");
     expect(balancer.serviceStats(id).strategy).toBe("round-robin");
   });
@@ -52,7 +52,7 @@ describe("bad input", () => {
     [{ windowSize: 10, minCalls: 11 }, "minCalls 11 is outside 1..10"],
     [{ minCalls: 0 }, "minCalls 0"],
     [{ failureRatePercent: 101 }, "failureRatePercent 101 is outside 0..100"],
-    [{ consecutiveFailures: -1 }, "consecutiveFailures -1"],
+    [{ consecutiveFailures: -2 }, "consecutiveFailures -2"], // -1 is the kernel's default
     [{ slowCallMs: -5 }, "slowCallMs -5"],
     [{ slowCallMs: 0, slowRatePercent: 50 }, "slowRatePercent (0 while slowCallMs is 0) 50"],
     [{ slowCallMs: 100, slowRatePercent: 120 }, "slowRatePercent (0 while slowCallMs is 0) 120 is outside 0..100"],

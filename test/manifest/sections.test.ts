@@ -11,6 +11,7 @@ import { HealthMonitor } from "../../host/kernel/health.ts";
 import { Recovery, recoveryOf } from "../../host/kernel/recovery.ts";
 import { Balancer } from "../../host/kernel/balance.ts";
 import { encodeManifest, decodeManifest, seal, TAG } from "../../host/manifest/blob.ts";
+import { recordFromSparse, recordToSparse } from "../../host/kernel/records.ts";
 import type { Action } from "../../host/kernel/abi.ts";
 import type { Manifest } from "../../host/manifest/types.ts";
 import { ROOT, compileFile, compileText, normalized, SECRET_ENV } from "./helpers.ts";
@@ -218,9 +219,20 @@ describe("manifest sections: loading configures the layers", () => {
 
 describe("manifest sections: a bad value rejects the whole blob and changes nothing", () => {
   type Case = { name: string; blob: (m: Manifest, blob: Uint8Array) => Uint8Array; code: string; service: string; tag: number; text: RegExp[] };
-  const patch = (name: string, tag: number, at: number, value: number) => (_: Manifest, blob: Uint8Array) => {
-    const bad = blob.slice();
-    new DataView(bad.buffer).setInt32(recordOffset(bad, name, tag) + 3 + at, value, true); // an i32 field of the record
+  /** Sets field `n` of the section's first record (its sparse form re-encoded, the blob resealed). */
+  const patch = (name: string, tag: number, n: number, value: number) => (_: Manifest, blob: Uint8Array) => {
+    const at = recordOffset(blob, name, tag);
+    const kind = tag === TAG.health ? "check" : tag === TAG.recovery ? "recovery" : "balance";
+    const { record, size } = recordFromSparse(kind, blob, at + 3);
+    record[n] = value;
+    const sparse = recordToSparse(record);
+    const bad = new Uint8Array(blob.length - size + sparse.length);
+    bad.set(blob.subarray(0, at + 3));
+    bad.set(sparse, at + 3);
+    bad.set(blob.subarray(at + 3 + size), at + 3 + sparse.length);
+    const view = new DataView(bad.buffer);
+    view.setUint16(at + 1, view.getUint16(at + 1, true) - size + sparse.length, true);
+    view.setUint32(8, bad.length, true);
     return seal(bad);
   };
   const cases: Case[] = [
@@ -245,7 +257,7 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     },
     {
       name: "health role", code: "E_INVALID_CHECK_ROLE", service: "web-ui", tag: TAG.health,
-      blob: patch("web-ui", TAG.health, 4, 5), text: [/check role 5 is not 0\.\.2/],
+      blob: patch("web-ui", TAG.health, 1, 5), text: [/check role 5 is not 0\.\.2/],
     },
     {
       name: "restart intensity over the window slots", code: "E_INVALID_INTENSITY", service: "sensor-driver", tag: TAG.recovery,
@@ -269,11 +281,11 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     },
     {
       name: "jitter percent", code: "E_INVALID_BACKOFF", service: "telemetry-uplink", tag: TAG.recovery,
-      blob: patch("telemetry-uplink", TAG.recovery, 40, 250), text: [/jitter 250 is not 0\.\.3 or 129\.\.228/],
+      blob: patch("telemetry-uplink", TAG.recovery, 10, 250), text: [/jitter 250 is not 0\.\.3 or 129\.\.228/],
     },
     {
       name: "escalation code", code: "E_UNKNOWN_STRATEGY", service: "storage", tag: TAG.recovery,
-      blob: patch("storage", TAG.recovery, 52, 7), text: [/escalation flags 7 is outside 0\.\.3/],
+      blob: patch("storage", TAG.recovery, 13, 7), text: [/escalation flags 7 is outside 0\.\.3/],
     },
     {
       name: "restart policy code", code: "E_INVALID_POLICY", service: "sensor-driver", tag: TAG.recovery,

@@ -1,8 +1,9 @@
 // The BALANCE section (`balance:` and `instances.weights` in services.yaml): its payload is the
-// BALANCE, BREAKER and OUTLIER records (balance/config.ts: i32 fields, -1 the kernel's
-// default), then the instance weights:
+// BALANCE, BREAKER and OUTLIER records (balance/config.ts) in their sparse form (util/record.ts:
+// a field mask, then the fields the YAML gave; the others are the kernel's defaults), then the
+// instance weights:
 //
-//   0 BALANCE (24 bytes) | 24 BREAKER (40) | 64 OUTLIER (20) | 84 n u16 | 86 n weights u16
+//   BALANCE (sparse) | BREAKER (sparse) | OUTLIER (sparse) | n u16 | n weights u16
 //
 // Checked with the balance layer's own rules while the blob is validated; applied in place on a
 // running service (the next pick follows it), through the same functions as the ABI's records:
@@ -11,67 +12,84 @@
 // instance ordinal k < n weighs weights[k], the others 1.
 import { OK } from "../../errors";
 import { SERVICE_SUBJECT, serviceInstanceCount } from "../../registry/services";
-import { field, recordScratch, recordDefaults } from "../../util/record";
+import { field, recordScratch, recordDefaults, sparseFits, sparseBytes, sparseExpand } from "../../util/record";
 import {
   weightValid, balanceResolve, balanceValid, balanceApplyRecord, breakerResolve, breakerValid, breakerApplyRecord,
-  outlierResolve, outlierValid, outlierApplyRecord, BALANCE_RECORD_BYTES, BREAKER_RECORD_BYTES, BALANCE_STRATEGY,
+  outlierResolve, outlierValid, outlierApplyRecord, BALANCE_RECORD_BYTES, BREAKER_RECORD_BYTES, OUTLIER_RECORD_BYTES,
+  BALANCE_STRATEGY,
 } from "../../balance/config";
 import {
   slotAt, slotOfOrdinal, markMembershipChanged, SLOT_WEIGHT, STRATEGY_CONSISTENT_HASH,
 } from "../../balance/tables";
 
-export const BALANCE_AT_BREAKER: i32 = BALANCE_RECORD_BYTES;
-export const BALANCE_AT_OUTLIER: i32 = BALANCE_RECORD_BYTES + BREAKER_RECORD_BYTES;
-/** u16 n, then n u16 weights. */
-export const BALANCE_WEIGHTS: i32 = 84;
-export const BALANCE_BYTES: i32 = 86;
+const BALANCE_FIELDS: i32 = BALANCE_RECORD_BYTES / 4;
+const BREAKER_FIELDS: i32 = BREAKER_RECORD_BYTES / 4;
+const OUTLIER_FIELDS: i32 = OUTLIER_RECORD_BYTES / 4;
 
-@inline function weightCount(ptr: usize): i32 { return <i32>load<u16>(ptr + BALANCE_WEIGHTS); }
-@inline function weightAt(ptr: usize, ordinal: i32): i32 {
-  return <i32>load<u16>(ptr + <usize>(BALANCE_BYTES + 2 * ordinal));
-}
+@inline function breakerAt(ptr: usize): usize { return ptr + <usize>sparseBytes(ptr); }
+@inline function outlierAt(ptr: usize): usize { const at = breakerAt(ptr); return at + <usize>sparseBytes(at); }
+@inline function weightsAt(ptr: usize): usize { const at = outlierAt(ptr); return at + <usize>sparseBytes(at); }
+@inline function weightAt(ptr: usize, ordinal: i32): i32 { return <i32>load<u16>(weightsAt(ptr) + <usize>(2 + 2 * ordinal)); }
 
-/** Whether `size` bytes hold the payload at `ptr` exactly (the fixed fields and n weights). */
+/** How many weights the (fitting) payload at `ptr` gives. */
+export function balanceWeightCount(ptr: usize): i32 { return <i32>load<u16>(weightsAt(ptr)); }
+
+/** Whether `size` bytes hold the payload at `ptr` exactly (three sparse records, n and n weights). */
 export function balanceFits(ptr: usize, size: i32): bool {
-  return size >= BALANCE_BYTES && size == BALANCE_BYTES + 2 * weightCount(ptr);
+  const end = ptr + <usize>size;
+  if (!sparseFits(ptr, size, BALANCE_FIELDS)) return false;
+  const breaker = breakerAt(ptr);
+  if (!sparseFits(breaker, <i32>(end - breaker), BREAKER_FIELDS)) return false;
+  const outlier = outlierAt(ptr);
+  if (!sparseFits(outlier, <i32>(end - outlier), OUTLIER_FIELDS)) return false;
+  const weights = weightsAt(ptr);
+  return <i32>(end - weights) >= 2 && <i32>(end - weights) == 2 + 2 * <i32>load<u16>(weights);
 }
 
 /** The payload at `ptr` (its size checked) of the blob's service named by SERVICE_SUBJECT: OK or the error. */
 export function balanceSectionValid(ptr: usize): i32 {
   const S = SERVICE_SUBJECT;
   const r = recordScratch;
-  balanceResolve(ptr, r);
+  sparseExpand(ptr, BALANCE_FIELDS, r);
+  balanceResolve(r, r);
   let bad = balanceValid(S, r);
-  if (bad == OK) { breakerResolve(ptr + BALANCE_AT_BREAKER, r); bad = breakerValid(S, r); }
-  if (bad == OK) { outlierResolve(ptr + BALANCE_AT_OUTLIER, r); bad = outlierValid(S, r); }
-  for (let k = 0, n = weightCount(ptr); k < n && bad == OK; k++) bad = weightValid(S, weightAt(ptr, k));
-  return bad; // n against the instance count: validate.ts, once the whole section is read
+  if (bad == OK) { sparseExpand(breakerAt(ptr), BREAKER_FIELDS, r); breakerResolve(r, r); bad = breakerValid(S, r); }
+  if (bad == OK) { sparseExpand(outlierAt(ptr), OUTLIER_FIELDS, r); outlierResolve(r, r); bad = outlierValid(S, r); }
+  for (let k = 0, n = balanceWeightCount(ptr); k < n && bad == OK; k++) bad = weightValid(S, weightAt(ptr, k));
+  return bad; // n against the instance count: references.ts, once the whole section is read
 }
 
 /** Whether the payload (0: none) asks for consistent hashing, which holds one of the hash tables. */
 export function balanceHashes(ptr: usize): bool {
   if (ptr == 0) return false;
-  balanceResolve(ptr, recordScratch);
+  sparseExpand(ptr, BALANCE_FIELDS, recordScratch);
+  balanceResolve(recordScratch, recordScratch);
   return field(recordScratch, BALANCE_STRATEGY) == <i32>STRATEGY_CONSISTENT_HASH;
+}
+
+/** The record at `sparse` (0: every field the default), expanded and resolved into scratch. */
+function expand(sparse: usize, fields: i32): usize {
+  if (sparse == 0) return recordDefaults;
+  sparseExpand(sparse, fields, recordScratch);
+  return recordScratch;
 }
 
 /** Sets the service's balancing as the payload at `ptr` says (0: no section, the defaults). */
 export function balanceApply(service: i32, ptr: usize): void {
-  const record = ptr == 0 ? recordDefaults : ptr;
   const r = recordScratch;
-  balanceResolve(record, r);
+  balanceResolve(expand(ptr, BALANCE_FIELDS), r);
   const set = balanceApplyRecord(service, r);
   assert(set == OK, "a validated balance section did not apply"); // capacity was checked by the diff
-  breakerResolve(record + BALANCE_AT_BREAKER, r);
+  breakerResolve(expand(ptr == 0 ? 0 : breakerAt(ptr), BREAKER_FIELDS), r);
   breakerApplyRecord(service, r);
-  outlierResolve(record + BALANCE_AT_OUTLIER, r);
+  outlierResolve(expand(ptr == 0 ? 0 : outlierAt(ptr), OUTLIER_FIELDS), r);
   outlierApplyRecord(service, r);
   balanceWeights(service, ptr);
 }
 
 /** Instance weights from the payload (0: none; the instances the service has now; ordinals past n weigh 1). */
 export function balanceWeights(service: i32, ptr: usize): void {
-  const n = ptr == 0 ? 0 : weightCount(ptr);
+  const n = ptr == 0 ? 0 : balanceWeightCount(ptr);
   const count = <i32>serviceInstanceCount[service];
   let changed = false;
   for (let ordinal = 0; ordinal < count; ordinal++) {

@@ -1,13 +1,13 @@
-// The HEALTH section: a service's manifest check. Its payload is the CHECK record
-// (health/record.ts: i32 fields, -1 the kernel's default), then the host's target bytes (a
-// command, URL or port: the kernel keeps them for the dump). Checked with the health layer's
+// The HEALTH section: a service's manifest check. Its payload is the CHECK record in its sparse
+// form (util/record.ts: a field mask, then the fields the YAML gave; the others are the
+// kernel's defaults), then the host's target bytes (a command, URL or port: kept for the dump). Checked with the health layer's
 // own rules while the blob is validated, so a bad value rejects the whole blob; applied live
 // (health/live.ts): a changed section takes effect on a running service, no restart. The check
 // the section made carries CHECK_FROM_MANIFEST, so a reload replaces it and leaves checks added
 // through the ABI alone. No section: no manifest check.
 import { CHECKS_PER_SERVICE_MAX } from "../../limits";
 import { SERVICE_SUBJECT } from "../../registry/services";
-import { field, recordScratch } from "../../util/record";
+import { field, recordScratch, sparseFits, sparseExpand } from "../../util/record";
 import {
   checkTake, checkOfManifest, checkStartupTaken, checksFull, checkKind, checkRole, checkIndex, serviceCheckCount,
   serviceStartupCheck, CHECK_FROM_MANIFEST, ROLE_STARTUP,
@@ -17,12 +17,20 @@ import {
 } from "../../health/record";
 import { checkLiveStart, checkLiveRetime, checkLiveRemove } from "../../health/live";
 
+const CHECK_FIELDS: i32 = CHECK_RECORD_BYTES / 4;
+
 /** Whether `size` bytes hold the payload's fields (the target may be empty). */
-export function healthFits(size: i32): bool { return size >= CHECK_RECORD_BYTES; }
+export function healthFits(ptr: usize, size: i32): bool { return sparseFits(ptr, size, CHECK_FIELDS); }
+
+/** The payload's CHECK record, resolved, into `r`. */
+function resolve(ptr: usize, r: usize): void {
+  sparseExpand(ptr, CHECK_FIELDS, r);
+  checkRecordResolve(r, r);
+}
 
 /** The payload at `ptr` (its size checked) of the blob's service named by SERVICE_SUBJECT: OK or the error. */
 export function healthValid(ptr: usize): i32 {
-  checkRecordResolve(ptr, recordScratch);
+  resolve(ptr, recordScratch);
   return checkRecordValid(SERVICE_SUBJECT, recordScratch);
 }
 
@@ -33,7 +41,7 @@ export function healthValid(ptr: usize): i32 {
  */
 export function healthRoom(id: i32, ptr: usize): i32 {
   if (id < 0) return 1;
-  checkRecordResolve(ptr, recordScratch);
+  resolve(ptr, recordScratch);
   const current = checkOfManifest(id);
   const startup = <i32>serviceStartupCheck[id];
   if (field(recordScratch, CHECK_ROLE) == <i32>ROLE_STARTUP && startup >= 0 && (current < 0 || startup != <i32>checkIndex[current])) {
@@ -51,7 +59,7 @@ export function healthApply(service: i32, ptr: usize): void {
     return;
   }
   const r = recordScratch;
-  checkRecordResolve(ptr, r);
+  resolve(ptr, r);
   const kind = field(r, CHECK_KIND) | <i32>CHECK_FROM_MANIFEST;
   const role = field(r, CHECK_ROLE);
   if (check >= 0 && (<i32>checkKind[check] != kind || <i32>checkRole[check] != role)) {
