@@ -5,7 +5,7 @@ import { instantiateSync } from "@assemblyscript/loader";
 import type { Hal } from "../hal/hal.ts";
 import { loadModule, type Profile } from "./module.ts";
 import type { KernelExports } from "./exports.ts";
-import { MycoError, KernelTrap } from "./errors.ts";
+import { MycoError, KernelTrap, ERROR_CODES } from "./errors.ts";
 import { applyRecord, readRecord, recordOf, recordObject } from "./records.ts";
 import {
   SERVICE_STATES, DEPENDENCY_KINDS, SERVICE_TYPES, LIMITS, EVENT_RECORD_BYTES, ACTION_RECORD_BYTES,
@@ -93,7 +93,7 @@ export class Kernel {
       if (i === length) return length;
     }
     const { written, read } = encoder.encodeInto(text, io);
-    if (read !== length) throw new MycoError(-14, `'${text.slice(0, 40)}...' does not fit the ${io.length}-byte I/O buffer`);
+    if (read !== length) throw new MycoError(ERROR_CODES.E_IO_LENGTH.code, `'${text.slice(0, 40)}...' does not fit the ${io.length}-byte I/O buffer`);
     return written;
   }
 
