@@ -6,7 +6,8 @@ export interface Action { kind: number; service: number; instance: number; arg: 
 
 export interface KernelPort {
   serviceRegister(name: string, type: number, instances: number): number;
-  serviceSetTimeouts(id: number, startTimeoutMs: number, stopTimeoutMs: number): number;
+  /** A configuration record (docs/abi-records.md): section 0 is TIMEOUTS (i32 start, i32 stop). */
+  recordApply(service: number, section: number, record: Uint8Array): number;
   dependencyAdd(from: number, to: number, kind: number): number;
   startAll(): number;
   stopAll(): number;

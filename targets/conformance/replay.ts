@@ -113,7 +113,8 @@ export function replay(kernel: KernelPort, clock: VirtualClock, scenario: Scenar
       case "register": {
         const spec = scenario.services[op.service];
         ids[op.service] = check(kernel.serviceRegister(spec.name, spec.type, spec.instances), op, spec.name);
-        check(kernel.serviceSetTimeouts(ids[op.service], spec.startTimeoutMs, spec.stopTimeoutMs), op, `${spec.name} timeouts`, null);
+        const timeouts = new Uint8Array(Int32Array.of(spec.startTimeoutMs, spec.stopTimeoutMs).buffer); // the TIMEOUTS record (little-endian hosts)
+        check(kernel.recordApply(ids[op.service], 0, timeouts), op, `${spec.name} timeouts`, null);
         break;
       }
       case "registerName": check(kernel.serviceRegister(op.name, 0, 1), op, JSON.stringify(op.name)); break;

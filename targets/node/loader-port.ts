@@ -91,7 +91,10 @@ export class LoaderKernel implements KernelPort {
   serviceRegister(name: string, type: number, instances: number): number {
     return this.withName(name, (length) => this.call("serviceRegister", length, type, instances));
   }
-  serviceSetTimeouts(id: number, startMs: number, stopMs: number): number { return this.call("serviceSetTimeouts", id, startMs, stopMs); }
+  recordApply(service: number, section: number, record: Uint8Array): number {
+    this.io(record.length).set(record);
+    return this.call("recordApply", service, section, record.length);
+  }
   dependencyAdd(from: number, to: number, kind: number): number { return this.call("dependencyAdd", from, to, kind); }
   startAll(): number { return this.call("startAll"); }
   stopAll(): number { return this.call("stopAll"); }

@@ -181,7 +181,8 @@ static int32_t live(void) {
   CHECK(myco_init(&board_hal));
   int32_t id = myco_service_register(name, sizeof name - 1, 0, 1);
   CHECK(id);
-  CHECK(myco_service_set_timeouts(id, LIVE_START_TIMEOUT_MS, LIVE_START_TIMEOUT_MS));
+  static const int32_t timeouts[2] = {LIVE_START_TIMEOUT_MS, LIVE_START_TIMEOUT_MS}; /* the TIMEOUTS record */
+  CHECK(myco_record_apply(id, 0, (const uint8_t*)timeouts, sizeof timeouts));
   CHECK(myco_start_all());
   int32_t spawned = myco_actions_drain();
   CHECK(spawned);

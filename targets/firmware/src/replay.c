@@ -194,8 +194,9 @@ static int32_t op_register(const scenario_op_t* op) {
   int32_t id = myco_service_register(spec->name, (uint32_t)strlen(spec->name), spec->type, spec->instances);
   if (!as_expected(id, op->expect_exact, op->expect)) return fail("serviceRegister", id);
   r.ids[op->service] = id;
-  int32_t status = myco_service_set_timeouts(id, spec->start_timeout_ms, spec->stop_timeout_ms);
-  return status < 0 ? fail("serviceSetTimeouts", status) : MYCO_OK;
+  const int32_t timeouts[2] = {spec->start_timeout_ms, spec->stop_timeout_ms}; /* the TIMEOUTS record (section 0) */
+  int32_t status = myco_record_apply(id, 0, (const uint8_t*)timeouts, sizeof timeouts);
+  return status < 0 ? fail("recordApply", status) : MYCO_OK;
 }
 
 static int32_t op_exit(const scenario_op_t* op) {

@@ -112,7 +112,7 @@ export class ComponentKernel implements KernelPort {
   serviceRegister(name: string, type: number, instances: number): number {
     return this.call((k) => k.serviceRegister(name, type, instances));
   }
-  serviceSetTimeouts(id: number, startMs: number, stopMs: number): number { return this.call((k) => k.serviceSetTimeouts(id, startMs, stopMs)); }
+  recordApply(service: number, section: number, record: Uint8Array): number { return this.call((k) => k.recordApply(service, section, record)); }
   dependencyAdd(from: number, to: number, kind: number): number { return this.call((k) => k.dependencyAdd(from, to, kind)); }
   startAll(): number { return this.call((k) => k.startAll()); }
   stopAll(): number { return this.call((k) => k.stopAll()); }
