@@ -39,6 +39,7 @@ import { configReset } from "./config/store";
 import { manifestReset } from "./manifest/apply";
 import { slotsReset } from "./manifest/slots";
 import { balanceReset } from "./balance/members";
+import { heapTop } from "./util/heap-top";
 
 export * from "./discovery/abi";
 export * from "./config/abi";
@@ -312,13 +313,10 @@ export function counter(which: i32): u32 {
 
 /**
  * The allocator's high-water mark: where the next allocation would start. Tables are reserved
- * at init; if anything allocated afterwards this would grow (the zero-allocation proof).
+ * at init; if anything allocated afterwards this would grow (the zero-allocation proof). Reads
+ * the allocator's blocks without allocating (util/heap-top.ts).
  */
-export function heapHighWater(): usize {
-  const probe = heap.alloc(16);
-  heap.free(probe); // the stub allocator takes back its last block, so this probe leaves no trace
-  return probe;
-}
+export function heapHighWater(): usize { return heapTop(); }
 
 export function memoryPages(): i32 { return memory.size(); }
 
