@@ -88,7 +88,7 @@ function pick<T extends string>(names: readonly T[], value: string | undefined, 
 export class HealthMonitor {
   constructor(readonly kernel: Kernel) {}
 
-  private get x(): HealthExports { return this.kernel.exports as unknown as HealthExports; }
+  private get x(): HealthExports { return this.kernel.exports; }
 
   /** Checks registered through any HealthMonitor of this kernel, by id. */
   get checks(): Map<number, CheckInfo> {

@@ -118,7 +118,7 @@ function code<T extends string>(names: readonly T[], value: T | undefined, fallb
 export class Recovery {
   constructor(readonly kernel: Kernel) {}
 
-  private get x(): RecoveryExports { return this.kernel.exports as unknown as RecoveryExports; }
+  private get x(): RecoveryExports { return this.kernel.exports; }
 
   /** Applies `policy` to the service; the kernel rejects bad values naming the service, field and value. */
   configure(service: ServiceRef, policy: RecoveryPolicy): void {

@@ -21,7 +21,7 @@ const PROFILES = ["release", "mcu"] as const;
 
 let scratch = "";
 
-async function compile(args: string[], out: string): Promise<Uint8Array> {
+async function compile(args: string[], out: string): Promise<Uint8Array<ArrayBuffer>> {
   try {
     await run(process.execPath, [asc, ...args, "--debug", "--outFile", out, "--textFile", `${out}.wat`], { cwd: root });
   } catch (error) {
@@ -48,7 +48,7 @@ function withoutCustomSections(wasm: Uint8Array): Buffer {
   return Buffer.concat(parts);
 }
 
-const named = new Map<string, Uint8Array>();
+const named = new Map<string, Uint8Array<ArrayBuffer>>();
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "myco-allocation-"));

@@ -3,6 +3,7 @@
 import { describe, it, expect } from "vitest";
 import { expectError } from "../helpers.ts";
 import { device } from "./support.ts";
+import { callExport, type KernelFunctionName } from "../../host/kernel/exports.ts";
 
 describe("bad health and recovery configuration", () => {
   const setup = () => {
@@ -41,7 +42,7 @@ describe("bad health and recovery configuration", () => {
   it("unknown check kind and role", () => {
     const { k, health } = setup();
     expectError(() => health.addCheck("pump", { kind: "ping" as never }), "E_INVALID_CHECK_KIND", "'pump'", "'ping'");
-    const raw = k.exports as unknown as { checkAdd(s: number, kind: number, role: number): number };
+    const raw = k.exports;
     expectError(() => k.check(raw.checkAdd(k.id("pump"), 9, 0)), "E_INVALID_CHECK_KIND", "'pump'", "check kind 9");
     expectError(() => k.check(raw.checkAdd(k.id("pump"), 0, 7)), "E_INVALID_CHECK_ROLE", "check role 7");
     health.addCheck("pump", { role: "startup" });
@@ -54,7 +55,7 @@ describe("bad health and recovery configuration", () => {
     expectError(() => recovery.configure("pump", { strategies: { meltdown: ["restart"] } as never }), "E_UNKNOWN_STRATEGY", "'meltdown'");
     expectError(() => recovery.configure("pump", { group: "all_for_one" as never }), "E_UNKNOWN_STRATEGY", "'all_for_one'");
     expectError(() => recovery.configure("pump", { restart: "sometimes" as never }), "E_INVALID_POLICY", "'pump'", "'sometimes'");
-    const raw = k.exports as unknown as { recoverySetStrategies(s: number, p: number, l: number): number; recoverySetPolicy(s: number, p: number): number };
+    const raw = k.exports;
     expectError(() => k.check(raw.recoverySetStrategies(k.id("pump"), 1, 0x9)), "E_UNKNOWN_STRATEGY", "strategy 9");
     expectError(() => k.check(raw.recoverySetStrategies(k.id("pump"), 1, 0x201)), "E_UNKNOWN_STRATEGY", "follows the end");
     expectError(() => k.check(raw.recoverySetStrategies(k.id("pump"), 8, 1)), "E_UNKNOWN_STRATEGY", "fault pattern 8");
@@ -82,7 +83,7 @@ describe("bad health and recovery configuration", () => {
     expectError(() => health.addCheck("pump"), "E_SERVICE_ACTIVE", "'pump'");
     expectError(() => health.removeCheck(check), "E_SERVICE_ACTIVE", "'pump'");
     expectError(() => health.removeCheck(999), "E_UNKNOWN_CHECK", "check id 999");
-    const raw = k.exports as unknown as { checkReport(c: number, h: number, o: number, l: number): number };
+    const raw = k.exports;
     expectError(() => k.check(raw.checkReport(check, k.instances("pump")[0], 5, 1)), "E_INVALID_CHECK_OUTCOME", "'pump'", "outcome 5");
     expectError(() => k.check(raw.checkReport(check, k.instances("pump")[0], 0, -1)), "E_INVALID_CHECK_OUTCOME", "latencyMs -1");
     expectError(() => health.report(check, 12345, "success", 1), "E_UNKNOWN_INSTANCE");
@@ -90,8 +91,7 @@ describe("bad health and recovery configuration", () => {
 
   it("random garbage never traps", () => {
     const { k } = setup();
-    const x = k.exports as unknown as Record<string, (...args: number[]) => number>;
-    const names = [
+    const names: KernelFunctionName[] = [
       "checkAdd", "checkSetTiming", "checkSetThresholds", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
       "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet", "watchdogPing",
       "dependencyCondition", "recoverySetPolicy", "recoverySetLimits", "recoverySetBackoff", "recoverySetStableMs",
@@ -102,7 +102,7 @@ describe("bad health and recovery configuration", () => {
     for (const name of names) {
       for (let i = 0; i < 200; i++) {
         const args = Array.from({ length: 6 }, (_, j) => values[(i * 7 + j * 13 + name.length) % values.length]);
-        x[name](...args);
+        callExport(k.exports, name, ...args);
         calls++;
       }
     }

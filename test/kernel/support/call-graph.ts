@@ -32,7 +32,7 @@ function functionName(token: string, known: Set<string>): string | null {
   return null;
 }
 
-export function callGraph(wasm: Uint8Array): CallGraph {
+export function callGraph(wasm: Uint8Array<ArrayBuffer>): CallGraph {
   if (!WebAssembly.Module.customSections(new WebAssembly.Module(wasm), "name").length) {
     throw new Error("the module has no name section: compile it with asc --debug");
   }
