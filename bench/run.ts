@@ -1,10 +1,12 @@
 // `npm run bench`: runs every bench/*.bench.ts, prints one table, and writes bench/results.json
 // (rows: name, unit, value, peer, peerValue, ratio; a ratio above 1 means Myco is better than the
-// peer on that row). Naming suites on the command line runs only those and writes nothing, so a
+// peer on that row), then rewrites the numbers of README.md and targets/README.md from it
+// (bench/report.ts). Naming suites on the command line runs only those and writes nothing, so a
 // partial run never replaces the full record.
 import { readdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
+import { writeReports } from "./report.ts";
 
 const here = new URL("./", import.meta.url);
 const only = process.argv.slice(2);
@@ -40,4 +42,6 @@ if (only.length > 0) {
 } else {
   await writeFile(fileURLToPath(new URL("results.json", here)), `${JSON.stringify(rows, null, 2)}\n`);
   console.log(`\n${rows.length} rows written to bench/results.json (ratio > 1: Myco better)`);
+  writeReports(rows); // the README's and targets/README.md's numbers (bench/report.ts)
+  console.log("README.md and targets/README.md: bench blocks rewritten from the results");
 }

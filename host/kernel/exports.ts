@@ -435,8 +435,8 @@ export const KERNEL_CONSTANTS = {
  */
 export function kernelExports(instance: WebAssembly.Instance): KernelExports {
   const exports = instance.exports;
-  const missing = KERNEL_FUNCTIONS.filter((name) => typeof exports[name] !== "function");
-  if (!(exports.memory instanceof WebAssembly.Memory)) missing.unshift("memory" as KernelFunctionName);
+  const missing: string[] = KERNEL_FUNCTIONS.filter((name) => typeof exports[name] !== "function");
+  if (!(exports.memory instanceof WebAssembly.Memory)) missing.unshift("memory");
   if (missing.length > 0) throw new Error(`the kernel module lacks ${missing.length} export(s) of assembly/index.ts: ${missing.slice(0, 8).join(", ")} (run npm run build)`);
   return exports as unknown as KernelExports;
 }

@@ -11,7 +11,7 @@ import { wasmType } from "../../targets/abi/exports.ts";
 import { generateHostExports } from "../../targets/abi/gen-host.ts";
 import { parseErrorTable, readErrorTable } from "../../targets/abi/errors.ts";
 import { ERROR_CODES } from "../../host/kernel/error-codes.ts";
-import { KERNEL_FUNCTIONS, KERNEL_CONSTANTS } from "../../host/kernel/exports.ts";
+import { KERNEL_FUNCTIONS, KERNEL_CONSTANTS, kernelExports } from "../../host/kernel/exports.ts";
 import { Kernel, VirtualHal } from "../../host/index.ts";
 import { moduleExports } from "./wasm-signatures.ts";
 
@@ -77,6 +77,11 @@ describe.each(PROFILES)("build/%s.wasm exports what the description says", (prof
     expect(KERNEL_CONSTANTS).toEqual(described);
     expect(actual.memories).toEqual(["memory"]);
   });
+});
+
+it("kernelExports refuses a module that lacks the kernel's exports, naming them", () => {
+  const empty = new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0)));
+  expect(() => kernelExports(empty)).toThrow(/lacks \d+ export\(s\) of assembly\/index.ts: memory, \w+/);
 });
 
 describe("the error table against the kernel", () => {
