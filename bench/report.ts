@@ -210,7 +210,7 @@ export const BLOCKS: Record<string, (r: Rows) => string> = {
   "targets-summary": targetsSummary, goals, "targets-instructions": targetsInstructions, "targets-artefacts": targetsArtefacts,
 };
 
-const BLOCK = /(<!-- bench:([\w-]+) -->\n)([\s\S]*?)(\n<!-- \/bench:\2 -->)/g;
+const BLOCK = /(<!-- bench:([\w-]+) -->\n)([\s\S]*?)(<!-- \/bench:\2 -->)/g;
 
 /** The document with every bench block re-rendered from `rows`; an unknown block name is an error. */
 export function renderDocument(text: string, rows: BenchRow[]): string {
@@ -218,7 +218,7 @@ export function renderDocument(text: string, rows: BenchRow[]): string {
   return text.replace(BLOCK, (_, open: string, name: string, _old: string, close: string) => {
     const render = BLOCKS[name];
     if (!render) throw new Error(`unknown bench block '${name}' (bench/report.ts BLOCKS)`);
-    return `${open}${render(r)}${close}`;
+    return `${open}${render(r)}\n${close}`;
   });
 }
 
