@@ -182,6 +182,15 @@ function targetsArtefacts(r: Rows): string {
   ]);
 }
 
+/** The load the run saw, when the results record it. */
+function conditions(r: Rows): string[] {
+  const has = (name: string) => r.rows.some((row) => row.name === name);
+  if (!has("bench conditions: cores")) return [];
+  return [`The last full run had ${count(r.value("bench conditions: cores"))} cores and a 1-minute load average of ` +
+    `${fmt(r.value("bench conditions: 1-minute load average at the start"))} at its start and ` +
+    `${fmt(r.value("bench conditions: 1-minute load average at the end"))} at its end (other work on the machine slows every row).`, ""];
+}
+
 function goals(r: Rows): string {
   const body = GOALS.map((goal) => {
     const row = r.get(goal.name, goal.peer);
@@ -197,6 +206,7 @@ function goals(r: Rows): string {
   const losses = r.rows.filter((row) => row.ratio !== null && row.ratio < 1 && row.peer !== null && !/export call|same kernel|directly|relay/.test(row.peer))
     .map((row) => `${row.name.replace(/^balance /, "")} against ${row.peer}: ${fmt(row.ratio!)}x`);
   return [
+    ...conditions(r),
     table(["goal", "bound", "last run", "", "set in"], body),
     "",
     missed.length === 0 ? "Every goal was met in the last run." : `Missed in the last run: ${missed.map((g) => g.what).join("; ")}.`,

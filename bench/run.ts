@@ -4,6 +4,7 @@
 // (bench/report.ts). Naming suites on the command line runs only those and writes nothing, so a
 // partial run never replaces the full record.
 import { readdir, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
 import { writeReports } from "./report.ts";
@@ -13,6 +14,9 @@ const only = process.argv.slice(2);
 
 const suites = (await readdir(here)).filter((f) => f.endsWith(".bench.ts")).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 const rows: BenchRow[] = [];
+// The conditions of the run, reported with its numbers: the machine is shared.
+const conditions = (name: string, unit: string, value: number): BenchRow => ({ name, unit, value, peer: null, peerValue: null, ratio: null });
+const loadAtStart = loadavg()[0];
 for (const file of suites) {
   const suite = (await import(new URL(file, here).href)) as { run: () => Promise<BenchRow[]> };
   const started = performance.now();
@@ -20,6 +24,10 @@ for (const file of suites) {
   rows.push(...result);
   console.error(`${file}: ${result.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
+
+rows.push(conditions("bench conditions: cores", "count", availableParallelism()));
+rows.push(conditions("bench conditions: 1-minute load average at the start", "load", loadAtStart));
+rows.push(conditions("bench conditions: 1-minute load average at the end", "load", loadavg()[0]));
 
 const format = (value: number | null) => {
   if (value === null) return "";
