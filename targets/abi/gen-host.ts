@@ -23,6 +23,16 @@ function method(fn: ExportedFunction): string[] {
   return [...doc, `  ${fn.name}(${params}): ${TS_TYPE[fn.result]};`];
 }
 
+/** Items joined into lines of at most 100 characters, indented by two. */
+function wrap(items: string[]): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    if (lines.length > 0 && lines[lines.length - 1].length + 1 + item.length <= 100) lines[lines.length - 1] += ` ${item}`;
+    else lines.push(`  ${item}`);
+  }
+  return lines;
+}
+
 export function generateHostExports(abi: KernelAbi, header: string): string {
   const modules = [...new Set([...abi.functions.map((f) => f.module), ...abi.constants.map((c) => c.module)])];
   const groups = modules.map((module) => [
@@ -33,7 +43,7 @@ export function generateHostExports(abi: KernelAbi, header: string): string {
     "}",
     "",
   ]);
-  const names = abi.functions.map((f) => `  ${JSON.stringify(f.name)},`);
+  const names = wrap(abi.functions.map((f) => `${JSON.stringify(f.name)},`));
   const constants = abi.constants.map((c) => `  ${c.name}: ${c.value},`);
   return [
     `// ${header}`,
