@@ -2,7 +2,7 @@
 // static message table. Printing a message allocates nothing; an unknown code reads "UNKNOWN".
 // `npm run build` generates the TypeScript and C mirrors from this file (host/tools/gen-errors.ts):
 // keep one `export const E_NAME: i32 = -N;` per line and one `case E_NAME: return out.text("...");`
-// per code. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
+// per code, and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
 
@@ -95,8 +95,11 @@ export const E_UNKNOWN_STRATEGY: i32 = -160;
 export const E_START_LIMIT: i32 = -161;
 export const E_INVALID_CONDITION: i32 = -162;
 
-/** The last code, so tables sized by it stay in step. */
-export const ERROR_CODE_MIN: i32 = -29;
+/**
+ * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
+ * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
+ */
+export const ERROR_CODE_MIN: i32 = E_CONFIG_VALUE;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {

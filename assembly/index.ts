@@ -31,6 +31,7 @@ import { admitService, dismissService, membershipDefaults, membershipReset } fro
 import { subscriptionsRefresh } from "./discovery/subscriptions";
 import "./wiring"; // the hook table, set once at init (hooks.ts)
 import { WITH_DISCOVERY } from "./features";
+import { heapTop } from "./util/heap-top";
 
 export * from "./discovery/abi";
 export * from "./config/abi";
@@ -290,13 +291,10 @@ export function counter(which: i32): u32 {
 
 /**
  * The allocator's high-water mark: where the next allocation would start. Tables are reserved
- * at init; if anything allocated afterwards this would grow (the zero-allocation proof).
+ * at init; if anything allocated afterwards this would grow (the zero-allocation proof). Reads
+ * the allocator's blocks without allocating (util/heap-top.ts).
  */
-export function heapHighWater(): usize {
-  const probe = heap.alloc(16);
-  heap.free(probe); // the stub allocator takes back its last block, so this probe leaves no trace
-  return probe;
-}
+export function heapHighWater(): usize { return heapTop(); }
 
 export function memoryPages(): i32 { return memory.size(); }
 

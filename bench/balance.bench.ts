@@ -3,16 +3,23 @@
 // exported no-op); against the npm packages a Node user would pick: `loadbalance` (round
 // robin, weighted, random), `hashring` (consistent-hash lookup of the same distinct keys), and
 // breaker bookkeeping per call against `opossum` and `cockatiel` wrapping a no-op action.
+//
+// What the peers do by default: hashring hashes every key with md5 (node:crypto) and keeps the
+// last 5,000 answers in an LRU cache, so it is measured both on distinct keys (cache misses) and
+// on 1,000 keys that repeat (cache hits); opossum's `fire` and cockatiel's `execute` are
+// asynchronous (a promise per call; opossum has no synchronous call), so cockatiel is also
+// measured through its synchronous core, a CountBreaker's `success()` with no policy around it.
 import HashRing from "hashring";
 import { roundRobin, random } from "loadbalance";
 import CircuitBreaker from "opossum";
-import { circuitBreaker, handleAll, ConsecutiveBreaker } from "cockatiel";
+import { circuitBreaker, handleAll, ConsecutiveBreaker, CountBreaker, CircuitState } from "cockatiel";
 import { Kernel, RealHal, Balancer, STRATEGIES, type Strategy } from "../host/index.ts";
 import { measure, lowerIsBetter, type BenchRow } from "./harness.ts";
 
 const SIZES = [8, 64] as const;
 const KEY_COUNT = 1 << 16; // distinct keys, cycled: more than hashring's LRU cache holds
 const KEY_MASK = KEY_COUNT - 1;
+const HOT_KEYS = 1000; // repeating keys: all inside hashring's 5,000-entry LRU cache
 const BATCH = 1000;
 
 interface Setup { kernel: Kernel; balancer: Balancer; id: number; handles: number[] }
@@ -121,6 +128,14 @@ export async function run(): Promise<BenchRow[]> {
       rows.push(row(`balance consistent-hash lookup of distinct string keys, ${n} instances`, myco, "hashring get", theirs));
     }
     {
+      const { balancer, id } = setup(n, "consistent-hash", false);
+      let k = 0, j = 0;
+      const [myco, theirs] = paired(
+        () => { balancer.pickBytes(id, stringKeys[k++ % HOT_KEYS]); },
+        () => { ring.get(stringKeys[j++ % HOT_KEYS]); }, { batch: 100 }, 3);
+      rows.push(row(`balance consistent-hash lookup of ${HOT_KEYS} repeating string keys, ${n} instances`, myco, "hashring get (cache hits)", theirs));
+    }
+    {
       const { balancer, id } = setup(n, "ip-hash", false);
       let k = 0, j = 0;
       const [myco, theirs] = paired(
@@ -137,17 +152,21 @@ export async function run(): Promise<BenchRow[]> {
     const h = handles[0];
     const opossum = new CircuitBreaker(async () => undefined, { timeout: false, errorThresholdPercentage: 50, resetTimeout: 30_000 });
     const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(5) });
-    const samples: number[][] = [[], [], [], []];
+    // The same window as Myco's breaker here: 20 calls, at least 10, opens at 50 % failures.
+    const countBreaker = new CountBreaker({ threshold: 0.5, size: 20, minimumNumberOfCalls: 10 });
+    const samples: number[][] = [[], [], [], [], []];
     for (let round = 0; round < 3; round++) { // in alternation, so all four see the same load
       samples[0].push(measure(() => { x.balanceRequestStarted(h); x.balanceRequestFinished(h, 1, 1); }));
       samples[1].push(measure(() => { x.balanceRequestFinished(x.balancePick(id), 1, 1); }));
       samples[2].push(await measureAsync(() => opossum.fire()));
       samples[3].push(await measureAsync(() => cockatiel.execute(() => undefined)));
+      samples[4].push(measure(() => { countBreaker.success(CircuitState.Closed); }));
     }
     opossum.shutdown();
-    const [myco, withPick, theirsOpossum, theirsCockatiel] = samples.map((xs) => xs.sort((a, b) => a - b)[1]);
+    const [myco, withPick, theirsOpossum, theirsCockatiel, theirsSync] = samples.map((xs) => xs.sort((a, b) => a - b)[1]);
     rows.push(row("balance breaker bookkeeping per call (request started + finished)", myco, "opossum fire(no-op)", theirsOpossum));
     rows.push(row("balance breaker bookkeeping per call (request started + finished)", myco, "cockatiel execute(no-op)", theirsCockatiel));
+    rows.push(row("balance breaker bookkeeping per call (request started + finished)", myco, "cockatiel CountBreaker success() (synchronous)", theirsSync));
     rows.push(row("balance breaker + round-robin pick per call (pick + finished)", withPick, "opossum fire(no-op)", theirsOpossum));
   }
   floors.sort((a, b) => a - b);

@@ -102,7 +102,7 @@ export function fuzz(iterations: number, seed = 1, profile: Profile = "release")
   }
   /** The world moves: starts, instances up, checks answered, picks and outcomes, time. */
   function world(): number {
-    const e = kernel.exports as unknown as Record<string, (...args: number[]) => number>;
+    const e = kernel.exports;
     if (pick(8) === 0) e.startAll();
     hal.advance(pick(4) === 0 ? pick(60_000) : pick(2_000));
     e.tick();

@@ -1,16 +1,22 @@
 // `npm run bench`: runs every bench/*.bench.ts, prints one table, and writes bench/results.json
 // (rows: name, unit, value, peer, peerValue, ratio; a ratio above 1 means Myco is better than the
-// peer on that row). Naming suites on the command line runs only those and writes nothing, so a
+// peer on that row), then rewrites the numbers of README.md and targets/README.md from it
+// (bench/report.ts). Naming suites on the command line runs only those and writes nothing, so a
 // partial run never replaces the full record.
 import { readdir, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
+import { writeReports } from "./report.ts";
 
 const here = new URL("./", import.meta.url);
 const only = process.argv.slice(2);
 
 const suites = (await readdir(here)).filter((f) => f.endsWith(".bench.ts")).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 const rows: BenchRow[] = [];
+// The conditions of the run, reported with its numbers: the machine is shared.
+const conditions = (name: string, unit: string, value: number): BenchRow => ({ name, unit, value, peer: null, peerValue: null, ratio: null });
+const loadAtStart = loadavg()[0];
 for (const file of suites) {
   const suite = (await import(new URL(file, here).href)) as { run: () => Promise<BenchRow[]> };
   const started = performance.now();
@@ -18,6 +24,10 @@ for (const file of suites) {
   rows.push(...result);
   console.error(`${file}: ${result.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
+
+rows.push(conditions("bench conditions: cores", "count", availableParallelism()));
+rows.push(conditions("bench conditions: 1-minute load average at the start", "load", loadAtStart));
+rows.push(conditions("bench conditions: 1-minute load average at the end", "load", loadavg()[0]));
 
 const format = (value: number | null) => {
   if (value === null) return "";
@@ -40,4 +50,6 @@ if (only.length > 0) {
 } else {
   await writeFile(fileURLToPath(new URL("results.json", here)), `${JSON.stringify(rows, null, 2)}\n`);
   console.log(`\n${rows.length} rows written to bench/results.json (ratio > 1: Myco better)`);
+  writeReports(rows); // the README's and targets/README.md's numbers (bench/report.ts)
+  console.log("README.md and targets/README.md: bench blocks rewritten from the results");
 }

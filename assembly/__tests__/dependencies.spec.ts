@@ -43,7 +43,11 @@ describe("declaring dependencies", () => {
   it("refuses a self dependency", () => {
     const a = mustRegister("a");
     expect<i32>(dependencyAdd(a, a, DEP_REQUIRES)).toBe(E_SELF_DEPENDENCY);
-    expect<string>(detailText()).toBe("service 'a' cannot requires itself");
+    expect<string>(detailText()).toBe("service 'a' cannot require itself");
+    expect<i32>(dependencyAdd(a, a, DEP_WANTS)).toBe(E_SELF_DEPENDENCY);
+    expect<string>(detailText()).toBe("service 'a' cannot want itself");
+    expect<i32>(dependencyAdd(a, a, DEP_AFTER)).toBe(E_SELF_DEPENDENCY);
+    expect<string>(detailText()).toBe("service 'a' cannot start after itself");
   });
 
   it("refuses a second edge between the same pair, whatever its kind", () => {

@@ -9,7 +9,7 @@
 //   int, duration (ms), size (bytes): value is an i64 in [min, max]; bool: one byte 0 or 1;
 //   string: [min, max] bounds its length, the pattern (discovery syntax) its bytes; enum: one of
 //   the choices. A secret's value bytes are masked (format.ts maskByte).
-import { CONFIG_VALUE_BYTES_MAX, NAME_BYTES_MAX } from "../limits";
+import { CONFIG_VALUE_BYTES_MAX } from "../limits";
 import { OK, E_MANIFEST_RECORD, E_CONFIG_TYPE, E_CONFIG_RANGE, E_CONFIG_PATTERN, E_CONFIG_REQUIRED, E_CONFIG_VALUE } from "../errors";
 import { validateName } from "../registry/names";
 import { patternCompile, patternMatches } from "../discovery/pattern";
@@ -184,5 +184,3 @@ function checkText(valuePtr: usize, servicePtr: usize, serviceLength: i32): i32 
   return OK;
 }
 
-/** Key length check used by lookups from the host. */
-@inline export function keyFits(len: i32): bool { return len > 0 && len <= NAME_BYTES_MAX; }

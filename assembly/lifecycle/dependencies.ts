@@ -10,6 +10,8 @@ import { checkAtRest } from "./jobs";
 import { fail } from "../util/detail";
 
 const KIND_NAMES: StaticArray<string> = ["", "requires", "wants", "after"];
+/** The same kinds as verbs in their base form, for "cannot ... itself". */
+const KIND_VERBS: StaticArray<string> = ["", "require", "want", "start after"];
 
 /** `from` depends on `to` (both registered; the caller checked `from`). */
 export function dependencyAdd(from: i32, to: i32, kind: i32): i32 {
@@ -22,7 +24,7 @@ export function dependencyAdd(from: i32, to: i32, kind: i32): i32 {
       .text(" service id ").int(to).text(", which is not registered").code();
   }
   if (from == to) {
-    return sayService(fail(E_SELF_DEPENDENCY).text("service "), from).text(" cannot ").text(KIND_NAMES[kind]).text(" itself").code();
+    return sayService(fail(E_SELF_DEPENDENCY).text("service "), from).text(" cannot ").text(KIND_VERBS[kind]).text(" itself").code();
   }
   if (edgeFind(from, to) != NO_EDGE) {
     return sayService(sayService(fail(E_DUPLICATE_DEPENDENCY).text("service "), from).text(" already depends on "), to).code();

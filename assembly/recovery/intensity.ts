@@ -6,7 +6,7 @@
 //   runs shorter than min_uptime, which is how its users see tens of thousands of restarts),
 //   and T is measured on the service's supervised clock, which stands still while the service
 //   waits out a restart delay. Backoff spaces restarts out in wall time but never earns extra
-//   ones: R restarts whose runs add up to less than T escalate, whatever the delays between them.
+//   ones: R restarts whose runs add up to at most T escalate, whatever the delays between them.
 //   A stable run resets the backoff sequence and the escalation level, never this record; stamps
 //   leave it only by ageing past T.
 import { SERVICES_MAX } from "../limits";
@@ -20,9 +20,9 @@ const delayedMs = new StaticArray<i64>(SERVICES_MAX);
 
 @inline function supervisedNow(service: i32): i64 { return clockNow() - delayedMs[service]; }
 
-/** Restarts counted within the window now. */
+/** Restarts counted within the window now: one exactly T old still counts (OTP: `Now =< Then + Period`). */
 export function intensityCount(service: i32): i32 {
-  return restarts.count(service, supervisedNow(service), restartWindowMs[service]);
+  return restarts.countWithin(service, supervisedNow(service), restartWindowMs[service]);
 }
 
 /** True when one more restart stays within "at most R in T". */

@@ -17,13 +17,26 @@ export class WindowCounter {
     if (<i32>this.filled[service] < WINDOW_SLOTS) this.filled[service]++;
   }
 
-  /** Records stamped within the last `windowMs` (a stamp exactly `windowMs` old has left). */
+  /** Records stamped less than `windowMs` ago: a stamp exactly `windowMs` old has left (crash loops, flapping). */
   count(service: i32, nowMs: i64, windowMs: i32): i32 {
+    return this.younger(service, nowMs, <u32>windowMs);
+  }
+
+  /**
+   * Records stamped at most `windowMs` ago: a stamp exactly `windowMs` old still counts, as in
+   * OTP's supervisor (`Now =< Then + Period`), which restart intensity follows.
+   */
+  countWithin(service: i32, nowMs: i64, windowMs: i32): i32 {
+    return this.younger(service, nowMs, <u32>windowMs + 1);
+  }
+
+  /** Records whose age is below `limitMs` (windowMs <= i32.MAX, so `windowMs + 1` cannot wrap). */
+  private younger(service: i32, nowMs: i64, limitMs: u32): i32 {
     const now = <u32>nowMs;
     const base = service * WINDOW_SLOTS;
     let n = 0;
     for (let i = 0, filled = <i32>this.filled[service]; i < filled; i++) {
-      if (now - unchecked(this.stamps[base + i]) < <u32>windowMs) n++;
+      if (now - unchecked(this.stamps[base + i]) < limitMs) n++;
     }
     return n;
   }

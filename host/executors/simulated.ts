@@ -5,7 +5,6 @@
 // failing, flapping, slow or hanging, per service) and pings watchdogs unless told to miss.
 import type { Kernel } from "../kernel/kernel.ts";
 import type { Action } from "../kernel/abi.ts";
-import type { HealthExports } from "../kernel/exports.ts";
 import { splitmix32, type VirtualHal } from "../hal/virtual.ts";
 
 export interface SimulatedExecutorOptions {
@@ -117,7 +116,7 @@ export class SimulatedExecutor {
     const latency = "latencyMs" in behaviour && behaviour.latencyMs !== undefined ? behaviour.latencyMs : this.options.checkLatencyMs ?? 5;
     let ok = behaviour.mode === "pass" || behaviour.mode === "slow";
     if (behaviour.mode === "flap") ok = Math.floor(this.hal.timeMs / behaviour.periodMs) % 2 === 0;
-    const health = this.kernel.exports as unknown as HealthExports;
+    const health = this.kernel.exports;
     this.hal.after(latency, () => {
       if (!this.alive.has(instance)) return;
       this.checksAnswered++;
@@ -132,7 +131,7 @@ export class SimulatedExecutor {
       if (!this.alive.has(instance)) return;
       if (!this.silent.has(service)) {
         this.pings++;
-        (this.kernel.exports as unknown as HealthExports).watchdogPing(instance);
+        this.kernel.exports.watchdogPing(instance);
       }
       this.schedulePing(service, instance);
     });

@@ -1,4 +1,4 @@
-// Generated from assembly/errors.ts by host/tools/gen-errors.ts (npm run build). Do not edit.
+// Generated from assembly/errors.ts by targets/abi/generate.ts (npm run build). Do not edit.
 export const ERROR_CODES = {
   E_INVALID_ARGUMENT: { code: -1, message: "invalid argument" },
   E_NAME_EMPTY: { code: -2, message: "name is empty" },

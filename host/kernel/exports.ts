@@ -1,31 +1,202 @@
-// The raw exports of the kernel module (assembly/index.ts), as the host calls them.
+// Generated from assembly/index.ts and the files it re-exports by targets/abi/generate.ts (npm run build). Do not edit.
+// The raw exports of the kernel module, as the host calls them: one method per export of
+// assembly/index.ts and the files it re-exports, in their parameter names and types.
 
-export interface KernelExports {
-  memory: WebAssembly.Memory;
+/** The exports of assembly/discovery/abi.ts. */
+export interface DiscoveryExports {
+  /** Services matching a pattern (in the buffer; length 0: any name) and filters (-1: any): type (0 system, 1 user), state (STATE_*), health (0 unknown, 1 healthy, 2 unhealthy), and tags (a mask of tag ids, every one required). Writes u16 ids, ascending; returns the count. */
+  discoveryQuery(patternLength: number, type: number, state: number, health: number, tags: bigint): number;
+  /** Compiles the pattern at [0, patternLength) and matches it against the text right after it: 1 or 0. */
+  discoveryPatternTest(patternLength: number, textLength: number): number;
+  /** NFA steps of the last match (the linear-time proof: at most states x (text + 1) x 2). */
+  discoveryPatternSteps(): number;
+  /** Subscribes a pattern (buffer) with a type (-1 any) and tags (all of); returns the subscription id. */
+  discoverySubscribe(patternLength: number, type: number, tags: bigint): number;
+  discoveryUnsubscribe(subscription: number): number;
+  /** The subscription's current members as u16 ids in the buffer; returns the count. */
+  discoverySubscriptionMembers(subscription: number): number;
+  /** Sets the cache TTL (ms; 0 turns the cache off) and empties the cache. */
+  discoveryCacheTtl(ms: number): number;
+  discoveryCounter(which: number): number;
+  /** Reports a service's health to discovery (the health layer does this itself; hosts may too). */
+  discoveryHealthSet(id: number, health: number): number;
+  discoveryHealth(id: number): number;
+  /** The id of the tag named by the buffer (for query and subscription tag masks). */
+  tagLookup(nameLength: number): number;
+  /** The service's dependencies as (u16 id, u8 kind, u8 condition) records; returns the count. */
+  discoveryDependencies(id: number): number;
+  readonly DISCOVERY_COUNTER_HITS: WebAssembly.Global;
+  readonly DISCOVERY_COUNTER_MISSES: WebAssembly.Global;
+  readonly DISCOVERY_COUNTER_EVICTIONS: WebAssembly.Global;
+  readonly DISCOVERY_COUNTER_STALE: WebAssembly.Global;
+  readonly DISCOVERY_COUNTER_ENTRIES: WebAssembly.Global;
+  readonly DISCOVERY_COUNTER_GENERATION: WebAssembly.Global;
+}
+
+/** The exports of assembly/config/abi.ts. */
+export interface ConfigExports {
+  /** The number of config keys of a service. */
+  configCount(id: number): number;
+  /** Writes the name of key `ordinal` of the service to the buffer; returns its length. */
+  configKeyAt(id: number, ordinal: number): number;
+  /** (type << 8) | flags of the key named by the buffer (config/schema.ts CONFIG_*, FLAG_*). */
+  configInfo(id: number, keyLength: number): number;
+  /** Writes the value of the key named by the buffer as text; E_CONFIG_SECRET for a secret. */
+  configGet(id: number, keyLength: number): number;
+  /** The one path that writes a secret in clear: for executors building a service's environment. */
+  configSecretReveal(id: number, keyLength: number): number;
+  /** The service's instance addresses ("a,b" by ordinal) in the buffer; returns the length. */
+  discoveryAddresses(id: number): number;
+}
+
+/** The exports of assembly/manifest/abi.ts. */
+export interface ManifestExports {
+  /** Copies `length` bytes from the I/O buffer into the staging slot at `offset`. */
+  manifestStage(offset: number, length: number): number;
+  /** Validates the `length` staged bytes and applies them; returns the new revision. On any error nothing changed: the detail names the service, field and value, manifestErrorOffset the offset. */
+  manifestLoad(length: number): number;
+  /** Back to the previous version (the current one becomes the previous); returns the revision. */
+  manifestRollback(): number;
+  manifestRevision(): number;
+  manifestSerial(): number;
+  manifestErrorOffset(): number;
+  manifestCapacity(): number;
+  /** Services with a removal, resize or restart waiting for them to come to rest. */
+  manifestPending(): number;
+  /** Builds the dump (blob format, secrets redacted) in the staging slot; returns its length. */
+  manifestDump(): number;
+  /** Copies dump bytes from `offset` into the I/O buffer; returns how many. */
+  manifestDumpRead(offset: number): number;
+  /** The id of the check the service's HEALTH section made (the host runs it); 65535 when none. */
+  manifestCheck(service: number): number;
+}
+
+/** The exports of assembly/balance/abi.ts. */
+export interface BalanceExports {
+  balanceSetWeight(handle: number, weight: number): number;
+  /** enabled 0 takes the instance out of balancing (and out of the consistent-hash membership). */
+  balanceSetEnabled(handle: number, enabled: number): number;
+  /** draining 1: no new requests (those in flight finish); cleared when the instance is spawned again. */
+  balanceSetDraining(handle: number, draining: number): number;
+  /** health: 0 unknown, 1 healthy, 2 degraded, 3 unhealthy (unknown is treated as healthy). */
+  instanceSetHealth(handle: number, health: number): number;
+  /** Holds the instance's breaker open; returns the isolations held (reference-counted). */
+  breakerIsolate(handle: number): number;
+  /** Drops one isolation; returns the isolations still held. */
+  breakerRelease(handle: number): number;
+  /** Closes the instance's breaker now (isolations still hold it open). */
+  breakerReset(handle: number): number;
+  /** Picks an instance for a request (which counts as started); returns its handle. */
+  balancePick(service: number): number;
+  /** As balancePick, with a 32-bit key for IP hash (an IPv4 address) and consistent hash. */
+  balancePickKey(service: number, key: number): number;
+  /** As balancePick, keyed by the buffer's bytes: IP hash takes 4 (IPv4) or 16 (IPv6), consistent hash any. */
+  balancePickBytes(service: number, length: number): number;
+  /** `count` picks in a loop inside the kernel (what a native host pays per pick), keys keyBase, keyBase + 1, ... for the keyed strategies. Returns the handle of the last pick. */
+  balancePickBatch(service: number, count: number, keyBase: number): number;
+  /** The host routed a request to this instance itself: E_BREAKER_OPEN when its breaker refuses. */
+  balanceRequestStarted(handle: number): number;
+  /** outcome: 0 failure, 1 success, 2 cancelled (leaves the in-flight count only). */
+  balanceRequestFinished(handle: number, latencyMs: number, outcome: number): number;
+  /** Writes the instance's 64-byte statistics record (balance/stats.ts) to the buffer; returns 64. */
+  balanceInstanceStats(handle: number): number;
+  /** Writes the service's 64-byte statistics record (balance/stats.ts) to the buffer; returns 64. */
+  balanceServiceStats(service: number): number;
+}
+
+/** The exports of assembly/health/abi.ts. */
+export interface HealthExports {
+  /** Adds a health check to a service at rest from the CHECK record in the buffer (`length` 28: kind, role, intervalMs, timeoutMs, startPeriodMs, rise, fall as i32; -1 in a field is the kernel's default; health/record.ts); returns the check id. */
+  checkAdd(service: number, length: number): number;
+  /** Writes the check's effective CHECK record (every default filled in) to the buffer; returns 28. */
+  checkRecord(check: number): number;
+  checkRemove(check: number): number;
+  /** The host's answer to ACTION_RUN_CHECK: outcome 0 success, 1 failure, 2 timeout; latency in ms. Returns 0 when applied, 1 when ignored (it came after the timeout, or was not asked for). */
+  checkReport(check: number, handle: number, outcome: number, latencyMs: number): number;
+  /** HEALTH_*: 0 unknown, 1 healthy, 2 degraded, 3 unhealthy. */
+  healthOfService(service: number): number;
+  healthOfInstance(handle: number): number;
+  /** Writes the service's last results (16-byte records, oldest first) to the buffer; returns how many. */
+  healthHistory(service: number): number;
+  /** Basis points (10000 = 100 %) of the availability window the service was up. */
+  healthAvailability(service: number): number;
+  healthSetWindow(service: number, windowMs: number): number;
+  /** Flapping: `transitions` health changes within `windowMs` (defaults 5 in 60 s). */
+  healthSetFlapping(service: number, transitions: number, windowMs: number): number;
+  /** Watchdog period (0: none); applies from each instance's next start. */
+  watchdogSet(service: number, periodMs: number): number;
+  watchdogPing(handle: number): number;
+  /** condition 0: `to` counts once running; 1: once running and healthy (compose service_healthy). */
+  dependencyCondition(from: number, to: number, condition: number): number;
+  healthCounter(which: number): number;
+  readonly HEALTH_COUNTER_ALERTS: WebAssembly.Global;
+  readonly HEALTH_COUNTER_ALERTS_SUPPRESSED: WebAssembly.Global;
+  readonly HEALTH_COUNTER_CHECKS_RUN: WebAssembly.Global;
+  readonly HEALTH_COUNTER_CHECK_TIMEOUTS: WebAssembly.Global;
+}
+
+/** The exports of assembly/recovery/abi.ts. */
+export interface RecoveryExports {
+  /** systemctl reset-failed: forgets the restart record and a give-up, so the service may start again. */
+  recoveryReset(service: number): number;
+  recoveryInfo(service: number, which: number): number;
+  readonly RECOVERY_RESTARTS_IN_WINDOW: WebAssembly.Global;
+  readonly RECOVERY_BACKOFF_ATTEMPT: WebAssembly.Global;
+  readonly RECOVERY_ESCALATION_LEVEL: WebAssembly.Global;
+  readonly RECOVERY_GAVE_UP: WebAssembly.Global;
+  readonly RECOVERY_LAST_DELAY_MS: WebAssembly.Global;
+  readonly RECOVERY_POLICY: WebAssembly.Global;
+}
+
+/** The exports of assembly/records/abi.ts. */
+export interface RecordsExports {
+  /** Applies the configuration record of `section` (0 timeouts, 1 balance, 2 breaker, 3 outlier, 4 recovery) written to the buffer: i32 fields, -1 in a field is the kernel's default; `length` must be the section's size (8, 24, 40, 20, 104). The whole record is checked before anything changes, whatever order its fields were filled in. */
+  recordApply(service: number, section: number, length: number): number;
+  /** Writes the service's effective record of `section` (every default filled in) to the buffer; returns its length. */
+  recordRead(service: number, section: number): number;
+}
+
+/** The exports of assembly/index.ts. */
+export interface CoreExports {
   ioBuffer(): number;
   ioCapacity(): number;
+  /** Writes the message of `code` to the I/O buffer; returns its length. */
   errorMessageOf(code: number): number;
+  /** Writes the last error's detail (service, field, value) to the I/O buffer; returns its length. */
   errorDetail(): number;
   lastError(): number;
+  /** A capacity of this build's profile (see LIMIT_*), or E_INVALID_ARGUMENT. */
   limit(which: number): number;
   profile(): number;
+  /** Registers the service named by the buffer; returns its id. type: 0 system, 1 user. */
   serviceRegister(nameLength: number, type: number, instances: number): number;
+  /** Removes a service at rest that no other service depends on. */
   serviceUnregister(id: number): number;
+  /** The id of the service named by the buffer. */
   serviceLookup(nameLength: number): number;
+  /** Writes the service's name to the buffer; returns its length. */
   serviceName(id: number): number;
+  /** Adds the tag named by the buffer; returns the tag id. */
   serviceTagAdd(id: number, tagLength: number): number;
+  /** The service's tag set (bit n: tag id n). */
   serviceTagMask(id: number): bigint;
+  /** Changes the instance count of a service at rest. */
   serviceSetInstances(id: number, count: number): number;
   serviceState(id: number): number;
   serviceType(id: number): number;
   serviceInstances(id: number): number;
   serviceCount(): number;
+  /** The current handle of instance `ordinal` of the service. */
   serviceInstance(id: number, ordinal: number): number;
   instanceState(handle: number): number;
+  /** `from` depends on `to`; kind: 1 requires, 2 wants, 3 after. */
   dependencyAdd(from: number, to: number, kind: number): number;
+  /** As dependencyAdd, with `to` named by the buffer (an unknown name is named in the error). */
   dependencyAddByName(from: number, nameLength: number, kind: number): number;
   dependencyRemove(from: number, to: number): number;
+  /** The start order: writes (u16 id, u16 wave) per service to the buffer, waves ascending, ids ascending within a wave; returns the service count. Stop order is the reverse. E_DEPENDENCY_CYCLE when the graph has cycles; the detail lists them ("a -> b -> a"). */
   order(): number;
+  /** The number of waves of the last successful order(). */
   orderWaveCount(): number;
   serviceStart(id: number): number;
   serviceStop(id: number): number;
@@ -35,74 +206,121 @@ export interface KernelExports {
   startAll(): number;
   stopAll(): number;
   instanceStarted(handle: number): number;
+  /** status >= 0: exit code; status < 0: killed by signal -status. */
   instanceExited(handle: number, status: number): number;
+  /** Fires due deadlines and settles; returns the number of actions waiting in the outbox. */
   tick(): number;
+  /** Runs up to `ms`; returns early with the number of actions waiting when there are any. */
   run(ms: number): number;
+  /** The earliest pending deadline (ms on the HAL clock), or i64.MAX_VALUE when none. */
   nextDeadline(): bigint;
+  /** Moves waiting actions (16-byte records) into the buffer; returns how many. */
   actionsDrain(): number;
   actionsPending(): number;
+  /** Copies event records (32 bytes) from sequence `fromSeq` on into the buffer; returns how many. */
   eventsRead(fromSeq: number): number;
   eventsNextSeq(): number;
   eventsOverwritten(): number;
   counter(which: number): number;
+  /** The allocator's high-water mark: where the next allocation would start. Tables are reserved at init; if anything allocated afterwards this would grow (the zero-allocation proof). Reads the allocator's blocks without allocating (util/heap-top.ts). */
   heapHighWater(): number;
   memoryPages(): number;
+  /** Back to the state right after init, without allocating: every table cleared in place. */
   reset(): void;
+  /** Does nothing: the cost of crossing the boundary, for benchmarks. */
   noop(): void;
+  readonly LIMIT_SERVICES: WebAssembly.Global;
+  readonly LIMIT_INSTANCES: WebAssembly.Global;
+  readonly LIMIT_INSTANCES_PER_SERVICE: WebAssembly.Global;
+  readonly LIMIT_EDGES: WebAssembly.Global;
+  readonly LIMIT_TAGS: WebAssembly.Global;
+  readonly LIMIT_NAME_BYTES: WebAssembly.Global;
+  readonly LIMIT_EVENT_LOG: WebAssembly.Global;
+  readonly LIMIT_OUTBOX: WebAssembly.Global;
+  readonly LIMIT_IO_BYTES: WebAssembly.Global;
+  readonly COUNTER_ACTIONS_DEFERRED: WebAssembly.Global;
+  readonly COUNTER_CLOCK_BACKWARD_STEPS: WebAssembly.Global;
+  readonly COUNTER_TIMERS_ARMED: WebAssembly.Global;
 }
 
-// ---- load balancing (assembly/balance/abi.ts) ----
-
-export interface BalanceExports {
-  balanceSetWeight(handle: number, weight: number): number;
-  balanceSetEnabled(handle: number, enabled: number): number;
-  balanceSetDraining(handle: number, draining: number): number;
-  instanceSetHealth(handle: number, health: number): number;
-  breakerIsolate(handle: number): number;
-  breakerRelease(handle: number): number;
-  breakerReset(handle: number): number;
-  balancePick(service: number): number;
-  balancePickKey(service: number, key: number): number;
-  balancePickBytes(service: number, length: number): number;
-  balancePickBatch(service: number, count: number, keyBase: number): number;
-  balanceRequestStarted(handle: number): number;
-  balanceRequestFinished(handle: number, latencyMs: number, outcome: number): number;
-  balanceInstanceStats(handle: number): number;
-  balanceServiceStats(service: number): number;
+/** Everything the kernel module exports. */
+export interface KernelExports extends DiscoveryExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
+  readonly memory: WebAssembly.Memory;
 }
 
-// ---- health monitoring (assembly/health/abi.ts) ----
+export type KernelFunctionName = (typeof KERNEL_FUNCTIONS)[number];
 
-export interface HealthExports {
-  checkAdd(service: number, length: number): number;
-  checkRecord(check: number): number;
-  checkRemove(check: number): number;
-  checkReport(check: number, handle: number, outcome: number, latencyMs: number): number;
-  healthOfService(service: number): number;
-  healthOfInstance(handle: number): number;
-  healthHistory(service: number): number;
-  healthAvailability(service: number): number;
-  healthSetWindow(service: number, windowMs: number): number;
-  healthSetFlapping(service: number, transitions: number, windowMs: number): number;
-  watchdogSet(service: number, periodMs: number): number;
-  watchdogPing(handle: number): number;
-  dependencyCondition(from: number, to: number, condition: number): number;
-  healthCounter(which: number): number;
+/** The exported functions' names, in the order of the description. */
+export const KERNEL_FUNCTIONS = [
+  "discoveryQuery", "discoveryPatternTest", "discoveryPatternSteps", "discoverySubscribe",
+  "discoveryUnsubscribe", "discoverySubscriptionMembers", "discoveryCacheTtl", "discoveryCounter",
+  "discoveryHealthSet", "discoveryHealth", "tagLookup", "discoveryDependencies", "configCount",
+  "configKeyAt", "configInfo", "configGet", "configSecretReveal", "discoveryAddresses",
+  "manifestStage", "manifestLoad", "manifestRollback", "manifestRevision", "manifestSerial",
+  "manifestErrorOffset", "manifestCapacity", "manifestPending", "manifestDump", "manifestDumpRead",
+  "manifestCheck", "balanceSetWeight", "balanceSetEnabled", "balanceSetDraining",
+  "instanceSetHealth", "breakerIsolate", "breakerRelease", "breakerReset", "balancePick",
+  "balancePickKey", "balancePickBytes", "balancePickBatch", "balanceRequestStarted",
+  "balanceRequestFinished", "balanceInstanceStats", "balanceServiceStats", "checkAdd",
+  "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
+  "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
+  "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
+  "recordApply", "recordRead", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
+  "lastError", "limit", "profile", "serviceRegister", "serviceUnregister", "serviceLookup",
+  "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState",
+  "serviceType", "serviceInstances", "serviceCount", "serviceInstance", "instanceState",
+  "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount",
+  "serviceStart", "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll",
+  "stopAll", "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
+  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "counter", "heapHighWater",
+  "memoryPages", "reset", "noop",
+] as const;
+
+/** The exported constants' values (also readable as globals of the module). */
+export const KERNEL_CONSTANTS = {
+  DISCOVERY_COUNTER_HITS: 0,
+  DISCOVERY_COUNTER_MISSES: 1,
+  DISCOVERY_COUNTER_EVICTIONS: 2,
+  DISCOVERY_COUNTER_STALE: 3,
+  DISCOVERY_COUNTER_ENTRIES: 4,
+  DISCOVERY_COUNTER_GENERATION: 5,
+  HEALTH_COUNTER_ALERTS: 0,
+  HEALTH_COUNTER_ALERTS_SUPPRESSED: 1,
+  HEALTH_COUNTER_CHECKS_RUN: 2,
+  HEALTH_COUNTER_CHECK_TIMEOUTS: 3,
+  RECOVERY_RESTARTS_IN_WINDOW: 0,
+  RECOVERY_BACKOFF_ATTEMPT: 1,
+  RECOVERY_ESCALATION_LEVEL: 2,
+  RECOVERY_GAVE_UP: 3,
+  RECOVERY_LAST_DELAY_MS: 4,
+  RECOVERY_POLICY: 5,
+  LIMIT_SERVICES: 0,
+  LIMIT_INSTANCES: 1,
+  LIMIT_INSTANCES_PER_SERVICE: 2,
+  LIMIT_EDGES: 3,
+  LIMIT_TAGS: 4,
+  LIMIT_NAME_BYTES: 5,
+  LIMIT_EVENT_LOG: 6,
+  LIMIT_OUTBOX: 7,
+  LIMIT_IO_BYTES: 8,
+  COUNTER_ACTIONS_DEFERRED: 0,
+  COUNTER_CLOCK_BACKWARD_STEPS: 1,
+  COUNTER_TIMERS_ARMED: 2,
+} as const;
+
+/**
+ * The typed exports of an instance of the kernel module: refuses a module that lacks an export
+ * the description has (a stale build, or another module), naming what is missing.
+ */
+export function kernelExports(instance: WebAssembly.Instance): KernelExports {
+  const exports = instance.exports;
+  const missing: string[] = KERNEL_FUNCTIONS.filter((name) => typeof exports[name] !== "function");
+  if (!(exports.memory instanceof WebAssembly.Memory)) missing.unshift("memory");
+  if (missing.length > 0) throw new Error(`the kernel module lacks ${missing.length} export(s) of assembly/index.ts: ${missing.slice(0, 8).join(", ")} (run npm run build)`);
+  return exports as unknown as KernelExports;
 }
 
-// ---- fault recovery (assembly/recovery/abi.ts) ----
-
-export interface RecoveryExports {
-  recoveryReset(service: number): number;
-  recoveryInfo(service: number, which: number): number;
+/** Calls an exported function by name with scalar arguments (fuzzers, generic tools). */
+export function callExport(exports: KernelExports, name: KernelFunctionName, ...args: (number | bigint)[]): number | bigint | void {
+  return (exports[name] as (...values: (number | bigint)[]) => number | bigint | void)(...args);
 }
-
-// ---- configuration records (assembly/records/abi.ts) ----
-
-export interface RecordExports {
-  recordApply(service: number, section: number, length: number): number;
-  recordRead(service: number, section: number): number;
-}
-
-// Merged into KernelExports: the kernel module exports them all.
-export interface KernelExports extends BalanceExports, HealthExports, RecordExports {}

@@ -98,7 +98,7 @@ export function checkOptionsOf(record: Int32Array): CheckOptions {
 export class HealthMonitor {
   constructor(readonly kernel: Kernel) {}
 
-  private get x(): HealthExports { return this.kernel.exports as unknown as HealthExports; }
+  private get x(): HealthExports { return this.kernel.exports; }
 
   /** Checks registered through any HealthMonitor of this kernel, by id. */
   get checks(): Map<number, CheckInfo> {

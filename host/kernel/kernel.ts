@@ -4,7 +4,7 @@
 import { instantiateSync } from "@assemblyscript/loader";
 import type { Hal } from "../hal/hal.ts";
 import { loadModule, type Profile } from "./module.ts";
-import type { KernelExports } from "./exports.ts";
+import { kernelExports, type KernelExports } from "./exports.ts";
 import { MycoError, KernelTrap, ERROR_CODES } from "./errors.ts";
 import { applyRecord, readRecord, recordOf, recordObject } from "./records.ts";
 import {
@@ -68,7 +68,7 @@ export class Kernel {
     };
     const loaded = instantiateSync<Record<string, unknown>>(loadModule(this.profile), imports);
     readString = (ptr) => (ptr === 0 ? "" : loaded.exports.__getString(ptr));
-    this.exports = loaded.instance.exports as unknown as KernelExports;
+    this.exports = kernelExports(loaded.instance);
     // The memory never grows (initial = maximum), so views over it stay valid for good.
     this.ioBytes = new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), this.exports.ioCapacity());
     this.limits = Object.fromEntries(LIMITS.map((name, i) => [name, this.exports.limit(i)])) as Limits;

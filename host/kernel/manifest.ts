@@ -2,43 +2,12 @@
 // I/O buffer), roll back, dump, read config (secrets redacted), query and subscribe by pattern,
 // resolve dependency addresses. Wraps the exports of assembly/{manifest,config,discovery}/abi.ts.
 import type { Kernel, ServiceRef } from "./kernel.ts";
+import type { KernelExports } from "./exports.ts";
 import { MycoError } from "./errors.ts";
 import { SERVICE_STATES, type State } from "./abi.ts";
 import { decodeManifest } from "../manifest/blob.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { REDACTED } from "../manifest/types.ts";
-
-export interface ManifestExports {
-  manifestStage(offset: number, length: number): number;
-  manifestLoad(length: number): number;
-  manifestRollback(): number;
-  manifestRevision(): number;
-  manifestSerial(): number;
-  manifestErrorOffset(): number;
-  manifestCapacity(): number;
-  manifestPending(): number;
-  manifestDump(): number;
-  manifestDumpRead(offset: number): number;
-  manifestCheck(id: number): number;
-  configCount(id: number): number;
-  configKeyAt(id: number, ordinal: number): number;
-  configInfo(id: number, keyLength: number): number;
-  configGet(id: number, keyLength: number): number;
-  configSecretReveal(id: number, keyLength: number): number;
-  discoveryQuery(patternLength: number, type: number, state: number, health: number, tags: bigint): number;
-  discoveryPatternTest(patternLength: number, textLength: number): number;
-  discoveryPatternSteps(): number;
-  discoverySubscribe(patternLength: number, type: number, tags: bigint): number;
-  discoveryUnsubscribe(subscription: number): number;
-  discoverySubscriptionMembers(subscription: number): number;
-  discoveryCacheTtl(ms: number): number;
-  discoveryCounter(which: number): number;
-  discoveryHealthSet(id: number, health: number): number;
-  discoveryHealth(id: number): number;
-  tagLookup(nameLength: number): number;
-  discoveryAddresses(id: number): number;
-  discoveryDependencies(id: number): number;
-}
 
 export const HEALTH_STATES = ["unknown", "healthy", "unhealthy"] as const;
 export type Health = (typeof HEALTH_STATES)[number];
@@ -67,10 +36,10 @@ export class ManifestLoadError extends MycoError {
 }
 
 export class KernelManifest {
-  readonly x: ManifestExports;
+  readonly x: KernelExports;
 
   constructor(readonly kernel: Kernel) {
-    this.x = kernel.exports as unknown as ManifestExports;
+    this.x = kernel.exports;
   }
 
   private io(): Uint8Array {

@@ -210,7 +210,7 @@ export function recoveryPolicyOf(record: Int32Array, backupName: (id: number) =>
 export class Recovery {
   constructor(readonly kernel: Kernel) {}
 
-  private get x(): RecoveryExports { return this.kernel.exports as unknown as RecoveryExports; }
+  private get x(): RecoveryExports { return this.kernel.exports; }
 
   /** Applies `policy` to the service in one call; the kernel rejects bad values naming the service, field and value. */
   configure(service: ServiceRef, policy: RecoveryPolicy): void {

@@ -1,10 +1,11 @@
-// `npm run build`: one kernel module per build profile (build/<profile>.wasm), compiled in
-// parallel, and the TypeScript and C mirrors of the kernel's error table.
+// `npm run build`: the files generated from the kernel's sources (the typed host exports, the
+// error tables and the C API header: targets/abi/generate.ts), then one kernel module per build
+// profile (build/<profile>.wasm), compiled in parallel.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { generateErrorMirrors } from "./gen-errors.ts";
+import { writeGenerated } from "../../targets/abi/generate.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -32,7 +33,8 @@ export async function compile(target: string, extra: string[] = []): Promise<voi
 
 export async function build(): Promise<void> {
   await mkdir(new URL("../../build/", import.meta.url), { recursive: true });
-  await generateErrorMirrors();
+  const written = await writeGenerated();
+  if (written.length > 0) console.log(`generated ${written.join(", ")}`);
   await Promise.all(PROFILES.map((profile) => compile(profile)));
 }
 

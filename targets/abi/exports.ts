@@ -5,7 +5,7 @@
 import ts from "typescript";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "node:path";
 
 export const KERNEL_INDEX = fileURLToPath(new URL("../../assembly/index.ts", import.meta.url));
 
@@ -21,9 +21,11 @@ export interface ExportedFunction {
   result: ScalarType;
   /** The doc comment above the function, without comment markers ("" when there is none). */
   doc: string;
+  /** The file that defines it, relative to assembly/ and without `.ts` ("index", "balance/abi"). */
+  module: string;
 }
 
-export interface ExportedConstant { name: string; value: number }
+export interface ExportedConstant { name: string; value: number; module: string }
 
 export interface KernelExports { functions: ExportedFunction[]; constants: ExportedConstant[] }
 
@@ -55,10 +57,18 @@ function constantValue(init: ts.Expression | undefined): number | undefined {
   return undefined;
 }
 
+const ASSEMBLY = dirname(KERNEL_INDEX);
+
+function moduleOf(path: string): string {
+  const name = relative(ASSEMBLY, path).replace(/\\/g, "/").replace(/\.ts$/, "");
+  return name.startsWith("..") ? basename(path, ".ts") : name;
+}
+
 function readInto(path: string, out: KernelExports, only: Map<string, string> | null, seen: Set<string>): void {
   if (seen.has(path)) return;
   seen.add(path);
   const text = readFileSync(path, "utf8");
+  const module = moduleOf(path);
   const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
   const wanted = (name: string) => (only ? only.get(name) : name);
   for (const statement of file.statements) {
@@ -79,12 +89,12 @@ function readInto(path: string, out: KernelExports, only: Map<string, string> | 
         name: p.name.getText(),
         type: scalar(p.type, `${name}(${p.name.getText()})`),
       }));
-      out.functions.push({ name, params, result: scalar(statement.type, `${name}()`), doc: docOf(statement, text) });
+      out.functions.push({ name, params, result: scalar(statement.type, `${name}()`), doc: docOf(statement, text), module });
     } else if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
         const name = wanted(declaration.name.getText());
         const value = constantValue(declaration.initializer);
-        if (name && value !== undefined) out.constants.push({ name, value });
+        if (name && value !== undefined) out.constants.push({ name, value, module });
       }
     }
   }

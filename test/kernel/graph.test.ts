@@ -82,7 +82,7 @@ describe("dependency errors", () => {
     kernel.register("db");
     expectError(() => kernel.depend("web", "dbx"), "E_UNKNOWN_DEPENDENCY", "service 'web' requires 'dbx', which is not registered");
     expectError(() => kernel.depend("web", 99, "wants"), "E_UNKNOWN_DEPENDENCY", "'web' wants service id 99");
-    expectError(() => kernel.depend("web", "web"), "E_SELF_DEPENDENCY", "service 'web' cannot requires itself");
+    expectError(() => kernel.depend("web", "web"), "E_SELF_DEPENDENCY", "service 'web' cannot require itself");
     expectError(() => kernel.depend("web", "db", "bogus" as never), "E_INVALID_KIND", "'web'", "kind -1");
     kernel.depend("web", "db");
     expectError(() => kernel.depend("web", "db", "after"), "E_DUPLICATE_DEPENDENCY", "'web' already depends on 'db'");

@@ -4,6 +4,7 @@ import { describe, it, expect } from "vitest";
 import { expectError } from "../helpers.ts";
 import { device } from "./support.ts";
 import { applyRecord, putRecord, recordOf, type RecordValues } from "../../host/kernel/records.ts";
+import { callExport, type KernelFunctionName } from "../../host/kernel/exports.ts";
 
 describe("bad health and recovery configuration", () => {
   const setup = () => {
@@ -90,7 +91,7 @@ describe("bad health and recovery configuration", () => {
     expectError(() => health.addCheck("pump"), "E_SERVICE_ACTIVE", "'pump'");
     expectError(() => health.removeCheck(check), "E_SERVICE_ACTIVE", "'pump'");
     expectError(() => health.removeCheck(999), "E_UNKNOWN_CHECK", "check id 999");
-    const raw = k.exports as unknown as { checkReport(c: number, h: number, o: number, l: number): number };
+    const raw = k.exports;
     expectError(() => k.check(raw.checkReport(check, k.instances("pump")[0], 5, 1)), "E_INVALID_CHECK_OUTCOME", "'pump'", "outcome 5");
     expectError(() => k.check(raw.checkReport(check, k.instances("pump")[0], 0, -1)), "E_INVALID_CHECK_OUTCOME", "latencyMs -1");
     expectError(() => health.report(check, 12345, "success", 1), "E_UNKNOWN_INSTANCE");
@@ -98,8 +99,7 @@ describe("bad health and recovery configuration", () => {
 
   it("random garbage never traps", () => {
     const { k } = setup();
-    const x = k.exports as unknown as Record<string, (...args: number[]) => number>;
-    const names = [
+    const names: KernelFunctionName[] = [
       "checkAdd", "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
       "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet", "watchdogPing",
       "dependencyCondition", "recordApply", "recordRead", "recoveryReset", "recoveryInfo",
@@ -109,7 +109,7 @@ describe("bad health and recovery configuration", () => {
     for (const name of names) {
       for (let i = 0; i < 200; i++) {
         const args = Array.from({ length: 6 }, (_, j) => values[(i * 7 + j * 13 + name.length) % values.length]);
-        x[name](...args);
+        callExport(k.exports, name, ...args);
         calls++;
       }
     }

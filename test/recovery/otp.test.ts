@@ -35,6 +35,40 @@ describe("peer: OTP restart intensity", () => {
     expectError(() => k.start("worker"), "E_START_LIMIT", "'worker'");
   });
 
+  // OTP's supervisor keeps a restart while `Now =< Then + Period`: one exactly MaxT old still
+  // counts. Restarts at 0, 1, 2 s, then a crash at 5 s with MaxR 3, MaxT 5 s: the 4th gives up.
+  // (The `restart` strategy restarts at once: the crash times are the restart times.)
+  function crashesAt(gapsMs: number[]) {
+    const d = device();
+    d.k.register("worker");
+    d.recovery.configure("worker", {
+      restart: "always", restartsMax: 3, windowMs: 5_000, strategies: { crash: ["restart"], "crash-loop": ["restart"] },
+    });
+    d.k.start("worker");
+    d.sim.runFor(100);
+    const before = d.sim.events.length;
+    d.sim.executor.crash("worker");
+    for (const gapMs of gapsMs) {
+      d.sim.runFor(gapMs);
+      d.sim.executor.crash("worker");
+    }
+    d.sim.runFor(200);
+    return { ...d, steps: steps(since(d.sim, before), "worker") };
+  }
+
+  it("a restart exactly MaxT old still counts: restarts at 0, 1, 2 s and a crash at 5 s give up", () => {
+    const { k, recovery, steps: taken } = crashesAt([1_000, 1_000, 3_000]);
+    expect(taken).toEqual(["restart", "restart", "restart", "give-up"]);
+    expect(k.state("worker")).toBe("failed");
+    expect(recovery.info("worker").gaveUp).toBe(true);
+  });
+
+  it("one millisecond later the oldest restart has left the window, and the crash restarts", () => {
+    const { k, steps: taken } = crashesAt([1_000, 1_000, 3_001]);
+    expect(taken).toEqual(["restart", "restart", "restart", "restart"]);
+    expect(k.state("worker")).toBe("running");
+  });
+
   it("crashes further apart than the window restart every time", () => {
     const { sim, k } = worker(3, 5_000);
     const before = sim.events.length;

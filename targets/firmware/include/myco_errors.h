@@ -1,4 +1,4 @@
-/* Generated from assembly/errors.ts by host/tools/gen-errors.ts (npm run build). Do not edit. */
+/* Generated from assembly/errors.ts by targets/abi/generate.ts (npm run build). Do not edit. */
 #ifndef MYCO_ERRORS_H
 #define MYCO_ERRORS_H
 

@@ -3,7 +3,8 @@
 // native host and the callgrind bench, and arm-none-eabi-gcc builds one image per Cortex-M
 // board and profile (newlib nano + semihosting, boards/mps2).
 //
-//   build/gen/                          myco_api.{h,c}, scenario_ops.h, wasm-rt.h (from wabt)
+//   include/myco_api.h, myco_errors.h   checked in, written by `npm run build` (targets/abi/generate.ts)
+//   build/gen/                          myco_api.c, scenario_ops.h, wasm-rt.h (from wabt)
 //   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
@@ -95,7 +96,9 @@ async function generate(): Promise<void> {
     throw new Error(`${WASM_RT_HEADER} is missing: install the Debian package wabt`);
   });
   const abi = kernelAbi();
-  await writeFileAtomic(join(GEN, "myco_api.h"), generateApiHeader(abi));
+  // myco_api.h is checked in (include/, written by `npm run build`); the wrappers must match it.
+  const header = await readFile(join(FIRMWARE, "include/myco_api.h"), "utf8").catch(() => "");
+  if (header !== generateApiHeader(abi)) throw new Error("targets/firmware/include/myco_api.h is out of date: run `npm run build`");
   await writeFileAtomic(join(GEN, "myco_api.c"), generateApiSource(abi));
   await writeFileAtomic(join(GEN, "scenario_ops.h"), generateScenarioHeader(loadScenario()));
   await Promise.all(PROFILES.map(wasm2c));

@@ -1,6 +1,9 @@
 // Generates the C API's per-export half (myco_api.h, myco_api.c) from the kernel ABI
 // (targets/abi): one guarded wrapper per export, record structs and decoders for the I/O
-// buffer's records. A new kernel export appears here by rebuilding; nothing to edit.
+// buffer's records; and the error header (myco_errors.h) from assembly/errors.ts. A new kernel
+// export appears here by rebuilding; nothing to edit. The headers are checked in
+// (targets/firmware/include/, written by `npm run build`: targets/abi/generate.ts); myco_api.c is
+// written into the firmware build.
 //
 //   i32 result         int32_t myco_<name>(args)            the kernel's status, or a guard error
 //   other result       int32_t myco_<name>(args, T* out)    MYCO_OK (value in *out) or a guard error
@@ -11,8 +14,9 @@
 import type { AbiFunction, KernelAbi } from "../../abi/abi.ts";
 import { RECORDS, type FieldType, type RecordName } from "../../abi/bytes.ts";
 import type { ScalarType } from "../../abi/exports.ts";
+import type { ErrorEntry } from "../../abi/errors.ts";
 
-const HEADER = "Generated from assembly/index.ts by targets/firmware/tools/gen-api.ts. Do not edit.";
+const HEADER = "Generated from assembly/index.ts by targets/firmware/tools/gen-api.ts (npm run build). Do not edit.";
 
 const C_TYPE: Record<ScalarType, string> = {
   i8: "int8_t", u8: "uint8_t", i16: "int16_t", u16: "uint16_t", i32: "int32_t", u32: "uint32_t",
@@ -149,4 +153,9 @@ export function generateApiSource(abi: KernelAbi): string {
     ...exported.map(wrapper).join("\n\n").split("\n"),
     "",
   ].join("\n");
+}
+
+export function generateErrorHeader(entries: ErrorEntry[], header: string): string {
+  const defines = entries.map((e) => `#define MYCO_${e.name} (${e.code}) /* ${e.message.replace(/\*\//g, "* /")} */`);
+  return `/* ${header} */\n#ifndef MYCO_ERRORS_H\n#define MYCO_ERRORS_H\n\n#define MYCO_OK (0)\n${defines.join("\n")}\n\n#endif\n`;
 }

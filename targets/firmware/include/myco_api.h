@@ -1,0 +1,267 @@
+/* Generated from assembly/index.ts by targets/firmware/tools/gen-api.ts (npm run build). Do not edit. */
+#ifndef MYCO_API_H
+#define MYCO_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Little-endian hosts only: the records are read with memcpy from the kernel's memory. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "myco: records are decoded for little-endian hosts"
+#endif
+
+#define MYCO_DISCOVERY_COUNTER_HITS (0)
+#define MYCO_DISCOVERY_COUNTER_MISSES (1)
+#define MYCO_DISCOVERY_COUNTER_EVICTIONS (2)
+#define MYCO_DISCOVERY_COUNTER_STALE (3)
+#define MYCO_DISCOVERY_COUNTER_ENTRIES (4)
+#define MYCO_DISCOVERY_COUNTER_GENERATION (5)
+#define MYCO_HEALTH_COUNTER_ALERTS (0)
+#define MYCO_HEALTH_COUNTER_ALERTS_SUPPRESSED (1)
+#define MYCO_HEALTH_COUNTER_CHECKS_RUN (2)
+#define MYCO_HEALTH_COUNTER_CHECK_TIMEOUTS (3)
+#define MYCO_RECOVERY_RESTARTS_IN_WINDOW (0)
+#define MYCO_RECOVERY_BACKOFF_ATTEMPT (1)
+#define MYCO_RECOVERY_ESCALATION_LEVEL (2)
+#define MYCO_RECOVERY_GAVE_UP (3)
+#define MYCO_RECOVERY_LAST_DELAY_MS (4)
+#define MYCO_RECOVERY_POLICY (5)
+#define MYCO_LIMIT_SERVICES (0)
+#define MYCO_LIMIT_INSTANCES (1)
+#define MYCO_LIMIT_INSTANCES_PER_SERVICE (2)
+#define MYCO_LIMIT_EDGES (3)
+#define MYCO_LIMIT_TAGS (4)
+#define MYCO_LIMIT_NAME_BYTES (5)
+#define MYCO_LIMIT_EVENT_LOG (6)
+#define MYCO_LIMIT_OUTBOX (7)
+#define MYCO_LIMIT_IO_BYTES (8)
+#define MYCO_COUNTER_ACTIONS_DEFERRED (0)
+#define MYCO_COUNTER_CLOCK_BACKWARD_STEPS (1)
+#define MYCO_COUNTER_TIMERS_ARMED (2)
+
+/* One dependency of a service: the service it depends on, kind (1 requires, 2 wants, 3 after), condition. (4 bytes in the I/O buffer) */
+typedef struct {
+  uint16_t id;
+  uint8_t kind;
+  uint8_t condition;
+} myco_dependency_entry_t;
+#define MYCO_DEPENDENCY_ENTRY_BYTES 4u
+/* Record `index` of the last call that wrote dependency-entry records (no bounds check beyond the buffer). */
+myco_dependency_entry_t myco_dependency_entry_at(uint32_t index);
+/* One service of the start order: its id and its wave. (4 bytes in the I/O buffer) */
+typedef struct {
+  uint16_t id;
+  uint16_t wave;
+} myco_order_entry_t;
+#define MYCO_ORDER_ENTRY_BYTES 4u
+/* Record `index` of the last call that wrote order-entry records (no bounds check beyond the buffer). */
+myco_order_entry_t myco_order_entry_at(uint32_t index);
+/* An action for the host (assembly/log/outbox.ts ACTION_*). (16 bytes in the I/O buffer) */
+typedef struct {
+  uint8_t kind;
+  int32_t service;
+  int32_t instance;
+  int32_t arg;
+} myco_action_t;
+#define MYCO_ACTION_BYTES 16u
+/* Record `index` of the last call that wrote action records (no bounds check beyond the buffer). */
+myco_action_t myco_action_at(uint32_t index);
+/* An event-log record (assembly/log/events.ts). (32 bytes in the I/O buffer) */
+typedef struct {
+  int64_t time_ms;
+  uint32_t seq;
+  uint8_t kind;
+  uint8_t from;
+  uint8_t to;
+  uint8_t cause;
+  int32_t service;
+  int32_t instance;
+  int32_t value;
+  uint32_t reserved;
+} myco_event_t;
+#define MYCO_EVENT_BYTES 32u
+/* Record `index` of the last call that wrote event records (no bounds check beyond the buffer). */
+myco_event_t myco_event_at(uint32_t index);
+
+/* Services matching a pattern (in the buffer; length 0: any name) and filters (-1: any): type (0 system, 1 user), state (STATE_*), health (0 unknown, 1 healthy, 2 unhealthy), and tags (a mask of tag ids, every one required). Writes u16 ids, ascending; returns the count. */
+int32_t myco_discovery_query(const char* pattern, uint32_t pattern_length, int32_t type, int32_t state, int32_t health, uint64_t tags);
+/* Compiles the pattern at [0, patternLength) and matches it against the text right after it: 1 or 0. */
+int32_t myco_discovery_pattern_test(const char* pattern, uint32_t pattern_length, const char* text, uint32_t text_length);
+/* NFA steps of the last match (the linear-time proof: at most states x (text + 1) x 2). */
+int32_t myco_discovery_pattern_steps(uint32_t* out);
+/* Subscribes a pattern (buffer) with a type (-1 any) and tags (all of); returns the subscription id. */
+int32_t myco_discovery_subscribe(const char* pattern, uint32_t pattern_length, int32_t type, uint64_t tags);
+int32_t myco_discovery_unsubscribe(int32_t subscription);
+/* The subscription's current members as u16 ids in the buffer; returns the count. */
+int32_t myco_discovery_subscription_members(int32_t subscription);
+/* Sets the cache TTL (ms; 0 turns the cache off) and empties the cache. */
+int32_t myco_discovery_cache_ttl(int32_t ms);
+int32_t myco_discovery_counter(int32_t which, uint32_t* out);
+/* Reports a service's health to discovery (the health layer does this itself; hosts may too). */
+int32_t myco_discovery_health_set(int32_t id, int32_t health);
+int32_t myco_discovery_health(int32_t id);
+/* The id of the tag named by the buffer (for query and subscription tag masks). */
+int32_t myco_tag_lookup(const char* name, uint32_t name_length);
+/* The service's dependencies as (u16 id, u8 kind, u8 condition) records; returns the count. */
+int32_t myco_discovery_dependencies(int32_t id);
+/* The number of config keys of a service. */
+int32_t myco_config_count(int32_t id);
+/* Writes the name of key `ordinal` of the service to the buffer; returns its length. */
+int32_t myco_config_key_at(int32_t id, int32_t ordinal);
+/* (type << 8) | flags of the key named by the buffer (config/schema.ts CONFIG_*, FLAG_*). */
+int32_t myco_config_info(int32_t id, const char* key, uint32_t key_length);
+/* Writes the value of the key named by the buffer as text; E_CONFIG_SECRET for a secret. */
+int32_t myco_config_get(int32_t id, const char* key, uint32_t key_length);
+/* The one path that writes a secret in clear: for executors building a service's environment. */
+int32_t myco_config_secret_reveal(int32_t id, const char* key, uint32_t key_length);
+/* The service's instance addresses ("a,b" by ordinal) in the buffer; returns the length. */
+int32_t myco_discovery_addresses(int32_t id);
+/* Copies `length` bytes from the I/O buffer into the staging slot at `offset`. */
+int32_t myco_manifest_stage(int32_t offset, const uint8_t* chunk, uint32_t chunk_length);
+/* Validates the `length` staged bytes and applies them; returns the new revision. On any error nothing changed: the detail names the service, field and value, manifestErrorOffset the offset. */
+int32_t myco_manifest_load(int32_t length);
+/* Back to the previous version (the current one becomes the previous); returns the revision. */
+int32_t myco_manifest_rollback(void);
+int32_t myco_manifest_revision(uint32_t* out);
+int32_t myco_manifest_serial(uint32_t* out);
+int32_t myco_manifest_error_offset(void);
+int32_t myco_manifest_capacity(void);
+/* Services with a removal, resize or restart waiting for them to come to rest. */
+int32_t myco_manifest_pending(void);
+/* Builds the dump (blob format, secrets redacted) in the staging slot; returns its length. */
+int32_t myco_manifest_dump(void);
+/* Copies dump bytes from `offset` into the I/O buffer; returns how many. */
+int32_t myco_manifest_dump_read(int32_t offset);
+/* The id of the check the service's HEALTH section made (the host runs it); 65535 when none. */
+int32_t myco_manifest_check(int32_t service);
+int32_t myco_balance_set_weight(int32_t handle, int32_t weight);
+/* enabled 0 takes the instance out of balancing (and out of the consistent-hash membership). */
+int32_t myco_balance_set_enabled(int32_t handle, int32_t enabled);
+/* draining 1: no new requests (those in flight finish); cleared when the instance is spawned again. */
+int32_t myco_balance_set_draining(int32_t handle, int32_t draining);
+/* health: 0 unknown, 1 healthy, 2 degraded, 3 unhealthy (unknown is treated as healthy). */
+int32_t myco_instance_set_health(int32_t handle, int32_t health);
+/* Holds the instance's breaker open; returns the isolations held (reference-counted). */
+int32_t myco_breaker_isolate(int32_t handle);
+/* Drops one isolation; returns the isolations still held. */
+int32_t myco_breaker_release(int32_t handle);
+/* Closes the instance's breaker now (isolations still hold it open). */
+int32_t myco_breaker_reset(int32_t handle);
+/* Picks an instance for a request (which counts as started); returns its handle. */
+int32_t myco_balance_pick(int32_t service);
+/* As balancePick, with a 32-bit key for IP hash (an IPv4 address) and consistent hash. */
+int32_t myco_balance_pick_key(int32_t service, uint32_t key);
+/* As balancePick, keyed by the buffer's bytes: IP hash takes 4 (IPv4) or 16 (IPv6), consistent hash any. */
+int32_t myco_balance_pick_bytes(int32_t service, const uint8_t* key, uint32_t key_length);
+/* `count` picks in a loop inside the kernel (what a native host pays per pick), keys keyBase, keyBase + 1, ... for the keyed strategies. Returns the handle of the last pick. */
+int32_t myco_balance_pick_batch(int32_t service, int32_t count, uint32_t key_base);
+/* The host routed a request to this instance itself: E_BREAKER_OPEN when its breaker refuses. */
+int32_t myco_balance_request_started(int32_t handle);
+/* outcome: 0 failure, 1 success, 2 cancelled (leaves the in-flight count only). */
+int32_t myco_balance_request_finished(int32_t handle, double latency_ms, int32_t outcome);
+/* Writes the instance's 64-byte statistics record (balance/stats.ts) to the buffer; returns 64. */
+int32_t myco_balance_instance_stats(int32_t handle);
+/* Writes the service's 64-byte statistics record (balance/stats.ts) to the buffer; returns 64. */
+int32_t myco_balance_service_stats(int32_t service);
+/* Adds a health check to a service at rest from the CHECK record in the buffer (`length` 28: kind, role, intervalMs, timeoutMs, startPeriodMs, rise, fall as i32; -1 in a field is the kernel's default; health/record.ts); returns the check id. */
+int32_t myco_check_add(int32_t service, const uint8_t* record, uint32_t record_length);
+/* Writes the check's effective CHECK record (every default filled in) to the buffer; returns 28. */
+int32_t myco_check_record(int32_t check);
+int32_t myco_check_remove(int32_t check);
+/* The host's answer to ACTION_RUN_CHECK: outcome 0 success, 1 failure, 2 timeout; latency in ms. Returns 0 when applied, 1 when ignored (it came after the timeout, or was not asked for). */
+int32_t myco_check_report(int32_t check, int32_t handle, int32_t outcome, int32_t latency_ms);
+/* HEALTH_*: 0 unknown, 1 healthy, 2 degraded, 3 unhealthy. */
+int32_t myco_health_of_service(int32_t service);
+int32_t myco_health_of_instance(int32_t handle);
+/* Writes the service's last results (16-byte records, oldest first) to the buffer; returns how many. */
+int32_t myco_health_history(int32_t service);
+/* Basis points (10000 = 100 %) of the availability window the service was up. */
+int32_t myco_health_availability(int32_t service);
+int32_t myco_health_set_window(int32_t service, int32_t window_ms);
+/* Flapping: `transitions` health changes within `windowMs` (defaults 5 in 60 s). */
+int32_t myco_health_set_flapping(int32_t service, int32_t transitions, int32_t window_ms);
+/* Watchdog period (0: none); applies from each instance's next start. */
+int32_t myco_watchdog_set(int32_t service, int32_t period_ms);
+int32_t myco_watchdog_ping(int32_t handle);
+/* condition 0: `to` counts once running; 1: once running and healthy (compose service_healthy). */
+int32_t myco_dependency_condition(int32_t from, int32_t to, int32_t condition);
+int32_t myco_health_counter(int32_t which, uint32_t* out);
+/* systemctl reset-failed: forgets the restart record and a give-up, so the service may start again. */
+int32_t myco_recovery_reset(int32_t service);
+int32_t myco_recovery_info(int32_t service, int32_t which);
+/* Applies the configuration record of `section` (0 timeouts, 1 balance, 2 breaker, 3 outlier, 4 recovery) written to the buffer: i32 fields, -1 in a field is the kernel's default; `length` must be the section's size (8, 24, 40, 20, 104). The whole record is checked before anything changes, whatever order its fields were filled in. */
+int32_t myco_record_apply(int32_t service, int32_t section, const uint8_t* record, uint32_t record_length);
+/* Writes the service's effective record of `section` (every default filled in) to the buffer; returns its length. */
+int32_t myco_record_read(int32_t service, int32_t section);
+int32_t myco_io_capacity(void);
+/* Writes the message of `code` to the I/O buffer; returns its length. */
+int32_t myco_error_message_of(int32_t code);
+/* Writes the last error's detail (service, field, value) to the I/O buffer; returns its length. */
+int32_t myco_error_detail(void);
+int32_t myco_last_error(void);
+/* A capacity of this build's profile (see LIMIT_*), or E_INVALID_ARGUMENT. */
+int32_t myco_limit(int32_t which);
+int32_t myco_profile(void);
+/* Registers the service named by the buffer; returns its id. type: 0 system, 1 user. */
+int32_t myco_service_register(const char* name, uint32_t name_length, int32_t type, int32_t instances);
+/* Removes a service at rest that no other service depends on. */
+int32_t myco_service_unregister(int32_t id);
+/* The id of the service named by the buffer. */
+int32_t myco_service_lookup(const char* name, uint32_t name_length);
+/* Writes the service's name to the buffer; returns its length. */
+int32_t myco_service_name(int32_t id);
+/* Adds the tag named by the buffer; returns the tag id. */
+int32_t myco_service_tag_add(int32_t id, const char* tag, uint32_t tag_length);
+/* The service's tag set (bit n: tag id n). */
+int32_t myco_service_tag_mask(int32_t id, uint64_t* out);
+/* Changes the instance count of a service at rest. */
+int32_t myco_service_set_instances(int32_t id, int32_t count);
+int32_t myco_service_state(int32_t id);
+int32_t myco_service_type(int32_t id);
+int32_t myco_service_instances(int32_t id);
+int32_t myco_service_count(void);
+/* The current handle of instance `ordinal` of the service. */
+int32_t myco_service_instance(int32_t id, int32_t ordinal);
+int32_t myco_instance_state(int32_t handle);
+/* `from` depends on `to`; kind: 1 requires, 2 wants, 3 after. */
+int32_t myco_dependency_add(int32_t from, int32_t to, int32_t kind);
+/* As dependencyAdd, with `to` named by the buffer (an unknown name is named in the error). */
+int32_t myco_dependency_add_by_name(int32_t from, const char* name, uint32_t name_length, int32_t kind);
+int32_t myco_dependency_remove(int32_t from, int32_t to);
+/* The start order: writes (u16 id, u16 wave) per service to the buffer, waves ascending, ids ascending within a wave; returns the service count. Stop order is the reverse. E_DEPENDENCY_CYCLE when the graph has cycles; the detail lists them ("a -> b -> a"). */
+int32_t myco_order(void);
+/* The number of waves of the last successful order(). */
+int32_t myco_order_wave_count(void);
+int32_t myco_service_start(int32_t id);
+int32_t myco_service_stop(int32_t id);
+int32_t myco_service_restart(int32_t id);
+int32_t myco_service_enable(int32_t id);
+int32_t myco_service_disable(int32_t id);
+int32_t myco_start_all(void);
+int32_t myco_stop_all(void);
+int32_t myco_instance_started(int32_t handle);
+/* status >= 0: exit code; status < 0: killed by signal -status. */
+int32_t myco_instance_exited(int32_t handle, int32_t status);
+/* Fires due deadlines and settles; returns the number of actions waiting in the outbox. */
+int32_t myco_tick(void);
+/* Runs up to `ms`; returns early with the number of actions waiting when there are any. */
+int32_t myco_run(int32_t ms);
+/* The earliest pending deadline (ms on the HAL clock), or i64.MAX_VALUE when none. */
+int32_t myco_next_deadline(int64_t* out);
+/* Moves waiting actions (16-byte records) into the buffer; returns how many. */
+int32_t myco_actions_drain(void);
+int32_t myco_actions_pending(void);
+/* Copies event records (32 bytes) from sequence `fromSeq` on into the buffer; returns how many. */
+int32_t myco_events_read(uint32_t from_seq);
+int32_t myco_events_next_seq(uint32_t* out);
+int32_t myco_events_overwritten(uint32_t* out);
+int32_t myco_counter(int32_t which, uint32_t* out);
+/* The allocator's high-water mark: where the next allocation would start. Tables are reserved at init; if anything allocated afterwards this would grow (the zero-allocation proof). Reads the allocator's blocks without allocating (util/heap-top.ts). */
+int32_t myco_heap_high_water(uint32_t* out);
+int32_t myco_memory_pages(void);
+/* Back to the state right after init, without allocating: every table cleared in place. */
+int32_t myco_reset(void);
+/* Does nothing: the cost of crossing the boundary, for benchmarks. */
+int32_t myco_noop(void);
+
+#endif
