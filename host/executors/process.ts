@@ -4,6 +4,8 @@
 //             ring, "started" reported when it is ready (at once, after a delay, or listening)
 //   stop   -> SIGTERM to the whole group (the kernel's stop timeout then asks for a kill)
 //   kill   -> SIGKILL to the whole group
+//   reload -> a signal (SIGHUP) to the main process of every started instance of a service
+//             (systemd's `ExecReload=/bin/kill -HUP $MAINPID`: the group's helpers are spared)
 //   exit   -> "exited" reported with the code, or the signal negated
 //
 // No orphans: every child starts through a tiny `sh` guard that puts a watcher into the child's
@@ -112,6 +114,25 @@ export class ProcessExecutor {
       case "kill": return this.signal(action.instance, "SIGKILL");
       default: return; // run-check and the rest belong to other parts of the host
     }
+  }
+
+  /**
+   * Sends `signal` to the main process of every instance of `service` that has started and is
+   * not being stopped (one still starting reads its configuration as it comes up); their pids.
+   */
+  signalService(service: string, signal: NodeJS.Signals): number[] {
+    const pids: number[] = [];
+    for (const r of this.running.values()) {
+      if (r.service !== service || !r.started || r.stopping || r.killed || r.pid === undefined) continue;
+      try {
+        process.kill(r.pid, signal);
+        pids.push(r.pid);
+        this.log(service, r.ordinal).note(`${signal} sent (pid ${r.pid})`);
+      } catch {
+        // ESRCH: it exited a moment ago; its exit is on its way to the kernel.
+      }
+    }
+    return pids;
   }
 
   /** The log ring of instance `ordinal` of `service` (kept across its restarts). */
