@@ -25,14 +25,15 @@ import { MycoError } from "../kernel/errors.ts";
 import { encodeManifest } from "../manifest/blob.ts";
 import type { Service } from "../manifest/types.ts";
 import type { ParseOptions } from "../manifest/parse.ts";
-import { ProcessExecutor, addressVariable, type MessageLevel, type ProcessSpec } from "../executors/process.ts";
+import { ProcessExecutor, type MessageLevel } from "../executors/process.ts";
 import type { LogRingOptions } from "../executors/log-ring.ts";
 import { runCheck, describeCheck, type CheckResult } from "../checks/index.ts";
 import { Driver } from "./driver.ts";
 import { configureService, type CheckPlan } from "./configure.ts";
-import { splitAddress, type HostManifest } from "./host-manifest.ts";
+import type { HostManifest } from "./host-manifest.ts";
 import { rereadHostManifest } from "./reload.ts";
-import { ConfigFiles, CONFIG_VARIABLE } from "./config-files.ts";
+import { ConfigFiles } from "./config-files.ts";
+import { processSpecOf, environmentOf, type SpawnContext } from "./spawn.ts";
 import { Failover } from "./failover.ts";
 import { runtimeDir } from "./control.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
@@ -81,6 +82,8 @@ export class Supervisor {
   readonly configFiles: ConfigFiles;
   private services: Map<string, Service>;
   private readonly checks = new Map<number, CheckPlan>();
+  /** Kernel checks the host made for a `run.check` (the manifest's own are the kernel's), with that run.check. */
+  private readonly hostChecks = new Map<number, string>();
   private readonly checkFailing = new Set<string>();
   readonly failover: Failover;
   private readonly messageListeners: ((message: SupervisorMessage) => void)[] = [];
@@ -109,8 +112,8 @@ export class Supervisor {
       gateways: this.gateways, addressesOf: (service) => this.addressesOf(service), note: (level, text, service) => this.note(level, text, service),
     });
     this.executor = new ProcessExecutor({
-      spec: (service, ordinal) => this.processSpec(service, ordinal),
-      environment: (action) => this.environment(action),
+      spec: (service, ordinal) => processSpecOf(this.spawnContext(), service, ordinal),
+      environment: (action) => environmentOf(this.spawnContext(), action),
       reports: {
         started: (handle) => this.driver.call(() => ignoreStale(() => this.kernel.instanceStarted(handle))),
         exited: (handle, status) => this.driver.call(() => ignoreStale(() => this.kernel.instanceExited(handle, status))),
@@ -173,24 +176,45 @@ export class Supervisor {
     const revision = this.manifestApi.load(encodeManifest(next.manifest));
     this.hostManifest = next;
     this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
-    for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.checks.delete(id);
+    for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.forgetCheck(id);
     for (const service of next.manifest.services) this.configure(service);
     this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
     this.driver.poke();
     return revision;
   }
 
-  /** The host-side configuration of one service: a gateway's strategy, the check it runs. */
+  /**
+   * The host-side configuration of one service (a gateway's strategy, the check it runs), at
+   * the start and again after every reload. The manifest's `health:` check is the kernel's
+   * (a reload retimes or replaces it in place); a check made for a `run.check` alone is the
+   * host's, and the kernel changes checks only at rest: a reload keeps it as it is.
+   */
   private configure(service: Service): void {
     const run = this.hostManifest.run.get(service.name);
-    const known = [...this.checks.values()].some((plan) => plan.service === service.name);
-    // A run.check-only check is the host's own kernel check: made once, kept across reloads.
-    if (known && (!service.health || service.health.check === "none")) {
-      if (run?.gateway?.strategy) new Balancer(this.kernel).configure(service.name, { strategy: run.gateway.strategy });
-      return;
+    const fromManifest = service.health !== undefined && service.health.check !== "none";
+    const previous = [...this.checks.values()].find((plan) => plan.service === service.name);
+    if (previous && !fromManifest && this.hostChecks.has(previous.id)) {
+      if (run?.gateway?.strategy) this.balancer.configure(service.name, { strategy: run.gateway.strategy });
+      if (this.hostChecks.get(previous.id) === JSON.stringify(run?.check)) return;
+      return this.note("warn", `${service.name}: its run.check changed; it applies when myco run starts again (the kernel changes a running service's checks only through a health: section)`, service.name);
     }
-    const plan = configureService(this.kernel, service, run);
-    if (plan) this.checks.set(plan.id, plan);
+    if (previous) this.forgetCheck(previous.id);
+    let plan: CheckPlan | undefined;
+    try {
+      plan = configureService(this.kernel, service, run);
+    } catch (error) {
+      if (!(error instanceof MycoError)) throw error;
+      return this.note("warn", `${service.name}: its run.check is not applied: ${describeError(error)}`, service.name);
+    }
+    if (!plan) return;
+    this.checks.set(plan.id, plan);
+    if (!fromManifest) this.hostChecks.set(plan.id, JSON.stringify(run?.check));
+  }
+
+  /** The host stops answering for a check (its service is gone; the kernel's check goes with it). */
+  private forgetCheck(id: number): void {
+    this.checks.delete(id);
+    this.hostChecks.delete(id);
   }
 
   /** True when the service's requests are balanced (it has a gateway or a balance spec). */
@@ -229,36 +253,8 @@ export class Supervisor {
 
   private addressesOf(service: string): Addresses { return this.services.get(service)?.addresses ?? []; }
 
-  /** The run spec of one instance: `ready: listening` becomes that instance's own address. */
-  private processSpec(service: string, ordinal: number): ProcessSpec | undefined {
-    const run = this.hostManifest.run.get(service);
-    if (!run?.readyWhenListening) return run;
-    const address = splitAddress(this.services.get(service)?.addresses.find((a) => a.ordinal === ordinal)?.address ?? "");
-    return address ? { ...run, ready: address } : run;
-  }
-
-  private environment(action: Action): Record<string, string> {
-    const env: Record<string, string> = {
-      MYCO_SERVICE: action.serviceName,
-      MYCO_INSTANCE: String(action.ordinal),
-    };
-    const config = this.configFiles.write(action.serviceName);
-    if (config) env[CONFIG_VARIABLE] = config;
-    const own = this.services.get(action.serviceName)?.addresses.find((a) => a.ordinal === action.ordinal)?.address;
-    if (own) {
-      env.MYCO_ADDR = own;
-      const split = splitAddress(own);
-      if (split) { env.HOST = split.host; env.PORT = String(split.port); }
-    }
-    for (const dep of this.services.get(action.serviceName)?.dependencies ?? []) {
-      const gateway = this.gateways.get(dep.name);
-      // A dependency behind a gateway is reached through it (which follows a failover);
-      // otherwise at its instances' addresses, or its backup's while it is failed over.
-      const target = this.failover.backupOf(dep.name) ?? dep.name;
-      const addresses = gateway?.address ? [gateway.address] : this.addressesOf(target).map((a) => a.address);
-      if (addresses.length > 0) env[addressVariable(dep.name)] = addresses.join(",");
-    }
-    return env;
+  private spawnContext(): SpawnContext {
+    return { services: this.services, run: this.hostManifest.run, gateways: this.gateways, failover: this.failover, configFiles: this.configFiles };
   }
 
   private runCheck(action: Action): void {
