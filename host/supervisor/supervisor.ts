@@ -67,9 +67,6 @@ export interface CheckCompletion {
   result: CheckResult;
 }
 
-/** After this long, a shutdown stops waiting for the kernel's ordered stop and kills what is left. */
-const SHUTDOWN_ORDERED_MS_MAX = 60_000;
-
 export class Supervisor {
   readonly hal = new RealHal();
   readonly kernel: Kernel;
@@ -149,7 +146,11 @@ export class Supervisor {
     this.driver.call(() => this.kernel.startAll());
   }
 
-  /** Stops every service in reverse dependency order, then closes the gateways; idempotent. */
+  /**
+   * Stops every service in reverse dependency order (the kernel's stopAll, its stop timeouts
+   * and kills), then closes the gateways and the run directory; idempotent. A process that
+   * survives even the kill keeps it waiting: `myco run` kills everything on a second signal.
+   */
   shutdown(): Promise<void> {
     this.shuttingDown ??= this.stopEverything();
     return this.shuttingDown;
@@ -339,10 +340,8 @@ export class Supervisor {
   private async stopEverything(): Promise<void> {
     this.note("info", "shutting down: stopping services in reverse dependency order");
     this.driver.call(() => this.kernel.stopAll());
-    const limitMs = Math.min(SHUTDOWN_ORDERED_MS_MAX, this.orderedStopBudgetMs());
-    const end = Date.now() + limitMs;
-    while (Date.now() < end && !this.atRest()) await new Promise((r) => setTimeout(r, 20));
-    if (!this.atRest()) this.note("warn", `shutdown: not at rest after ${limitMs} ms; killing what is left`);
+    // The kernel bounds the ordered stop itself: every stop has its timeout, then a kill.
+    while (!this.atRest()) await new Promise((r) => setTimeout(r, 20));
     await Promise.all([...this.gateways.values()].map((g) => g.close()));
     await this.executor.shutdown(1000);
     this.configFiles.remove();
@@ -351,13 +350,7 @@ export class Supervisor {
     this.note("info", "shut down");
   }
 
-  /** Every wave's stop timeout in turn, plus a margin. */
-  private orderedStopBudgetMs(): number {
-    let total = 1000;
-    for (const service of this.services.values()) total += service.stopTimeoutMs;
-    return total;
-  }
-
+  /** Every service is down in the kernel and every process it ran has exited. */
   private atRest(): boolean {
     if (this.executor.aliveCount > 0) return false;
     return this.kernel.serviceIds().every((id) => ["stopped", "failed", "disabled"].includes(this.kernel.state(id)));
