@@ -179,6 +179,11 @@ export class Supervisor {
     this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
     for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.forgetCheck(id);
     for (const service of next.manifest.services) this.configure(service);
+    for (const [name, run] of next.run) {
+      if (run.gateway && !this.gateways.has(name) && this.options.gateways !== false) {
+        this.note("warn", `${name}: its gateway opens when myco run starts again; meanwhile it is reached at its instances' addresses`, name);
+      }
+    }
     this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
     this.driver.poke();
     return revision;

@@ -10,6 +10,7 @@ import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts"
 import { waitFor } from "./helpers.ts";
 import { get } from "./gateway-helpers.ts";
 import { Recovery } from "../../host/kernel/recovery.ts";
+import { serviceStatus } from "../../host/supervisor/status.ts";
 
 afterEach(stopAll);
 
@@ -125,6 +126,7 @@ services:
     const during = await get(url);
     expect(during.body).toBe("ok standby#0\n");
     expect(r.texts()).toContain(`primary: failover: gateway 127.0.0.1:${gateway} and new {DEP}_ADDR go to standby until primary runs again`);
+    expect(serviceStatus(r.supervisor).find((row) => row.service === "primary")!.gateway).toBe(`127.0.0.1:${gateway} -> standby`);
 
     // restart-backoff brings primary back after its delay: the traffic follows.
     await waitFor(() => kernel.state("primary") === "running" && executor.pidOf("primary", 0) !== first, 10_000, "primary back");
