@@ -201,10 +201,17 @@ export class ProcessExecutor {
     const spec = this.options.spec(service, ordinal);
     if (!spec) return this.failSpawn(handle, service, ordinal, 127, `${name}: the service has no command to run`);
     const cwd = spec.cwd ?? process.cwd();
+    let extra: Record<string, string> | undefined;
+    try {
+      extra = this.options.environment?.(action);
+    } catch (error) {
+      // The host could not prepare it (its config file, say): a failed spawn, said plainly.
+      return this.failSpawn(handle, service, ordinal, 127, `${name}: its environment could not be prepared: ${(error as Error).message}`);
+    }
     const env: Record<string, string> = {
       ...(spec.inheritEnv === false ? {} : (process.env as Record<string, string>)),
       ...spec.env,
-      ...this.options.environment?.(action),
+      ...extra,
     };
     const badDir = checkDirectory(cwd);
     if (badDir) return this.failSpawn(handle, service, ordinal, 127, `${name}: ${badDir}`);
