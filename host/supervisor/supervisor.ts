@@ -3,8 +3,9 @@
 // per service that asks for one, and a stream of messages for whoever shows them. What it adds
 // to the parts: it loads (and reloads) the manifest, applies the host-side configuration,
 // executes each action the kernel emits and reports results back, and shuts down in reverse
-// dependency order with a hard stop behind it. It decides nothing the kernel decides: when to
-// start, restart or kill, which weights and checks apply, what a fault leads to.
+// dependency order (the kernel's stopAll, bounded by its stop timeouts). It decides nothing the
+// kernel decides: when to start, restart, stop or kill, which weights and checks apply, what a
+// fault leads to.
 //
 //   spawn, stop, kill  the process executor
 //   run-check          the check runners; the outcome goes back (checkReport)
