@@ -291,6 +291,7 @@ export class Supervisor {
   // ---- events ----
 
   private observe(event: KernelEvent): void {
+    this.failover.observe(event);
     const name = event.serviceName;
     const fault = faultOf(event);
     if (fault) return this.note("warn", `${name}: fault ${fault.pattern} (${fault.cause}, evidence ${fault.evidence})`, name);
@@ -310,7 +311,6 @@ export class Supervisor {
     if (event.kind === "service-state") {
       this.note(event.to === "failed" ? "warn" : "info", `${name}: ${event.from} -> ${event.to} (${event.cause})`, name);
     }
-    if ((event.kind === "service-state" || event.kind === "instance-state") && event.to === "running") this.failover.back(name);
   }
 
   /** A message to whoever listens (the run view, tests): the executor's, the kernel's, the host's. */
