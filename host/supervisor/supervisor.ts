@@ -91,7 +91,11 @@ export class Supervisor {
   readonly restarts = new Map<string, number>();
   readonly startedAt = Date.now();
   private shuttingDown: Promise<void> | undefined;
-  private readonly exitGuard = () => this.executor.killAll();
+  /** The host exits without a shutdown: no process left behind, no config file (secrets) either. */
+  private readonly exitGuard = () => {
+    this.executor.killAll();
+    this.configFiles.remove();
+  };
 
   constructor(public hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
     this.kernel = new Kernel({ hal: this.hal, profile: options.profile ?? "release" });
