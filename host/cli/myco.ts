@@ -8,12 +8,13 @@ import { graphCommand } from "./commands/graph.ts";
 import { statusCommand } from "./commands/status.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { restartCommand } from "./commands/restart.ts";
+import { reloadCommand } from "./commands/reload.ts";
 import { simCommand } from "./commands/sim.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
 
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 
-const COMMANDS = [checkCommand, compileCommand, runCommand, orderCommand, graphCommand, statusCommand, logsCommand, restartCommand, simCommand];
+const COMMANDS = [checkCommand, compileCommand, runCommand, orderCommand, graphCommand, statusCommand, logsCommand, restartCommand, reloadCommand, simCommand];
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */
 export async function main(argv: string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {

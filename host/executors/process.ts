@@ -4,6 +4,8 @@
 //             ring, "started" reported when it is ready (at once, after a delay, or listening)
 //   stop   -> SIGTERM to the whole group (the kernel's stop timeout then asks for a kill)
 //   kill   -> SIGKILL to the whole group
+//   reload -> a signal (SIGHUP) to the main process of every started instance of a service
+//             (systemd's `ExecReload=/bin/kill -HUP $MAINPID`: the group's helpers are spared)
 //   exit   -> "exited" reported with the code, or the signal negated
 //
 // No orphans: every child starts through a tiny `sh` guard that puts a watcher into the child's
@@ -114,6 +116,25 @@ export class ProcessExecutor {
     }
   }
 
+  /**
+   * Sends `signal` to the main process of every instance of `service` that has started and is
+   * not being stopped (one still starting reads its configuration as it comes up); their pids.
+   */
+  signalService(service: string, signal: NodeJS.Signals): number[] {
+    const pids: number[] = [];
+    for (const r of this.running.values()) {
+      if (r.service !== service || !r.started || r.stopping || r.killed || r.pid === undefined) continue;
+      try {
+        process.kill(r.pid, signal);
+        pids.push(r.pid);
+        this.log(service, r.ordinal).note(`${signal} sent (pid ${r.pid})`);
+      } catch {
+        // ESRCH: it exited a moment ago; its exit is on its way to the kernel.
+      }
+    }
+    return pids;
+  }
+
   /** The log ring of instance `ordinal` of `service` (kept across its restarts). */
   log(service: string, ordinal: number): LogRing {
     const key = `${service}#${ordinal}`;
@@ -180,10 +201,17 @@ export class ProcessExecutor {
     const spec = this.options.spec(service, ordinal);
     if (!spec) return this.failSpawn(handle, service, ordinal, 127, `${name}: the service has no command to run`);
     const cwd = spec.cwd ?? process.cwd();
+    let extra: Record<string, string> | undefined;
+    try {
+      extra = this.options.environment?.(action);
+    } catch (error) {
+      // The host could not prepare it (its config file, say): a failed spawn, said plainly.
+      return this.failSpawn(handle, service, ordinal, 127, `${name}: its environment could not be prepared: ${(error as Error).message}`);
+    }
     const env: Record<string, string> = {
       ...(spec.inheritEnv === false ? {} : (process.env as Record<string, string>)),
       ...spec.env,
-      ...this.options.environment?.(action),
+      ...extra,
     };
     const badDir = checkDirectory(cwd);
     if (badDir) return this.failSpawn(handle, service, ordinal, 127, `${name}: ${badDir}`);

@@ -3,8 +3,15 @@
 // to crash, to hang while starting, or to ignore a graceful stop, so tests and the demo can
 // drive every lifecycle path deterministically. It also answers health checks (passing,
 // failing, flapping, slow or hanging, per service) and pings watchdogs unless told to miss.
-import type { Kernel } from "../kernel/kernel.ts";
+// The other actions act on the simulated world as the process host's do on real processes:
+//   config-changed, config-reload  every started instance of the service reads the kernel's
+//                                  configuration again (an instance reads it once at spawn)
+//   failover                       the service's traffic goes to the backup until an instance
+//                                  of the service runs again (`routeOf`)
+//   reboot-request                 counted (the simulated device is the host's to reboot)
+import type { Kernel, ServiceRef } from "../kernel/kernel.ts";
 import type { Action } from "../kernel/abi.ts";
+import { KernelManifest } from "../kernel/manifest.ts";
 import { splitmix32, type VirtualHal } from "../hal/virtual.ts";
 
 export interface SimulatedExecutorOptions {
@@ -48,9 +55,15 @@ export class SimulatedExecutor {
   private readonly silent = new Set<string>();
   /** Grows with every heal(): a crash armed before it no longer fires. */
   private healEpoch = 0;
+  /** The configuration each started instance read last (instances of services with keys). */
+  private readonly configs = new Map<number, { reads: number; values: Record<string, string | undefined> }>();
+  /** Services whose traffic goes to a backup (a failover), and the backup. */
+  private readonly routes = new Map<string, string>();
+  private readonly manifest: KernelManifest;
   spawned = 0;
   checksAnswered = 0;
   pings = 0;
+  rebootRequests = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -58,7 +71,14 @@ export class SimulatedExecutor {
     private readonly options: SimulatedExecutorOptions = {},
   ) {
     this.random = splitmix32(options.worldSeed ?? 1);
+    this.manifest = new KernelManifest(kernel);
   }
+
+  /** The configuration instance `handle` last read, and how many times it read it (undefined: none). */
+  configOf(handle: number): { reads: number; values: Record<string, string | undefined> } | undefined { return this.configs.get(handle); }
+
+  /** Where `service`'s traffic goes: itself, or the backup it was failed over to. */
+  routeOf(service: string): string { return this.routes.get(service) ?? service; }
 
   /** The next `times` spawns of `service` never report started (the start timeout fires). */
   hangOnStart(service: string, times = 1): void { this.hangs.set(service, { remaining: times }); }
@@ -76,7 +96,7 @@ export class SimulatedExecutor {
   /** Crashes the running instance `ordinal` of `service` now (no-op if it is not alive). */
   crash(service: string, ordinal = 0, status = 1): void {
     const handle = this.kernel.instances(service)[ordinal];
-    if (handle !== undefined && this.alive.delete(handle)) this.kernel.instanceExited(handle, status);
+    if (handle !== undefined && this.forget(handle)) this.kernel.instanceExited(handle, status);
   }
 
   /** Every injected fault is lifted: starts, stops, checks and pings behave again. */
@@ -106,7 +126,31 @@ export class SimulatedExecutor {
       case "stop": return this.stop(action);
       case "kill": return this.kill(action);
       case "run-check": return this.runCheck(action);
+      case "config-changed":
+      case "config-reload": return this.reloadConfig(action.service);
+      case "failover":
+        this.routes.set(action.serviceName, this.kernel.name(action.arg));
+        return;
+      case "reboot-request":
+        this.rebootRequests++;
+        return;
     }
+  }
+
+  /** The instance is gone from the world: true if it was there. */
+  private forget(instance: number): boolean {
+    this.configs.delete(instance);
+    return this.alive.delete(instance);
+  }
+
+  /** An instance reads its service's configuration (only services that have keys keep a copy). */
+  private readConfig(service: ServiceRef, instance: number): void {
+    if (this.manifest.keys(service).length === 0) return;
+    this.configs.set(instance, { reads: (this.configs.get(instance)?.reads ?? 0) + 1, values: this.manifest.config(service) });
+  }
+
+  private reloadConfig(service: number): void {
+    for (const instance of this.kernel.instances(service)) if (this.configs.has(instance) && this.alive.has(instance)) this.readConfig(service, instance);
   }
 
   private runCheck(action: Action): void {
@@ -151,7 +195,7 @@ export class SimulatedExecutor {
   }
 
   private spawn(action: Action): void {
-    const { instance, serviceName } = action;
+    const { instance, serviceName, service } = action;
     this.spawned++;
     this.alive.add(instance);
     if (this.take(this.hangs, serviceName)) return;
@@ -159,12 +203,14 @@ export class SimulatedExecutor {
     const crashes = this.take(this.crashesAfterStart, serviceName);
     this.hal.after(this.delay(this.options.startDelayMs, 50, action), () => {
       if (!this.alive.has(instance)) return;
+      this.readConfig(service, instance);
       this.kernel.instanceStarted(instance);
+      this.routes.delete(serviceName); // it runs again: its traffic comes back
       this.schedulePing(serviceName, instance);
       if (crashes && crash) {
         const epoch = this.healEpoch;
         this.hal.after(crash.afterMs, () => {
-          if (epoch === this.healEpoch && this.alive.delete(instance)) this.kernel.instanceExited(instance, crash.status);
+          if (epoch === this.healEpoch && this.forget(instance)) this.kernel.instanceExited(instance, crash.status);
         });
       }
     });
@@ -174,13 +220,13 @@ export class SimulatedExecutor {
     const { instance, serviceName } = action;
     if (this.stubborn.has(serviceName)) return;
     this.hal.after(this.delay(this.options.stopDelayMs, 20, action), () => {
-      if (this.alive.delete(instance)) this.kernel.instanceExited(instance, 0);
+      if (this.forget(instance)) this.kernel.instanceExited(instance, 0);
     });
   }
 
   private kill(action: Action): void {
     // The kernel already counts a killed instance as down; the world just loses it.
-    this.alive.delete(action.instance);
+    this.forget(action.instance);
   }
 
   /** Instances alive in the simulated world. */

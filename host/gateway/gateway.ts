@@ -7,6 +7,11 @@
 //   outcome   upstream answered < 500        -> success
 //             upstream 5xx, refused, timeout -> failure (502 / 504 to the client)
 //             client went away first         -> cancelled (leaves the in-flight count only)
+//
+// Failover: when the kernel's recovery fails the service over to its backup (a `failover`
+// action), the supervisor routes the gateway to the backup's pool (`routeTo`): the backup's
+// strategy picks, its instances answer, and the reports count for them. Routing back is the
+// supervisor's too (the service runs again).
 import { createServer, request, Agent, type IncomingMessage, type ServerResponse, type Server, type OutgoingHttpHeaders } from "node:http";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { Balancer, Outcome } from "../kernel/balance.ts";
@@ -15,7 +20,9 @@ import { splitAddress, type GatewaySpec } from "../supervisor/host-manifest.ts";
 
 export interface GatewayRequest {
   service: string;
-  /** The instance's ordinal, or -1 when none was picked. */
+  /** The service whose instance answered: the gateway's own, or the backup it was failed over to. */
+  upstream: string;
+  /** The instance's ordinal (in `upstream`), or -1 when none was picked. */
   ordinal: number;
   status: number;
   outcome: Outcome | "rejected";
@@ -29,7 +36,7 @@ export interface GatewayOptions {
   service: string;
   spec: GatewaySpec;
   /** The instances' addresses by ordinal ("127.0.0.1:7101"). */
-  addresses: { ordinal: number; address: string }[];
+  addresses: Addresses;
   /** Called after reports that may change the kernel's timers (breakers opening). */
   poke?: () => void;
   /** Called once per finished request (metrics). */
@@ -51,22 +58,48 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "tra
 
 interface Target { handle: number; ordinal: number; host: string; port: number }
 
+/** The instances' addresses by ordinal ("127.0.0.1:7101"). */
+export type Addresses = { ordinal: number; address: string }[];
+
+/** The pool requests go to: the gateway's own service, or a backup it was failed over to. */
+interface Upstream {
+  service: string;
+  id: number;
+  addresses: Addresses;
+  keyed: "ip" | "header" | "path" | null;
+  /** By handle: a run of an instance and where it listens. */
+  targets: Map<number, Target>;
+}
+
 export class Gateway {
   private server: Server | undefined;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 128, scheduling: "lifo" });
-  private readonly serviceId: number;
-  private readonly targets = new Map<number, Target>();
-  private readonly keyed: "ip" | "header" | "path" | null;
+  private readonly own: Upstream;
+  private upstream: Upstream;
   readonly stats: GatewayStats = { requests: 0, rejected: 0, upstreamErrors: 0, timeouts: 0, cancelled: 0, active: 0 };
   address: string | undefined;
 
   constructor(private readonly options: GatewayOptions) {
-    this.serviceId = options.kernel.id(options.service);
-    const strategy = options.balancer.serviceStats(this.serviceId).strategy;
-    const hash = options.spec.hash;
-    this.keyed = strategy === "ip-hash" ? "ip"
+    this.own = this.upstreamOf(options.service, options.addresses);
+    this.upstream = this.own;
+  }
+
+  /** Where requests go now: the gateway's own service, or its backup. */
+  get routedTo(): string { return this.upstream.service; }
+
+  /** Sends every request from now on to `backup`'s instances, or (null) back to the own service. */
+  routeTo(backup: { service: string; addresses: Addresses } | null): void {
+    this.upstream = backup ? this.upstreamOf(backup.service, backup.addresses) : this.own;
+  }
+
+  private upstreamOf(service: string, addresses: Addresses): Upstream {
+    const id = this.options.kernel.id(service);
+    const strategy = this.options.balancer.serviceStats(id).strategy;
+    const hash = this.options.spec.hash;
+    const keyed = strategy === "ip-hash" ? "ip"
       : strategy === "consistent-hash" ? (hash && "header" in hash ? "header" : "path")
       : null;
+    return { service, id, addresses, keyed, targets: new Map() };
   }
 
   listen(): Promise<string> {
@@ -99,47 +132,48 @@ export class Gateway {
     this.agent.destroy();
   }
 
-  private pick(req: IncomingMessage): number {
+  private pick(upstream: Upstream, req: IncomingMessage): number {
     const { balancer } = this.options;
-    switch (this.keyed) {
-      case null: return balancer.pick(this.serviceId);
-      case "ip": return balancer.pickAddress(this.serviceId, clientAddress(req));
+    switch (upstream.keyed) {
+      case null: return balancer.pick(upstream.id);
+      case "ip": return balancer.pickAddress(upstream.id, clientAddress(req));
       case "header": {
         const value = req.headers[(this.options.spec.hash as { header: string }).header];
-        return balancer.pickBytes(this.serviceId, Array.isArray(value) ? value.join(",") : value ?? "");
+        return balancer.pickBytes(upstream.id, Array.isArray(value) ? value.join(",") : value ?? "");
       }
-      case "path": return balancer.pickBytes(this.serviceId, pathOf(req.url ?? "/"));
+      case "path": return balancer.pickBytes(upstream.id, pathOf(req.url ?? "/"));
     }
   }
 
-  private target(handle: number): Target | undefined {
-    const cached = this.targets.get(handle);
+  private target(upstream: Upstream, handle: number): Target | undefined {
+    const cached = upstream.targets.get(handle);
     if (cached) return cached;
     // A new run of an instance (a new handle): look its ordinal up once, drop stale entries.
-    const handles = this.options.kernel.instances(this.serviceId);
+    const handles = this.options.kernel.instances(upstream.id);
     const ordinal = handles.indexOf(handle);
     if (ordinal < 0) return undefined;
-    const address = splitAddress(this.options.addresses.find((a) => a.ordinal === ordinal)?.address ?? "");
+    const address = splitAddress(upstream.addresses.find((a) => a.ordinal === ordinal)?.address ?? "");
     if (!address) return undefined;
-    for (const known of this.targets.keys()) if (!handles.includes(known)) this.targets.delete(known);
+    for (const known of upstream.targets.keys()) if (!handles.includes(known)) upstream.targets.delete(known);
     const target = { handle, ordinal, host: address.host, port: address.port };
-    this.targets.set(handle, target);
+    upstream.targets.set(handle, target);
     return target;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
+    const pool = this.upstream;
     this.stats.requests++;
     let handle: number;
     try {
-      handle = this.pick(req);
+      handle = this.pick(pool, req);
     } catch (error) {
-      return this.reject(res, startedAt, error);
+      return this.reject(res, pool, startedAt, error);
     }
-    const target = this.target(handle);
+    const target = this.target(pool, handle);
     if (!target) {
       this.report(handle, 0, "cancelled");
-      return this.reject(res, startedAt, new Error(`instance ${handle} has no address`));
+      return this.reject(res, pool, startedAt, new Error(`instance ${handle} has no address`));
     }
     this.stats.active++;
     let finished = false;
@@ -149,7 +183,7 @@ export class Gateway {
       this.stats.active--;
       const latencyMs = performance.now() - startedAt;
       this.report(handle, latencyMs, outcome);
-      this.options.observe?.({ service: this.options.service, ordinal: target.ordinal, status, outcome, latencyMs });
+      this.options.observe?.({ service: this.options.service, upstream: pool.service, ordinal: target.ordinal, status, outcome, latencyMs });
     };
     const upstream = request({
       host: target.host, port: target.port, method: req.method, path: req.url, agent: this.agent,
@@ -165,13 +199,13 @@ export class Gateway {
     upstream.on("timeout", () => {
       this.stats.timeouts++;
       upstream.destroy(new Error(`no answer within ${this.options.spec.timeoutMs} ms`));
-      this.fail(res, 504, `${this.options.service}#${target.ordinal} did not answer within ${this.options.spec.timeoutMs} ms`);
+      this.fail(res, 504, `${pool.service}#${target.ordinal} did not answer within ${this.options.spec.timeoutMs} ms`);
       finish(504, "failure");
     });
     upstream.on("error", (error: NodeJS.ErrnoException) => {
       if (finished) return;
       this.stats.upstreamErrors++;
-      this.fail(res, 502, `${this.options.service}#${target.ordinal} at ${target.host}:${target.port}: ${error.code ?? error.message}`);
+      this.fail(res, 502, `${pool.service}#${target.ordinal} at ${target.host}:${target.port}: ${error.code ?? error.message}`);
       finish(502, "failure");
     });
     res.on("close", () => {
@@ -195,11 +229,13 @@ export class Gateway {
     this.options.poke?.();
   }
 
-  private reject(res: ServerResponse, startedAt: number, error: unknown): void {
+  private reject(res: ServerResponse, upstream: Upstream, startedAt: number, error: unknown): void {
     this.stats.rejected++;
     const reason = error instanceof Error ? error.message : String(error);
-    this.fail(res, 503, `no instance of '${this.options.service}' can take this request: ${reason}`, { "retry-after": "1" });
-    this.options.observe?.({ service: this.options.service, ordinal: -1, status: 503, outcome: "rejected", latencyMs: performance.now() - startedAt });
+    this.fail(res, 503, `no instance of '${upstream.service}' can take this request: ${reason}`, { "retry-after": "1" });
+    this.options.observe?.({
+      service: this.options.service, upstream: upstream.service, ordinal: -1, status: 503, outcome: "rejected", latencyMs: performance.now() - startedAt,
+    });
   }
 
   private fail(res: ServerResponse, status: number, message: string, headers: OutgoingHttpHeaders = {}): void {

@@ -5,6 +5,7 @@
 //   {"command":"status"}                          -> {"ok":true,"status":[...rows],"pid":...}
 //   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{ordinal,timeMs,stream,text}],"next":{...}}
 //   {"command":"restart","service":"web"}         -> {"ok":true} | {"ok":false,"error":"..."}
+//   {"command":"reload"}                          -> {"ok":true,"revision":N} | {"ok":false,"error":"..."}
 import { createServer, connect, type Server } from "node:net";
 import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -17,12 +18,16 @@ import type { LogLine } from "../executors/log-ring.ts";
 export type ControlRequest =
   | { command: "status" }
   | { command: "logs"; service: string; lines?: number; since?: Record<string, number> }
-  | { command: "restart"; service: string };
+  | { command: "restart"; service: string }
+  | { command: "reload" };
 
 export interface InstanceLogLine extends LogLine { ordinal: number }
 
 export type ControlResponse =
-  | { ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number> }
+  | {
+    ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
+    revision?: number;
+  }
   | { ok: false; error: string };
 
 /** A request larger than this is refused (they are a few dozen bytes). */
@@ -106,8 +111,10 @@ export class ControlServer {
         case "restart":
           this.supervisor.restart(String(request.service));
           return { ok: true };
+        case "reload":
+          return { ok: true, revision: this.supervisor.reload() };
         default:
-          return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected status, logs or restart` };
+          return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected status, logs, restart or reload` };
       }
     } catch (error) {
       return { ok: false, error: describeError(error) };

@@ -14,7 +14,7 @@ export interface ServiceStatus {
   picks: string;
   /** "closed", or e.g. "open 1/3" when some instance breakers are not closed. */
   breaker: string;
-  /** The gateway's address, if it has one. */
+  /** The gateway's address, if it has one ("ADDRESS -> backup" while it is failed over). */
   gateway: string;
 }
 
@@ -46,9 +46,15 @@ export function serviceStatus(supervisor: Supervisor): ServiceStatus[] {
       restarts: supervisor.restarts.get(name) ?? 0,
       picks: balanced ? picks : "",
       breaker: !balanced ? "" : notClosed.length ? notClosed.join(", ") : "closed",
-      gateway: supervisor.gateways.get(name)?.address ?? "",
+      gateway: gatewayOf(supervisor, name),
     };
   });
+}
+
+function gatewayOf(supervisor: Supervisor, service: string): string {
+  const gateway = supervisor.gateways.get(service);
+  if (!gateway?.address) return "";
+  return gateway.routedTo === service ? gateway.address : `${gateway.address} -> ${gateway.routedTo}`;
 }
 
 /** The rows as a table with a header line (for a terminal). */

@@ -1,9 +1,19 @@
 // The supervisor: one kernel on the real clock (RealHal), driven by the Node event loop
 // (driver.ts), with real processes (ProcessExecutor), real checks (host/checks/), one gateway
 // per service that asks for one, and a stream of messages for whoever shows them. What it adds
-// to the parts: it loads the manifest, applies the host-side configuration, routes each action
-// to the part that answers it, reports results back, and shuts down in reverse dependency
-// order with a hard stop behind it.
+// to the parts: it loads (and reloads) the manifest, applies the host-side configuration,
+// executes each action the kernel emits and reports results back, and shuts down in reverse
+// dependency order (the kernel's stopAll, bounded by its stop timeouts). It decides nothing the
+// kernel decides: when to start, restart, stop or kill, which weights and checks apply, what a
+// fault leads to.
+//
+//   spawn, stop, kill  the process executor
+//   run-check          the check runners; the outcome goes back (checkReport)
+//   config-changed     the service's config file is rewritten and its running instances get
+//   config-reload      SIGHUP (config-files.ts): the same process reloads
+//   failover           the service's traffic goes to the backup the kernel names (its gateway,
+//                      and {DEP}_ADDR of what spawns meanwhile) until the service runs again
+//   reboot-request     reported: a Node host does not reboot the machine
 import { Kernel } from "../kernel/kernel.ts";
 import type { Action, KernelEvent } from "../kernel/abi.ts";
 import type { Profile } from "../kernel/module.ts";
@@ -11,17 +21,23 @@ import { RealHal } from "../hal/real.ts";
 import { KernelManifest } from "../kernel/manifest.ts";
 import { HealthMonitor, alertOf } from "../kernel/health.ts";
 import { Balancer } from "../kernel/balance.ts";
-import { faultOf, recoveryOf } from "../kernel/recovery.ts";
+import { faultOf, recoveryOf, FAULT_PATTERNS } from "../kernel/recovery.ts";
 import { MycoError } from "../kernel/errors.ts";
 import { encodeManifest } from "../manifest/blob.ts";
 import type { Service } from "../manifest/types.ts";
-import { ProcessExecutor, addressVariable, type MessageLevel, type ProcessSpec } from "../executors/process.ts";
+import type { ParseOptions } from "../manifest/parse.ts";
+import { ProcessExecutor, type MessageLevel } from "../executors/process.ts";
 import type { LogRingOptions } from "../executors/log-ring.ts";
 import { runCheck, describeCheck, type CheckResult } from "../checks/index.ts";
 import { Driver } from "./driver.ts";
-import { configureService, weightOf, type CheckPlan } from "./configure.ts";
-import { splitAddress, type HostManifest } from "./host-manifest.ts";
-import { Gateway, type GatewayRequest } from "../gateway/gateway.ts";
+import { configureService, type CheckPlan } from "./configure.ts";
+import type { HostManifest } from "./host-manifest.ts";
+import { rereadHostManifest } from "./reload.ts";
+import { ConfigFiles } from "./config-files.ts";
+import { processSpecOf, environmentOf, type SpawnContext } from "./spawn.ts";
+import { Failover } from "./failover.ts";
+import { runtimeDir } from "./control.ts";
+import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
 
 export interface SupervisorMessage {
   timeMs: number;
@@ -38,6 +54,10 @@ export interface SupervisorOptions {
   gateways?: boolean;
   /** Gateway ports override (service -> port), e.g. 0 for any free port in tests. */
   gatewayPorts?: Record<string, number>;
+  /** How the manifest was parsed (config sources, templates): a reload parses it the same way. */
+  parse?: ParseOptions;
+  /** Where the private run directory with the services' config files goes (default: the runtime directory). */
+  runtimeDir?: string;
 }
 
 export interface CheckCompletion {
@@ -48,9 +68,6 @@ export interface CheckCompletion {
   result: CheckResult;
 }
 
-/** After this long, a shutdown stops waiting for the kernel's ordered stop and kills what is left. */
-const SHUTDOWN_ORDERED_MS_MAX = 60_000;
-
 export class Supervisor {
   readonly hal = new RealHal();
   readonly kernel: Kernel;
@@ -60,10 +77,13 @@ export class Supervisor {
   readonly balancer: Balancer;
   readonly manifestApi: KernelManifest;
   readonly gateways = new Map<string, Gateway>();
-  private readonly services: Map<string, Service>;
+  readonly configFiles: ConfigFiles;
+  private services: Map<string, Service>;
   private readonly checks = new Map<number, CheckPlan>();
-  private readonly checksRunning = new Set<string>();
+  /** Kernel checks the host made for a `run.check` (the manifest's own are the kernel's), with that run.check. */
+  private readonly hostChecks = new Map<number, string>();
   private readonly checkFailing = new Set<string>();
+  readonly failover: Failover;
   private readonly messageListeners: ((message: SupervisorMessage) => void)[] = [];
   private readonly checkListeners: ((completion: CheckCompletion) => void)[] = [];
   private readonly restartListeners: ((service: string) => void)[] = [];
@@ -71,18 +91,31 @@ export class Supervisor {
   readonly restarts = new Map<string, number>();
   readonly startedAt = Date.now();
   private shuttingDown: Promise<void> | undefined;
-  private readonly exitGuard = () => this.executor.killAll();
+  /** The host exits without a shutdown: no process left behind, no config file (secrets) either. */
+  private readonly exitGuard = () => {
+    this.executor.killAll();
+    this.configFiles.remove();
+  };
 
-  constructor(readonly hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
+  constructor(public hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
     this.kernel = new Kernel({ hal: this.hal, profile: options.profile ?? "release" });
     this.driver = new Driver(this.kernel, this.hal);
     this.health = new HealthMonitor(this.kernel);
     this.balancer = new Balancer(this.kernel);
     this.manifestApi = new KernelManifest(this.kernel);
     this.services = new Map(hostManifest.manifest.services.map((s) => [s.name, s]));
+    this.configFiles = new ConfigFiles(this.kernel, {
+      parent: () => options.runtimeDir ?? runtimeDir(),
+      signal: (service, signal) => this.executor.signalService(service, signal),
+      exists: (service) => this.services.has(service),
+      note: (service, text) => this.note("info", text, service),
+    });
+    this.failover = new Failover({
+      gateways: this.gateways, addressesOf: (service) => this.addressesOf(service), note: (level, text, service) => this.note(level, text, service),
+    });
     this.executor = new ProcessExecutor({
-      spec: (service, ordinal) => this.processSpec(service, ordinal),
-      environment: (action) => this.environment(action),
+      spec: (service, ordinal) => processSpecOf(this.spawnContext(), service, ordinal),
+      environment: (action) => environmentOf(this.spawnContext(), action),
       reports: {
         started: (handle) => this.driver.call(() => ignoreStale(() => this.kernel.instanceStarted(handle))),
         exited: (handle, status) => this.driver.call(() => ignoreStale(() => this.kernel.instanceExited(handle, status))),
@@ -111,17 +144,18 @@ export class Supervisor {
   /** Loads the manifest, configures the kernel, opens the gateways, and starts every service. */
   async start(): Promise<void> {
     this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
-    for (const service of this.hostManifest.manifest.services) {
-      const plan = configureService(this.kernel, service, this.hostManifest.run.get(service.name));
-      if (plan) this.checks.set(plan.id, plan);
-    }
+    for (const service of this.hostManifest.manifest.services) this.configure(service);
     process.on("exit", this.exitGuard);
     if (this.options.gateways !== false) await this.openGateways();
     this.driver.start();
     this.driver.call(() => this.kernel.startAll());
   }
 
-  /** Stops every service in reverse dependency order, then closes the gateways; idempotent. */
+  /**
+   * Stops every service in reverse dependency order (the kernel's stopAll, its stop timeouts
+   * and kills), then closes the gateways and the run directory; idempotent. A process that
+   * survives even the kill keeps it waiting: `myco run` kills everything on a second signal.
+   */
   shutdown(): Promise<void> {
     this.shuttingDown ??= this.stopEverything();
     return this.shuttingDown;
@@ -129,14 +163,69 @@ export class Supervisor {
 
   get stopping(): boolean { return this.shuttingDown !== undefined; }
 
+  /** The operator's restart (the kernel's: a stopped or failed service starts). */
   restart(service: string): void {
-    const id = this.kernel.id(service); // throws E_UNKNOWN_SERVICE with the name
-    const state = this.kernel.state(id);
-    if (state === "stopped" || state === "failed") this.kernel.start(id);
-    else this.kernel.restart(id);
+    this.kernel.restart(this.kernel.id(service)); // throws E_UNKNOWN_SERVICE with the name
     this.countRestart(service);
     this.note("info", `${service}: restart requested by the operator`, service);
     this.driver.poke();
+  }
+
+  /**
+   * Reads the manifest file again and loads it into the running kernel, which diffs it: hot
+   * config keys change in place (config-changed), services with cold changes restart, added
+   * ones start, removed ones stop. Returns the new revision; throws with the file's problems
+   * or the kernel's refusal (then nothing changed). A new `run:` applies to later spawns.
+   */
+  reload(): number {
+    const next = rereadHostManifest(this.hostManifest, this.options.parse);
+    const revision = this.manifestApi.load(encodeManifest(next.manifest));
+    this.hostManifest = next;
+    this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
+    for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.forgetCheck(id);
+    for (const service of next.manifest.services) this.configure(service);
+    for (const [name, run] of next.run) {
+      if (run.gateway && !this.gateways.has(name) && this.options.gateways !== false) {
+        this.note("warn", `${name}: its gateway opens when myco run starts again; meanwhile it is reached at its instances' addresses`, name);
+      }
+    }
+    this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
+    this.driver.poke();
+    return revision;
+  }
+
+  /**
+   * The host-side configuration of one service (a gateway's strategy, the check it runs), at
+   * the start and again after every reload. The manifest's `health:` check is the kernel's
+   * (a reload retimes or replaces it in place); a check made for a `run.check` alone is the
+   * host's, and the kernel changes checks only at rest: a reload keeps it as it is.
+   */
+  private configure(service: Service): void {
+    const run = this.hostManifest.run.get(service.name);
+    const fromManifest = service.health !== undefined; // `check: none` parses to no health section
+    const previous = [...this.checks.values()].find((plan) => plan.service === service.name);
+    if (previous && !fromManifest && this.hostChecks.has(previous.id)) {
+      if (run?.gateway?.strategy) this.balancer.configure(service.name, { strategy: run.gateway.strategy });
+      if (this.hostChecks.get(previous.id) === JSON.stringify(run?.check)) return;
+      return this.note("warn", `${service.name}: its run.check changed; it applies when myco run starts again (the kernel changes a running service's checks only through a health: section)`, service.name);
+    }
+    if (previous) this.forgetCheck(previous.id);
+    let plan: CheckPlan | undefined;
+    try {
+      plan = configureService(this.kernel, service, run);
+    } catch (error) {
+      if (!(error instanceof MycoError)) throw error;
+      return this.note("warn", `${service.name}: its run.check is not applied: ${describeError(error)}`, service.name);
+    }
+    if (!plan) return;
+    this.checks.set(plan.id, plan);
+    if (!fromManifest) this.hostChecks.set(plan.id, JSON.stringify(run?.check));
+  }
+
+  /** The host stops answering for a check (its service is gone; the kernel's check goes with it). */
+  private forgetCheck(id: number): void {
+    this.checks.delete(id);
+    this.hostChecks.delete(id);
   }
 
   /** True when the service's requests are balanced (it has a gateway or a balance spec). */
@@ -150,59 +239,33 @@ export class Supervisor {
   // ---- actions ----
 
   private dispatch(action: Action): void {
+    const service = action.serviceName;
     switch (action.kind) {
       case "spawn":
-        this.setWeight(action);
-        return this.executor.handle(action);
       case "stop":
       case "kill":
         return this.executor.handle(action);
       case "run-check":
         return this.runCheck(action);
+      case "config-changed":
+        return this.configFiles.reload(service, `'${this.configFiles.keyAt(service, action.arg)}' changed`);
+      case "config-reload":
+        return this.configFiles.reload(service, `reload asked by recovery (${FAULT_PATTERNS[action.arg] ?? action.arg})`);
+      case "failover":
+        return this.failover.to(service, this.kernel.name(action.arg));
       case "reboot-request":
-        return this.note("error", `${action.serviceName}: recovery gave up and asks for a reboot; a Node host does not reboot the machine`, action.serviceName);
-      default:
-        return; // config-reload, failover, config-changed: nothing for a process host to do yet
+        return this.note("error", `${service}: recovery gave up and asks for a reboot; a Node host does not reboot the machine`, service);
+      default: {
+        const unknown: never = action.kind;
+        throw new Error(`an action of unknown kind '${unknown}' for ${service}`);
+      }
     }
   }
 
-  private setWeight(action: Action): void {
-    const weight = weightOf(this.services.get(action.serviceName)!, action.ordinal);
-    if (weight === undefined) return;
-    try {
-      this.balancer.setWeight(action.instance, weight);
-    } catch (error) {
-      this.note("warn", `${action.serviceName}#${action.ordinal}: weight ${weight} not set: ${describeError(error)}`, action.serviceName);
-    }
-  }
+  private addressesOf(service: string): Addresses { return this.services.get(service)?.addresses ?? []; }
 
-  /** The run spec of one instance: `ready: listening` becomes that instance's own address. */
-  private processSpec(service: string, ordinal: number): ProcessSpec | undefined {
-    const run = this.hostManifest.run.get(service);
-    if (!run?.readyWhenListening) return run;
-    const address = splitAddress(this.services.get(service)?.addresses.find((a) => a.ordinal === ordinal)?.address ?? "");
-    return address ? { ...run, ready: address } : run;
-  }
-
-  private environment(action: Action): Record<string, string> {
-    const env: Record<string, string> = {
-      MYCO_SERVICE: action.serviceName,
-      MYCO_INSTANCE: String(action.ordinal),
-    };
-    const own = this.services.get(action.serviceName)?.addresses.find((a) => a.ordinal === action.ordinal)?.address;
-    if (own) {
-      env.MYCO_ADDR = own;
-      const split = splitAddress(own);
-      if (split) { env.HOST = split.host; env.PORT = String(split.port); }
-    }
-    for (const dep of this.services.get(action.serviceName)?.dependencies ?? []) {
-      const target = this.services.get(dep.name);
-      const gateway = this.gateways.get(dep.name);
-      // A dependency behind a gateway is reached through it; otherwise at its instances' addresses.
-      const addresses = gateway?.address ? [gateway.address] : target?.addresses.map((a) => a.address) ?? [];
-      if (addresses.length > 0) env[addressVariable(dep.name)] = addresses.join(",");
-    }
-    return env;
+  private spawnContext(): SpawnContext {
+    return { services: this.services, run: this.hostManifest.run, gateways: this.gateways, failover: this.failover, configFiles: this.configFiles };
   }
 
   private runCheck(action: Action): void {
@@ -210,13 +273,12 @@ export class Supervisor {
     const handle = action.instance;
     if (!plan) return;
     const key = `${plan.id}/${handle}`;
-    if (this.checksRunning.has(key)) return; // the previous one is still out; the kernel times it out
     const ordinal = this.kernel.instances(plan.service).indexOf(handle);
     if (ordinal < 0) return; // that run of the instance is over
     const spec = plan.build(ordinal, () => this.executor.pid(handle));
-    this.checksRunning.add(key);
+    // Every runner gives up before the kernel's timeout (runnerTimeoutMs), which is at most the
+    // interval: one check per instance is out at a time without the host holding any back.
     runCheck(spec).then((result) => {
-      this.checksRunning.delete(key);
       const name = `${plan.service}#${ordinal}`;
       if (!result.ok && !this.checkFailing.has(key)) {
         this.checkFailing.add(key);
@@ -233,6 +295,7 @@ export class Supervisor {
   // ---- events ----
 
   private observe(event: KernelEvent): void {
+    this.failover.observe(event);
     const name = event.serviceName;
     const fault = faultOf(event);
     if (fault) return this.note("warn", `${name}: fault ${fault.pattern} (${fault.cause}, evidence ${fault.evidence})`, name);
@@ -268,7 +331,7 @@ export class Supervisor {
       const port = this.options.gatewayPorts?.[name] ?? run.gateway.port;
       const gateway = new Gateway({
         kernel: this.kernel, balancer: this.balancer, service: name, spec: { ...run.gateway, port },
-        addresses: this.services.get(name)!.addresses, poke: () => this.driver.poke(),
+        addresses: this.addressesOf(name), poke: () => this.driver.poke(),
         observe: (request) => { for (const listener of this.requestListeners) listener(request); },
       });
       try {
@@ -287,24 +350,17 @@ export class Supervisor {
   private async stopEverything(): Promise<void> {
     this.note("info", "shutting down: stopping services in reverse dependency order");
     this.driver.call(() => this.kernel.stopAll());
-    const limitMs = Math.min(SHUTDOWN_ORDERED_MS_MAX, this.orderedStopBudgetMs());
-    const end = Date.now() + limitMs;
-    while (Date.now() < end && !this.atRest()) await new Promise((r) => setTimeout(r, 20));
-    if (!this.atRest()) this.note("warn", `shutdown: not at rest after ${limitMs} ms; killing what is left`);
+    // The kernel bounds the ordered stop itself: every stop has its timeout, then a kill.
+    while (!this.atRest()) await new Promise((r) => setTimeout(r, 20));
     await Promise.all([...this.gateways.values()].map((g) => g.close()));
     await this.executor.shutdown(1000);
+    this.configFiles.remove();
     this.driver.stop();
     process.off("exit", this.exitGuard);
     this.note("info", "shut down");
   }
 
-  /** Every wave's stop timeout in turn, plus a margin. */
-  private orderedStopBudgetMs(): number {
-    let total = 1000;
-    for (const service of this.services.values()) total += this.kernel.timeouts(service.name).stopTimeoutMs;
-    return total;
-  }
-
+  /** Every service is down in the kernel and every process it ran has exited. */
   private atRest(): boolean {
     if (this.executor.aliveCount > 0) return false;
     return this.kernel.serviceIds().every((id) => ["stopped", "failed", "disabled"].includes(this.kernel.state(id)));

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { main } from "../../host/cli/myco.ts";
 import { freePorts, fixture } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
+import { get } from "./gateway-helpers.ts";
 
 const EDGE = "examples/edge/services.yaml";
 
@@ -111,6 +112,40 @@ services:
     expect(await myco("status", "--socket", socket)).toMatchObject({ code: 3, err: [expect.stringContaining(`no myco run is answering on ${socket}`)] });
   });
 
+  it("myco reload (and SIGHUP to myco run) applies the file again: a hot key reaches the same process", async () => {
+    const dir = tempDir();
+    const [port] = await freePorts(1);
+    const file = join(dir, "services.yaml");
+    const yaml = (greeting: string) => `services:\n  solo:\n    instances: { count: 1, addresses: ["127.0.0.1:${port}"] }\n`
+      + `    config: { greeting: { type: string, hot: true, value: ${greeting} } }\n    ${fixture("", ", ready: listening")}\n`;
+    writeFileSync(file, yaml("hello"));
+    const socket = join(dir, "control.sock");
+    const run = myco("run", file, "--duration", "5s", "--socket", socket);
+    const greeting = async () => JSON.parse((await get(`http://127.0.0.1:${port}/config`)).body) as { pid: number; config: { greeting: string } };
+    await waitFor(() => isSocket(socket), 5000, "the control socket");
+    let first: { pid: number; config: { greeting: string } } | undefined;
+    for (let i = 0; i < 50 && !first; i++) {
+      first = await greeting().catch(() => undefined);
+      if (!first) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(first!.config.greeting).toBe("hello");
+
+    writeFileSync(file, yaml("bonjour"));
+    expect(await myco("reload", "--socket", socket)).toEqual({ code: 0, out: ["manifest reloaded: revision 2"], err: [] });
+    await waitUntil(async () => (await greeting()).config.greeting === "bonjour", "bonjour");
+    writeFileSync(file, yaml("salut"));
+    process.kill(process.pid, "SIGHUP"); // myco run's own reload signal
+    await waitUntil(async () => (await greeting()).config.greeting === "salut", "salut");
+    expect((await greeting()).pid).toBe(first!.pid);
+
+    writeFileSync(file, yaml("salut").replace("hot: true", "hot: maybe"));
+    const refused = await myco("reload", "--socket", socket);
+    expect(refused).toMatchObject({ code: 1, err: [`myco reload: ${file}: 1 problem; nothing changed:\n${file}:4:46: service 'solo', field 'config.greeting.hot': expected true or false, got string "maybe"`] });
+    const result = await run;
+    expect(result.code).toBe(0);
+    expect(result.err).toContain("myco run: SIGHUP: manifest reloaded, revision 3");
+  });
+
   it("refuses a manifest with a service that has nothing to run, and bad flags", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "services.yaml"), "services:\n  idle: { instances: 1 }\n");
@@ -126,7 +161,7 @@ services:
     const help = await myco("--help");
     expect(help.code).toBe(0);
     expect(help.out.join("\n")).toContain("3    no `myco run` answers on the control socket");
-    for (const command of ["run", "order", "graph", "status", "logs", "restart"]) {
+    for (const command of ["run", "order", "graph", "status", "logs", "restart", "reload"]) {
       const result = await myco(command, "--help");
       expect(result.code, command).toBe(0);
       expect(result.out.join("\n"), command).toContain(`Usage: myco ${command}`);
@@ -146,6 +181,14 @@ services:
     expect(done.code).toBe(0);
   });
 });
+
+async function waitUntil(done: () => Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(await done())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function isSocket(path: string): boolean {
   try {

@@ -112,6 +112,32 @@ describe("process executor", () => {
     expect(addressVariable("edge.cache-2")).toBe("EDGE_CACHE_2_ADDR");
   });
 
+  it("an environment the host cannot prepare is a failed spawn (127), said plainly", async () => {
+    const r = recorder({ app: { command: "sleep", args: ["30"] } }, { environment: () => { throw new Error("EACCES: /run/myco"); } });
+    const spawn = spawnAction("app");
+    r.executor.handle(spawn);
+    await waitFor(() => r.exited.has(spawn.instance), 5000, "exit");
+    expect(r.exited.get(spawn.instance)).toBe(127);
+    expect(r.started).toEqual([]);
+    expect(r.messages.map((m) => m.text)).toEqual(["app#0: its environment could not be prepared: EACCES: /run/myco"]);
+  });
+
+  it("signals the main process of every started instance of a service (a reload), not one still starting", async () => {
+    const script = 'trap "echo reload" HUP; while true; do sleep 0.05; done';
+    const r = recorder({ hup: { command: "sh", args: ["-c", script] }, late: { command: "sh", args: ["-c", script], ready: { afterMs: 10_000 } } });
+    const first = spawnAction("hup", 0);
+    const second = spawnAction("hup", 1);
+    const starting = spawnAction("late", 0);
+    for (const action of [first, second, starting]) r.executor.handle(action);
+    await waitFor(() => r.started.length === 2, 5000, "two started");
+    expect(r.executor.signalService("hup", "SIGHUP").sort()).toEqual([r.executor.pid(first.instance), r.executor.pid(second.instance)].sort());
+    expect(r.executor.signalService("late", "SIGHUP")).toEqual([]);
+    for (const ordinal of [0, 1]) {
+      await waitFor(() => r.executor.log("hup", ordinal).lines().some((l) => l.stream === "stdout" && l.text === "reload"), 5000, `hup#${ordinal} reloads`);
+    }
+    expect(running(r.executor.pid(first.instance)!)).toBe(true); // handled, not killed
+  });
+
   it("keeps the log ring bounded while a child floods stdout", async () => {
     const r = recorder({ flood: { command: "yes", args: ["flooding the supervisor with one line after another"] } }, {
       log: { linesMax: 100, lineCharsMax: 64, bytesPerSecondMax: 256 * 1024 },

@@ -2,8 +2,8 @@
 // after a crash, the control socket, and a graceful shutdown in reverse order that leaves no
 // process behind.
 import { afterEach, describe, expect, it } from "vitest";
-import { statSync } from "node:fs";
-import { dirname } from "node:path";
+import { statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts";
 import { waitFor, running } from "./helpers.ts";
 import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
@@ -99,5 +99,29 @@ services:
       await control.close();
     }
     await expect(controlRequest(path, { command: "status" })).rejects.toThrow(/no myco run is answering/);
+  });
+
+  it("a reload keeps the run.check of a running service (and says so when it changed); a removed service stops", async () => {
+    const [a, b] = await freePorts(2);
+    const yaml = (check: string, withExtra: boolean) => `
+services:
+  solo:
+    instances: { count: 1, addresses: ["127.0.0.1:${a}"] }
+    ${fixture("", `, ready: listening, check: ${check}`)}
+${withExtra ? `  extra:\n    instances: { count: 1, addresses: ["127.0.0.1:${b}"] }\n    ${fixture("", ", ready: listening, check: { kind: process }")}` : ""}
+`;
+    const r = await supervise(yaml("{ kind: process }", true));
+    const { kernel, health } = r.supervisor;
+    await waitFor(() => kernel.state("solo") === "running" && kernel.state("extra") === "running", 10_000, "both running");
+    const checks = () => [...health.checks.values()].map((c) => `${c.serviceName}:${c.kind}`).sort();
+    expect(checks()).toEqual(["extra:process", "solo:process"]);
+    const ids = [...health.checks.keys()];
+    expect(r.supervisor.reload()).toBe(2);
+    expect([...health.checks.keys()]).toEqual(ids); // the same kernel checks
+    writeFileSync(join(r.dir, "services.yaml"), yaml(`{ kind: file, path: ${JSON.stringify(join(r.dir, "beat"))} }`, false));
+    expect(r.supervisor.reload()).toBe(3);
+    expect(r.texts()).toContain("solo: its run.check changed; it applies when myco run starts again (the kernel changes a running service's checks only through a health: section)");
+    await waitFor(() => !kernel.serviceIds().map((id) => kernel.name(id)).includes("extra"), 10_000, "extra removed");
+    expect(kernel.state("solo")).toBe("running");
   });
 });

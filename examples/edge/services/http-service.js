@@ -1,6 +1,8 @@
 // The few lines every example service shares: listen on $PORT (loopback), answer /healthz,
-// log one line per start, and exit cleanly on SIGTERM after closing the listener.
+// log one line per start, exit cleanly on SIGTERM after closing the listener, and read the
+// service's configuration from $MYCO_CONFIG, again on every SIGHUP (a hot key changed).
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 
 export function serve(name, handler) {
   const port = Number(process.env.PORT ?? 0);
@@ -25,6 +27,20 @@ export function serve(name, handler) {
     server.closeAllConnections();
   });
   return { label, server };
+}
+
+/**
+ * The service's configuration (`config:` in services.yaml), kept current: `myco run` writes it
+ * to the JSON file named by $MYCO_CONFIG and sends SIGHUP when a hot key changes.
+ */
+export function configuration(label) {
+  const read = () => (process.env.MYCO_CONFIG ? JSON.parse(readFileSync(process.env.MYCO_CONFIG, "utf8")) : {});
+  const current = { values: read() };
+  process.on("SIGHUP", () => {
+    current.values = read();
+    console.log(`${label}: SIGHUP: configuration read again: ${JSON.stringify(current.values)}`);
+  });
+  return current;
 }
 
 /** The first address of a dependency, from {DEP}_ADDR. */

@@ -36,7 +36,7 @@ export function runCommand(program: Command, io: Output, exit: (code: number) =>
     .option("--no-live", "never redraw the table in place, even on a terminal")
     .option("--kill <service#n@time>", "fault injection: SIGKILL instance n of the service at this time (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--echo <service>", "print this service's output as it comes (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
-    .addHelpText("after", "\nCtrl-C stops every service in reverse dependency order; a second Ctrl-C kills them at once."))
+    .addHelpText("after", "\nCtrl-C stops every service in reverse dependency order; a second Ctrl-C kills them at once.\nSIGHUP (or `myco reload`) reads the manifest again and applies it; hot config keys change in place."))
     .action(async (file: string, flags: RunFlags) => exit(await run(file, flags, io)));
 }
 
@@ -61,7 +61,7 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
 
   let supervisor: Supervisor;
   try {
-    supervisor = new Supervisor(hostManifest, { profile: flags.profile as Profile });
+    supervisor = new Supervisor(hostManifest, { profile: flags.profile as Profile, parse: parseOptions(flags) });
   } catch (error) {
     io.err(`myco run: the kernel did not start: ${describeError(error)}`);
     return EXIT.failed;
@@ -118,14 +118,24 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
     supervisor.executor.killAll();
     killRequested();
   };
+  // SIGHUP: read the manifest file again and apply it (as `myco reload`; systemd's reload).
+  const onReload = () => {
+    try {
+      io.err(`myco run: SIGHUP: manifest reloaded, revision ${supervisor.reload()}`);
+    } catch (error) {
+      io.err(`myco run: SIGHUP: ${describeError(error)}`);
+    }
+  };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onReload);
   if (durationMs) timers.push(setTimeout(stopRequested, durationMs));
   await stopped;
   timers.forEach(clearTimeout);
   await Promise.race([supervisor.shutdown(), killed]);
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
+  process.off("SIGHUP", onReload);
   view.stop();
   await control.close();
   await metricsServer?.close();
