@@ -1,9 +1,10 @@
 // Builds the firmware host from build/<profile>.wasm: wasm2c turns each profile's kernel into C,
-// the C API and the scenario are generated (gen-api.ts, gen-scenario.ts), then gcc builds the
+// the C API, the export dispatch and the conformance program are generated (gen-api.ts,
+// gen-dispatch.ts, gen-scenario.ts), then gcc builds the
 // native host and the callgrind bench, and arm-none-eabi-gcc builds one image per Cortex-M
 // board and profile (newlib nano + semihosting, boards/mps2).
 //
-//   build/gen/                          myco_api.{h,c}, scenario_ops.h, wasm-rt.h (from wabt)
+//   build/gen/                          myco_api.{h,c}, myco_dispatch.c, conformance_program.h, wasm-rt.h (from wabt)
 //   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
@@ -12,9 +13,10 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kernelAbi } from "../../abi/abi.ts";
-import { loadScenario } from "../../conformance/scenario.ts";
+import { buildProgram } from "../../conformance/build-program.ts";
 import { generateApiHeader, generateApiSource } from "./gen-api.ts";
-import { generateScenarioHeader } from "./gen-scenario.ts";
+import { generateDispatchSource } from "./gen-dispatch.ts";
+import { generateProgramHeader } from "./gen-scenario.ts";
 import { fingerprint, isFresh, markFresh, withBuildLock, writeFileAtomic } from "../../tools/build-cache.ts";
 import { mustRun, requireNewlib, requireTool } from "../../tools/toolchain.ts";
 
@@ -25,6 +27,8 @@ const GEN = join(FIRMWARE_BUILD, "gen");
 const WASM_RT_HEADER = "/usr/include/wasm-rt.h";
 
 export const PROFILES = ["release", "mcu"] as const;
+/** What the conformance program is made from (its scenario, the recorder and the program format). */
+const CONFORMANCE_INPUTS = ["targets/conformance", "host/hal/virtual.ts"];
 export type Profile = (typeof PROFILES)[number];
 
 /** The Cortex-M boards: QEMU machine, CPU flag, and the host name printed in conformance lines. */
@@ -97,7 +101,8 @@ async function generate(): Promise<void> {
   const abi = kernelAbi();
   await writeFileAtomic(join(GEN, "myco_api.h"), generateApiHeader(abi));
   await writeFileAtomic(join(GEN, "myco_api.c"), generateApiSource(abi));
-  await writeFileAtomic(join(GEN, "scenario_ops.h"), generateScenarioHeader(loadScenario()));
+  await writeFileAtomic(join(GEN, "myco_dispatch.c"), generateDispatchSource(abi));
+  await writeFileAtomic(join(GEN, "conformance_program.h"), generateProgramHeader(buildProgram().bytes));
   await Promise.all(PROFILES.map(wasm2c));
 }
 
@@ -131,7 +136,7 @@ async function compile(tc: Toolchain, profile: Profile, sources: string[], out: 
   })));
 }
 
-const generatedSources = (profile: Profile) => [join(GEN, "myco_api.c"), join(GEN, profile, "kernel.c")];
+const generatedSources = (profile: Profile) => [join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, profile, "kernel.c")];
 
 async function buildNative(profile: Profile): Promise<NativeHost & { bench?: string }> {
   const out = join(FIRMWARE_BUILD, "native", profile);
@@ -177,7 +182,7 @@ function layout(): FirmwareBuild {
 async function inputs(cortexM: boolean): Promise<string> {
   return fingerprint([
     ...PROFILES.map((p) => join(root, `build/${p}.wasm`)), join(root, "assembly/index.ts"), join(root, "targets/abi"),
-    join(root, "targets/conformance/scenario.json"), join(root, "targets/conformance/scenario.ts"), FIRMWARE, WASM_RT_HEADER,
+    ...CONFORMANCE_INPUTS.map((p) => join(root, p)), join(root, "host/manifest"), FIRMWARE, WASM_RT_HEADER,
   ], cortexM ? "native+cortex-m" : "native");
 }
 
