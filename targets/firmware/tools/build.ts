@@ -117,7 +117,8 @@ function armToolchain(board: Board): Toolchain {
     // NDEBUG: wasm2c's asserts would pull newlib's printf (and malloc) in; myco.c checks init itself.
     flags: ["-std=c11", `-mcpu=${board.cpu}`, "-mthumb", "-Os", "-g", "-ffunction-sections", "-fdata-sections", "-DNDEBUG",
       "--specs=nano.specs", `-DMPS2_BOARD="${board.machine}"`],
-    link: ["-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", `-T${ld}`],
+    // libm: the kernel rounds f64 (floor) in exports only the dispatch table reaches.
+    link: ["-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", `-T${ld}`, "-lm"],
   };
 }
 
