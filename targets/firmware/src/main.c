@@ -4,7 +4,7 @@
  * kernel, then run the kernel on the board's own clock. Every call is checked; the first failure
  * ends the run with a non-zero status.
  *
- * The conformance program is the one built in (conformance_program.h, the all-layer scenario),
+ * The conformance program is the one built in (program.h, the all-layer scenario),
  * or on the native board a program file named on the command line (a recorded simulator seed).
  *
  * Output lines read by targets/firmware/tools (and CI):
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "board.h"
-#include "conformance_program.h"
+#include "program.h"
 #include "hal_board.h"
 #include "hal_virtual.h"
 #include "myco.h"
@@ -40,7 +40,7 @@ static hal_virtual_t virtual_state;
 static myco_hal_t virtual_hal;
 static hal_board_t board_state;
 static const uint8_t* program = CONFORMANCE_PROGRAM;
-static size_t program_length = sizeof CONFORMANCE_PROGRAM;
+static size_t program_length;
 static myco_hal_t board_hal;
 
 static int32_t failed(const char* what, int32_t status) {
@@ -211,6 +211,7 @@ static int32_t live(void) {
 static int32_t run(int argc, char** argv) {
   replay_result_t result;
   CHECK(board_init());
+  program_length = CONFORMANCE_PROGRAM_BYTES;
   size_t given_length = 0;
   const uint8_t* given = board_program(argc, argv, &given_length);
   if (given != NULL) {

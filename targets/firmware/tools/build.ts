@@ -4,7 +4,7 @@
 // native host and the callgrind bench, and arm-none-eabi-gcc builds one image per Cortex-M
 // board and profile (newlib nano + semihosting, boards/mps2).
 //
-//   build/gen/                          myco_api.{h,c}, myco_dispatch.c, conformance_program.h, wasm-rt.h (from wabt)
+//   build/gen/                          myco_api.{h,c}, myco_dispatch.c, conformance_program.c, wasm-rt.h (from wabt)
 //   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
@@ -16,7 +16,7 @@ import { kernelAbi } from "../../abi/abi.ts";
 import { buildProgram } from "../../conformance/build-program.ts";
 import { generateApiHeader, generateApiSource } from "./gen-api.ts";
 import { generateDispatchSource } from "./gen-dispatch.ts";
-import { generateProgramHeader } from "./gen-scenario.ts";
+import { generateProgramSource } from "./gen-scenario.ts";
 import { fingerprint, isFresh, markFresh, withBuildLock, writeFileAtomic } from "../../tools/build-cache.ts";
 import { mustRun, requireNewlib, requireTool } from "../../tools/toolchain.ts";
 
@@ -102,7 +102,7 @@ async function generate(): Promise<void> {
   await writeFileAtomic(join(GEN, "myco_api.h"), generateApiHeader(abi));
   await writeFileAtomic(join(GEN, "myco_api.c"), generateApiSource(abi));
   await writeFileAtomic(join(GEN, "myco_dispatch.c"), generateDispatchSource(abi));
-  await writeFileAtomic(join(GEN, "conformance_program.h"), generateProgramHeader(buildProgram().bytes));
+  await writeFileAtomic(join(GEN, PROGRAM_SOURCE), generateProgramSource(buildProgram().bytes));
   await Promise.all(PROFILES.map(wasm2c));
 }
 
@@ -137,7 +137,9 @@ async function compile(tc: Toolchain, profile: Profile, sources: string[], out: 
   })));
 }
 
-const generatedSources = (profile: Profile) => [join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, profile, "kernel.c")];
+const PROGRAM_SOURCE = "conformance_program.c";
+const generatedSources = (profile: Profile) =>
+  [join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, PROGRAM_SOURCE), join(GEN, profile, "kernel.c")];
 
 async function buildNative(profile: Profile): Promise<NativeHost & { bench?: string }> {
   const out = join(FIRMWARE_BUILD, "native", profile);
@@ -156,16 +158,38 @@ async function buildNative(profile: Profile): Promise<NativeHost & { bench?: str
   return result;
 }
 
+const imageSources = (profile: Profile) => [...HOST_SOURCES, "boards/mps2/board.c", "boards/mps2/startup.c", ...generatedSources(profile)];
+
 async function buildImage(board: Board, profile: Profile): Promise<Image> {
   const tc = armToolchain(board);
   const out = join(FIRMWARE_BUILD, `${board.cpu}${profileSuffix(profile)}`);
   const hostName = `qemu-${board.cpu}${profileSuffix(profile)}`;
-  const objects = await compile(tc, profile, [...HOST_SOURCES, "boards/mps2/board.c", "boards/mps2/startup.c", ...generatedSources(profile)],
-    out, [`-DMYCO_HOST_NAME="${hostName}"`]);
+  const objects = await compile(tc, profile, imageSources(profile), out, [`-DMYCO_HOST_NAME="${hostName}"`]);
   const elf = join(out, "myco.elf");
   const map = join(out, "myco.map");
   await limited(() => mustRun(tc.cc, [...tc.flags, ...objects, ...tc.link, `-Wl,-Map=${map}`, "-o", elf]));
   return { board, profile, hostName, elf, map, kernelObject: join(out, "kernel.o") };
+}
+
+/**
+ * A built image relinked with another conformance program (only the program's C file is
+ * compiled): how a test shows that the Cortex-M hosts follow the program byte for byte.
+ * `tag` names the variant's directory under build/variants.
+ */
+export async function imageWithProgram(image: Image, program: Uint8Array, tag: string): Promise<Image> {
+  const tc = armToolchain(image.board);
+  const built = join(image.elf, "..");
+  const out = join(FIRMWARE_BUILD, "variants", tag, `${image.board.cpu}${profileSuffix(image.profile)}`);
+  await mkdir(out, { recursive: true });
+  const source = join(out, PROGRAM_SOURCE);
+  await writeFileAtomic(source, generateProgramSource(program));
+  const [programObject] = await compile(tc, image.profile, [source], out, []);
+  const objects = imageSources(image.profile).filter((s) => !s.endsWith(PROGRAM_SOURCE))
+    .map((s) => join(built, basename(s).replace(/\.c$/, ".o")));
+  const elf = join(out, "myco.elf");
+  const map = join(out, "myco.map");
+  await limited(() => mustRun(tc.cc, [...tc.flags, ...objects, programObject, ...tc.link, `-Wl,-Map=${map}`, "-o", elf]));
+  return { ...image, elf, map };
 }
 
 function layout(): FirmwareBuild {
