@@ -2,7 +2,7 @@
 // recorded on the mcu profile's kernel (the smallest capacities, so the same program also fits
 // release) and written to targets/conformance/build/all-layers.program, where the C build
 // (targets/firmware/tools/gen-scenario.ts) and the wasmtime host read it.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeProgram, type Program } from "./program.ts";
@@ -24,7 +24,10 @@ export function buildProgram(): BuiltProgram {
   const recording = recordAllLayers(join(root, `build/${RECORDING_PROFILE}.wasm`));
   const bytes = encodeProgram(recording.program);
   mkdirSync(PROGRAM_DIR, { recursive: true });
-  writeFileSync(PROGRAM_PATH, bytes);
+  // Test files run in parallel processes: a reader never sees a half-written file.
+  const temporary = `${PROGRAM_PATH}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, PROGRAM_PATH);
   built = { program: recording.program, bytes, path: PROGRAM_PATH, hash: recording.hash, events: recording.events };
   return built;
 }
