@@ -19,7 +19,7 @@
 //   discovery         queries by pattern, type, state and tags, subscriptions with their events
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { encodeManifest, parseManifest, type Manifest } from "../../../host/manifest/index.ts";
+import { encodeManifest, parseManifest } from "../../../host/manifest/index.ts";
 import { ERROR_CODES } from "../../../host/kernel/error-codes.ts";
 import { ACTION, World } from "../world.ts";
 import type { Recording } from "../recorder.ts";
@@ -35,11 +35,16 @@ const STAGE_CHUNK_BYTES = 1024;
 
 export const code = (name: keyof typeof ERROR_CODES): number => ERROR_CODES[name].code;
 
-export function deviceManifest(edit: (m: Manifest) => void = () => {}): Uint8Array {
-  const parsed = parseManifest(readFileSync(DEVICE_PATH, "utf8"), DEVICE_PATH);
+/** The device's manifest blob: device.yaml, with `edits` (pattern, replacement) applied to its text. */
+export function deviceManifest(edits: [RegExp, string][] = []): { blob: Uint8Array; names: string[] } {
+  let text = readFileSync(DEVICE_PATH, "utf8");
+  for (const [pattern, replacement] of edits) {
+    if (!pattern.test(text)) throw new Error(`${DEVICE_PATH}: the scenario's edit ${pattern} matches nothing`);
+    text = text.replace(pattern, replacement);
+  }
+  const parsed = parseManifest(text, DEVICE_PATH);
   if (!parsed.manifest) throw new Error(`${DEVICE_PATH}: ${parsed.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join("; ")}`);
-  edit(parsed.manifest);
-  return encodeManifest(parsed.manifest);
+  return { blob: encodeManifest(parsed.manifest), names: parsed.manifest.services.map((s) => s.name) };
 }
 
 /** Stages a blob in chunks and loads it; returns the kernel's status. */
@@ -68,8 +73,7 @@ function registryPhase(world: World, names: string[]): Ids {
 }
 
 function manifestPhase(world: World): { blob: Uint8Array; names: string[] } {
-  let names: string[] = [];
-  const blob = deviceManifest((m) => { names = m.services.map((s) => s.name); });
+  const { blob, names } = deviceManifest();
   const corrupt = blob.slice();
   corrupt[corrupt.length - 1] ^= 0x5a; // the checksum no longer matches
   world.call("manifestRevision");
@@ -83,13 +87,12 @@ function manifestPhase(world: World): { blob: Uint8Array; names: string[] } {
 /** Hot reload (a hot key, a strategy and an instance count change), then a rollback. */
 function reloadPhase(world: World, ids: Ids): void {
   const before = world.actions.length;
-  const reloaded = deviceManifest((m) => {
-    m.serial = 2;
-    const config = m.services.find((s) => s.name === "config")!;
-    config.config.find((k) => k.key === "log-level")!.value = "debug";
-    m.services.find((s) => s.name === "rnd")!.balance!.strategy = "round-robin";
-    m.services.find((s) => s.name === "lc")!.instances = 3;
-  });
+  const { blob: reloaded } = deviceManifest([
+    [/^serial: 1$/m, "serial: 2"],
+    [/(?<=log-level: \{[^}]*value: )info/, "debug"], // a hot key: changed in place
+    [/(?<=  rnd:\n(?:    .*\n)*?    balance: \{ strategy: )random/, "round-robin"],
+    [/(?<=  lc:\n    instances: )2/, "3"],
+  ]);
   if (loadManifest(world, reloaded) < 0) throw new Error(`scenario: the hot reload was refused: ${world.detail()}`);
   world.runFor(400);
   world.expect(2, "manifestSerial");

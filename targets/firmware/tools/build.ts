@@ -4,7 +4,7 @@
 // native host and the callgrind bench, and arm-none-eabi-gcc builds one image per Cortex-M
 // board and profile (newlib nano + semihosting, boards/mps2).
 //
-//   build/gen/                          myco_api.{h,c}, myco_dispatch.c, conformance_program.c, wasm-rt.h (from wabt)
+//   build/gen/                          myco_api.{h,c}, myco_dispatch.c, conformance_program.c, live_manifest.c, wasm-rt.h (from wabt)
 //   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
@@ -16,7 +16,7 @@ import { kernelAbi } from "../../abi/abi.ts";
 import { buildProgram } from "../../conformance/build-program.ts";
 import { generateApiHeader, generateApiSource } from "./gen-api.ts";
 import { generateDispatchSource } from "./gen-dispatch.ts";
-import { generateProgramSource } from "./gen-scenario.ts";
+import { generateLiveManifestSource, generateProgramSource } from "./gen-scenario.ts";
 import { fingerprint, isFresh, markFresh, withBuildLock, writeFileAtomic } from "../../tools/build-cache.ts";
 import { mustRun, requireNewlib, requireTool } from "../../tools/toolchain.ts";
 
@@ -103,6 +103,7 @@ async function generate(): Promise<void> {
   await writeFileAtomic(join(GEN, "myco_api.c"), generateApiSource(abi));
   await writeFileAtomic(join(GEN, "myco_dispatch.c"), generateDispatchSource(abi));
   await writeFileAtomic(join(GEN, PROGRAM_SOURCE), generateProgramSource(buildProgram().bytes));
+  await writeFileAtomic(join(GEN, LIVE_SOURCE), generateLiveManifestSource());
   await Promise.all(PROFILES.map(wasm2c));
 }
 
@@ -138,8 +139,10 @@ async function compile(tc: Toolchain, profile: Profile, sources: string[], out: 
 }
 
 const PROGRAM_SOURCE = "conformance_program.c";
-const generatedSources = (profile: Profile) =>
-  [join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, PROGRAM_SOURCE), join(GEN, profile, "kernel.c")];
+const LIVE_SOURCE = "live_manifest.c";
+const generatedSources = (profile: Profile) => [
+  join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, PROGRAM_SOURCE), join(GEN, LIVE_SOURCE), join(GEN, profile, "kernel.c"),
+];
 
 async function buildNative(profile: Profile): Promise<NativeHost & { bench?: string }> {
   const out = join(FIRMWARE_BUILD, "native", profile);

@@ -1,18 +1,35 @@
-// Generates conformance_program.c: the conformance program (targets/conformance/program.ts) as a
-// C byte array the firmware replays (src/replay.c; declared in src/program.h), so no C code
-// parses anything but the program. Compiled on its own, so an image can be relinked with
-// another program without compiling the kernel again.
-export function generateProgramSource(bytes: Uint8Array): string {
+// Generates the data the firmware embeds as C byte arrays (declared in src/embedded.h): the
+// conformance program (targets/conformance/program.ts; src/replay.c replays it) and the live
+// run's manifest blob (src/live.yaml, compiled by host/manifest), so no C code parses anything
+// but the program and the kernel its manifests. Each array is compiled on its own, so an image
+// can be relinked with another program without compiling the kernel again.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { encodeManifest, parseManifest } from "../../../host/manifest/index.ts";
+
+export const LIVE_MANIFEST_PATH = fileURLToPath(new URL("../src/live.yaml", import.meta.url));
+
+function byteArraySource(name: string, bytes: Uint8Array, from: string): string {
   const rows: string[] = [];
   for (let at = 0; at < bytes.length; at += 24) rows.push(`  ${Array.from(bytes.subarray(at, at + 24), (b) => `${b},`).join("")}`);
   return [
-    "/* Generated from the conformance program by targets/firmware/tools/gen-scenario.ts. Do not edit. */",
-    "#include \"program.h\"",
+    `/* Generated from ${from} by targets/firmware/tools/gen-scenario.ts. Do not edit. */`,
+    "#include \"embedded.h\"",
     "",
-    `const size_t CONFORMANCE_PROGRAM_BYTES = ${bytes.length}u;`,
-    `const uint8_t CONFORMANCE_PROGRAM[${bytes.length}] = {`,
+    `const size_t ${name}_BYTES = ${bytes.length}u;`,
+    `const uint8_t ${name}[${bytes.length}] = {`,
     ...rows,
     "};",
     "",
   ].join("\n");
+}
+
+export function generateProgramSource(bytes: Uint8Array): string {
+  return byteArraySource("CONFORMANCE_PROGRAM", bytes, "the conformance program");
+}
+
+export function generateLiveManifestSource(): string {
+  const parsed = parseManifest(readFileSync(LIVE_MANIFEST_PATH, "utf8"), LIVE_MANIFEST_PATH);
+  if (!parsed.manifest) throw new Error(`${LIVE_MANIFEST_PATH}: ${parsed.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join("; ")}`);
+  return byteArraySource("LIVE_MANIFEST", encodeManifest(parsed.manifest), "src/live.yaml");
 }
