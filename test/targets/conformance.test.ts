@@ -15,6 +15,7 @@ import { decodeProgram, encodeProgram, type Program } from "../../targets/confor
 import { recordSeed } from "../../targets/conformance/sim-seed.ts";
 import { buildFirmware, imageWithProgram } from "../../targets/firmware/tools/build.ts";
 import { runImage } from "../../targets/firmware/tools/run.ts";
+import { MissingWasmtimeError, wasmtimePython } from "../../targets/wasmtime/run.ts";
 import { replayOnLoader } from "../../targets/node/host.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -66,22 +67,35 @@ describe("conformance (targets/conformance)", () => {
     const changed = flipLatencyByte(program, bytes);
     const path = join(dir, "changed.program");
     writeFileSync(path, changed);
-    const { result: original } = await replayOnLoader(join(root, "build/release.wasm"), program);
     const built = await buildFirmware({ cortexM: true });
-    const images = await Promise.all(built.images.filter((i) => i.profile === "release").map((i) => imageWithProgram(i, changed, "one-byte")));
+    const images = await Promise.all(built.images.map((i) => imageWithProgram(i, changed, "one-byte")));
     const qemu: HostResult[] = [];
     for (const image of images) {
       const output = await runImage(image);
       expect(output.ok, output.text).toBe(true);
       const { name, ...line } = output.host!;
-      qemu.push({ host: name, profile: "release", ...line });
+      qemu.push({ host: name, profile: image.profile, ...line });
     }
-    const hosts = [...await scriptedHosts(decodeProgram(changed), path), ...await firmwareHosts({ cortexM: false, programPath: path }), ...qemu]
-      .filter((h) => h.profile === "release");
-    const reference = expectAgreement(hosts, RELEASE_HOSTS);
-    expect(reference.hash).not.toBe(original.hash);
-    expect(reference.calls).toBe(original.calls);
+    const hosts = [...await scriptedHosts(decodeProgram(changed), path), ...await firmwareHosts({ cortexM: false, programPath: path }), ...qemu];
+    for (const [profile, names] of [["release", RELEASE_HOSTS], ["mcu", MCU_HOSTS]] as const) {
+      const { result: original } = await replayOnLoader(join(root, `build/${profile}.wasm`), program);
+      const reference = expectAgreement(hosts.filter((h) => h.profile === profile), names);
+      expect(reference.hash).not.toBe(original.hash);
+      expect(reference.calls).toBe(original.calls);
+    }
   }, SLOW_MS);
+
+  it("says how to install wasmtime-py when the wasmtime host's python lacks it, instead of skipping", async () => {
+    const saved = process.env.MYCO_WASMTIME_PYTHON;
+    process.env.MYCO_WASMTIME_PYTHON = join(dir, "no-such-python");
+    try {
+      await expect(wasmtimePython()).rejects.toThrow(MissingWasmtimeError);
+      await expect(wasmtimePython()).rejects.toThrow(/package wasmtime.*pip install wasmtime/);
+    } finally {
+      if (saved === undefined) delete process.env.MYCO_WASMTIME_PYTHON;
+      else process.env.MYCO_WASMTIME_PYTHON = saved;
+    }
+  });
 
   it("fails when any host differs", () => {
     const host = (name: string, hash: string): HostResult => ({ host: name, profile: "release", calls: 1, events: 1, hash, eventHash: "00" });
