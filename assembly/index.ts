@@ -3,13 +3,13 @@
 // comment says otherwise. Names and other bytes travel through the I/O buffer: write them at
 // ioBuffer(), pass their length. Read a failed call's detail with errorDetail().
 import * as limits from "./limits";
-import { E_IO_LENGTH, E_INVALID_ARGUMENT, E_INVALID_TIMEOUT, E_SERVICE_IN_USE, writeErrorMessage } from "./errors";
+import { E_IO_LENGTH, E_INVALID_ARGUMENT, E_SERVICE_IN_USE, writeErrorMessage } from "./errors";
 import { clockRefresh, clockReset, clockBackwardSteps } from "./clock";
 import { ioPtr, ioFits } from "./io";
 import { detail, fail, Detail } from "./util/detail";
 import {
   serviceFind, serviceResize, serviceTagAdd as addTag, checkService, serviceNames, serviceState as stateOfService,
-  serviceType as typeOfService, serviceTags, serviceInstanceCount, serviceStartTimeoutMs, serviceStopTimeoutMs,
+  serviceType as typeOfService, serviceTags, serviceInstanceCount,
   instanceSlotOf, servicesRegistered, servicesReset, sayService,
 } from "./registry/services";
 import {
@@ -46,6 +46,7 @@ export * from "./manifest/abi";
 export * from "./balance/abi";
 export * from "./health/abi";
 export * from "./recovery/abi";
+export * from "./records/abi";
 
 // ---- buffer, errors, limits ---------------------------------------------------------------
 
@@ -151,21 +152,6 @@ export function serviceTagAdd(id: i32, tagLength: i32): i32 {
 
 /** The service's tag set (bit n: tag id n). */
 export function serviceTagMask(id: i32): u64 { return checkService(id) < 0 ? 0 : serviceTags[id]; }
-
-export function serviceSetTimeouts(id: i32, startTimeoutMs: i32, stopTimeoutMs: i32): i32 {
-  const bad = checkService(id);
-  if (bad < 0) return bad;
-  if (startTimeoutMs <= 0 || startTimeoutMs > limits.TIMEOUT_MS_MAX) return badTimeout(id, "start", startTimeoutMs);
-  if (stopTimeoutMs <= 0 || stopTimeoutMs > limits.TIMEOUT_MS_MAX) return badTimeout(id, "stop", stopTimeoutMs);
-  serviceStartTimeoutMs[id] = startTimeoutMs;
-  serviceStopTimeoutMs[id] = stopTimeoutMs;
-  return 0;
-}
-
-function badTimeout(id: i32, which: string, value: i32): i32 {
-  return sayService(fail(E_INVALID_TIMEOUT).text("service "), id).text(": ").text(which).text("TimeoutMs ").int(value)
-    .text(" is outside 1..").int(limits.TIMEOUT_MS_MAX).code();
-}
 
 /** Changes the instance count of a service at rest. */
 export function serviceSetInstances(id: i32, count: i32): i32 {

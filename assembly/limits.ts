@@ -50,9 +50,7 @@ export const ERROR_DETAIL_BYTES: i32 = pick(512, 160, 512);
 /** Open-addressing name index: a power of two at least twice the services (load ≤ 50 %). */
 export const NAME_INDEX_SLOTS: i32 = pick(256, 32, 16384);
 
-/** Default timeouts when a service does not set its own (systemd's are 90 s; devices are faster). */
-export const START_TIMEOUT_MS_DEFAULT: i32 = 10_000;
-export const STOP_TIMEOUT_MS_DEFAULT: i32 = 5_000;
+/** The longest duration any setting may hold (a day). Defaults: defaults.ts. */
 export const TIMEOUT_MS_MAX: i32 = 86_400_000;
 
 // How the constants relate; a violation stops the build's first run, not a device in the field.

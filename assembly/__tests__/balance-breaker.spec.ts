@@ -1,11 +1,11 @@
 // balance/breaker.ts and balance/outlier.ts under the manual clock of the spec HAL.
 import {
   serviceStart, serviceInstance, ioBuffer, balancePick, balanceRequestStarted, balanceRequestFinished,
-  balanceInstanceStats, breakerConfigure, breakerIsolate, breakerRelease, balanceSetOption, outlierConfigure,
+  balanceInstanceStats, breakerIsolate, breakerRelease,
 } from "../index";
 import { E_BREAKER_OPEN, E_INVALID_BREAKER, E_NOT_ISOLATED } from "../errors";
 import { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN, OUTCOME_FAILURE, OUTCOME_SUCCESS } from "../balance/tables";
-import { OPTION_PANIC_PERCENT } from "../balance/config";
+import { applyStrategy, applyBreaker as breakerConfigure, applyOutlier as outlierConfigure } from "./support/records";
 import { freshKernel, mustRegister, answerAll, detailText } from "./support/kernel";
 import { setNowMs } from "./support/hal";
 
@@ -18,7 +18,7 @@ function one(): void {
   serviceStart(id);
   answerAll();
   a = serviceInstance(id, 0);
-  balanceSetOption(id, OPTION_PANIC_PERCENT, 0);
+  applyStrategy(id, 0, -1, 0); // round robin, no panic rule
 }
 
 function breakerState(): u8 {

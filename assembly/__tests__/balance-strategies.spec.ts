@@ -1,6 +1,6 @@
 // balance/: the strategies through the exported ABI, and the hashing they share.
 import {
-  serviceStart, serviceInstance, ioBuffer, balanceSetStrategy, balanceSetWeight, balanceSetOption, balancePick,
+  serviceStart, serviceInstance, ioBuffer, balanceSetWeight, balancePick,
   balancePickKey, balanceSetDraining, balanceRequestFinished, balanceServiceStats, instanceSetHealth,
 } from "../index";
 import { E_NO_ELIGIBLE_INSTANCE, E_INVALID_STRATEGY } from "../errors";
@@ -9,7 +9,7 @@ import {
   STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_CONSISTENT_HASH, STRATEGY_HEALTH_BASED,
   HEALTH_UNHEALTHY, HEALTH_DEGRADED, OUTCOME_SUCCESS,
 } from "../balance/tables";
-import { OPTION_PANIC_PERCENT } from "../balance/config";
+import { applyStrategy as balanceSetStrategy } from "./support/records";
 import { ln, expNonPositive } from "../balance/math";
 import { freshKernel, mustRegister, answerAll, put, detailText } from "./support/kernel";
 
@@ -113,7 +113,7 @@ describe("strategies", () => {
 
   it("with nothing eligible, a pick is an error naming the service, never a trap", () => {
     pool(2);
-    balanceSetOption(id, OPTION_PANIC_PERCENT, 0);
+    balanceSetStrategy(id, 0, -1, 0); // round robin, no panic rule
     balanceSetDraining(handles[0], 1);
     balanceSetDraining(handles[1], 1);
     expect<i32>(balancePick(id)).toBe(E_NO_ELIGIBLE_INSTANCE);

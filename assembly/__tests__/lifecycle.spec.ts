@@ -4,7 +4,7 @@
 // Transcripts read "batch | batch": the actions of one drain (sorted), then the next drain's.
 import {
   serviceStart, serviceStop, serviceRestart, serviceEnable, serviceDisable, startAll, stopAll, serviceState,
-  serviceInstance, instanceState, instanceStarted, instanceExited, serviceSetTimeouts, dependencyAdd, tick,
+  serviceInstance, instanceState, instanceStarted, instanceExited, dependencyAdd, tick,
   nextDeadline, actionsPending, eventsNextSeq, counter, COUNTER_ACTIONS_DEFERRED, COUNTER_TIMERS_ARMED,
 } from "../index";
 import {
@@ -27,6 +27,7 @@ import { NO_DEADLINE } from "../timers/heap";
 import {
   freshKernel, mustRegister, drain, drainText, answerBatch, answerAll, detailText, readEvents, readAllEvents, describeActions, EventRecord,
 } from "./support/kernel";
+import { applyTimeouts } from "./support/records";
 import { setNowMs } from "./support/hal";
 
 function state(id: i32): i32 { return serviceState(id); }
@@ -277,7 +278,7 @@ describe("stop", () => {
 
   it("kills an instance that outlives the stop timeout", () => {
     const a = mustRegister("a");
-    serviceSetTimeouts(a, 1000, 500);
+    applyTimeouts(a, 1000, 500);
     bringUp(a);
     setNowMs(2000);
     serviceStop(a);
@@ -396,7 +397,7 @@ describe("start timeout and failures", () => {
 
   it("a start timeout fails the instance and the service and kills the instance", () => {
     const a = mustRegister("a");
-    serviceSetTimeouts(a, 100, 50);
+    applyTimeouts(a, 100, 50);
     serviceStart(a);
     const spawn = drain()[0];
     expect<i64>(nextDeadline()).toBe(100);
@@ -429,7 +430,7 @@ describe("start timeout and failures", () => {
     const db = mustRegister("db", 2);
     const web = mustRegister("web");
     requires(web, db);
-    serviceSetTimeouts(db, 100, 50);
+    applyTimeouts(db, 100, 50);
     serviceStart(web);
     const spawns = drain();
     expect<i32>(spawns.length).toBe(2);
@@ -596,7 +597,7 @@ describe("the lifecycle's outputs", () => {
     const ui = mustRegister("ui");
     requires(api, db);
     wants(ui, api);
-    serviceSetTimeouts(api, 100, 100);
+    applyTimeouts(api, 100, 100);
     bringUp(ui);
     serviceRestart(db);
     answerAll();
@@ -657,7 +658,7 @@ describe("the lifecycle's outputs", () => {
 
   it("defers a kill that does not fit the outbox by a millisecond, never drops it", () => {
     const t = mustRegister("t");
-    serviceSetTimeouts(t, 100, 100);
+    applyTimeouts(t, 100, 100);
     serviceStart(t);
     const full = OUTBOX_CAPACITY / INSTANCES_PER_SERVICE_MAX;
     for (let i = 0; i < full; i++) {

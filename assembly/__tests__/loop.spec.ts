@@ -1,6 +1,6 @@
 // loop.ts: settle, tick and run. The virtual HAL's sleep moves the clock by the time asked for.
 import {
-  run, tick, serviceStart, serviceSetTimeouts, serviceState, nextDeadline, actionsPending,
+  run, tick, serviceStart, serviceState, nextDeadline, actionsPending,
 } from "../index";
 import { E_INVALID_ARGUMENT, OK } from "../errors";
 import { STATE_FAILED, STATE_STARTING } from "../lifecycle/states";
@@ -8,6 +8,7 @@ import { ACTION_KILL } from "../log/outbox";
 import { clockNow } from "../clock";
 import { NO_DEADLINE } from "../timers/heap";
 import { freshKernel, mustRegister, drain, detailText } from "./support/kernel";
+import { applyTimeouts } from "./support/records";
 import { getNowMs, setNowMs } from "./support/hal";
 
 describe("run", () => {
@@ -34,7 +35,7 @@ describe("run", () => {
 
   it("wakes at the next deadline and returns as soon as it produced actions", () => {
     const a = mustRegister("a");
-    expect<i32>(serviceSetTimeouts(a, 300, 100)).toBe(OK);
+    expect<i32>(applyTimeouts(a, 300, 100)).toBe(OK);
     serviceStart(a);
     drain();
     expect<i64>(nextDeadline()).toBe(300);
@@ -47,7 +48,7 @@ describe("run", () => {
 
   it("stops at the end of the duration when the deadline lies beyond it", () => {
     const a = mustRegister("a");
-    serviceSetTimeouts(a, 300, 100);
+    applyTimeouts(a, 300, 100);
     serviceStart(a);
     drain();
     expect<i32>(run(299)).toBe(0);
@@ -70,9 +71,9 @@ describe("tick", () => {
     const a = mustRegister("a");
     const b = mustRegister("b");
     const c = mustRegister("c");
-    serviceSetTimeouts(a, 100, 100);
-    serviceSetTimeouts(b, 100, 100);
-    serviceSetTimeouts(c, 200, 100);
+    applyTimeouts(a, 100, 100);
+    applyTimeouts(b, 100, 100);
+    applyTimeouts(c, 200, 100);
     serviceStart(a);
     serviceStart(b);
     serviceStart(c);

@@ -1,7 +1,7 @@
 // recovery/backoff: each kind's formula, the cap, and the jitter modes' bounds (the AWS article's
 // formulas) over many draws from the HAL random.
 import {
-  policyClear, setBackoff, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL, JITTER_NONE, JITTER_FULL, JITTER_EQUAL,
+  policyClear, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL, JITTER_NONE, JITTER_FULL, JITTER_EQUAL,
   JITTER_DECORRELATED, JITTER_PERCENT,
 } from "../recovery/policy";
 import { fixedDelay } from "../recovery/backoff/fixed";
@@ -9,6 +9,7 @@ import { linearDelay } from "../recovery/backoff/linear";
 import { exponentialDelay } from "../recovery/backoff/exponential";
 import { jitterApply, randomBetween } from "../recovery/backoff/jitter";
 import { setRandomSeed } from "./support/hal";
+import { applyBackoff as setBackoff } from "./support/records";
 
 const S: i32 = 0;
 

@@ -2,7 +2,7 @@
 // unregistering and reuse, per-service settings.
 import {
   serviceRegister, serviceUnregister, serviceLookup, serviceName, serviceCount, serviceState, serviceType,
-  serviceInstances, serviceInstance, serviceSetTimeouts, serviceSetInstances, serviceStart, serviceStop,
+  serviceInstances, serviceInstance, serviceSetInstances, serviceStart, serviceStop,
   dependencyAdd, instanceState, eventsNextSeq, limit, LIMIT_SERVICES, LIMIT_INSTANCES, LIMIT_NAME_BYTES,
 } from "../index";
 import {
@@ -12,16 +12,17 @@ import {
 } from "../errors";
 import {
   SERVICES_MAX, INSTANCES_MAX, INSTANCES_PER_SERVICE_MAX, NAME_BYTES_MAX, IO_BUFFER_BYTES, TIMEOUT_MS_MAX,
-  START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT,
 } from "../limits";
 import { serviceStartTimeoutMs, serviceStopTimeoutMs } from "../registry/services";
 import { instancesFree } from "../registry/instances";
+import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
 import { STATE_STOPPED } from "../lifecycle/states";
 import { DEP_REQUIRES } from "../graph/edges";
 import { EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "../log/events";
 import {
   freshKernel, register, mustRegister, lookup, nameOf, put, putBytes, repeat, detailText, answerAll, readEvents,
 } from "./support/kernel";
+import { applyTimeouts } from "./support/records";
 
 describe("registering a service", () => {
   beforeEach(() => { freshKernel(); });
@@ -220,23 +221,23 @@ describe("service settings", () => {
 
   it("timeouts must lie in 1..TIMEOUT_MS_MAX", () => {
     const a = mustRegister("a");
-    expect<i32>(serviceSetTimeouts(a, 100, 200)).toBe(OK);
+    expect<i32>(applyTimeouts(a, 100, 200)).toBe(OK);
     expect<i32>(serviceStartTimeoutMs[a]).toBe(100);
     expect<i32>(serviceStopTimeoutMs[a]).toBe(200);
-    expect<i32>(serviceSetTimeouts(a, 0, 200)).toBe(E_INVALID_TIMEOUT);
+    expect<i32>(applyTimeouts(a, 0, 200)).toBe(E_INVALID_TIMEOUT);
     expect<string>(detailText()).toBe("service 'a': startTimeoutMs 0 is outside 1..86400000");
-    expect<i32>(serviceSetTimeouts(a, 100, -1)).toBe(E_INVALID_TIMEOUT);
-    expect<string>(detailText()).toBe("service 'a': stopTimeoutMs -1 is outside 1..86400000");
-    expect<i32>(serviceSetTimeouts(a, TIMEOUT_MS_MAX + 1, 1)).toBe(E_INVALID_TIMEOUT);
-    expect<i32>(serviceSetTimeouts(a, TIMEOUT_MS_MAX, TIMEOUT_MS_MAX)).toBe(OK);
+    expect<i32>(applyTimeouts(a, 100, -2)).toBe(E_INVALID_TIMEOUT); // -1 is the default
+    expect<string>(detailText()).toBe("service 'a': stopTimeoutMs -2 is outside 1..86400000");
+    expect<i32>(applyTimeouts(a, TIMEOUT_MS_MAX + 1, 1)).toBe(E_INVALID_TIMEOUT);
+    expect<i32>(applyTimeouts(a, TIMEOUT_MS_MAX, TIMEOUT_MS_MAX)).toBe(OK);
     expect<i32>(serviceStartTimeoutMs[a]).toBe(TIMEOUT_MS_MAX);
-    expect<i32>(serviceSetTimeouts(99, 1, 1)).toBe(E_UNKNOWN_SERVICE);
+    expect<i32>(applyTimeouts(99, 1, 1)).toBe(E_UNKNOWN_SERVICE);
   });
 
   it("a failed timeout change changes neither timeout", () => {
     const a = mustRegister("a");
-    serviceSetTimeouts(a, 100, 200);
-    expect<i32>(serviceSetTimeouts(a, 300, 0)).toBe(E_INVALID_TIMEOUT);
+    applyTimeouts(a, 100, 200);
+    expect<i32>(applyTimeouts(a, 300, 0)).toBe(E_INVALID_TIMEOUT);
     expect<i32>(serviceStartTimeoutMs[a]).toBe(100);
     expect<i32>(serviceStopTimeoutMs[a]).toBe(200);
   });

@@ -6,6 +6,7 @@
 // read the HAL clock themselves only while a time-driven change (a breaker due to half-open, an
 // ejection due to end) is pending for the service. A report reads it only when its outcome
 // changes something timed (a breaker opens, an instance is ejected, a peak-EWMA sample).
+// Strategy, options, breaker and outlier settings are records: recordApply (records/abi.ts).
 import { BALANCE_WEIGHT_MAX, TIMEOUT_MS_MAX, IO_BUFFER_BYTES } from "../limits";
 import {
   E_INVALID_ARGUMENT, E_INVALID_WEIGHT, E_INVALID_HEALTH, E_INVALID_OUTCOME, E_INVALID_LATENCY, E_INVALID_KEY,
@@ -24,53 +25,11 @@ import { hashBytes, addressKey } from "./hash";
 import {
   breakerIsolate as isolate, breakerRelease as release, breakerReset as resetBreaker, breakerRefresh,
 } from "./breaker";
-import {
-  setStrategy, setOption, configureBreaker, disableBreaker, configureOutlier, sayInstance,
-} from "./config";
+import { sayInstance } from "./config";
 import {
   STRATEGY_IP_HASH, FLAG_DISABLED, FLAG_DRAINING, HEALTH_UNHEALTHY, OUTCOME_CANCELLED, slotAt, strategyOf, markStale,
   markMembershipChanged, SLOT_WEIGHT, SLOT_FLAGS, SLOT_HEALTH, SLOT_ISOLATIONS,
 } from "./tables";
-
-// ---- configuration ------------------------------------------------------------------------
-
-/** strategy: 0 round robin, 1 least connections, 2 weighted round robin, 3 weighted least
- *  connections, 4 random, 5 IP hash, 6 consistent hash, 7 fastest response, 8 health-based. */
-export function balanceSetStrategy(service: i32, strategy: i32): i32 {
-  const bad = checkService(service);
-  return bad < 0 ? bad : setStrategy(service, strategy);
-}
-
-/** option: 0 choices (0 or 2), 1 activeBiasPercent, 2 panicPercent, 3 decayMs, 4 defaultCostMs. */
-export function balanceSetOption(service: i32, option: i32, value: i32): i32 {
-  const bad = checkService(service);
-  return bad < 0 ? bad : setOption(service, option, value);
-}
-
-/** Turns the service's breakers on with these settings (every instance's breaker starts closed). */
-export function breakerConfigure(
-  service: i32, windowSize: i32, minCalls: i32, failureRatePercent: i32, consecutiveFailures: i32, slowCallMs: i32,
-  slowRatePercent: i32, openMs: i32, openMaxMs: i32, halfOpenPermits: i32,
-): i32 {
-  const bad = checkService(service);
-  if (bad < 0) return bad;
-  return configureBreaker(service, windowSize, minCalls, failureRatePercent, consecutiveFailures, slowCallMs,
-    slowRatePercent, openMs, openMaxMs, halfOpenPermits);
-}
-
-export function breakerDisable(service: i32): i32 {
-  const bad = checkService(service);
-  return bad < 0 ? bad : disableBreaker(service);
-}
-
-/** consecutiveFailures 0 turns outlier ejection off. */
-export function outlierConfigure(
-  service: i32, consecutiveFailures: i32, baseEjectionMs: i32, maxEjectionMs: i32, maxEjectedPercent: i32,
-): i32 {
-  const bad = checkService(service);
-  if (bad < 0) return bad;
-  return configureOutlier(service, consecutiveFailures, baseEjectionMs, maxEjectionMs, maxEjectedPercent);
-}
 
 // ---- instances ----------------------------------------------------------------------------
 

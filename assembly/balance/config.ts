@@ -1,12 +1,21 @@
-// Balancing configuration, validated when it is set, never when it is used: a bad value is an
-// error code whose detail names the service (or instance), the field and the value, and nothing
-// changes. Options are small integers (OPTION_*), breaker and outlier settings come as a group
-// so that settings which depend on each other are checked together.
+// Balancing configuration as three records (util/record.ts: i32 fields, -1 the kernel's
+// default): BALANCE (strategy and options), BREAKER, OUTLIER. Each is resolved (defaults filled,
+// defaults.ts), validated whole (settings that depend on each other are checked together) and
+// only then applied: a bad value is an error code whose detail names the service, the field and
+// the value, and nothing changes. The ABI (records/abi.ts) and the manifest's BALANCE section
+// (manifest/sections/balance.ts) apply the same records through these functions.
+//
+//   BALANCE   0 strategy | 4 choices | 8 activeBiasPercent | 12 panicPercent | 16 decayMs | 20 defaultCostMs
+//   BREAKER   0 enabled | 4 windowSize | 8 minCalls | 12 failureRatePercent | 16 consecutiveFailures |
+//             20 slowCallMs | 24 slowRatePercent | 28 openMs | 32 openMaxMs | 36 halfOpenPermits
+//   OUTLIER   0 enabled | 4 consecutiveFailures | 8 baseEjectionMs | 12 maxEjectionMs | 16 maxEjectedPercent
 import {
-  E_INVALID_STRATEGY, E_INVALID_OPTION, E_INVALID_BREAKER, E_INVALID_OUTLIER, E_CAPACITY_HASH_TABLES, E_INVALID_WEIGHT,
+  OK, E_INVALID_STRATEGY, E_INVALID_OPTION, E_INVALID_BREAKER, E_INVALID_OUTLIER, E_CAPACITY_HASH_TABLES, E_INVALID_WEIGHT,
 } from "../errors";
 import { TIMEOUT_MS_MAX, BREAKER_WINDOW_MAX, BREAKER_PERMITS_MAX, HASH_TABLES_MAX, BALANCE_WEIGHT_MAX } from "../limits";
+import * as D from "../defaults";
 import { fail, Detail } from "../util/detail";
+import { field, resolveField, recordDefaults, recordScratch } from "../util/record";
 import { sayService } from "../registry/services";
 import { instanceService, instanceHandle } from "../registry/instances";
 import { breakerResetAll } from "./breaker";
@@ -16,20 +25,40 @@ import {
   SERVICE_CHOICES, SERVICE_BIAS_PERCENT, SERVICE_PANIC_PERCENT, SERVICE_DECAY_MS, SERVICE_DEFAULT_COST_MS,
   SERVICE_HASH_TABLE, SERVICE_BREAKER_ON, SERVICE_WINDOW_SIZE, SERVICE_MIN_CALLS, SERVICE_FAILURE_RATE,
   SERVICE_BREAKER_CONSECUTIVE, SERVICE_SLOW_CALL_MS, SERVICE_SLOW_RATE, SERVICE_OPEN_MS, SERVICE_OPEN_MAX_MS,
-  SERVICE_HALF_OPEN_PERMITS, SERVICE_EJECT_CONSECUTIVE, SERVICE_EJECT_BASE_MS, SERVICE_EJECT_MAX_MS,
-  SERVICE_EJECT_MAX_PERCENT,
+  SERVICE_HALF_OPEN_PERMITS, SERVICE_EJECT_CONSECUTIVE, SERVICE_EJECT_CONFIGURED, SERVICE_EJECT_BASE_MS,
+  SERVICE_EJECT_MAX_MS, SERVICE_EJECT_MAX_PERCENT,
 } from "./tables";
 
-export const OPTION_CHOICES: i32 = 0;
-export const OPTION_ACTIVE_BIAS_PERCENT: i32 = 1;
-export const OPTION_PANIC_PERCENT: i32 = 2;
-export const OPTION_DECAY_MS: i32 = 3;
-export const OPTION_DEFAULT_COST_MS: i32 = 4;
-const OPTION_NAMES: StaticArray<string> = ["choices", "activeBiasPercent", "panicPercent", "decayMs", "defaultCostMs"];
+export const BALANCE_STRATEGY: i32 = 0;
+export const BALANCE_CHOICES: i32 = 1;
+export const BALANCE_BIAS_PERCENT: i32 = 2;
+export const BALANCE_PANIC_PERCENT: i32 = 3;
+export const BALANCE_DECAY_MS: i32 = 4;
+export const BALANCE_DEFAULT_COST_MS: i32 = 5;
+export const BALANCE_RECORD_BYTES: i32 = 24;
+
+export const BREAKER_ENABLED: i32 = 0;
+export const BREAKER_WINDOW_SIZE: i32 = 1;
+export const BREAKER_MIN_CALLS: i32 = 2;
+export const BREAKER_FAILURE_RATE: i32 = 3;
+export const BREAKER_CONSECUTIVE: i32 = 4;
+export const BREAKER_SLOW_CALL_MS: i32 = 5;
+export const BREAKER_SLOW_RATE: i32 = 6;
+export const BREAKER_OPEN_MS: i32 = 7;
+export const BREAKER_OPEN_MAX_MS: i32 = 8;
+export const BREAKER_PERMITS: i32 = 9;
+export const BREAKER_RECORD_BYTES: i32 = 40;
+
+export const OUTLIER_ENABLED: i32 = 0;
+export const OUTLIER_CONSECUTIVE: i32 = 1;
+export const OUTLIER_BASE_MS: i32 = 2;
+export const OUTLIER_MAX_MS: i32 = 3;
+export const OUTLIER_MAX_PERCENT: i32 = 4;
+export const OUTLIER_RECORD_BYTES: i32 = 20;
 
 /** "service 'api': <field> <value> is outside <low>..<high>" */
-export function outside(code: i32, service: i32, field: string, value: i64, low: i64, high: i64): i32 {
-  return sayService(fail(code).text("service "), service).text(": ").text(field).text(" ").int(value)
+export function outside(code: i32, service: i32, name: string, value: i64, low: i64, high: i64): i32 {
+  return sayService(fail(code).text("service "), service).text(": ").text(name).text(" ").int(value)
     .text(" is outside ").int(low).text("..").int(high).code();
 }
 
@@ -47,120 +76,226 @@ export function hashTablesTaken(service: i32): i32 {
     .text(" consistent-hash tables are held by other services").code();
 }
 
-export function setStrategy(service: i32, strategy: i32): i32 {
+/** An instance weight: 1..BALANCE_WEIGHT_MAX. */
+export function weightValid(service: i32, weight: i64): i32 {
+  return within(weight, 1, BALANCE_WEIGHT_MAX) ? 0 : outside(E_INVALID_WEIGHT, service, "weight", weight, 1, BALANCE_WEIGHT_MAX);
+}
+
+// ---- BALANCE ----------------------------------------------------------------------------------
+
+export function balanceResolve(from: usize, to: usize): void {
+  resolveField(from, to, BALANCE_STRATEGY, D.STRATEGY_DEFAULT);
+  resolveField(from, to, BALANCE_CHOICES, D.CHOICES_DEFAULT);
+  resolveField(from, to, BALANCE_BIAS_PERCENT, D.BIAS_PERCENT_DEFAULT);
+  resolveField(from, to, BALANCE_PANIC_PERCENT, D.PANIC_PERCENT_DEFAULT);
+  resolveField(from, to, BALANCE_DECAY_MS, D.DECAY_MS_DEFAULT);
+  resolveField(from, to, BALANCE_DEFAULT_COST_MS, D.DEFAULT_COST_MS_DEFAULT);
+}
+
+/** A resolved BALANCE record: OK or the error (reads no state). */
+export function balanceValid(service: i32, r: usize): i32 {
+  const strategy = field(r, BALANCE_STRATEGY);
   if (!within(strategy, 0, <i32>STRATEGY_COUNT - 1)) {
     return outside(E_INVALID_STRATEGY, service, "strategy", strategy, 0, <i32>STRATEGY_COUNT - 1);
   }
-  if (strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) return hashTablesTaken(service);
-  const config = serviceAt(service);
-  if (strategy != <i32>STRATEGY_CONSISTENT_HASH) store<i8>(config, -1, SERVICE_HASH_TABLE); // lets its table go
-  store<u8>(config, <u8>strategy, SERVICE_STRATEGY);
-  markMembershipChanged(service);
-  return 0;
-}
-
-export function setOption(service: i32, option: i32, value: i32): i32 {
-  if (!within(option, 0, OPTION_NAMES.length - 1)) return outside(E_INVALID_OPTION, service, "option", option, 0, 4);
-  const name = OPTION_NAMES[option];
-  const config = serviceAt(service);
-  if (option == OPTION_CHOICES) {
-    if (value != 0 && value != 2) {
-      return sayService(fail(E_INVALID_OPTION).text("service "), service).text(": choices ").int(value)
-        .text(" is neither 0 (compare all) nor 2 (two random choices)").code();
-    }
-    store<u8>(config, <u8>value, SERVICE_CHOICES);
-  } else if (option == OPTION_ACTIVE_BIAS_PERCENT) {
-    if (!within(value, 0, 1000)) return outside(E_INVALID_OPTION, service, name, value, 0, 1000);
-    store<u16>(config, <u16>value, SERVICE_BIAS_PERCENT);
-  } else if (option == OPTION_PANIC_PERCENT) {
-    if (!within(value, 0, 100)) return outside(E_INVALID_OPTION, service, name, value, 0, 100);
-    store<u8>(config, <u8>value, SERVICE_PANIC_PERCENT);
-  } else {
-    if (!within(value, 1, TIMEOUT_MS_MAX)) return outside(E_INVALID_OPTION, service, name, value, 1, TIMEOUT_MS_MAX);
-    store<i32>(config + (option == OPTION_DECAY_MS ? SERVICE_DECAY_MS : SERVICE_DEFAULT_COST_MS), value);
+  const choices = field(r, BALANCE_CHOICES);
+  if (choices != 0 && choices != 2) {
+    return sayService(fail(E_INVALID_OPTION).text("service "), service).text(": choices ").int(choices)
+      .text(" is neither 0 (compare all) nor 2 (two random choices)").code();
   }
-  markStale(service);
-  return 0;
+  const code = E_INVALID_OPTION;
+  const bias = field(r, BALANCE_BIAS_PERCENT), panic = field(r, BALANCE_PANIC_PERCENT);
+  const decay = field(r, BALANCE_DECAY_MS), cost = field(r, BALANCE_DEFAULT_COST_MS);
+  if (!within(bias, 0, 1000)) return outside(code, service, "activeBiasPercent", bias, 0, 1000);
+  if (!within(panic, 0, 100)) return outside(code, service, "panicPercent", panic, 0, 100);
+  if (!within(decay, 1, TIMEOUT_MS_MAX)) return outside(code, service, "decayMs", decay, 1, TIMEOUT_MS_MAX);
+  if (!within(cost, 1, TIMEOUT_MS_MAX)) return outside(code, service, "defaultCostMs", cost, 1, TIMEOUT_MS_MAX);
+  return OK;
 }
 
-/** The breaker rules (settings that depend on each other are checked together); reads no state. */
-export function breakerValid(
-  service: i32, windowSize: i64, minCalls: i64, failureRatePercent: i64, consecutiveFailures: i64, slowCallMs: i64,
-  slowRatePercent: i64, openMs: i64, openMaxMs: i64, halfOpenPermits: i64,
-): i32 {
+/** Applies a resolved, valid BALANCE record. Fails (changing nothing) only when consistent
+ *  hashing finds every table held. */
+export function balanceApplyRecord(service: i32, r: usize): i32 {
+  const strategy = field(r, BALANCE_STRATEGY);
+  const config = serviceAt(service);
+  if (<i32>load<u8>(config, SERVICE_STRATEGY) != strategy) {
+    if (strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) return hashTablesTaken(service);
+    if (strategy != <i32>STRATEGY_CONSISTENT_HASH) store<i8>(config, -1, SERVICE_HASH_TABLE); // lets its table go
+    store<u8>(config, <u8>strategy, SERVICE_STRATEGY);
+    markMembershipChanged(service);
+  }
+  balanceStoreOptions(config, r);
+  markStale(service);
+  return OK;
+}
+
+function balanceStoreOptions(config: usize, r: usize): void {
+  store<u8>(config, <u8>field(r, BALANCE_CHOICES), SERVICE_CHOICES);
+  store<u16>(config, <u16>field(r, BALANCE_BIAS_PERCENT), SERVICE_BIAS_PERCENT);
+  store<u8>(config, <u8>field(r, BALANCE_PANIC_PERCENT), SERVICE_PANIC_PERCENT);
+  store<i32>(config, field(r, BALANCE_DECAY_MS), SERVICE_DECAY_MS);
+  store<i32>(config, field(r, BALANCE_DEFAULT_COST_MS), SERVICE_DEFAULT_COST_MS);
+}
+
+export function balanceReadRecord(service: i32, out: usize): i32 {
+  const config = serviceAt(service);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_STRATEGY), BALANCE_STRATEGY << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_CHOICES), BALANCE_CHOICES << 2);
+  store<i32>(out, <i32>load<u16>(config, SERVICE_BIAS_PERCENT), BALANCE_BIAS_PERCENT << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_PANIC_PERCENT), BALANCE_PANIC_PERCENT << 2);
+  store<i32>(out, load<i32>(config, SERVICE_DECAY_MS), BALANCE_DECAY_MS << 2);
+  store<i32>(out, load<i32>(config, SERVICE_DEFAULT_COST_MS), BALANCE_DEFAULT_COST_MS << 2);
+  return BALANCE_RECORD_BYTES;
+}
+
+// ---- BREAKER ----------------------------------------------------------------------------------
+
+export function breakerResolve(from: usize, to: usize): void {
+  resolveField(from, to, BREAKER_ENABLED, D.BREAKER_ENABLED_DEFAULT);
+  const window = resolveField(from, to, BREAKER_WINDOW_SIZE, D.BREAKER_WINDOW_DEFAULT);
+  resolveField(from, to, BREAKER_MIN_CALLS, min(D.BREAKER_MIN_CALLS_DEFAULT, max(window, 1)));
+  resolveField(from, to, BREAKER_FAILURE_RATE, D.BREAKER_FAILURE_RATE_DEFAULT);
+  resolveField(from, to, BREAKER_CONSECUTIVE, D.BREAKER_CONSECUTIVE_DEFAULT);
+  resolveField(from, to, BREAKER_SLOW_CALL_MS, D.BREAKER_SLOW_CALL_MS_DEFAULT);
+  resolveField(from, to, BREAKER_SLOW_RATE, D.BREAKER_SLOW_RATE_DEFAULT);
+  const open = resolveField(from, to, BREAKER_OPEN_MS, D.BREAKER_OPEN_MS_DEFAULT);
+  resolveField(from, to, BREAKER_OPEN_MAX_MS, max(D.BREAKER_OPEN_MAX_MS_DEFAULT, open));
+  resolveField(from, to, BREAKER_PERMITS, D.BREAKER_PERMITS_DEFAULT);
+}
+
+/** A resolved BREAKER record: OK or the error (reads no state). */
+export function breakerValid(service: i32, r: usize): i32 {
   const code = E_INVALID_BREAKER;
+  const enabled = field(r, BREAKER_ENABLED), windowSize = field(r, BREAKER_WINDOW_SIZE);
+  const minCalls = field(r, BREAKER_MIN_CALLS), failureRate = field(r, BREAKER_FAILURE_RATE);
+  const consecutive = field(r, BREAKER_CONSECUTIVE), slowCallMs = field(r, BREAKER_SLOW_CALL_MS);
+  const slowRate = field(r, BREAKER_SLOW_RATE), openMs = field(r, BREAKER_OPEN_MS);
+  const openMaxMs = field(r, BREAKER_OPEN_MAX_MS), permits = field(r, BREAKER_PERMITS);
+  if (!within(enabled, 0, 1)) return outside(code, service, "enabled", enabled, 0, 1);
   if (!within(windowSize, 1, BREAKER_WINDOW_MAX)) return outside(code, service, "windowSize", windowSize, 1, BREAKER_WINDOW_MAX);
   if (!within(minCalls, 1, windowSize)) return outside(code, service, "minCalls", minCalls, 1, windowSize);
-  if (!within(failureRatePercent, 0, 100)) return outside(code, service, "failureRatePercent", failureRatePercent, 0, 100);
-  if (!within(consecutiveFailures, 0, 0xffff)) return outside(code, service, "consecutiveFailures", consecutiveFailures, 0, 0xffff);
+  if (!within(failureRate, 0, 100)) return outside(code, service, "failureRatePercent", failureRate, 0, 100);
+  if (!within(consecutive, 0, 0xffff)) return outside(code, service, "consecutiveFailures", consecutive, 0, 0xffff);
   if (!within(slowCallMs, 0, TIMEOUT_MS_MAX)) return outside(code, service, "slowCallMs", slowCallMs, 0, TIMEOUT_MS_MAX);
-  if (!within(slowRatePercent, 0, slowCallMs > 0 ? 100 : 0)) {
-    return outside(code, service, "slowRatePercent (0 while slowCallMs is 0)", slowRatePercent, 0, slowCallMs > 0 ? 100 : 0);
-  }
-  if (failureRatePercent == 0 && consecutiveFailures == 0 && slowRatePercent == 0) {
+  const slowHigh = slowCallMs > 0 ? 100 : 0;
+  if (!within(slowRate, 0, slowHigh)) return outside(code, service, "slowRatePercent (0 while slowCallMs is 0)", slowRate, 0, slowHigh);
+  if (failureRate == 0 && consecutive == 0 && slowRate == 0) {
     return sayService(fail(code).text("service "), service)
       .text(": failureRatePercent, consecutiveFailures and slowRatePercent are all 0, so nothing could open the breaker")
       .code();
   }
   if (!within(openMs, 1, TIMEOUT_MS_MAX)) return outside(code, service, "openMs", openMs, 1, TIMEOUT_MS_MAX);
   if (!within(openMaxMs, openMs, TIMEOUT_MS_MAX)) return outside(code, service, "openMaxMs", openMaxMs, openMs, TIMEOUT_MS_MAX);
-  if (!within(halfOpenPermits, 1, BREAKER_PERMITS_MAX)) {
-    return outside(code, service, "halfOpenPermits", halfOpenPermits, 1, BREAKER_PERMITS_MAX);
-  }
-  return 0;
+  if (!within(permits, 1, BREAKER_PERMITS_MAX)) return outside(code, service, "halfOpenPermits", permits, 1, BREAKER_PERMITS_MAX);
+  return OK;
 }
 
-export function configureBreaker(
-  service: i32, windowSize: i32, minCalls: i32, failureRatePercent: i32, consecutiveFailures: i32, slowCallMs: i32,
-  slowRatePercent: i32, openMs: i32, openMaxMs: i32, halfOpenPermits: i32,
-): i32 {
-  const bad = breakerValid(service, windowSize, minCalls, failureRatePercent, consecutiveFailures, slowCallMs,
-    slowRatePercent, openMs, openMaxMs, halfOpenPermits);
-  if (bad < 0) return bad;
+/** Applies a resolved, valid BREAKER record. Changed settings start every instance's breaker
+ *  closed; the same settings again leave the breakers as they are. */
+export function breakerApplyRecord(service: i32, r: usize): void {
   const config = serviceAt(service);
-  store<u8>(config, <u8>windowSize, SERVICE_WINDOW_SIZE);
-  store<u8>(config, <u8>minCalls, SERVICE_MIN_CALLS);
-  store<u8>(config, <u8>failureRatePercent, SERVICE_FAILURE_RATE);
-  store<u16>(config, <u16>consecutiveFailures, SERVICE_BREAKER_CONSECUTIVE);
-  store<i32>(config, slowCallMs, SERVICE_SLOW_CALL_MS);
-  store<u8>(config, <u8>slowRatePercent, SERVICE_SLOW_RATE);
-  store<i32>(config, openMs, SERVICE_OPEN_MS);
-  store<i32>(config, openMaxMs, SERVICE_OPEN_MAX_MS);
-  store<u8>(config, <u8>halfOpenPermits, SERVICE_HALF_OPEN_PERMITS);
-  store<u8>(config, 1, SERVICE_BREAKER_ON);
+  let same = <i32>load<u8>(config, SERVICE_BREAKER_ON) == field(r, BREAKER_ENABLED)
+    && <i32>load<u8>(config, SERVICE_WINDOW_SIZE) == field(r, BREAKER_WINDOW_SIZE)
+    && <i32>load<u8>(config, SERVICE_MIN_CALLS) == field(r, BREAKER_MIN_CALLS)
+    && <i32>load<u8>(config, SERVICE_FAILURE_RATE) == field(r, BREAKER_FAILURE_RATE)
+    && <i32>load<u16>(config, SERVICE_BREAKER_CONSECUTIVE) == field(r, BREAKER_CONSECUTIVE);
+  same = same && load<i32>(config, SERVICE_SLOW_CALL_MS) == field(r, BREAKER_SLOW_CALL_MS)
+    && <i32>load<u8>(config, SERVICE_SLOW_RATE) == field(r, BREAKER_SLOW_RATE)
+    && load<i32>(config, SERVICE_OPEN_MS) == field(r, BREAKER_OPEN_MS)
+    && load<i32>(config, SERVICE_OPEN_MAX_MS) == field(r, BREAKER_OPEN_MAX_MS)
+    && <i32>load<u8>(config, SERVICE_HALF_OPEN_PERMITS) == field(r, BREAKER_PERMITS);
+  if (same) return;
+  breakerStore(config, r);
   breakerResetAll(service);
-  return 0;
 }
 
-/** An instance weight: 1..BALANCE_WEIGHT_MAX. */
-export function weightValid(service: i32, weight: i64): i32 {
-  return within(weight, 1, BALANCE_WEIGHT_MAX) ? 0 : outside(E_INVALID_WEIGHT, service, "weight", weight, 1, BALANCE_WEIGHT_MAX);
+function breakerStore(config: usize, r: usize): void {
+  store<u8>(config, <u8>field(r, BREAKER_ENABLED), SERVICE_BREAKER_ON);
+  store<u8>(config, <u8>field(r, BREAKER_WINDOW_SIZE), SERVICE_WINDOW_SIZE);
+  store<u8>(config, <u8>field(r, BREAKER_MIN_CALLS), SERVICE_MIN_CALLS);
+  store<u8>(config, <u8>field(r, BREAKER_FAILURE_RATE), SERVICE_FAILURE_RATE);
+  store<u16>(config, <u16>field(r, BREAKER_CONSECUTIVE), SERVICE_BREAKER_CONSECUTIVE);
+  store<i32>(config, field(r, BREAKER_SLOW_CALL_MS), SERVICE_SLOW_CALL_MS);
+  store<u8>(config, <u8>field(r, BREAKER_SLOW_RATE), SERVICE_SLOW_RATE);
+  store<i32>(config, field(r, BREAKER_OPEN_MS), SERVICE_OPEN_MS);
+  store<i32>(config, field(r, BREAKER_OPEN_MAX_MS), SERVICE_OPEN_MAX_MS);
+  store<u8>(config, <u8>field(r, BREAKER_PERMITS), SERVICE_HALF_OPEN_PERMITS);
 }
 
-export function disableBreaker(service: i32): i32 {
-  store<u8>(serviceAt(service), 0, SERVICE_BREAKER_ON);
-  breakerResetAll(service);
-  return 0;
+export function breakerReadRecord(service: i32, out: usize): i32 {
+  const config = serviceAt(service);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_BREAKER_ON), BREAKER_ENABLED << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_WINDOW_SIZE), BREAKER_WINDOW_SIZE << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_MIN_CALLS), BREAKER_MIN_CALLS << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_FAILURE_RATE), BREAKER_FAILURE_RATE << 2);
+  store<i32>(out, <i32>load<u16>(config, SERVICE_BREAKER_CONSECUTIVE), BREAKER_CONSECUTIVE << 2);
+  store<i32>(out, load<i32>(config, SERVICE_SLOW_CALL_MS), BREAKER_SLOW_CALL_MS << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_SLOW_RATE), BREAKER_SLOW_RATE << 2);
+  store<i32>(out, load<i32>(config, SERVICE_OPEN_MS), BREAKER_OPEN_MS << 2);
+  store<i32>(out, load<i32>(config, SERVICE_OPEN_MAX_MS), BREAKER_OPEN_MAX_MS << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_HALF_OPEN_PERMITS), BREAKER_PERMITS << 2);
+  return BREAKER_RECORD_BYTES;
 }
 
-/** consecutiveFailures 0 turns ejection off (the other settings are then ignored). */
-export function configureOutlier(
-  service: i32, consecutiveFailures: i32, baseEjectionMs: i32, maxEjectionMs: i32, maxEjectedPercent: i32,
-): i32 {
+// ---- OUTLIER ----------------------------------------------------------------------------------
+
+export function outlierResolve(from: usize, to: usize): void {
+  resolveField(from, to, OUTLIER_ENABLED, D.OUTLIER_ENABLED_DEFAULT);
+  resolveField(from, to, OUTLIER_CONSECUTIVE, D.OUTLIER_CONSECUTIVE_DEFAULT);
+  const base = resolveField(from, to, OUTLIER_BASE_MS, D.OUTLIER_BASE_MS_DEFAULT);
+  resolveField(from, to, OUTLIER_MAX_MS, max(D.OUTLIER_MAX_MS_DEFAULT, base));
+  resolveField(from, to, OUTLIER_MAX_PERCENT, D.OUTLIER_MAX_PERCENT_DEFAULT);
+}
+
+/** A resolved OUTLIER record: OK or the error (reads no state). */
+export function outlierValid(service: i32, r: usize): i32 {
   const code = E_INVALID_OUTLIER;
-  const config = serviceAt(service);
-  if (!within(consecutiveFailures, 0, 0xffff)) return outside(code, service, "consecutiveFailures", consecutiveFailures, 0, 0xffff);
-  if (consecutiveFailures > 0) {
-    if (!within(baseEjectionMs, 1, TIMEOUT_MS_MAX)) return outside(code, service, "baseEjectionMs", baseEjectionMs, 1, TIMEOUT_MS_MAX);
-    if (!within(maxEjectionMs, baseEjectionMs, TIMEOUT_MS_MAX)) {
-      return outside(code, service, "maxEjectionMs", maxEjectionMs, baseEjectionMs, TIMEOUT_MS_MAX);
-    }
-    if (!within(maxEjectedPercent, 0, 100)) return outside(code, service, "maxEjectedPercent", maxEjectedPercent, 0, 100);
-    store<i32>(config, baseEjectionMs, SERVICE_EJECT_BASE_MS);
-    store<i32>(config, maxEjectionMs, SERVICE_EJECT_MAX_MS);
-    store<u8>(config, <u8>maxEjectedPercent, SERVICE_EJECT_MAX_PERCENT);
-  }
-  store<u16>(config, <u16>consecutiveFailures, SERVICE_EJECT_CONSECUTIVE);
+  const enabled = field(r, OUTLIER_ENABLED), consecutive = field(r, OUTLIER_CONSECUTIVE);
+  const base = field(r, OUTLIER_BASE_MS), most = field(r, OUTLIER_MAX_MS), percent = field(r, OUTLIER_MAX_PERCENT);
+  if (!within(enabled, 0, 1)) return outside(code, service, "enabled", enabled, 0, 1);
+  if (!within(consecutive, 1, 0xffff)) return outside(code, service, "consecutiveFailures", consecutive, 1, 0xffff);
+  if (!within(base, 1, TIMEOUT_MS_MAX)) return outside(code, service, "baseEjectionMs", base, 1, TIMEOUT_MS_MAX);
+  if (!within(most, base, TIMEOUT_MS_MAX)) return outside(code, service, "maxEjectionMs", most, base, TIMEOUT_MS_MAX);
+  if (!within(percent, 0, 100)) return outside(code, service, "maxEjectedPercent", percent, 0, 100);
+  return OK;
+}
+
+/** Applies a resolved, valid OUTLIER record (ejection counts only while enabled). */
+export function outlierApplyRecord(service: i32, r: usize): void {
+  outlierStore(serviceAt(service), r);
   markStale(service);
-  return 0;
+}
+
+function outlierStore(config: usize, r: usize): void {
+  const consecutive = <u16>field(r, OUTLIER_CONSECUTIVE);
+  store<u16>(config, field(r, OUTLIER_ENABLED) != 0 ? consecutive : 0, SERVICE_EJECT_CONSECUTIVE);
+  store<u16>(config, consecutive, SERVICE_EJECT_CONFIGURED);
+  store<i32>(config, field(r, OUTLIER_BASE_MS), SERVICE_EJECT_BASE_MS);
+  store<i32>(config, field(r, OUTLIER_MAX_MS), SERVICE_EJECT_MAX_MS);
+  store<u8>(config, <u8>field(r, OUTLIER_MAX_PERCENT), SERVICE_EJECT_MAX_PERCENT);
+}
+
+export function outlierReadRecord(service: i32, out: usize): i32 {
+  const config = serviceAt(service);
+  store<i32>(out, load<u16>(config, SERVICE_EJECT_CONSECUTIVE) != 0 ? 1 : 0, OUTLIER_ENABLED << 2);
+  store<i32>(out, <i32>load<u16>(config, SERVICE_EJECT_CONFIGURED), OUTLIER_CONSECUTIVE << 2);
+  store<i32>(out, load<i32>(config, SERVICE_EJECT_BASE_MS), OUTLIER_BASE_MS << 2);
+  store<i32>(out, load<i32>(config, SERVICE_EJECT_MAX_MS), OUTLIER_MAX_MS << 2);
+  store<i32>(out, <i32>load<u8>(config, SERVICE_EJECT_MAX_PERCENT), OUTLIER_MAX_PERCENT << 2);
+  return OUTLIER_RECORD_BYTES;
+}
+
+// ---- a service's row at its defaults ------------------------------------------------------------
+
+
+/** Writes the three records' defaults into a service's zeroed balance row (balance/members.ts). */
+export function balanceConfigDefaults(config: usize): void {
+  const resolved = recordScratch; // no record is being applied while a service row is taken
+  balanceResolve(recordDefaults, resolved);
+  store<u8>(config, <u8>field(resolved, BALANCE_STRATEGY), SERVICE_STRATEGY);
+  balanceStoreOptions(config, resolved);
+  breakerResolve(recordDefaults, resolved);
+  breakerStore(config, resolved);
+  outlierResolve(recordDefaults, resolved);
+  outlierStore(config, resolved);
 }

@@ -10,21 +10,18 @@ import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceService } from "../registry/instances";
 import { STATE_STARTING } from "../lifecycle/states";
 import { randomReset } from "./random";
+import { balanceConfigDefaults } from "./config";
 import {
-  FLAG_DRAINING, NEVER, PANIC_PERCENT_DEFAULT, DECAY_MS_DEFAULT, DEFAULT_COST_MS_DEFAULT, SLOT_BYTES, SERVICE_BYTES,
-  SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN, SLOT_COST_MS, SERVICE_BIAS_PERCENT,
-  SERVICE_PANIC_PERCENT, SERVICE_DECAY_MS, SERVICE_DEFAULT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE,
+  FLAG_DRAINING, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
+  SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE,
   SERVICE_BALANCED_COUNT, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
 
 /** A service id was just taken from the registry's pool: default balancing, zero statistics. */
 export function balanceServiceReset(service: i32): void {
   const record = serviceAt(service);
-  memory.fill(record, 0, SERVICE_BYTES); // round robin, no breaker, no ejection, empty pool
-  store<u16>(record, 100, SERVICE_BIAS_PERCENT);
-  store<u8>(record, PANIC_PERCENT_DEFAULT, SERVICE_PANIC_PERCENT);
-  store<i32>(record, DECAY_MS_DEFAULT, SERVICE_DECAY_MS);
-  store<i32>(record, DEFAULT_COST_MS_DEFAULT, SERVICE_DEFAULT_COST_MS);
+  memory.fill(record, 0, SERVICE_BYTES); // empty pool, zero statistics
+  balanceConfigDefaults(record); // the BALANCE, BREAKER and OUTLIER records' defaults
   store<i64>(record, NEVER, SERVICE_WAKE_MS);
   store<i8>(record, -1, SERVICE_HASH_TABLE);
   markMembershipChanged(service);

@@ -41,9 +41,6 @@ export const OUTCOME_CANCELLED: i32 = 2;
 
 export const NEVER: i64 = i64.MAX_VALUE;
 
-export const PANIC_PERCENT_DEFAULT: u8 = 50; // Envoy's healthy_panic_threshold
-export const DECAY_MS_DEFAULT: i32 = 10_000; // Finagle's peak-EWMA decay time
-export const DEFAULT_COST_MS_DEFAULT: i32 = 100; // what an instance with no latency sample costs
 
 // ---- per instance slot: a 128-byte record -------------------------------------------------
 //
@@ -124,7 +121,8 @@ const slotRecords = new StaticArray<u8>(INSTANCES_MAX * SLOT_BYTES);
 //  102 | windowSize u8 | minCalls u8 | failureRatePercent u8 | slowRatePercent u8 |
 //  106 | halfOpenPermits u8 | ejectMaxPercent u8 | ejected u8 | poolCount u8 | poolPreferred u8 |
 //  111 | poolMembers u8 | weightsEqual u8 | panic u8 | stale u8 | cursor u8 | balancedCount u8 |
-//  117 | hashTable i8 (-1: none) | hashDirty u8 | ordinalWeightsEqual u8 | (spare to 128)
+//  117 | hashTable i8 (-1: none) | hashDirty u8 | ordinalWeightsEqual u8 | ejectConfigured u16 |
+//  122 | (spare to 128)
 
 export const SERVICE_BYTES: i32 = 128;
 export const SERVICE_PICKS: usize = 0;
@@ -150,7 +148,8 @@ export const SERVICE_EJECT_MAX_MS: usize = 88;
 /** Weighted least connections: Envoy's active_request_bias, in hundredths (100 = 1.0). */
 export const SERVICE_BIAS_PERCENT: usize = 92;
 export const SERVICE_BREAKER_CONSECUTIVE: usize = 94;
-/** Outlier ejection: consecutive failures that eject (0: off). */
+/** Outlier ejection: consecutive failures that eject (0: off); SERVICE_EJECT_CONFIGURED holds the
+ *  configured number also while ejection is off (balance/config.ts OUTLIER record). */
 export const SERVICE_EJECT_CONSECUTIVE: usize = 96;
 export const SERVICE_STRATEGY: usize = 98;
 /** Least connections: 0 compares every instance; 2 is power of two choices (Envoy choice_count). */
@@ -183,6 +182,7 @@ export const SERVICE_HASH_TABLE: usize = 117;
 export const SERVICE_HASH_DIRTY: usize = 118;
 /** IP hash: all the service's instances weigh the same (a pick needs no search). */
 export const SERVICE_ORDINAL_WEIGHTS_EQUAL: usize = 119;
+export const SERVICE_EJECT_CONFIGURED: usize = 120;
 
 const serviceRecords = new StaticArray<u8>(SERVICES_MAX * SERVICE_BYTES);
 

@@ -3,7 +3,7 @@
 // switches both at once; nothing is copied, nothing allocated. Capacity: CONFIG_KEYS_MAX keys.
 import { SERVICES_MAX, CONFIG_KEYS_MAX } from "../limits";
 import { TAG_CONFIG } from "../manifest/format";
-import { nextRecord, findConfig } from "../manifest/validate";
+import { nextRecord, findConfig } from "../manifest/reader";
 
 /** Offsets (in the current slot) of the CONFIG records, grouped by service. */
 const configAt = new StaticArray<i32>(CONFIG_KEYS_MAX);

@@ -1,7 +1,7 @@
 // Address resolution: the ADDRESS records of a service's manifest section, joined with commas
 // in ordinal order, so a host can inject `{DEP}_ADDR` into a dependent's environment.
 import { TAG_ADDRESS, RECORD_HEADER_BYTES } from "../manifest/format";
-import { nextRecord } from "../manifest/validate";
+import { nextRecord } from "../manifest/reader";
 import { slotPtr, currentSlot } from "../manifest/slots";
 import { sectionStart, sectionEnd } from "../config/store";
 import { serviceInstanceCount } from "../registry/services";

@@ -11,9 +11,12 @@ import { checkRange } from "../util/reject";
 import { settle } from "../loop";
 import { flappingTransitions, flappingWindowMs } from "../recovery/faults";
 import {
-  checkResolve, checkService, checkAdd as addCheck, checkSetTiming as setTiming, checkSetThresholds as setThresholds,
-  checkRemove as removeCheck, OUTCOME_TIMEOUT,
+  checkResolve, checkService, checkRemove as removeCheck, OUTCOME_TIMEOUT,
 } from "./checks";
+import {
+  checkRecordResolve, checkAddRecord, checkReadRecord, CHECK_RECORD_BYTES,
+} from "./record";
+import { recordLengthValid, recordScratch } from "../util/record";
 import { checkReport as report, scheduleChecksRun, scheduleCheckTimeouts } from "./schedule";
 import { serviceHealth, instanceHealth } from "./state";
 import { historyCopy } from "./history";
@@ -22,21 +25,23 @@ import { watchdogMs, watchdogPing as ping } from "./watchdog";
 import { dependencySetCondition } from "./gates";
 import { alertsRaised, alertsSuppressed } from "./alerts";
 
-/** Adds a check to a service at rest; returns the check id. kind: CHECK_*; role: ROLE_*. */
-export function checkAdd(service: i32, kind: i32, role: i32): i32 {
-  const bad = validateService(service);
-  return bad < 0 ? bad : addCheck(service, kind, role);
+/**
+ * Adds a health check to a service at rest from the CHECK record in the buffer (`length` 28:
+ * kind, role, intervalMs, timeoutMs, startPeriodMs, rise, fall as i32; -1 in a field is the
+ * kernel's default; health/record.ts); returns the check id.
+ */
+export function checkAdd(service: i32, length: i32): i32 {
+  let bad = validateService(service);
+  if (bad == OK) bad = recordLengthValid("check", length, CHECK_RECORD_BYTES);
+  if (bad < 0) return bad;
+  checkRecordResolve(ioPtr(), recordScratch);
+  return checkAddRecord(service, recordScratch);
 }
 
-export function checkSetTiming(check: i32, intervalMs: i32, timeoutMs: i32, startPeriodMs: i32): i32 {
+/** Writes the check's effective CHECK record (every default filled in) to the buffer; returns 28. */
+export function checkRecord(check: i32): i32 {
   const bad = checkResolve(check);
-  return bad < 0 ? bad : setTiming(check, intervalMs, timeoutMs, startPeriodMs);
-}
-
-/** rise: successes in a row to pass; fall: failures in a row to fail (both 1..100). */
-export function checkSetThresholds(check: i32, rise: i32, fall: i32): i32 {
-  const bad = checkResolve(check);
-  return bad < 0 ? bad : setThresholds(check, rise, fall);
+  return bad < 0 ? bad : checkReadRecord(check, ioPtr());
 }
 
 export function checkRemove(check: i32): i32 {

@@ -2,7 +2,7 @@
 // running instances. The kernel only schedules (schedule.ts); the host performs the check
 // (http, tcp, process, file, command, custom) and reports the outcome and latency.
 //
-// Knobs and defaults are Kubernetes' probe fields:
+// Knobs are Kubernetes' probe fields (the CHECK record, health/record.ts; defaults in defaults.ts):
 //   intervalMs     periodSeconds        10 s   between the starts of two rounds
 //   timeoutMs      timeoutSeconds        1 s   a result later than this is a failure (timeout)
 //   startPeriodMs  initialDelaySeconds   0     no round reaches an instance younger than this
@@ -105,16 +105,6 @@ export function checkThresholdsValid(service: i32, rise: i64, fall: i64): i32 {
   return bad == OK ? checkRange(E_INVALID_THRESHOLD, service, "check fall", fall, 1, THRESHOLD_MAX) : bad;
 }
 
-export function checkAdd(service: i32, kind: i32, role: i32): i32 {
-  const bad = checkKindRoleValid(service, kind, role);
-  if (bad < 0) return bad;
-  if (role == <i32>ROLE_STARTUP && serviceStartupCheck[service] >= 0) return checkStartupTaken(service);
-  const atRest = checkAtRest(service, "changing its checks");
-  if (atRest < 0) return atRest;
-  if (<i32>serviceCheckCount[service] == CPS || freeCount == 0) return checksFull(service, <i32>serviceCheckCount[service] + 1);
-  return checkTake(service, kind, role);
-}
-
 /** E_INVALID_CHECK_ROLE: a second startup check. */
 export function checkStartupTaken(service: i32): i32 {
   return reject(E_INVALID_CHECK_ROLE, service, "check role", ROLE_STARTUP, "(startup): the service has a startup check already");
@@ -128,8 +118,8 @@ export function checksFull(service: i32, count: i32): i32 {
 
 /**
  * Takes a check from the pool for `service` (valid kind and role; the caller made sure there is
- * room and no second startup check) with Kubernetes' defaults; returns its id. `kind` may carry
- * CHECK_FROM_MANIFEST.
+ * room and no second startup check, and stores the check's timing: health/record.ts); returns
+ * its id. `kind` may carry CHECK_FROM_MANIFEST.
  */
 export function checkTake(service: i32, kind: i32, role: i32): i32 {
   let k = 0;
@@ -140,38 +130,12 @@ export function checkTake(service: i32, kind: i32, role: i32): i32 {
   checkIndex[check] = <u8>k;
   checkKind[check] = <u8>kind;
   checkRole[check] = <u8>role;
-  checkIntervalMs[check] = 10_000;
-  checkTimeoutMs[check] = 1_000;
-  checkStartPeriodMs[check] = 0;
-  checkRise[check] = 1;
-  checkFall[check] = 3;
   checkAwaiting[check] = false;
   checkRoundAtMs[check] = -TIMEOUT_MS_MAX; // "long ago": a first round is never held back by an interval
   serviceChecks[service * CPS + k] = <u16>check;
   serviceCheckCount[service]++;
   if (role == <i32>ROLE_STARTUP) serviceStartupCheck[service] = <i8>k;
   return check;
-}
-
-export function checkSetTiming(check: i32, intervalMs: i32, timeoutMs: i32, startPeriodMs: i32): i32 {
-  const service = <i32>checkService[check];
-  let bad = checkTimingValid(service, intervalMs, timeoutMs, startPeriodMs);
-  if (bad == OK) bad = checkAtRest(service, "changing its checks");
-  if (bad < 0) return bad;
-  checkIntervalMs[check] = intervalMs;
-  checkTimeoutMs[check] = timeoutMs;
-  checkStartPeriodMs[check] = startPeriodMs;
-  return OK;
-}
-
-export function checkSetThresholds(check: i32, rise: i32, fall: i32): i32 {
-  const service = <i32>checkService[check];
-  let bad = checkThresholdsValid(service, rise, fall);
-  if (bad == OK) bad = checkAtRest(service, "changing its checks");
-  if (bad < 0) return bad;
-  checkRise[check] = <u8>rise;
-  checkFall[check] = <u8>fall;
-  return OK;
 }
 
 /** Checks the pool can still hand out. */

@@ -1,5 +1,5 @@
 // Changing a service's checks while it may be running (the manifest's hot reload,
-// manifest/sections/health.ts). The ABI's checkAdd/checkSetTiming/checkRemove keep their
+// manifest/sections/health.ts). The ABI's checkAdd/checkRemove keep their
 // at-rest rule; these do the work that rule spares them:
 //   a new check      no verdict yet on any instance, the records of its position start clean,
 //                    a round as soon as an instance is eligible; instance health recomputed
@@ -14,11 +14,12 @@ import { STATE_RUNNING } from "../lifecycle/states";
 import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { timerArm, timerIsArmed, timerOfCheck } from "../timers/heap";
 import {
-  checkService, checkIndex, checkIntervalMs, checkTimeoutMs, checkStartPeriodMs, checkFall, checkAwaiting,
+  checkService, checkIndex, checkIntervalMs, checkTimeoutMs, checkAwaiting,
   checkRoundAtMs, checkOutstanding, instanceCheckStreak, instanceCheckStatus, instancePendingChecks, checkRelease,
   STATUS_UNKNOWN,
 } from "./checks";
 import { healthUpdateInstance } from "./state";
+import { checkStoreTiming } from "./record";
 
 const CPS: i32 = CHECKS_PER_SERVICE_MAX;
 
@@ -31,12 +32,10 @@ export function checkLiveStart(check: i32): void {
   refresh(<i32>checkService[check], check);
 }
 
-/** New timing and failure threshold (validated) for a check in use. */
-export function checkLiveRetime(check: i32, intervalMs: i32, timeoutMs: i32, startPeriodMs: i32, fall: i32): void {
-  checkIntervalMs[check] = intervalMs;
-  checkTimeoutMs[check] = timeoutMs;
-  checkStartPeriodMs[check] = startPeriodMs;
-  checkFall[check] = <u8>fall;
+/** New timing and thresholds (the resolved, valid CHECK record at `r`) for a check in use. */
+export function checkLiveRetime(check: i32, r: usize): void {
+  checkStoreTiming(check, r);
+  const intervalMs = checkIntervalMs[check], timeoutMs = checkTimeoutMs[check];
   const timer = timerOfCheck(check);
   const now = clockNow();
   if (checkAwaiting[check]) timerArm(timer, max(checkRoundAtMs[check] + <i64>timeoutMs, now));

@@ -8,7 +8,7 @@ import { clockRefresh } from "../clock";
 import { settle } from "../loop";
 import { stage } from "./slots";
 import { manifestLoadStaged, manifestRollback as rollback, manifestRevision as revision, manifestSerial as serial, manifestPendingCount } from "./apply";
-import { manifestErrorOffset as errorOffset } from "./validate";
+import { manifestErrorOffset as errorOffset } from "./blob-tables";
 import { manifestDump as dump, manifestDumpCopy } from "./dump";
 import { checkService } from "../registry/services";
 import { checkOfManifest, NO_CHECK } from "../health/checks";

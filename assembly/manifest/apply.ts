@@ -33,16 +33,18 @@ import { configIndexBegin, configIndexService, configKeys, configRecordAt, secti
 import { fail } from "../util/detail";
 import { admitService, dismissService } from "../membership";
 import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
+import { validateBlob } from "./validate";
 import {
-  validateBlob, manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances,
-  blobStartMs, blobStopMs, blobNames, depFrom, depTo, depKind, depCondition, depCount, nextRecord, findRecord,
-} from "./validate";
+  manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs,
+  blobNames, depFrom, depTo, depKind, depCondition, depCount,
+} from "./blob-tables";
+import { nextRecord, findRecord } from "./reader";
 import {
   computeDiff, checkCapacity, compareConfig, CONFIG_HOT, blobOldId, blobChange, kept, freeable, CHANGE_ADDED,
   CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES, CHANGE_HEALTH, CHANGE_RECOVERY, CHANGE_BALANCE, sectionPayload,
 } from "./diff";
 import { healthApply } from "./sections/health";
-import { recoveryApply } from "./sections/recovery";
+import { recoveryApply, recoveryBackupIndex } from "./sections/recovery";
 import { balanceApply, balanceHashes, balanceWeights } from "./sections/balance";
 import { slotPtr, slotLength, setSlotLength, stagingSlot, currentSlot, previousSlot, promote } from "./slots";
 
@@ -147,7 +149,11 @@ function applySections(ptr: usize): void {
         if (balanceHashes(balance) == (pass == 1)) balanceApply(id, balance);
       }
       if (pass == 1) continue;
-      if ((change & CHANGE_RECOVERY) != 0) recoveryApply(id, sectionPayload(ptr, i, TAG_RECOVERY));
+      if ((change & CHANGE_RECOVERY) != 0) {
+        const recovery = sectionPayload(ptr, i, TAG_RECOVERY);
+        const backup = recovery == 0 ? -1 : recoveryBackupIndex(recovery);
+        recoveryApply(id, recovery, backup < 0 ? -1 : blobKernelId[backup]);
+      }
       if ((change & CHANGE_HEALTH) != 0) healthApply(id, sectionPayload(ptr, i, TAG_HEALTH));
     }
   }

@@ -20,8 +20,9 @@ import { hashTablesTaken } from "../balance/config";
 import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, RECORD_HEADER_BYTES } from "./format";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
-  depCount, blobTags, blobTagCount, nextRecord, findRecord, at,
-} from "./validate";
+  depCount, blobTags, blobTagCount, at,
+} from "./blob-tables";
+import { nextRecord, findRecord } from "./reader";
 import { healthRoom } from "./sections/health";
 import { balanceHashes } from "./sections/balance";
 import { parseConfig, cfgValueAt, cfgFlags, FLAG_HOT } from "../config/schema";

@@ -4,8 +4,10 @@
 import { SERVICES_MAX, MANIFEST_BYTES_MAX } from "../limits";
 import { E_MANIFEST_TOO_LARGE } from "../errors";
 import {
-  serviceUsed, serviceNames, serviceType, serviceTags, serviceInstanceCount, serviceStartTimeoutMs, serviceStopTimeoutMs,
+  serviceUsed, serviceNames, serviceType, serviceTags, serviceInstanceCount,
 } from "../registry/services";
+import { timeoutsResolve, timeoutsReadRecord, TIMEOUTS_RECORD_BYTES } from "../registry/timeouts";
+import { recordDefaults, recordScratch } from "../util/record";
 import { tagNames } from "../registry/tags";
 import { firstDependency, edgeNextOut, edgeTo, edgeKind, edgeCondition, NO_EDGE } from "../graph/edges";
 import { sectionStart, sectionEnd } from "../config/store";
@@ -16,7 +18,7 @@ import {
   H_CHECKSUM, H_SERIAL, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG,
   TAG_DEPENDENCY, TAG_CONFIG, crc32,
 } from "./format";
-import { nextRecord } from "./validate";
+import { nextRecord, findRecord } from "./reader";
 import { slotPtr, stagingSlot, currentSlot } from "./slots";
 import { manifestSerial } from "./apply";
 
@@ -55,8 +57,7 @@ function dumpService(id: i32): void {
   memory.copy(at + 1, serviceNames.namePtr(id), <usize>nameLength);
   at = record(TAG_INSTANCES, 2);
   if (at != 0) store<u16>(at, serviceInstanceCount[id]);
-  at = record(TAG_TIMEOUTS, 8);
-  if (at != 0) { store<u32>(at, serviceStartTimeoutMs[id]); store<u32>(at, serviceStopTimeoutMs[id], 4); }
+  dumpTimeouts(id);
   let tags = serviceTags[id];
   while (tags != 0) {
     const tag = <i32>ctz(tags);
@@ -72,6 +73,24 @@ function dumpService(id: i32): void {
     store<u8>(at, edgeCondition[e], 3);
   }
   if (sectionStart[id] >= 0 && currentSlot >= 0) dumpSection(id);
+}
+
+const heldTimeouts = recordScratch;
+const blobTimeouts = recordScratch + <usize>TIMEOUTS_RECORD_BYTES;
+
+/** TIMEOUTS: the blob's record (or none) while it still says what the kernel holds, so the
+ *  defaults stay defaults; the values held once the ABI changed them. */
+function dumpTimeouts(id: i32): void {
+  timeoutsReadRecord(id, heldTimeouts);
+  const blob = currentSlot >= 0 && sectionStart[id] >= 0 ? slotPtr(currentSlot) : 0;
+  const offset = blob == 0 ? -1 : findRecord(blob, sectionStart[id], sectionEnd[id], TAG_TIMEOUTS);
+  timeoutsResolve(offset < 0 ? recordDefaults : blob + <usize>(offset + RECORD_HEADER_BYTES), blobTimeouts);
+  if (memory.compare(heldTimeouts, blobTimeouts, TIMEOUTS_RECORD_BYTES) == 0) {
+    if (offset >= 0) copyRecord(blob + <usize>offset);
+    return;
+  }
+  const at = record(TAG_TIMEOUTS, TIMEOUTS_RECORD_BYTES);
+  if (at != 0) memory.copy(at, heldTimeouts, TIMEOUTS_RECORD_BYTES);
 }
 
 /** Config (secrets redacted), addresses and ancillary records, from the current blob. */

@@ -15,7 +15,8 @@ export const MAGIC_0: u8 = 0x4d; // M
 export const MAGIC_1: u8 = 0x59; // Y
 export const MAGIC_2: u8 = 0x43; // C
 export const MAGIC_3: u8 = 0x4d; // M
-export const FORMAT_VERSION: u16 = 1;
+/** 2: the layer sections and TIMEOUTS carry the configuration records (sentinel -1 = default). */
+export const FORMAT_VERSION: u16 = 2;
 export const HEADER_BYTES: i32 = 24;
 export const RECORD_HEADER_BYTES: i32 = 3;
 
@@ -33,7 +34,7 @@ export const CHECKSUM_FROM: i32 = 16;
 export const TAG_SERVICE: u8 = 0x01;
 /** u16 count. */
 export const TAG_INSTANCES: u8 = 0x02;
-/** u32 startTimeoutMs, u32 stopTimeoutMs. */
+/** The TIMEOUTS record: i32 startTimeoutMs, i32 stopTimeoutMs (-1: the kernel's default). */
 export const TAG_TIMEOUTS: u8 = 0x03;
 /** tag name bytes. */
 export const TAG_TAG: u8 = 0x04;
@@ -44,45 +45,22 @@ export const TAG_CONFIG: u8 = 0x06;
 /** u16 instance ordinal, address bytes (host:port, a path, a URL). */
 export const TAG_ADDRESS: u8 = 0x07;
 // Ancillary tags of the layers: validated and applied by manifest/sections/ (one file each),
-// kept in the service's section and dumped as they came. RESOURCES is recorded, not enforced.
+// kept in the service's section and dumped as they came. Their payloads are the layers'
+// configuration records, the same the ABI's recordApply and checkAdd take, in their sparse form
+// (util/record.ts: u32 field mask, then the present i32 fields; an absent field is the kernel's
+// default), so a small device's blob carries only what its YAML says. RESOURCES is recorded,
+// not enforced.
 //
-//   HEALTH    0 check u8 | 1 role u8 | 2 intervalMs u32 | 6 timeoutMs u32 | 10 retries u16 |
-//             12 startPeriodMs u32 | 16 target bytes (the host's: a command, URL or port)
-//   RECOVERY  0 restart u8 | 1 strategy u8 | 2 intensity u16 | 4 periodMs u32 | 8 backoffInitialMs u32 |
-//             12 backoffMaxMs u32 | 16 multiplier x100 u16 | 18 jitter % u8 | 19 escalation u8 (20 bytes)
-//   BALANCE   0 strategy u8 | 1 breakerFailures u16 | 3 breakerOpenMs u32 | 7 breakerHalfOpen u16 |
-//             9 n u16 | 11 n weights u16 (instance ordinals 0..n-1)
+//   HEALTH    the CHECK record (health/record.ts), then the target bytes (the host's)
+//   RECOVERY  the RECOVERY record (recovery/record.ts; backup: a blob service index)
+//   BALANCE   the BALANCE, BREAKER and OUTLIER records (balance/config.ts), u16 n, n u16 weights
+//             (instance ordinals 0..n-1)
 //   RESOURCES 0 memoryBytes i64 | 8 storageBytes i64 | 16 cpuPermille u16
+// TIMEOUTS (a critical record) is the TIMEOUTS record (registry/timeouts.ts, 8 bytes).
 export const TAG_HEALTH: u8 = 0x80;
 export const TAG_RECOVERY: u8 = 0x81;
 export const TAG_BALANCE: u8 = 0x82;
 export const TAG_RESOURCES: u8 = 0x83;
-
-export const HEALTH_CHECK: i32 = 0;
-export const HEALTH_ROLE: i32 = 1;
-export const HEALTH_INTERVAL_MS: i32 = 2;
-export const HEALTH_TIMEOUT_MS: i32 = 6;
-export const HEALTH_RETRIES: i32 = 10;
-export const HEALTH_START_PERIOD_MS: i32 = 12;
-export const HEALTH_BYTES: i32 = 16; // then the target
-
-export const RECOVERY_RESTART: i32 = 0;
-export const RECOVERY_STRATEGY: i32 = 1;
-export const RECOVERY_INTENSITY: i32 = 2;
-export const RECOVERY_PERIOD_MS: i32 = 4;
-export const RECOVERY_BACKOFF_INITIAL_MS: i32 = 8;
-export const RECOVERY_BACKOFF_MAX_MS: i32 = 12;
-export const RECOVERY_MULTIPLIER: i32 = 16;
-export const RECOVERY_JITTER: i32 = 18;
-export const RECOVERY_ESCALATION: i32 = 19;
-export const RECOVERY_BYTES: i32 = 20;
-
-export const BALANCE_STRATEGY: i32 = 0;
-export const BALANCE_BREAKER_FAILURES: i32 = 1;
-export const BALANCE_BREAKER_OPEN_MS: i32 = 3;
-export const BALANCE_BREAKER_HALF_OPEN: i32 = 7;
-export const BALANCE_WEIGHTS: i32 = 9; // u16 n, then n u16 weights
-export const BALANCE_BYTES: i32 = 11;
 
 @inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
 

@@ -3,77 +3,36 @@
 // is a table of the blob's services in scratch arrays (reserved at init); on any error the
 // kernel is unchanged and the error names the offset (manifestErrorOffset) and the service.
 import {
-  SERVICES_MAX, EDGES_MAX, NAME_INDEX_SLOTS, TAGS_MAX, INSTANCES_PER_SERVICE_MAX, MANIFEST_BYTES_MAX,
-  TIMEOUT_MS_MAX, START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT, CONFIG_KEYS_MAX, CONFIG_KEYS_PER_SERVICE_MAX,
-  CONFIG_VALUE_BYTES_MAX, NAME_BYTES_MAX,
+  SERVICES_MAX, EDGES_MAX, TAGS_MAX, INSTANCES_PER_SERVICE_MAX, MANIFEST_BYTES_MAX, CONFIG_KEYS_MAX,
+  CONFIG_KEYS_PER_SERVICE_MAX, CONFIG_VALUE_BYTES_MAX,
 } from "../limits";
 import {
   OK, E_MANIFEST_TRUNCATED, E_MANIFEST_TOO_LARGE, E_MANIFEST_MAGIC, E_MANIFEST_VERSION, E_MANIFEST_CHECKSUM,
   E_MANIFEST_RECORD, E_MANIFEST_UNKNOWN_SECTION, E_MANIFEST_ORDER, E_MANIFEST_REFERENCE, E_DUPLICATE_NAME,
   E_CAPACITY_SERVICES, E_CAPACITY_EDGES, E_CAPACITY_TAGS, E_CAPACITY_CONFIG, E_INVALID_TYPE, E_INVALID_COUNT,
-  E_INVALID_TIMEOUT, E_INVALID_KIND, E_SELF_DEPENDENCY, E_DUPLICATE_DEPENDENCY, E_DEPENDENCY_CYCLE, E_DUPLICATE_TAG,
-  E_CONFIG_DUPLICATE_KEY, E_INVALID_ADDRESS, E_INVALID_WEIGHT,
+  E_INVALID_KIND, E_DUPLICATE_TAG, E_CONFIG_DUPLICATE_KEY, E_INVALID_ADDRESS,
 } from "../errors";
-import { NameTable, validateName } from "../registry/names";
+import { validateName } from "../registry/names";
 import { fail, detail, Detail } from "../util/detail";
 import {
   MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
-  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, BALANCE_WEIGHTS, HEALTH_BYTES, RECOVERY_BYTES, CONDITION_HEALTHY, isAncillary, crc32,
+  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
-import { serviceSubject } from "../registry/services";
-import { healthValid } from "./sections/health";
-import { recoveryValid } from "./sections/recovery";
-import { balanceValid, balanceFits } from "./sections/balance";
+import { serviceSubject, SERVICE_SUBJECT } from "../registry/services";
+import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
+import { field, recordScratch } from "../util/record";
+import { timeoutsResolve, timeoutsValid, TIMEOUTS_RECORD_BYTES, TIMEOUTS_START_MS, TIMEOUTS_STOP_MS } from "../registry/timeouts";
+import { healthValid, healthFits } from "./sections/health";
+import { recoverySectionValid, recoveryFits } from "./sections/recovery";
+import { balanceSectionValid, balanceFits } from "./sections/balance";
+import {
+  blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs, blobConfigCount,
+  blobNames, blobConfigTotal, depFrom, depTo, depKind, depCondition, depCount, blobTags, blobTagCount, blobBase as base,
+  blobTablesBegin, blobServiceTake, blobTagTake, depTake, blobConfigCounted, at, sayBlobService, u16At, u32At,
+} from "./blob-tables";
+import { checkReferences, checkAcyclic } from "./references";
 import { parseConfig, checkConfig, cfgKeyPtr, cfgKeyLength } from "../config/schema";
-
-// ---- the blob's services (by blob index) --------------------------------------------------
-
-export const blobServiceAt = new StaticArray<i32>(SERVICES_MAX);
-export const blobServiceEnd = new StaticArray<i32>(SERVICES_MAX);
-export const blobType = new StaticArray<u8>(SERVICES_MAX);
-export const blobInstances = new StaticArray<u16>(SERVICES_MAX);
-export const blobStartMs = new StaticArray<i32>(SERVICES_MAX);
-export const blobStopMs = new StaticArray<i32>(SERVICES_MAX);
-export const blobConfigCount = new StaticArray<u16>(SERVICES_MAX);
-export const blobNames = new NameTable(SERVICES_MAX, NAME_INDEX_SLOTS);
-export let blobServiceCount: i32 = 0;
-export let blobConfigTotal: i32 = 0;
-
-// Dependencies (edge i: from -> to), and the distinct tags of the blob.
-export const depFrom = new StaticArray<u16>(EDGES_MAX);
-export const depTo = new StaticArray<u16>(EDGES_MAX);
-export const depKind = new StaticArray<u8>(EDGES_MAX);
-export const depCondition = new StaticArray<u8>(EDGES_MAX);
-export let depCount: i32 = 0;
-export const blobTags = new NameTable(TAGS_MAX, TAGS_MAX * 2);
-export let blobTagCount: i32 = 0;
-
-// Kahn's algorithm over blob indices.
-const byTarget = new StaticArray<u16>(EDGES_MAX);
-const targetStart = new StaticArray<i32>(SERVICES_MAX + 1);
-const pending = new StaticArray<i32>(SERVICES_MAX);
-const queue = new StaticArray<u16>(SERVICES_MAX);
-const walkMark = new StaticArray<i32>(SERVICES_MAX);
-
-let base: usize = 0;
-let errorOffset: i32 = -1;
-
-/** The blob offset of the record the last load error is about (-1: none or the header). */
-export function manifestErrorOffset(): i32 { return errorOffset; }
-
-/** Ends an error detail with the offset, records it, and returns the code. */
-export function at(d: Detail, offset: i32): i32 {
-  errorOffset = offset;
-  return d.text(" (at offset ").int(offset).text(")").code();
-}
-
-export function sayBlobService(d: Detail, index: i32): Detail {
-  return d.text("service '").raw(blobNames.namePtr(index), blobNames.nameLength(index)).text("'");
-}
-
-@inline function u16At(offset: i32): i32 { return <i32>load<u16>(base + <usize>offset); }
-@inline function u32At(offset: i32): u32 { return load<u32>(base + <usize>offset); }
 
 function checkHeader(length: i32): i32 {
   if (length > MANIFEST_BYTES_MAX) {
@@ -115,13 +74,9 @@ function checkHeader(length: i32): i32 {
   return OK;
 }
 
-/** Validates the blob at `ptr`; fills the blob tables. Nothing outside this file changes. */
+/** Validates the blob at `ptr`; fills the blob tables (blob-tables.ts), nothing else. */
 export function validateBlob(ptr: usize, length: i32): i32 {
-  base = ptr;
-  errorOffset = -1;
-  blobServiceCount = 0; blobConfigTotal = 0; depCount = 0; blobTagCount = 0;
-  blobNames.clear();
-  blobTags.clear();
+  blobTablesBegin(ptr);
   const header = checkHeader(length);
   if (header < 0) return header;
   const records = walkRecords(length);
@@ -130,7 +85,7 @@ export function validateBlob(ptr: usize, length: i32): i32 {
     return at(fail(E_MANIFEST_RECORD).text("manifest header declares ").int(u16At(H_SERVICES)).text(" services; the records hold ")
       .int(blobServiceCount), H_SERVICES);
   }
-  const references = checkDependencies();
+  const references = checkReferences();
   if (references < 0) return references;
   return checkAcyclic();
 }
@@ -196,7 +151,7 @@ function beginService(offset: i32, size: i32): i32 {
     return at(fail(E_INVALID_TYPE).text("service '").raw(namePtr, nameLength).text("': type ").int(type)
       .text(" is not system (0) or user (1)"), offset);
   }
-  const index = blobServiceCount++;
+  const index = blobServiceTake();
   blobNames.insertUnique(index, namePtr, nameLength);
   blobServiceAt[index] = offset;
   blobServiceEnd[index] = offset;
@@ -228,15 +183,13 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
     return OK;
   }
   if (tag == TAG_TIMEOUTS) {
-    const bad = sizeIs(current, "timeouts", size, 8, offset);
+    const bad = sizeIs(current, "timeouts", size, TIMEOUTS_RECORD_BYTES, offset);
     if (bad < 0) return bad;
-    const start = u32At(payload), stop = u32At(payload + 4);
-    if (start == 0 || start > <u32>TIMEOUT_MS_MAX || stop == 0 || stop > <u32>TIMEOUT_MS_MAX) {
-      return at(sayBlobService(fail(E_INVALID_TIMEOUT), current).text(": timeouts ").int(start).text(" / ").int(stop)
-        .text(" ms are outside 1..").int(TIMEOUT_MS_MAX), offset);
-    }
-    blobStartMs[current] = <i32>start;
-    blobStopMs[current] = <i32>stop;
+    serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
+    timeoutsResolve(ptr, recordScratch);
+    if (timeoutsValid(SERVICE_SUBJECT, recordScratch) < 0) return at(detail, offset);
+    blobStartMs[current] = field(recordScratch, TIMEOUTS_START_MS);
+    blobStopMs[current] = field(recordScratch, TIMEOUTS_STOP_MS);
     return OK;
   }
   if (tag == TAG_TAG) return tagRecord(current, ptr, size, offset);
@@ -251,13 +204,13 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
 function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
   serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
   const ptr = base + <usize>payload;
-  const fits = tag == TAG_HEALTH ? size >= HEALTH_BYTES : tag == TAG_RECOVERY ? size == RECOVERY_BYTES : balanceFits(ptr, size);
+  const fits = tag == TAG_HEALTH ? healthFits(ptr, size) : tag == TAG_RECOVERY ? recoveryFits(ptr, size) : balanceFits(ptr, size);
   if (!fits) {
     return sayBlobService(fail(E_MANIFEST_RECORD), current).text(": record (tag ").int(tag).text(") of ").int(size)
       .text(" bytes does not hold its fields").code();
   }
   if (tag == TAG_HEALTH) return healthValid(ptr);
-  return tag == TAG_RECOVERY ? recoveryValid(ptr) : balanceValid(ptr);
+  return tag == TAG_RECOVERY ? recoverySectionValid(ptr) : balanceSectionValid(ptr);
 }
 
 function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
@@ -278,7 +231,7 @@ function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
       return at(sayBlobService(fail(E_CAPACITY_TAGS), current).text(": tag '").raw(ptr, size).text("' is one more than the ")
         .int(TAGS_MAX).text(" distinct tags allowed"), offset);
     }
-    blobTags.insertUnique(blobTagCount++, ptr, size);
+    blobTags.insertUnique(blobTagTake(), ptr, size);
   }
   return OK;
 }
@@ -295,11 +248,11 @@ function dependencyRecord(current: i32, payload: i32, size: i32, offset: i32): i
   if (depCount >= EDGES_MAX) {
     return at(sayBlobService(fail(E_CAPACITY_EDGES), current).text(": more than ").int(EDGES_MAX).text(" dependencies"), offset);
   }
-  depFrom[depCount] = <u16>current;
-  depTo[depCount] = <u16>u16At(payload);
-  depKind[depCount] = kind;
-  depCondition[depCount] = condition;
-  depCount++;
+  const e = depTake();
+  depFrom[e] = <u16>current;
+  depTo[e] = <u16>u16At(payload);
+  depKind[e] = kind;
+  depCondition[e] = condition;
   return OK;
 }
 
@@ -330,7 +283,7 @@ function configRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
     scan += RECORD_HEADER_BYTES + length;
   }
   blobConfigCount[current]++;
-  blobConfigTotal++;
+  blobConfigCounted();
   return OK;
 }
 
@@ -349,129 +302,3 @@ function addressRecord(current: i32, payload: i32, size: i32, offset: i32): i32 
   }
   return OK; // the ordinal is checked against the final instance count in checkDependencies
 }
-
-/** References: dependency targets exist, are not the service itself, not twice; address ordinals. */
-function checkDependencies(): i32 {
-  for (let e = 0; e < depCount; e++) {
-    const from = <i32>depFrom[e], to = <i32>depTo[e];
-    const offset = recordOffset(from, TAG_DEPENDENCY, e);
-    if (to >= blobServiceCount) {
-      return at(sayBlobService(fail(E_MANIFEST_REFERENCE), from).text(" depends on service index ").int(to)
-        .text("; the manifest has ").int(blobServiceCount).text(" services"), offset);
-    }
-    if (to == from) return at(sayBlobService(fail(E_SELF_DEPENDENCY), from).text(" depends on itself"), offset);
-    for (let other = e - 1; other >= 0 && <i32>depFrom[other] == from; other--) {
-      if (<i32>depTo[other] == to) {
-        return at(sayBlobService(sayBlobService(fail(E_DUPLICATE_DEPENDENCY), from).text(" depends on "), to).text(" twice"), offset);
-      }
-    }
-  }
-  for (let s = 0; s < blobServiceCount; s++) {
-    for (let offset = blobServiceAt[s]; offset < blobServiceEnd[s]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
-      const tag = load<u8>(base + <usize>offset);
-      if (tag == TAG_BALANCE && u16At(offset + 3 + BALANCE_WEIGHTS) > <i32>blobInstances[s]) {
-        return at(sayBlobService(fail(E_INVALID_WEIGHT), s).text(": ").int(u16At(offset + 3 + BALANCE_WEIGHTS))
-          .text(" weights for ").int(blobInstances[s]).text(" instances"), offset);
-      }
-      if (tag != TAG_ADDRESS) continue;
-      const ordinal = u16At(offset + 3);
-      if (ordinal >= <i32>blobInstances[s]) {
-        return at(sayBlobService(fail(E_INVALID_ADDRESS), s).text(": address for instance ").int(ordinal).text(", which is outside 0..")
-          .int(<i32>blobInstances[s] - 1), offset);
-      }
-    }
-  }
-  return OK;
-}
-
-/** The offset of the n-th dependency record overall (for error offsets), found by walking. */
-function recordOffset(service: i32, tag: u8, nth: i32): i32 {
-  let before = 0;
-  for (let e = 0; e < nth; e++) if (<i32>depFrom[e] == service) before++;
-  for (let offset = blobServiceAt[service]; offset < blobServiceEnd[service]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
-    if (load<u8>(base + <usize>offset) != tag) continue;
-    if (before-- == 0) return offset;
-  }
-  return blobServiceAt[service];
-}
-
-/** Kahn's algorithm on blob indices; a cycle is reported with its whole path. */
-function checkAcyclic(): i32 {
-  targetStart.fill(0);
-  for (let e = 0; e < depCount; e++) targetStart[<i32>depTo[e] + 1]++;
-  for (let s = 0; s < blobServiceCount; s++) targetStart[s + 1] += targetStart[s];
-  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
-  for (let e = 0; e < depCount; e++) {
-    const to = <i32>depTo[e];
-    byTarget[targetStart[to] + pending[to]] = <u16>e;
-    pending[to]++;
-  }
-  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
-  for (let e = 0; e < depCount; e++) pending[<i32>depFrom[e]]++;
-  let head = 0, tail = 0;
-  for (let s = 0; s < blobServiceCount; s++) if (pending[s] == 0) queue[tail++] = <u16>s;
-  while (head < tail) {
-    const s = <i32>queue[head++];
-    for (let i = targetStart[s]; i < targetStart[s + 1]; i++) {
-      const dependent = <i32>depFrom[<i32>byTarget[i]];
-      if (--pending[dependent] == 0) queue[tail++] = <u16>dependent;
-    }
-  }
-  if (tail == blobServiceCount) return OK;
-  return reportCycle();
-}
-
-/** Follows unmet dependencies from a leftover service until one repeats: that loop is a cycle. */
-function reportCycle(): i32 {
-  let start = 0;
-  while (pending[start] == 0) start++;
-  walkMark.fill(-1);
-  let atService = start;
-  for (let step = 0; walkMark[atService] < 0; step++) {
-    walkMark[atService] = step;
-    atService = unmetDependency(atService);
-  }
-  const d = fail(E_DEPENDENCY_CYCLE).text("dependency cycle: ");
-  const first = atService;
-  for (let n = 0; n <= blobServiceCount; n++) {
-    d.raw(blobNames.namePtr(atService), blobNames.nameLength(atService)).text(" -> ");
-    atService = unmetDependency(atService);
-    if (atService == first) break;
-  }
-  d.raw(blobNames.namePtr(first), blobNames.nameLength(first));
-  return at(d, blobServiceAt[first]);
-}
-
-function unmetDependency(service: i32): i32 {
-  for (let e = 0; e < depCount; e++) {
-    if (<i32>depFrom[e] == service && pending[<i32>depTo[e]] > 0) return <i32>depTo[e];
-  }
-  return service;
-}
-
-// ---- reading a validated section ------------------------------------------------------------
-
-/** The next record offset after the one at `offset` (the blob at `ptr` is validated). */
-@inline export function nextRecord(ptr: usize, offset: i32): i32 {
-  return offset + RECORD_HEADER_BYTES + <i32>load<u16>(ptr + <usize>(offset + 1));
-}
-
-/** The offset of the first record with `tag` in the section [from, to) of the blob at ptr; -1 when absent. */
-export function findRecord(ptr: usize, from: i32, to: i32, tag: u8): i32 {
-  for (let offset = from; offset < to; offset = nextRecord(ptr, offset)) {
-    if (load<u8>(ptr + <usize>offset) == tag) return offset;
-  }
-  return -1;
-}
-
-/** Finds the CONFIG record of `key` in the section [from, to) of the blob at ptr; -1 when absent. */
-export function findConfig(ptr: usize, from: i32, to: i32, keyPtr: usize, keyLength: i32): i32 {
-  for (let offset = from; offset < to; offset = nextRecord(ptr, offset)) {
-    if (load<u8>(ptr + <usize>offset) != TAG_CONFIG) continue;
-    if (<i32>load<u8>(ptr + <usize>(offset + 5)) != keyLength) continue;
-    if (memory.compare(ptr + <usize>(offset + 6), keyPtr, <usize>keyLength) == 0) return offset;
-  }
-  return -1;
-}
-
-export const NAME_LIMIT: i32 = NAME_BYTES_MAX;

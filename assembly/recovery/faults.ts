@@ -8,6 +8,7 @@
 //   flapping      >= F health transitions within W ms (evidence: how many)
 //   stop timeout  no exit within the stop timeout; the instance was killed (evidence: the timeout)
 import { SERVICES_MAX } from "../limits";
+import { CRASH_LOOP_FAULTS_DEFAULT, CRASH_LOOP_WINDOW_MS_DEFAULT } from "../defaults";
 import { clockNow } from "../clock";
 import { instanceHandle } from "../registry/instances";
 import { eventLog, EVENT_FAULT } from "../log/events";
@@ -26,7 +27,7 @@ export const FAULT_FLAPPING: u8 = 6;
 export const FAULT_STOP_TIMEOUT: u8 = 7;
 export const FAULT_PATTERNS: i32 = 8;
 
-/** Crash loop: K faults within W ms (defaults: 3 in 10 s, kubelet's CrashLoopBackOff after a few). */
+/** Crash loop: K faults within W ms (defaults.ts: 3 in 10 s, kubelet's CrashLoopBackOff after a few). */
 export const crashLoopFaults = new StaticArray<u8>(SERVICES_MAX);
 export const crashLoopWindowMs = new StaticArray<i32>(SERVICES_MAX);
 /** Flapping: F health transitions within W ms (defaults: 5 in 60 s). */
@@ -37,8 +38,8 @@ const faultTimes = new WindowCounter();
 const healthTimes = new WindowCounter();
 
 export function faultsClear(service: i32): void {
-  crashLoopFaults[service] = 3;
-  crashLoopWindowMs[service] = 10_000;
+  crashLoopFaults[service] = <u8>CRASH_LOOP_FAULTS_DEFAULT;
+  crashLoopWindowMs[service] = CRASH_LOOP_WINDOW_MS_DEFAULT;
   flappingTransitions[service] = 5;
   flappingWindowMs[service] = 60_000;
   faultTimes.clear(service);
@@ -83,8 +84,8 @@ export function faultOnHealthTransition(service: i32): bool {
 }
 
 export function faultsClearAll(): void {
-  crashLoopFaults.fill(3);
-  crashLoopWindowMs.fill(10_000);
+  crashLoopFaults.fill(<u8>CRASH_LOOP_FAULTS_DEFAULT);
+  crashLoopWindowMs.fill(CRASH_LOOP_WINDOW_MS_DEFAULT);
   flappingTransitions.fill(5);
   flappingWindowMs.fill(60_000);
   faultTimes.clearAll();

@@ -16,8 +16,11 @@ import {
 } from "../errors";
 import { isService } from "../registry/services";
 import { reject, checkRange } from "../util/reject";
+import * as D from "../defaults";
 import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "./faults";
-import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE } from "./strategies/strategy";
+import { STRATEGY_COUNT } from "./strategies/strategy";
+
+const SUCCESS_EXITS_DEFAULT: u64 = <u64><u32>D.SUCCESS_EXITS_LOW_DEFAULT | (<u64><u32>D.SUCCESS_EXITS_HIGH_DEFAULT << 32);
 
 export const POLICY_NEVER: u8 = 0;
 export const POLICY_ON_FAILURE: u8 = 1;
@@ -70,55 +73,56 @@ export const scaleMax = new StaticArray<u8>(SERVICES_MAX);
 /** Failover target, or -1. */
 export const backupService = new StaticArray<i16>(SERVICES_MAX);
 
-export const RESTARTS_DEFAULT: i32 = WINDOW_SLOTS < 5 ? WINDOW_SLOTS : 5;
-/** restart-instance, then restart-backoff (4 bits each, lowest first): see the header. */
-const DEFAULT_STRATEGIES: u16 = <u16>(STRATEGY_RESTART_INSTANCE | (STRATEGY_RESTART_BACKOFF << 4));
+/** The default restart limit, within what the window counter can hold. */
+export const RESTARTS_DEFAULT: i32 = WINDOW_SLOTS < D.RESTARTS_MAX_DEFAULT ? WINDOW_SLOTS : D.RESTARTS_MAX_DEFAULT;
+
+/** The default strategy list of a fault pattern (defaults.ts): flapping and stop timeouts only alert. */
+export function strategiesDefault(pattern: i32): u16 {
+  const idle = pattern == <i32>FAULT_FLAPPING || pattern == <i32>FAULT_STOP_TIMEOUT;
+  return <u16>(idle ? D.STRATEGIES_IDLE_DEFAULT : D.STRATEGIES_DEFAULT);
+}
 
 export function policyClear(service: i32): void {
-  restartPolicy[service] = POLICY_NEVER;
-  successExits[service] = 1;
+  restartPolicy[service] = <u8>D.POLICY_DEFAULT;
+  successExits[service] = SUCCESS_EXITS_DEFAULT;
   restartsMax[service] = <u8>RESTARTS_DEFAULT;
-  restartWindowMs[service] = 10_000;
-  countEveryStart[service] = false;
-  backoffKind[service] = BACKOFF_EXPONENTIAL;
-  backoffJitter[service] = JITTER_NONE;
-  backoffBaseMs[service] = 100;
-  backoffCapMs[service] = 30_000;
-  backoffFactorPercent[service] = 200;
-  stableRunMs[service] = 10_000;
-  for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
-    const idle = pattern == <i32>FAULT_FLAPPING || pattern == <i32>FAULT_STOP_TIMEOUT;
-    strategyLists[service * FAULT_PATTERNS + pattern] = idle ? 0 : DEFAULT_STRATEGIES;
-  }
-  groupStrategy[service] = GROUP_ONE_FOR_ONE;
-  escalationFlags[service] = 0;
-  scaleMax[service] = 0;
-  backupService[service] = -1;
+  restartWindowMs[service] = D.RESTART_WINDOW_MS_DEFAULT;
+  countEveryStart[service] = D.COUNT_EVERY_START_DEFAULT != 0;
+  backoffKind[service] = <u8>D.BACKOFF_KIND_DEFAULT;
+  backoffJitter[service] = <u8>D.JITTER_DEFAULT;
+  backoffBaseMs[service] = D.BACKOFF_BASE_MS_DEFAULT;
+  backoffCapMs[service] = max(D.BACKOFF_CAP_MS_DEFAULT, D.BACKOFF_BASE_MS_DEFAULT);
+  backoffFactorPercent[service] = <u16>D.BACKOFF_FACTOR_PERCENT_DEFAULT;
+  stableRunMs[service] = D.STABLE_MS_DEFAULT;
+  for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) strategyLists[service * FAULT_PATTERNS + pattern] = strategiesDefault(pattern);
+  groupStrategy[service] = <u8>D.GROUP_DEFAULT;
+  escalationFlags[service] = <u8>D.ESCALATION_DEFAULT;
+  scaleMax[service] = <u8>D.SCALE_MAX_DEFAULT;
+  backupService[service] = <i16>D.BACKUP_DEFAULT;
 }
 
 /** policyClear for every row at once (column fills: reset and init stay cheap at 8192 services). */
 export function policyClearAll(): void {
-  restartPolicy.fill(POLICY_NEVER);
-  successExits.fill(1);
+  restartPolicy.fill(<u8>D.POLICY_DEFAULT);
+  successExits.fill(SUCCESS_EXITS_DEFAULT);
   restartsMax.fill(<u8>RESTARTS_DEFAULT);
-  restartWindowMs.fill(10_000);
-  countEveryStart.fill(false);
-  backoffKind.fill(BACKOFF_EXPONENTIAL);
-  backoffJitter.fill(JITTER_NONE);
-  backoffBaseMs.fill(100);
-  backoffCapMs.fill(30_000);
-  backoffFactorPercent.fill(200);
-  stableRunMs.fill(10_000);
+  restartWindowMs.fill(D.RESTART_WINDOW_MS_DEFAULT);
+  countEveryStart.fill(D.COUNT_EVERY_START_DEFAULT != 0);
+  backoffKind.fill(<u8>D.BACKOFF_KIND_DEFAULT);
+  backoffJitter.fill(<u8>D.JITTER_DEFAULT);
+  backoffBaseMs.fill(D.BACKOFF_BASE_MS_DEFAULT);
+  backoffCapMs.fill(max(D.BACKOFF_CAP_MS_DEFAULT, D.BACKOFF_BASE_MS_DEFAULT));
+  backoffFactorPercent.fill(<u16>D.BACKOFF_FACTOR_PERCENT_DEFAULT);
+  stableRunMs.fill(D.STABLE_MS_DEFAULT);
   for (let service = 0; service < SERVICES_MAX; service++) {
     for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
-      const idle = pattern == <i32>FAULT_FLAPPING || pattern == <i32>FAULT_STOP_TIMEOUT;
-      unchecked(strategyLists[service * FAULT_PATTERNS + pattern] = idle ? 0 : DEFAULT_STRATEGIES);
+      unchecked(strategyLists[service * FAULT_PATTERNS + pattern] = strategiesDefault(pattern));
     }
   }
-  groupStrategy.fill(GROUP_ONE_FOR_ONE);
-  escalationFlags.fill(0);
-  scaleMax.fill(0);
-  backupService.fill(-1);
+  groupStrategy.fill(<u8>D.GROUP_DEFAULT);
+  escalationFlags.fill(<u8>D.ESCALATION_DEFAULT);
+  scaleMax.fill(<u8>D.SCALE_MAX_DEFAULT);
+  backupService.fill(<i16>D.BACKUP_DEFAULT);
 }
 
 /** Exit status `status` (>= 0 a code, < 0 a signal) counts as success for the service. */
@@ -163,74 +167,27 @@ export function groupValid(service: i32, strategy: i64, flags: i64): i32 {
   return checkRange(E_UNKNOWN_STRATEGY, service, "escalation flags", flags, 0, 3);
 }
 
-export function setPolicy(service: i32, policy: i32): i32 {
-  const bad = policyValid(service, policy, restartsMax[service]);
-  if (bad == OK) restartPolicy[service] = <u8>policy;
-  return bad;
-}
-
-export function setLimits(service: i32, restarts: i32, windowMs: i32, everyStart: bool): i32 {
-  let bad = limitsValid(service, restarts, windowMs);
-  if (bad == OK && restarts == 0 && restartPolicy[service] == POLICY_ALWAYS) {
-    bad = reject(E_INVALID_INTENSITY, service, "restartsMax", 0, "can never allow restart policy always");
-  }
-  if (bad < 0) return bad;
-  restartsMax[service] = <u8>restarts;
-  restartWindowMs[service] = windowMs;
-  countEveryStart[service] = everyStart;
-  return OK;
-}
-
-export function setBackoff(service: i32, kind: i32, baseMs: i32, capMs: i32, factorPercent: i32, jitter: i32): i32 {
-  const bad = backoffValid(service, kind, baseMs, capMs, factorPercent, jitter);
-  if (bad < 0) return bad;
-  backoffKind[service] = <u8>kind;
-  backoffJitter[service] = <u8>jitter;
-  backoffBaseMs[service] = baseMs;
-  backoffCapMs[service] = capMs;
-  backoffFactorPercent[service] = <u16>factorPercent;
-  return OK;
-}
-
-export function setStableRun(service: i32, stableMs: i32): i32 {
-  const bad = checkRange(E_INVALID_PERIOD, service, "stableMs", stableMs, 1, TIMEOUT_MS_MAX);
-  if (bad == OK) stableRunMs[service] = stableMs;
-  return bad;
-}
-
 /** `list`: up to 4 strategies, one per 4 bits, lowest first, 0 ends the list. */
-export function setStrategies(service: i32, pattern: i32, list: u32): i32 {
-  if (pattern < 0 || pattern >= FAULT_PATTERNS) {
-    return reject(E_UNKNOWN_STRATEGY, service, "fault pattern", pattern, "is not 0..7");
-  }
-  if (list > 0xffff) return reject(E_UNKNOWN_STRATEGY, service, "strategy list", list, "has more than 4 strategies");
+export function strategiesValid(service: i32, pattern: i32, list: i64): i32 {
+  if (list < 0 || list > 0xffff) return reject(E_UNKNOWN_STRATEGY, service, "strategy list", list, "has more than 4 strategies");
   let ended = false;
-  for (let rest = list; rest != 0; rest >>= 4) {
-    const strategy = <i32>(rest & 15);
+  for (let rest = <i32>list; rest != 0; rest >>= 4) {
+    const strategy = rest & 15;
     if (strategy == 0) { ended = true; continue; }
     if (ended || strategy >= STRATEGY_COUNT) {
       return reject(E_UNKNOWN_STRATEGY, service, "strategy", ended ? 0 : strategy, "is not 1..8 or follows the end");
     }
   }
-  strategyLists[service * FAULT_PATTERNS + pattern] = <u16>list;
   return OK;
 }
 
-export function setGroup(service: i32, strategy: i32, flags: i32): i32 {
-  const bad = groupValid(service, strategy, flags);
-  if (bad < 0) return bad;
-  groupStrategy[service] = <u8>strategy;
-  escalationFlags[service] = <u8>flags;
-  return OK;
+/** Scale-up ceiling 0..INSTANCES_PER_SERVICE_MAX; the backup (-1: none) is the caller's to check. */
+export function scaleValid(service: i32, instancesMax: i64): i32 {
+  return checkRange(E_INVALID_THRESHOLD, service, "scaleMax", instancesMax, 0, INSTANCES_PER_SERVICE_MAX);
 }
 
-export function setScale(service: i32, instancesMax: i32, backup: i32): i32 {
-  const bad = checkRange(E_INVALID_THRESHOLD, service, "scaleMax", instancesMax, 0, INSTANCES_PER_SERVICE_MAX);
-  if (bad < 0) return bad;
-  if (backup != -1 && (!isService(backup) || backup == service)) {
-    return reject(E_UNKNOWN_SERVICE, service, "backup service id", backup, "is not another service or -1");
-  }
-  scaleMax[service] = <u8>instancesMax;
-  backupService[service] = <i16>backup;
-  return OK;
+/** The backup service `backup` (-1: none) of a registered `service`. */
+export function backupValid(service: i32, backup: i32): i32 {
+  if (backup == -1 || (isService(backup) && backup != service)) return OK;
+  return reject(E_UNKNOWN_SERVICE, service, "backup service id", backup, "is not another service or -1");
 }

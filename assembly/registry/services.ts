@@ -1,8 +1,9 @@
 // The service table: one row per registered service, stored column by column (fixed arrays
 // reserved at init). Registration validates everything that crosses in from the host.
 import {
-  SERVICES_MAX, NAME_INDEX_SLOTS, INSTANCES_PER_SERVICE_MAX, START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT,
+  SERVICES_MAX, NAME_INDEX_SLOTS, INSTANCES_PER_SERVICE_MAX,
 } from "../limits";
+import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
 import {
   OK, E_DUPLICATE_NAME, E_UNKNOWN_SERVICE, E_CAPACITY_SERVICES, E_CAPACITY_INSTANCES, E_INVALID_TYPE,
   E_INVALID_COUNT, E_CAPACITY_TAGS, E_DUPLICATE_TAG,

@@ -5,6 +5,9 @@
 // number they return.
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { KernelExports } from "./exports.ts";
+import {
+  applyRecord, readRecord, recordOf, recordObject, recordValues, codeOf, type RecordValues,
+} from "./records.ts";
 
 export const STRATEGIES = [
   "round-robin", "least-connections", "weighted-round-robin", "weighted-least-connections", "random", "ip-hash",
@@ -21,9 +24,9 @@ export type BreakerState = (typeof BREAKER_STATES)[number];
 export const OUTCOMES = { failure: 0, success: 1, cancelled: 2 } as const;
 export type Outcome = keyof typeof OUTCOMES;
 
-/** Indices of the kernel's balanceSetOption. */
-export const BALANCE_OPTIONS = { choices: 0, activeBiasPercent: 1, panicPercent: 2, decayMs: 3, defaultCostMs: 4 } as const;
-export type BalanceOption = keyof typeof BALANCE_OPTIONS;
+/** The options of the BALANCE record (besides the strategy). */
+export const BALANCE_OPTIONS = ["choices", "activeBiasPercent", "panicPercent", "decayMs", "defaultCostMs"] as const;
+export type BalanceOption = (typeof BALANCE_OPTIONS)[number];
 
 export interface BalanceConfig {
   strategy?: Strategy;
@@ -58,10 +61,6 @@ export interface BreakerConfig {
   halfOpenPermits: number;
 }
 
-export const BREAKER_DEFAULTS: BreakerConfig = {
-  windowSize: 20, minCalls: 10, failureRatePercent: 50, consecutiveFailures: 5, slowCallMs: 0, slowRatePercent: 0,
-  openMs: 5_000, openMaxMs: 60_000, halfOpenPermits: 3,
-};
 
 export interface OutlierConfig {
   /** Failures in a row that eject an instance. */
@@ -73,8 +72,34 @@ export interface OutlierConfig {
   maxEjectedPercent: number;
 }
 
-/** Envoy's outlier-detection defaults. */
-export const OUTLIER_DEFAULTS: OutlierConfig = { consecutiveFailures: 5, baseEjectionMs: 30_000, maxEjectionMs: 300_000, maxEjectedPercent: 10 };
+// Defaults of every field: the kernel's (docs/defaults.md); a field left out is sent as -1.
+
+/** The BALANCE record of a configuration (a strategy name the kernel does not know is an error). */
+export function balanceRecordOf(config: BalanceConfig, service = "?"): Int32Array {
+  const strategy = codeOf(STRATEGIES, config.strategy, "E_INVALID_STRATEGY", "strategy", service);
+  return recordOf("balance", { ...config, strategy });
+}
+
+/** The configuration a BALANCE record holds (fields at the sentinel left out). */
+export function balanceConfigOf(record: Int32Array): BalanceConfig {
+  const { strategy, ...options } = recordValues("balance", record);
+  return { ...(strategy === undefined ? {} : { strategy: STRATEGIES[strategy] }), ...(options as Omit<BalanceConfig, "strategy" | "choices">) } as BalanceConfig;
+}
+
+/** The BREAKER record: `config` on (`enabled`) or off; the fields left out are the kernel's defaults. */
+export function breakerRecordOf(config: Partial<BreakerConfig>, enabled: boolean | undefined): Int32Array {
+  return recordOf("breaker", { ...config, enabled: enabled === undefined ? undefined : enabled ? 1 : 0 });
+}
+
+export function outlierRecordOf(config: Partial<OutlierConfig>, enabled: boolean | undefined): Int32Array {
+  return recordOf("outlier", { ...config, enabled: enabled === undefined ? undefined : enabled ? 1 : 0 });
+}
+
+/** A BREAKER or OUTLIER record's settings (the sentinel left out) and whether it is on (undefined: default). */
+export function settingsOf<K extends "breaker" | "outlier">(kind: K, record: Int32Array): { enabled?: boolean; config: RecordValues<K> } {
+  const { enabled, ...config } = recordValues(kind, record) as { enabled?: number };
+  return { enabled: enabled === undefined ? undefined : enabled === 1, config: config as unknown as RecordValues<K> };
+}
 
 export interface InstanceBalanceStats {
   picks: number;
@@ -139,40 +164,56 @@ export class Balancer {
 
   // ---- configuration ----
 
+  /** The whole BALANCE record: a field left out is the kernel's default, not the one held now. */
   configure(ref: ServiceRef, config: BalanceConfig): void {
     const id = this.kernel.id(ref);
-    if (config.strategy !== undefined) this.setStrategy(id, config.strategy);
-    for (const name of Object.keys(BALANCE_OPTIONS) as BalanceOption[]) {
-      const value = config[name];
-      if (value !== undefined) this.setOption(id, name, value);
-    }
+    applyRecord(this.kernel, id, "balance", balanceRecordOf(config, this.kernel.name(id)));
   }
 
-  setStrategy(ref: ServiceRef, strategy: Strategy): void {
-    const code = STRATEGIES.indexOf(strategy);
-    this.check(this.e.balanceSetStrategy(this.kernel.id(ref), code < 0 ? STRATEGIES.length : code));
+  /** The strategy and options the kernel holds for the service. */
+  config(ref: ServiceRef): Required<BalanceConfig> {
+    const { strategy, choices, ...options } = recordObject("balance", readRecord(this.kernel, ref, "balance"));
+    return { strategy: STRATEGIES[strategy], choices: choices as 0 | 2, ...options };
   }
 
+  /** Changes the strategy, keeping the options the kernel holds. */
+  setStrategy(ref: ServiceRef, strategy: Strategy): void { this.configure(ref, { ...this.config(ref), strategy }); }
+
+  /** Changes one option, keeping the rest. */
   setOption(ref: ServiceRef, option: BalanceOption, value: number): void {
-    this.check(this.e.balanceSetOption(this.kernel.id(ref), BALANCE_OPTIONS[option] ?? -1, value));
+    this.configure(ref, { ...this.config(ref), [option]: value });
   }
 
+  /** Turns the service's breakers on with these settings (the rest the kernel's defaults); returns what the kernel holds. */
   configureBreaker(ref: ServiceRef, config: Partial<BreakerConfig> = {}): BreakerConfig {
-    const c = { ...BREAKER_DEFAULTS, ...config };
-    this.check(this.e.breakerConfigure(this.kernel.id(ref), c.windowSize, c.minCalls, c.failureRatePercent,
-      c.consecutiveFailures, c.slowCallMs, c.slowRatePercent, c.openMs, c.openMaxMs, c.halfOpenPermits));
-    return c;
+    applyRecord(this.kernel, ref, "breaker", breakerRecordOf(config, true));
+    return this.breaker(ref);
   }
 
-  disableBreaker(ref: ServiceRef): void { this.check(this.e.breakerDisable(this.kernel.id(ref))); }
+  /** Turns the breakers off (their settings are kept). */
+  disableBreaker(ref: ServiceRef): void {
+    applyRecord(this.kernel, ref, "breaker", breakerRecordOf(this.breaker(ref), false));
+  }
+
+  /** The breaker settings the kernel holds (on or off). */
+  breaker(ref: ServiceRef): BreakerConfig {
+    const { enabled: _, ...config } = recordObject("breaker", readRecord(this.kernel, ref, "breaker"));
+    return config;
+  }
 
   configureOutlier(ref: ServiceRef, config: Partial<OutlierConfig> = {}): OutlierConfig {
-    const c = { ...OUTLIER_DEFAULTS, ...config };
-    this.check(this.e.outlierConfigure(this.kernel.id(ref), c.consecutiveFailures, c.baseEjectionMs, c.maxEjectionMs, c.maxEjectedPercent));
-    return c;
+    applyRecord(this.kernel, ref, "outlier", outlierRecordOf(config, true));
+    return this.outlier(ref);
   }
 
-  disableOutlier(ref: ServiceRef): void { this.check(this.e.outlierConfigure(this.kernel.id(ref), 0, 0, 0, 0)); }
+  disableOutlier(ref: ServiceRef): void {
+    applyRecord(this.kernel, ref, "outlier", outlierRecordOf(this.outlier(ref), false));
+  }
+
+  outlier(ref: ServiceRef): OutlierConfig {
+    const { enabled: _, ...config } = recordObject("outlier", readRecord(this.kernel, ref, "outlier"));
+    return config;
+  }
 
   // ---- instances (by handle) ----
 

@@ -15,7 +15,6 @@ export interface KernelExports {
   serviceName(id: number): number;
   serviceTagAdd(id: number, tagLength: number): number;
   serviceTagMask(id: number): bigint;
-  serviceSetTimeouts(id: number, startTimeoutMs: number, stopTimeoutMs: number): number;
   serviceSetInstances(id: number, count: number): number;
   serviceState(id: number): number;
   serviceType(id: number): number;
@@ -55,14 +54,6 @@ export interface KernelExports {
 // ---- load balancing (assembly/balance/abi.ts) ----
 
 export interface BalanceExports {
-  balanceSetStrategy(service: number, strategy: number): number;
-  balanceSetOption(service: number, option: number, value: number): number;
-  breakerConfigure(
-    service: number, windowSize: number, minCalls: number, failureRatePercent: number, consecutiveFailures: number,
-    slowCallMs: number, slowRatePercent: number, openMs: number, openMaxMs: number, halfOpenPermits: number,
-  ): number;
-  breakerDisable(service: number): number;
-  outlierConfigure(service: number, consecutiveFailures: number, baseEjectionMs: number, maxEjectionMs: number, maxEjectedPercent: number): number;
   balanceSetWeight(handle: number, weight: number): number;
   balanceSetEnabled(handle: number, enabled: number): number;
   balanceSetDraining(handle: number, draining: number): number;
@@ -83,9 +74,8 @@ export interface BalanceExports {
 // ---- health monitoring (assembly/health/abi.ts) ----
 
 export interface HealthExports {
-  checkAdd(service: number, kind: number, role: number): number;
-  checkSetTiming(check: number, intervalMs: number, timeoutMs: number, startPeriodMs: number): number;
-  checkSetThresholds(check: number, rise: number, fall: number): number;
+  checkAdd(service: number, length: number): number;
+  checkRecord(check: number): number;
   checkRemove(check: number): number;
   checkReport(check: number, handle: number, outcome: number, latencyMs: number): number;
   healthOfService(service: number): number;
@@ -103,18 +93,16 @@ export interface HealthExports {
 // ---- fault recovery (assembly/recovery/abi.ts) ----
 
 export interface RecoveryExports {
-  recoverySetPolicy(service: number, policy: number): number;
-  recoverySetSuccessExits(service: number, mask: bigint): number;
-  recoverySetLimits(service: number, restartsMax: number, windowMs: number, everyStart: number): number;
-  recoverySetBackoff(service: number, kind: number, baseMs: number, capMs: number, factorPercent: number, jitter: number): number;
-  recoverySetStableMs(service: number, stableMs: number): number;
-  recoverySetStrategies(service: number, pattern: number, list: number): number;
-  recoverySetGroup(service: number, strategy: number, escalation: number): number;
-  recoverySetScale(service: number, instancesMax: number, backup: number): number;
-  recoverySetCrashLoop(service: number, faults: number, windowMs: number): number;
   recoveryReset(service: number): number;
   recoveryInfo(service: number, which: number): number;
 }
 
+// ---- configuration records (assembly/records/abi.ts) ----
+
+export interface RecordExports {
+  recordApply(service: number, section: number, length: number): number;
+  recordRead(service: number, section: number): number;
+}
+
 // Merged into KernelExports: the kernel module exports them all.
-export interface KernelExports extends BalanceExports {}
+export interface KernelExports extends BalanceExports, HealthExports, RecordExports {}

@@ -4,8 +4,8 @@
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { HealthExports } from "./exports.ts";
 import type { KernelEvent } from "./abi.ts";
-import { MycoError } from "./errors.ts";
 import { HEALTH_STATES } from "./balance.ts"; // the same four codes the balancer uses
+import { putRecord, takeRecord, recordOf, recordObject, recordValues, codeOf, FIELDS } from "./records.ts";
 
 export const CHECK_KINDS = ["http", "tcp", "process", "file", "command", "custom"] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
@@ -26,7 +26,8 @@ export type DependencyCondition = keyof typeof DEPENDENCY_CONDITIONS;
 export const HEALTH_COUNTERS = ["alerts", "alertsSuppressed", "checksRun", "checkTimeouts"] as const;
 export const HISTORY_RECORD_BYTES = 16;
 
-/** Kubernetes' probe defaults: 10 s period, 1 s timeout (at most the period), no initial delay, 1 success, 3 failures. */
+/** A CHECK record's fields; one left out is the kernel's default (Kubernetes' probe fields: http,
+ *  liveness, 10 s period, 1 s timeout (at most the period), no initial delay, 1 success, 3 failures). */
 export interface CheckOptions {
   kind?: CheckKind;
   role?: CheckRole;
@@ -79,10 +80,19 @@ export interface HealthChange {
 
 const checksOf = new WeakMap<Kernel, Map<number, CheckInfo>>();
 
-function pick<T extends string>(names: readonly T[], value: string | undefined, fallback: T, code: number, what: string, service: string): number {
-  const index = names.indexOf((value ?? fallback) as T);
-  if (index < 0) throw new MycoError(code, `service '${service}': ${what} '${value}' is not ${names.join(", ")}`);
-  return index;
+/** The CHECK record of `options` (absent fields: the kernel's defaults). */
+export function checkRecordOf(options: CheckOptions, service = "?"): Int32Array {
+  const kind = codeOf(CHECK_KINDS, options.kind, "E_INVALID_CHECK_KIND", "check kind", service);
+  const role = codeOf(CHECK_ROLES, options.role, "E_INVALID_CHECK_ROLE", "check role", service);
+  return recordOf("check", { ...options, kind, role });
+}
+
+/** The options a CHECK record holds (fields at the sentinel left out). */
+export function checkOptionsOf(record: Int32Array): CheckOptions {
+  const { kind, role, ...timing } = recordValues("check", record);
+  return {
+    ...(kind === undefined ? {} : { kind: CHECK_KINDS[kind] }), ...(role === undefined ? {} : { role: CHECK_ROLES[role] }), ...timing,
+  };
 }
 
 export class HealthMonitor {
@@ -97,27 +107,20 @@ export class HealthMonitor {
     return map;
   }
 
-  /** Adds a check to a service at rest; returns its id. */
+  /** Adds a check to a service at rest, in one call (the CHECK record); returns its id. */
   addCheck(service: ServiceRef, options: CheckOptions = {}): number {
     const id = this.kernel.id(service);
     const name = this.kernel.name(id);
-    const kind = pick(CHECK_KINDS, options.kind, "http", -150, "check kind", name);
-    const role = pick(CHECK_ROLES, options.role, "liveness", -151, "check role", name);
-    const check = this.kernel.check(this.x.checkAdd(id, kind, role));
-    const info: CheckInfo = {
-      id: check, service: id, serviceName: name, kind: CHECK_KINDS[kind], role: CHECK_ROLES[role],
-      intervalMs: options.intervalMs ?? 10_000, timeoutMs: options.timeoutMs ?? Math.min(1_000, options.intervalMs ?? 10_000),
-      startPeriodMs: options.startPeriodMs ?? 0, rise: options.rise ?? 1, fall: options.fall ?? 3,
-    };
-    try {
-      this.kernel.check(this.x.checkSetTiming(check, info.intervalMs, info.timeoutMs, info.startPeriodMs));
-      this.kernel.check(this.x.checkSetThresholds(check, info.rise, info.fall));
-    } catch (error) {
-      this.x.checkRemove(check);
-      throw error;
-    }
-    this.checks.set(check, info);
+    const check = this.kernel.check(this.x.checkAdd(id, putRecord(this.kernel, checkRecordOf(options, name))));
+    this.checks.set(check, { id: check, service: id, serviceName: name, ...this.options(check) });
     return check;
+  }
+
+  /** The check's configuration as the kernel holds it (every default filled in). */
+  options(check: number): Required<CheckOptions> {
+    this.kernel.check(this.x.checkRecord(check));
+    const { kind, role, ...timing } = recordObject("check", takeRecord(this.kernel, FIELDS.check.length));
+    return { kind: CHECK_KINDS[kind], role: CHECK_ROLES[role], ...timing };
   }
 
   removeCheck(check: number): void {

@@ -5,7 +5,8 @@ import { instantiateSync } from "@assemblyscript/loader";
 import type { Hal } from "../hal/hal.ts";
 import { loadModule, type Profile } from "./module.ts";
 import type { KernelExports } from "./exports.ts";
-import { MycoError, KernelTrap } from "./errors.ts";
+import { MycoError, KernelTrap, ERROR_CODES } from "./errors.ts";
+import { applyRecord, readRecord, recordOf, recordObject } from "./records.ts";
 import {
   SERVICE_STATES, DEPENDENCY_KINDS, SERVICE_TYPES, LIMITS, EVENT_RECORD_BYTES, ACTION_RECORD_BYTES,
   decodeEvent, decodeAction, type State, type DependencyKind, type ServiceType, type Limits, type KernelEvent,
@@ -17,12 +18,15 @@ export interface KernelOptions {
   profile?: Profile;
 }
 
-export interface RegisterOptions {
+export interface Timeouts {
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+export interface RegisterOptions extends Timeouts {
   type?: ServiceType;
   instances?: number;
   tags?: string[];
-  startTimeoutMs?: number;
-  stopTimeoutMs?: number;
 }
 
 export interface StartOrder {
@@ -89,7 +93,7 @@ export class Kernel {
       if (i === length) return length;
     }
     const { written, read } = encoder.encodeInto(text, io);
-    if (read !== length) throw new MycoError(-14, `'${text.slice(0, 40)}...' does not fit the ${io.length}-byte I/O buffer`);
+    if (read !== length) throw new MycoError(ERROR_CODES.E_IO_LENGTH.code, `'${text.slice(0, 40)}...' does not fit the ${io.length}-byte I/O buffer`);
     return written;
   }
 
@@ -109,7 +113,7 @@ export class Kernel {
     this.names.set(id, name);
     for (const tag of options.tags ?? []) this.check(this.exports.serviceTagAdd(id, this.put(tag)));
     if (options.startTimeoutMs !== undefined || options.stopTimeoutMs !== undefined) {
-      this.setTimeouts(id, options.startTimeoutMs ?? 10_000, options.stopTimeoutMs ?? 5_000);
+      this.setTimeouts(id, options.startTimeoutMs, options.stopTimeoutMs);
     }
     return id;
   }
@@ -139,9 +143,13 @@ export class Kernel {
 
   addTag(ref: ServiceRef, tag: string): void { this.check(this.exports.serviceTagAdd(this.id(ref), this.put(tag))); }
 
-  setTimeouts(ref: ServiceRef, startTimeoutMs: number, stopTimeoutMs: number): void {
-    this.check(this.exports.serviceSetTimeouts(this.id(ref), startTimeoutMs, stopTimeoutMs));
+  /** The TIMEOUTS record: a timeout left out is the kernel's default (docs/defaults.md), not the one held now. */
+  setTimeouts(ref: ServiceRef, startTimeoutMs?: number, stopTimeoutMs?: number): void {
+    applyRecord(this, ref, "timeouts", recordOf("timeouts", { startTimeoutMs, stopTimeoutMs }));
   }
+
+  /** The timeouts the kernel holds for the service. */
+  timeouts(ref: ServiceRef): Required<Timeouts> { return recordObject("timeouts", readRecord(this, ref, "timeouts")); }
 
   setInstances(ref: ServiceRef, count: number): void { this.check(this.exports.serviceSetInstances(this.id(ref), count)); }
 

@@ -3,7 +3,11 @@
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { RecoveryExports } from "./exports.ts";
 import type { KernelEvent } from "./abi.ts";
-import { MycoError } from "./errors.ts";
+import { MycoError, ERROR_CODES } from "./errors.ts";
+import {
+  applyRecord, readRecord, recordOf, recordObject, recordValues, codeOf, RECORD_DEFAULT, type RecordValues,
+  type RecordObject,
+} from "./records.ts";
 
 export const RESTART_POLICIES = ["never", "on-failure", "always"] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
@@ -26,15 +30,15 @@ export type RecoveryStrategy = Exclude<(typeof RECOVERY_STRATEGIES)[number], "">
 export const RECOVERY_STEPS = [...RECOVERY_STRATEGIES, "group-restart", "give-up", "reboot-request"] as const;
 export type RecoveryStep = Exclude<(typeof RECOVERY_STEPS)[number], "">;
 
-const E_INVALID_POLICY = -157;
-const E_INVALID_BACKOFF = -159;
-const E_UNKNOWN_STRATEGY = -160;
-
 /** The kernel's jitter code: a mode's index, or JITTER_PERCENT (128) + p for ±p % (the kernel checks p). */
-function jitterCode(jitter: JitterMode | number | undefined, service: string): number {
-  if (typeof jitter === "number") return 128 + jitter;
-  return code(JITTER_MODES, jitter, "none", E_INVALID_BACKOFF, "jitter", service);
+const JITTER_PERCENT = 128;
+
+function jitterCode(jitter: JitterMode | number | undefined, service: string): number | undefined {
+  if (typeof jitter === "number") return JITTER_PERCENT + jitter;
+  return codeOf(JITTER_MODES, jitter, "E_INVALID_BACKOFF", "jitter", service);
 }
+
+function jitterOf(code: number): JitterMode | number { return code >= JITTER_PERCENT ? code - JITTER_PERCENT : JITTER_MODES[code]; }
 
 export interface BackoffPolicy {
   kind?: BackoffKind;
@@ -46,7 +50,8 @@ export interface BackoffPolicy {
   jitter?: JitterMode | number;
 }
 
-/** A service's recovery. Unset fields keep the kernel's defaults (see assembly/recovery/policy.ts). */
+/** A service's recovery: the RECOVERY record. Every field left out is the kernel's default
+ *  (docs/defaults.md), whatever was set before: one call configures the whole section. */
 export interface RecoveryPolicy {
   restart?: RestartPolicy;
   /** Exit codes (0..63) that count as success; [0] by default. */
@@ -71,7 +76,7 @@ export interface RecoveryPolicy {
   /** Scale-up ceiling, and the failover target. */
   scaleMax?: number;
   backup?: ServiceRef | null;
-  crashLoop?: { faults: number; windowMs: number };
+  crashLoop?: { faults?: number; windowMs?: number };
 }
 
 export interface RecoveryInfo {
@@ -109,10 +114,97 @@ export interface RecoveryRecord {
   value: number;
 }
 
-function code<T extends string>(names: readonly T[], value: T | undefined, fallback: T, error: number, field: string, service: string): number {
-  const index = names.indexOf(value ?? fallback);
-  if (index < 0) throw new MycoError(error, `service '${service}': ${field} '${value}' is not one of ${names.filter(Boolean).join(", ")}`);
-  return index;
+/** The 64-bit success mask as the record's two words (neither may be -1, the sentinel). */
+function successWords(codes: number[] | undefined, service: string): [number | undefined, number | undefined] {
+  if (!codes) return [undefined, undefined];
+  let mask = 0n;
+  for (const c of codes) {
+    if (!Number.isInteger(c) || c < 0 || c > 63) {
+      throw new MycoError(ERROR_CODES.E_INVALID_ARGUMENT.code, `service '${service}': success exit code ${c} is outside 0..63`);
+    }
+    mask |= 1n << BigInt(c);
+  }
+  const words: [number, number] = [Number(mask & 0xffffffffn) | 0, Number(mask >> 32n) | 0];
+  if (words.includes(RECORD_DEFAULT)) {
+    throw new MycoError(ERROR_CODES.E_INVALID_ARGUMENT.code, `service '${service}': success exit codes cannot be all 32 of 0..31 or of 32..63 (that word is the default's sentinel)`);
+  }
+  return words;
+}
+
+/** The RECOVERY record of a policy; `backupId` resolves a failover target (a service ref). */
+export function recoveryRecordOf(policy: RecoveryPolicy, service: string, backupId: (ref: ServiceRef) => number): Int32Array {
+  const b = policy.backoff ?? {};
+  const [successExitsLow, successExitsHigh] = successWords(policy.successExitCodes, service);
+  const e = policy.escalation;
+  const values: RecordValues<"recovery"> = {
+    policy: codeOf(RESTART_POLICIES, policy.restart, "E_INVALID_POLICY", "restart policy", service),
+    restartsMax: policy.restartsMax, restartWindowMs: policy.windowMs,
+    countEveryStart: policy.countEveryStart === undefined ? undefined : policy.countEveryStart ? 1 : 0,
+    successExitsLow, successExitsHigh,
+    backoffKind: codeOf(BACKOFF_KINDS, b.kind, "E_INVALID_BACKOFF", "backoff kind", service),
+    backoffBaseMs: b.baseMs, backoffCapMs: b.capMs,
+    backoffFactorPercent: b.factor === undefined ? undefined : Math.round(b.factor * 100),
+    jitter: jitterCode(b.jitter, service), stableMs: policy.stableMs,
+    group: codeOf(GROUP_STRATEGIES, policy.group, "E_UNKNOWN_STRATEGY", "group strategy", service),
+    escalation: e === undefined ? undefined : (e.groupRestart ? 1 : 0) | (e.reboot ? 2 : 0),
+    scaleMax: policy.scaleMax,
+    backup: policy.backup === undefined || policy.backup === null ? undefined : backupId(policy.backup),
+    crashLoopFaults: policy.crashLoop?.faults, crashLoopWindowMs: policy.crashLoop?.windowMs,
+  };
+  for (const [pattern, list] of Object.entries(policy.strategies ?? {}) as [FaultPattern, RecoveryStrategy[] | undefined][]) {
+    const patternCode = codeOf(FAULT_PATTERNS, pattern, "E_UNKNOWN_STRATEGY", "fault pattern", service)!;
+    if ((list ?? []).length > 4) {
+      throw new MycoError(ERROR_CODES.E_UNKNOWN_STRATEGY.code, `service '${service}': ${pattern} lists ${list!.length} strategies; at most 4`);
+    }
+    let packed = 0;
+    (list ?? []).forEach((strategy, i) => {
+      packed |= codeOf(RECOVERY_STRATEGIES, strategy, "E_UNKNOWN_STRATEGY", "strategy", service)! << (4 * i);
+    });
+    values[`strategies${patternCode}` as keyof RecordValues<"recovery">] = packed;
+  }
+  return recordOf("recovery", values);
+}
+
+/** The policy a RECOVERY record holds (fields at the sentinel left out); `backupName` names a backup id. */
+export function recoveryPolicyOf(record: Int32Array, backupName: (id: number) => ServiceRef): RecoveryPolicy {
+  const v = recordValues("recovery", record);
+  const policy: RecoveryPolicy = {};
+  if (v.policy !== undefined) policy.restart = RESTART_POLICIES[v.policy];
+  if (v.restartsMax !== undefined) policy.restartsMax = v.restartsMax;
+  if (v.restartWindowMs !== undefined) policy.windowMs = v.restartWindowMs;
+  if (v.countEveryStart !== undefined) policy.countEveryStart = v.countEveryStart === 1;
+  if (v.successExitsLow !== undefined && v.successExitsHigh !== undefined) {
+    const mask = BigInt(v.successExitsLow >>> 0) | (BigInt(v.successExitsHigh >>> 0) << 32n);
+    policy.successExitCodes = Array.from({ length: 64 }, (_, c) => c).filter((c) => (mask >> BigInt(c)) & 1n);
+  }
+  const backoff: BackoffPolicy = {};
+  if (v.backoffKind !== undefined) backoff.kind = BACKOFF_KINDS[v.backoffKind];
+  if (v.backoffBaseMs !== undefined) backoff.baseMs = v.backoffBaseMs;
+  if (v.backoffCapMs !== undefined) backoff.capMs = v.backoffCapMs;
+  if (v.backoffFactorPercent !== undefined) backoff.factor = v.backoffFactorPercent / 100;
+  if (v.jitter !== undefined) backoff.jitter = jitterOf(v.jitter);
+  if (Object.keys(backoff).length) policy.backoff = backoff;
+  if (v.stableMs !== undefined) policy.stableMs = v.stableMs;
+  if (v.group !== undefined) policy.group = GROUP_STRATEGIES[v.group];
+  if (v.escalation !== undefined) policy.escalation = { groupRestart: (v.escalation & 1) !== 0, reboot: (v.escalation & 2) !== 0 };
+  if (v.scaleMax !== undefined) policy.scaleMax = v.scaleMax;
+  if (v.backup !== undefined) policy.backup = backupName(v.backup);
+  if (v.crashLoopFaults !== undefined || v.crashLoopWindowMs !== undefined) {
+    policy.crashLoop = {
+      ...(v.crashLoopFaults === undefined ? {} : { faults: v.crashLoopFaults }),
+      ...(v.crashLoopWindowMs === undefined ? {} : { windowMs: v.crashLoopWindowMs }),
+    };
+  }
+  const strategies: Partial<Record<FaultPattern, RecoveryStrategy[]>> = {};
+  FAULT_PATTERNS.forEach((pattern, code) => {
+    const packed = v[`strategies${code}` as keyof RecordValues<"recovery">];
+    if (packed === undefined) return;
+    const list: RecoveryStrategy[] = [];
+    for (let rest = packed; rest & 15; rest >>>= 4) list.push(RECOVERY_STRATEGIES[rest & 15] as RecoveryStrategy);
+    strategies[pattern] = list;
+  });
+  if (Object.keys(strategies).length) policy.strategies = strategies;
+  return policy;
 }
 
 export class Recovery {
@@ -120,56 +212,15 @@ export class Recovery {
 
   private get x(): RecoveryExports { return this.kernel.exports as unknown as RecoveryExports; }
 
-  /** Applies `policy` to the service; the kernel rejects bad values naming the service, field and value. */
+  /** Applies `policy` to the service in one call; the kernel rejects bad values naming the service, field and value. */
   configure(service: ServiceRef, policy: RecoveryPolicy): void {
     const k = this.kernel;
     const id = k.id(service);
-    const name = k.name(id);
-    // The kernel refuses `always` with restartsMax 0 whichever comes second: set a weaker policy first.
-    const setPolicy = () => {
-      if (policy.restart === undefined) return;
-      k.check(this.x.recoverySetPolicy(id, code(RESTART_POLICIES, policy.restart, "never", E_INVALID_POLICY, "restart policy", name)));
-    };
-    if (policy.restart !== "always") setPolicy();
-    if (policy.restartsMax !== undefined || policy.windowMs !== undefined || policy.countEveryStart !== undefined) {
-      k.check(this.x.recoverySetLimits(id, policy.restartsMax ?? 5, policy.windowMs ?? 10_000, policy.countEveryStart ? 1 : 0));
-    }
-    if (policy.restart === "always") setPolicy();
-    if (policy.successExitCodes) {
-      let mask = 0n;
-      for (const c of policy.successExitCodes) {
-        if (!Number.isInteger(c) || c < 0 || c > 63) throw new MycoError(-1, `service '${name}': success exit code ${c} is outside 0..63`);
-        mask |= 1n << BigInt(c);
-      }
-      k.check(this.x.recoverySetSuccessExits(id, mask));
-    }
-    if (policy.backoff) {
-      const b = policy.backoff;
-      k.check(this.x.recoverySetBackoff(
-        id, code(BACKOFF_KINDS, b.kind, "exponential", E_INVALID_BACKOFF, "backoff kind", name), b.baseMs ?? 100, b.capMs ?? 30_000,
-        Math.round((b.factor ?? 2) * 100), jitterCode(b.jitter, name),
-      ));
-    }
-    if (policy.stableMs !== undefined) k.check(this.x.recoverySetStableMs(id, policy.stableMs));
-    for (const [pattern, list] of Object.entries(policy.strategies ?? {})) {
-      const patternCode = code(FAULT_PATTERNS, pattern as FaultPattern, "crash", E_UNKNOWN_STRATEGY, "fault pattern", name);
-      if ((list ?? []).length > 4) throw new MycoError(E_UNKNOWN_STRATEGY, `service '${name}': ${pattern} lists ${list!.length} strategies; at most 4`);
-      let packed = 0;
-      (list ?? []).forEach((strategy, i) => {
-        packed |= code(RECOVERY_STRATEGIES, strategy, "restart", E_UNKNOWN_STRATEGY, "strategy", name) << (4 * i);
-      });
-      k.check(this.x.recoverySetStrategies(id, patternCode, packed >>> 0));
-    }
-    if (policy.group !== undefined || policy.escalation !== undefined) {
-      const flags = (policy.escalation?.groupRestart ? 1 : 0) | (policy.escalation?.reboot ? 2 : 0);
-      k.check(this.x.recoverySetGroup(id, code(GROUP_STRATEGIES, policy.group, "one_for_one", E_UNKNOWN_STRATEGY, "group strategy", name), flags));
-    }
-    if (policy.scaleMax !== undefined || policy.backup !== undefined) {
-      const backup = policy.backup === undefined || policy.backup === null ? -1 : k.id(policy.backup);
-      k.check(this.x.recoverySetScale(id, policy.scaleMax ?? 0, backup));
-    }
-    if (policy.crashLoop) k.check(this.x.recoverySetCrashLoop(id, policy.crashLoop.faults, policy.crashLoop.windowMs));
+    applyRecord(k, id, "recovery", recoveryRecordOf(policy, k.name(id), (ref) => k.id(ref)));
   }
+
+  /** The RECOVERY record the kernel holds for the service (every default filled in). */
+  record(service: ServiceRef): RecordObject<"recovery"> { return recordObject("recovery", readRecord(this.kernel, service, "recovery")); }
 
   /** systemctl reset-failed: the service may start again after giving up. */
   reset(service: ServiceRef): void { this.kernel.check(this.x.recoveryReset(this.kernel.id(service))); }

@@ -5,9 +5,14 @@ import type {
   Manifest, Service, ConfigKey, ConfigType, Dependency, HealthSpec, RecoverySpec, BalanceSpec, ResourcesSpec,
 } from "./types.ts";
 import { CONFIG_TYPES, REDACTED } from "./types.ts";
+import { recordOf, recordToBytes, recordFromBytes, recordToSparse, recordFromSparse, recordValues, type RecordKind } from "../kernel/records.ts";
+import { checkRecordOf, checkOptionsOf } from "../kernel/health.ts";
+import { recoveryRecordOf, recoveryPolicyOf } from "../kernel/recovery.ts";
+import { balanceRecordOf, balanceConfigOf, breakerRecordOf, outlierRecordOf, settingsOf } from "../kernel/balance.ts";
 
 export const MAGIC = "MYCM";
-export const FORMAT_VERSION = 1;
+/** 2: the layer sections and TIMEOUTS carry the kernel's configuration records (host/kernel/records.ts). */
+export const FORMAT_VERSION = 2;
 export const HEADER_BYTES = 24;
 
 export const TAG = {
@@ -19,15 +24,8 @@ export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 
 
 const KINDS = ["", "requires", "wants", "after"] as const;
 const CONDITIONS = ["started", "healthy"] as const;
-const HEALTH_CHECKS = ["none", "exec", "http", "tcp"] as const;
-const HEALTH_ROLES = ["liveness", "readiness", "startup"] as const;
-const RESTARTS = ["no", "on-failure", "always"] as const;
-const STRATEGIES = ["one-for-one", "one-for-all", "rest-for-one"] as const;
-const ESCALATIONS = ["none", "alert", "restart-dependents", "reboot"] as const;
-const BALANCERS = [
-  "round-robin", "weighted-round-robin", "least-connections", "random", "power-of-two", "consistent-hash",
-  "weighted-least-connections", "ip-hash", "fastest-response", "health-based",
-] as const;
+/** A manifest check and the kernel's check kind (host/kernel/health.ts CHECK_KINDS). */
+const CHECK_KIND_OF = { exec: "command", http: "http", tcp: "tcp" } as const;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -119,7 +117,10 @@ function writeConfig(w: Writer, key: ConfigKey): void {
 function writeService(w: Writer, service: Service, indexOf: Map<string, number>): void {
   w.record(TAG.service, (r) => r.u8(service.type === "system" ? 0 : 1).raw(encoder.encode(service.name)));
   w.record(TAG.instances, (r) => r.u16(service.instances));
-  w.record(TAG.timeouts, (r) => r.u32(service.startTimeoutMs).u32(service.stopTimeoutMs));
+  if (service.startTimeoutMs !== undefined || service.stopTimeoutMs !== undefined) {
+    const timeouts = recordOf("timeouts", { startTimeoutMs: service.startTimeoutMs, stopTimeoutMs: service.stopTimeoutMs });
+    w.record(TAG.timeouts, (r) => r.raw(recordToBytes(timeouts)));
+  }
   for (const tag of service.tags) w.record(TAG.tag, (r) => r.raw(encoder.encode(tag)));
   for (const dep of service.dependencies) {
     const index = indexOf.get(dep.name);
@@ -129,26 +130,34 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
   for (const key of service.config) w.record(TAG.config, (r) => writeConfig(r, key));
   for (const { ordinal, address } of service.addresses) w.record(TAG.address, (r) => r.u16(ordinal).raw(encoder.encode(address)));
   if (service.health) writeHealth(w, service.health);
-  if (service.recovery) writeRecovery(w, service.recovery);
+  if (service.recovery) writeRecovery(w, service.name, service.recovery, indexOf);
   if (service.balance) writeBalance(w, service.balance);
   if (service.resources) writeResources(w, service.resources);
 }
 
 function writeHealth(w: Writer, h: HealthSpec): void {
-  w.record(TAG.health, (r) => r.u8(HEALTH_CHECKS.indexOf(h.check)).u8(HEALTH_ROLES.indexOf(h.role)).u32(h.intervalMs)
-    .u32(h.timeoutMs).u16(h.retries).u32(h.startPeriodMs).raw(encoder.encode(h.target)));
+  const record = checkRecordOf({
+    kind: CHECK_KIND_OF[h.check], role: h.role, intervalMs: h.intervalMs, timeoutMs: h.timeoutMs, startPeriodMs: h.startPeriodMs,
+    rise: h.rise, fall: h.retries,
+  });
+  w.record(TAG.health, (r) => r.raw(recordToSparse(record)).raw(encoder.encode(h.target)));
 }
 
-function writeRecovery(w: Writer, v: RecoverySpec): void {
-  w.record(TAG.recovery, (r) => r.u8(RESTARTS.indexOf(v.restart)).u8(STRATEGIES.indexOf(v.strategy)).u16(v.intensity)
-    .u32(v.periodMs).u32(v.backoffInitialMs).u32(v.backoffMaxMs).u16(Math.round(v.backoffMultiplier * 100))
-    .u8(v.jitterPercent).u8(ESCALATIONS.indexOf(v.escalation)));
+function writeRecovery(w: Writer, service: string, v: RecoverySpec, indexOf: Map<string, number>): void {
+  const record = recoveryRecordOf(v, service, (ref) => {
+    const index = indexOf.get(String(ref));
+    if (index === undefined) throw new Error(`service '${service}': backup '${ref}' is not in the manifest`);
+    return index;
+  });
+  w.record(TAG.recovery, (r) => r.raw(recordToSparse(record)));
 }
 
 function writeBalance(w: Writer, b: BalanceSpec): void {
+  const { breaker, outlier, weights, ...config } = b;
   w.record(TAG.balance, (r) => {
-    r.u8(BALANCERS.indexOf(b.strategy)).u16(b.breakerFailures).u32(b.breakerOpenMs).u16(b.breakerHalfOpen).u16(b.weights.length);
-    for (const weight of b.weights) r.u16(weight);
+    r.raw(recordToSparse(balanceRecordOf(config))).raw(recordToSparse(breakerRecordOf(breaker ?? {}, breaker ? true : undefined)))
+      .raw(recordToSparse(outlierRecordOf(outlier ?? {}, outlier ? true : undefined))).u16(weights.length);
+    for (const weight of weights) r.u16(weight);
   });
 }
 
@@ -189,6 +198,14 @@ class Reader {
   rest(): Uint8Array { return this.raw(this.end - this.at); }
   short(): Uint8Array { return this.raw(this.u8()); }
   text(b: Uint8Array): string { return decoder.decode(b); }
+  /** A configuration record in its sparse form (host/kernel/records.ts). */
+  record(kind: RecordKind): Int32Array {
+    this.need(4);
+    let sparse: { record: Int32Array; size: number };
+    try { sparse = recordFromSparse(kind, this.bytes.subarray(0, this.end), this.at); } catch { throw new BlobFormatError(`${kind} record ends early or is malformed`, this.at); }
+    this.at += sparse.size;
+    return sparse.record;
+  }
 }
 
 function readConfig(r: Reader): ConfigKey {
@@ -213,10 +230,7 @@ function readConfig(r: Reader): ConfigKey {
 }
 
 function emptyService(name: string, type: number): Service {
-  return {
-    name, type: type === 0 ? "system" : "user", instances: 1, startTimeoutMs: 10_000, stopTimeoutMs: 5_000,
-    tags: [], dependencies: [], addresses: [], config: [],
-  };
+  return { name, type: type === 0 ? "system" : "user", instances: 1, tags: [], dependencies: [], addresses: [], config: [] };
 }
 
 /** Decodes a blob (checks magic, version, length and checksum); dependencies by name. */
@@ -229,6 +243,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
   if (view.getUint32(12, true) !== crc32(blob.subarray(16))) throw new BlobFormatError("checksum mismatch", 12);
   const services: Service[] = [];
   const depTargets: { service: Service; index: number; kind: number; condition: number }[] = [];
+  const recoveries: { service: Service; record: Int32Array }[] = [];
   let at = HEADER_BYTES;
   while (at < blob.length) {
     const tag = view.getUint8(at);
@@ -239,17 +254,23 @@ export function decodeManifest(blob: Uint8Array): Manifest {
     if (tag === TAG.service) { const type = r.u8(); services.push(emptyService(r.text(r.rest()), type)); }
     else if (!current) throw new BlobFormatError("record before the first service", at);
     else if (tag === TAG.instances) current.instances = r.u16();
-    else if (tag === TAG.timeouts) { current.startTimeoutMs = r.u32(); current.stopTimeoutMs = r.u32(); }
+    else if (tag === TAG.timeouts) Object.assign(current, recordValues("timeouts", recordFromBytes("timeouts", r.raw(8))));
     else if (tag === TAG.tag) current.tags.push(r.text(r.rest()));
     else if (tag === TAG.dependency) depTargets.push({ service: current, index: r.u16(), kind: r.u8(), condition: r.u8() });
     else if (tag === TAG.config) current.config.push(readConfig(r));
     else if (tag === TAG.address) { const ordinal = r.u16(); current.addresses.push({ ordinal, address: r.text(r.rest()) }); }
     else if (tag === TAG.health) current.health = readHealth(r);
-    else if (tag === TAG.recovery) current.recovery = readRecovery(r);
+    else if (tag === TAG.recovery) recoveries.push({ service: current, record: r.record("recovery") });
     else if (tag === TAG.balance) current.balance = readBalance(r);
     else if (tag === TAG.resources) current.resources = { memoryBytes: r.i64(), storageBytes: r.i64(), cpuPermille: r.u16() };
     else if (tag < 0x80) throw new BlobFormatError(`unknown critical tag ${tag}`, at);
     at += 3 + size;
+  }
+  for (const { service, record } of recoveries) {
+    service.recovery = recoveryPolicyOf(record, (index) => {
+      if (!services[index]) throw new BlobFormatError(`backup index ${index} out of range`, 0);
+      return services[index].name;
+    }) as RecoverySpec;
   }
   for (const { service, index, kind, condition } of depTargets) {
     const target = services[index];
@@ -260,25 +281,20 @@ export function decodeManifest(blob: Uint8Array): Manifest {
 }
 
 function readHealth(r: Reader): HealthSpec {
-  const check = HEALTH_CHECKS[r.u8()];
-  const role = HEALTH_ROLES[r.u8()];
-  const intervalMs = r.u32(), timeoutMs = r.u32(), retries = r.u16(), startPeriodMs = r.u32();
-  return { check, role, target: r.text(r.rest()), intervalMs, timeoutMs, retries, startPeriodMs };
-}
-
-function readRecovery(r: Reader): RecoverySpec {
-  return {
-    restart: RESTARTS[r.u8()], strategy: STRATEGIES[r.u8()], intensity: r.u16(), periodMs: r.u32(),
-    backoffInitialMs: r.u32(), backoffMaxMs: r.u32(), backoffMultiplier: r.u16() / 100, jitterPercent: r.u8(),
-    escalation: ESCALATIONS[r.u8()],
-  };
+  const { kind, fall, ...options } = checkOptionsOf(r.record("check"));
+  const check = (Object.keys(CHECK_KIND_OF) as HealthSpec["check"][]).find((name) => CHECK_KIND_OF[name] === kind);
+  if (!check) throw new BlobFormatError(`check kind ${kind ?? "(default)"} has no manifest name`, r.at);
+  return { check, target: r.text(r.rest()), ...options, ...(fall === undefined ? {} : { retries: fall }) };
 }
 
 function readBalance(r: Reader): BalanceSpec {
-  const strategy = BALANCERS[r.u8()];
-  const breakerFailures = r.u16(), breakerOpenMs = r.u32(), breakerHalfOpen = r.u16();
+  const config = balanceConfigOf(r.record("balance"));
+  const breaker = settingsOf("breaker", r.record("breaker"));
+  const outlier = settingsOf("outlier", r.record("outlier"));
   const weights = Array.from({ length: r.u16() }, () => r.u16());
-  return { strategy, weights, breakerFailures, breakerOpenMs, breakerHalfOpen };
+  return {
+    ...config, ...(breaker.enabled ? { breaker: breaker.config } : {}), ...(outlier.enabled ? { outlier: outlier.config } : {}), weights,
+  };
 }
 
-export const ENUMS = { KINDS, CONDITIONS, HEALTH_CHECKS, HEALTH_ROLES, RESTARTS, STRATEGIES, ESCALATIONS, BALANCERS };
+export const ENUMS = { KINDS, CONDITIONS };

@@ -4,13 +4,15 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Manifest, Service, ConfigKey, ConfigType, ConfigValue, Dependency } from "./types.ts";
-import { CONFIG_TYPES } from "./types.ts";
-import { ENUMS } from "./blob.ts";
+import type { Manifest, Service, Dependency } from "./types.ts";
 import { type Diagnostic, didYouMean } from "./diagnostics.ts";
 import { parseYaml, describe, type LNode, type Location } from "./tree.ts";
-import { parseDuration, parseSize, parseBool, parseInteger, patternToRegExp } from "./values.ts";
-import { resolveConfigValue, envName, type ConfigSources, type ValueSource } from "./sources.ts";
+import { envName, type ConfigSources } from "./sources.ts";
+import {
+  Context, asMap, checkKeys, scalar, readNumber, readEnum, readName, readNames, NAME, U32, INSTANCES_MAX, type Layer, type MapNode,
+} from "./fields.ts";
+import { SECTION_KEYS, readTimeouts, readHealth, readRecovery, readBalance, readWeights, readResources } from "./sections.ts";
+import { readConfigKey } from "./config-keys.ts";
 export { envName };
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../../examples/templates/", import.meta.url));
@@ -34,36 +36,10 @@ const SERVICE_KEYS = [
   "balance", "resources", "config", "run",
 ];
 const SUBKEYS: Record<string, string[]> = {
+  ...SECTION_KEYS,
   instances: ["count", "weights", "addresses"],
-  timeouts: ["start", "stop"],
-  health: ["check", "role", "target", "interval", "timeout", "retries", "start-period"],
-  restart: ["policy", "strategy", "intensity", "period", "backoff", "escalation"],
-  backoff: ["initial", "max", "multiplier", "jitter"],
-  balance: ["strategy", "breaker"],
-  breaker: ["failures", "open", "half-open"],
-  resources: ["memory", "cpu", "storage"],
   dependency: ["name", "condition"],
-  config: ["type", "value", "default", "min", "max", "pattern", "choices", "required", "secret", "hot", "description"],
 };
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
-const SAFE = Number.MAX_SAFE_INTEGER;
-const U32 = 0xffffffff;
-/** The kernel's limits that hold in every build profile (assembly/limits.ts): `myco check` catches them. */
-const TIMEOUT_MS_MAX = 86_400_000;
-const THRESHOLD_MAX = 100;
-const WEIGHT_MAX = 1000;
-const HALF_OPEN_MAX = 255;
-const INSTANCES_MAX = 64;
-
-type Layer = { node: LNode & { kind: "map" }; from: string };
-
-class Context {
-  readonly diagnostics: Diagnostic[] = [];
-  service?: string;
-  error(loc: Location, field: string | undefined, message: string): void {
-    this.diagnostics.push({ ...loc, service: this.service, field, message });
-  }
-}
 
 // ---- templates ------------------------------------------------------------------------------
 
@@ -145,64 +121,13 @@ function mergeMaps(a: LNode & { kind: "map" }, b: LNode & { kind: "map" }, deep:
   return { kind: "map", loc: b.loc, entries };
 }
 
-// ---- field readers --------------------------------------------------------------------------
-
-function checkKeys(node: LNode & { kind: "map" }, known: string[], what: string, ctx: Context): void {
-  for (const [key, { keyLoc }] of node.entries) {
-    if (!known.includes(key)) ctx.error(keyLoc, key, `unknown key '${key}' in ${what}${didYouMean(key, known)}; expected one of: ${known.join(", ")}`);
-  }
-}
-
-function asMap(node: LNode, field: string, ctx: Context): (LNode & { kind: "map" }) | null {
-  if (node.kind === "map") return node;
-  ctx.error(node.loc, field, `expected a map, got ${describe(node)}`);
-  return null;
-}
-
-function scalar(node: LNode | undefined): unknown { return node?.kind === "scalar" ? node.value : undefined; }
-
-function readNumber(node: LNode | undefined, field: string, min: number, max: number, fallback: number, ctx: Context, parse = parseInteger, unit = ""): number {
-  if (!node) return fallback;
-  const value = parse(scalar(node));
-  if (value === undefined) { ctx.error(node.loc, field, `expected ${unit || "an integer"}, got ${describe(node)}`); return fallback; }
-  if (value < min || value > max) { ctx.error(node.loc, field, `${value} is out of range ${min}..${max}`); return fallback; }
-  return value;
-}
-
-function readDuration(node: LNode | undefined, field: string, max: number, fallback: number, ctx: Context, min = 0): number {
-  return readNumber(node, field, min, max, fallback, ctx, parseDuration, "a duration (e.g. 500ms, 5s, 2m)");
-}
-
-function readEnum<T extends string>(node: LNode | undefined, field: string, choices: readonly T[], fallback: T, ctx: Context): T {
-  if (!node) return fallback;
-  const value = scalar(node);
-  if (typeof value === "string" && (choices as readonly string[]).includes(value)) return value as T;
-  ctx.error(node.loc, field, `expected one of ${choices.join(", ")}, got ${describe(node)}${typeof value === "string" ? didYouMean(value, choices) : ""}`);
-  return fallback;
-}
-
-function readName(node: LNode, field: string, ctx: Context): string | null {
-  const value = scalar(node);
-  if (typeof value === "string" && NAME.test(value)) return value;
-  ctx.error(node.loc, field, `expected a name (1..32 of [A-Za-z0-9._-], starting with a letter or digit), got ${describe(node)}`);
-  return null;
-}
-
-function readNames(node: LNode | undefined, field: string, ctx: Context): { name: string; loc: Location; node: LNode }[] {
-  if (!node) return [];
-  if (node.kind !== "seq") { ctx.error(node.loc, field, `expected a list, got ${describe(node)}`); return []; }
-  return node.items.flatMap((item) => { const name = readName(item, field, ctx); return name ? [{ name, loc: item.loc, node: item }] : []; });
-}
-
 // ---- a service --------------------------------------------------------------------------------
 
 interface DependencyRef extends Dependency { loc: Location }
 
 function readService(name: string, layers: Layer[], options: ParseOptions, ctx: Context): { service: Service; deps: DependencyRef[] } {
   const merged = merge(layers);
-  const service: Service = {
-    name, type: "user", instances: 1, startTimeoutMs: 10_000, stopTimeoutMs: 5_000, tags: [], dependencies: [], addresses: [], config: [],
-  };
+  const service: Service = { name, type: "user", instances: 1, tags: [], dependencies: [], addresses: [], config: [] };
   for (const [key, { keyLoc }] of merged) {
     if (!SERVICE_KEYS.includes(key)) ctx.error(keyLoc, key, `unknown key '${key}'${didYouMean(key, SERVICE_KEYS)}; expected one of: ${SERVICE_KEYS.join(", ")}`);
   }
@@ -210,12 +135,7 @@ function readService(name: string, layers: Layer[], options: ParseOptions, ctx: 
   service.type = readEnum(get("type"), "type", ["system", "user"] as const, "user", ctx);
   service.tags = [...new Set(readNames(get("tags"), "tags", ctx).map((t) => t.name))].sort();
   readInstances(get("instances"), service, ctx);
-  const timeouts = get("timeouts") && asMap(get("timeouts")!, "timeouts", ctx);
-  if (timeouts) {
-    checkKeys(timeouts, SUBKEYS.timeouts, "timeouts", ctx);
-    service.startTimeoutMs = readDuration(timeouts.entries.get("start")?.value, "timeouts.start", TIMEOUT_MS_MAX, 10_000, ctx, 1);
-    service.stopTimeoutMs = readDuration(timeouts.entries.get("stop")?.value, "timeouts.stop", TIMEOUT_MS_MAX, 5_000, ctx, 1);
-  }
+  readTimeouts(get("timeouts"), service, ctx);
   const deps = readDependencies(merged, ctx);
   readHealth(get("health"), service, ctx);
   readRecovery(get("restart"), service, ctx);
@@ -241,14 +161,7 @@ function readInstances(node: LNode | undefined, service: Service, ctx: Context):
   checkKeys(node, SUBKEYS.instances, "instances", ctx);
   service.instances = readNumber(node.entries.get("count")?.value, "instances.count", 0, INSTANCES_MAX, 1, ctx);
   const weights = node.entries.get("weights")?.value;
-  if (weights) {
-    if (weights.kind !== "seq") ctx.error(weights.loc, "instances.weights", `expected a list of weights, got ${describe(weights)}`);
-    else {
-      const list = weights.items.map((w) => readNumber(w, "instances.weights", 1, WEIGHT_MAX, 1, ctx));
-      if (list.length !== service.instances) ctx.error(weights.loc, "instances.weights", `${list.length} weights for ${service.instances} instances`);
-      service.balance = { ...(service.balance ?? defaultBalance()), weights: list };
-    }
-  }
+  if (weights) readWeights(weights, service, ctx);
   const addresses = node.entries.get("addresses")?.value;
   if (addresses) {
     if (addresses.kind !== "seq") { ctx.error(addresses.loc, "instances.addresses", `expected a list of addresses, got ${describe(addresses)}`); return; }
@@ -286,183 +199,6 @@ function readDependencies(merged: ReturnType<typeof merge>, ctx: Context): Depen
     }
   }
   return deps;
-}
-
-function defaultBalance() {
-  return { strategy: "round-robin" as const, weights: [] as number[], breakerFailures: 0, breakerOpenMs: 30_000, breakerHalfOpen: 1 };
-}
-
-function readHealth(node: LNode | undefined, service: Service, ctx: Context): void {
-  const map = node && asMap(node, "health", ctx);
-  if (!map) return;
-  checkKeys(map, SUBKEYS.health, "health", ctx);
-  const e = (k: string) => map.entries.get(k)?.value;
-  const target = scalar(e("target"));
-  if (e("target") && typeof target !== "string") ctx.error(e("target")!.loc, "health.target", `expected a command, URL or port as text, got ${describe(e("target")!)}`);
-  service.health = {
-    check: readEnum(e("check"), "health.check", ENUMS.HEALTH_CHECKS, "none", ctx),
-    role: readEnum(e("role"), "health.role", ENUMS.HEALTH_ROLES, "liveness", ctx),
-    target: typeof target === "string" ? target : "",
-    intervalMs: readDuration(e("interval"), "health.interval", TIMEOUT_MS_MAX, 10_000, ctx, 1),
-    timeoutMs: readDuration(e("timeout"), "health.timeout", TIMEOUT_MS_MAX, 2_000, ctx, 1),
-    retries: readNumber(e("retries"), "health.retries", 1, THRESHOLD_MAX, 3, ctx),
-    startPeriodMs: readDuration(e("start-period"), "health.start-period", TIMEOUT_MS_MAX, 0, ctx),
-  };
-  if (service.health.timeoutMs > service.health.intervalMs) {
-    ctx.error(e("timeout")?.loc ?? map.loc, "health.timeout", `timeout ${service.health.timeoutMs} ms is longer than the interval ${service.health.intervalMs} ms`);
-  }
-}
-
-function readRecovery(node: LNode | undefined, service: Service, ctx: Context): void {
-  const map = node && asMap(node, "restart", ctx);
-  if (!map) return;
-  checkKeys(map, SUBKEYS.restart, "restart", ctx);
-  const e = (k: string) => map.entries.get(k)?.value;
-  const backoff = e("backoff") ? asMap(e("backoff")!, "restart.backoff", ctx) : null;
-  if (backoff) checkKeys(backoff, SUBKEYS.backoff, "restart.backoff", ctx);
-  const b = (k: string) => backoff?.entries.get(k)?.value;
-  const multiplierNode = b("multiplier");
-  const multiplier = multiplierNode ? Number(scalar(multiplierNode)) : 2;
-  if (multiplierNode && !(multiplier >= 1 && multiplier <= 10)) ctx.error(multiplierNode.loc, "restart.backoff.multiplier", `expected a number 1..10, got ${describe(multiplierNode)}`);
-  const jitterNode = b("jitter");
-  const jitter = jitterNode ? Number(scalar(jitterNode)) : 0.1;
-  if (jitterNode && !(jitter >= 0 && jitter <= 1)) ctx.error(jitterNode.loc, "restart.backoff.jitter", `expected a fraction 0..1, got ${describe(jitterNode)}`);
-  service.recovery = {
-    restart: readEnum(e("policy"), "restart.policy", ENUMS.RESTARTS, "on-failure", ctx),
-    strategy: readEnum(e("strategy"), "restart.strategy", ENUMS.STRATEGIES, "one-for-one", ctx),
-    intensity: readNumber(e("intensity"), "restart.intensity", 0, 65535, 5, ctx),
-    periodMs: readDuration(e("period"), "restart.period", TIMEOUT_MS_MAX, 60_000, ctx, 1),
-    backoffInitialMs: readDuration(b("initial"), "restart.backoff.initial", TIMEOUT_MS_MAX, 100, ctx),
-    backoffMaxMs: readDuration(b("max"), "restart.backoff.max", TIMEOUT_MS_MAX, 30_000, ctx),
-    backoffMultiplier: Number.isFinite(multiplier) ? Math.round(multiplier * 100) / 100 : 2,
-    jitterPercent: Number.isFinite(jitter) ? Math.round(jitter * 100) : 10,
-    escalation: readEnum(e("escalation"), "restart.escalation", ENUMS.ESCALATIONS, "none", ctx),
-  };
-  if (service.recovery.backoffInitialMs > service.recovery.backoffMaxMs) {
-    ctx.error(b("initial")?.loc ?? map.loc, "restart.backoff.initial", `initial ${service.recovery.backoffInitialMs} ms is above max ${service.recovery.backoffMaxMs} ms`);
-  }
-}
-
-function readBalance(node: LNode | undefined, service: Service, ctx: Context): void {
-  const map = node && asMap(node, "balance", ctx);
-  if (!map) return;
-  checkKeys(map, SUBKEYS.balance, "balance", ctx);
-  const breaker = map.entries.get("breaker")?.value ? asMap(map.entries.get("breaker")!.value, "balance.breaker", ctx) : null;
-  if (breaker) checkKeys(breaker, SUBKEYS.breaker, "balance.breaker", ctx);
-  const k = (key: string) => breaker?.entries.get(key)?.value;
-  service.balance = {
-    ...(service.balance ?? defaultBalance()),
-    strategy: readEnum(map.entries.get("strategy")?.value, "balance.strategy", ENUMS.BALANCERS, "round-robin", ctx),
-    // no `breaker:` key, no breaker (failures 0); `breaker: {}` gives 5 failures, 30 s, 1 probe
-    breakerFailures: breaker ? readNumber(k("failures"), "balance.breaker.failures", 1, 65535, 5, ctx) : 0,
-    breakerOpenMs: readDuration(k("open"), "balance.breaker.open", TIMEOUT_MS_MAX, 30_000, ctx, 1),
-    breakerHalfOpen: readNumber(k("half-open"), "balance.breaker.half-open", 1, HALF_OPEN_MAX, 1, ctx),
-  };
-}
-
-function readResources(node: LNode | undefined, service: Service, ctx: Context): void {
-  const map = node && asMap(node, "resources", ctx);
-  if (!map) return;
-  checkKeys(map, SUBKEYS.resources, "resources", ctx);
-  const e = (k: string) => map.entries.get(k)?.value;
-  const cpuNode = e("cpu");
-  const cpu = cpuNode ? Number(scalar(cpuNode)) : 0;
-  if (cpuNode && !(cpu >= 0 && cpu <= 64)) ctx.error(cpuNode.loc, "resources.cpu", `expected a CPU share 0..64 (e.g. 0.25), got ${describe(cpuNode)}`);
-  service.resources = {
-    memoryBytes: readNumber(e("memory"), "resources.memory", 0, SAFE, 0, ctx, parseSize, "a size (e.g. 512KiB, 4MB)"),
-    storageBytes: readNumber(e("storage"), "resources.storage", 0, SAFE, 0, ctx, parseSize, "a size (e.g. 512KiB, 4MB)"),
-    cpuPermille: Number.isFinite(cpu) ? Math.round(Math.min(cpu, 64) * 1000) : 0,
-  };
-}
-
-// ---- config keys ------------------------------------------------------------------------------
-
-function inferType(value: unknown): ConfigType {
-  if (typeof value === "boolean") return "bool";
-  if (typeof value === "number") return "int";
-  return "string";
-}
-
-function readConfigKey(service: string, key: string, keyLoc: Location, node: LNode, layers: Layer[], options: ParseOptions, ctx: Context): ConfigKey | null {
-  const field = `config.${key}`;
-  if (!NAME.test(key)) { ctx.error(keyLoc, field, `config key '${key}' is not a name (1..32 of [A-Za-z0-9._-])`); return null; }
-  const spec = node.kind === "map" ? node : null;
-  if (spec) checkKeys(spec, SUBKEYS.config, `config key '${key}'`, ctx);
-  const e = (k: string) => spec?.entries.get(k)?.value;
-  const bare = node.kind === "scalar" ? node : undefined;
-  const typeNode = e("type");
-  const type: ConfigType = typeNode
-    ? readEnum(typeNode, `${field}.type`, CONFIG_TYPES, "string", ctx)
-    : inferType(scalar(bare ?? e("value") ?? e("default")));
-  const flag = (k: string) => { const v = e(k); if (!v) return false; const b = parseBool(scalar(v)); if (b === undefined) ctx.error(v.loc, `${field}.${k}`, `expected true or false, got ${describe(v)}`); return b ?? false; };
-  const numeric = type === "int" || type === "duration" || type === "size";
-  const parse = type === "duration" ? parseDuration : type === "size" ? parseSize : parseInteger;
-  const result: ConfigKey = {
-    key, type, required: flag("required"), secret: flag("secret"), hot: flag("hot"),
-    min: numeric ? readNumber(e("min"), `${field}.min`, -SAFE, SAFE, type === "int" ? -SAFE : 0, ctx, parse) : type === "string" ? readNumber(e("min"), `${field}.min`, 0, 255, 0, ctx) : 0,
-    max: numeric ? readNumber(e("max"), `${field}.max`, -SAFE, SAFE, SAFE, ctx, parse) : type === "string" ? readNumber(e("max"), `${field}.max`, 0, 255, 255, ctx) : 0,
-    choices: [], pattern: "",
-  };
-  if (result.min > result.max) ctx.error(e("min")!.loc, `${field}.min`, `min ${result.min} is above max ${result.max}`);
-  const choices = e("choices");
-  if (type === "enum") {
-    if (!choices || choices.kind !== "seq" || choices.items.length === 0) ctx.error(choices?.loc ?? node.loc, `${field}.choices`, "an enum needs a non-empty list of choices");
-    else result.choices = choices.items.map((c) => String(scalar(c)));
-  } else if (choices) ctx.error(choices.loc, `${field}.choices`, `choices only apply to an enum, not ${type}`);
-  const pattern = e("pattern");
-  if (pattern) {
-    const text = scalar(pattern);
-    if (type !== "string") ctx.error(pattern.loc, `${field}.pattern`, `a pattern only applies to a string, not ${type}`);
-    else if (typeof text !== "string") ctx.error(pattern.loc, `${field}.pattern`, `expected a pattern (regex:..., glob:..., or a wildcard), got ${describe(pattern)}`);
-    else {
-      try { patternToRegExp(text); result.pattern = text; } catch (error) { ctx.error(pattern.loc, `${field}.pattern`, `pattern '${text}' is malformed: ${(error as Error).message}`); }
-    }
-  }
-  // Sources, lowest first: schema default < template value < service value < environment < command line.
-  const sources: ValueSource[] = [];
-  const defaultNode = e("default");
-  if (defaultNode) sources.push({ origin: "default", loc: defaultNode.loc, raw: scalar(defaultNode) });
-  for (const layer of layers) {
-    const layerNode = layer.node.entries.get("config")?.value;
-    const own = layerNode?.kind === "map" ? layerNode.entries.get(key)?.value : undefined;
-    const valueNode = own?.kind === "scalar" ? own : own?.kind === "map" ? own.entries.get("value")?.value : undefined;
-    if (valueNode) sources.push({ origin: layer.from === "service" ? "service" : "template", loc: valueNode.loc, raw: scalar(valueNode) });
-  }
-  if (result.secret) {
-    for (const source of sources) {
-      ctx.error(source.loc ?? keyLoc, field, `secret '${key}' is given in a manifest file, where it would be logged and committed; pass it as ${envName(service, key)} or --set ${service}.${key}=...`);
-    }
-    sources.length = 0;
-  }
-  const chosen = resolveConfigValue(service, key, sources, options);
-  if (chosen) {
-    const value = coerce(result, chosen.raw);
-    if (typeof value === "string" && value.startsWith("!")) {
-      ctx.error(chosen.loc ?? keyLoc, field, `${result.secret ? "the secret value" : `value ${JSON.stringify(chosen.raw)}`} from ${chosen.origin} ${value.slice(1)}`);
-    } else result.value = value;
-  }
-  if (result.required && result.value === undefined) {
-    ctx.error(keyLoc, field, `config '${key}' is required and no source gives it a value (set ${envName(service, key)} or --set ${service}.${key}=...)`);
-  }
-  return result;
-}
-
-
-/** The typed value, or "!<why>" when it does not fit the schema (never echoing a secret). */
-function coerce(key: ConfigKey, raw: unknown): ConfigValue {
-  if (key.type === "bool") { const v = parseBool(raw); return v === undefined ? "!is not true or false" : v; }
-  if (key.type === "int" || key.type === "duration" || key.type === "size") {
-    const v = key.type === "duration" ? parseDuration(raw) : key.type === "size" ? parseSize(raw) : parseInteger(raw);
-    if (v === undefined) return `!is not ${key.type === "int" ? "an integer" : `a ${key.type}`}`;
-    if (v < key.min || v > key.max) return `!is outside ${key.min}..${key.max}`;
-    return v;
-  }
-  const text = raw === null || raw === undefined ? "" : String(raw);
-  if (key.type === "enum") return key.choices.includes(text) ? text : `!is not one of ${key.choices.join(", ")}${key.secret ? "" : didYouMean(text, key.choices)}`;
-  const length = new TextEncoder().encode(text).length;
-  if (length < key.min || length > key.max) return `!is ${length} bytes; the length must be ${key.min}..${key.max}`;
-  if (key.pattern && !patternToRegExp(key.pattern).test(text)) return `!does not match the pattern '${key.pattern}'`;
-  return text;
 }
 
 // ---- the manifest -------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
-// The normalized manifest: what services.yaml means once templates, defaults and config sources
-// are resolved. Everything sorted and explicit, so two equal manifests are equal as JSON; the
+// The normalized manifest: what services.yaml means once templates and config sources are
+// resolved. Everything sorted and explicit, so two equal manifests are equal as JSON; the
 // blob encodes exactly this, and a kernel dump decodes back to it (secrets redacted).
+
+import type { RecoveryPolicy } from "../kernel/recovery.ts";
+import type { BalanceConfig, BreakerConfig, OutlierConfig } from "../kernel/balance.ts";
 
 export type ConfigType = "int" | "bool" | "string" | "enum" | "duration" | "size";
 export type ConfigValue = number | boolean | string;
@@ -27,37 +30,37 @@ export interface Dependency {
   condition: "started" | "healthy";
 }
 
+// The layer sections are the kernel's configuration records (host/kernel/records.ts,
+// docs/abi-records.md): a field the YAML leaves out is absent here and the sentinel -1 in the
+// blob, and the kernel fills its own default. Nothing here holds a default.
+
 export interface HealthSpec {
-  check: "none" | "exec" | "http" | "tcp";
-  /** liveness: a failing check kills the instance; readiness: degrades it; startup: gates the others. */
-  role: "liveness" | "readiness" | "startup";
+  /** What the host runs (the kernel's check kind: exec is "command"). No `health:` or `check: none`: no check. */
+  check: "exec" | "http" | "tcp";
+  /** The host's: a command, URL or port. */
   target: string;
-  intervalMs: number;
-  timeoutMs: number;
-  retries: number;
-  startPeriodMs: number;
+  /** liveness: a failing check kills the instance; readiness: degrades it; startup: gates the others. */
+  role?: "liveness" | "readiness" | "startup";
+  intervalMs?: number;
+  timeoutMs?: number;
+  startPeriodMs?: number;
+  /** Successes in a row that make the check pass. */
+  rise?: number;
+  /** Failures in a row that make it fail. */
+  retries?: number;
 }
 
-export interface RecoverySpec {
-  restart: "no" | "on-failure" | "always";
-  strategy: "one-for-one" | "one-for-all" | "rest-for-one";
-  intensity: number;
-  periodMs: number;
-  backoffInitialMs: number;
-  backoffMaxMs: number;
-  backoffMultiplier: number;
-  jitterPercent: number;
-  escalation: "none" | "alert" | "restart-dependents" | "reboot";
-}
+/** The `restart:` section: the typed API's recovery policy, a backup named by service name. */
+export type RecoverySpec = Omit<RecoveryPolicy, "backup"> & { backup?: string };
 
-export interface BalanceSpec {
-  strategy: "round-robin" | "weighted-round-robin" | "least-connections" | "random" | "power-of-two" | "consistent-hash"
-    | "weighted-least-connections" | "ip-hash" | "fastest-response" | "health-based";
+/** The `balance:` section (and `instances.weights`): strategy and options, breaker, outlier ejection. */
+export interface BalanceSpec extends BalanceConfig {
+  /** Present: the breakers are on, with these settings. */
+  breaker?: Partial<BreakerConfig>;
+  /** Present: outlier ejection is on, with these settings. */
+  outlier?: Partial<OutlierConfig>;
+  /** Instance ordinal k weighs weights[k] (the others 1). */
   weights: number[];
-  /** Consecutive failures that open an instance's breaker; 0: no breaker. */
-  breakerFailures: number;
-  breakerOpenMs: number;
-  breakerHalfOpen: number;
 }
 
 export interface ResourcesSpec {
@@ -70,8 +73,8 @@ export interface Service {
   name: string;
   type: "system" | "user";
   instances: number;
-  startTimeoutMs: number;
-  stopTimeoutMs: number;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
   tags: string[];
   dependencies: Dependency[];
   addresses: { ordinal: number; address: string }[];

@@ -12,18 +12,18 @@
 //   6. the memory size and the allocator's high-water mark never change
 import type { Kernel } from "../kernel/kernel.ts";
 import { LEGAL_TRANSITIONS, type KernelEvent, type State } from "../kernel/abi.ts";
-import { recoveryOf, type BackoffPolicy, type RecoveryPolicy } from "../kernel/recovery.ts";
+import { recoveryOf, recoveryPolicyOf, type BackoffPolicy, type RecoveryPolicy } from "../kernel/recovery.ts";
+import { readRecord } from "../kernel/records.ts";
 import type { ServiceSpec } from "./scenario.ts";
 
 
 export class InvariantError extends Error {}
 
-/** The bounds a backoff delay must respect, given its attempt number (1, 2, ...) and the previous delay. */
-export function backoffBounds(policy: BackoffPolicy, attempt: number, previousMs: number): [number, number] {
-  const base = policy.baseMs ?? 100;
-  const cap = policy.capMs ?? 30_000;
-  const factor = Math.round((policy.factor ?? 2) * 100);
-  const kind = policy.kind ?? "exponential";
+/** The bounds a backoff delay must respect, given its attempt number (1, 2, ...) and the previous
+ *  delay; `policy` is what the kernel holds (every field, its defaults filled in). */
+export function backoffBounds(policy: Required<BackoffPolicy>, attempt: number, previousMs: number): [number, number] {
+  const { baseMs: base, capMs: cap, kind } = policy;
+  const factor = Math.round(policy.factor * 100);
   if (policy.jitter === "decorrelated") return [base, Math.min(cap, Math.max(base, previousMs * 3))]; // replaces the kind
   let delay = base;
   if (kind === "linear") delay = Math.min(base * attempt, cap);
@@ -36,7 +36,7 @@ export function backoffBounds(policy: BackoffPolicy, attempt: number, previousMs
     const spread = Math.floor((delay * policy.jitter) / 100);
     return [delay - spread, Math.min(cap, delay + spread)];
   }
-  switch (policy.jitter ?? "none") {
+  switch (policy.jitter) {
     case "full": return [0, delay];
     case "equal": return [Math.floor(delay / 2), delay];
     default: return [delay, delay];
@@ -67,9 +67,19 @@ export class InvariantChecker {
 
   constructor(private readonly kernel: Kernel, services: ServiceSpec[]) {
     for (const s of services) {
-      this.policies.set(s.name, s.policy);
       for (const d of s.deps) if (d.kind === "requires") this.requires.push([s.name, d.to]);
     }
+  }
+
+  /** The recovery the kernel holds for the service (read once, after it was configured): the
+   *  bounds come from the kernel's own record, defaults included, never from a copy of them. */
+  private policy(name: string): RecoveryPolicy {
+    let policy = this.policies.get(name);
+    if (!policy) {
+      policy = recoveryPolicyOf(readRecord(this.kernel, name, "recovery"), (id) => this.kernel.name(id));
+      this.policies.set(name, policy);
+    }
+    return policy;
   }
 
   private record(name: string): RestartRecord {
@@ -123,9 +133,9 @@ export class InvariantChecker {
   private countRestart(e: KernelEvent): void {
     const r = this.record(e.serviceName);
     this.restarts++;
-    const policy = this.policies.get(e.serviceName)!;
-    const limit = policy.restartsMax ?? 5;
-    const windowMs = policy.windowMs ?? 10_000;
+    const policy = this.policy(e.serviceName);
+    const limit = policy.restartsMax!;
+    const windowMs = policy.windowMs!;
     const now = e.timeMs - r.waitedMs;
     r.stamps = r.stamps.filter((t) => now - t < windowMs);
     r.stamps.push(now);
@@ -136,9 +146,9 @@ export class InvariantChecker {
 
   private onBackoff(name: string, attempt: number, delayMs: number): void {
     this.backoffs++;
-    const policy = this.policies.get(name)!.backoff ?? {};
+    const policy = this.policy(name).backoff as Required<BackoffPolicy>;
     const r = this.record(name);
-    const previous = attempt === 1 ? policy.baseMs ?? 100 : r.previousDelayMs;
+    const previous = attempt === 1 ? policy.baseMs : r.previousDelayMs;
     const [lo, hi] = backoffBounds(policy, Math.min(attempt, 255), previous);
     r.previousDelayMs = delayMs;
     if (attempt >= 255) return; // the attempt byte saturates; only the cap is known

@@ -1,15 +1,16 @@
 // From the manifest to a configured kernel. The blob configures the kernel itself: services,
-// dependencies, config, addresses, and its HEALTH, RECOVERY and BALANCE sections (checks,
-// restart policy, balancing and breakers). This file adds only what a manifest cannot say to
-// the kernel: a gateway's strategy override and a host-only `run.check`, and decides what each
+// dependencies, config, addresses, timeouts, and its HEALTH, RECOVERY and BALANCE sections
+// (checks, restart policy, balancing, breakers, ejection), every default the kernel's own. This
+// file adds only what a manifest cannot say to the kernel: a gateway's strategy override and a
+// host-only `run.check` (a kernel check with the kernel's default timing), and decides what each
 // check actually runs: the manifest's `health:` (http, tcp, exec) or the `run.check` (process,
-// file, command, http, tcp), aimed at each instance's own address.
+// file, command, http, tcp), aimed at each instance's own address. The timing a runner needs is
+// read back from the kernel's check record.
 import type { Kernel } from "../kernel/kernel.ts";
 import { HealthMonitor, type CheckKind } from "../kernel/health.ts";
 import { KernelManifest } from "../kernel/manifest.ts";
-import type { RecoveryPolicy } from "../kernel/recovery.ts";
 import { Balancer } from "../kernel/balance.ts";
-import type { Service, HealthSpec, RecoverySpec } from "../manifest/types.ts";
+import type { Service, HealthSpec } from "../manifest/types.ts";
 import type { CheckSpec } from "../checks/index.ts";
 import { splitAddress, type RunSpec } from "./host-manifest.ts";
 
@@ -22,31 +23,10 @@ export interface CheckPlan {
   build(ordinal: number, pid: () => number | undefined): CheckSpec;
 }
 
-/** Kubernetes-like defaults for a `run.check` without a manifest `health:` section. */
-const RUN_CHECK_DEFAULTS = { intervalMs: 5_000, timeoutMs: 1_000, retries: 3, startPeriodMs: 0 };
-
 export function configureService(kernel: Kernel, service: Service, run: RunSpec | undefined): CheckPlan | undefined {
   const override = run?.gateway?.strategy;
-  if (override) new Balancer(kernel).configure(service.name, { strategy: override });
+  if (override) new Balancer(kernel).setStrategy(service.name, override); // the section's options stay
   return configureCheck(kernel, service, run);
-}
-
-/** The manifest's restart section as a typed policy (what the simulator's invariants check against). */
-export function recoveryPolicy(spec: RecoverySpec): RecoveryPolicy {
-  return {
-    restart: spec.restart === "no" ? "never" : spec.restart,
-    restartsMax: spec.intensity,
-    windowMs: spec.periodMs,
-    backoff: {
-      kind: "exponential",
-      baseMs: spec.backoffInitialMs,
-      capMs: spec.backoffMaxMs,
-      factor: spec.backoffMultiplier,
-      jitter: spec.jitterPercent > 0 ? spec.jitterPercent : "none",
-    },
-    group: spec.strategy === "one-for-all" ? "one_for_all" : spec.strategy === "rest-for-one" ? "rest_for_one" : "one_for_one",
-    escalation: { groupRestart: spec.escalation === "restart-dependents", reboot: spec.escalation === "reboot" },
-  };
 }
 
 /** Weights from `instances.weights`, set on each new run of an instance (handles change per run). */
@@ -55,39 +35,41 @@ export function weightOf(service: Service, ordinal: number): number | undefined 
 }
 
 function configureCheck(kernel: Kernel, service: Service, run: RunSpec | undefined): CheckPlan | undefined {
-  const health = service.health && service.health.check !== "none" ? service.health : undefined;
+  const health = service.health;
   if (!health && !run?.check) return undefined;
-  const timing = health ?? RUN_CHECK_DEFAULTS;
-  const plan = planOf(service, health, run);
+  const monitor = new HealthMonitor(kernel);
   // The manifest's health: is a kernel check already (its HEALTH section); a run.check alone needs one.
-  const id = (health ? new KernelManifest(kernel).checkOf(service.name) : undefined) ?? new HealthMonitor(kernel).addCheck(service.name, {
-    kind: plan.kind, role: "liveness", intervalMs: timing.intervalMs, timeoutMs: timing.timeoutMs,
-    startPeriodMs: timing.startPeriodMs, rise: 1, fall: Math.max(1, timing.retries),
-  });
-  return { id, service: service.name, kind: plan.kind, timeoutMs: timing.timeoutMs, build: plan.build };
+  const manifestCheck = health ? new KernelManifest(kernel).checkOf(service.name) : undefined;
+  const kind = planKind(health, run);
+  const id = manifestCheck ?? monitor.addCheck(service.name, { kind, role: "liveness" });
+  const { timeoutMs } = monitor.options(id);
+  return { id, service: service.name, kind, timeoutMs, build: planOf(service, health, run, timeoutMs) };
 }
 
-function planOf(service: Service, health: HealthSpec | undefined, run: RunSpec | undefined): Pick<CheckPlan, "kind" | "build"> {
-  const timeoutMs = runnerTimeoutMs(health?.timeoutMs ?? RUN_CHECK_DEFAULTS.timeoutMs);
+/** What the host runs: the `run.check`'s kind, else the manifest check's. */
+function planKind(health: HealthSpec | undefined, run: RunSpec | undefined): CheckKind {
+  if (run?.check) return run.check.kind;
+  return health!.check === "exec" ? "command" : health!.check;
+}
+
+function planOf(service: Service, health: HealthSpec | undefined, run: RunSpec | undefined, kernelTimeoutMs: number): CheckPlan["build"] {
+  const timeoutMs = runnerTimeoutMs(kernelTimeoutMs);
   const address = (ordinal: number) => splitAddress(service.addresses.find((a) => a.ordinal === ordinal)?.address ?? "");
   const check = run?.check;
   if (check) {
     switch (check.kind) {
-      case "process": return { kind: "process", build: (_, pid) => ({ kind: "process", pid }) };
-      case "file": return { kind: "file", build: () => ({ kind: "file", path: check.path, maxAgeMs: check.maxAgeMs, timeoutMs }) };
-      case "command": return { kind: "command", build: () => ({ kind: "command", command: check.command, args: check.args, cwd: run?.cwd, timeoutMs }) };
-      case "http": return { kind: "http", build: (ordinal) => ({ kind: "http", url: instanceUrl(check.url, address(ordinal)), timeoutMs }) };
-      case "tcp": return {
-        kind: "tcp",
-        build: (ordinal) => ({ kind: "tcp", host: check.host ?? address(ordinal)?.host, port: check.port ?? address(ordinal)?.port ?? 0, timeoutMs }),
-      };
+      case "process": return (_, pid) => ({ kind: "process", pid });
+      case "file": return () => ({ kind: "file", path: check.path, maxAgeMs: check.maxAgeMs, timeoutMs });
+      case "command": return () => ({ kind: "command", command: check.command, args: check.args, cwd: run?.cwd, timeoutMs });
+      case "http": return (ordinal) => ({ kind: "http", url: instanceUrl(check.url, address(ordinal)), timeoutMs });
+      case "tcp": return (ordinal) => ({ kind: "tcp", host: check.host ?? address(ordinal)?.host, port: check.port ?? address(ordinal)?.port ?? 0, timeoutMs });
     }
   }
   const target = health!.target;
   switch (health!.check) {
-    case "http": return { kind: "http", build: (ordinal) => ({ kind: "http", url: instanceUrl(target || "http://127.0.0.1/", address(ordinal)), timeoutMs }) };
-    case "tcp": return { kind: "tcp", build: (ordinal) => ({ kind: "tcp", ...tcpTarget(target, address(ordinal)), timeoutMs }) };
-    default: return { kind: "command", build: () => ({ kind: "command", command: "/bin/sh", args: ["-c", target], cwd: run?.cwd, timeoutMs }) };
+    case "http": return (ordinal) => ({ kind: "http", url: instanceUrl(target || "http://127.0.0.1/", address(ordinal)), timeoutMs });
+    case "tcp": return (ordinal) => ({ kind: "tcp", ...tcpTarget(target, address(ordinal)), timeoutMs });
+    default: return () => ({ kind: "command", command: "/bin/sh", args: ["-c", target], cwd: run?.cwd, timeoutMs });
   }
 }
 

@@ -301,7 +301,7 @@ export class Supervisor {
   /** Every wave's stop timeout in turn, plus a margin. */
   private orderedStopBudgetMs(): number {
     let total = 1000;
-    for (const service of this.services.values()) total += service.stopTimeoutMs;
+    for (const service of this.services.values()) total += this.kernel.timeouts(service.name).stopTimeoutMs;
     return total;
   }
 

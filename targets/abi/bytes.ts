@@ -25,6 +25,9 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   configSecretReveal: [{ length: "keyLength", name: "key", kind: "string" }],
   manifestStage: [{ length: "length", name: "chunk", kind: "bytes" }],
   balancePickBytes: [{ length: "length", name: "key", kind: "bytes" }],
+  // Configuration records (docs/abi-records.md): i32 fields, little-endian, -1 the kernel's default.
+  recordApply: [{ length: "length", name: "record", kind: "bytes" }],
+  checkAdd: [{ length: "length", name: "record", kind: "bytes" }],
 };
 
 /**
@@ -56,6 +59,8 @@ export const BYTES_OUT: Record<string, BytesOut> = {
   balanceInstanceStats: { element: "bytes", fallible: true },
   balanceServiceStats: { element: "bytes", fallible: true },
   healthHistory: { element: "bytes", unitBytes: 16, fallible: true },
+  recordRead: { element: "bytes", fallible: true },
+  checkRecord: { element: "bytes", fallible: true },
 };
 
 /** Exports that look like they carry bytes but take and return scalars only. */

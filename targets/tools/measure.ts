@@ -11,7 +11,7 @@ import { buildComponent } from "../wasi/tools/build.ts";
 import { buildFirmware, FIRMWARE_BUILD, PROFILES } from "../firmware/tools/build.ts";
 import { imageSizes, type ImageSizes } from "../firmware/tools/sizes.ts";
 import { command, mustRun, requireTool } from "./toolchain.ts";
-import { kernelAbi } from "../abi/abi.ts";
+import { STRATEGIES } from "../../host/kernel/balance.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -50,10 +50,9 @@ async function callgrind(bench: string, args: string[]): Promise<number | null> 
   return Number(summary[1]);
 }
 
-/** Strategy names from balanceSetStrategy's doc ("strategy: 0 round robin, 1 least connections, ..."). */
+/** Strategy names by the BALANCE record's strategy code (host/kernel/balance.ts). */
 function strategyNames(): Map<number, string> {
-  const doc = kernelAbi().functions.find((f) => f.name === "balanceSetStrategy")?.doc ?? "";
-  return new Map([...doc.replace(/^.*?strategy:/, "").matchAll(/(\d+) ([^,.]+)/g)].map((m) => [Number(m[1]), m[2].trim()]));
+  return new Map(STRATEGIES.map((name, code) => [code, name.replaceAll("-", " ")]));
 }
 
 async function picks(bench: string): Promise<Measurements["instructions"]> {

@@ -3,6 +3,8 @@
 import { describe, it, expect } from "vitest";
 import { expectError } from "../helpers.ts";
 import { runningPool, BREAKER } from "./support.ts";
+import { SECTIONS, applyRecord, putRecord, recordOf, type RecordValues } from "../../host/kernel/records.ts";
+import type { Strategy } from "../../host/kernel/balance.ts";
 
 describe("bad input", () => {
   const pool = runningPool(2);
@@ -12,7 +14,7 @@ describe("bad input", () => {
   it("unknown service ids and instance handles", () => {
     expectError(() => balancer.pick(999), "E_UNKNOWN_SERVICE", "999");
     expectError(() => balancer.pick(-1), "E_UNKNOWN_SERVICE", "-1");
-    expectError(() => kernel.check(x.balanceSetStrategy(77, 0)), "E_UNKNOWN_SERVICE", "77");
+    expectError(() => kernel.check(x.recordApply(77, SECTIONS.balance, putRecord(kernel, recordOf("balance", {})))), "E_UNKNOWN_SERVICE", "77");
     expectError(() => balancer.setWeight((1 << 16) | 600, 2), "E_UNKNOWN_INSTANCE", "not an instance");
     expectError(() => balancer.setHealth(handles[0] + (1 << 16), "healthy"), "E_STALE_INSTANCE");
   });
@@ -25,12 +27,15 @@ describe("bad input", () => {
   });
 
   it("strategy codes and options out of range", () => {
-    expectError(() => kernel.check(x.balanceSetStrategy(id, 9)), "E_INVALID_STRATEGY", "strategy 9 is outside 0..8");
-    expectError(() => kernel.check(x.balanceSetStrategy(id, -1)), "E_INVALID_STRATEGY", "strategy -1");
-    expectError(() => kernel.check(x.balanceSetOption(id, 17, 1)), "E_INVALID_OPTION", "option 17");
+    const raw = (values: RecordValues<"balance">) => () => applyRecord(kernel, id, "balance", recordOf("balance", values));
+    expectError(raw({ strategy: 9 }), "E_INVALID_STRATEGY", "strategy 9 is outside 0..8");
+    expectError(raw({ strategy: -2 }), "E_INVALID_STRATEGY", "strategy -2");
+    expectError(() => balancer.setStrategy(id, "fastest" as Strategy), "E_INVALID_STRATEGY", "strategy 'fastest'", "'api'");
+    expectError(() => kernel.check(x.recordApply(id, 17, 24)), "E_INVALID_ARGUMENT", "record section 17");
+    expectError(() => kernel.check(x.recordApply(id, SECTIONS.balance, 20)), "E_INVALID_ARGUMENT", "record length 20 is not its 24 bytes");
     expectError(() => balancer.setOption(id, "choices", 3), "E_INVALID_OPTION", "choices 3");
     expectError(() => balancer.setOption(id, "panicPercent", 101), "E_INVALID_OPTION", "panicPercent 101 is outside 0..100");
-    expectError(() => balancer.setOption(id, "activeBiasPercent", -1), "E_INVALID_OPTION", "activeBiasPercent -1");
+    expectError(() => balancer.setOption(id, "activeBiasPercent", -2), "E_INVALID_OPTION", "activeBiasPercent -2");
     expectError(() => balancer.setOption(id, "decayMs", 0), "E_INVALID_OPTION", "decayMs 0");
     expect(balancer.serviceStats(id).strategy).toBe("round-robin");
   });
@@ -47,7 +52,7 @@ describe("bad input", () => {
     [{ windowSize: 10, minCalls: 11 }, "minCalls 11 is outside 1..10"],
     [{ minCalls: 0 }, "minCalls 0"],
     [{ failureRatePercent: 101 }, "failureRatePercent 101 is outside 0..100"],
-    [{ consecutiveFailures: -1 }, "consecutiveFailures -1"],
+    [{ consecutiveFailures: -2 }, "consecutiveFailures -2"], // -1 is the kernel's default
     [{ slowCallMs: -5 }, "slowCallMs -5"],
     [{ slowCallMs: 0, slowRatePercent: 50 }, "slowRatePercent (0 while slowCallMs is 0) 50"],
     [{ slowCallMs: 100, slowRatePercent: 120 }, "slowRatePercent (0 while slowCallMs is 0) 120 is outside 0..100"],

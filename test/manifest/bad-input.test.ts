@@ -129,7 +129,7 @@ describe("manifest validation (blob, in the kernel)", () => {
     const { m, kernel } = newKernel();
     expect(() => m.load(new Uint8Array(m.x.manifestCapacity() + 1))).toThrow(/past the manifest limit/); // staging refuses it
     expect(kernel.exports.lastError === undefined || m.x.manifestLoad(m.x.manifestCapacity() + 1)).toBe(-201); // E_MANIFEST_TOO_LARGE
-    const future = blob.slice(); future[4] = 2; rejects(seal(future), "E_MANIFEST_VERSION", 4);
+    const future = blob.slice(); future[4] = 3; rejects(seal(future), "E_MANIFEST_VERSION", 4); // this kernel reads version 2
     const flipped = blob.slice(); flipped[100] ^= 0x10; rejects(flipped, "E_MANIFEST_CHECKSUM", 12);
     const magic = blob.slice(); magic[0] = 0x4e; rejects(magic, "E_MANIFEST_MAGIC", 0);
   });

@@ -11,6 +11,7 @@ import { HealthMonitor } from "../../host/kernel/health.ts";
 import { Recovery, recoveryOf } from "../../host/kernel/recovery.ts";
 import { Balancer } from "../../host/kernel/balance.ts";
 import { encodeManifest, decodeManifest, seal, TAG } from "../../host/manifest/blob.ts";
+import { recordFromSparse, recordToSparse } from "../../host/kernel/records.ts";
 import type { Action } from "../../host/kernel/abi.ts";
 import type { Manifest } from "../../host/manifest/types.ts";
 import { ROOT, compileFile, compileText, normalized, SECRET_ENV } from "./helpers.ts";
@@ -69,7 +70,7 @@ describe("manifest sections: loading configures the layers", () => {
     const { sim, m, checks, health } = device();
     const { manifest, blob } = sensorNode();
     m.load(blob);
-    const withCheck = manifest.services.filter((s) => s.health && s.health.check !== "none").map((s) => s.name);
+    const withCheck = manifest.services.filter((s) => s.health).map((s) => s.name);
     expect(withCheck).toEqual(["sensor-driver", "storage", "telemetry-uplink", "web-ui"]);
     const ids = withCheck.map((name) => m.checkOf(name));
     expect(ids.every((id) => id !== undefined)).toBe(true);
@@ -218,9 +219,20 @@ describe("manifest sections: loading configures the layers", () => {
 
 describe("manifest sections: a bad value rejects the whole blob and changes nothing", () => {
   type Case = { name: string; blob: (m: Manifest, blob: Uint8Array) => Uint8Array; code: string; service: string; tag: number; text: RegExp[] };
-  const patch = (name: string, tag: number, at: number, value: number) => (_: Manifest, blob: Uint8Array) => {
-    const bad = blob.slice();
-    bad[recordOffset(bad, name, tag) + 3 + at] = value;
+  /** Sets field `n` of the section's first record (its sparse form re-encoded, the blob resealed). */
+  const patch = (name: string, tag: number, n: number, value: number) => (_: Manifest, blob: Uint8Array) => {
+    const at = recordOffset(blob, name, tag);
+    const kind = tag === TAG.health ? "check" : tag === TAG.recovery ? "recovery" : "balance";
+    const { record, size } = recordFromSparse(kind, blob, at + 3);
+    record[n] = value;
+    const sparse = recordToSparse(record);
+    const bad = new Uint8Array(blob.length - size + sparse.length);
+    bad.set(blob.subarray(0, at + 3));
+    bad.set(sparse, at + 3);
+    bad.set(blob.subarray(at + 3 + size), at + 3 + sparse.length);
+    const view = new DataView(bad.buffer);
+    view.setUint16(at + 1, view.getUint16(at + 1, true) - size + sparse.length, true);
+    view.setUint32(8, bad.length, true);
     return seal(bad);
   };
   const cases: Case[] = [
@@ -241,7 +253,7 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     },
     {
       name: "health check code (a corrupted byte, resealed)", code: "E_INVALID_CHECK_KIND", service: "storage", tag: TAG.health,
-      blob: patch("storage", TAG.health, 0, 9), text: [/check kind 9 is outside 0\.\.3/],
+      blob: patch("storage", TAG.health, 0, 9), text: [/check kind 9 is not 0\.\.5/],
     },
     {
       name: "health role", code: "E_INVALID_CHECK_ROLE", service: "web-ui", tag: TAG.health,
@@ -249,31 +261,31 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     },
     {
       name: "restart intensity over the window slots", code: "E_INVALID_INTENSITY", service: "sensor-driver", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "sensor-driver").recovery!.intensity = 10; }),
+      blob: (m) => edited(m, (c) => { service(c, "sensor-driver").recovery!.restartsMax = 10; }),
       text: [/restartsMax 10 is outside 0\.\.8/],
     },
     {
       name: "restart policy always with intensity 0", code: "E_INVALID_INTENSITY", service: "telemetry-uplink", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").recovery!.intensity = 0; }),
+      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").recovery!.restartsMax = 0; }),
       text: [/restart policy 2 \(always\) contradicts restartsMax 0/],
     },
     {
       name: "backoff multiplier", code: "E_INVALID_BACKOFF", service: "storage", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoffMultiplier = 20; }),
+      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoff!.factor = 20; }),
       text: [/factorPercent 2000 is outside 100\.\.1000/],
     },
     {
       name: "backoff max below initial", code: "E_INVALID_BACKOFF", service: "storage", tag: TAG.recovery,
-      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoffMaxMs = 100; }),
+      blob: (m) => edited(m, (c) => { service(c, "storage").recovery!.backoff!.capMs = 100; }),
       text: [/capMs 100 is outside 500\.\.86400000/],
     },
     {
       name: "jitter percent", code: "E_INVALID_BACKOFF", service: "telemetry-uplink", tag: TAG.recovery,
-      blob: patch("telemetry-uplink", TAG.recovery, 18, 150), text: [/jitter 150 is outside 0\.\.100/],
+      blob: patch("telemetry-uplink", TAG.recovery, 10, 250), text: [/jitter 250 is not 0\.\.3 or 129\.\.228/],
     },
     {
       name: "escalation code", code: "E_UNKNOWN_STRATEGY", service: "storage", tag: TAG.recovery,
-      blob: patch("storage", TAG.recovery, 19, 7), text: [/escalation 7 is outside 0\.\.3/],
+      blob: patch("storage", TAG.recovery, 13, 7), text: [/escalation flags 7 is outside 0\.\.3/],
     },
     {
       name: "restart policy code", code: "E_INVALID_POLICY", service: "sensor-driver", tag: TAG.recovery,
@@ -281,16 +293,16 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     },
     {
       name: "balance strategy code", code: "E_INVALID_STRATEGY", service: "web-ui", tag: TAG.balance,
-      blob: patch("web-ui", TAG.balance, 0, 12), text: [/strategy 12 is outside 0\.\.9/],
+      blob: patch("web-ui", TAG.balance, 0, 12), text: [/strategy 12 is outside 0\.\.8/],
     },
     {
       name: "breaker half-open probes", code: "E_INVALID_BREAKER", service: "telemetry-uplink", tag: TAG.balance,
-      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breakerHalfOpen = 300; }),
+      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breaker!.halfOpenPermits = 300; }),
       text: [/halfOpenPermits 300 is outside 1\.\.255/],
     },
     {
       name: "breaker open time", code: "E_INVALID_BREAKER", service: "telemetry-uplink", tag: TAG.balance,
-      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breakerOpenMs = 0; }),
+      blob: (m) => edited(m, (c) => { service(c, "telemetry-uplink").balance!.breaker!.openMs = 0; }),
       text: [/openMs 0 is outside 1\.\.86400000/],
     },
     {
@@ -348,7 +360,7 @@ describe("manifest sections: a bad value rejects the whole blob and changes noth
     // a RECOVERY record one byte short
     const short = Uint8Array.from([...blob.subarray(0, at + size - 1), ...blob.subarray(at + size)]);
     short[at + 1] -= 1;
-    expect(() => m.load(seal(short))).toThrow(new RegExp(`service 'sensor-driver': record \\(tag 129\\) of 19 bytes does not hold its fields \\(at offset ${at}\\)`));
+    expect(() => m.load(seal(short))).toThrow(new RegExp(`service 'sensor-driver': record \\(tag 129\\) of ${size - 4} bytes does not hold its fields \\(at offset ${at}\\)`));
     expect(m.revision).toBe(0);
   });
 
@@ -429,7 +441,7 @@ describe("manifest sections: hot reload", () => {
     expect(lb.serviceStats("telemetry-uplink").strategy).toBe("random");
     expect(lb.instanceStats(uplink).breaker).toBe("open");
     const v3 = structuredClone(v2);
-    service(v3, "telemetry-uplink").balance!.breakerFailures = 4;
+    service(v3, "telemetry-uplink").balance!.breaker!.consecutiveFailures = 4;
     m.load(encodeManifest(v3));
     expect(lb.instanceStats(uplink).breaker).toBe("closed");
     // remove every layer section of telemetry-uplink: no check, policy never, round robin, no breaker

@@ -72,7 +72,7 @@ describe("backoff kinds", () => {
 });
 
 describe("peer: AWS backoff jitter bounds over 10,000 draws", () => {
-  const policy = (jitter: JitterMode): BackoffPolicy => ({ kind: "exponential", baseMs: 100, capMs: 20_000, factor: 2, jitter });
+  const policy = (jitter: JitterMode): Required<BackoffPolicy> => ({ kind: "exponential", baseMs: 100, capMs: 20_000, factor: 2, jitter });
 
   it.each(["none", "full", "equal", "decorrelated"] as const)("%s", (jitter) => {
     const draws = draw(policy(jitter), 10_000);

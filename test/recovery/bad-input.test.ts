@@ -3,6 +3,7 @@
 import { describe, it, expect } from "vitest";
 import { expectError } from "../helpers.ts";
 import { device } from "./support.ts";
+import { applyRecord, putRecord, recordOf, type RecordValues } from "../../host/kernel/records.ts";
 
 describe("bad health and recovery configuration", () => {
   const setup = () => {
@@ -26,7 +27,7 @@ describe("bad health and recovery configuration", () => {
     expectError(() => health.addCheck("pump", { intervalMs: 10 ** 10 }), "E_INVALID_PERIOD", "'pump'");
     expectError(() => health.watchdog("pump", -1), "E_INVALID_PERIOD", "'pump'", "watchdogMs -1");
     expectError(() => recovery.configure("pump", { windowMs: 0 }), "E_INVALID_PERIOD", "'pump'", "restartWindowMs 0");
-    expectError(() => recovery.configure("pump", { stableMs: -1 }), "E_INVALID_PERIOD", "'pump'", "stableMs -1");
+    expectError(() => recovery.configure("pump", { stableMs: -2 }), "E_INVALID_PERIOD", "'pump'", "stableMs -2"); // -1: the default
     expectError(() => recovery.configure("pump", { crashLoop: { faults: 3, windowMs: 100_000_000 } }), "E_INVALID_PERIOD", "crashLoop windowMs 100000000");
   });
 
@@ -41,9 +42,10 @@ describe("bad health and recovery configuration", () => {
   it("unknown check kind and role", () => {
     const { k, health } = setup();
     expectError(() => health.addCheck("pump", { kind: "ping" as never }), "E_INVALID_CHECK_KIND", "'pump'", "'ping'");
-    const raw = k.exports as unknown as { checkAdd(s: number, kind: number, role: number): number };
-    expectError(() => k.check(raw.checkAdd(k.id("pump"), 9, 0)), "E_INVALID_CHECK_KIND", "'pump'", "check kind 9");
-    expectError(() => k.check(raw.checkAdd(k.id("pump"), 0, 7)), "E_INVALID_CHECK_ROLE", "check role 7");
+    const raw = (values: RecordValues<"check">) => () => k.check(k.exports.checkAdd(k.id("pump"), putRecord(k, recordOf("check", values))));
+    expectError(raw({ kind: 9 }), "E_INVALID_CHECK_KIND", "'pump'", "check kind 9");
+    expectError(raw({ role: 7 }), "E_INVALID_CHECK_ROLE", "check role 7");
+    expectError(() => k.check(k.exports.checkAdd(k.id("pump"), 24)), "E_INVALID_ARGUMENT", "check record length 24 is not its 28 bytes");
     health.addCheck("pump", { role: "startup" });
     expectError(() => health.addCheck("pump", { role: "startup" }), "E_INVALID_CHECK_ROLE", "startup check already");
   });
@@ -54,21 +56,27 @@ describe("bad health and recovery configuration", () => {
     expectError(() => recovery.configure("pump", { strategies: { meltdown: ["restart"] } as never }), "E_UNKNOWN_STRATEGY", "'meltdown'");
     expectError(() => recovery.configure("pump", { group: "all_for_one" as never }), "E_UNKNOWN_STRATEGY", "'all_for_one'");
     expectError(() => recovery.configure("pump", { restart: "sometimes" as never }), "E_INVALID_POLICY", "'pump'", "'sometimes'");
-    const raw = k.exports as unknown as { recoverySetStrategies(s: number, p: number, l: number): number; recoverySetPolicy(s: number, p: number): number };
-    expectError(() => k.check(raw.recoverySetStrategies(k.id("pump"), 1, 0x9)), "E_UNKNOWN_STRATEGY", "strategy 9");
-    expectError(() => k.check(raw.recoverySetStrategies(k.id("pump"), 1, 0x201)), "E_UNKNOWN_STRATEGY", "follows the end");
-    expectError(() => k.check(raw.recoverySetStrategies(k.id("pump"), 8, 1)), "E_UNKNOWN_STRATEGY", "fault pattern 8");
-    expectError(() => k.check(raw.recoverySetPolicy(k.id("pump"), 3)), "E_INVALID_POLICY", "restart policy 3");
+    const raw = (values: RecordValues<"recovery">) => () => applyRecord(k, "pump", "recovery", recordOf("recovery", values));
+    expectError(raw({ strategies1: 0x9 }), "E_UNKNOWN_STRATEGY", "strategy 9");
+    expectError(raw({ strategies1: 0x201 }), "E_UNKNOWN_STRATEGY", "follows the end");
+    expectError(raw({ strategies7: 0x10000 }), "E_UNKNOWN_STRATEGY", "strategy list 65536");
+    expectError(raw({ policy: 3 }), "E_INVALID_POLICY", "restart policy 3");
   });
 
   it("intensity of zero restarts with restart policy always", () => {
     const { k, recovery } = setup();
     expectError(() => recovery.configure("pump", { restart: "always", restartsMax: 0 }), "E_INVALID_INTENSITY", "'pump'", "always", "restartsMax 0");
     expect(recovery.info("pump").policy).toBe("never");
-    // (the wrapper applies a policy call by call: the limit it set before the refusal stays)
+    // one record, checked whole: the same refusal whichever field a host fills in first
+    const both = (order: ("restart" | "restartsMax")[]) => () => recovery.configure("pump", Object.fromEntries(
+      order.map((key) => [key, key === "restart" ? "always" : 0])));
+    expectError(both(["restartsMax", "restart"]), "E_INVALID_INTENSITY", "'pump'", "always", "restartsMax 0");
+    expectError(both(["restart", "restartsMax"]), "E_INVALID_INTENSITY", "'pump'", "always", "restartsMax 0");
     k.register("pump2");
     recovery.configure("pump2", { restart: "always" });
-    expectError(() => recovery.configure("pump2", { restartsMax: 0 }), "E_INVALID_INTENSITY", "'pump2'", "restartsMax 0");
+    recovery.configure("pump2", { restartsMax: 0 }); // a whole record: its policy is the default (never) again
+    expect(recovery.info("pump2").policy).toBe("never");
+    expect(recovery.record("pump2").restartsMax).toBe(0);
     expectError(() => recovery.configure("pump2", { restartsMax: 99 }), "E_INVALID_INTENSITY", "restartsMax 99");
     recovery.configure("pump2", { restart: "on-failure", restartsMax: 0 }); // on-failure with no restarts: allowed (it escalates at once)
     expect(recovery.info("pump2").policy).toBe("on-failure");
@@ -92,10 +100,9 @@ describe("bad health and recovery configuration", () => {
     const { k } = setup();
     const x = k.exports as unknown as Record<string, (...args: number[]) => number>;
     const names = [
-      "checkAdd", "checkSetTiming", "checkSetThresholds", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
+      "checkAdd", "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
       "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet", "watchdogPing",
-      "dependencyCondition", "recoverySetPolicy", "recoverySetLimits", "recoverySetBackoff", "recoverySetStableMs",
-      "recoverySetStrategies", "recoverySetGroup", "recoverySetScale", "recoverySetCrashLoop", "recoveryReset", "recoveryInfo",
+      "dependencyCondition", "recordApply", "recordRead", "recoveryReset", "recoveryInfo",
     ];
     const values = [-1, 0, 1, 2, 3, 7, 8, 255, 65_536, -2_147_483_648, 2_147_483_647];
     let calls = 0;

@@ -52,6 +52,6 @@ describe("fault simulator", () => {
     checker.onEvent(event(1, "stopped", "starting"));
     expect(() => checker.onEvent(event(2, "stopped", "running"))).toThrow(InvariantError);
     expect(() => checker.onEvent(event(5, "starting", "running"))).toThrow(/sequence jumped/);
-    expect(backoffBounds({ kind: "exponential", baseMs: 100, capMs: 1_000, jitter: "equal" }, 3, 0)).toEqual([200, 400]);
+    expect(backoffBounds({ kind: "exponential", baseMs: 100, capMs: 1_000, factor: 2, jitter: "equal" }, 3, 0)).toEqual([200, 400]);
   });
 });

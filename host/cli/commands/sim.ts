@@ -19,7 +19,10 @@ import { generateScenario, Dice, type ServiceSpec } from "../../sim/scenario.ts"
 import { InvariantChecker } from "../../sim/invariants.ts";
 import { injectFault } from "../../sim/run.ts";
 import { loadHostManifest, type HostManifest } from "../../supervisor/host-manifest.ts";
-import { configureService, recoveryPolicy } from "../../supervisor/configure.ts";
+import { configureService } from "../../supervisor/configure.ts";
+import { recoveryPolicyOf } from "../../kernel/recovery.ts";
+import { readRecord } from "../../kernel/records.ts";
+import type { Kernel } from "../../kernel/kernel.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { timelineSvg } from "../timeline-svg.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
@@ -94,7 +97,7 @@ export function simulate(hostManifest: HostManifest, seed: number, steps: number
   });
   new KernelManifest(sim.kernel).load(encodeManifest(manifest));
   for (const service of manifest.services) configureService(sim.kernel, service, hostManifest.run.get(service.name));
-  const checker = new InvariantChecker(sim.kernel, specsOf(manifest));
+  const checker = new InvariantChecker(sim.kernel, specsOf(manifest, sim.kernel));
   const schedule = generateScenario(seed, { steps, restartsMax: 8 });
   const names = manifest.services.map((s) => s.name);
   const report: SimReport = { ok: true, step: 0, message: "", virtualMs: 0, faultsInjected: 0, events: sim.events, restarts: 0, faults: 0, final: [] };
@@ -145,11 +148,11 @@ function converge(sim: Simulation, manifest: Manifest, checker: InvariantChecker
   checker.checkState();
 }
 
-/** What the invariant checker needs to know of each service. */
-function specsOf(manifest: Manifest): ServiceSpec[] {
+/** What the invariant checker needs to know of each service: what the kernel holds (its defaults filled in). */
+function specsOf(manifest: Manifest, kernel: Kernel): ServiceSpec[] {
   return manifest.services.map((s) => ({
-    name: s.name, instances: s.instances, startTimeoutMs: s.startTimeoutMs, stopTimeoutMs: s.stopTimeoutMs, startDelayMs: 0,
+    name: s.name, instances: s.instances, ...kernel.timeouts(s.name), startDelayMs: 0,
     deps: s.dependencies.map((d) => ({ to: d.name, kind: d.kind, condition: d.condition })),
-    policy: s.recovery ? recoveryPolicy(s.recovery) : {}, checks: [], watchdogMs: 0,
+    policy: recoveryPolicyOf(readRecord(kernel, s.name, "recovery"), (id) => kernel.name(id)), checks: [], watchdogMs: 0,
   }));
 }

@@ -80,7 +80,8 @@ static int32_t setup_pool(void) {
   pool = myco_service_register(name, sizeof name - 1, 1, POOL_INSTANCES);
   if (pool < 0) return pool;
   int32_t status = bring_up();
-  if (status >= 0) status = myco_balance_set_strategy(pool, strategy);
+  const int32_t balance[6] = {strategy, -1, -1, -1, -1, -1}; /* the BALANCE record: the strategy, default options */
+  if (status >= 0) status = myco_record_apply(pool, 1, (const uint8_t*)balance, sizeof balance);
   /* One pick first: tables a strategy builds lazily (a consistent-hash ring) are built here, not measured. */
   return status < 0 ? status : myco_balance_pick_key(pool, 0);
 }

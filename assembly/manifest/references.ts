@@ -1,0 +1,133 @@
+// The blob's references and graph, once every record is read: dependency targets exist, are not
+// the service itself and not twice; weights and addresses fit the instance count; a recovery
+// backup is another service of the blob; and no dependency cycle (Kahn's algorithm, a cycle
+// reported with its whole path).
+import { SERVICES_MAX, EDGES_MAX } from "../limits";
+import {
+  OK, E_MANIFEST_REFERENCE, E_SELF_DEPENDENCY, E_DUPLICATE_DEPENDENCY, E_DEPENDENCY_CYCLE, E_INVALID_ADDRESS,
+  E_INVALID_WEIGHT, E_UNKNOWN_SERVICE,
+} from "../errors";
+import { fail } from "../util/detail";
+import { RECORD_HEADER_BYTES, TAG_DEPENDENCY, TAG_ADDRESS, TAG_BALANCE, TAG_RECOVERY } from "./format";
+import {
+  blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depCount, blobBase, at,
+  sayBlobService, u16At,
+} from "./blob-tables";
+import { balanceWeightCount } from "./sections/balance";
+import { recoveryBackupIndex } from "./sections/recovery";
+
+// Kahn's algorithm over blob indices.
+const byTarget = new StaticArray<u16>(EDGES_MAX);
+const targetStart = new StaticArray<i32>(SERVICES_MAX + 1);
+const pending = new StaticArray<i32>(SERVICES_MAX);
+const queue = new StaticArray<u16>(SERVICES_MAX);
+const walkMark = new StaticArray<i32>(SERVICES_MAX);
+
+/** References: dependency targets exist, are not the service itself, not twice; weights, address
+ *  ordinals and recovery backups. */
+export function checkReferences(): i32 {
+  for (let e = 0; e < depCount; e++) {
+    const from = <i32>depFrom[e], to = <i32>depTo[e];
+    const offset = recordOffset(from, TAG_DEPENDENCY, e);
+    if (to >= blobServiceCount) {
+      return at(sayBlobService(fail(E_MANIFEST_REFERENCE), from).text(" depends on service index ").int(to)
+        .text("; the manifest has ").int(blobServiceCount).text(" services"), offset);
+    }
+    if (to == from) return at(sayBlobService(fail(E_SELF_DEPENDENCY), from).text(" depends on itself"), offset);
+    for (let other = e - 1; other >= 0 && <i32>depFrom[other] == from; other--) {
+      if (<i32>depTo[other] == to) {
+        return at(sayBlobService(sayBlobService(fail(E_DUPLICATE_DEPENDENCY), from).text(" depends on "), to).text(" twice"), offset);
+      }
+    }
+  }
+  for (let s = 0; s < blobServiceCount; s++) {
+    for (let offset = blobServiceAt[s]; offset < blobServiceEnd[s]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
+      const tag = load<u8>(blobBase + <usize>offset);
+      const payload = blobBase + <usize>(offset + RECORD_HEADER_BYTES);
+      if (tag == TAG_BALANCE && balanceWeightCount(payload) > <i32>blobInstances[s]) {
+        return at(sayBlobService(fail(E_INVALID_WEIGHT), s).text(": ").int(balanceWeightCount(payload))
+          .text(" weights for ").int(blobInstances[s]).text(" instances"), offset);
+      }
+      if (tag == TAG_RECOVERY) {
+        const backup = recoveryBackupIndex(payload);
+        if (backup != -1 && (backup < 0 || backup >= blobServiceCount || backup == s)) {
+          return at(sayBlobService(fail(E_UNKNOWN_SERVICE), s).text(": backup service index ").int(backup)
+            .text(" is not another service of the manifest or -1"), offset);
+        }
+      }
+      if (tag != TAG_ADDRESS) continue;
+      const ordinal = u16At(offset + 3);
+      if (ordinal >= <i32>blobInstances[s]) {
+        return at(sayBlobService(fail(E_INVALID_ADDRESS), s).text(": address for instance ").int(ordinal).text(", which is outside 0..")
+          .int(<i32>blobInstances[s] - 1), offset);
+      }
+    }
+  }
+  return OK;
+}
+
+/** The offset of the n-th dependency record overall (for error offsets), found by walking. */
+function recordOffset(service: i32, tag: u8, nth: i32): i32 {
+  let before = 0;
+  for (let e = 0; e < nth; e++) if (<i32>depFrom[e] == service) before++;
+  for (let offset = blobServiceAt[service]; offset < blobServiceEnd[service]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
+    if (load<u8>(blobBase + <usize>offset) != tag) continue;
+    if (before-- == 0) return offset;
+  }
+  return blobServiceAt[service];
+}
+
+/** Kahn's algorithm on blob indices; a cycle is reported with its whole path. */
+export function checkAcyclic(): i32 {
+  targetStart.fill(0);
+  for (let e = 0; e < depCount; e++) targetStart[<i32>depTo[e] + 1]++;
+  for (let s = 0; s < blobServiceCount; s++) targetStart[s + 1] += targetStart[s];
+  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
+  for (let e = 0; e < depCount; e++) {
+    const to = <i32>depTo[e];
+    byTarget[targetStart[to] + pending[to]] = <u16>e;
+    pending[to]++;
+  }
+  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
+  for (let e = 0; e < depCount; e++) pending[<i32>depFrom[e]]++;
+  let head = 0, tail = 0;
+  for (let s = 0; s < blobServiceCount; s++) if (pending[s] == 0) queue[tail++] = <u16>s;
+  while (head < tail) {
+    const s = <i32>queue[head++];
+    for (let i = targetStart[s]; i < targetStart[s + 1]; i++) {
+      const dependent = <i32>depFrom[<i32>byTarget[i]];
+      if (--pending[dependent] == 0) queue[tail++] = <u16>dependent;
+    }
+  }
+  if (tail == blobServiceCount) return OK;
+  return reportCycle();
+}
+
+/** Follows unmet dependencies from a leftover service until one repeats: that loop is a cycle. */
+function reportCycle(): i32 {
+  let start = 0;
+  while (pending[start] == 0) start++;
+  walkMark.fill(-1);
+  let atService = start;
+  for (let step = 0; walkMark[atService] < 0; step++) {
+    walkMark[atService] = step;
+    atService = unmetDependency(atService);
+  }
+  const d = fail(E_DEPENDENCY_CYCLE).text("dependency cycle: ");
+  const first = atService;
+  for (let n = 0; n <= blobServiceCount; n++) {
+    d.raw(blobNames.namePtr(atService), blobNames.nameLength(atService)).text(" -> ");
+    atService = unmetDependency(atService);
+    if (atService == first) break;
+  }
+  d.raw(blobNames.namePtr(first), blobNames.nameLength(first));
+  return at(d, blobServiceAt[first]);
+}
+
+function unmetDependency(service: i32): i32 {
+  for (let e = 0; e < depCount; e++) {
+    if (<i32>depFrom[e] == service && pending[<i32>depTo[e]] > 0) return <i32>depTo[e];
+  }
+  return service;
+}
+
