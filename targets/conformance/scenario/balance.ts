@@ -69,13 +69,9 @@ function breaker(world: World, ids: Ids): void {
   world.expect((s) => s >= 0, "breakerReset", first);
 }
 
-/**
- * Outlier ejection: configured with the one ejection setter (the manifest has no outlier
- * section yet; with record-based configuration this becomes the OUTLIER record).
- */
+/** Outlier ejection, configured by lc's manifest (balance.outlier: 2 failures in a row eject for 500 ms). */
 function outlier(world: World, ids: Ids): void {
   const [first] = handles(world, ids.lc);
-  world.expect(0, "outlierConfigure", ids.lc, 2, 500, 2000, 50);
   for (let i = 0; i < 2; i++) {
     world.call("balanceRequestStarted", first);
     world.call("balanceRequestFinished", first, 30.125, OUTCOME.failure);
