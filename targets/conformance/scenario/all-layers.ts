@@ -20,20 +20,18 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { encodeManifest, parseManifest } from "../../../host/manifest/index.ts";
-import { ERROR_CODES } from "../../../host/kernel/error-codes.ts";
 import { ACTION, World } from "../world.ts";
 import type { Recording } from "../recorder.ts";
 import { balancePhase } from "./balance.ts";
 import { EVENT, eventsOf, lifecyclePhase, recoveryPhase } from "./lifecycle.ts";
 import { discoveryPhase } from "./discovery.ts";
+import { code, type Ids } from "./common.ts";
 
 export const DEVICE_PATH = fileURLToPath(new URL("./device.yaml", import.meta.url));
 /** The scenario's seed: the virtual HAL's splitmix32 starts from it on every host. */
 export const SCENARIO_SEED = 1103515245;
 /** Manifest chunks fit the smallest profile's I/O buffer (mcu: 1,024 bytes). */
 const STAGE_CHUNK_BYTES = 1024;
-
-export const code = (name: keyof typeof ERROR_CODES): number => ERROR_CODES[name].code;
 
 /** The device's manifest blob: device.yaml, with `edits` (pattern, replacement) applied to its text. */
 export function deviceManifest(edits: [RegExp, string][] = []): { blob: Uint8Array; names: string[] } {
@@ -56,8 +54,6 @@ export function loadManifest(world: World, blob: Uint8Array): number {
   }
   return world.call("manifestLoad", blob.length);
 }
-
-export interface Ids { [service: string]: number }
 
 function registryPhase(world: World, names: string[]): Ids {
   const ids: Ids = {};

@@ -4,7 +4,7 @@
 // decide on); a breaker opens on failures, refuses, lets a half-open probe through and closes;
 // an isolated instance is refused; an outlier is ejected and re-admitted; statistics are read.
 import type { World } from "../world.ts";
-import { code, type Ids } from "./all-layers.ts";
+import { code, type Ids } from "./common.ts";
 
 const OUTCOME = { failure: 0, success: 1 } as const;
 const HEALTH_UNHEALTHY = 3;

@@ -2,7 +2,7 @@
 // change events run through the whole scenario), then queries by pattern, type, state, health
 // and tags, subscription members, addresses, dependencies, the pattern tester and the cache.
 import type { World } from "../world.ts";
-import type { Ids } from "./all-layers.ts";
+import type { Ids } from "./common.ts";
 
 const ANY = -1;
 const TYPE_SYSTEM = 0;

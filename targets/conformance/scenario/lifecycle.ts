@@ -3,7 +3,7 @@
 // stop that times out; crashes restarted after backoff with jitter until restart intensity is
 // exceeded and the escalation runs (restart-dependents, a reboot request).
 import { ACTION, World, type CheckAnswer } from "../world.ts";
-import type { Ids } from "./all-layers.ts";
+import type { Ids } from "./common.ts";
 
 export const EVENT = { serviceState: 1, instanceState: 2, health: 6, alert: 7, fault: 8, recovery: 9, manifestApplied: 16, manifestRejected: 17, discovery: 18 } as const;
 const CAUSE_START_TIMEOUT = 7;
