@@ -1,8 +1,14 @@
 // The simulator from the command line:
-//   npx tsx host/sim/cli.ts --seed 123 [--steps 200] [--events]   replay one seed (optionally print its log)
+//   npx tsx host/sim/cli.ts --seed 123 [--steps 200] [--events] [--program FILE]
+//                                   replay one seed (optionally print its log, or write it as a
+//                                   conformance program every host replays: targets/README.md)
 //   npx tsx host/sim/cli.ts --seeds 1000 [--from 1] [--steps 200]  run a range, print failures and the count
+import { writeFileSync } from "node:fs";
 import { runSeed } from "./run.ts";
-import { Simulation } from "../executors/simulation.ts";
+import type { Simulation } from "../executors/simulation.ts";
+import { attachRecorder } from "../../targets/conformance/sim-seed.ts";
+import { encodeProgram } from "../../targets/conformance/program.ts";
+import type { Recorder } from "../../targets/conformance/recorder.ts";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
@@ -15,9 +21,18 @@ const steps = Number(args.get("steps") ?? 200);
 if (args.has("seed")) {
   const seed = Number(args.get("seed"));
   let sim: Simulation | undefined;
-  const pump = Simulation.prototype.pump;
-  Simulation.prototype.pump = function (this: Simulation) { sim ??= this; pump.call(this); };
-  const result = runSeed(seed, { steps });
+  let recorder: Recorder | undefined;
+  const programPath = args.get("program");
+  const result = runSeed(seed, {
+    steps,
+    ...(programPath ? { profile: "release" as const } : {}),
+    onSimulation: (s) => { sim = s; if (programPath) recorder = attachRecorder(s); },
+  });
+  if (programPath && recorder) {
+    const recording = recorder.finish();
+    writeFileSync(programPath, encodeProgram(recording.program));
+    console.log(`${programPath}: ${recording.calls} calls, ${recording.events} events, hash ${recording.hash}, event hash ${recording.eventHash}`);
+  }
   if (args.has("events") && sim) {
     for (const e of sim.events) console.log(`${e.seq}\t${e.timeMs}\t${e.serviceName}\t${e.kind}\t${e.from}>${e.to}\t${e.cause}\t${e.value}`);
   }

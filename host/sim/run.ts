@@ -22,6 +22,8 @@ export interface SimOptions {
   livenessMs?: number;
   /** Largest restart limit a scenario may draw (the profile's WINDOW_SLOTS; 8 for release/debug). */
   restartsMax?: number;
+  /** Called with the simulation before anything runs (a recorder attaches here: targets/conformance/sim-seed.ts). */
+  onSimulation?: (sim: Simulation) => void;
 }
 
 export interface SimResult {
@@ -90,6 +92,7 @@ export function runSeed(seed: number, options: SimOptions = {}): SimResult {
     seed, profile: options.profile ?? "debug", worldSeed: seed ^ 0x5bd1e995, stopDelayMs: 15, jitterMs: 10,
     startDelayMs: (service) => slow.get(service) ?? 50,
   });
+  options.onSimulation?.(sim);
   const checker = new InvariantChecker(sim.kernel, scenario.services);
   const result: SimResult = { seed, ok: true, step: 0, message: "", events: 0, restarts: 0, faults: 0, virtualMs: 0 };
   let step = 0;

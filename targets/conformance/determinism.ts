@@ -1,23 +1,44 @@
-// The deterministic pieces every host shares, written the same way here and in C
-// (targets/firmware/src/determinism.c): the xorshift32 PRNG behind the virtual HAL's random_u32
-// and the simulated host's delays, and the FNV-1a 64 hash over the event log.
+// The deterministic pieces every host shares, written the same way here, in C
+// (targets/firmware/src/determinism.c) and in Python (targets/wasmtime/host.py): the virtual
+// HAL (a clock that moves only when the kernel sleeps or the program sets it, and splitmix32
+// seeded exactly like host/hal's VirtualHal, so a `myco sim` seed replays on every host) and
+// the FNV-1a 64 hash over everything the kernel answers.
+import { splitmix32 } from "../../host/hal/virtual.ts";
 
-/** Marsaglia's xorshift32 (13, 17, 5). A zero seed would stay zero, so it is replaced. */
-export class Xorshift32 {
-  private state: number;
-  constructor(seed: number) { this.state = (seed >>> 0) || 0x6d2b79f5; }
-  next(): number {
-    let x = this.state;
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    this.state = x;
-    return x;
+/** No host input is pending: the kernel's sleep runs its full time. */
+export const WAKE_NONE = -1n;
+
+/**
+ * The virtual HAL of every conformance host. `wakeMs` is when the simulated host next has input
+ * for the kernel (the program sets it before a call that may sleep); a sleep that would pass it
+ * stops there and returns 1, exactly like host/hal's VirtualHal.sleepMs with a task queued.
+ */
+export class ReplayHal {
+  nowMs = 0n;
+  wakeMs = WAKE_NONE;
+  private next: () => number;
+
+  constructor(readonly seed: number) { this.next = splitmix32(seed); }
+
+  /** Back to time 0, no wake and a freshly seeded PRNG (before a restart's replay). */
+  reset(): void {
+    this.nowMs = 0n;
+    this.wakeMs = WAKE_NONE;
+    this.next = splitmix32(this.seed);
+  }
+
+  now(): bigint { return this.nowMs; }
+  randomU32(): number { return this.next(); }
+  sleep(ms: number): number {
+    const target = this.nowMs + BigInt(ms >>> 0);
+    if (this.wakeMs !== WAKE_NONE && this.wakeMs < target) {
+      if (this.wakeMs > this.nowMs) this.nowMs = this.wakeMs;
+      return 1;
+    }
+    this.nowMs = target;
+    return 0;
   }
 }
-
-/** The second stream (the simulated host's delays) is seeded apart from the kernel's. */
-export const SIMULATION_SEED_MIX = 0x9e3779b9;
 
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;

@@ -4,20 +4,19 @@
 // later call throws until `restart()` instantiates a fresh kernel.
 import { instantiate } from "@assemblyscript/loader";
 import { readFile } from "node:fs/promises";
-import type { Action, KernelPort } from "../conformance/port.ts";
+import type { CallResult, KernelPort } from "../conformance/port.ts";
+import { paramsOf, resultOf, type ProgramExport } from "../conformance/program.ts";
+import { argValue, toSlot } from "../conformance/slots.ts";
 import type { VirtualHal } from "./hal.ts";
 import { KernelTrap, trapKindOf } from "./trap.ts";
 
-type Fn = (...args: number[]) => number;
+type Fn = (...args: (number | bigint)[]) => number | bigint | undefined;
 interface CoreExports {
   memory: WebAssembly.Memory;
   ioBuffer(): number;
   ioCapacity(): number;
   [name: string]: unknown;
 }
-
-const ACTION_BYTES = 16;
-const EVENT_BYTES = 32;
 
 export class LoaderKernel implements KernelPort {
   private exports!: CoreExports;
@@ -65,10 +64,12 @@ export class LoaderKernel implements KernelPort {
   memoryBytes(): Uint8Array { return new Uint8Array(this.exports.memory.buffer); }
 
   /** Calls export `name`, turning a trap into a KernelTrap and refusing calls after one. */
-  call(name: string, ...args: number[]): number {
+  call(name: string, ...args: (number | bigint)[]): number {
     if (this.trap) throw this.trap;
     try {
-      return (this.exports[name] as Fn)(...args);
+      const fn = this.exports[name] as Fn | undefined;
+      if (typeof fn !== "function") throw new Error(`the kernel has no export '${name}'`);
+      return fn(...args) as number;
     } catch (error) {
       const kind = trapKindOf(error);
       if (kind === null) throw error;
@@ -77,50 +78,16 @@ export class LoaderKernel implements KernelPort {
     }
   }
 
-  private io(length: number): Uint8Array {
-    return new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), length);
+  writeIo(bytes: Uint8Array): void {
+    if (bytes.length > this.exports.ioCapacity()) throw new RangeError(`an I/O write of ${bytes.length} bytes; the buffer holds ${this.exports.ioCapacity()}`);
+    new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), bytes.length).set(bytes);
   }
 
-  private withName(name: string, call: (length: number) => number): number {
-    const bytes = new TextEncoder().encode(name);
-    if (bytes.length > this.exports.ioCapacity()) return -14; // E_IO_LENGTH, as the kernel would say
-    this.io(bytes.length).set(bytes);
-    return call(bytes.length);
-  }
-
-  serviceRegister(name: string, type: number, instances: number): number {
-    return this.withName(name, (length) => this.call("serviceRegister", length, type, instances));
-  }
-  recordApply(service: number, section: number, record: Uint8Array): number {
-    this.io(record.length).set(record);
-    return this.call("recordApply", service, section, record.length);
-  }
-  dependencyAdd(from: number, to: number, kind: number): number { return this.call("dependencyAdd", from, to, kind); }
-  startAll(): number { return this.call("startAll"); }
-  stopAll(): number { return this.call("stopAll"); }
-  serviceStart(id: number): number { return this.call("serviceStart", id); }
-  serviceStop(id: number): number { return this.call("serviceStop", id); }
-  serviceRestart(id: number): number { return this.call("serviceRestart", id); }
-  serviceInstance(id: number, ordinal: number): number { return this.call("serviceInstance", id, ordinal); }
-  instanceStarted(handle: number): number { return this.call("instanceStarted", handle); }
-  instanceExited(handle: number, status: number): number { return this.call("instanceExited", handle, status); }
-  tick(): number { return this.call("tick"); }
-  run(ms: number): number { return this.call("run", ms); }
-
-  actionsDrain(): Action[] {
-    const count = this.call("actionsDrain");
-    const view = new DataView(this.exports.memory.buffer, this.exports.ioBuffer(), count * ACTION_BYTES);
-    return Array.from({ length: count }, (_, i) => ({
-      kind: view.getUint8(i * ACTION_BYTES),
-      service: view.getInt32(i * ACTION_BYTES + 4, true),
-      instance: view.getInt32(i * ACTION_BYTES + 8, true),
-      arg: view.getInt32(i * ACTION_BYTES + 12, true),
-    }));
-  }
-
-  eventsRead(fromSeq: number): Uint8Array[] {
-    const count = this.call("eventsRead", fromSeq);
-    const bytes = this.io(count * EVENT_BYTES).slice();
-    return Array.from({ length: count }, (_, i) => bytes.subarray(i * EVENT_BYTES, (i + 1) * EVENT_BYTES));
+  callExport(fn: ProgramExport, args: bigint[]): CallResult {
+    const letters = paramsOf(fn.signature);
+    const value = this.call(fn.name, ...args.map((slot, i) => argValue(letters[i], slot)) as number[]);
+    const result = toSlot(resultOf(fn.signature), value);
+    const length = result > 0n && fn.outUnit > 0 ? Number(result) * fn.outUnit : 0;
+    return { result, out: new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), length).slice() };
   }
 }

@@ -9,9 +9,11 @@ import { kernelAbi, kebab } from "../../targets/abi/abi.ts";
 import { RECORDS, FIELD_BYTES } from "../../targets/abi/bytes.ts";
 import { generateWit } from "../../targets/wasi/tools/wit.ts";
 import { generateApiHeader, generateApiSource, snake } from "../../targets/firmware/tools/gen-api.ts";
-import { Fnv1a64, Xorshift32 } from "../../targets/conformance/determinism.ts";
-import { loadScenario } from "../../targets/conformance/scenario.ts";
-import { generateScenarioHeader } from "../../targets/firmware/tools/gen-scenario.ts";
+import { Fnv1a64, ReplayHal, WAKE_NONE } from "../../targets/conformance/determinism.ts";
+import { decodeProgram, encodeProgram, programExports, ProgramError, type Program } from "../../targets/conformance/program.ts";
+import { generateDispatchSource } from "../../targets/firmware/tools/gen-dispatch.ts";
+import { generateProgramSource } from "../../targets/firmware/tools/gen-scenario.ts";
+import { VirtualHal } from "../../host/hal/virtual.ts";
 import { MissingToolError } from "../../targets/tools/toolchain.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -79,30 +81,67 @@ describe("the deterministic pieces every host shares", () => {
     expect(hex("foobar")).toBe("85944171f73967e8");
   });
 
-  it("xorshift32 (13, 17, 5) gives Marsaglia's sequence and never sticks at zero", () => {
-    const random = new Xorshift32(1);
-    expect([random.next(), random.next(), random.next()]).toEqual([270369, 67634689, 2647435461]);
-    expect(new Xorshift32(0).next()).not.toBe(0);
+  it("the replay HAL draws splitmix32 seeded like host/hal's VirtualHal, and sleeps alike", () => {
+    const replayHal = new ReplayHal(1);
+    expect([replayHal.randomU32(), replayHal.randomU32(), replayHal.randomU32()]).toEqual(SPLITMIX32_SEED_1);
+    const simulator = new VirtualHal(0xdeadbeef);
+    const twin = new ReplayHal(0xdeadbeef);
+    for (let i = 0; i < 1000; i++) expect(twin.randomU32()).toBe(simulator.randomU32());
+    // A sleep past the host's next input stops there (returns 1); otherwise it runs its full time.
+    simulator.at(250, () => {});
+    twin.wakeMs = 250n;
+    expect([twin.sleep(100), twin.nowMs]).toEqual([simulator.sleepMs(100) ? 1 : 0, BigInt(simulator.timeMs)]);
+    expect([twin.sleep(500), twin.nowMs]).toEqual([simulator.sleepMs(500) ? 1 : 0, BigInt(simulator.timeMs)]);
+    simulator.runDue();
+    twin.wakeMs = WAKE_NONE;
+    expect([twin.sleep(40), twin.nowMs]).toEqual([simulator.sleepMs(40) ? 1 : 0, BigInt(simulator.timeMs)]);
+    expect(twin.nowMs).toBe(290n);
   });
 });
 
-describe("the conformance scenario", () => {
-  it("compiles to an op list with services, faults and expected errors", () => {
-    const scenario = loadScenario();
-    expect(scenario.services.length).toBeGreaterThanOrEqual(6);
-    const ops = scenario.ops.map((o) => o.op);
-    for (const op of ["register", "depend", "hang", "startAll", "run", "exit", "stop", "stopAll"] as const) expect(ops).toContain(op);
-    expect(scenario.ops.some((o) => o.expect !== null && o.expect < 0)).toBe(true);
-    const header = generateScenarioHeader(scenario);
-    expect(header).toContain(`#define SCENARIO_OP_COUNT ${scenario.ops.length}`);
-    expect(header).toContain("{SCENARIO_OP_START_ALL, -1, -1, 0, 0, \"\", 0, false},");
+/** splitmix32 from state 1: the first three outputs (the C and Python twins are checked by the conformance run). */
+const SPLITMIX32_SEED_1 = [2527132011, 314344336, 2535364964];
+
+describe("the conformance program (targets/conformance/program.ts)", () => {
+  const exports = programExports(kernelAbi());
+  const at = (name: string) => exports.findIndex((e) => e.name === name);
+
+  it("describes every export by signature letters, output unit and the event-log flag", () => {
+    const byName = new Map(exports.map((e) => [e.name, e]));
+    expect(byName.get("serviceRegister")).toMatchObject({ signature: "sii>i", outUnit: 0 });
+    expect(byName.get("balanceRequestFinished")).toMatchObject({ signature: "iFi>i" });
+    expect(byName.get("serviceTagMask")).toMatchObject({ signature: "i>I" });
+    expect(byName.get("discoveryPatternTest")).toMatchObject({ signature: "ss>i" });
+    expect(byName.get("manifestStage")).toMatchObject({ signature: "ib>i" });
+    expect(byName.get("reset")).toMatchObject({ signature: ">v" });
+    expect(byName.get("eventsRead")).toMatchObject({ outUnit: RECORDS.event.bytes, flags: 1 });
+    expect(byName.get("discoveryQuery")).toMatchObject({ outUnit: 2, flags: 0 });
+    expect(byName.has("ioBuffer")).toBe(false); // module-only: a pointer means nothing to a component
   });
 
-  it("rejects a step that names an unknown service", () => {
-    const dir = mkdtempSync(join(tmpdir(), "myco-scenario-"));
-    const path = join(dir, "scenario.json");
-    writeFileSync(path, JSON.stringify({ description: "", seed: 1, services: {}, steps: [["start", "nope"]] }));
-    expect(() => loadScenario(path)).toThrow(/no service 'nope'/);
+  it("round-trips, and refuses a truncated program or an unknown step", () => {
+    const program: Program = {
+      seed: 0x9e3779b9, exports, steps: [
+        { kind: "clock", ms: 25n }, { kind: "wake", ms: -1n }, { kind: "io", bytes: new TextEncoder().encode("db") },
+        { kind: "call", index: at("serviceRegister"), args: [2n, 0n, 1n] },
+        { kind: "call", index: at("balanceRequestFinished"), args: [131072n, 4616752568008179712n, 1n] },
+      ],
+    };
+    const bytes = encodeProgram(program);
+    expect(decodeProgram(bytes)).toEqual(program);
+    expect(() => decodeProgram(bytes.subarray(0, bytes.length - 3))).toThrow(ProgramError);
+    const unknown = bytes.slice();
+    unknown[bytes.length - 1 - 3 * 8 - 2] = 9; // the last step's kind
+    expect(() => decodeProgram(unknown)).toThrow(/unknown step kind 9/);
+    expect(() => encodeProgram({ ...program, steps: [{ kind: "call", index: at("reset"), args: [1n] }] })).toThrow(/takes 0 arguments/);
+  });
+
+  it("generates a C dispatch case per export and the program as a C array", () => {
+    const dispatch = generateDispatchSource(kernelAbi());
+    exports.forEach((_, i) => expect(dispatch).toContain(`    case ${i}: `));
+    expect(dispatch).toContain(`{"balanceRequestFinished", "iFi>i"},`);
+    expect(dispatch).toContain("Z_kernelZ_balanceRequestFinished(&myco_kernel, (u32)(int32_t)args[0], slot_f64(args[1]), (u32)(int32_t)args[2])");
+    expect(generateProgramSource(Uint8Array.of(77, 89))).toContain("const uint8_t CONFORMANCE_PROGRAM[2] = {\n  77,89,\n};");
   });
 });
 

@@ -1,6 +1,6 @@
 // The firmware target: wasm2c's C of build/<profile>.wasm behind the C API, built natively (and
 // checked under valgrind) and for Cortex-M3/M4 boards run under qemu-system-arm. Each host must
-// replay the scenario like the Node host, report the same traps, restart clean, and run on the
+// replay the conformance program like the Node host, report the same traps, restart clean, and run on the
 // board's own clock.
 import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -10,11 +10,11 @@ import { buildFirmware, FIRMWARE_BUILD, type FirmwareBuild } from "../../targets
 import { runImage, runNative, type HostOutput } from "../../targets/firmware/tools/run.ts";
 import { imageSizes } from "../../targets/firmware/tools/sizes.ts";
 import { runNodeHost, type NodeHostRun } from "../../targets/node/host.ts";
-import { loadScenario } from "../../targets/conformance/scenario.ts";
+import { buildProgram } from "../../targets/conformance/build-program.ts";
 import { mustRun } from "../../targets/tools/toolchain.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const scenario = loadScenario();
+const { program } = buildProgram();
 const PAGE_BYTES = 65536;
 let built: FirmwareBuild;
 const reference = new Map<string, NodeHostRun>();
@@ -24,21 +24,21 @@ const BUILD_TIMEOUT_MS = 600_000;
 
 beforeAll(async () => {
   built = await buildFirmware({ cortexM: true });
-  for (const profile of ["release", "mcu"]) reference.set(profile, await runNodeHost(join(root, `build/${profile}.wasm`), scenario));
+  for (const profile of ["release", "mcu"]) reference.set(profile, await runNodeHost(join(root, `build/${profile}.wasm`), program));
 }, BUILD_TIMEOUT_MS);
 
 /** The host ran to the end and agrees with the Node host on the same profile in everything it printed. */
 function expectLikeNode(output: HostOutput, profile: string): void {
   const node = reference.get(profile)!;
   expect(output.ok, output.text).toBe(true);
-  expect(output.host).toMatchObject({ events: node.first.events, hash: node.first.hash });
-  expect(output.restart).toMatchObject({ events: node.restarts[0].events, hash: node.restarts[0].hash });
+  expect(output.host).toMatchObject(node.first);
+  expect(output.restart).toMatchObject(node.restarts[0]);
   expect(output.traps).toEqual(node.traps);
   expect(output.live).not.toBeNull();
 }
 
 describe("native C host (targets/firmware, gcc)", () => {
-  it("replays the scenario, catches both injected traps and restarts clean, per profile", async () => {
+  it("replays the program, catches both injected traps and restarts clean, per profile", async () => {
     for (const host of built.native) expectLikeNode(await runNative(host), host.profile);
   });
 
@@ -50,7 +50,7 @@ describe("native C host (targets/firmware, gcc)", () => {
 
   it("keeps malloc, mmap and signals out of the runtime, the API and the kernel", async () => {
     const dir = join(built.native[0].kernelObject, "..");
-    for (const object of ["wasm-rt-static.o", "myco.o", "myco_api.o", "kernel.o"]) {
+    for (const object of ["wasm-rt-static.o", "myco.o", "myco_api.o", "myco_dispatch.o", "replay.o", "kernel.o"]) {
       const { stdout } = await mustRun("nm", ["-u", join(dir, object)]);
       expect(stdout, object).not.toMatch(/\b(malloc|calloc|realloc|free|mmap|sigaction|signal)\b/);
     }

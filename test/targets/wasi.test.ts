@@ -1,5 +1,5 @@
 // The component target: built from build/release.wasm with jco's API, transpiled, and run by
-// jco's runtime with a TypeScript HAL. It must replay the scenario exactly like the core module,
+// jco's runtime with a TypeScript HAL. It must replay the conformance program exactly like the core module,
 // report a trap, refuse calls after it, and come back clean on restart.
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
@@ -10,19 +10,19 @@ import { ComponentKernel } from "../../targets/wasi/host/component-port.ts";
 import { interfaceId } from "../../targets/wasi/tools/wit.ts";
 import { VirtualHal } from "../../targets/node/hal.ts";
 import { KernelTrap } from "../../targets/node/trap.ts";
-import { loadScenario } from "../../targets/conformance/scenario.ts";
+import { buildProgram } from "../../targets/conformance/build-program.ts";
 import { replay } from "../../targets/conformance/replay.ts";
 import { replayOnLoader } from "../../targets/node/host.ts";
 import { FAULT_ROUNDS } from "../../targets/conformance/faults.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const scenario = loadScenario();
+const { program } = buildProgram();
 let built: ComponentBuild;
 
 beforeAll(async () => { built = await buildComponent(); }, 300_000);
 
 async function component(): Promise<ComponentKernel> {
-  return ComponentKernel.create(new VirtualHal(scenario.seed));
+  return ComponentKernel.create(new VirtualHal(program.seed));
 }
 
 describe("component (targets/wasi)", () => {
@@ -43,10 +43,10 @@ describe("component (targets/wasi)", () => {
     expect(exports.filter((e) => e.startsWith(`${interfaceId("kernel")}#`)).length).toBe(exports.length - 2);
   });
 
-  it("replays the scenario with the same event-log hash as the core module under the loader", async () => {
+  it("replays the conformance program with the same hashes as the core module under the loader", async () => {
     const kernel = await component();
-    const viaComponent = replay(kernel, kernel.hal, scenario);
-    const { result: viaLoader } = await replayOnLoader(join(root, "build/release.wasm"), scenario);
+    const viaComponent = replay(kernel, kernel.hal, program);
+    const { result: viaLoader } = await replayOnLoader(join(root, "build/release.wasm"), program);
     expect(viaComponent.events).toBeGreaterThan(100);
     expect(viaComponent).toEqual(viaLoader);
   });
@@ -81,15 +81,15 @@ describe("component (targets/wasi)", () => {
     // A name longer than the I/O buffer: cabi_realloc traps (no allocation, no silent truncation).
     const tooLong = "x".repeat(kernel.call((k) => k.ioCapacity()) + 1);
     let trap: unknown;
-    try { kernel.serviceRegister(tooLong, 0, 1); } catch (error) { trap = error; }
+    try { kernel.call((k) => k.serviceRegister(tooLong, 0, 1)); } catch (error) { trap = error; }
     expect(trap).toBeInstanceOf(KernelTrap);
     expect((trap as KernelTrap).kind).toBe("unreachable");
-    expect(() => kernel.tick()).toThrow(KernelTrap);
-    kernel.hal.reset(scenario.seed);
+    expect(() => kernel.call((k) => k.tick())).toThrow(KernelTrap);
+    kernel.hal.reset();
     await kernel.restart();
     expect(kernel.trapped).toBeNull();
-    const { result: viaLoader } = await replayOnLoader(join(root, "build/release.wasm"), scenario);
-    expect(replay(kernel, kernel.hal, scenario)).toEqual(viaLoader);
+    const { result: viaLoader } = await replayOnLoader(join(root, "build/release.wasm"), program);
+    expect(replay(kernel, kernel.hal, program)).toEqual(viaLoader);
   });
 
   it("routes the kernel's abort through the WIT hal with the strings as UTF-16 lists", async () => {

@@ -6,6 +6,7 @@
 #ifndef BOARD_H
 #define BOARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The board's name in output lines ("native", "mps2-an385", ...). */
@@ -22,6 +23,13 @@ void board_sleep_ms(uint32_t ms);
 
 /* A seed from whatever varies between boots (a timer value): the live HAL's randomness. */
 uint32_t board_entropy(void);
+
+/*
+ * A conformance program given to this run in place of the built-in one (the native board reads
+ * the file named by argv[1]; boards without files return NULL). NULL also when reading failed,
+ * after printing why.
+ */
+const uint8_t* board_program(int argc, char** argv, size_t* length);
 
 /* Ends the run: the process exit status natively, the semihosting exit code on the board. */
 void board_exit(int status) __attribute__((noreturn));

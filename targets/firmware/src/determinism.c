@@ -1,16 +1,15 @@
 #include "determinism.h"
 
-void xorshift32_seed(xorshift32_t* random, uint32_t seed) {
-  random->state = seed != 0 ? seed : 0x6d2b79f5u;
+void splitmix32_seed(splitmix32_t* random, uint32_t seed) {
+  random->state = seed;
 }
 
-uint32_t xorshift32_next(xorshift32_t* random) {
-  uint32_t x = random->state;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  random->state = x;
-  return x;
+uint32_t splitmix32_next(splitmix32_t* random) {
+  random->state += 0x9e3779b9u;
+  uint32_t z = random->state;
+  z = (z ^ (z >> 16)) * 0x85ebca6bu;
+  z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+  return z ^ (z >> 16);
 }
 
 void fnv1a64_init(fnv1a64_t* fnv) {

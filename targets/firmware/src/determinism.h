@@ -1,6 +1,7 @@
 /*
  * The deterministic pieces every host shares, written the same way in TypeScript
- * (targets/conformance/determinism.ts): xorshift32 and FNV-1a 64.
+ * (targets/conformance/determinism.ts, host/hal/virtual.ts) and Python (targets/wasmtime/host.py):
+ * splitmix32 behind the virtual HAL's random_u32, and FNV-1a 64 over the kernel's answers.
  */
 #ifndef DETERMINISM_H
 #define DETERMINISM_H
@@ -8,14 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The second stream (the simulated host's delays) is seeded apart from the kernel's. */
-#define SIMULATION_SEED_MIX 0x9e3779b9u
+typedef struct { uint32_t state; } splitmix32_t;
 
-typedef struct { uint32_t state; } xorshift32_t;
-
-/* Marsaglia's xorshift32 (13, 17, 5); a zero seed would stay zero, so it is replaced. */
-void xorshift32_seed(xorshift32_t* random, uint32_t seed);
-uint32_t xorshift32_next(xorshift32_t* random);
+/* splitmix32 seeded like host/hal's VirtualHal: the state starts at the seed itself. */
+void splitmix32_seed(splitmix32_t* random, uint32_t seed);
+uint32_t splitmix32_next(splitmix32_t* random);
 
 typedef struct { uint64_t hash; } fnv1a64_t;
 

@@ -8,7 +8,7 @@ static uint64_t now_ms(void* context) {
 }
 
 static uint32_t random_u32(void* context) {
-  return xorshift32_next(&((hal_board_t*)context)->random);
+  return splitmix32_next(&((hal_board_t*)context)->random);
 }
 
 /* Nothing wakes the kernel early on this board (no input interrupts are wired up): always 0. */
@@ -19,7 +19,7 @@ static uint32_t sleep_ms(void* context, uint32_t ms) {
 }
 
 void hal_board_init(hal_board_t* state, myco_hal_t* hal) {
-  xorshift32_seed(&state->random, board_entropy());
+  splitmix32_seed(&state->random, board_entropy());
   hal->now_ms = now_ms;
   hal->random_u32 = random_u32;
   hal->sleep_ms = sleep_ms;

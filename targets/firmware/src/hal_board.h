@@ -1,4 +1,4 @@
-/* The live HAL: the board's clock and sleep, xorshift32 seeded from board entropy. */
+/* The live HAL: the board's clock and sleep, splitmix32 seeded from board entropy. */
 #ifndef HAL_BOARD_H
 #define HAL_BOARD_H
 
@@ -6,7 +6,7 @@
 #include "myco.h"
 
 typedef struct {
-  xorshift32_t random;
+  splitmix32_t random;
 } hal_board_t;
 
 void hal_board_init(hal_board_t* state, myco_hal_t* hal);

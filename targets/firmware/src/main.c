@@ -4,15 +4,19 @@
  * kernel, then run the kernel on the board's own clock. Every call is checked; the first failure
  * ends the run with a non-zero status.
  *
+ * The conformance program is the one built in (embedded.h, the all-layer scenario),
+ * or on the native board a program file named on the command line (a recorded simulator seed).
+ *
  * Output lines read by targets/firmware/tools (and CI):
- *   host <name> events <count> hash <hex>
+ *   host <name> calls <count> events <count> hash <hex> event-hash <hex>
  *   trap <call> kind <kind> abort "<message>" at <file>:<line>:<column>   (two rounds)
- *   restart events <count> hash <hex>
+ *   restart calls <count> events <count> hash <hex> event-hash <hex>
  *   live <board> start-timeout kill after <ms> ms
  */
 #include <string.h>
 
 #include "board.h"
+#include "embedded.h"
 #include "hal_board.h"
 #include "hal_virtual.h"
 #include "myco.h"
@@ -25,7 +29,6 @@
 #error "define MYCO_HOST_NAME (the name this host prints, e.g. \"native\")"
 #endif
 
-#define LIVE_START_TIMEOUT_MS 30
 #define LIVE_RUN_MS 1000
 #define CAUSE_START_TIMEOUT 7
 #define EVENT_INSTANCE_STATE 2
@@ -35,6 +38,8 @@
 static hal_virtual_t virtual_state;
 static myco_hal_t virtual_hal;
 static hal_board_t board_state;
+static const uint8_t* program = CONFORMANCE_PROGRAM;
+static size_t program_length;
 static myco_hal_t board_hal;
 
 static int32_t failed(const char* what, int32_t status) {
@@ -71,19 +76,19 @@ void myco_rt_fatal(wasm_rt_trap_t trap) {
 }
 
 static bool print_hash_line(const char* prefix, const replay_result_t* result) {
-  return out_text(prefix) && out_text(" events ") && out_int(result->events) && out_text(" hash ") &&
-         out_hex64(result->hash) && out_end_line();
+  return out_text(prefix) && out_text(" calls ") && out_int(result->calls) && out_text(" events ") && out_int(result->events) &&
+         out_text(" hash ") && out_hex64(result->hash) && out_text(" event-hash ") && out_hex64(result->event_hash) && out_end_line();
 }
 
-/* The scenario on a fresh kernel over a fresh virtual HAL (clock 0, seeded PRNG). */
+/* The program on a fresh kernel over a fresh virtual HAL (clock 0, splitmix32 seeded by the program). */
 static int32_t replay_fresh(replay_result_t* result, bool restart) {
-  hal_virtual_init(&virtual_state, &virtual_hal, replay_seed());
+  hal_virtual_init(&virtual_state, &virtual_hal, replay_seed(program, program_length));
   if (restart) {
     CHECK(myco_restart());
   } else {
     CHECK(myco_init(&virtual_hal));
   }
-  CHECK(replay_scenario(&virtual_state, result));
+  CHECK(replay_program(program, program_length, &virtual_state, result));
   return MYCO_OK;
 }
 
@@ -142,7 +147,7 @@ static int32_t faults(const replay_result_t* first) {
   CHECK(fault_round(0x7f, ROUND_ONE, sizeof ROUND_ONE / sizeof ROUND_ONE[0]));
   CHECK(replay_fresh(&again, true));
   EXPECT(print_hash_line("restart", &again));
-  EXPECT(again.events == first->events && again.hash == first->hash);
+  EXPECT(again.events == first->events && again.hash == first->hash && again.event_hash == first->event_hash);
   CHECK(fault_round(0xff, ROUND_TWO, sizeof ROUND_TWO / sizeof ROUND_TWO[0]));
   CHECK(replay_fresh(&again, true));
   EXPECT(again.hash == first->hash);
@@ -172,17 +177,19 @@ static int32_t find_instance_event(uint8_t cause, bool* found) {
   return MYCO_OK;
 }
 
-/* The kernel on the board's clock: a service that never reports started is killed on time. */
+/*
+ * The kernel on the board's clock: a service that never reports started is killed on time. It
+ * is configured as a device would be, by its manifest (src/live.yaml: a 30 ms start timeout).
+ */
 static int32_t live(void) {
   static const char name[] = "sensor";
   bool timed_out = false;
   myco_shutdown();
   hal_board_init(&board_state, &board_hal);
   CHECK(myco_init(&board_hal));
-  int32_t id = myco_service_register(name, sizeof name - 1, 0, 1);
-  CHECK(id);
-  static const int32_t timeouts[2] = {LIVE_START_TIMEOUT_MS, LIVE_START_TIMEOUT_MS}; /* the TIMEOUTS record */
-  CHECK(myco_record_apply(id, 0, (const uint8_t*)timeouts, sizeof timeouts));
+  CHECK(myco_manifest_stage(0, LIVE_MANIFEST, (uint32_t)LIVE_MANIFEST_BYTES));
+  CHECK(myco_manifest_load((int32_t)LIVE_MANIFEST_BYTES));
+  CHECK(myco_service_lookup(name, sizeof name - 1));
   CHECK(myco_start_all());
   int32_t spawned = myco_actions_drain();
   CHECK(spawned);
@@ -203,9 +210,17 @@ static int32_t live(void) {
   return MYCO_OK;
 }
 
-static int32_t run(void) {
+static int32_t run(int argc, char** argv) {
   replay_result_t result;
   CHECK(board_init());
+  program_length = CONFORMANCE_PROGRAM_BYTES;
+  size_t given_length = 0;
+  const uint8_t* given = board_program(argc, argv, &given_length);
+  if (given != NULL) {
+    program = given;
+    program_length = given_length;
+  }
+  EXPECT(argc <= 1 || given != NULL);
   EXPECT(out_text("myco: firmware host on ") && out_text(BOARD_NAME) && out_text(", profile ") &&
          out_text(MYCO_PROFILE_NAME) && out_end_line());
   CHECK(replay_fresh(&result, false));
@@ -216,6 +231,6 @@ static int32_t run(void) {
   return MYCO_OK;
 }
 
-int main(void) {
-  return run() == MYCO_OK ? 0 : 1;
+int main(int argc, char** argv) {
+  return run(argc, argv) == MYCO_OK ? 0 : 1;
 }

@@ -1,10 +1,11 @@
 // Builds the firmware host from build/<profile>.wasm: wasm2c turns each profile's kernel into C,
-// the C API and the scenario are generated (gen-api.ts, gen-scenario.ts), then gcc builds the
+// the C API, the export dispatch and the conformance program are generated (gen-api.ts,
+// gen-dispatch.ts, gen-scenario.ts), then gcc builds the
 // native host and the callgrind bench, and arm-none-eabi-gcc builds one image per Cortex-M
 // board and profile (newlib nano + semihosting, boards/mps2).
 //
 //   include/myco_api.h, myco_errors.h   checked in, written by `npm run build` (targets/abi/generate.ts)
-//   build/gen/                          myco_api.c, scenario_ops.h, wasm-rt.h (from wabt)
+//   build/gen/                          myco_api.c, myco_dispatch.c, conformance_program.c, live_manifest.c, wasm-rt.h (from wabt)
 //   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
@@ -13,9 +14,10 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kernelAbi } from "../../abi/abi.ts";
-import { loadScenario } from "../../conformance/scenario.ts";
+import { buildProgram } from "../../conformance/build-program.ts";
 import { generateApiHeader, generateApiSource } from "./gen-api.ts";
-import { generateScenarioHeader } from "./gen-scenario.ts";
+import { generateDispatchSource } from "./gen-dispatch.ts";
+import { generateLiveManifestSource, generateProgramSource } from "./gen-scenario.ts";
 import { fingerprint, isFresh, markFresh, withBuildLock, writeFileAtomic } from "../../tools/build-cache.ts";
 import { mustRun, requireNewlib, requireTool } from "../../tools/toolchain.ts";
 
@@ -26,6 +28,8 @@ const GEN = join(FIRMWARE_BUILD, "gen");
 const WASM_RT_HEADER = "/usr/include/wasm-rt.h";
 
 export const PROFILES = ["release", "mcu"] as const;
+/** What the conformance program is made from (its scenario, the recorder and the program format). */
+const CONFORMANCE_INPUTS = ["targets/conformance", "host/hal/virtual.ts"];
 export type Profile = (typeof PROFILES)[number];
 
 /** The Cortex-M boards: QEMU machine, CPU flag, and the host name printed in conformance lines. */
@@ -100,7 +104,9 @@ async function generate(): Promise<void> {
   const header = await readFile(join(FIRMWARE, "include/myco_api.h"), "utf8").catch(() => "");
   if (header !== generateApiHeader(abi)) throw new Error("targets/firmware/include/myco_api.h is out of date: run `npm run build`");
   await writeFileAtomic(join(GEN, "myco_api.c"), generateApiSource(abi));
-  await writeFileAtomic(join(GEN, "scenario_ops.h"), generateScenarioHeader(loadScenario()));
+  await writeFileAtomic(join(GEN, "myco_dispatch.c"), generateDispatchSource(abi));
+  await writeFileAtomic(join(GEN, PROGRAM_SOURCE), generateProgramSource(buildProgram().bytes));
+  await writeFileAtomic(join(GEN, LIVE_SOURCE), generateLiveManifestSource());
   await Promise.all(PROFILES.map(wasm2c));
 }
 
@@ -115,7 +121,8 @@ function armToolchain(board: Board): Toolchain {
     // NDEBUG: wasm2c's asserts would pull newlib's printf (and malloc) in; myco.c checks init itself.
     flags: ["-std=c11", `-mcpu=${board.cpu}`, "-mthumb", "-Os", "-g", "-ffunction-sections", "-fdata-sections", "-DNDEBUG",
       "--specs=nano.specs", `-DMPS2_BOARD="${board.machine}"`],
-    link: ["-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", `-T${ld}`],
+    // libm: the kernel rounds f64 (floor) in exports only the dispatch table reaches.
+    link: ["-nostartfiles", "--specs=rdimon.specs", "-Wl,--gc-sections", `-T${ld}`, "-lm"],
   };
 }
 
@@ -134,7 +141,11 @@ async function compile(tc: Toolchain, profile: Profile, sources: string[], out: 
   })));
 }
 
-const generatedSources = (profile: Profile) => [join(GEN, "myco_api.c"), join(GEN, profile, "kernel.c")];
+const PROGRAM_SOURCE = "conformance_program.c";
+const LIVE_SOURCE = "live_manifest.c";
+const generatedSources = (profile: Profile) => [
+  join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, PROGRAM_SOURCE), join(GEN, LIVE_SOURCE), join(GEN, profile, "kernel.c"),
+];
 
 async function buildNative(profile: Profile): Promise<NativeHost & { bench?: string }> {
   const out = join(FIRMWARE_BUILD, "native", profile);
@@ -153,16 +164,38 @@ async function buildNative(profile: Profile): Promise<NativeHost & { bench?: str
   return result;
 }
 
+const imageSources = (profile: Profile) => [...HOST_SOURCES, "boards/mps2/board.c", "boards/mps2/startup.c", ...generatedSources(profile)];
+
 async function buildImage(board: Board, profile: Profile): Promise<Image> {
   const tc = armToolchain(board);
   const out = join(FIRMWARE_BUILD, `${board.cpu}${profileSuffix(profile)}`);
   const hostName = `qemu-${board.cpu}${profileSuffix(profile)}`;
-  const objects = await compile(tc, profile, [...HOST_SOURCES, "boards/mps2/board.c", "boards/mps2/startup.c", ...generatedSources(profile)],
-    out, [`-DMYCO_HOST_NAME="${hostName}"`]);
+  const objects = await compile(tc, profile, imageSources(profile), out, [`-DMYCO_HOST_NAME="${hostName}"`]);
   const elf = join(out, "myco.elf");
   const map = join(out, "myco.map");
   await limited(() => mustRun(tc.cc, [...tc.flags, ...objects, ...tc.link, `-Wl,-Map=${map}`, "-o", elf]));
   return { board, profile, hostName, elf, map, kernelObject: join(out, "kernel.o") };
+}
+
+/**
+ * A built image relinked with another conformance program (only the program's C file is
+ * compiled): how a test shows that the Cortex-M hosts follow the program byte for byte.
+ * `tag` names the variant's directory under build/variants.
+ */
+export async function imageWithProgram(image: Image, program: Uint8Array, tag: string): Promise<Image> {
+  const tc = armToolchain(image.board);
+  const built = join(image.elf, "..");
+  const out = join(FIRMWARE_BUILD, "variants", tag, `${image.board.cpu}${profileSuffix(image.profile)}`);
+  await mkdir(out, { recursive: true });
+  const source = join(out, PROGRAM_SOURCE);
+  await writeFileAtomic(source, generateProgramSource(program));
+  const [programObject] = await compile(tc, image.profile, [source], out, []);
+  const objects = imageSources(image.profile).filter((s) => !s.endsWith(PROGRAM_SOURCE))
+    .map((s) => join(built, basename(s).replace(/\.c$/, ".o")));
+  const elf = join(out, "myco.elf");
+  const map = join(out, "myco.map");
+  await limited(() => mustRun(tc.cc, [...tc.flags, ...objects, programObject, ...tc.link, `-Wl,-Map=${map}`, "-o", elf]));
+  return { ...image, elf, map };
 }
 
 function layout(): FirmwareBuild {
@@ -180,7 +213,7 @@ function layout(): FirmwareBuild {
 async function inputs(cortexM: boolean): Promise<string> {
   return fingerprint([
     ...PROFILES.map((p) => join(root, `build/${p}.wasm`)), join(root, "assembly/index.ts"), join(root, "targets/abi"),
-    join(root, "targets/conformance/scenario.json"), join(root, "targets/conformance/scenario.ts"), FIRMWARE, WASM_RT_HEADER,
+    ...CONFORMANCE_INPUTS.map((p) => join(root, p)), join(root, "host/manifest"), FIRMWARE, WASM_RT_HEADER,
   ], cortexM ? "native+cortex-m" : "native");
 }
 

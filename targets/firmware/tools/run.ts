@@ -6,11 +6,11 @@ import { command, requireTool, type CommandResult } from "../../tools/toolchain.
 const QEMU_TIMEOUT_MS = 120_000;
 const NATIVE_TIMEOUT_MS = 120_000;
 
-export interface HashLine { name: string; events: number; hash: string }
+export interface HashLine { name: string; calls: number; events: number; hash: string; eventHash: string }
 export interface TrapLine { call: string; kind: string; abort: string; at: string }
 
 export interface HostOutput {
-  /** The conformance line: `host <name> events <count> hash <hex>`. */
+  /** The conformance line: `host <name> calls <count> events <count> hash <hex> event-hash <hex>`. */
   host: HashLine | null;
   restart: HashLine | null;
   traps: TrapLine[];
@@ -22,12 +22,14 @@ export interface HostOutput {
 
 export function parseHostOutput(result: CommandResult): HostOutput {
   const text = result.stdout + result.stderr;
-  const host = /^host (\S+) events (\d+) hash ([0-9a-f]{16})$/m.exec(text);
-  const restart = /^restart events (\d+) hash ([0-9a-f]{16})$/m.exec(text);
+  const line = (prefix: string) => new RegExp(`^${prefix} calls (\\d+) events (\\d+) hash ([0-9a-f]{16}) event-hash ([0-9a-f]{16})$`, "m").exec(text);
+  const hashLine = (name: string, m: RegExpExecArray | null): HashLine | null =>
+    m ? { name, calls: Number(m[1]), events: Number(m[2]), hash: m[3], eventHash: m[4] } : null;
+  const host = /^host (\S+) calls/m.exec(text);
   const live = /^live (\S+) start-timeout kill after (\d+) ms$/m.exec(text);
   return {
-    host: host ? { name: host[1], events: Number(host[2]), hash: host[3] } : null,
-    restart: restart ? { name: "restart", events: Number(restart[1]), hash: restart[2] } : null,
+    host: host ? hashLine(host[1], line(`host ${host[1]}`)) : null,
+    restart: hashLine("restart", line("restart")),
     traps: [...text.matchAll(/^trap (\S+) kind (\S+) abort "(.*)" at (.*)$/gm)].map((m) => ({ call: m[1], kind: m[2], abort: m[3], at: m[4] })),
     live: live ? { board: live[1], elapsedMs: Number(live[2]) } : null,
     ok: /^myco: ok$/m.test(text) && result.code === 0,
@@ -36,10 +38,12 @@ export function parseHostOutput(result: CommandResult): HostOutput {
   };
 }
 
-export async function runNative(host: NativeHost, options: { valgrind?: boolean } = {}): Promise<HostOutput> {
-  if (!options.valgrind) return parseHostOutput(await command(host.executable, [], { timeoutMs: NATIVE_TIMEOUT_MS }));
+/** Runs the native host on its built-in program, or on the program file `options.program`. */
+export async function runNative(host: NativeHost, options: { valgrind?: boolean; program?: string } = {}): Promise<HostOutput> {
+  const args = options.program ? [options.program] : [];
+  if (!options.valgrind) return parseHostOutput(await command(host.executable, args, { timeoutMs: NATIVE_TIMEOUT_MS }));
   await requireTool("valgrind");
-  const result = await command("valgrind", ["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=all", host.executable],
+  const result = await command("valgrind", ["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=all", host.executable, ...args],
     { timeoutMs: NATIVE_TIMEOUT_MS });
   return parseHostOutput(result);
 }

@@ -5,16 +5,24 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Action, KernelPort } from "../../conformance/port.ts";
-import { RECORDS, type RecordLayout } from "../../abi/bytes.ts";
+import type { CallResult, KernelPort } from "../../conformance/port.ts";
+import { resultOf, type ProgramExport } from "../../conformance/program.ts";
+import { argValue, toSlot } from "../../conformance/slots.ts";
+import { kernelAbi, type AbiFunction } from "../../abi/abi.ts";
+import type { ScalarType } from "../../abi/exports.ts";
+import { RECORDS, type RecordLayout, type RecordName } from "../../abi/bytes.ts";
 import type { VirtualHal } from "../../node/hal.ts";
 import { KernelTrap, trapKindOf } from "../../node/trap.ts";
 import { COMPONENT_NAME, JCO_DIR } from "../tools/build.ts";
 import { interfaceId } from "../tools/wit.ts";
 
 /** The `kernel` export as jco presents it (camelCase functions, records as objects). */
-export interface ComponentKernelApi extends Omit<KernelPort, "eventsRead"> {
+export interface ComponentKernelApi {
   ioCapacity(): number;
+  tick(): number;
+  serviceRegister(name: string, type: number, instances: number): number;
+  startAll(): number;
+  actionsDrain(): { kind: number; service: number; instance: number; arg: number }[];
   serviceLookup(name: string): number;
   serviceName(id: number): string;
   dependencyAddByName(from: number, name: string, kind: number): number;
@@ -53,6 +61,8 @@ export class ComponentKernel implements KernelPort {
   private api!: ComponentKernelApi;
   private trap: KernelTrap | null = null;
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
+  /** The program's last I/O write: the inputs of the calls that follow. */
+  private io = new Uint8Array(0);
 
   private constructor(private readonly instantiate: Instantiate, private readonly dir: string, readonly hal: VirtualHal) {}
 
@@ -109,23 +119,74 @@ export class ComponentKernel implements KernelPort {
     }
   }
 
-  serviceRegister(name: string, type: number, instances: number): number {
-    return this.call((k) => k.serviceRegister(name, type, instances));
+  writeIo(bytes: Uint8Array): void { this.io = bytes.slice(); }
+
+  /**
+   * Calls the component's function for `fn`: the length arguments of inputs become the strings
+   * and byte lists cut from the last I/O write, lists and strings coming back become the bytes
+   * the core module would have written (records in the kernel's layout), an error result its code.
+   */
+  callExport(fn: ProgramExport, args: bigint[]): CallResult {
+    const abi = abiFunctions().get(fn.name);
+    if (!abi) throw new Error(`the component has no function for export '${fn.name}'`);
+    const values: unknown[] = [];
+    let at = 0;
+    abi.params.forEach((param, i) => {
+      const input = abi.bytesIn.find((b) => b.index === i);
+      if (input) {
+        const length = Number(args[i]);
+        const bytes = this.io.subarray(at, at + length);
+        at += length;
+        values.push(input.kind === "string" ? new TextDecoder().decode(bytes) : bytes);
+      } else {
+        values.push(componentArg(param.type, args[i]));
+      }
+    });
+    const name = camel(abi.witName);
+    let value: unknown;
+    try {
+      value = this.call((k) => (k[name] as (...a: unknown[]) => unknown)(...values));
+    } catch (error) {
+      const payload = (error as { payload?: unknown }).payload;
+      if (abi.bytesOut?.fallible && typeof payload === "number") return { result: toSlot("i", payload), out: new Uint8Array(0) };
+      throw error;
+    }
+    if (!abi.bytesOut) return { result: toSlot(resultOf(fn.signature), value), out: new Uint8Array(0) };
+    const out = outputBytes(abi.bytesOut.element, value);
+    return { result: BigInt(fn.outUnit > 0 ? out.length / fn.outUnit : 0), out };
   }
-  recordApply(service: number, section: number, record: Uint8Array): number { return this.call((k) => k.recordApply(service, section, record)); }
-  dependencyAdd(from: number, to: number, kind: number): number { return this.call((k) => k.dependencyAdd(from, to, kind)); }
-  startAll(): number { return this.call((k) => k.startAll()); }
-  stopAll(): number { return this.call((k) => k.stopAll()); }
-  serviceStart(id: number): number { return this.call((k) => k.serviceStart(id)); }
-  serviceStop(id: number): number { return this.call((k) => k.serviceStop(id)); }
-  serviceRestart(id: number): number { return this.call((k) => k.serviceRestart(id)); }
-  serviceInstance(id: number, ordinal: number): number { return this.call((k) => k.serviceInstance(id, ordinal)); }
-  instanceStarted(handle: number): number { return this.call((k) => k.instanceStarted(handle)); }
-  instanceExited(handle: number, status: number): number { return this.call((k) => k.instanceExited(handle, status)); }
-  tick(): number { return this.call((k) => k.tick()); }
-  run(ms: number): number { return this.call((k) => k.run(ms)); }
-  actionsDrain(): Action[] { return this.call((k) => k.actionsDrain()); }
-  eventsRead(fromSeq: number): Uint8Array[] {
-    return this.call((k) => k.eventsRead(fromSeq)).map((record) => encodeRecord(RECORDS.event, record));
+}
+
+let functions: Map<string, AbiFunction> | null = null;
+function abiFunctions(): Map<string, AbiFunction> {
+  functions ??= new Map(kernelAbi().functions.map((f) => [f.name, f]));
+  return functions;
+}
+
+/** A program slot as the component's value of a WIT scalar (unsigned types lifted unsigned). */
+function componentArg(type: ScalarType, slot: bigint): unknown {
+  switch (type) {
+    case "u64": return BigInt.asUintN(64, slot);
+    case "i64": return BigInt.asIntN(64, slot);
+    case "u32": case "usize": return Number(BigInt.asUintN(32, slot));
+    case "bool": return slot !== 0n;
+    case "f64": case "f32": return argValue("F", slot);
+    default: return Number(BigInt.asIntN(32, slot));
   }
+}
+
+/** What a lifted string, byte list, u16 list or record list was in the I/O buffer. */
+function outputBytes(element: string, value: unknown): Uint8Array {
+  if (element === "string") return new TextEncoder().encode(value as string);
+  if (element === "bytes") return Uint8Array.from(value as ArrayLike<number>);
+  if (element === "u16") {
+    const units = Array.from(value as ArrayLike<number>);
+    const bytes = new Uint8Array(units.length * 2);
+    units.forEach((u, i) => new DataView(bytes.buffer).setUint16(i * 2, u, true));
+    return bytes;
+  }
+  const records = (value as Record<string, number | bigint>[]).map((r) => encodeRecord(RECORDS[element as RecordName], r));
+  const bytes = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
+  records.forEach((r, i) => bytes.set(r, i * (r.length)));
+  return bytes;
 }

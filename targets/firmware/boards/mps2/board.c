@@ -52,3 +52,10 @@ uint32_t board_entropy(void) {
 void board_exit(int status) {
   _exit(status); /* not exit(): its reent cleanup would link malloc in */
 }
+
+const uint8_t* board_program(int argc, char** argv, size_t* length) {
+  (void)argc;
+  (void)argv;
+  *length = 0;
+  return NULL; /* the built-in program only */
+}

@@ -10,7 +10,7 @@
 #include "board.h"
 
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
-extern int main(void);
+extern int main(int argc, char** argv);
 extern void initialise_monitor_handles(void); /* newlib rdimon: opens the semihosting stdio */
 void SysTick_Handler(void);
 
@@ -26,7 +26,7 @@ void Reset_Handler(void) {
   memcpy(&_sdata, &_sidata, (size_t)((uintptr_t)&_edata - (uintptr_t)&_sdata));
   memset(&_sbss, 0, (size_t)((uintptr_t)&_ebss - (uintptr_t)&_sbss));
   initialise_monitor_handles();
-  board_exit(main());
+  board_exit(main(0, 0)); /* no command line on the board */
 }
 
 void Fault_Handler(void) {

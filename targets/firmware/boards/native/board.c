@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 199309L
 #include "board.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -39,4 +41,27 @@ uint32_t board_entropy(void) {
 
 void board_exit(int status) {
   exit(status);
+}
+
+/* Large enough for a recorded simulator seed of a few thousand steps (~1 MiB per 1,000 steps). */
+#define PROGRAM_BYTES_MAX (32u * 1024u * 1024u)
+static uint8_t program[PROGRAM_BYTES_MAX];
+
+const uint8_t* board_program(int argc, char** argv, size_t* length) {
+  *length = 0;
+  if (argc < 2) return NULL;
+  FILE* file = fopen(argv[1], "rb");
+  if (file == NULL) {
+    fprintf(stderr, "myco: cannot open program %s\n", argv[1]);
+    return NULL;
+  }
+  size_t read = fread(program, 1, PROGRAM_BYTES_MAX, file);
+  bool whole = feof(file) != 0 && ferror(file) == 0;
+  fclose(file);
+  if (!whole) {
+    fprintf(stderr, "myco: program %s is unreadable or larger than %u bytes\n", argv[1], PROGRAM_BYTES_MAX);
+    return NULL;
+  }
+  *length = read;
+  return program;
 }
