@@ -6,6 +6,9 @@
 //   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{ordinal,timeMs,stream,text}],"next":{...}}
 //   {"command":"restart","service":"web"}         -> {"ok":true} | {"ok":false,"error":"..."}
 //   {"command":"reload"}                          -> {"ok":true,"revision":N} | {"ok":false,"error":"..."}
+//   {"command":"start"|"stop","service":"web"}    -> {"ok":true} | {"ok":false,"error":"..."}
+//   {"command":"detail","service":"web"}          -> {"ok":true,"detail":{config,logs,checks,recovery}}
+//   {"command":"dashboard","cursor":{...}}        -> {"ok":true,"poll":{cursor,snapshot,events,points,alerts}}
 import { createServer, connect, type Server } from "node:net";
 import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -14,21 +17,27 @@ import type { Supervisor } from "./supervisor.ts";
 import { serviceStatus, type ServiceStatus } from "./status.ts";
 import { describeError } from "./supervisor.ts";
 import type { LogLine } from "../executors/log-ring.ts";
+import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
+import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
 
 export type ControlRequest =
   | { command: "status" }
   | { command: "logs"; service: string; lines?: number; since?: Record<string, number> }
   | { command: "restart"; service: string }
-  | { command: "reload" };
+  | { command: "reload" }
+  | { command: "start" | "stop" | "detail"; service: string }
+  | { command: "dashboard"; cursor?: Cursor };
 
 export interface InstanceLogLine extends LogLine { ordinal: number }
 
 export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
-    revision?: number;
+    revision?: number; poll?: Poll; detail?: ServiceDetail;
   }
   | { ok: false; error: string };
+
+const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard"];
 
 /** A request larger than this is refused (they are a few dozen bytes). */
 const REQUEST_BYTES_MAX = 4096;
@@ -50,6 +59,8 @@ export function defaultSocketPath(): string { return join(runtimeDir(), "control
 
 export class ControlServer {
   private server: Server | undefined;
+  /** The dashboard's feed, made on the first `dashboard` request (`myco dashboard` attaching). */
+  private dashboard: LocalSource | undefined;
 
   constructor(private readonly supervisor: Supervisor, readonly path: string) {}
 
@@ -88,6 +99,7 @@ export class ControlServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.dashboard?.close();
     if (!server) return;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     try { unlinkSync(this.path); } catch { /* gone already */ }
@@ -113,12 +125,27 @@ export class ControlServer {
           return { ok: true };
         case "reload":
           return { ok: true, revision: this.supervisor.reload() };
+        case "start":
+          this.supervisor.startService(String(request.service));
+          return { ok: true };
+        case "stop":
+          this.supervisor.stopService(String(request.service));
+          return { ok: true };
+        case "detail":
+          return { ok: true, detail: this.source().detailNow(String(request.service)) };
+        case "dashboard":
+          return { ok: true, poll: this.source().pollNow({ ...EMPTY_CURSOR, ...request.cursor }) };
         default:
-          return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected status, logs, restart or reload` };
+          return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected ${COMMANDS.join(", ")}` };
       }
     } catch (error) {
       return { ok: false, error: describeError(error) };
     }
+  }
+
+  private source(): LocalSource {
+    this.dashboard ??= new LocalSource(this.supervisor);
+    return this.dashboard;
   }
 
   private logs(request: { service: string; lines?: number; since?: Record<string, number> }): ControlResponse {

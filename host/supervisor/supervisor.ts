@@ -162,6 +162,23 @@ export class Supervisor {
     this.driver.poke();
   }
 
+  /** The operator's start of a stopped or failed service (what it requires starts first). */
+  startService(service: string): void {
+    this.kernel.start(this.kernel.id(service)); // throws E_UNKNOWN_SERVICE with the name
+    this.note("info", `${service}: start requested by the operator`, service);
+    this.driver.poke();
+  }
+
+  /** The operator's stop of a service (what requires it stops first). */
+  stopService(service: string): void {
+    this.kernel.stop(this.kernel.id(service)); // throws E_UNKNOWN_SERVICE with the name
+    this.note("info", `${service}: stop requested by the operator`, service);
+    this.driver.poke();
+  }
+
+  /** The service as the manifest in force describes it. */
+  serviceSpec(service: string): Service | undefined { return this.services.get(service); }
+
   /**
    * Reads the manifest file again and loads it into the running kernel, which diffs it: hot
    * config keys change in place (config-changed), services with cold changes restart, added

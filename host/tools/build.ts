@@ -1,10 +1,12 @@
 // `npm run build`: one kernel module per build profile (build/<profile>.wasm), compiled in
-// parallel, and the TypeScript and C mirrors of the kernel's error table.
+// parallel, the TypeScript and C mirrors of the kernel's error table, and the dashboard's
+// libraries copied out of node_modules.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { generateErrorMirrors } from "./gen-errors.ts";
+import { vendorDashboardAssets } from "../dashboard/assets.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,6 +28,7 @@ async function compile(target: string): Promise<void> {
 export async function build(): Promise<void> {
   await mkdir(new URL("../../build/", import.meta.url), { recursive: true });
   await generateErrorMirrors();
+  await vendorDashboardAssets();
   await Promise.all(PROFILES.map(compile));
 }
 
