@@ -22,6 +22,9 @@ import { loadHostManifest, type HostManifest } from "../../supervisor/host-manif
 import { configureService, recoveryPolicy } from "../../supervisor/configure.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { timelineSvg } from "../timeline-svg.ts";
+import { serveDashboard, parseListen } from "../../dashboard/server.ts";
+import { replayOf } from "../../dashboard/replay.ts";
+import { untilInterrupted } from "./dashboard.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../myco.ts";
@@ -46,8 +49,10 @@ export function simCommand(program: Command, io: Output, exit: (code: number) =>
     .option("--seed <n>", "the seed: the same seed replays the same run", "1")
     .option("--steps <n>", "fault-phase steps", "200")
     .option("--svg <file>", "write an SVG timeline of service states over virtual time")
+    .option("--dashboard <[host:]port>", "then replay the run in the web dashboard (time slider: pause, step, speed) until Ctrl-C")
     .option("--profile <name>", "kernel build profile (debug checks invariants inside the kernel too)", "debug"))
-    .action((file: string, flags: ManifestFlags & { seed: string; steps: string; svg?: string; profile: string }) => {
+    .addHelpText("after", "\nExample:\n  myco sim services.yaml --seed 7 --steps 500 --dashboard 7071   # watch the run event by event")
+    .action(async (file: string, flags: ManifestFlags & { seed: string; steps: string; svg?: string; profile: string; dashboard?: string }) => {
       const seed = Number(flags.seed);
       const steps = Number(flags.steps);
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) { io.err(`myco sim: --seed '${flags.seed}' is not 0..4294967295`); return exit(EXIT.usage); }
@@ -72,13 +77,24 @@ export function simCommand(program: Command, io: Output, exit: (code: number) =>
         writeFileSync(flags.svg, timelineSvg({ services, events: report.events, endMs: report.virtualMs, title: `${file}: seed ${seed}, ${steps} steps` }));
         io.out(`timeline: ${flags.svg}`);
       }
-      if (report.ok) {
-        io.out("every invariant held after every step, and the services converged once the faults stopped");
-        return exit(EXIT.ok);
+      if (report.ok) io.out("every invariant held after every step, and the services converged once the faults stopped");
+      else {
+        io.err(`step ${report.step}: ${report.message}`);
+        io.err(`reproduce with: myco sim ${file} --seed ${seed} --steps ${steps}`);
       }
-      io.err(`step ${report.step}: ${report.message}`);
-      io.err(`reproduce with: myco sim ${file} --seed ${seed} --steps ${steps}`);
-      exit(EXIT.failed);
+      if (flags.dashboard !== undefined) {
+        try {
+          const replay = replayOf(`${file}: seed ${seed}, ${steps} steps`, seed, hostManifest.manifest, report.events, report);
+          const server = await serveDashboard({ ...parseListen(flags.dashboard, "--dashboard"), replay });
+          io.out(`replay: ${server.url}&mode=replay  (Ctrl-C to stop)`);
+          await untilInterrupted();
+          await server.close();
+        } catch (error) {
+          io.err(`myco sim: ${describeError(error)}`);
+          return exit(EXIT.failed);
+        }
+      }
+      exit(report.ok ? EXIT.ok : EXIT.failed);
     });
 }
 

@@ -2,7 +2,7 @@
 // availability. The page keeps the newest POINTS_MAX seconds per service; the shown service's
 // charts get every new point as it arrives.
 const POINTS_MAX = 300;
-const WIDTH = 300;
+const WIDTH_MIN = 220;
 const HEIGHT = 150;
 
 const CHARTS = [
@@ -47,8 +47,9 @@ export class ServiceCharts {
     this.select.value = service;
     for (const plot of this.plots) plot.destroy();
     this.container.replaceChildren();
+    const width = Math.max(WIDTH_MIN, Math.floor(this.container.clientWidth / 2) - 8);
     this.plots = CHARTS.map((chart) => new uPlot({
-      title: chart.title, width: WIDTH, height: HEIGHT, legend: { show: chart.series.length > 1 },
+      title: chart.title, width, height: HEIGHT, legend: { show: chart.series.length > 1 },
       scales: { x: { time: true } },
       axes: [{ stroke: "#8b96a3", grid: { stroke: "#2a333d" } }, { stroke: "#8b96a3", grid: { stroke: "#2a333d" } }],
       series: [{}, ...chart.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 1.5, spanGaps: false }))],

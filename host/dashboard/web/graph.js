@@ -45,6 +45,7 @@ export class DependencyGraph {
     const { width, height } = graph.graph();
     this.svg.replaceChildren();
     this.svg.setAttribute("viewBox", `0 0 ${Math.max(width, 1)} ${Math.max(height, 1)}`);
+    this.svg.style.maxWidth = `${Math.ceil(width * 1.25)}px`; // a small graph is not blown up
     const defs = element("defs");
     defs.innerHTML = '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#8b96a3"/></marker>';
     this.svg.append(defs);
