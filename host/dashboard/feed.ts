@@ -28,6 +28,8 @@ export class DashboardFeed {
   readonly healthHistory = new Map<string, number[]>();
   readonly runs = new Map<string, number>();
   readonly checks = new Map<string, CheckSeen>();
+  /** When each service entered its current state (Unix ms). */
+  readonly stateSince = new Map<string, number>();
   private readonly traffic = new TrafficSeries();
   private readonly listeners: (() => void)[] = [];
   private readonly detach: (() => void)[] = [];
@@ -44,6 +46,7 @@ export class DashboardFeed {
         const alert = alertOf(event);
         if (alert) this.alerts.push({ timeMs: Date.now(), service: alert.serviceName, severity: alert.severity, reason: alert.reason });
         if (event.kind === "instance-state" && event.to === "starting") this.countRun(event.serviceName, event.instance);
+        if (event.kind === "service-state") this.stateSince.set(event.serviceName, Date.now());
         if (event.kind === "service-state" || event.kind === "instance-state" || event.kind === "health") this.changed();
       }),
       supervisor.onCheck((c) => {

@@ -68,5 +68,8 @@ export function detailOf(supervisor: Supervisor, feed: DashboardFeed, service: s
     return seen ? [{ ordinal, ...seen }] : [];
   });
   const recovery = feed.events.filter((e) => e.service === service && /recovery|restart|fault|gave up|->\s*failed/.test(e.text)).slice(-DETAIL_RECOVERY_MAX);
-  return { name: service, config, logs, checks, recovery };
+  return {
+    name: service, view: serviceView(supervisor, feed, service), sinceMs: feed.stateSince.get(service) ?? supervisor.startedAt,
+    config, logs, checks, recovery,
+  };
 }

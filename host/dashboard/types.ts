@@ -82,6 +82,10 @@ export interface Poll {
 
 export interface ServiceDetail {
   name: string;
+  /** The service's row, as the table shows it. */
+  view: ServiceView;
+  /** When the service entered its current state (Unix ms). */
+  sinceMs: number;
   config: Record<string, string | null>;
   logs: { ordinal: number; timeMs: number; stream: string; text: string }[];
   checks: { ordinal: number; kind: string; ok: boolean; timedOut: boolean; latencyMs: number; message: string; timeMs: number }[];

@@ -3,7 +3,8 @@
 // JSON request per connection, one JSON answer, then the connection closes:
 //
 //   {"command":"status"}                          -> {"ok":true,"status":[...rows],"pid":...}
-//   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{ordinal,timeMs,stream,text}],"next":{...}}
+//   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{service,ordinal,timeMs,stream,text}],"next":{...}}
+//                                                    (no service: every service's lines, in time order)
 //   {"command":"restart","service":"web"}         -> {"ok":true} | {"ok":false,"error":"..."}
 //   {"command":"reload"}                          -> {"ok":true,"revision":N} | {"ok":false,"error":"..."}
 //   {"command":"start"|"stop","service":"web"}    -> {"ok":true} | {"ok":false,"error":"..."}
@@ -22,13 +23,13 @@ import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
 
 export type ControlRequest =
   | { command: "status" }
-  | { command: "logs"; service: string; lines?: number; since?: Record<string, number> }
+  | { command: "logs"; service?: string; lines?: number; since?: Record<string, number> }
   | { command: "restart"; service: string }
   | { command: "reload" }
   | { command: "start" | "stop" | "detail"; service: string }
   | { command: "dashboard"; cursor?: Cursor };
 
-export interface InstanceLogLine extends LogLine { ordinal: number }
+export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
 
 export type ControlResponse =
   | {
@@ -59,7 +60,7 @@ export function defaultSocketPath(): string { return join(runtimeDir(), "control
 
 export class ControlServer {
   private server: Server | undefined;
-  /** The dashboard's feed, made on the first `dashboard` request (`myco dashboard` attaching). */
+  /** What `myco dashboard` and `myco status SERVICE` read: the feed of this run's changes. */
   private dashboard: LocalSource | undefined;
 
   constructor(private readonly supervisor: Supervisor, readonly path: string) {}
@@ -94,6 +95,7 @@ export class ControlServer {
     });
     chmodSync(this.path, 0o600);
     this.server = server;
+    this.dashboard = new LocalSource(this.supervisor); // from the start: `myco status SERVICE` tells since when
   }
 
   async close(): Promise<void> {
@@ -148,17 +150,22 @@ export class ControlServer {
     return this.dashboard;
   }
 
-  private logs(request: { service: string; lines?: number; since?: Record<string, number> }): ControlResponse {
-    const service = String(request.service);
-    this.supervisor.kernel.id(service); // an unknown service is an error, with the kernel's message
+  private logs(request: { service?: string; lines?: number; since?: Record<string, number> }): ControlResponse {
+    const { kernel } = this.supervisor;
+    const services = request.service === undefined ? kernel.serviceIds().map((id) => kernel.name(id)) : [String(request.service)];
+    // An unknown service is an error, with the kernel's message naming it.
+    for (const service of services) kernel.id(service);
     const count = Math.max(1, Math.min(LOG_LINES_MAX, Math.floor(Number(request.lines ?? 100)) || 100));
     const logs: InstanceLogLine[] = [];
     const next: Record<string, number> = {};
-    for (const { ordinal, ring } of this.supervisor.executor.logsOf(service)) {
-      const seen = request.since?.[ordinal];
-      const lines = seen === undefined ? ring.lines(count) : ring.since(seen).lines;
-      next[ordinal] = ring.counters.lines;
-      for (const line of lines) logs.push({ ...line, ordinal });
+    for (const service of services) {
+      for (const { ordinal, ring } of this.supervisor.executor.logsOf(service)) {
+        const key = `${service}#${ordinal}`;
+        const seen = request.since?.[key];
+        const lines = seen === undefined ? ring.lines(count) : ring.since(seen).lines;
+        next[key] = ring.counters.lines;
+        for (const line of lines) logs.push({ ...line, service, ordinal });
+      }
     }
     logs.sort((a, b) => a.timeMs - b.timeMs || a.ordinal - b.ordinal);
     return { ok: true, logs: request.since !== undefined ? logs : logs.slice(-count), next };

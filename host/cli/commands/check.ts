@@ -8,9 +8,14 @@ import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts"
 import type { Output } from "../myco.ts";
 
 export function checkCommand(program: Command, io: Output, exit: (code: number) => void): void {
-  manifestOptions(program.command("check").argument("<manifest>", "services.yaml").description("validate a manifest"))
-    .action((file: string, flags: ManifestFlags) => {
+  manifestOptions(program.command("check").argument("<manifest>", "services.yaml").description("validate a manifest")
+    .option("--json", "print { ok, services, ... } or { ok: false, problems } as JSON"))
+    .action((file: string, flags: ManifestFlags & { json?: boolean }) => {
       const { manifest, diagnostics } = parseManifestFile(file, parseOptions(flags));
+      if (!manifest && flags.json) {
+        io.err(JSON.stringify({ ok: false, file, problems: diagnostics }));
+        return exit(1);
+      }
       if (!manifest) {
         for (const d of diagnostics) io.err(formatDiagnostic(d));
         io.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in ${file}`);
@@ -22,6 +27,10 @@ export function checkCommand(program: Command, io: Output, exit: (code: number) 
       const instances = manifest.services.reduce((n, s) => n + s.instances, 0);
       const keys = manifest.services.reduce((n, s) => n + s.config.length, 0);
       const bytes = encodeManifest(manifest).length;
+      if (flags.json) {
+        io.out(JSON.stringify({ ok: true, file, services, instances, dependencies: edges, configKeys: keys, blobBytes: bytes }));
+        return exit(0);
+      }
       io.out(`${file}: ok: ${services} services, ${instances} instances, ${edges} dependencies, ${keys} config keys (${bytes}-byte blob)`);
       exit(0);
     });

@@ -13,7 +13,6 @@ export function dashboardCommand(program: Command, io: Output, exit: (code: numb
   program.command("dashboard").description("serve the web dashboard of a running `myco run` (attached over its control socket)")
     .option("--listen <[host:]port>", "where the page is served (loopback by default)", "7070")
     .option("--socket <path>", "the control socket (default: the one `myco run` uses)")
-    .addHelpText("after", "\nExample:\n  myco run services.yaml &\n  myco dashboard --listen 7070      # then open the URL it prints")
     .action(async (flags: { listen: string; socket?: string }) => {
       const socket = flags.socket ?? defaultSocketPath();
       let server: DashboardServer;

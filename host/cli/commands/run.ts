@@ -10,6 +10,7 @@ import { SupervisorMetrics } from "../../metrics/metrics.ts";
 import { serveMetrics, type MetricsServer } from "../../metrics/server.ts";
 import { serveDashboard, parseListen as parseDashboardListen, type DashboardServer } from "../../dashboard/server.ts";
 import { LocalSource } from "../../dashboard/source.ts";
+import { detach } from "./detach.ts";
 import { formatDiagnostic, type Diagnostic } from "../../manifest/diagnostics.ts";
 import { parseDuration } from "../../manifest/values.ts";
 import type { Profile } from "../../kernel/module.ts";
@@ -21,6 +22,8 @@ interface RunFlags extends ManifestFlags {
   duration?: string;
   metrics?: string;
   dashboard?: string;
+  detach?: boolean;
+  logFile?: string;
   socket?: string;
   profile: string;
   statusEvery: string;
@@ -35,6 +38,8 @@ export function runCommand(program: Command, io: Output, exit: (code: number) =>
     .option("--metrics <[host:]port>", "serve Prometheus metrics at http://host:port/metrics (loopback by default)")
     .option("--dashboard <[host:]port>", "serve the live web dashboard at http://host:port/ (loopback by default; the URL printed carries its token)")
     .option("--socket <path>", "control socket for status/logs/restart (default: $XDG_RUNTIME_DIR/myco/control.sock or /tmp/myco-UID/)")
+    .option("-d, --detach", "run in the background and return once every service runs (as `myco up -d`); `myco down` stops it")
+    .option("--log-file <file>", "with --detach: where the background run writes its output (default: myco-run.log beside the socket)")
     .option("--profile <name>", "kernel build profile", "release")
     .option("--status-every <time>", "print the status table this often when the output is not a terminal", "5s")
     .option("--no-live", "never redraw the table in place, even on a terminal")
@@ -54,6 +59,9 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
     ...kills.filter((k): k is string => typeof k === "string"),
   ].filter(Boolean);
   if (usage.length) { usage.forEach((u) => io.err(`myco run: ${u}`)); return EXIT.usage; }
+  if (flags.detach) {
+    return detach(file, { socket: flags.socket ?? defaultSocketPath(), runArgs: foregroundArgs(flags), logFile: flags.logFile, waitMs: 60_000, json: false }, io);
+  }
 
   const { hostManifest, diagnostics } = loadHostManifest(file, parseOptions(flags));
   const problems = hostManifest ? commandsMissing(hostManifest) : diagnostics;
@@ -158,6 +166,18 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
   const gateways = [...supervisor.gateways].map(([name, g]) => `${name}: ${g.stats.requests} requests, ${g.stats.rejected} answered 503`);
   io.out(`myco run: stopped after ${((Date.now() - supervisor.startedAt) / 1000).toFixed(1)} s; ${supervisor.pids().length} processes left${gateways.length ? `; gateway ${gateways.join("; ")}` : ""}`);
   return interrupted ? EXIT.interrupted : EXIT.ok;
+}
+
+/** The flags again, for the background `myco run` that --detach starts. */
+function foregroundArgs(flags: RunFlags): string[] {
+  const pairs: [string, string | undefined][] = [
+    ["--duration", flags.duration], ["--metrics", flags.metrics], ["--dashboard", flags.dashboard], ["--profile", flags.profile], ["--templates", flags.templates],
+  ];
+  return [
+    ...pairs.flatMap(([name, value]) => (value === undefined ? [] : [name, value])),
+    ...flags.kill.flatMap((k) => ["--kill", k]), ...flags.echo.flatMap((e) => ["--echo", e]), ...flags.set.flatMap((s) => ["--set", s]),
+    ...(flags.env ? [] : ["--no-env"]),
+  ];
 }
 
 async function closeDashboard(dashboard: { server: DashboardServer; source: LocalSource } | undefined): Promise<void> {
