@@ -6,7 +6,7 @@ import type { DashboardSource } from "./source.ts";
 import type { Cursor } from "./types.ts";
 
 /** Fastest push rate per page: the event-to-page latency is at most this plus the work. */
-const PUSH_EVERY_MS = 100;
+const PUSH_EVERY_MS = 50;
 /** Slowest push (uptimes move; a polled source is asked this often). */
 const IDLE_PUSH_MS = 1000;
 /** A source that cannot announce changes is asked this often while a page is open. */

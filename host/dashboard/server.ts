@@ -2,7 +2,7 @@
 //
 //   GET  /                              the page (and its scripts, styles and vendored libraries)
 //   GET  /api/state                     everything the page starts from (a poll from cursor 0)
-//   GET  /api/stream?cursor=E.P.A       server-sent events: one poll per change, within 100 ms
+//   GET  /api/stream?cursor=E.P.A       server-sent events: one poll per change, within 50 ms
 //   GET  /api/services/NAME             a service's detail: config (secrets redacted), logs, checks, recovery
 //   POST /api/services/NAME/restart|stop|start, POST /api/reload
 //   GET  /api/replay                    a simulation replay (`myco sim --dashboard`)

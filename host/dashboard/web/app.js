@@ -55,6 +55,11 @@ export function renderServices(services) {
 
 function fillRow(row, s) {
   row.dataset.state = s.state;
+  // Only what is shown decides a redraw (uptimes are shown in whole seconds).
+  const labels = s.instances.map((i) => [instanceLabel(i), i.state, i.pid, i.ejected]);
+  const key = JSON.stringify([s.state, s.health, s.healthHistory, labels, s.restarts, s.strategy]);
+  if (row.dataset.key === key) return;
+  row.dataset.key = key;
   const cells = [
     text(s.name),
     span(s.state, `state state-${s.state}`),
@@ -64,9 +69,6 @@ function fillRow(row, s) {
     text(s.strategy || "–"),
   ];
   if (view.live) cells.push(actionButtons(s.name));
-  const key = JSON.stringify([s.state, s.health, s.healthHistory, s.instances, s.restarts, s.strategy]);
-  if (row.dataset.key === key) return;
-  row.dataset.key = key;
   row.replaceChildren(...cells.map((content) => { const td = document.createElement("td"); td.append(content); return td; }));
   row.cells[1].classList.add("state-cell");
 }
@@ -101,17 +103,21 @@ function instancesCell(instances) {
     node.dataset.state = i.state;
     node.dataset.ejected = String(!!i.ejected);
     if (i.pid) node.dataset.pid = String(i.pid);
-    const parts = [`#${i.ordinal} ${i.state}`];
-    if (i.pid) parts.push(`pid ${i.pid}`);
-    if (i.uptimeMs !== null && i.uptimeMs !== undefined) parts.push(`up ${duration(i.uptimeMs)}`);
-    if (i.runs !== undefined) parts.push(`runs ${i.runs}`);
-    if (i.inFlight !== null && i.inFlight !== undefined) parts.push(`in-flight ${i.inFlight}`);
-    if (i.breaker) parts.push(`breaker ${i.breaker}`);
-    if (i.ejected) parts.push("ejected");
-    node.textContent = parts.join(" · ");
+    node.textContent = instanceLabel(i);
     wrap.append(node);
   }
   return wrap;
+}
+
+function instanceLabel(i) {
+  const parts = [`#${i.ordinal} ${i.state}`];
+  if (i.pid) parts.push(`pid ${i.pid}`);
+  if (i.uptimeMs !== null && i.uptimeMs !== undefined) parts.push(`up ${duration(i.uptimeMs)}`);
+  if (i.runs !== undefined) parts.push(`runs ${i.runs}`);
+  if (i.inFlight !== null && i.inFlight !== undefined) parts.push(`in-flight ${i.inFlight}`);
+  if (i.breaker) parts.push(`breaker ${i.breaker}`);
+  if (i.ejected) parts.push("ejected");
+  return parts.join(" · ");
 }
 
 function actionButtons(service) {
