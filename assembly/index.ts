@@ -39,6 +39,12 @@ import { configReset } from "./config/store";
 import { manifestReset } from "./manifest/apply";
 import { slotsReset } from "./manifest/slots";
 import { balanceReset } from "./balance/members";
+import {
+  alertReceiverSet as receiverSet, alertRouteAdd as routeAdd, alertsClearConfig, alertSilence as silence, alertUnsilence as unsilence,
+  alertSilenceService as silenceService, alertSilenceUntil as silenceUntil, alertReport as report, alertGroupRead as groupRead,
+  alertReceiverDown as receiverDown,
+} from "./alerts/abi";
+import { alertsNextDeadline } from "./alerts/ingest";
 
 export * from "./discovery/abi";
 export * from "./config/abi";
@@ -284,7 +290,7 @@ export function tick(): i32 { return tickOnce(); }
 export function run(ms: i32): i32 { return runFor(ms); }
 
 /** The earliest pending deadline (ms on the HAL clock), or i64.MAX_VALUE when none. */
-export function nextDeadline(): i64 { return timerNextDeadline(); }
+export function nextDeadline(): i64 { return min(timerNextDeadline(), alertsNextDeadline()); }
 
 // ---- outputs ------------------------------------------------------------------------------
 
@@ -296,6 +302,39 @@ export function actionsPending(): i32 { return outboxCount(); }
 export function eventsRead(fromSeq: u32): i32 { return eventsCopy(fromSeq, ioPtr(), limits.IO_BUFFER_BYTES); }
 export function eventsNextSeq(): u32 { return nextSeq(); }
 export function eventsOverwritten(): u32 { return overwritten(); }
+
+// ---- alert notification (assembly/alerts/) ------------------------------------------------
+
+/** Defines receiver `id` (0..7): a failed delivery is retried after `retryInitialMs`, doubling up to `retryMaxMs`, `attemptsMax` tries in all. */
+export function alertReceiverSet(id: i32, retryInitialMs: i32, retryMaxMs: i32, attemptsMax: i32): i32 { return receiverSet(id, retryInitialMs, retryMaxMs, attemptsMax); }
+
+/** Appends a route (severities: info 1 | warning 2 | critical 4; service -1: any); returns its index. The first matching route takes an alert. */
+export function alertRouteAdd(receiver: i32, severities: i32, service: i32, groupWaitMs: i32, repeatMs: i32, sendResolved: i32): i32 {
+  return routeAdd(receiver, severities, service, groupWaitMs, repeatMs, sendResolved != 0);
+}
+
+/** Removes every receiver, route and notification group (before a manifest configures them again); silences stay. */
+export function alertsClear(): i32 { return alertsClearConfig(); }
+
+/** Holds back notifications about `service` (-1: every service) for `durationMs`; returns the silence id. */
+export function alertSilence(service: i32, durationMs: i32): i32 { return silence(service, durationMs); }
+export function alertUnsilence(id: i32): i32 { return unsilence(id); }
+/** The service a silence in force covers (-1: every service), or an error. */
+export function alertSilenceService(id: i32): i32 { return silenceService(id); }
+export function alertSilenceUntil(id: i32): i64 { return silenceUntil(id); }
+
+/** The host's answer to ACTION_NOTIFY: delivered (ok 1) or not (ok 0); the kernel retries, repeats or gives up. */
+export function alertReport(group: i32, ok: i32): i32 {
+  const result = report(group, ok);
+  if (result >= 0) settle();
+  return result;
+}
+
+/** A notification group's field: 0 service, 1 receiver, 2 state (1 firing, 2 resolved), 3 alerts, 4 severity, 5 reason, 6 attempt, 7 route. */
+export function alertGroupRead(group: i32, field: i32): i32 { return groupRead(group, field); }
+
+/** 1 when the receiver is unreachable (its last delivery exhausted its attempts), else 0. */
+export function alertReceiverDown(id: i32): i32 { return receiverDown(id); }
 
 // ---- counters and proofs ------------------------------------------------------------------
 

@@ -178,3 +178,17 @@ export const THRESHOLD_MAX: i32 = 100;
 
 assert(CHECKS_PER_SERVICE_MAX <= 8, "pending checks of an instance are an 8-bit set");
 assert(WINDOW_SLOTS <= 255 && HEALTH_HISTORY <= 255, "ring positions are stored in 8 bits");
+
+// ---- alert notification (assembly/alerts/) ----
+
+/** Receivers an `alerts:` section may name (webhook, command, log: the host knows which). ~16 bytes each. */
+export const ALERT_RECEIVERS_MAX: i32 = pick(8, 4, 8);
+
+/** Routes, tried in order; the first that matches an alert takes it. ~24 bytes each. */
+export const ALERT_ROUTES_MAX: i32 = pick(16, 4, 16);
+
+/** Silences in force at once (a service, or every service, until a time). ~16 bytes each. */
+export const ALERT_SILENCES_MAX: i32 = pick(16, 4, 16);
+
+/** Notification groups: one per (route, service) with alerts not yet resolved and delivered. ~40 bytes each. */
+export const ALERT_GROUPS_MAX: i32 = pick(32, 8, 64);

@@ -14,6 +14,7 @@ import { evaluate } from "./lifecycle/evaluate";
 import { instanceDeadline } from "./lifecycle/instances";
 import { fail } from "./util/detail";
 import { manifestSettle } from "./manifest/apply";
+import { alertsSettle, alertsNextDeadline } from "./alerts/ingest";
 
 /** Steps per settle: each service can step a few times per input; the rest waits for the next tick. */
 const SETTLE_STEPS_MAX: i32 = SERVICES_MAX * 8;
@@ -23,6 +24,7 @@ export function settle(): void {
     const service = takeDirty();
     if (service < 0) {
       if (manifestSettle()) continue; // a manifest change waiting for a service at rest went ahead
+      alertsSettle(clockNow()); // the alerts this input raised: routed, grouped, sent when due
       return;
     }
     evaluate(service);
@@ -54,7 +56,7 @@ export function run(durationMs: i32): i32 {
     if (pending > 0) return pending;
     const now = clockNow();
     if (now >= end) return 0;
-    const wakeAt = min(timerNextDeadline(), end);
+    const wakeAt = min(min(timerNextDeadline(), alertsNextDeadline()), end);
     const woken = halSleepMs(<u32>min(wakeAt - now, SLEEP_MS_MAX));
     if (woken != 0) return tick();
     // A HAL whose sleep does not advance the clock would spin here: give control back instead.

@@ -1,5 +1,6 @@
 // A service joining or leaving the kernel, across every layer that keeps per-service state:
-// the registry row, the lifecycle, balancing, health, recovery, configuration and discovery.
+// the registry row, the lifecycle, balancing, health, recovery, configuration, discovery and
+// alert notification.
 // The ABI's register/unregister and the manifest loader both come through here, so no layer
 // is forgotten on either path.
 //
@@ -18,6 +19,7 @@ import { availabilityStart } from "./health/availability";
 import { recoveryServiceDefaults, recoveryServiceRemoved, recoveryResetAll } from "./recovery/service";
 import { configForget } from "./config/store";
 import { subscriptionsRefresh, subscriptionsForget } from "./discovery/subscriptions";
+import { alertsServiceRemoved, alertsReset } from "./alerts/abi";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
 export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
@@ -37,6 +39,7 @@ export function dismissService(id: i32): void {
   edgesRemoveFrom(id);
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
   subscriptionsForget(id);
+  alertsServiceRemoved(id);
   configForget(id);
   healthServiceRemoved(id);
   recoveryServiceRemoved(id);
@@ -49,4 +52,5 @@ export function dismissService(id: i32): void {
 export function membershipReset(): void {
   healthResetAll();
   recoveryResetAll();
+  alertsReset();
 }
