@@ -305,10 +305,10 @@ export function eventsOverwritten(): u32 { return overwritten(); }
 
 // ---- alert notification (assembly/alerts/) ------------------------------------------------
 
-/** Defines receiver `id` (0..7): a failed delivery is retried after `retryInitialMs`, doubling up to `retryMaxMs`, `attemptsMax` tries in all. */
+/** Defines receiver `id` (0..7): a failed delivery is retried after `retryInitialMs`, doubling up to `retryMaxMs`, `attemptsMax` tries in all (-1: the kernel's default). */
 export function alertReceiverSet(id: i32, retryInitialMs: i32, retryMaxMs: i32, attemptsMax: i32): i32 { return receiverSet(id, retryInitialMs, retryMaxMs, attemptsMax); }
 
-/** Appends a route (severities: info 1 | warning 2 | critical 4; service -1: any); returns its index. The first matching route takes an alert. */
+/** Appends a route (severities: info 1 | warning 2 | critical 4; service -1: any; -1 timings: the kernel's default); returns its index. The first matching route takes an alert. */
 export function alertRouteAdd(receiver: i32, severities: i32, service: i32, groupWaitMs: i32, repeatMs: i32, sendResolved: i32): i32 {
   return routeAdd(receiver, severities, service, groupWaitMs, repeatMs, sendResolved != 0);
 }

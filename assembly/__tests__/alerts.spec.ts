@@ -62,11 +62,20 @@ describe("alert routes", () => {
     expect<i32>(alertReceiverSet(0, 1000, 2000, 3)).toBe(OK);
     expect<i32>(alertRouteAdd(0, 8, -1, 0, 0, 1)).toBe(E_INVALID_ARGUMENT);
     expect<i32>(alertRouteAdd(0, 7, 99, 0, 0, 1)).toBe(E_UNKNOWN_SERVICE);
-    expect<i32>(alertRouteAdd(0, 7, -1, -1, 0, 1)).toBe(E_INVALID_TIMEOUT);
-    expect<string>(detailText()).toBe("alerts: group wait -1 ms is outside 0..86400000");
+    expect<i32>(alertRouteAdd(0, 7, -1, -2, 0, 1)).toBe(E_INVALID_TIMEOUT);
+    expect<string>(detailText()).toBe("alerts: group wait -2 ms is outside 0..86400000");
     for (let i = 0; i < ALERT_ROUTES_MAX; i++) expect<i32>(alertRouteAdd(0, 7, -1, 0, 0, 1)).toBe(i);
     expect<i32>(alertRouteAdd(0, 7, -1, 0, 0, 1)).toBe(E_INVALID_COUNT);
     expect<string>(detailText()).toBe("alerts: all 16 routes are in use");
+  });
+
+  it("-1 is the kernel's default: 10 s group wait, every severity", () => {
+    const web = mustRegister("web");
+    expect<i32>(alertReceiverSet(0, -1, -1, -1)).toBe(OK);
+    expect<i32>(alertRouteAdd(0, -1, -1, -1, -1, 1)).toBe(0);
+    raise(web, INFO, 9);
+    tick();
+    expect<i64>(nextDeadline()).toBe(10000);
   });
 
   it("routes by severity and service: the first matching route takes the alert", () => {
@@ -135,6 +144,16 @@ describe("alert groups", () => {
     expect<string>(notifications()).toBe("");
     alertReport(0, 1);
     expect<string>(notifications()).toBe("notify " + web.toString() + " group 0 receiver 0 resolved");
+  });
+
+  it("an alert resolved within the group wait is never told, neither firing nor resolved", () => {
+    raise(web, WARNING, UNHEALTHY);
+    setNowMs(500);
+    raise(web, INFO, RECOVERED);
+    setNowMs(3000);
+    tick();
+    expect<string>(notifications()).toBe("");
+    expect<i64>(nextDeadline()).toBe(NO_DEADLINE);
   });
 
   it("a silence holds notifications back until it ends or is lifted", () => {

@@ -17,6 +17,16 @@ const FREE: i32 = -2;
 export const SEVERITIES_ALL: u8 = 7;
 /** A delay or window above this is refused (a day: larger ones are configuration mistakes). */
 const DELAY_MS_MAX: i32 = 86_400_000;
+/** -1 in any timing or count below: the kernel's default (the typed API and a manifest's `alerts:` both pass it). */
+export const ALERT_DEFAULT: i32 = -1;
+/** Defaults: a failed delivery retried after 1 s, doubling up to 1 min, 5 tries; alerts gathered 10 s; repeated every 4 h (Alertmanager's repeat). */
+export const RETRY_INITIAL_MS_DEFAULT: i32 = 1000;
+export const RETRY_MAX_MS_DEFAULT: i32 = 60_000;
+export const ATTEMPTS_DEFAULT: i32 = 5;
+export const GROUP_WAIT_MS_DEFAULT: i32 = 10_000;
+export const REPEAT_MS_DEFAULT: i32 = 14_400_000;
+
+@inline function orDefault(value: i32, fallback: i32): i32 { return value == ALERT_DEFAULT ? fallback : value; }
 
 const receiverRetryInitialMs = new StaticArray<u32>(ALERT_RECEIVERS_MAX);
 const receiverRetryMaxMs = new StaticArray<u32>(ALERT_RECEIVERS_MAX);
@@ -63,6 +73,9 @@ export function receiverSet(id: i32, retryInitialMs: i32, retryMaxMs: i32, attem
   if (id < 0 || id >= ALERT_RECEIVERS_MAX) {
     return fail(E_INVALID_ARGUMENT).text("alerts: receiver ").int(id).text(" is outside 0..").int(ALERT_RECEIVERS_MAX - 1).code();
   }
+  retryInitialMs = orDefault(retryInitialMs, RETRY_INITIAL_MS_DEFAULT);
+  retryMaxMs = orDefault(retryMaxMs, max(RETRY_MAX_MS_DEFAULT, retryInitialMs));
+  attemptsMax = orDefault(attemptsMax, ATTEMPTS_DEFAULT);
   let bad = delayInvalid("retry initial", retryInitialMs, false);
   if (bad < 0) return bad;
   bad = delayInvalid("retry max", retryMaxMs, false);
@@ -85,6 +98,9 @@ export function routeAdd(receiver: i32, severities: i32, service: i32, groupWait
   if (receiver < 0 || receiver >= ALERT_RECEIVERS_MAX || !receiverConfigured[receiver]) {
     return fail(E_INVALID_ARGUMENT).text("alerts: route names receiver ").int(receiver).text(", which is not defined").code();
   }
+  severities = orDefault(severities, <i32>SEVERITIES_ALL);
+  groupWaitMs = orDefault(groupWaitMs, GROUP_WAIT_MS_DEFAULT);
+  repeatMs = orDefault(repeatMs, REPEAT_MS_DEFAULT);
   if (severities < 1 || severities > <i32>SEVERITIES_ALL) {
     return fail(E_INVALID_ARGUMENT).text("alerts: route severities ").int(severities).text(" is not a mask of info 1, warning 2, critical 4").code();
   }

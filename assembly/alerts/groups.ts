@@ -38,6 +38,8 @@ const groupReason = new StaticArray<u8>(ALERT_GROUPS_MAX);
 const groupDue = new StaticArray<i64>(ALERT_GROUPS_MAX);
 /** The group's state when its last notification went out (firing or resolved). */
 const groupSentState = new StaticArray<u8>(ALERT_GROUPS_MAX);
+/** A firing notification of this group reached its receiver: its resolution is news too. */
+const groupAnnounced = new StaticArray<bool>(ALERT_GROUPS_MAX);
 const groupAttempt = new StaticArray<u8>(ALERT_GROUPS_MAX);
 const groupInFlight = new StaticArray<bool>(ALERT_GROUPS_MAX);
 let silencedCount: u32 = 0;
@@ -81,7 +83,10 @@ export function alertRoute(service: i32, severity: u8, reason: u8, recovered: bo
     return;
   }
   if (groupRoute[g] < 0 || groupState[g] == GROUP_RESOLVED) {
-    if (groupRoute[g] < 0) groupAlerts[g] = 0;
+    if (groupRoute[g] < 0) {
+      groupAlerts[g] = 0;
+      groupAnnounced[g] = false;
+    }
     groupRoute[g] = route;
     groupService[g] = service;
     groupState[g] = GROUP_FIRING;
@@ -101,7 +106,8 @@ function resolve(service: i32, now: i64): void {
     groupState[g] = GROUP_RESOLVED;
     groupAttempt[g] = 0;
     if (groupInFlight[g]) continue; // the answer to the firing notification schedules the resolved one
-    if (!routeResolves(groupRoute[g])) free(g);
+    // Resolved before anyone heard of it (within the group wait): nothing to tell.
+    if (!routeResolves(groupRoute[g]) || !groupAnnounced[g]) free(g);
     else schedule(g, now);
   }
 }
@@ -144,7 +150,8 @@ export function alertDelivered(g: i32, ok: bool, now: i64): i32 {
       receiverUnreachable[receiver] = false;
       eventLog(EVENT_NOTIFY, service, g, NOTIFY_RECEIVER_BACK, <u8>receiver, groupReason[g], 0);
     }
-    eventLog(EVENT_NOTIFY, service, g, NOTIFY_SENT, <u8>receiver, groupState[g], <i32>groupAlerts[g]);
+    eventLog(EVENT_NOTIFY, service, g, NOTIFY_SENT, <u8>receiver, groupSentState[g], <i32>groupAlerts[g]);
+    if (groupSentState[g] == GROUP_FIRING) groupAnnounced[g] = true;
     return settled(g, now);
   }
   const attempt = <i32>groupAttempt[g] + 1;
@@ -168,7 +175,7 @@ function settled(g: i32, now: i64): i32 {
   groupAttempt[g] = 0;
   if (groupState[g] == GROUP_RESOLVED) {
     // A resolution that came while the firing notification was out is told now.
-    if (groupSentState[g] == GROUP_FIRING && routeResolves(groupRoute[g])) schedule(g, now);
+    if (groupSentState[g] == GROUP_FIRING && groupAnnounced[g] && routeResolves(groupRoute[g])) schedule(g, now);
     else free(g);
     return OK;
   }

@@ -15,6 +15,8 @@ export const EXAMPLES: Record<string, string[]> = {
   start: ["myco start web"],
   stop: ["myco stop web            # what requires web stops first"],
   reload: ["myco reload             # or: kill -HUP <pid of myco run>"],
+  alerts: ["myco alerts", "myco alerts --json"],
+  silence: ["myco silence web --for 2h --reason 'planned migration'", "myco silence --for 30m          # every service", "myco silence --remove 0"],
   dashboard: ["myco dashboard --listen 7070   # attach to the running myco run; open the URL printed"],
   sim: ["myco sim services.yaml --seed 7 --steps 500", "myco sim services.yaml --seed 7 --dashboard 7071   # watch the run event by event"],
   completion: ["eval \"$(myco completion bash)\"", "myco completion zsh > \"${fpath[1]}/_myco\""],

@@ -12,6 +12,7 @@ import { dashboardCommand } from "./commands/dashboard.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { initCommand } from "./commands/init.ts";
 import { upCommand, downCommand } from "./commands/detach.ts";
+import { alertsCommand } from "./commands/alerts.ts";
 import { EXAMPLES } from "./examples.ts";
 import { reloadCommand } from "./commands/reload.ts";
 import { simCommand } from "./commands/sim.ts";
@@ -21,7 +22,7 @@ export type Output = { out: (line: string) => void; err: (line: string) => void 
 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
-  serviceVerbCommands, reloadCommand, dashboardCommand, simCommand, completionCommand,
+  serviceVerbCommands, reloadCommand, alertsCommand, dashboardCommand, simCommand, completionCommand,
 ];
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */

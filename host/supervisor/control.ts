@@ -10,6 +10,9 @@
 //   {"command":"start"|"stop","service":"web"}    -> {"ok":true} | {"ok":false,"error":"..."}
 //   {"command":"detail","service":"web"}          -> {"ok":true,"detail":{config,logs,checks,recovery}}
 //   {"command":"dashboard","cursor":{...}}        -> {"ok":true,"poll":{cursor,snapshot,events,points,alerts}}
+//   {"command":"alerts"}                          -> {"ok":true,"alerts":{receivers,silences,sent}}
+//   {"command":"silence","service":"web","durationMs":3600000,"reason":"..."} (no service: all) -> {"ok":true,"silence":{id,...}}
+//   {"command":"unsilence","id":0}                -> {"ok":true}
 import { createServer, connect, type Server } from "node:net";
 import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -20,6 +23,7 @@ import { describeError } from "./supervisor.ts";
 import type { LogLine } from "../executors/log-ring.ts";
 import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
 import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
+import type { AlertsView, SilenceView } from "../alerts/notifier.ts";
 
 export type ControlRequest =
   | { command: "status" }
@@ -27,18 +31,21 @@ export type ControlRequest =
   | { command: "restart"; service: string }
   | { command: "reload" }
   | { command: "start" | "stop" | "detail"; service: string }
-  | { command: "dashboard"; cursor?: Cursor };
+  | { command: "dashboard"; cursor?: Cursor }
+  | { command: "alerts" }
+  | { command: "silence"; service?: string; durationMs: number; reason?: string }
+  | { command: "unsilence"; id: number };
 
 export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
 
 export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
-    revision?: number; poll?: Poll; detail?: ServiceDetail;
+    revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView;
   }
   | { ok: false; error: string };
 
-const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard"];
+const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard", "alerts", "silence", "unsilence"];
 
 /** A request larger than this is refused (they are a few dozen bytes). */
 const REQUEST_BYTES_MAX = 4096;
@@ -137,6 +144,16 @@ export class ControlServer {
           return { ok: true, detail: this.source().detailNow(String(request.service)) };
         case "dashboard":
           return { ok: true, poll: this.source().pollNow({ ...EMPTY_CURSOR, ...request.cursor }) };
+        case "alerts":
+          return { ok: true, alerts: this.supervisor.notifier.view() };
+        case "silence":
+          return {
+            ok: true,
+            silence: this.supervisor.notifier.silence(request.service === undefined ? undefined : String(request.service), Math.floor(Number(request.durationMs)), String(request.reason ?? "")),
+          };
+        case "unsilence":
+          this.supervisor.notifier.unsilence(Math.floor(Number(request.id)));
+          return { ok: true };
         default:
           return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected ${COMMANDS.join(", ")}` };
       }

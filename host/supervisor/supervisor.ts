@@ -35,6 +35,7 @@ import { rereadHostManifest } from "./reload.ts";
 import { ConfigFiles, CONFIG_VARIABLE } from "./config-files.ts";
 import { Failover } from "./failover.ts";
 import { runtimeDir } from "./control.ts";
+import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
 
 export interface SupervisorMessage {
@@ -83,6 +84,8 @@ export class Supervisor {
   private readonly checks = new Map<number, CheckPlan>();
   private readonly checkFailing = new Set<string>();
   readonly failover: Failover;
+  /** Alert notification: the kernel's notify actions delivered (host/alerts/). */
+  readonly notifier: Notifier;
   private readonly messageListeners: ((message: SupervisorMessage) => void)[] = [];
   private readonly checkListeners: ((completion: CheckCompletion) => void)[] = [];
   private readonly restartListeners: ((service: string) => void)[] = [];
@@ -107,6 +110,9 @@ export class Supervisor {
     });
     this.failover = new Failover({
       gateways: this.gateways, addressesOf: (service) => this.addressesOf(service), note: (level, text, service) => this.note(level, text, service),
+    });
+    this.notifier = new Notifier(this.kernel, {
+      call: (work) => this.driver.call(work), note: (level, text, service) => this.note(level, text, service), manifest: () => this.hostManifest.file,
     });
     this.executor = new ProcessExecutor({
       spec: (service, ordinal) => this.processSpec(service, ordinal),
@@ -140,6 +146,7 @@ export class Supervisor {
   async start(): Promise<void> {
     this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
     for (const service of this.hostManifest.manifest.services) this.configure(service);
+    this.notifier.configure(this.hostManifest.alerts);
     process.on("exit", this.exitGuard);
     if (this.options.gateways !== false) await this.openGateways();
     this.driver.start();
@@ -192,6 +199,7 @@ export class Supervisor {
     this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
     for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.checks.delete(id);
     for (const service of next.manifest.services) this.configure(service);
+    this.notifier.configure(next.alerts);
     this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
     this.driver.poke();
     return revision;
@@ -237,6 +245,8 @@ export class Supervisor {
         return this.failover.to(service, this.kernel.name(action.arg));
       case "reboot-request":
         return this.note("error", `${service}: recovery gave up and asks for a reboot; a Node host does not reboot the machine`, service);
+      case "notify":
+        return this.notifier.handle(action);
       default: {
         const unknown: never = action.kind;
         throw new Error(`an action of unknown kind '${unknown}' for ${service}`);
@@ -306,6 +316,7 @@ export class Supervisor {
 
   private observe(event: KernelEvent): void {
     const name = event.serviceName;
+    if (event.kind === "notify") return this.notifier.observe(event);
     const fault = faultOf(event);
     if (fault) return this.note("warn", `${name}: fault ${fault.pattern} (${fault.cause}, evidence ${fault.evidence})`, name);
     const recovery = recoveryOf(event);
