@@ -65,7 +65,8 @@ export class KernelAlerts {
 
   /** Appends a route; returns its index. */
   route(route: AlertRoute): number {
-    const mask = route.severities.reduce((m, s) => m | (1 << SEVERITIES.indexOf(s)), 0);
+    // No severity named: -1, the kernel's default (every severity).
+    const mask = route.severities.length === 0 ? -1 : route.severities.reduce((m, s) => m | (1 << SEVERITIES.indexOf(s)), 0);
     const service = route.service === undefined ? -1 : this.kernel.id(route.service);
     return this.kernel.check(this.x.alertRouteAdd(route.receiver, mask, service, route.groupWaitMs, route.repeatMs, route.sendResolved ? 1 : 0));
   }
