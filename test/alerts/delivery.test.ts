@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import { join } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 import { supervise, stopAll, fixture, freePorts, type Running } from "../node-host/supervisor-helpers.ts";
 import { waitFor } from "../node-host/helpers.ts";
@@ -157,7 +159,7 @@ alerts:
 });
 
 describe("a malformed alerts: section", () => {
-  it("is refused with FILE:LINE:COL and the field", () => {
+  it("is refused with FILE:LINE:COL and the field, by myco check too", async () => {
     const text = `services:
   web: { instances: 1, run: { command: "true" } }
 alerts:
@@ -176,6 +178,13 @@ alerts:
       "s.yaml:8:19: field 'alerts.routes[0].receiver': receiver 'nobody' is not defined in alerts.receivers (none)",
       "s.yaml:9:19: field 'alerts.routes[1].receiver': receiver 'both' is not defined in alerts.receivers (none)",
     ]);
+    const dir = mkdtempSync(join(tmpdir(), "myco-alerts-"));
+    closers.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "services.yaml"), text);
+    const err: string[] = [];
+    expect(await main(["node", "myco", "check", join(dir, "services.yaml")], { out: () => {}, err: (l) => err.push(l) })).toBe(1);
+    expect(err[0]).toBe(`${join(dir, "services.yaml")}:5:22: field 'alerts.receivers.hook.webhook': 'ftp://x' is not an http:// or https:// URL`);
+    expect(err.at(-1)).toBe(`4 problems in ${join(dir, "services.yaml")}`);
     const second = parseHostManifest(text.replace(`ftp://x", retry: { attempts: 0 }`, `http://127.0.0.1:1/h"`).replace("log: true, command: x", "log: true"), "s.yaml", "/tmp");
     expect(second.diagnostics.map(formatDiagnostic)).toEqual([
       "s.yaml:8:19: field 'alerts.routes[0].receiver': receiver 'nobody' is not defined in alerts.receivers (hook, both)",

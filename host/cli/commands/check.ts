@@ -1,7 +1,7 @@
-// `myco check services.yaml`: validate a manifest. Prints every problem as FILE:LINE:COL: message
-// (exit 1), or a one-line summary (exit 0).
+// `myco check services.yaml`: validate a manifest (with its run: and alerts: sections). Prints
+// every problem as FILE:LINE:COL: message (exit 1), or a one-line summary (exit 0).
 import type { Command } from "commander";
-import { parseManifestFile } from "../../manifest/parse.ts";
+import { loadHostManifest } from "../../supervisor/host-manifest.ts";
 import { formatDiagnostic } from "../../manifest/diagnostics.ts";
 import { encodeManifest } from "../../manifest/blob.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
@@ -11,7 +11,9 @@ export function checkCommand(program: Command, io: Output, exit: (code: number) 
   manifestOptions(program.command("check").argument("<manifest>", "services.yaml").description("validate a manifest")
     .option("--json", "print { ok, services, ... } or { ok: false, problems } as JSON"))
     .action((file: string, flags: ManifestFlags & { json?: boolean }) => {
-      const { manifest, diagnostics } = parseManifestFile(file, parseOptions(flags));
+      // The whole file as `myco run` reads it: the manifest, every run: section and alerts:.
+      const { hostManifest, diagnostics } = loadHostManifest(file, parseOptions(flags));
+      const manifest = hostManifest?.manifest;
       if (!manifest && flags.json) {
         io.err(JSON.stringify({ ok: false, file, problems: diagnostics }));
         return exit(1);
