@@ -181,6 +181,13 @@ assert(WINDOW_SLOTS <= 255 && HEALTH_HISTORY <= 255, "ring positions are stored 
 
 // ---- alert notification (assembly/alerts/) ----
 
+/**
+ * The alert notification layer is compiled into every profile but mcu: the mcu profile's one
+ * page had 304 bytes free before it, and the layer's tables take ~1.7 KB. Every call site tests
+ * this constant, so the mcu module holds none of the layer (its exports answer an error).
+ */
+export const ALERTS_ENABLED: bool = PROFILE != PROFILE_MCU;
+
 /** Receivers an `alerts:` section may name (webhook, command, log: the host knows which). ~16 bytes each. */
 export const ALERT_RECEIVERS_MAX: i32 = pick(8, 4, 8);
 

@@ -1,7 +1,7 @@
 // The kernel's loop: settle (take every step the last input made possible), tick (fire due
 // deadlines, then settle), and run (tick, then sleep through the HAL until the next deadline,
 // returning as soon as the host has actions to perform or input to give).
-import { SERVICES_MAX, INSTANCES_MAX } from "./limits";
+import { SERVICES_MAX, INSTANCES_MAX, ALERTS_ENABLED } from "./limits";
 import { E_INVALID_ARGUMENT } from "./errors";
 import { clockRefresh, clockNow } from "./clock";
 import { halSleepMs } from "./hal";
@@ -24,7 +24,7 @@ export function settle(): void {
     const service = takeDirty();
     if (service < 0) {
       if (manifestSettle()) continue; // a manifest change waiting for a service at rest went ahead
-      alertsSettle(clockNow()); // the alerts this input raised: routed, grouped, sent when due
+      if (ALERTS_ENABLED) alertsSettle(clockNow()); // the alerts this input raised: routed, grouped, sent when due
       return;
     }
     evaluate(service);
@@ -56,7 +56,7 @@ export function run(durationMs: i32): i32 {
     if (pending > 0) return pending;
     const now = clockNow();
     if (now >= end) return 0;
-    const wakeAt = min(min(timerNextDeadline(), alertsNextDeadline()), end);
+    const wakeAt = min(ALERTS_ENABLED ? min(timerNextDeadline(), alertsNextDeadline()) : timerNextDeadline(), end);
     const woken = halSleepMs(<u32>min(wakeAt - now, SLEEP_MS_MAX));
     if (woken != 0) return tick();
     // A HAL whose sleep does not advance the clock would spin here: give control back instead.

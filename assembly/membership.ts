@@ -20,6 +20,7 @@ import { recoveryServiceDefaults, recoveryServiceRemoved, recoveryResetAll } fro
 import { configForget } from "./config/store";
 import { subscriptionsRefresh, subscriptionsForget } from "./discovery/subscriptions";
 import { alertsServiceRemoved, alertsReset } from "./alerts/abi";
+import { ALERTS_ENABLED } from "./limits";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
 export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
@@ -39,7 +40,7 @@ export function dismissService(id: i32): void {
   edgesRemoveFrom(id);
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
   subscriptionsForget(id);
-  alertsServiceRemoved(id);
+  if (ALERTS_ENABLED) alertsServiceRemoved(id);
   configForget(id);
   healthServiceRemoved(id);
   recoveryServiceRemoved(id);
@@ -52,5 +53,5 @@ export function dismissService(id: i32): void {
 export function membershipReset(): void {
   healthResetAll();
   recoveryResetAll();
-  alertsReset();
+  if (ALERTS_ENABLED) alertsReset();
 }

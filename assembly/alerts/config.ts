@@ -10,6 +10,7 @@ import { ALERT_RECEIVERS_MAX, ALERT_ROUTES_MAX, ALERT_SILENCES_MAX } from "../li
 import { E_INVALID_ARGUMENT, E_INVALID_COUNT, E_INVALID_TIMEOUT, OK } from "../errors";
 import { fail } from "../util/detail";
 import { checkService } from "../registry/services";
+import { table } from "./table";
 
 export const ANY_SERVICE: i32 = -1;
 const FREE: i32 = -2;
@@ -28,23 +29,23 @@ export const REPEAT_MS_DEFAULT: i32 = 14_400_000;
 
 @inline function orDefault(value: i32, fallback: i32): i32 { return value == ALERT_DEFAULT ? fallback : value; }
 
-const receiverRetryInitialMs = new StaticArray<u32>(ALERT_RECEIVERS_MAX);
-const receiverRetryMaxMs = new StaticArray<u32>(ALERT_RECEIVERS_MAX);
-const receiverAttemptsMax = new StaticArray<u8>(ALERT_RECEIVERS_MAX);
-const receiverConfigured = new StaticArray<bool>(ALERT_RECEIVERS_MAX);
+const receiverRetryInitialMs = table<u32>(ALERT_RECEIVERS_MAX);
+const receiverRetryMaxMs = table<u32>(ALERT_RECEIVERS_MAX);
+const receiverAttemptsMax = table<u8>(ALERT_RECEIVERS_MAX);
+const receiverConfigured = table<bool>(ALERT_RECEIVERS_MAX);
 /** Set when a delivery exhausted its attempts; cleared by the next success. Reported once per outage. */
-export const receiverUnreachable = new StaticArray<bool>(ALERT_RECEIVERS_MAX);
+export const receiverUnreachable = table<bool>(ALERT_RECEIVERS_MAX);
 
-const routeReceiver = new StaticArray<i32>(ALERT_ROUTES_MAX);
-const routeSeverities = new StaticArray<u8>(ALERT_ROUTES_MAX);
-const routeService = new StaticArray<i32>(ALERT_ROUTES_MAX);
-const routeGroupWaitMs = new StaticArray<u32>(ALERT_ROUTES_MAX);
-const routeRepeatMs = new StaticArray<u32>(ALERT_ROUTES_MAX);
-const routeSendResolved = new StaticArray<bool>(ALERT_ROUTES_MAX);
+const routeReceiver = table<i32>(ALERT_ROUTES_MAX);
+const routeSeverities = table<u8>(ALERT_ROUTES_MAX);
+const routeService = table<i32>(ALERT_ROUTES_MAX);
+const routeGroupWaitMs = table<u32>(ALERT_ROUTES_MAX);
+const routeRepeatMs = table<u32>(ALERT_ROUTES_MAX);
+const routeSendResolved = table<bool>(ALERT_ROUTES_MAX);
 let routeCount: i32 = 0;
 
-const silenceService = new StaticArray<i32>(ALERT_SILENCES_MAX);
-const silenceUntilMs = new StaticArray<i64>(ALERT_SILENCES_MAX);
+const silenceService = table<i32>(ALERT_SILENCES_MAX);
+const silenceUntilMs = table<i64>(ALERT_SILENCES_MAX);
 
 export function alertsConfigReset(): void {
   alertsRoutesClear();

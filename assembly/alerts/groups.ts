@@ -16,6 +16,7 @@ import { NO_DEADLINE } from "../timers/heap";
 import {
   routeFor, routeReceiverOf, routeGroupWait, routeRepeat, routeResolves, receiverAttempts, retryDelayMs, receiverUnreachable, silenced,
 } from "./config";
+import { table } from "./table";
 
 export const EVENT_NOTIFY: u8 = 10;
 /** EVENT_NOTIFY `from` codes: what happened to a group's notification. */
@@ -29,19 +30,19 @@ export const NOTIFY_RECEIVER_BACK: u8 = 6;
 export const GROUP_FIRING: u8 = 1;
 export const GROUP_RESOLVED: u8 = 2;
 
-const groupRoute = new StaticArray<i32>(ALERT_GROUPS_MAX);
-const groupService = new StaticArray<i32>(ALERT_GROUPS_MAX);
-const groupState = new StaticArray<u8>(ALERT_GROUPS_MAX);
-const groupAlerts = new StaticArray<u32>(ALERT_GROUPS_MAX);
-const groupSeverity = new StaticArray<u8>(ALERT_GROUPS_MAX);
-const groupReason = new StaticArray<u8>(ALERT_GROUPS_MAX);
-const groupDue = new StaticArray<i64>(ALERT_GROUPS_MAX);
+const groupRoute = table<i32>(ALERT_GROUPS_MAX);
+const groupService = table<i32>(ALERT_GROUPS_MAX);
+const groupState = table<u8>(ALERT_GROUPS_MAX);
+const groupAlerts = table<u32>(ALERT_GROUPS_MAX);
+const groupSeverity = table<u8>(ALERT_GROUPS_MAX);
+const groupReason = table<u8>(ALERT_GROUPS_MAX);
+const groupDue = table<i64>(ALERT_GROUPS_MAX);
 /** The group's state when its last notification went out (firing or resolved). */
-const groupSentState = new StaticArray<u8>(ALERT_GROUPS_MAX);
+const groupSentState = table<u8>(ALERT_GROUPS_MAX);
 /** A firing notification of this group reached its receiver: its resolution is news too. */
-const groupAnnounced = new StaticArray<bool>(ALERT_GROUPS_MAX);
-const groupAttempt = new StaticArray<u8>(ALERT_GROUPS_MAX);
-const groupInFlight = new StaticArray<bool>(ALERT_GROUPS_MAX);
+const groupAnnounced = table<bool>(ALERT_GROUPS_MAX);
+const groupAttempt = table<u8>(ALERT_GROUPS_MAX);
+const groupInFlight = table<bool>(ALERT_GROUPS_MAX);
 let silencedCount: u32 = 0;
 
 export function alertGroupsReset(): void {

@@ -8,8 +8,9 @@ import { ALERT_RECOVERED } from "../health/alerts";
 import { HEALTH_HEALTHY } from "../health/state";
 import { alertRoute, alertGroupsTick, alertGroupsNextDeadline } from "./groups";
 import { routesConfigured } from "./config";
+import { table } from "./table";
 
-const record = new StaticArray<u8>(EVENT_RECORD_BYTES);
+const record = table<u8>(EVENT_RECORD_BYTES);
 /** The sequence number of the next event to read. */
 let cursor: u32 = 1;
 

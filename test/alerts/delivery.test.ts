@@ -18,6 +18,9 @@ import { main } from "../../host/cli/myco.ts";
 import { parseHostManifest } from "../../host/supervisor/host-manifest.ts";
 import { formatDiagnostic } from "../../host/manifest/diagnostics.ts";
 import type { Notification } from "../../host/alerts/deliver.ts";
+import { Kernel } from "../../host/kernel/kernel.ts";
+import { VirtualHal } from "../../host/hal/virtual.ts";
+import { KernelAlerts } from "../../host/kernel/alerts.ts";
 
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -195,3 +198,13 @@ alerts:
   });
 });
 
+
+describe("build profiles", () => {
+  it("the mcu profile leaves alert notification out (its one page has no room) and says so", () => {
+    const mcu = new KernelAlerts(new Kernel({ hal: new VirtualHal(1), profile: "mcu" }));
+    expect(() => mcu.receiver(0, { retryInitialMs: -1, retryMaxMs: -1, attemptsMax: -1 })).toThrow("alerts are not in this profile");
+    const release = new KernelAlerts(new Kernel({ hal: new VirtualHal(1), profile: "release" }));
+    release.receiver(0, { retryInitialMs: -1, retryMaxMs: -1, attemptsMax: -1 });
+    expect(release.route({ receiver: 0, severities: [], groupWaitMs: -1, repeatMs: -1, sendResolved: true })).toBe(0);
+  });
+});
