@@ -82,7 +82,7 @@ describe("the live dashboard in headless Chromium", () => {
     process.kill(-pid, "SIGKILL");
     await page.waitForSelector(`${instance("web", 1)}:not([data-state="running"])`, { timeout: 5000 });
     await page.waitForSelector(`${instance("web", 1)}[data-state="running"]:not([data-pid="${pid}"])`, { timeout: 15_000 });
-    await page.waitForFunction(() => [...document.querySelectorAll("#events li")].some((li) => /web#1 \(pid \d+\) exited with SIGKILL/.test(li.textContent ?? "")));
+    await page.waitForFunction(() => [...document.querySelectorAll("#events li")].some((li) => /web#1 \(pid \d+\) exited (at once )?with SIGKILL/.test(li.textContent ?? "")));
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker); // the same page: no reload
     expect(errors).toEqual([]);
   });
