@@ -85,20 +85,24 @@ describe("alerts delivered to a real HTTP receiver", () => {
     await healthy(r);
     // The startup's alerts (degraded, then recovered, within the group wait) are never told; and
     // after 10 s healthy (the kernel's stable run) the next failure is a new incident, alerted afresh.
+    // (On a loaded machine the startup may take longer than the group wait: then its firing and
+    // resolved notifications come first; what follows the burst is counted from here.)
     await new Promise((res) => setTimeout(res, 10_500));
-    expect(hook.received).toEqual([]);
+    const before = hook.received.length;
+    expect(before === 0 || hook.received.map((n) => n.state).join() === "firing,resolved").toBe(true);
+    const received = () => hook.received.slice(before);
 
     killAll(r);
-    await waitFor(() => hook.received.length >= 1, 10_000, "the firing notification");
+    await waitFor(() => received().length >= 1, 10_000, "the firing notification");
     await healthy(r);
-    await waitFor(() => hook.received.length >= 2, 10_000, "the resolved notification");
+    await waitFor(() => received().length >= 2, 10_000, "the resolved notification");
     await new Promise((res) => setTimeout(res, 500));
-    expect(hook.received.map((n) => `${n.service} ${n.state}`)).toEqual(["web firing", "web resolved"]);
-    const [firing] = hook.received;
+    expect(received().map((n) => `${n.service} ${n.state}`)).toEqual(["web firing", "web resolved"]);
+    const [firing] = received();
     expect(firing).toMatchObject({ receiver: "hook", service: "web", state: "firing" });
     expect(firing.alerts).toBeGreaterThanOrEqual(2); // the burst: grouped
     expect(["warning", "critical"]).toContain(firing.severity);
-    expect(r.supervisor.notifier.view().sent.map((n) => n.outcome)).toEqual(["delivered", "delivered"]);
+    expect(r.supervisor.notifier.view().sent.map((n) => n.outcome).every((o) => o === "delivered")).toBe(true);
 
     // Silenced: the same failure again, no notification; the kernel says it held them back.
     const socket = join(r.dir, "control.sock");
@@ -109,11 +113,12 @@ describe("alerts delivered to a real HTTP receiver", () => {
     const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
     expect(await main(["node", "myco", "silence", "web", "--for", "1h", "--reason", "planned maintenance", "--socket", socket], io)).toBe(0);
     expect(out[0]).toMatch(/^silence 0: web until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(planned maintenance\)$/);
+    await new Promise((res) => setTimeout(res, 10_500)); // a new incident again: alerted afresh (and held back)
     killAll(r);
     await waitFor(() => r.texts().some((t) => t === "alerts: web: alert held back by a silence"), 5000, "the silence to hold an alert back");
     await healthy(r);
     await new Promise((res) => setTimeout(res, 1500));
-    expect(hook.received).toHaveLength(2);
+    expect(received()).toHaveLength(2);
     out.length = 0;
     expect(await main(["node", "myco", "alerts", "--json", "--socket", socket], io)).toBe(0);
     const view = JSON.parse(out.join("\n"));
@@ -141,23 +146,24 @@ services:
     ${fixture("hang-health", ", ready: listening")}
 alerts:
   receivers:
-    dead: { webhook: "${url}", timeout: 1s, retry: { initial: 200ms, max: 400ms, attempts: 3 } }
+    dead: { webhook: "${url}", timeout: 2s, retry: { initial: 200ms, max: 400ms, attempts: 3 } }
   routes:
     - { receiver: dead, service: stuck, group-wait: 0s }
 `);
     const checks: number[] = [];
     r.supervisor.onCheck((check) => { if (check.service === "web" && check.ordinal === 0) checks.push(Date.now()); });
-    await waitFor(() => r.texts().some((t) => t.startsWith("alerts: receiver 'dead' is unreachable")), 15_000, "the receiver reported unreachable");
+    await waitFor(() => r.texts().some((t) => t.startsWith("alerts: receiver 'dead' is unreachable")), 20_000, "the receiver reported unreachable");
     await new Promise((res) => setTimeout(res, 1000));
     const unreachable = r.texts().filter((t) => t.startsWith("alerts: receiver 'dead' is unreachable"));
     expect(unreachable).toEqual(["alerts: receiver 'dead' is unreachable (3 attempts failed); reported once, notifications resume when it answers"]);
     expect(r.texts().filter((t) => /^alerts: stuck: delivery to 'dead' failed; the kernel retries in (200|400) ms$/.test(t))).toHaveLength(2);
-    expect(r.texts().filter((t) => t.includes("not delivered to 'dead'") && t.includes("no answer within 1000 ms"))).toHaveLength(3);
+    expect(r.texts().filter((t) => t.includes("not delivered to 'dead'") && t.includes("no answer within 2000 ms"))).toHaveLength(3);
     expect(r.supervisor.notifier.view().receivers[0].unreachable).toBe(true);
-    // web#0's check ran every 300 ms all along, through three 1 s delivery timeouts.
+    // web#0's check ran every 300 ms all along, through three 2 s delivery timeouts (a blocked
+    // supervisor would show a gap of 2 s or more; the margin is for a loaded machine).
     const gaps = checks.slice(1).map((t, i) => t - checks[i]);
-    expect(checks.length).toBeGreaterThan(8);
-    expect(Math.max(...gaps)).toBeLessThan(700);
+    expect(checks.length).toBeGreaterThan(12);
+    expect(Math.max(...gaps)).toBeLessThan(1500);
   });
 });
 
