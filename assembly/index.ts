@@ -32,6 +32,13 @@ import { subscriptionsRefresh } from "./discovery/subscriptions";
 import "./wiring"; // the hook table, set once at init (hooks.ts)
 import { WITH_DISCOVERY } from "./features";
 import { heapTop } from "./util/heap-top";
+import {
+  alertReceiverSet as receiverSet, alertRouteAdd as routeAdd, alertsClearConfig, alertSilence as silence, alertUnsilence as unsilence,
+  alertSilenceService as silenceService, alertSilenceUntil as silenceUntil, alertReport as report, alertGroupRead as groupRead,
+  alertReceiverDown as receiverDown,
+} from "./alerts/abi";
+import { alertsNextDeadline } from "./alerts/ingest";
+import { alertsAbsent } from "./alerts/absent";
 
 export * from "./discovery/abi";
 export * from "./config/abi";
@@ -263,7 +270,7 @@ export function tick(): i32 { return tickOnce(); }
 export function run(ms: i32): i32 { return runFor(ms); }
 
 /** The earliest pending deadline (ms on the HAL clock), or i64.MAX_VALUE when none. */
-export function nextDeadline(): i64 { return timerNextDeadline(); }
+export function nextDeadline(): i64 { return limits.ALERTS_ENABLED ? min(timerNextDeadline(), alertsNextDeadline()) : timerNextDeadline(); }
 
 // ---- outputs ------------------------------------------------------------------------------
 
@@ -275,6 +282,65 @@ export function actionsPending(): i32 { return outboxCount(); }
 export function eventsRead(fromSeq: u32): i32 { return eventsCopy(fromSeq, ioPtr(), limits.IO_BUFFER_BYTES); }
 export function eventsNextSeq(): u32 { return nextSeq(); }
 export function eventsOverwritten(): u32 { return overwritten(); }
+
+// ---- alert notification (assembly/alerts/; not in the mcu profile: see limits.ALERTS_ENABLED) ----
+
+/** Defines receiver `id` (0..7): a failed delivery is retried after `retryInitialMs`, doubling up to `retryMaxMs`, `attemptsMax` tries in all (-1: the kernel's default). */
+export function alertReceiverSet(id: i32, retryInitialMs: i32, retryMaxMs: i32, attemptsMax: i32): i32 {
+  if (limits.ALERTS_ENABLED) return receiverSet(id, retryInitialMs, retryMaxMs, attemptsMax);
+  return alertsAbsent();
+}
+
+/** Appends a route (severities: info 1 | warning 2 | critical 4; service -1: any; -1 timings: the kernel's default); returns its index. The first matching route takes an alert. */
+export function alertRouteAdd(receiver: i32, severities: i32, service: i32, groupWaitMs: i32, repeatMs: i32, sendResolved: i32): i32 {
+  if (limits.ALERTS_ENABLED) return routeAdd(receiver, severities, service, groupWaitMs, repeatMs, sendResolved != 0);
+  return alertsAbsent();
+}
+
+/** Removes every receiver, route and notification group (before a manifest configures them again); silences stay. */
+export function alertsClear(): i32 {
+  if (limits.ALERTS_ENABLED) return alertsClearConfig();
+  return alertsAbsent();
+}
+
+/** Holds back notifications about `service` (-1: every service) for `durationMs`; returns the silence id. */
+export function alertSilence(service: i32, durationMs: i32): i32 {
+  if (limits.ALERTS_ENABLED) return silence(service, durationMs);
+  return alertsAbsent();
+}
+export function alertUnsilence(id: i32): i32 {
+  if (limits.ALERTS_ENABLED) return unsilence(id);
+  return alertsAbsent();
+}
+/** The service a silence in force covers (-1: every service), or an error. */
+export function alertSilenceService(id: i32): i32 {
+  if (limits.ALERTS_ENABLED) return silenceService(id);
+  return alertsAbsent();
+}
+export function alertSilenceUntil(id: i32): i64 {
+  if (limits.ALERTS_ENABLED) return silenceUntil(id);
+  return <i64>alertsAbsent();
+}
+
+/** The host's answer to ACTION_NOTIFY: delivered (ok 1) or not (ok 0); the kernel retries, repeats or gives up. */
+export function alertReport(group: i32, ok: i32): i32 {
+  if (!limits.ALERTS_ENABLED) return alertsAbsent();
+  const result = report(group, ok);
+  if (result >= 0) settle();
+  return result;
+}
+
+/** A notification group's field: 0 service, 1 receiver, 2 state (1 firing, 2 resolved), 3 alerts, 4 severity, 5 reason, 6 attempt, 7 route. */
+export function alertGroupRead(group: i32, field: i32): i32 {
+  if (limits.ALERTS_ENABLED) return groupRead(group, field);
+  return alertsAbsent();
+}
+
+/** 1 when the receiver is unreachable (its last delivery exhausted its attempts), else 0. */
+export function alertReceiverDown(id: i32): i32 {
+  if (limits.ALERTS_ENABLED) return receiverDown(id);
+  return alertsAbsent();
+}
 
 // ---- counters and proofs ------------------------------------------------------------------
 

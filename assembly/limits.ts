@@ -191,3 +191,24 @@ export const THRESHOLD_MAX: i32 = 100;
 assert(CHECKS_PER_SERVICE_MAX <= 8, "pending checks of an instance are an 8-bit set");
 assert(TIMER_IDS <= 0x10000 && TIMERS_MAX < 0xFFFF, "timer ids and heap positions are stored in 16 bits");
 assert(WINDOW_SLOTS <= 255 && HEALTH_HISTORY <= 255, "ring positions are stored in 8 bits");
+
+// ---- alert notification (assembly/alerts/) ----
+
+/**
+ * The alert notification layer is compiled into every profile but mcu: the mcu profile's one
+ * page had 304 bytes free before it, and the layer's tables take ~1.7 KB. Every call site tests
+ * this constant, so the mcu module holds none of the layer (its exports answer an error).
+ */
+export const ALERTS_ENABLED: bool = PROFILE != PROFILE_MCU;
+
+/** Receivers an `alerts:` section may name (webhook, command, log: the host knows which). ~16 bytes each. */
+export const ALERT_RECEIVERS_MAX: i32 = pick(8, 4, 8);
+
+/** Routes, tried in order; the first that matches an alert takes it. ~24 bytes each. */
+export const ALERT_ROUTES_MAX: i32 = pick(16, 4, 16);
+
+/** Silences in force at once (a service, or every service, until a time). ~16 bytes each. */
+export const ALERT_SILENCES_MAX: i32 = pick(16, 4, 16);
+
+/** Notification groups: one per (route, service) with alerts not yet resolved and delivered. ~40 bytes each. */
+export const ALERT_GROUPS_MAX: i32 = pick(32, 8, 64);

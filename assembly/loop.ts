@@ -1,7 +1,7 @@
 // The kernel's loop: settle (take every step the last input made possible), tick (fire due
 // deadlines, each to the layer that owns its timer, then settle), and run (tick, then sleep through the HAL until the next deadline,
 // returning as soon as the host has actions to perform or input to give).
-import { SERVICES_MAX } from "./limits";
+import { SERVICES_MAX, ALERTS_ENABLED } from "./limits";
 import { E_INVALID_ARGUMENT } from "./errors";
 import { clockRefresh, clockNow } from "./clock";
 import { halSleepMs } from "./hal";
@@ -19,6 +19,7 @@ import { checkTimerDue } from "./health/schedule";
 import { watchdogDue } from "./health/watchdog";
 import { fail } from "./util/detail";
 import { manifestSettle } from "./manifest/apply";
+import { alertsSettle, alertsNextDeadline } from "./alerts/ingest";
 
 /** Steps per settle: each service can step a few times per input; the rest waits for the next tick. */
 const SETTLE_STEPS_MAX: i32 = SERVICES_MAX * 8;
@@ -28,6 +29,7 @@ export function settle(): void {
     const service = takeDirty();
     if (service < 0) {
       if (manifestSettle()) continue; // a manifest change waiting for a service at rest went ahead
+      if (ALERTS_ENABLED) alertsSettle(clockNow()); // the alerts this input raised: routed, grouped, sent when due
       return;
     }
     evaluate(service);
@@ -66,7 +68,7 @@ export function run(durationMs: i32): i32 {
     if (pending > 0) return pending;
     const now = clockNow();
     if (now >= end) return 0;
-    const wakeAt = min(timerNextDeadline(), end);
+    const wakeAt = min(ALERTS_ENABLED ? min(timerNextDeadline(), alertsNextDeadline()) : timerNextDeadline(), end);
     const woken = halSleepMs(<u32>min(wakeAt - now, SLEEP_MS_MAX));
     if (woken != 0) return tick();
     // A HAL whose sleep does not advance the clock would spin here: give control back instead.

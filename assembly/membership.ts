@@ -1,5 +1,6 @@
 // A service joining or leaving the kernel, across every layer that keeps per-service state:
-// the registry row, the lifecycle, balancing, health, recovery, configuration and discovery;
+// the registry row, the lifecycle, balancing, health, recovery, configuration, discovery and
+// alert notification;
 // and the kernel's reset, across every layer. The ABI's register/unregister and reset and the
 // manifest loader all come through here, so no layer is forgotten on any path. (Balancing
 // follows the registry's instance count through hooks.ts, as a resize changes it too.)
@@ -31,6 +32,8 @@ import { configForget, configReset } from "./config/store";
 import { slotsReset } from "./manifest/slots";
 import { onReset } from "./hooks";
 import { WITH_DISCOVERY } from "./features";
+import { alertsServiceRemoved, alertsReset } from "./alerts/abi";
+import { ALERTS_ENABLED } from "./limits";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
 export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
@@ -55,6 +58,7 @@ export function dismissService(id: i32): void {
   edgesRemoveFrom(id);
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
   if (WITH_DISCOVERY) subscriptionsForget(id);
+  if (ALERTS_ENABLED) alertsServiceRemoved(id);
   configForget(id);
   healthServiceRemoved(id);
   recoveryServiceRemoved(id);
@@ -67,6 +71,7 @@ export function dismissService(id: i32): void {
 export function membershipDefaults(): void {
   healthResetAll();
   recoveryResetAll();
+  if (ALERTS_ENABLED) alertsReset();
 }
 
 /** Back to the state right after init, without allocating: every layer's tables cleared in place. */

@@ -27,6 +27,8 @@ export const ACTION_CONFIG_RELOAD: u8 = 6;
 export const ACTION_FAILOVER: u8 = 7;
 /** A hot config key changed in place (instance: -1; arg: the key's ordinal, see configKeyAt). */
 export const ACTION_CONFIG_CHANGED: u8 = 8;
+/** Deliver an alert group's notification (instance: the group; arg: receiver | group state << 8; see alerts/groups.ts). */
+export const ACTION_NOTIFY: u8 = 9;
 
 const MASK: u32 = <u32>OUTBOX_CAPACITY - 1;
 const records = new StaticArray<u8>(OUTBOX_CAPACITY * ACTION_RECORD_BYTES);

@@ -7,14 +7,23 @@ import { orderCommand } from "./commands/order.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { statusCommand } from "./commands/status.ts";
 import { logsCommand } from "./commands/logs.ts";
-import { restartCommand } from "./commands/restart.ts";
+import { serviceVerbCommands } from "./commands/service-verbs.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
+import { completionCommand } from "./commands/completion.ts";
+import { initCommand } from "./commands/init.ts";
+import { upCommand, downCommand } from "./commands/detach.ts";
+import { alertsCommand } from "./commands/alerts.ts";
+import { EXAMPLES } from "./examples.ts";
 import { reloadCommand } from "./commands/reload.ts";
 import { simCommand } from "./commands/sim.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
 
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 
-const COMMANDS = [checkCommand, compileCommand, runCommand, orderCommand, graphCommand, statusCommand, logsCommand, restartCommand, reloadCommand, simCommand];
+const COMMANDS = [
+  initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
+  serviceVerbCommands, reloadCommand, alertsCommand, dashboardCommand, simCommand, completionCommand,
+];
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */
 export async function main(argv: string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
@@ -25,6 +34,10 @@ export async function main(argv: string[], io: Output = { out: (l) => console.lo
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   let code = 0;
   for (const register of COMMANDS) register(program, io, (exit) => { code = exit; });
+  for (const command of program.commands) {
+    const example = EXAMPLES[command.name()];
+    if (example) command.addHelpText("after", `\nExamples:\n${example.map((line) => `  ${line}`).join("\n")}`);
+  }
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -165,6 +165,12 @@ export class ProcessExecutor {
   /** The pid of a live instance (by kernel handle), if it has one. */
   pid(handle: number): number | undefined { return this.running.get(handle)?.pid; }
 
+  /** How long ago the instance's process was spawned (ms), or undefined when it has none. */
+  uptimeMs(handle: number): number | undefined {
+    const record = this.running.get(handle);
+    return record ? Math.round(performance.now() - record.spawnedAt) : undefined;
+  }
+
   /** The pid of the live instance `ordinal` of `service`. */
   pidOf(service: string, ordinal: number): number | undefined {
     for (const r of this.running.values()) if (r.service === service && r.ordinal === ordinal && !r.killed) return r.pid;

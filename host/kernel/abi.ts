@@ -25,12 +25,13 @@ export type Cause = (typeof CAUSES)[number];
 export const EVENT_KINDS = [
   "", "service-state", "instance-state", "registered", "unregistered", "action-deferred",
   "health", "alert", "fault", "recovery",
-  "", "", "", "", "", "", // 10..15 free
+  "notify", // 10: assembly/alerts/groups.ts (a notification sent, retried, given up, silenced)
+  "", "", "", "", "", // 11..15 free
   "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
 ] as const;
 export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;
 
-export const ACTION_KINDS = ["", "spawn", "stop", "kill", "run-check", "reboot-request", "config-reload", "failover", "config-changed"] as const;
+export const ACTION_KINDS = ["", "spawn", "stop", "kill", "run-check", "reboot-request", "config-reload", "failover", "config-changed", "notify"] as const;
 export type ActionKind = Exclude<(typeof ACTION_KINDS)[number], "">;
 
 export const DEPENDENCY_KINDS = { requires: 1, wants: 2, after: 3 } as const;

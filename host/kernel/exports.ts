@@ -221,6 +221,24 @@ export interface CoreExports {
   eventsRead(fromSeq: number): number;
   eventsNextSeq(): number;
   eventsOverwritten(): number;
+  /** Defines receiver `id` (0..7): a failed delivery is retried after `retryInitialMs`, doubling up to `retryMaxMs`, `attemptsMax` tries in all (-1: the kernel's default). */
+  alertReceiverSet(id: number, retryInitialMs: number, retryMaxMs: number, attemptsMax: number): number;
+  /** Appends a route (severities: info 1 | warning 2 | critical 4; service -1: any; -1 timings: the kernel's default); returns its index. The first matching route takes an alert. */
+  alertRouteAdd(receiver: number, severities: number, service: number, groupWaitMs: number, repeatMs: number, sendResolved: number): number;
+  /** Removes every receiver, route and notification group (before a manifest configures them again); silences stay. */
+  alertsClear(): number;
+  /** Holds back notifications about `service` (-1: every service) for `durationMs`; returns the silence id. */
+  alertSilence(service: number, durationMs: number): number;
+  alertUnsilence(id: number): number;
+  /** The service a silence in force covers (-1: every service), or an error. */
+  alertSilenceService(id: number): number;
+  alertSilenceUntil(id: number): bigint;
+  /** The host's answer to ACTION_NOTIFY: delivered (ok 1) or not (ok 0); the kernel retries, repeats or gives up. */
+  alertReport(group: number, ok: number): number;
+  /** A notification group's field: 0 service, 1 receiver, 2 state (1 firing, 2 resolved), 3 alerts, 4 severity, 5 reason, 6 attempt, 7 route. */
+  alertGroupRead(group: number, field: number): number;
+  /** 1 when the receiver is unreachable (its last delivery exhausted its attempts), else 0. */
+  alertReceiverDown(id: number): number;
   counter(which: number): number;
   /** The allocator's high-water mark: where the next allocation would start. Tables are reserved at init; if anything allocated afterwards this would grow (the zero-allocation proof). Reads the allocator's blocks without allocating (util/heap-top.ts). */
   heapHighWater(): number;
@@ -272,8 +290,10 @@ export const KERNEL_FUNCTIONS = [
   "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount",
   "serviceStart", "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll",
   "stopAll", "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
-  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "counter", "heapHighWater",
-  "memoryPages", "reset", "noop",
+  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
+  "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
+  "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
+  "heapHighWater", "memoryPages", "reset", "noop",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */

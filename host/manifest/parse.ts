@@ -30,7 +30,8 @@ export interface ParseResult {
   run?: Record<string, unknown>;
 }
 
-const ROOT_KEYS = ["version", "serial", "services", "templates"];
+/** `alerts:` is a host's section (receivers are URLs and commands): host/supervisor/alerts-manifest.ts reads it. */
+const ROOT_KEYS = ["version", "serial", "services", "templates", "alerts"];
 const SERVICE_KEYS = [
   "template", "description", "type", "tags", "instances", "timeouts", "requires", "wants", "after", "health", "restart",
   "balance", "resources", "config", "run",

@@ -3,9 +3,16 @@
 // JSON request per connection, one JSON answer, then the connection closes:
 //
 //   {"command":"status"}                          -> {"ok":true,"status":[...rows],"pid":...}
-//   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{ordinal,timeMs,stream,text}],"next":{...}}
+//   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{service,ordinal,timeMs,stream,text}],"next":{...}}
+//                                                    (no service: every service's lines, in time order)
 //   {"command":"restart","service":"web"}         -> {"ok":true} | {"ok":false,"error":"..."}
 //   {"command":"reload"}                          -> {"ok":true,"revision":N} | {"ok":false,"error":"..."}
+//   {"command":"start"|"stop","service":"web"}    -> {"ok":true} | {"ok":false,"error":"..."}
+//   {"command":"detail","service":"web"}          -> {"ok":true,"detail":{config,logs,checks,recovery}}
+//   {"command":"dashboard","cursor":{...}}        -> {"ok":true,"poll":{cursor,snapshot,events,points,alerts}}
+//   {"command":"alerts"}                          -> {"ok":true,"alerts":{receivers,silences,sent}}
+//   {"command":"silence","service":"web","durationMs":3600000,"reason":"..."} (no service: all) -> {"ok":true,"silence":{id,...}}
+//   {"command":"unsilence","id":0}                -> {"ok":true}
 import { createServer, connect, type Server } from "node:net";
 import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -14,21 +21,31 @@ import type { Supervisor } from "./supervisor.ts";
 import { serviceStatus, type ServiceStatus } from "./status.ts";
 import { describeError } from "./supervisor.ts";
 import type { LogLine } from "../executors/log-ring.ts";
+import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
+import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
+import type { AlertsView, SilenceView } from "../alerts/notifier.ts";
 
 export type ControlRequest =
   | { command: "status" }
-  | { command: "logs"; service: string; lines?: number; since?: Record<string, number> }
+  | { command: "logs"; service?: string; lines?: number; since?: Record<string, number> }
   | { command: "restart"; service: string }
-  | { command: "reload" };
+  | { command: "reload" }
+  | { command: "start" | "stop" | "detail"; service: string }
+  | { command: "dashboard"; cursor?: Cursor }
+  | { command: "alerts" }
+  | { command: "silence"; service?: string; durationMs: number; reason?: string }
+  | { command: "unsilence"; id: number };
 
-export interface InstanceLogLine extends LogLine { ordinal: number }
+export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
 
 export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
-    revision?: number;
+    revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView;
   }
   | { ok: false; error: string };
+
+const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard", "alerts", "silence", "unsilence"];
 
 /** A request larger than this is refused (they are a few dozen bytes). */
 const REQUEST_BYTES_MAX = 4096;
@@ -50,6 +67,8 @@ export function defaultSocketPath(): string { return join(runtimeDir(), "control
 
 export class ControlServer {
   private server: Server | undefined;
+  /** What `myco dashboard` and `myco status SERVICE` read: the feed of this run's changes. */
+  private dashboard: LocalSource | undefined;
 
   constructor(private readonly supervisor: Supervisor, readonly path: string) {}
 
@@ -83,11 +102,13 @@ export class ControlServer {
     });
     chmodSync(this.path, 0o600);
     this.server = server;
+    this.dashboard = new LocalSource(this.supervisor); // from the start: `myco status SERVICE` tells since when
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.dashboard?.close();
     if (!server) return;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     try { unlinkSync(this.path); } catch { /* gone already */ }
@@ -113,25 +134,55 @@ export class ControlServer {
           return { ok: true };
         case "reload":
           return { ok: true, revision: this.supervisor.reload() };
+        case "start":
+          this.supervisor.startService(String(request.service));
+          return { ok: true };
+        case "stop":
+          this.supervisor.stopService(String(request.service));
+          return { ok: true };
+        case "detail":
+          return { ok: true, detail: this.source().detailNow(String(request.service)) };
+        case "dashboard":
+          return { ok: true, poll: this.source().pollNow({ ...EMPTY_CURSOR, ...request.cursor }) };
+        case "alerts":
+          return { ok: true, alerts: this.supervisor.notifier.view() };
+        case "silence":
+          return {
+            ok: true,
+            silence: this.supervisor.notifier.silence(request.service === undefined ? undefined : String(request.service), Math.floor(Number(request.durationMs)), String(request.reason ?? "")),
+          };
+        case "unsilence":
+          this.supervisor.notifier.unsilence(Math.floor(Number(request.id)));
+          return { ok: true };
         default:
-          return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected status, logs, restart or reload` };
+          return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected ${COMMANDS.join(", ")}` };
       }
     } catch (error) {
       return { ok: false, error: describeError(error) };
     }
   }
 
-  private logs(request: { service: string; lines?: number; since?: Record<string, number> }): ControlResponse {
-    const service = String(request.service);
-    this.supervisor.kernel.id(service); // an unknown service is an error, with the kernel's message
+  private source(): LocalSource {
+    this.dashboard ??= new LocalSource(this.supervisor);
+    return this.dashboard;
+  }
+
+  private logs(request: { service?: string; lines?: number; since?: Record<string, number> }): ControlResponse {
+    const { kernel } = this.supervisor;
+    const services = request.service === undefined ? kernel.serviceIds().map((id) => kernel.name(id)) : [String(request.service)];
+    // An unknown service is an error, with the kernel's message naming it.
+    for (const service of services) kernel.id(service);
     const count = Math.max(1, Math.min(LOG_LINES_MAX, Math.floor(Number(request.lines ?? 100)) || 100));
     const logs: InstanceLogLine[] = [];
     const next: Record<string, number> = {};
-    for (const { ordinal, ring } of this.supervisor.executor.logsOf(service)) {
-      const seen = request.since?.[ordinal];
-      const lines = seen === undefined ? ring.lines(count) : ring.since(seen).lines;
-      next[ordinal] = ring.counters.lines;
-      for (const line of lines) logs.push({ ...line, ordinal });
+    for (const service of services) {
+      for (const { ordinal, ring } of this.supervisor.executor.logsOf(service)) {
+        const key = `${service}#${ordinal}`;
+        const seen = request.since?.[key];
+        const lines = seen === undefined ? ring.lines(count) : ring.since(seen).lines;
+        next[key] = ring.counters.lines;
+        for (const line of lines) logs.push({ ...line, service, ordinal });
+      }
     }
     logs.sort((a, b) => a.timeMs - b.timeMs || a.ordinal - b.ordinal);
     return { ok: true, logs: request.since !== undefined ? logs : logs.slice(-count), next };

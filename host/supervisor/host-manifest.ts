@@ -26,6 +26,7 @@ import type { Manifest, Service } from "../manifest/types.ts";
 import { parseDuration } from "../manifest/values.ts";
 import { STRATEGIES, type Strategy } from "../kernel/balance.ts";
 import type { ProcessSpec } from "../executors/process.ts";
+import { readAlerts, type AlertsSpec } from "./alerts-manifest.ts";
 
 /** A host-only check: the kinds the manifest's `health.check` does not name. */
 export type RunCheck =
@@ -60,6 +61,8 @@ export interface HostManifest {
   dir: string;
   manifest: Manifest;
   run: Map<string, RunSpec>;
+  /** Where alerts are delivered (the `alerts:` section), if the file has one. */
+  alerts?: AlertsSpec;
 }
 
 export interface HostManifestResult {
@@ -91,6 +94,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   const run = new Map<string, RunSpec>();
   const gatewayAt = new Map<string, Location>();
   const readyAt = new Map<string, Location>();
+  let alerts: AlertsSpec | undefined;
   if (doc.errors.length === 0 && isMap(doc.contents)) {
     const services = doc.contents.get("services", true);
     for (const pair of isMap(services) ? services.items : []) {
@@ -104,13 +108,16 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
       if (spec?.gateway && isMap(section)) gatewayAt.set(name, at(section.get("gateway", true)));
       if (spec?.readyWhenListening && isMap(section)) readyAt.set(name, at(section.get("ready", true)));
     }
+    const names = new Set(isMap(services) ? services.items.map((p) => (isScalar(p.key) ? String(p.key.value) : "")) : []);
+    const at = (node: unknown) => locate(lines, file, (node as Node | null)?.range?.[0] ?? 0);
+    alerts = readAlerts(doc.contents.get("alerts", true), dir, names, (node, field, message) => diagnostics.push({ ...at(node), field, message }));
   }
   const parsed = parseManifest(text, file, options);
   diagnostics.push(...parsed.diagnostics);
   if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt }, diagnostics);
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
   if (!parsed.manifest || diagnostics.length > 0) return { hostManifest: null, diagnostics };
-  return { hostManifest: { file, dir, manifest: parsed.manifest, run }, diagnostics };
+  return { hostManifest: { file, dir, manifest: parsed.manifest, run, alerts }, diagnostics };
 }
 
 type Location = { file: string; line: number; col: number };

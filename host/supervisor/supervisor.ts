@@ -37,6 +37,7 @@ import { ConfigFiles } from "./config-files.ts";
 import { processSpecOf, environmentOf, type SpawnContext } from "./spawn.ts";
 import { Failover } from "./failover.ts";
 import { runtimeDir } from "./control.ts";
+import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
 
 export interface SupervisorMessage {
@@ -84,6 +85,8 @@ export class Supervisor {
   private readonly hostChecks = new Map<number, string>();
   private readonly checkFailing = new Set<string>();
   readonly failover: Failover;
+  /** Alert notification: the kernel's notify actions delivered (host/alerts/). */
+  readonly notifier: Notifier;
   private readonly messageListeners: ((message: SupervisorMessage) => void)[] = [];
   private readonly checkListeners: ((completion: CheckCompletion) => void)[] = [];
   private readonly restartListeners: ((service: string) => void)[] = [];
@@ -112,6 +115,9 @@ export class Supervisor {
     });
     this.failover = new Failover({
       gateways: this.gateways, addressesOf: (service) => this.addressesOf(service), note: (level, text, service) => this.note(level, text, service),
+    });
+    this.notifier = new Notifier(this.kernel, {
+      call: (work) => this.driver.call(work), note: (level, text, service) => this.note(level, text, service), manifest: () => this.hostManifest.file,
     });
     this.executor = new ProcessExecutor({
       spec: (service, ordinal) => processSpecOf(this.spawnContext(), service, ordinal),
@@ -145,6 +151,7 @@ export class Supervisor {
   async start(): Promise<void> {
     this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
     for (const service of this.hostManifest.manifest.services) this.configure(service);
+    this.notifier.configure(this.hostManifest.alerts);
     process.on("exit", this.exitGuard);
     if (this.options.gateways !== false) await this.openGateways();
     this.driver.start();
@@ -171,6 +178,23 @@ export class Supervisor {
     this.driver.poke();
   }
 
+  /** The operator's start of a stopped or failed service (what it requires starts first). */
+  startService(service: string): void {
+    this.kernel.start(this.kernel.id(service)); // throws E_UNKNOWN_SERVICE with the name
+    this.note("info", `${service}: start requested by the operator`, service);
+    this.driver.poke();
+  }
+
+  /** The operator's stop of a service (what requires it stops first). */
+  stopService(service: string): void {
+    this.kernel.stop(this.kernel.id(service)); // throws E_UNKNOWN_SERVICE with the name
+    this.note("info", `${service}: stop requested by the operator`, service);
+    this.driver.poke();
+  }
+
+  /** The service as the manifest in force describes it. */
+  serviceSpec(service: string): Service | undefined { return this.services.get(service); }
+
   /**
    * Reads the manifest file again and loads it into the running kernel, which diffs it: hot
    * config keys change in place (config-changed), services with cold changes restart, added
@@ -189,6 +213,7 @@ export class Supervisor {
         this.note("warn", `${name}: its gateway opens when myco run starts again; meanwhile it is reached at its instances' addresses`, name);
       }
     }
+    this.notifier.configure(next.alerts);
     this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
     this.driver.poke();
     return revision;
@@ -255,6 +280,8 @@ export class Supervisor {
         return this.failover.to(service, this.kernel.name(action.arg));
       case "reboot-request":
         return this.note("error", `${service}: recovery gave up and asks for a reboot; a Node host does not reboot the machine`, service);
+      case "notify":
+        return this.notifier.handle(action);
       default: {
         const unknown: never = action.kind;
         throw new Error(`an action of unknown kind '${unknown}' for ${service}`);
@@ -297,6 +324,7 @@ export class Supervisor {
   private observe(event: KernelEvent): void {
     this.failover.observe(event);
     const name = event.serviceName;
+    if (event.kind === "notify") return this.notifier.observe(event);
     const fault = faultOf(event);
     if (fault) return this.note("warn", `${name}: fault ${fault.pattern} (${fault.cause}, evidence ${fault.evidence})`, name);
     const recovery = recoveryOf(event);

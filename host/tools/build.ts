@@ -1,11 +1,13 @@
 // `npm run build`: the files generated from the kernel's sources (the typed host exports, the
 // error tables and the C API header: targets/abi/generate.ts), then one kernel module per build
-// profile (build/<profile>.wasm), compiled in parallel.
+// profile (build/<profile>.wasm), compiled in parallel, and the dashboard's libraries copied out
+// of node_modules.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { writeGenerated } from "../../targets/abi/generate.ts";
+import { vendorDashboardAssets } from "../dashboard/assets.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -35,6 +37,7 @@ export async function build(): Promise<void> {
   await mkdir(new URL("../../build/", import.meta.url), { recursive: true });
   const written = await writeGenerated();
   if (written.length > 0) console.log(`generated ${written.join(", ")}`);
+  await vendorDashboardAssets();
   await Promise.all(PROFILES.map((profile) => compile(profile)));
 }
 

@@ -29,7 +29,7 @@ export async function supervise(yaml: string, options: SupervisorOptions = {}): 
   const dir = mkdtempSync(join(tmpdir(), "myco-sup-"));
   const file = join(dir, "services.yaml");
   writeFileSync(file, yaml);
-  const { hostManifest, diagnostics } = loadHostManifest(file);
+  const { hostManifest, diagnostics } = loadHostManifest(file, options.parse);
   if (!hostManifest) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(diagnostics.map(formatDiagnostic).join("\n"));

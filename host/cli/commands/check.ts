@@ -1,16 +1,23 @@
-// `myco check services.yaml`: validate a manifest. Prints every problem as FILE:LINE:COL: message
-// (exit 1), or a one-line summary (exit 0).
+// `myco check services.yaml`: validate a manifest (with its run: and alerts: sections). Prints
+// every problem as FILE:LINE:COL: message (exit 1), or a one-line summary (exit 0).
 import type { Command } from "commander";
-import { parseManifestFile } from "../../manifest/parse.ts";
+import { loadHostManifest } from "../../supervisor/host-manifest.ts";
 import { formatDiagnostic } from "../../manifest/diagnostics.ts";
 import { encodeManifest } from "../../manifest/blob.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
 import type { Output } from "../myco.ts";
 
 export function checkCommand(program: Command, io: Output, exit: (code: number) => void): void {
-  manifestOptions(program.command("check").argument("<manifest>", "services.yaml").description("validate a manifest"))
-    .action((file: string, flags: ManifestFlags) => {
-      const { manifest, diagnostics } = parseManifestFile(file, parseOptions(flags));
+  manifestOptions(program.command("check").argument("<manifest>", "services.yaml").description("validate a manifest")
+    .option("--json", "print { ok, services, ... } or { ok: false, problems } as JSON"))
+    .action((file: string, flags: ManifestFlags & { json?: boolean }) => {
+      // The whole file as `myco run` reads it: the manifest, every run: section and alerts:.
+      const { hostManifest, diagnostics } = loadHostManifest(file, parseOptions(flags));
+      const manifest = hostManifest?.manifest;
+      if (!manifest && flags.json) {
+        io.err(JSON.stringify({ ok: false, file, problems: diagnostics }));
+        return exit(1);
+      }
       if (!manifest) {
         for (const d of diagnostics) io.err(formatDiagnostic(d));
         io.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in ${file}`);
@@ -22,6 +29,10 @@ export function checkCommand(program: Command, io: Output, exit: (code: number) 
       const instances = manifest.services.reduce((n, s) => n + s.instances, 0);
       const keys = manifest.services.reduce((n, s) => n + s.config.length, 0);
       const bytes = encodeManifest(manifest).length;
+      if (flags.json) {
+        io.out(JSON.stringify({ ok: true, file, services, instances, dependencies: edges, configKeys: keys, blobBytes: bytes }));
+        return exit(0);
+      }
       io.out(`${file}: ok: ${services} services, ${instances} instances, ${edges} dependencies, ${keys} config keys (${bytes}-byte blob)`);
       exit(0);
     });

@@ -8,6 +8,9 @@ import { serviceStatus, formatStatus } from "../../supervisor/status.ts";
 import { ControlServer, defaultSocketPath } from "../../supervisor/control.ts";
 import { SupervisorMetrics } from "../../metrics/metrics.ts";
 import { serveMetrics, type MetricsServer } from "../../metrics/server.ts";
+import { serveDashboard, parseListen as parseDashboardListen, type DashboardServer } from "../../dashboard/server.ts";
+import { LocalSource } from "../../dashboard/source.ts";
+import { detach } from "./detach.ts";
 import { formatDiagnostic, type Diagnostic } from "../../manifest/diagnostics.ts";
 import { parseDuration } from "../../manifest/values.ts";
 import type { Profile } from "../../kernel/module.ts";
@@ -18,6 +21,9 @@ import type { Output } from "../myco.ts";
 interface RunFlags extends ManifestFlags {
   duration?: string;
   metrics?: string;
+  dashboard?: string;
+  detach?: boolean;
+  logFile?: string;
   socket?: string;
   profile: string;
   statusEvery: string;
@@ -30,7 +36,10 @@ export function runCommand(program: Command, io: Output, exit: (code: number) =>
   manifestOptions(program.command("run").argument("<manifest>", "services.yaml").description("supervise the services for real, with a live status table")
     .option("--duration <time>", "shut down by itself after this long (30s, 2m)")
     .option("--metrics <[host:]port>", "serve Prometheus metrics at http://host:port/metrics (loopback by default)")
+    .option("--dashboard <[host:]port>", "serve the live web dashboard at http://host:port/ (loopback by default; the URL printed carries its token)")
     .option("--socket <path>", "control socket for status/logs/restart (default: $XDG_RUNTIME_DIR/myco/control.sock or /tmp/myco-UID/)")
+    .option("-d, --detach", "run in the background and return once every service runs (as `myco up -d`); `myco down` stops it")
+    .option("--log-file <file>", "with --detach: where the background run writes its output (default: myco-run.log beside the socket)")
     .option("--profile <name>", "kernel build profile", "release")
     .option("--status-every <time>", "print the status table this often when the output is not a terminal", "5s")
     .option("--no-live", "never redraw the table in place, even on a terminal")
@@ -50,6 +59,9 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
     ...kills.filter((k): k is string => typeof k === "string"),
   ].filter(Boolean);
   if (usage.length) { usage.forEach((u) => io.err(`myco run: ${u}`)); return EXIT.usage; }
+  if (flags.detach) {
+    return detach(file, { socket: flags.socket ?? defaultSocketPath(), runArgs: foregroundArgs(flags), logFile: flags.logFile, waitMs: 60_000, json: false }, io);
+  }
 
   const { hostManifest, diagnostics } = loadHostManifest(file, parseOptions(flags));
   const problems = hostManifest ? commandsMissing(hostManifest) : diagnostics;
@@ -81,6 +93,7 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
     if (echoed.has(service) && line.stream !== "myco") view.message({ timeMs: line.timeMs, level: "info", service, text: `${service}#${ordinal} | ${line.text}` });
   });
   let metricsServer: MetricsServer | undefined;
+  let dashboard: { server: DashboardServer; source: LocalSource } | undefined;
   try {
     if (flags.metrics !== undefined) {
       const metrics = new SupervisorMetrics(supervisor.kernel, supervisor.health, supervisor.balancer);
@@ -89,12 +102,21 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
       metricsServer = await serveMetrics(metrics, port, host);
       io.out(`metrics: http://${metricsServer.address}/metrics`);
     }
+    if (flags.dashboard !== undefined) {
+      const source = new LocalSource(supervisor);
+      const listen = parseDashboardListen(flags.dashboard, "--dashboard");
+      const server = await serveDashboard({ ...listen, source, onError: (e) => supervisor.note("warn", `dashboard: ${describeError(e)}`) })
+        .catch((error) => { source.close(); throw error; });
+      dashboard = { server, source };
+      io.out(`dashboard: ${server.url}`);
+    }
     await supervisor.start();
   } catch (error) {
     io.err(`myco run: ${describeError(error)}`);
     await supervisor.shutdown();
     await control.close();
     await metricsServer?.close();
+    await closeDashboard(dashboard);
     return EXIT.failed;
   }
   io.out(`myco run: ${hostManifest.file}: ${hostManifest.manifest.services.length} services; control socket ${socketPath}${durationMs ? `; ending after ${flags.duration}` : "; Ctrl-C to stop"}`);
@@ -139,10 +161,29 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
   view.stop();
   await control.close();
   await metricsServer?.close();
+  await closeDashboard(dashboard);
   io.out(formatStatus(serviceStatus(supervisor)));
   const gateways = [...supervisor.gateways].map(([name, g]) => `${name}: ${g.stats.requests} requests, ${g.stats.rejected} answered 503`);
   io.out(`myco run: stopped after ${((Date.now() - supervisor.startedAt) / 1000).toFixed(1)} s; ${supervisor.pids().length} processes left${gateways.length ? `; gateway ${gateways.join("; ")}` : ""}`);
   return interrupted ? EXIT.interrupted : EXIT.ok;
+}
+
+/** The flags again, for the background `myco run` that --detach starts. */
+function foregroundArgs(flags: RunFlags): string[] {
+  const pairs: [string, string | undefined][] = [
+    ["--duration", flags.duration], ["--metrics", flags.metrics], ["--dashboard", flags.dashboard], ["--profile", flags.profile], ["--templates", flags.templates],
+  ];
+  return [
+    ...pairs.flatMap(([name, value]) => (value === undefined ? [] : [name, value])),
+    ...flags.kill.flatMap((k) => ["--kill", k]), ...flags.echo.flatMap((e) => ["--echo", e]), ...flags.set.flatMap((s) => ["--set", s]),
+    ...(flags.env ? [] : ["--no-env"]),
+  ];
+}
+
+async function closeDashboard(dashboard: { server: DashboardServer; source: LocalSource } | undefined): Promise<void> {
+  if (!dashboard) return;
+  await dashboard.server.close();
+  dashboard.source.close();
 }
 
 /** Every service with instances needs something to run. */

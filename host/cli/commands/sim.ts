@@ -25,6 +25,9 @@ import { readRecord } from "../../kernel/records.ts";
 import type { Kernel } from "../../kernel/kernel.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { timelineSvg } from "../timeline-svg.ts";
+import { serveDashboard, parseListen } from "../../dashboard/server.ts";
+import { replayOf } from "../../dashboard/replay.ts";
+import { untilInterrupted } from "./dashboard.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../myco.ts";
@@ -49,8 +52,10 @@ export function simCommand(program: Command, io: Output, exit: (code: number) =>
     .option("--seed <n>", "the seed: the same seed replays the same run", "1")
     .option("--steps <n>", "fault-phase steps", "200")
     .option("--svg <file>", "write an SVG timeline of service states over virtual time")
+    .option("--json", "print the report (seed, steps, counts, final states, verdict) as JSON")
+    .option("--dashboard <[host:]port>", "then replay the run in the web dashboard (time slider: pause, step, speed) until Ctrl-C")
     .option("--profile <name>", "kernel build profile (debug checks invariants inside the kernel too)", "debug"))
-    .action((file: string, flags: ManifestFlags & { seed: string; steps: string; svg?: string; profile: string }) => {
+    .action(async (file: string, flags: ManifestFlags & { seed: string; steps: string; svg?: string; profile: string; dashboard?: string; json?: boolean }) => {
       const seed = Number(flags.seed);
       const steps = Number(flags.steps);
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) { io.err(`myco sim: --seed '${flags.seed}' is not 0..4294967295`); return exit(EXIT.usage); }
@@ -67,21 +72,37 @@ export function simCommand(program: Command, io: Output, exit: (code: number) =>
         io.err(`myco sim: ${describeError(error)}`);
         return exit(EXIT.failed);
       }
-      io.out(`seed ${seed}: ${steps} steps, ${(report.virtualMs / 1000).toFixed(1)} s of virtual time, ${report.faultsInjected} faults injected, `
-        + `${report.events.length} events, ${report.faults} faults seen, ${report.restarts} restarts`);
-      io.out(`final: ${report.final.join(", ")}`);
+      if (flags.json) {
+        const { events, ...counts } = report;
+        io.out(JSON.stringify({ seed, steps, ...counts, events: events.length }));
+      } else {
+        io.out(`seed ${seed}: ${steps} steps, ${(report.virtualMs / 1000).toFixed(1)} s of virtual time, ${report.faultsInjected} faults injected, `
+          + `${report.events.length} events, ${report.faults} faults seen, ${report.restarts} restarts`);
+        io.out(`final: ${report.final.join(", ")}`);
+      }
       if (flags.svg) {
         const services = hostManifest.manifest.services.map((s) => s.name);
         writeFileSync(flags.svg, timelineSvg({ services, events: report.events, endMs: report.virtualMs, title: `${file}: seed ${seed}, ${steps} steps` }));
         io.out(`timeline: ${flags.svg}`);
       }
-      if (report.ok) {
-        io.out("every invariant held after every step, and the services converged once the faults stopped");
-        return exit(EXIT.ok);
+      if (report.ok && !flags.json) io.out("every invariant held after every step, and the services converged once the faults stopped");
+      else if (!report.ok) {
+        io.err(`step ${report.step}: ${report.message}`);
+        io.err(`reproduce with: myco sim ${file} --seed ${seed} --steps ${steps}`);
       }
-      io.err(`step ${report.step}: ${report.message}`);
-      io.err(`reproduce with: myco sim ${file} --seed ${seed} --steps ${steps}`);
-      exit(EXIT.failed);
+      if (flags.dashboard !== undefined) {
+        try {
+          const replay = replayOf(`${file}: seed ${seed}, ${steps} steps`, seed, hostManifest.manifest, report.events, report);
+          const server = await serveDashboard({ ...parseListen(flags.dashboard, "--dashboard"), replay });
+          io.out(`replay: ${server.url}&mode=replay  (Ctrl-C to stop)`);
+          await untilInterrupted();
+          await server.close();
+        } catch (error) {
+          io.err(`myco sim: ${describeError(error)}`);
+          return exit(EXIT.failed);
+        }
+      }
+      exit(report.ok ? EXIT.ok : EXIT.failed);
     });
 }
 

@@ -255,6 +255,24 @@ int32_t myco_actions_pending(void);
 int32_t myco_events_read(uint32_t from_seq);
 int32_t myco_events_next_seq(uint32_t* out);
 int32_t myco_events_overwritten(uint32_t* out);
+/* Defines receiver `id` (0..7): a failed delivery is retried after `retryInitialMs`, doubling up to `retryMaxMs`, `attemptsMax` tries in all (-1: the kernel's default). */
+int32_t myco_alert_receiver_set(int32_t id, int32_t retry_initial_ms, int32_t retry_max_ms, int32_t attempts_max);
+/* Appends a route (severities: info 1 | warning 2 | critical 4; service -1: any; -1 timings: the kernel's default); returns its index. The first matching route takes an alert. */
+int32_t myco_alert_route_add(int32_t receiver, int32_t severities, int32_t service, int32_t group_wait_ms, int32_t repeat_ms, int32_t send_resolved);
+/* Removes every receiver, route and notification group (before a manifest configures them again); silences stay. */
+int32_t myco_alerts_clear(void);
+/* Holds back notifications about `service` (-1: every service) for `durationMs`; returns the silence id. */
+int32_t myco_alert_silence(int32_t service, int32_t duration_ms);
+int32_t myco_alert_unsilence(int32_t id);
+/* The service a silence in force covers (-1: every service), or an error. */
+int32_t myco_alert_silence_service(int32_t id);
+int32_t myco_alert_silence_until(int32_t id, int64_t* out);
+/* The host's answer to ACTION_NOTIFY: delivered (ok 1) or not (ok 0); the kernel retries, repeats or gives up. */
+int32_t myco_alert_report(int32_t group, int32_t ok);
+/* A notification group's field: 0 service, 1 receiver, 2 state (1 firing, 2 resolved), 3 alerts, 4 severity, 5 reason, 6 attempt, 7 route. */
+int32_t myco_alert_group_read(int32_t group, int32_t field);
+/* 1 when the receiver is unreachable (its last delivery exhausted its attempts), else 0. */
+int32_t myco_alert_receiver_down(int32_t id);
 int32_t myco_counter(int32_t which, uint32_t* out);
 /* The allocator's high-water mark: where the next allocation would start. Tables are reserved at init; if anything allocated afterwards this would grow (the zero-allocation proof). Reads the allocator's blocks without allocating (util/heap-top.ts). */
 int32_t myco_heap_high_water(uint32_t* out);
