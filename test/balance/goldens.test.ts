@@ -77,16 +77,18 @@ describe("round robin", () => {
 });
 
 describe("least connections", () => {
-  it("picks the instance with the fewest requests in flight", () => {
+  it("choices 0 (the full scan, nginx least_conn) picks the instance with the fewest requests in flight", () => {
     const pool = runningPool(3, { strategy: "least-connections" });
+    pool.balancer.setOption(pool.id, "choices", 0);
     const [a, b, c] = pool.handles;
     for (const h of [a, a, b]) pool.balancer.started(h);
     expect(pool.balancer.pick(pool.id)).toBe(c);
     expect(pool.balancer.pick(pool.id)).toBe(b); // b 1, c 1: ties rotate past c
   });
 
-  it("ties rotate: with every request finished at once, picks go round instead of herding on the first", () => {
+  it("choices 0: ties rotate; with every request finished at once, picks go round instead of herding on the first", () => {
     const pool = runningPool(4, { strategy: "least-connections" });
+    pool.balancer.setOption(pool.id, "choices", 0);
     expect(pickLetters(pool, 8, true)).toBe("abcdabcd");
   });
 
