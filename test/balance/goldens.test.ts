@@ -184,6 +184,19 @@ describe("fastest response (peak EWMA x (pending + 1), two choices)", () => {
     expect(counts.get(slow)!).toBeGreaterThan(0);
   });
 
+  it("with no samples anywhere the requests in flight decide: the busier of two never wins", () => {
+    const pool = runningPool(8, { strategy: "fastest-response" });
+    for (let i = 0; i < 3; i++) pool.balancer.started(pool.handles[0]); // a is busy, nobody is measured
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 2000; i++) {
+      const h = pool.balancer.pick(pool.id);
+      counts.set(h, (counts.get(h) ?? 0) + 1);
+      pool.balancer.finished(h, 1, "cancelled"); // a cancelled request leaves no latency sample
+    }
+    expect(counts.get(pool.handles[0]) ?? 0).toBe(0);
+    expect(counts.size).toBe(7);
+  });
+
   it("an instance without samples costs the default, so it is probed, not flooded", () => {
     const pool = runningPool(3, { strategy: "fastest-response" });
     pool.balancer.setOption(pool.id, "defaultCostMs", 10);
