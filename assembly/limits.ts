@@ -76,8 +76,9 @@ assert(IO_BUFFER_BYTES >= 4 * SERVICES_MAX, "the order result (id, wave) must fi
  */
 export const MANIFEST_BYTES_MAX: i32 = pick(8192, 1536, 65536);
 
-/** Config keys across all services (an index of 8 bytes each into the current blob). */
-export const CONFIG_KEYS_MAX: i32 = pick(512, 64, 16384);
+/** Config keys across all services (an index of 8 bytes each into the current blob). 32 on mcu:
+ *  two a service for its 16 services, and its one page has no bytes to spare. */
+export const CONFIG_KEYS_MAX: i32 = pick(512, 32, 16384);
 
 /** Config keys one service may declare. */
 export const CONFIG_KEYS_PER_SERVICE_MAX: i32 = 32;

@@ -3,20 +3,8 @@
 // the group a notify action names. The kernel decides; this only encodes.
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { KernelEvent } from "./abi.ts";
+import type { CoreExports } from "./exports.ts";
 import { SEVERITIES, ALERT_REASONS, type Severity, type AlertReason } from "./health.ts";
-
-interface AlertExports {
-  alertReceiverSet(id: number, retryInitialMs: number, retryMaxMs: number, attemptsMax: number): number;
-  alertRouteAdd(receiver: number, severities: number, service: number, groupWaitMs: number, repeatMs: number, sendResolved: number): number;
-  alertsClear(): number;
-  alertSilence(service: number, durationMs: number): number;
-  alertUnsilence(id: number): number;
-  alertSilenceService(id: number): number;
-  alertSilenceUntil(id: number): bigint;
-  alertReport(group: number, ok: number): number;
-  alertGroupRead(group: number, field: number): number;
-  alertReceiverDown(id: number): number;
-}
 
 export interface ReceiverRetry { retryInitialMs: number; retryMaxMs: number; attemptsMax: number }
 
@@ -57,7 +45,7 @@ export function notifyOf(event: KernelEvent): NotifyEvent | null {
 export class KernelAlerts {
   constructor(readonly kernel: Kernel) {}
 
-  private get x(): AlertExports { return this.kernel.exports as unknown as AlertExports; }
+  private get x(): CoreExports { return this.kernel.exports; }
 
   receiver(id: number, retry: ReceiverRetry): void {
     this.kernel.check(this.x.alertReceiverSet(id, retry.retryInitialMs, retry.retryMaxMs, retry.attemptsMax));

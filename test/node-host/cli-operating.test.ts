@@ -8,17 +8,10 @@ import { createServer } from "node:net";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../host/cli/myco.ts";
+import { myco } from "./cli-helpers.ts";
 import { loadHostManifest } from "../../host/supervisor/host-manifest.ts";
 import { freePorts, fixture } from "./supervisor-helpers.ts";
 import { alive, waitFor } from "./helpers.ts";
-
-async function myco(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(["node", "myco", ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 const dirs: string[] = [];
 const sockets: string[] = [];

@@ -4,19 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../host/cli/myco.ts";
+import { myco } from "./cli-helpers.ts";
 import { freePorts, fixture } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
 import { get } from "./gateway-helpers.ts";
 
 const EDGE = "examples/edge/services.yaml";
-
-async function myco(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(["node", "myco", ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
