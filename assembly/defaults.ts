@@ -13,7 +13,7 @@ export const STOP_TIMEOUT_MS_DEFAULT: i32 = 5_000;
 
 // ---- BALANCE ----
 export const STRATEGY_DEFAULT: i32 = 0; // round robin
-export const CHOICES_DEFAULT: i32 = 0; // compare every instance
+export const CHOICES_DEFAULT: i32 = 2; // power of two choices (Envoy LEAST_REQUEST); 0 compares every instance
 export const BIAS_PERCENT_DEFAULT: i32 = 100; // Envoy's active_request_bias 1.0
 export const PANIC_PERCENT_DEFAULT: i32 = 50; // Envoy's healthy_panic_threshold
 export const DECAY_MS_DEFAULT: i32 = 10_000; // Finagle's peak-EWMA decay time

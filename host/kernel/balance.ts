@@ -30,7 +30,7 @@ export type BalanceOption = (typeof BALANCE_OPTIONS)[number];
 
 export interface BalanceConfig {
   strategy?: Strategy;
-  /** Least connections (weighted or not): 0 compares every instance, 2 is power of two choices. */
+  /** Least connections (weighted or not): 2 (the default) is power of two choices, 0 compares every instance. */
   choices?: 0 | 2;
   /** Weighted least connections: Envoy's active_request_bias in hundredths (100 = 1.0). */
   activeBiasPercent?: number;

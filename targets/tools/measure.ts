@@ -55,7 +55,8 @@ function strategyNames(): Map<number, string> {
   return new Map(STRATEGIES.map((name, code) => [code, name.replaceAll("-", " ")]));
 }
 
-async function picks(bench: string): Promise<Measurements["instructions"]> {
+/** Instructions per pick for every strategy the kernel has (64 running instances, default options). */
+export async function picks(bench: string): Promise<Measurements["instructions"]> {
   const names = strategyNames();
   const rows: Measurements["instructions"] = [];
   for (let strategy = 0; strategy < 64; strategy++) {

@@ -77,16 +77,18 @@ describe("round robin", () => {
 });
 
 describe("least connections", () => {
-  it("picks the instance with the fewest requests in flight", () => {
+  it("choices 0 (the full scan, nginx least_conn) picks the instance with the fewest requests in flight", () => {
     const pool = runningPool(3, { strategy: "least-connections" });
+    pool.balancer.setOption(pool.id, "choices", 0);
     const [a, b, c] = pool.handles;
     for (const h of [a, a, b]) pool.balancer.started(h);
     expect(pool.balancer.pick(pool.id)).toBe(c);
     expect(pool.balancer.pick(pool.id)).toBe(b); // b 1, c 1: ties rotate past c
   });
 
-  it("ties rotate: with every request finished at once, picks go round instead of herding on the first", () => {
+  it("choices 0: ties rotate; with every request finished at once, picks go round instead of herding on the first", () => {
     const pool = runningPool(4, { strategy: "least-connections" });
+    pool.balancer.setOption(pool.id, "choices", 0);
     expect(pickLetters(pool, 8, true)).toBe("abcdabcd");
   });
 
@@ -180,6 +182,19 @@ describe("fastest response (peak EWMA x (pending + 1), two choices)", () => {
     const share = counts.get(fast)! / 30_000;
     expect(share).toBeGreaterThan(0.8);
     expect(counts.get(slow)!).toBeGreaterThan(0);
+  });
+
+  it("with no samples anywhere the requests in flight decide: the busier of two never wins", () => {
+    const pool = runningPool(8, { strategy: "fastest-response" });
+    for (let i = 0; i < 3; i++) pool.balancer.started(pool.handles[0]); // a is busy, nobody is measured
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 2000; i++) {
+      const h = pool.balancer.pick(pool.id);
+      counts.set(h, (counts.get(h) ?? 0) + 1);
+      pool.balancer.finished(h, 1, "cancelled"); // a cancelled request leaves no latency sample
+    }
+    expect(counts.get(pool.handles[0]) ?? 0).toBe(0);
+    expect(counts.size).toBe(7);
   });
 
   it("an instance without samples costs the default, so it is probed, not flooded", () => {

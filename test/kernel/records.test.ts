@@ -51,7 +51,7 @@ services:
       crash-loop: { faults: 4, window: 30s }
     balance:
       strategy: weighted-least-connections
-      choices: 2
+      choices: 0
       active-bias: 150
       panic: 30
       decay: 5s
@@ -72,7 +72,7 @@ const ALL_SET_RECOVERY: RecoveryPolicy = {
   scaleMax: 5, backup: "db", crashLoop: { faults: 4, windowMs: 30_000 },
 };
 const ALL_SET_BALANCE: BalanceConfig = {
-  strategy: "weighted-least-connections", choices: 2, activeBiasPercent: 150, panicPercent: 30, decayMs: 5_000, defaultCostMs: 50,
+  strategy: "weighted-least-connections", choices: 0, activeBiasPercent: 150, panicPercent: 30, decayMs: 5_000, defaultCostMs: 50,
 };
 const ALL_SET_BREAKER: BreakerConfig = {
   consecutiveFailures: 7, openMs: 2_000, openMaxMs: 20_000, halfOpenPermits: 2, windowSize: 32, minCalls: 8, failureRatePercent: 40,

@@ -54,10 +54,16 @@ function costOf(slot: i32, service: i32, now: i64): f64 {
   return max(cost, COST_FLOOR_MS) * (<f64>load<u32>(slotAt(slot), SLOT_ACTIVE) + 1);
 }
 
+@inline function unmeasured(slot: i32): bool { return load<f64>(slotAt(slot), SLOT_COST_MS) < 0; }
+
 export function pickFastestResponse(service: i32, count: i32): i32 {
   if (count == 1) return poolSlotAt(service, 0);
   const pair = twoChoices(service, count);
   const first = <i32>(pair >>> 32), second = <i32>pair;
+  // Neither measured: both cost defaultCostMs x (active + 1), so the integers decide alone.
+  if (unmeasured(first) && unmeasured(second)) {
+    return load<u32>(slotAt(second), SLOT_ACTIVE) < load<u32>(slotAt(first), SLOT_ACTIVE) ? second : first;
+  }
   const now = clockNow();
   return costOf(second, service, now) < costOf(first, service, now) ? second : first;
 }

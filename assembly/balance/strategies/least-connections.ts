@@ -4,13 +4,18 @@
 // Exact comparison is a scan by definition (O(n), a tight loop over the pool); with
 // choices = 2 it is Envoy's LEAST_REQUEST default instead: two distinct random instances, the
 // less loaded wins (O(1)).
-import { randomBelow } from "../random";
+import { randomU32 } from "../random";
 import { serviceAt, slotAt, poolSlotAt, SERVICE_CURSOR, SERVICE_CHOICES, SLOT_ACTIVE } from "../tables";
 
-/** Two distinct random pool entries (count >= 2) as slots, packed: first << 32 | second. */
+/**
+ * Two distinct random pool entries (count >= 2) as slots, packed: first << 32 | second. One
+ * draw serves both (Lemire's multiply-shift, reusing the fraction the first product leaves
+ * below bit 32 for the second draw), so a pick pays one call to the generator, not two.
+ */
 @inline export function twoChoices(service: i32, count: i32): i64 {
-  const first = randomBelow(count);
-  let second = randomBelow(count - 1);
+  const product = <u64>randomU32() * <u64>count;
+  const first = <i32>(product >>> 32);
+  let second = <i32>(((product & 0xffff_ffff) * <u64>(count - 1)) >>> 32);
   if (second >= first) second++;
   return (<i64>poolSlotAt(service, first) << 32) | <i64>poolSlotAt(service, second);
 }

@@ -9,7 +9,7 @@
  *   register   registering a service, 16 times (16 services)
  *   start-all  startAll with 16 registered services (a chain: each requires the previous), once
  *   tick-idle  tick with nothing due (16 services running), 1000 times
- *   pick <n>   balancePickKey with strategy n over 8 running instances, 1000 times (keys vary),
+ *   pick <n>   balancePickKey with strategy n over 64 running instances, 1000 times (keys vary),
  *              after one unmeasured pick;
  *              exits with status 3 when the kernel has no strategy n
  */
@@ -24,7 +24,7 @@
 
 #define SERVICES 16
 #define REPEAT_MANY 1000
-#define POOL_INSTANCES 8
+#define POOL_INSTANCES 64
 #define ACTION_SPAWN 1
 #define EXIT_NO_SUCH_STRATEGY 3
 
@@ -65,8 +65,8 @@ static int32_t bring_up(void) {
   for (int round = 0; status >= 0 && round < SERVICES * 4; round++) {
     int32_t count = myco_actions_drain();
     if (count <= 0) return count;
-    myco_action_t actions[64];
-    if (count > 64) return -1;
+    myco_action_t actions[128];
+    if (count > 128) return -1;
     for (int32_t i = 0; i < count; i++) actions[i] = myco_action_at((uint32_t)i);
     for (int32_t i = 0; i < count && status >= 0; i++) {
       if (actions[i].kind == ACTION_SPAWN) status = myco_instance_started(actions[i].instance);
