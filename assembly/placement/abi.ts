@@ -173,7 +173,7 @@ export function placementCount(service: i32, node: i32): i32 {
   return absent();
 }
 
-/** The node of assignment slot 0..placementSlots()-1 (-1 waiting for a node); an error when the slot is free. */
+/** The node of assignment slot 0..placementSlots()-1 (65535: waiting for a node); an error when the slot is free. */
 export function placementSlotNode(slot: i32): i32 {
   if (WITH_PLACEMENT) return slotNodeOf(slot);
   return absent();

@@ -231,12 +231,12 @@ export function replacePending(): i32 {
   return waiting;
 }
 
-/** The node of an assignment slot (-1: waiting for a node), or an error when the slot is free. */
+/** The node of an assignment slot (NONE, 65535: waiting for a node), or an error when the slot is free. */
 export function slotNodeOf(slot: i32): i32 {
   if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || fleet.slotService[slot] == NONE) {
     return fail(E_INVALID_ARGUMENT).text("placement: assignment slot ").int(slot).text(" is not in use").code();
   }
-  return fleet.slotNode[slot] == NONE ? -1 : <i32>fleet.slotNode[slot];
+  return <i32>fleet.slotNode[slot];
 }
 
 export function slotServiceOf(slot: i32): i32 {

@@ -69,7 +69,7 @@ export interface PlacementExports {
   placementRemove(service: number, count: number): number;
   /** Instances of a service (-1: any) on a node (-1: waiting for a node). */
   placementCount(service: number, node: number): number;
-  /** The node of assignment slot 0..placementSlots()-1 (-1 waiting for a node); an error when the slot is free. */
+  /** The node of assignment slot 0..placementSlots()-1 (65535: waiting for a node); an error when the slot is free. */
   placementSlotNode(slot: number): number;
   /** The service of an assignment slot, or -1 when the slot is free. */
   placementSlotService(slot: number): number;

@@ -138,7 +138,7 @@ int32_t myco_placement_place(int32_t service, int32_t count);
 int32_t myco_placement_remove(int32_t service, int32_t count);
 /* Instances of a service (-1: any) on a node (-1: waiting for a node). */
 int32_t myco_placement_count(int32_t service, int32_t node);
-/* The node of assignment slot 0..placementSlots()-1 (-1 waiting for a node); an error when the slot is free. */
+/* The node of assignment slot 0..placementSlots()-1 (65535: waiting for a node); an error when the slot is free. */
 int32_t myco_placement_slot_node(int32_t slot);
 /* The service of an assignment slot, or -1 when the slot is free. */
 int32_t myco_placement_slot_service(int32_t slot);
