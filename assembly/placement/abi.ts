@@ -12,7 +12,7 @@ import {
   nodeRegister as register, nodeFind as find, nodeCapacitySet, labelIntern, nodeLabelSet, nodeZoneSet, nodeLoadSet, checkNode, nodeForget, sayNode,
 } from "./nodes";
 import { specSet, specRequest, specRule } from "./spec";
-import { placeInstances, removeInstances, evacuate, replacePending, slotNodeOf, slotServiceOf, instancesOn, refusalCount } from "./place";
+import { placeInstances, removeInstances, evacuate, replacePending, evictViolations, slotNodeOf, slotServiceOf, instancesOn, refusalCount } from "./place";
 
 function absent(): i32 { return fail(E_INVALID_ARGUMENT).text("no placement").code(); }
 
@@ -63,17 +63,17 @@ export function placementLabel(labelLength: i32): i32 {
 
 function nodeLabelNow(node: i32, label: i32, on: i32): i32 {
   const result = nodeLabelSet(node, label, on != 0);
-  if (result == OK) replacePending();
+  if (result == OK) evictViolations(node);
   return result;
 }
 
-/** Gives (on 1) or takes (on 0) a label to a node. */
+/** Gives (on 1) or takes (on 0) a label to a node; instances whose rules it now breaks are placed elsewhere. */
 export function nodeLabel(node: i32, label: i32, on: i32): i32 {
   if (WITH_PLACEMENT) return nodeLabelNow(node, label, on);
   return absent();
 }
 
-/** Sets a node's zone to a label (-1: none). */
+/** Sets a node's zone to a label (-1: none); set it before the node has instances (zone spread is counted when placing). */
 export function nodeZone(node: i32, label: i32): i32 {
   if (WITH_PLACEMENT) return nodeZoneSet(node, label);
   return absent();

@@ -215,6 +215,17 @@ export function evacuate(node: i32): i32 {
   return replacePending();
 }
 
+/** Takes off a node the instances whose rules its labels now break, and places them again; returns how many wait. */
+export function evictViolations(node: i32): i32 {
+  const labels = fleet.nodeLabels[node];
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (<i32>fleet.slotNode[slot] != node) continue;
+    const service = <i32>fleet.slotService[slot];
+    if ((labels & fleet.specRequire[service]) != fleet.specRequire[service] || (labels & fleet.specForbid[service]) != 0) unassign(slot);
+  }
+  return replacePending();
+}
+
 /** Places every instance waiting for a node where one fits now; returns how many still wait. */
 export function replacePending(): i32 {
   let waiting = 0;

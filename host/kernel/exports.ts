@@ -45,9 +45,9 @@ export interface PlacementExports {
   nodeCapacity(node: number, resource: number, amount: bigint): number;
   /** Interns label `key=value` (I/O buffer); returns its id. */
   placementLabel(labelLength: number): number;
-  /** Gives (on 1) or takes (on 0) a label to a node. */
+  /** Gives (on 1) or takes (on 0) a label to a node; instances whose rules it now breaks are placed elsewhere. */
   nodeLabel(node: number, label: number, on: number): number;
-  /** Sets a node's zone to a label (-1: none). */
+  /** Sets a node's zone to a label (-1: none); set it before the node has instances (zone spread is counted when placing). */
   nodeZone(node: number, label: number): number;
   /** The host's load sample of a node, 0..100 percent. */
   nodeLoad(node: number, percent: number): number;

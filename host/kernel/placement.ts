@@ -90,9 +90,10 @@ export class Fleet {
     const id = this.check(this.x.nodeRegister(this.kernel.put(name), TIERS.indexOf(spec.tier), spec.trust ?? 50, spec.reliability ?? 50));
     this.names.set(id, name);
     try {
-      this.setCapacity(id, spec.capacity ?? {});
+      // Labels and zone before capacity: capacity makes room, and waiting instances may land at once.
       for (const label of spec.labels ?? []) this.check(this.x.nodeLabel(id, this.label(label), 1));
       if (spec.zone !== undefined) this.check(this.x.nodeZone(id, this.label(spec.zone)));
+      this.setCapacity(id, spec.capacity ?? {});
     } catch (error) {
       this.removeNode(id); // nothing half-applied
       throw error;

@@ -114,9 +114,9 @@ int32_t myco_node_remove(int32_t node);
 int32_t myco_node_capacity(int32_t node, int32_t resource, int64_t amount);
 /* Interns label `key=value` (I/O buffer); returns its id. */
 int32_t myco_placement_label(const char* label, uint32_t label_length);
-/* Gives (on 1) or takes (on 0) a label to a node. */
+/* Gives (on 1) or takes (on 0) a label to a node; instances whose rules it now breaks are placed elsewhere. */
 int32_t myco_node_label(int32_t node, int32_t label, int32_t on);
-/* Sets a node's zone to a label (-1: none). */
+/* Sets a node's zone to a label (-1: none); set it before the node has instances (zone spread is counted when placing). */
 int32_t myco_node_zone(int32_t node, int32_t label);
 /* The host's load sample of a node, 0..100 percent. */
 int32_t myco_node_load(int32_t node, int32_t percent);
