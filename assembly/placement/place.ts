@@ -154,9 +154,8 @@ export function placeInstances(service: i32, count: i32): i32 {
   for (let k = 0; k < count; k++) {
     const node = select(service, false);
     if (node < 0) {
+      select(service, true); // the refusal as the fleet stands at this instance
       for (let j = 0; j < k; j++) release(<i32>fleet.callSlots[j]);
-      prepare(service);
-      select(service, true);
       return explainRefusal(service, before + k);
     }
     while (fleet.slotService[slot] != NONE) slot++;
