@@ -73,8 +73,8 @@ export function nodeLabel(node: i32, label: i32, on: i32): i32 {
   return absent();
 }
 
-/** Sets a node's zone to a label (-1: none); set it before the node has instances (zone spread is counted when placing). */
-export function nodeZone(node: i32, label: i32): i32 {
+/** Sets a node's zone (its location) to a label (-1: none); the export is not named nodeZone because wasm2c escapes a capital Z (firmware names). Set it before the node has instances (zone spread is counted when placing). */
+export function nodeLocation(node: i32, label: i32): i32 {
   if (WITH_PLACEMENT) return nodeZoneSet(node, label);
   return absent();
 }

@@ -47,8 +47,8 @@ export interface PlacementExports {
   placementLabel(labelLength: number): number;
   /** Gives (on 1) or takes (on 0) a label to a node; instances whose rules it now breaks are placed elsewhere. */
   nodeLabel(node: number, label: number, on: number): number;
-  /** Sets a node's zone to a label (-1: none); set it before the node has instances (zone spread is counted when placing). */
-  nodeZone(node: number, label: number): number;
+  /** Sets a node's zone (its location) to a label (-1: none); the export is not named nodeZone because wasm2c escapes a capital Z (firmware names). Set it before the node has instances (zone spread is counted when placing). */
+  nodeLocation(node: number, label: number): number;
   /** The host's load sample of a node, 0..100 percent. */
   nodeLoad(node: number, percent: number): number;
   /** Sets a node's state: 1 alive, 2 suspect (takes nothing new), 3 draining, 4 dead (their instances are placed elsewhere). Returns how many instances wait for a node. */
@@ -321,9 +321,9 @@ export const KERNEL_FUNCTIONS = [
   "discoveryQuery", "discoveryPatternTest", "discoveryPatternSteps", "discoverySubscribe",
   "discoveryUnsubscribe", "discoverySubscriptionMembers", "discoveryCacheTtl", "discoveryCounter",
   "discoveryHealthSet", "discoveryHealth", "tagLookup", "discoveryDependencies", "nodeRegister",
-  "nodeFind", "nodeRemove", "nodeCapacity", "placementLabel", "nodeLabel", "nodeZone", "nodeLoad",
-  "nodeState", "nodeField", "nodeResource", "placementSpec", "placementRequest", "placementRule",
-  "placementPlace", "placementRemove", "placementCount", "placementSlotNode",
+  "nodeFind", "nodeRemove", "nodeCapacity", "placementLabel", "nodeLabel", "nodeLocation",
+  "nodeLoad", "nodeState", "nodeField", "nodeResource", "placementSpec", "placementRequest",
+  "placementRule", "placementPlace", "placementRemove", "placementCount", "placementSlotNode",
   "placementSlotService", "placementSlots", "placementNodes", "placementRefusal", "configCount",
   "configKeyAt", "configInfo", "configGet", "configSecretReveal", "discoveryAddresses",
   "manifestStage", "manifestLoad", "manifestRollback", "manifestRevision", "manifestSerial",

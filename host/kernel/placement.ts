@@ -25,7 +25,7 @@ interface PlacementExports {
   nodeCapacity(node: number, resource: number, amount: bigint): number;
   placementLabel(labelLength: number): number;
   nodeLabel(node: number, label: number, on: number): number;
-  nodeZone(node: number, label: number): number;
+  nodeLocation(node: number, label: number): number;
   nodeLoad(node: number, percent: number): number;
   nodeState(node: number, state: number): number;
   nodeField(node: number, field: number): number;
@@ -92,7 +92,7 @@ export class Fleet {
     try {
       // Labels and zone before capacity: capacity makes room, and waiting instances may land at once.
       for (const label of spec.labels ?? []) this.check(this.x.nodeLabel(id, this.label(label), 1));
-      if (spec.zone !== undefined) this.check(this.x.nodeZone(id, this.label(spec.zone)));
+      if (spec.zone !== undefined) this.check(this.x.nodeLocation(id, this.label(spec.zone)));
       this.setCapacity(id, spec.capacity ?? {});
     } catch (error) {
       this.removeNode(id); // nothing half-applied

@@ -116,8 +116,8 @@ int32_t myco_node_capacity(int32_t node, int32_t resource, int64_t amount);
 int32_t myco_placement_label(const char* label, uint32_t label_length);
 /* Gives (on 1) or takes (on 0) a label to a node; instances whose rules it now breaks are placed elsewhere. */
 int32_t myco_node_label(int32_t node, int32_t label, int32_t on);
-/* Sets a node's zone to a label (-1: none); set it before the node has instances (zone spread is counted when placing). */
-int32_t myco_node_zone(int32_t node, int32_t label);
+/* Sets a node's zone (its location) to a label (-1: none); the export is not named nodeZone because wasm2c escapes a capital Z (firmware names). Set it before the node has instances (zone spread is counted when placing). */
+int32_t myco_node_location(int32_t node, int32_t label);
 /* The host's load sample of a node, 0..100 percent. */
 int32_t myco_node_load(int32_t node, int32_t percent);
 /* Sets a node's state: 1 alive, 2 suspect (takes nothing new), 3 draining, 4 dead (their instances are placed elsewhere). Returns how many instances wait for a node. */
