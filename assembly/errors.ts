@@ -64,6 +64,7 @@ export const E_INVALID_ADDRESS: i32 = -223;
 export const E_UNKNOWN_TAG: i32 = -224;
 export const E_MANIFEST_STAGE: i32 = -225;
 export const E_CONFIG_VALUE: i32 = -226;
+export const E_NO_NODE_FITS: i32 = -227;
 
 export const E_INVALID_STRATEGY: i32 = -100;
 export const E_INVALID_WEIGHT: i32 = -101;
@@ -99,7 +100,7 @@ export const E_INVALID_CONDITION: i32 = -162;
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
  * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
  */
-export const ERROR_CODE_MIN: i32 = E_CONFIG_VALUE;
+export const ERROR_CODE_MIN: i32 = E_NO_NODE_FITS;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {
@@ -161,6 +162,7 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_UNKNOWN_TAG: return out.text("no service has this tag");
     case E_MANIFEST_STAGE: return out.text("manifest staging chunk is outside the manifest limit");
     case E_CONFIG_VALUE: return out.text("config value is malformed for its type");
+    case E_NO_NODE_FITS: return out.text("no node fits");
     case E_INVALID_STRATEGY: return out.text("load-balancing strategy is not one of the nine strategy codes");
     case E_INVALID_WEIGHT: return out.text("weight is outside 1..the weight limit");
     case E_INVALID_OPTION: return out.text("balancer option is unknown or its value is out of range");

@@ -41,6 +41,7 @@ import { alertsNextDeadline } from "./alerts/ingest";
 import { alertsAbsent } from "./alerts/absent";
 
 export * from "./discovery/abi";
+export * from "./placement/abi";
 export * from "./config/abi";
 export * from "./manifest/abi";
 export * from "./balance/abi";

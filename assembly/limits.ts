@@ -6,7 +6,7 @@
 // A profile may also leave an optional layer out with `--use FEATURE_<LAYER>=0` (features.ts):
 // the capacities of that layer's tables are then 0, so it costs no memory (see README "Build
 // profiles"). Today: FEATURE_DISCOVERY (SUBSCRIPTIONS_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_SERVICES).
-import { WITH_DISCOVERY } from "./features";
+import { WITH_DISCOVERY, WITH_PLACEMENT } from "./features";
 
 export const PROFILE_RELEASE: i32 = 0;
 export const PROFILE_MCU: i32 = 1;
@@ -213,3 +213,20 @@ export const ALERT_SILENCES_MAX: i32 = pick(16, 4, 16);
 
 /** Notification groups: one per (route, service) with alerts not yet resolved and delivered. ~40 bytes each. */
 export const ALERT_GROUPS_MAX: i32 = pick(32, 8, 64);
+
+// ---- fleet placement (assembly/placement/; FEATURE_PLACEMENT, not in the mcu profile) ----
+
+/** Fleet nodes a coordinator places onto (~90 bytes each); 0 without placement. */
+export const PLACEMENT_NODES_MAX: i32 = WITH_PLACEMENT ? pick(32, 0, 1024) : 0;
+
+/** Placed instances across the fleet (an assignment: service and node, 4 bytes); 0 without placement. */
+export const PLACEMENT_SLOTS_MAX: i32 = WITH_PLACEMENT ? pick(512, 0, 16384) : 0;
+
+/** Distinct node labels (`key=value`, interned); a node's labels and a rule's are a 64-bit set. */
+export const PLACEMENT_LABELS_MAX: i32 = WITH_PLACEMENT ? pick(32, 0, 64) : 0;
+
+/** Services with a placement spec: every registered service, or 0 without placement. */
+export const PLACEMENT_SERVICES: i32 = WITH_PLACEMENT ? SERVICES_MAX : 0;
+
+assert(PLACEMENT_NODES_MAX < 0xFFFF && PLACEMENT_SLOTS_MAX <= 0x10000, "placement ids are stored in 16 bits");
+assert(PLACEMENT_LABELS_MAX <= 64, "labels are a 64-bit set");

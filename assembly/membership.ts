@@ -1,6 +1,6 @@
 // A service joining or leaving the kernel, across every layer that keeps per-service state:
 // the registry row, the lifecycle, balancing, health, recovery, configuration, discovery and
-// alert notification;
+// alert notification and fleet placement;
 // and the kernel's reset, across every layer. The ABI's register/unregister and reset and the
 // manifest loader all come through here, so no layer is forgotten on any path. (Balancing
 // follows the registry's instance count through hooks.ts, as a resize changes it too.)
@@ -31,8 +31,10 @@ import { healthReset as discoveryHealthReset } from "./discovery/health";
 import { configForget, configReset } from "./config/store";
 import { slotsReset } from "./manifest/slots";
 import { onReset } from "./hooks";
-import { WITH_DISCOVERY } from "./features";
+import { WITH_DISCOVERY, WITH_PLACEMENT } from "./features";
 import { alertsServiceRemoved, alertsReset } from "./alerts/abi";
+import { fleet } from "./placement/tables";
+import { placementServiceRemoved } from "./placement/place";
 import { ALERTS_ENABLED } from "./limits";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
@@ -59,6 +61,7 @@ export function dismissService(id: i32): void {
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
   if (WITH_DISCOVERY) subscriptionsForget(id);
   if (ALERTS_ENABLED) alertsServiceRemoved(id);
+  if (WITH_PLACEMENT) placementServiceRemoved(id);
   configForget(id);
   healthServiceRemoved(id);
   recoveryServiceRemoved(id);
@@ -91,6 +94,7 @@ export function membershipReset(): void {
     queryReset();
     discoveryHealthReset();
   }
+  if (WITH_PLACEMENT) fleet.reset();
   configReset();
   onReset(); // the manifest loader (manifest/apply.ts), above membership: it joins services through it
   slotsReset();

@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   E_UNKNOWN_TAG: { code: -224, message: "no service has this tag" },
   E_MANIFEST_STAGE: { code: -225, message: "manifest staging chunk is outside the manifest limit" },
   E_CONFIG_VALUE: { code: -226, message: "config value is malformed for its type" },
+  E_NO_NODE_FITS: { code: -227, message: "no node fits" },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

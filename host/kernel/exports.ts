@@ -33,6 +33,54 @@ export interface DiscoveryExports {
   readonly DISCOVERY_COUNTER_GENERATION: WebAssembly.Global;
 }
 
+/** The exports of assembly/placement/abi.ts. */
+export interface PlacementExports {
+  /** Registers node `name` (I/O buffer): tier 0 sclerotia, 1 rhizomorph, 2 hyphae; trust and reliability 0..100. Returns its id. */
+  nodeRegister(nameLength: number, tier: number, trust: number, reliability: number): number;
+  /** The id of node `name` (I/O buffer). */
+  nodeFind(nameLength: number): number;
+  /** Removes a node; its instances are placed elsewhere first. Returns how many wait for a node. */
+  nodeRemove(node: number): number;
+  /** Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu). */
+  nodeCapacity(node: number, resource: number, amount: bigint): number;
+  /** Interns label `key=value` (I/O buffer); returns its id. */
+  placementLabel(labelLength: number): number;
+  /** Gives (on 1) or takes (on 0) a label to a node; instances whose rules it now breaks are placed elsewhere. */
+  nodeLabel(node: number, label: number, on: number): number;
+  /** Sets a node's zone (its location) to a label (-1: none); the export is not named nodeZone because wasm2c escapes a capital Z (firmware names). Set it before the node has instances (zone spread is counted when placing). */
+  nodeLocation(node: number, label: number): number;
+  /** The host's load sample of a node, 0..100 percent. */
+  nodeLoad(node: number, percent: number): number;
+  /** Sets a node's state: 1 alive, 2 suspect (takes nothing new), 3 draining, 4 dead (their instances are placed elsewhere). Returns how many instances wait for a node. */
+  nodeState(node: number, state: number): number;
+  /** A node's field: 0 tier, 1 state, 2 trust, 3 reliability, 4 load, 5 zone label (-1 none). */
+  nodeField(node: number, field: number): number;
+  /** What a node's instances use of a resource (used 1) or its capacity (used 0); negative: an error. */
+  nodeResource(node: number, resource: number, used: number): bigint;
+  /** A service's placement: class (0 critical, 1 user, 2 client, 3 distributed), scoring (0 binpack, 1 spread), max per node (0 none), spread over zones (0/1). */
+  placementSpec(service: number, placementClass: number, scoring: number, maxPerNode: number, spreadZone: number): number;
+  /** What one instance of a service needs of a resource. */
+  placementRequest(service: number, resource: number, amount: bigint): number;
+  /** Adds a label rule to a service: action 0 require, 1 forbid, 2 prefer, 3 avoid. */
+  placementRule(service: number, label: number, action: number): number;
+  /** Places `count` more instances of a service, all or none; returns how many it has. A refusal's detail counts the nodes each reason excluded. */
+  placementPlace(service: number, count: number): number;
+  /** Removes a service's `count` newest instances; returns how many it has left. */
+  placementRemove(service: number, count: number): number;
+  /** Instances of a service (-1: any) on a node (-1: waiting for a node). */
+  placementCount(service: number, node: number): number;
+  /** The node of assignment slot 0..placementSlots()-1 (65535: waiting for a node); an error when the slot is free. */
+  placementSlotNode(slot: number): number;
+  /** The service of an assignment slot, or -1 when the slot is free. */
+  placementSlotService(slot: number): number;
+  /** The size of the assignment table (0 without placement). */
+  placementSlots(): number;
+  /** The size of the node table (0 without placement). */
+  placementNodes(): number;
+  /** Nodes the last refusal excluded for a reason: 0 not alive, 1 tier, 2 required label, 3 forbidden label, 4 max-per-node, 5.. a resource (5 + resource). */
+  placementRefusal(reason: number): number;
+}
+
 /** The exports of assembly/config/abi.ts. */
 export interface ConfigExports {
   /** The number of config keys of a service. */
@@ -262,7 +310,7 @@ export interface CoreExports {
 }
 
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -272,7 +320,11 @@ export type KernelFunctionName = (typeof KERNEL_FUNCTIONS)[number];
 export const KERNEL_FUNCTIONS = [
   "discoveryQuery", "discoveryPatternTest", "discoveryPatternSteps", "discoverySubscribe",
   "discoveryUnsubscribe", "discoverySubscriptionMembers", "discoveryCacheTtl", "discoveryCounter",
-  "discoveryHealthSet", "discoveryHealth", "tagLookup", "discoveryDependencies", "configCount",
+  "discoveryHealthSet", "discoveryHealth", "tagLookup", "discoveryDependencies", "nodeRegister",
+  "nodeFind", "nodeRemove", "nodeCapacity", "placementLabel", "nodeLabel", "nodeLocation",
+  "nodeLoad", "nodeState", "nodeField", "nodeResource", "placementSpec", "placementRequest",
+  "placementRule", "placementPlace", "placementRemove", "placementCount", "placementSlotNode",
+  "placementSlotService", "placementSlots", "placementNodes", "placementRefusal", "configCount",
   "configKeyAt", "configInfo", "configGet", "configSecretReveal", "discoveryAddresses",
   "manifestStage", "manifestLoad", "manifestRollback", "manifestRevision", "manifestSerial",
   "manifestErrorOffset", "manifestCapacity", "manifestPending", "manifestDump", "manifestDumpRead",

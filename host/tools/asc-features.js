@@ -8,6 +8,7 @@ import { Transform } from "assemblyscript/transform";
 /** Feature flag -> the internal-name prefix of the exports it removes (its layer's abi.ts). */
 export const FEATURE_EXPORTS = {
   FEATURE_DISCOVERY: "assembly/discovery/abi/",
+  FEATURE_PLACEMENT: "assembly/placement/abi/",
 };
 
 export default class Features extends Transform {

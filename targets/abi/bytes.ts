@@ -28,6 +28,9 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   // Configuration records (docs/abi-records.md): i32 fields, little-endian, -1 the kernel's default.
   recordApply: [{ length: "length", name: "record", kind: "bytes" }],
   checkAdd: [{ length: "length", name: "record", kind: "bytes" }],
+  nodeRegister: [{ length: "nameLength", name: "name", kind: "string" }],
+  nodeFind: [{ length: "nameLength", name: "name", kind: "string" }],
+  placementLabel: [{ length: "labelLength", name: "label", kind: "string" }],
 };
 
 /**

@@ -66,3 +66,16 @@ describe("compile-time features", () => {
     expect(kernel.serviceTagAdd(id, 0)).toBeLessThan(0); // an empty tag is refused, as in the full kernel
   });
 });
+
+describe("FEATURE_PLACEMENT=0", () => {
+  it("removes every export of the placement layer from a release module, and nothing else", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "myco-features-")), "release-no-placement.wasm");
+    await compile("release", ["--use", "FEATURE_PLACEMENT=0", "-o", out]);
+    const placement = exportedNames("placement/abi.ts");
+    expect(placement.length).toBeGreaterThan(15);
+    const fullNames = exportsOf(readFileSync(new URL("../../build/release.wasm", import.meta.url))), leanNames = new Set(exportsOf(readFileSync(out)));
+    expect(fullNames.filter((name) => !leanNames.has(name)).sort()).toEqual([...placement].sort());
+    const kernel = instantiate(readFileSync(out)), reference = instantiate(readFileSync(new URL("../../build/release.wasm", import.meta.url)));
+    expect(kernel.heapHighWater()).toBeLessThan(reference.heapHighWater() - 16_000); // its tables are not reserved
+  }, 120_000);
+});

@@ -104,6 +104,50 @@ int32_t myco_discovery_health(int32_t id);
 int32_t myco_tag_lookup(const char* name, uint32_t name_length);
 /* The service's dependencies as (u16 id, u8 kind, u8 condition) records; returns the count. */
 int32_t myco_discovery_dependencies(int32_t id);
+/* Registers node `name` (I/O buffer): tier 0 sclerotia, 1 rhizomorph, 2 hyphae; trust and reliability 0..100. Returns its id. */
+int32_t myco_node_register(const char* name, uint32_t name_length, int32_t tier, int32_t trust, int32_t reliability);
+/* The id of node `name` (I/O buffer). */
+int32_t myco_node_find(const char* name, uint32_t name_length);
+/* Removes a node; its instances are placed elsewhere first. Returns how many wait for a node. */
+int32_t myco_node_remove(int32_t node);
+/* Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu). */
+int32_t myco_node_capacity(int32_t node, int32_t resource, int64_t amount);
+/* Interns label `key=value` (I/O buffer); returns its id. */
+int32_t myco_placement_label(const char* label, uint32_t label_length);
+/* Gives (on 1) or takes (on 0) a label to a node; instances whose rules it now breaks are placed elsewhere. */
+int32_t myco_node_label(int32_t node, int32_t label, int32_t on);
+/* Sets a node's zone (its location) to a label (-1: none); the export is not named nodeZone because wasm2c escapes a capital Z (firmware names). Set it before the node has instances (zone spread is counted when placing). */
+int32_t myco_node_location(int32_t node, int32_t label);
+/* The host's load sample of a node, 0..100 percent. */
+int32_t myco_node_load(int32_t node, int32_t percent);
+/* Sets a node's state: 1 alive, 2 suspect (takes nothing new), 3 draining, 4 dead (their instances are placed elsewhere). Returns how many instances wait for a node. */
+int32_t myco_node_state(int32_t node, int32_t state);
+/* A node's field: 0 tier, 1 state, 2 trust, 3 reliability, 4 load, 5 zone label (-1 none). */
+int32_t myco_node_field(int32_t node, int32_t field);
+/* What a node's instances use of a resource (used 1) or its capacity (used 0); negative: an error. */
+int32_t myco_node_resource(int32_t node, int32_t resource, int32_t used, int64_t* out);
+/* A service's placement: class (0 critical, 1 user, 2 client, 3 distributed), scoring (0 binpack, 1 spread), max per node (0 none), spread over zones (0/1). */
+int32_t myco_placement_spec(int32_t service, int32_t placement_class, int32_t scoring, int32_t max_per_node, int32_t spread_zone);
+/* What one instance of a service needs of a resource. */
+int32_t myco_placement_request(int32_t service, int32_t resource, int64_t amount);
+/* Adds a label rule to a service: action 0 require, 1 forbid, 2 prefer, 3 avoid. */
+int32_t myco_placement_rule(int32_t service, int32_t label, int32_t action);
+/* Places `count` more instances of a service, all or none; returns how many it has. A refusal's detail counts the nodes each reason excluded. */
+int32_t myco_placement_place(int32_t service, int32_t count);
+/* Removes a service's `count` newest instances; returns how many it has left. */
+int32_t myco_placement_remove(int32_t service, int32_t count);
+/* Instances of a service (-1: any) on a node (-1: waiting for a node). */
+int32_t myco_placement_count(int32_t service, int32_t node);
+/* The node of assignment slot 0..placementSlots()-1 (65535: waiting for a node); an error when the slot is free. */
+int32_t myco_placement_slot_node(int32_t slot);
+/* The service of an assignment slot, or -1 when the slot is free. */
+int32_t myco_placement_slot_service(int32_t slot);
+/* The size of the assignment table (0 without placement). */
+int32_t myco_placement_slots(void);
+/* The size of the node table (0 without placement). */
+int32_t myco_placement_nodes(void);
+/* Nodes the last refusal excluded for a reason: 0 not alive, 1 tier, 2 required label, 3 forbidden label, 4 max-per-node, 5.. a resource (5 + resource). */
+int32_t myco_placement_refusal(int32_t reason);
 /* The number of config keys of a service. */
 int32_t myco_config_count(int32_t id);
 /* Writes the name of key `ordinal` of the service to the buffer; returns its length. */

@@ -86,5 +86,6 @@
 #define MYCO_E_UNKNOWN_TAG (-224) /* no service has this tag */
 #define MYCO_E_MANIFEST_STAGE (-225) /* manifest staging chunk is outside the manifest limit */
 #define MYCO_E_CONFIG_VALUE (-226) /* config value is malformed for its type */
+#define MYCO_E_NO_NODE_FITS (-227) /* no node fits */
 
 #endif

@@ -1,0 +1,271 @@
+// Placing a service's instances: filter (state, tier by class, required and forbidden labels,
+// max-per-node, capacity) -> score (binpack or spread, prefer and avoid, zone spread, class
+// preference, reliability and load) -> select (highest score, lowest node id on a tie: the same
+// inputs always give the same node). A call places all its instances or none; a refusal counts
+// the nodes each reason excluded. Capacity accounting is exact: a node's used vector is the sum
+// of its instances' requests, and never exceeds its capacity.
+import { E_INVALID_ARGUMENT, E_NO_NODE_FITS, E_CAPACITY_INSTANCES } from "../errors";
+import { fail, Detail } from "../util/detail";
+import { checkService, sayService } from "../registry/services";
+import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX } from "../limits";
+import {
+  fleet, NONE, RESOURCES, REASONS, REASON_STATE, REASON_TIER, REASON_REQUIRE, REASON_FORBID, REASON_MAX_PER_NODE, REASON_RESOURCE,
+  TIER_SCLEROTIA, TIER_RHIZOMORPH, TIER_HYPHAE, CLASS_CRITICAL, CLASS_USER, CLASS_CLIENT, CLASS_DISTRIBUTED, SCORE_SPREAD, resourceName,
+} from "./tables";
+import { nodeAccepts, sayNode } from "./nodes";
+
+/** Counts the service's instances per node and per zone into the scratch rows. */
+function prepare(service: i32): void {
+  fleet.perNode.fill(0);
+  fleet.perZone.fill(0);
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (<i32>fleet.slotService[slot] != service) continue;
+    const node = <i32>fleet.slotNode[slot];
+    if (node != <i32>NONE) count(node, 1);
+  }
+}
+
+function count(node: i32, delta: i32): void {
+  fleet.perNode[node] = <u16>(<i32>fleet.perNode[node] + delta);
+  const zone = <i32>fleet.nodeZone[node];
+  if (zone >= 0) fleet.perZone[zone] = <u32>(<i32>fleet.perZone[zone] + delta);
+}
+
+function tierFits(placementClass: u8, tier: u8): bool {
+  if (tier == TIER_HYPHAE) return placementClass == CLASS_CLIENT; // hyphae host only client services
+  if (placementClass == CLASS_CRITICAL) return tier == TIER_SCLEROTIA;
+  return true;
+}
+
+/** -1 when the node can take one more instance of the service, else the first reason it cannot. */
+function exclusion(service: i32, node: i32): i32 {
+  if (!nodeAccepts(node)) return REASON_STATE;
+  if (!tierFits(fleet.specClass[service], fleet.nodeTier[node])) return REASON_TIER;
+  const labels = fleet.nodeLabels[node];
+  if ((labels & fleet.specRequire[service]) != fleet.specRequire[service]) return REASON_REQUIRE;
+  if ((labels & fleet.specForbid[service]) != 0) return REASON_FORBID;
+  const limit = <i32>fleet.specMaxPerNode[service];
+  if (limit > 0 && <i32>fleet.perNode[node] >= limit) return REASON_MAX_PER_NODE;
+  for (let r = 0; r < RESOURCES; r++) {
+    const need = fleet.request[service * RESOURCES + r];
+    if (need == 0) continue;
+    const i = node * RESOURCES + r;
+    if (<u64>fleet.used[i] + <u64>need > <u64>fleet.capacity[i]) return REASON_RESOURCE + r;
+  }
+  return -1;
+}
+
+function score(service: i32, node: i32): i64 {
+  let fill: i64 = 0;
+  for (let r = 0; r < RESOURCES; r++) {
+    const need = fleet.request[service * RESOURCES + r];
+    const i = node * RESOURCES + r;
+    if (need == 0 || fleet.capacity[i] == 0) continue;
+    fill += (<i64>fleet.used[i] + <i64>need) * 1000 / <i64>fleet.capacity[i];
+  }
+  let s: i64 = fleet.specScore[service] == SCORE_SPREAD ? -fill : fill;
+  const labels = fleet.nodeLabels[node];
+  s += 2000 * (<i64>popcnt(labels & fleet.specPrefer[service]) - <i64>popcnt(labels & fleet.specAvoid[service]));
+  const placementClass = fleet.specClass[service];
+  if (placementClass == CLASS_USER && fleet.nodeTier[node] == TIER_RHIZOMORPH) s += 1500;
+  if (placementClass == CLASS_DISTRIBUTED) s -= 3000 * <i64>fleet.perNode[node];
+  s += 5 * (<i64>fleet.nodeReliability[node] - <i64>fleet.nodeLoad[node]);
+  const zone = <i32>fleet.nodeZone[node];
+  if (fleet.specSpreadZone[service] && zone >= 0) s -= 1_000_000 * <i64>fleet.perZone[zone];
+  return s;
+}
+
+/** The best node for one more instance (prepare() first), or -1; `explain` records the refusal. */
+function select(service: i32, explain: bool): i32 {
+  let best = -1;
+  let bestScore: i64 = 0;
+  if (explain) clearRefusal(service);
+  for (let node = 0; node < PLACEMENT_NODES_MAX; node++) {
+    if (fleet.nodeState[node] == 0) continue;
+    const reason = exclusion(service, node);
+    if (reason >= 0) {
+      if (explain) noteRefusal(service, node, reason);
+      continue;
+    }
+    const s = score(service, node);
+    if (best < 0 || s > bestScore) { best = node; bestScore = s; }
+  }
+  return best;
+}
+
+function clearRefusal(service: i32): void {
+  fleet.refusal.fill(0);
+  for (let r = 0; r < RESOURCES; r++) {
+    fleet.refusalNeed[r] = fleet.request[service * RESOURCES + r];
+    fleet.refusalLargest[r] = 0;
+    fleet.refusalLargestNode[r] = -1;
+  }
+}
+
+function noteRefusal(service: i32, node: i32, reason: i32): void {
+  fleet.refusal[reason]++;
+  if (reason < REASON_RESOURCE) return;
+  const r = reason - REASON_RESOURCE, i = node * RESOURCES + r;
+  const free = fleet.capacity[i] - fleet.used[i];
+  if (fleet.refusalLargestNode[r] < 0 || free > fleet.refusalLargest[r]) { fleet.refusalLargest[r] = free; fleet.refusalLargestNode[r] = node; }
+}
+
+function assign(slot: i32, service: i32, node: i32): void {
+  fleet.slotService[slot] = <u16>service;
+  fleet.slotNode[slot] = <u16>node;
+  for (let r = 0; r < RESOURCES; r++) fleet.used[node * RESOURCES + r] += fleet.request[service * RESOURCES + r];
+  count(node, 1);
+}
+
+/** Takes an instance off its node (it stays the service's, waiting for a node). */
+function unassign(slot: i32): void {
+  const node = <i32>fleet.slotNode[slot], service = <i32>fleet.slotService[slot];
+  if (node == <i32>NONE) return;
+  for (let r = 0; r < RESOURCES; r++) fleet.used[node * RESOURCES + r] -= fleet.request[service * RESOURCES + r];
+  fleet.slotNode[slot] = NONE;
+}
+
+function release(slot: i32): void {
+  unassign(slot);
+  fleet.slotService[slot] = NONE;
+  fleet.slotsUsed--;
+}
+
+function instancesOf(service: i32): i32 {
+  let n = 0;
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotService[slot] == service) n++;
+  return n;
+}
+
+/** Places `count` more instances of the service, all or none; returns how many it has now. */
+export function placeInstances(service: i32, count: i32): i32 {
+  const unknown = checkService(service);
+  if (unknown < 0) return unknown;
+  if (count < 1 || count > PLACEMENT_SLOTS_MAX) {
+    return sayService(fail(E_INVALID_ARGUMENT).text("placement: service "), service).text(": count ").int(count).text(" is outside 1..").int(PLACEMENT_SLOTS_MAX).code();
+  }
+  if (fleet.slotsUsed + count > PLACEMENT_SLOTS_MAX) {
+    return sayService(fail(E_CAPACITY_INSTANCES).text("placement: service "), service).text(": ").int(count).text(" more instances exceed the assignment table (")
+      .int(PLACEMENT_SLOTS_MAX - fleet.slotsUsed).text(" free)").code();
+  }
+  const before = instancesOf(service);
+  prepare(service);
+  let slot = 0;
+  for (let k = 0; k < count; k++) {
+    const node = select(service, false);
+    if (node < 0) {
+      select(service, true); // the refusal as the fleet stands at this instance
+      for (let j = 0; j < k; j++) release(<i32>fleet.callSlots[j]);
+      return explainRefusal(service, before + k);
+    }
+    while (fleet.slotService[slot] != NONE) slot++;
+    fleet.slotsUsed++;
+    assign(slot, service, node);
+    fleet.callSlots[k] = <u16>slot;
+  }
+  return before + count;
+}
+
+function explainRefusal(service: i32, ordinal: i32): i32 {
+  const d = sayService(fail(E_NO_NODE_FITS).text("placement: service "), service).text(" instance ").int(ordinal).text(": no node fits: ")
+    .int(fleet.nodeCount).text(" nodes");
+  say(d, REASON_STATE, " not alive");
+  say(d, REASON_TIER, " of a tier the class may not use (hyphae: client only; critical: sclerotia only)");
+  say(d, REASON_REQUIRE, " lack a required label");
+  say(d, REASON_FORBID, " carry a forbidden label");
+  if (fleet.refusal[REASON_MAX_PER_NODE] > 0) d.text(", ").int(fleet.refusal[REASON_MAX_PER_NODE]).text(" at max-per-node ").int(fleet.specMaxPerNode[service]);
+  for (let r = 0; r < RESOURCES; r++) {
+    if (fleet.refusal[REASON_RESOURCE + r] == 0) continue;
+    d.text(", ").int(fleet.refusal[REASON_RESOURCE + r]).text(" lack ").text(resourceName(r)).text(" (need ").int(fleet.refusalNeed[r])
+      .text(", largest free ").int(fleet.refusalLargest[r]).text(" on ");
+    sayNode(d, fleet.refusalLargestNode[r]).text(")");
+  }
+  return d.code();
+}
+
+function say(d: Detail, reason: i32, what: string): void {
+  if (fleet.refusal[reason] > 0) d.text(", ").int(fleet.refusal[reason]).text(what);
+}
+
+/** Removes the service's `count` newest instances (highest slots); returns how many it has left. */
+export function removeInstances(service: i32, count: i32): i32 {
+  const unknown = checkService(service);
+  if (unknown < 0) return unknown;
+  const have = instancesOf(service);
+  if (count < 1 || count > have) {
+    return sayService(fail(E_INVALID_ARGUMENT).text("placement: service "), service).text(": cannot remove ").int(count).text(" of its ").int(have).text(" instances").code();
+  }
+  let left = count;
+  for (let slot = PLACEMENT_SLOTS_MAX - 1; slot >= 0 && left > 0; slot--) {
+    if (<i32>fleet.slotService[slot] == service) { release(slot); left--; }
+  }
+  return have - count;
+}
+
+/** Every instance of the service goes (the service left the registry); its spec returns to the defaults. */
+export function placementServiceRemoved(service: i32): void {
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotService[slot] == service) release(slot);
+  fleet.specDefaults(service);
+}
+
+/** Takes every instance off a node and places each again elsewhere; returns how many wait for a node. */
+export function evacuate(node: i32): i32 {
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotNode[slot] == node) unassign(slot);
+  return replacePending();
+}
+
+/** Takes off a node the instances whose rules its labels now break, and places them again; returns how many wait. */
+export function evictViolations(node: i32): i32 {
+  const labels = fleet.nodeLabels[node];
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (<i32>fleet.slotNode[slot] != node) continue;
+    const service = <i32>fleet.slotService[slot];
+    if ((labels & fleet.specRequire[service]) != fleet.specRequire[service] || (labels & fleet.specForbid[service]) != 0) unassign(slot);
+  }
+  return replacePending();
+}
+
+/** Places every instance waiting for a node where one fits now; returns how many still wait. */
+export function replacePending(): i32 {
+  let waiting = 0;
+  let prepared = -1;
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    const service = <i32>fleet.slotService[slot];
+    if (service == <i32>NONE || fleet.slotNode[slot] != NONE) continue;
+    if (service != prepared) { prepare(service); prepared = service; }
+    const node = select(service, false);
+    if (node < 0) { waiting++; continue; }
+    fleet.slotService[slot] = NONE; // assign() sets it again with the node
+    assign(slot, service, node);
+  }
+  return waiting;
+}
+
+/** The node of an assignment slot (NONE, 65535: waiting for a node), or an error when the slot is free. */
+export function slotNodeOf(slot: i32): i32 {
+  if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || fleet.slotService[slot] == NONE) {
+    return fail(E_INVALID_ARGUMENT).text("placement: assignment slot ").int(slot).text(" is not in use").code();
+  }
+  return <i32>fleet.slotNode[slot];
+}
+
+export function slotServiceOf(slot: i32): i32 {
+  if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || fleet.slotService[slot] == NONE) return -1;
+  return <i32>fleet.slotService[slot];
+}
+
+/** Instances of the service on a node (node -1: waiting for a node; service -1: every service). */
+export function instancesOn(service: i32, node: i32): i32 {
+  let n = 0;
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (fleet.slotService[slot] == NONE) continue;
+    if (service >= 0 && <i32>fleet.slotService[slot] != service) continue;
+    if ((fleet.slotNode[slot] == NONE ? -1 : <i32>fleet.slotNode[slot]) == node) n++;
+  }
+  return n;
+}
+
+export function refusalCount(reason: i32): i32 {
+  if (reason < 0 || reason >= REASONS) return fail(E_INVALID_ARGUMENT).text("placement: refusal reason ").int(reason).text(" is outside 0..").int(REASONS - 1).code();
+  return <i32>fleet.refusal[reason];
+}
