@@ -3,6 +3,7 @@
 // instances; assignments and free capacity. The kernel decides and explains; this only encodes.
 // Not in the mcu profile (its exports answer an error).
 import type { Kernel, ServiceRef } from "./kernel.ts";
+import type { PlacementExports } from "./exports.ts";
 
 export const TIERS = ["sclerotia", "rhizomorph", "hyphae"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -17,31 +18,6 @@ export const RULE_ACTIONS = ["require", "forbid", "prefer", "avoid"] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
 /** The reasons a refusal counts nodes under (kernel order): then one per resource. */
 export const REFUSAL_REASONS = ["not-alive", "tier", "require", "forbid", "max-per-node"] as const;
-
-interface PlacementExports {
-  nodeRegister(nameLength: number, tier: number, trust: number, reliability: number): number;
-  nodeFind(nameLength: number): number;
-  nodeRemove(node: number): number;
-  nodeCapacity(node: number, resource: number, amount: bigint): number;
-  placementLabel(labelLength: number): number;
-  nodeLabel(node: number, label: number, on: number): number;
-  nodeLocation(node: number, label: number): number;
-  nodeLoad(node: number, percent: number): number;
-  nodeState(node: number, state: number): number;
-  nodeField(node: number, field: number): number;
-  nodeResource(node: number, resource: number, used: number): bigint;
-  placementSpec(service: number, placementClass: number, scoring: number, maxPerNode: number, spreadZone: number): number;
-  placementRequest(service: number, resource: number, amount: bigint): number;
-  placementRule(service: number, label: number, action: number): number;
-  placementPlace(service: number, count: number): number;
-  placementRemove(service: number, count: number): number;
-  placementCount(service: number, node: number): number;
-  placementSlotNode(slot: number): number;
-  placementSlotService(slot: number): number;
-  placementSlots(): number;
-  placementNodes(): number;
-  placementRefusal(reason: number): number;
-}
 
 export interface NodeSpec {
   tier: Tier;
@@ -76,7 +52,7 @@ export class Fleet {
 
   constructor(readonly kernel: Kernel) {}
 
-  private get x(): PlacementExports { return this.kernel.exports as unknown as PlacementExports; }
+  private get x(): PlacementExports { return this.kernel.exports; }
   private check(status: number | bigint): number { return this.kernel.check(Number(status)); }
 
   /** The id of a `key=value` label (interned once). */
