@@ -5,18 +5,13 @@
 // instance sits on a dead or draining node, hyphae host only client services, critical only
 // sclerotia. A failure names the seed and step to reproduce.
 import { describe, expect, it } from "vitest";
+import { splitmix32 } from "../../host/hal/virtual.ts";
 import { Kernel, VirtualHal, Fleet, MycoError, RESOURCES, type PlacementClass, type Tier } from "../../host/index.ts";
 
-/** splitmix32: the same seed, the same run. */
+/** The virtual HAL's splitmix32 as a float in [0, 1): the same seed, the same run. */
 function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
-  };
+  const next = splitmix32(seed);
+  return () => next() / 2 ** 32;
 }
 
 interface ServiceModel { name: string; class: PlacementClass; request: { cpu: number; memory: number }; maxPerNode: number; forbid?: string; require?: string }
