@@ -6,8 +6,8 @@ import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX, PLACEMENT_LABELS_MAX, PLACEME
 import { WITH_PLACEMENT } from "../features";
 import { NameTable } from "../registry/names";
 
-/** cpu millicores, memory, persistent storage, temporary storage, iops, bandwidth, connections, gpu. */
-export const RESOURCES: i32 = 8;
+import { RESOURCES } from "../resources/vector";
+export { RESOURCES, resourceName } from "../resources/vector";
 export const NONE: u16 = 0xFFFF;
 
 /** Why a node was excluded: not alive, tier, a required label missing, a forbidden label, max-per-node, then one per resource. */
@@ -117,16 +117,3 @@ export class PlacementTables {
 /** The tables, allocated only when the profile has the layer (a null reference otherwise, never used). */
 export const fleet: PlacementTables = WITH_PLACEMENT ? new PlacementTables() : changetype<PlacementTables>(0);
 
-/** The name of resource `r` for error details. */
-export function resourceName(r: i32): string {
-  switch (r) {
-    case 0: return "cpu";
-    case 1: return "memory";
-    case 2: return "storage";
-    case 3: return "scratch";
-    case 4: return "iops";
-    case 5: return "bandwidth";
-    case 6: return "connections";
-    default: return "gpu";
-  }
-}
