@@ -136,6 +136,16 @@ export const HASH_TABLE_SLOTS: i32 = pick(65537, 1021, 65537);
 /** Services that may use consistent hashing at once (each holds one table). */
 export const HASH_TABLES_MAX: i32 = pick(2, 1, 8);
 
+/**
+ * Smooth weighted round robin keeps each service's pick sequence as a precomputed cycle (one
+ * byte a pick: a pool position), so a pick reads one entry instead of scanning the pool. A
+ * cycle is as long as the pool's total weight (plus a lead-in of whole periods after a pool
+ * change); longer ones, and services beyond the tables, use the scan. Tables are shared like
+ * the consistent-hash tables; none in the mcu profile.
+ */
+export const WRR_TABLES_MAX: i32 = PROFILE == PROFILE_MCU ? 0 : 4;
+export const WRR_CYCLE_MAX: i32 = PROFILE == PROFILE_MCU ? 0 : 512;
+
 /** Calls a circuit breaker's sliding window can hold: a 64-bit set of outcomes per instance. */
 export const BREAKER_WINDOW_MAX: i32 = 64;
 
@@ -151,6 +161,7 @@ export const RANDOM_RESEED_DRAWS: i32 = 1024;
 
 assert(BALANCE_WEIGHT_MAX * INSTANCES_PER_SERVICE_MAX <= 0xFFFF, "pool weight sums are stored in 16 bits");
 assert(INSTANCES_PER_SERVICE_MAX <= 255, "consistent-hash tables store instance ordinals in a byte");
+assert(WRR_TABLES_MAX <= 127 && WRR_CYCLE_MAX <= 0xFFFF && INSTANCES_PER_SERVICE_MAX <= 256, "WRR cycles store pool positions in a byte");
 assert(HASH_TABLES_MAX <= 255 && HASH_TABLE_SLOTS > 4 * INSTANCES_PER_SERVICE_MAX, "HASH_TABLE_SLOTS");
 
 // ---- health and recovery ----

@@ -17,6 +17,7 @@ import { instanceState } from "../registry/instances";
 import { STATE_RUNNING } from "../registry/states";
 import { breakerAdmits, breakerRefresh } from "./breaker";
 import { hashTableBuild } from "./strategies/consistent-hash";
+import { cycleSettle } from "./cycle";
 import {
   STRATEGY_HEALTH_BASED, STRATEGY_CONSISTENT_HASH, HEALTH_UNHEALTHY, HEALTH_DEGRADED, FLAG_DISABLED, FLAG_DRAINING,
   BREAKER_CLOSED, NEVER, slotAt, serviceAt, strategyOf, poolRowAt, poolSlotAt,
@@ -51,6 +52,7 @@ export function breakersNotClosed(service: i32): i32 {
 }
 
 export function poolRebuild(service: i32): void {
+  cycleSettle(service); // the weighted round robin cycle stands for the pool about to change
   const now = clockRefresh();
   const config = serviceAt(service);
   const count = <i32>serviceInstanceCount[service];

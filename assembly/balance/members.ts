@@ -11,9 +11,10 @@ import { instanceService } from "../registry/instances";
 import { STATE_STARTING } from "../registry/states";
 import { randomReset } from "./random";
 import { balanceConfigDefaults } from "./config";
+import { cycleSettle, cycleReset } from "./cycle";
 import {
   FLAG_DRAINING, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
-  SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE,
+  SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE, SERVICE_WRR_TABLE,
   SERVICE_BALANCED_COUNT, SLOT_HEALTH, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
 
@@ -24,12 +25,14 @@ export function balanceServiceReset(service: i32): void {
   balanceConfigDefaults(record); // the BALANCE, BREAKER and OUTLIER records' defaults
   store<i64>(record, NEVER, SERVICE_WAKE_MS);
   store<i8>(record, -1, SERVICE_HASH_TABLE);
+  store<i8>(record, -1, SERVICE_WRR_TABLE);
   markMembershipChanged(service);
 }
 
 /** The service's instance count changed (`fresh`: registered, its row taken just now; resized, removed). */
 export function balanceMembershipChanged(service: i32, fresh: bool): void {
   if (fresh) balanceServiceReset(service);
+  else cycleSettle(service); // before any slot of the pool leaves or joins
   const record = serviceAt(service);
   const count = <i32>serviceInstanceCount[service];
   for (let ordinal = <i32>load<u8>(record, SERVICE_BALANCED_COUNT); ordinal < count; ordinal++) {
@@ -77,6 +80,7 @@ function runReset(slot: i32): void {
 /** Back to init: records are reset when taken, so only the shared state is cleared here. */
 export function balanceReset(): void {
   hashTableOwner.fill(-1);
+  cycleReset();
   randomReset();
 }
 

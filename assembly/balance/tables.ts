@@ -122,7 +122,7 @@ const slotRecords = new StaticArray<u8>(INSTANCES_MAX * SLOT_BYTES);
 //  106 | halfOpenPermits u8 | ejectMaxPercent u8 | ejected u8 | poolCount u8 | poolPreferred u8 |
 //  111 | poolMembers u8 | weightsEqual u8 | panic u8 | stale u8 | cursor u8 | balancedCount u8 |
 //  117 | hashTable i8 (-1: none) | hashDirty u8 | ordinalWeightsEqual u8 | ejectConfigured u16 |
-//  122 | (spare to 128)
+//  122 | wrrTable i8 (-1: none) | wrrState u8 | wrrAt u16 | (spare to 128)
 
 export const SERVICE_BYTES: i32 = 128;
 export const SERVICE_PICKS: usize = 0;
@@ -183,6 +183,10 @@ export const SERVICE_HASH_DIRTY: usize = 118;
 /** IP hash: all the service's instances weigh the same (a pick needs no search). */
 export const SERVICE_ORDINAL_WEIGHTS_EQUAL: usize = 119;
 export const SERVICE_EJECT_CONFIGURED: usize = 120;
+/** Smooth WRR's cycle (balance/cycle.ts): the table holding it, its state, the next entry. */
+export const SERVICE_WRR_TABLE: usize = 122;
+export const SERVICE_WRR_STATE: usize = 123;
+export const SERVICE_WRR_AT: usize = 124;
 
 const serviceRecords = new StaticArray<u8>(SERVICES_MAX * SERVICE_BYTES);
 

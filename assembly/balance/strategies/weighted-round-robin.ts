@@ -1,11 +1,25 @@
 // Weighted round robin: nginx's smooth weighted round robin (ngx_http_upstream_get_peer), bit
 // for bit. Every pick adds each eligible instance's weight to its current weight, picks the
 // largest current weight (the first in pool order on a tie) and takes the pool's total weight
-// off the winner. Weights 5:1:1 give a a b a c a a. A scan over the eligible instances by
-// definition (O(n)); current weights persist across pool changes, as in nginx.
-import { serviceAt, slotAt, poolRowAt, SERVICE_WEIGHT_TOTAL, SLOT_CURRENT, SLOT_WEIGHT } from "../tables";
+// off the winner. Weights 5:1:1 give a a b a c a a. Current weights persist across pool
+// changes, as in nginx. The sequence is periodic, so it is precomputed once per pool
+// (balance/cycle.ts) and a pick reads the next entry: O(1); a pool whose cycle does not fit a
+// table scans the pool on every pick (O(n)).
+import { cycleNext, cycleBuild, CYCLE_READY, CYCLE_UNBUILT } from "../cycle";
+import {
+  serviceAt, slotAt, poolRowAt, poolSlotAt, SERVICE_WEIGHT_TOTAL, SERVICE_WRR_STATE, SLOT_CURRENT, SLOT_WEIGHT,
+} from "../tables";
 
 export function pickSmoothWeighted(service: i32, count: i32): i32 {
+  const config = serviceAt(service);
+  let state = load<u8>(config, SERVICE_WRR_STATE);
+  if (state == CYCLE_UNBUILT && cycleBuild(service, count)) state = CYCLE_READY;
+  if (state == CYCLE_READY) return poolSlotAt(service, cycleNext(config));
+  return scan(service, count);
+}
+
+/** nginx's pick: a scan over the pool. */
+function scan(service: i32, count: i32): i32 {
   const row = poolRowAt(service);
   let best: usize = 0;
   let bestSlot = 0;
