@@ -7,10 +7,10 @@
 // ejection due to end) is pending for the service. A report reads it only when its outcome
 // changes something timed (a breaker opens, an instance is ejected, a peak-EWMA sample).
 // Strategy, options, breaker and outlier settings are records: recordApply (records/abi.ts).
-import { BALANCE_WEIGHT_MAX, TIMEOUT_MS_MAX, IO_BUFFER_BYTES } from "../limits";
+import { BALANCE_WEIGHT_MAX, TIMEOUT_MS_MAX, IO_BUFFER_BYTES, PROFILE, PROFILE_MCU } from "../limits";
 import {
   E_INVALID_ARGUMENT, E_INVALID_WEIGHT, E_INVALID_HEALTH, E_INVALID_OUTCOME, E_INVALID_LATENCY, E_INVALID_KEY,
-  E_NOT_ISOLATED, E_IO_LENGTH,
+  E_NOT_ISOLATED, E_IO_LENGTH, OK,
 } from "../errors";
 import { clockRefresh } from "../clock";
 import { ioPtr, ioFits } from "../io";
@@ -149,15 +149,52 @@ export function balancePickBytes(service: i32, length: i32): i32 {
  * keyBase, keyBase + 1, ... for the keyed strategies. Returns the handle of the last pick.
  */
 export function balancePickBatch(service: i32, count: i32, keyBase: u32): i32 {
-  const bad = checkService(service);
+  let bad = checkService(service);
+  if (bad == OK) bad = batchCountCheck(count, i32.MAX_VALUE);
   if (bad < 0) return bad;
-  if (count < 1) return fail(E_INVALID_ARGUMENT).text("pick batch count ").int(count).text(" is below 1").code();
   let slot = 0;
   for (let i = 0; i < count; i++) {
     slot = pickInstance(service, keyBase + <u32>i, true);
     if (slot < 0) return slot;
   }
   return instanceHandle(slot);
+}
+
+/** OK, or the error for a batch of `count` picks (at most `most`). */
+function batchCountCheck(count: i32, most: i32): i32 {
+  if (count >= 1 && count <= most) return OK;
+  const detail = fail(count < 1 ? E_INVALID_ARGUMENT : E_IO_LENGTH).text("pick batch count ").int(count);
+  if (count < 1) detail.text(" is below 1");
+  else if (PROFILE != PROFILE_MCU) detail.text(" is above ").int(most).text(" (4 bytes a pick in the I/O buffer)");
+  return detail.code();
+}
+
+/**
+ * `count` picks for `count` requests in one call, so a host routing many requests crosses the
+ * boundary once: the handles go to the I/O buffer as i32 (4 bytes each, little-endian). The
+ * keyed strategies (IP hash, consistent hash) take the requests' u32 keys from the buffer
+ * (keysLength = 4 * count; each is overwritten by its pick); with keysLength 0 they draw random
+ * keys, as balancePick does. Returns the picks written: `count`, or fewer when the pool ran out
+ * part way (the first pick's error when none was made).
+ */
+export function balancePickMany(service: i32, count: i32, keysLength: i32): i32 {
+  if (!isService(service)) return checkService(service);
+  const bad = batchCountCheck(count, IO_BUFFER_BYTES >> 2);
+  if (bad < 0) return bad;
+  if (keysLength != 0 && keysLength != count << 2) {
+    const detail = fail(E_IO_LENGTH); // the mcu profile's page has no byte to spare for the sentence
+    if (PROFILE != PROFILE_MCU) detail.text("key length ").int(keysLength).text(" is neither 0 nor 4 x the pick count ").int(count);
+    return detail.code();
+  }
+  const keyed = keysLength != 0;
+  const out = ioPtr();
+  for (let i = 0; i < count; i++) {
+    const at = out + (<usize>i << 2);
+    const slot = pickInstance(service, load<u32>(at), keyed);
+    if (slot < 0) return i > 0 ? i : slot;
+    store<i32>(at, instanceHandle(slot));
+  }
+  return count;
 }
 
 /** The host routed a request to this instance itself: E_BREAKER_OPEN when its breaker refuses. */

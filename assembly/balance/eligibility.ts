@@ -7,10 +7,10 @@
 //              degraded). Panic rule (Envoy's healthy_panic_threshold): when fewer than
 //              panicPercent of the members are available, the pool is every member.
 //
-// The pool is rebuilt only when something it depends on changed (SERVICE_STALE: set by the
-// lifecycle, the setters, the breaker and the outlier detector) or when a time-driven change is
-// due (SERVICE_WAKE_MS: a breaker may turn half-open, an ejection ends). Otherwise a pick pays
-// two loads here, and reads the HAL clock only while such a change is pending.
+// The pool is rebuilt only when something it depends on changed (SERVICE_WAKE_MS is STALE: set
+// by the lifecycle, the setters, the breaker and the outlier detector) or when a time-driven
+// change is due (SERVICE_WAKE_MS reached: a breaker may turn half-open, an ejection ends).
+// Otherwise a pick pays one load here, and reads the HAL clock only while such a change is pending.
 import { clockRefresh } from "../clock";
 import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceState } from "../registry/instances";
@@ -24,15 +24,14 @@ import {
   SLOT_FLAGS, SLOT_HEALTH, SLOT_IN_POOL, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_EJECTED_UNTIL_MS, SLOT_BREAKER,
   SLOT_ISOLATIONS, SLOT_POOL_CUM, SLOT_ORDINAL_CUM, SERVICE_PANIC_PERCENT, SERVICE_POOL_COUNT, SERVICE_POOL_PREFERRED,
   SERVICE_POOL_MEMBERS, SERVICE_WEIGHT_TOTAL, SERVICE_WEIGHTS_EQUAL, SERVICE_ORDINAL_WEIGHT_TOTAL, SERVICE_PANIC,
-  SERVICE_STALE, SERVICE_WAKE_MS, SERVICE_CURSOR, SERVICE_EJECTED, SERVICE_HASH_DIRTY, SERVICE_PANIC_ENTRIES,
+  STALE, SERVICE_WAKE_MS, SERVICE_CURSOR, SERVICE_EJECTED, SERVICE_HASH_DIRTY, SERVICE_PANIC_ENTRIES,
   SERVICE_POOL_BUILDS, SERVICE_ORDINAL_WEIGHTS_EQUAL,
 } from "./tables";
 
 /** Makes the pool current: rebuilt when marked stale or when a time-driven change is due. */
 @inline export function poolReady(service: i32): void {
-  const record = serviceAt(service);
-  const wake = load<i64>(record, SERVICE_WAKE_MS);
-  if (load<u8>(record, SERVICE_STALE) != 0 || (wake != NEVER && clockRefresh() >= wake)) poolRebuild(service);
+  const wake = load<i64>(serviceAt(service), SERVICE_WAKE_MS);
+  if (wake != NEVER && (wake == STALE || clockRefresh() >= wake)) poolRebuild(service);
 }
 
 @inline export function isMember(slot: i32): bool {
@@ -87,7 +86,6 @@ export function poolRebuild(service: i32): void {
   placeCursor(service, resume);
   sumWeights(service, count);
   if (strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
-  store<u8>(config, 0, SERVICE_STALE);
   store<i64>(config, wake, SERVICE_WAKE_MS);
   store<u32>(config, load<u32>(config, SERVICE_POOL_BUILDS) + 1, SERVICE_POOL_BUILDS);
 }

@@ -10,14 +10,16 @@ import { mix32 } from "./hash";
 let state: u32 = 0;
 let drawsLeft: i32 = 0;
 
-export function randomU32(): u32 {
-  if (drawsLeft == 0) {
-    state ^= halRandomU32();
-    drawsLeft = RANDOM_RESEED_DRAWS;
-  }
+@inline export function randomU32(): u32 {
+  if (drawsLeft == 0) reseed();
   drawsLeft--;
   state += 0x9e3779b9;
   return mix32(state);
+}
+
+function reseed(): void {
+  state ^= halRandomU32();
+  drawsLeft = RANDOM_RESEED_DRAWS;
 }
 
 /** Uniform in [0, n) for n >= 1 (Lemire's multiply-shift; bias below n / 2^32). */

@@ -40,6 +40,8 @@ export const OUTCOME_SUCCESS: i32 = 1;
 export const OUTCOME_CANCELLED: i32 = 2;
 
 export const NEVER: i64 = i64.MAX_VALUE;
+/** SERVICE_WAKE_MS of a stale pool: rebuild at the next pick, whatever the time. */
+export const STALE: i64 = i64.MIN_VALUE;
 
 
 // ---- per instance slot: a 128-byte record -------------------------------------------------
@@ -120,7 +122,7 @@ const slotRecords = new StaticArray<u8>(INSTANCES_MAX * SLOT_BYTES);
 //   96 | ejectConsecutive u16 | strategy u8 | choices u8 | panicPercent u8 | breakerOn u8 |
 //  102 | windowSize u8 | minCalls u8 | failureRatePercent u8 | slowRatePercent u8 |
 //  106 | halfOpenPermits u8 | ejectMaxPercent u8 | ejected u8 | poolCount u8 | poolPreferred u8 |
-//  111 | poolMembers u8 | weightsEqual u8 | panic u8 | stale u8 | cursor u8 | balancedCount u8 |
+//  111 | poolMembers u8 | weightsEqual u8 | panic u8 | (spare) | cursor u8 | balancedCount u8 |
 //  117 | hashTable i8 (-1: none) | hashDirty u8 | ordinalWeightsEqual u8 | ejectConfigured u16 |
 //  122 | wrrTable i8 (-1: none) | wrrState u8 | wrrAt u16 | (spare to 128)
 
@@ -128,7 +130,8 @@ export const SERVICE_BYTES: i32 = 128;
 export const SERVICE_PICKS: usize = 0;
 export const SERVICE_SUCCESSES: usize = 8;
 export const SERVICE_FAILURES: usize = 16;
-/** The earliest time-driven change: a breaker may turn half-open, an ejection ends. */
+/** The earliest time-driven change: a breaker may turn half-open, an ejection ends; STALE when
+ *  anything the pool depends on changed (the next pick rebuilds the pool); NEVER when neither. */
 export const SERVICE_WAKE_MS: usize = 24;
 export const SERVICE_NO_ELIGIBLE: usize = 32;
 export const SERVICE_PANIC_ENTRIES: usize = 36;
@@ -172,8 +175,6 @@ export const SERVICE_POOL_PREFERRED: usize = 110;
 export const SERVICE_POOL_MEMBERS: usize = 111;
 export const SERVICE_WEIGHTS_EQUAL: usize = 112;
 export const SERVICE_PANIC: usize = 113;
-/** Set by anything the pool depends on; the next pick rebuilds the pool. */
-export const SERVICE_STALE: usize = 114;
 /** Rotation point: round robin, ties of least connections, health-based. */
 export const SERVICE_CURSOR: usize = 115;
 /** The instance count the balancer has set up (new ordinals get fresh records). */
@@ -200,10 +201,10 @@ const serviceRecords = new StaticArray<u8>(SERVICES_MAX * SERVICE_BYTES);
 }
 
 @inline export function strategyOf(service: i32): u8 { return load<u8>(serviceAt(service), SERVICE_STRATEGY); }
-@inline export function markStale(service: i32): void { store<u8>(serviceAt(service), 1, SERVICE_STALE); }
+@inline export function markStale(service: i32): void { store<i64>(serviceAt(service), STALE, SERVICE_WAKE_MS); }
 @inline export function markMembershipChanged(service: i32): void {
   const record = serviceAt(service);
-  store<u8>(record, 1, SERVICE_STALE);
+  store<i64>(record, STALE, SERVICE_WAKE_MS);
   store<u8>(record, 1, SERVICE_HASH_DIRTY);
 }
 

@@ -45,7 +45,8 @@ export function instanceNextGeneration(slot: i32): void {
   instanceGeneration[slot] = <u16>generation;
 }
 
-@inline export function instanceHandle(slot: i32): i32 { return (<i32>instanceGeneration[slot] << 16) | slot; }
+/** The current handle of a slot (callers pass a slot the kernel gave them: no bounds check). */
+@inline export function instanceHandle(slot: i32): i32 { return (<i32>unchecked(instanceGeneration[slot]) << 16) | slot; }
 
 /** The slot behind a handle from the host, or an error code (with detail). */
 export function instanceResolve(handle: i32): i32 {

@@ -153,11 +153,17 @@ export class Balancer {
   /** The I/O buffer: the module's memory is fixed, so the view stays valid. */
   private readonly io: Uint8Array;
   private readonly view: DataView;
+  /**
+   * Where pickMany leaves its handles (and takes its keys): the I/O buffer as i32, valid until
+   * the next kernel call. Read `picked[0 .. n)` after `n = pickMany(...)`.
+   */
+  readonly picked: Int32Array;
 
   constructor(readonly kernel: Kernel) {
     this.e = kernel.exports;
     this.io = new Uint8Array(this.e.memory.buffer, this.e.ioBuffer(), this.e.ioCapacity());
     this.view = new DataView(this.e.memory.buffer, this.e.ioBuffer(), this.e.ioCapacity());
+    this.picked = new Int32Array(this.e.memory.buffer, this.e.ioBuffer(), this.e.ioCapacity() >> 2);
   }
 
   private check(status: number): number { return status >= 0 ? status : this.kernel.check(status); }
@@ -268,6 +274,24 @@ export class Balancer {
   /** `count` picks inside the kernel (keys keyBase, keyBase + 1, ...); returns the last handle. */
   pickBatch(service: number, count: number, keyBase = 0): number {
     return this.check(this.e.balancePickBatch(service, count, keyBase));
+  }
+
+  /**
+   * `count` picks in one call (one boundary crossing), for `count` requests: the handles land in
+   * `picked[0 .. n)`, n returned (fewer than `count` only when the pool ran out part way). Keys
+   * for IP hash and consistent hash: `keys[0 .. count)` (u32 each; an IPv4 address as a number).
+   * Allocates nothing.
+   */
+  pickMany(service: number, count: number, keys?: ArrayLike<number>): number {
+    let keysLength = 0;
+    if (keys !== undefined) {
+      if (keys.length < count) throw new RangeError(`pickMany: ${keys.length} keys for ${count} picks`);
+      const picked = this.picked;
+      const n = Math.min(count, picked.length);
+      for (let i = 0; i < n; i++) picked[i] = keys[i] | 0;
+      keysLength = count * 4;
+    }
+    return this.check(this.e.balancePickMany(service, count, keysLength));
   }
 
   /** A request the host routed itself; throws E_BREAKER_OPEN when the instance's breaker refuses it. */

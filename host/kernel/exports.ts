@@ -142,6 +142,8 @@ export interface BalanceExports {
   balancePickBytes(service: number, length: number): number;
   /** `count` picks in a loop inside the kernel (what a native host pays per pick), keys keyBase, keyBase + 1, ... for the keyed strategies. Returns the handle of the last pick. */
   balancePickBatch(service: number, count: number, keyBase: number): number;
+  /** `count` picks for `count` requests in one call, so a host routing many requests crosses the boundary once: the handles go to the I/O buffer as i32 (4 bytes each, little-endian). The keyed strategies (IP hash, consistent hash) take the requests' u32 keys from the buffer (keysLength = 4 * count; each is overwritten by its pick); with keysLength 0 they draw random keys, as balancePick does. Returns the picks written: `count`, or fewer when the pool ran out part way (the first pick's error when none was made). */
+  balancePickMany(service: number, count: number, keysLength: number): number;
   /** The host routed a request to this instance itself: E_BREAKER_OPEN when its breaker refuses. */
   balanceRequestStarted(handle: number): number;
   /** outcome: 0 failure, 1 success, 2 cancelled (leaves the in-flight count only). */
@@ -330,9 +332,9 @@ export const KERNEL_FUNCTIONS = [
   "manifestErrorOffset", "manifestCapacity", "manifestPending", "manifestDump", "manifestDumpRead",
   "manifestCheck", "balanceSetWeight", "balanceSetEnabled", "balanceSetDraining",
   "instanceSetHealth", "breakerIsolate", "breakerRelease", "breakerReset", "balancePick",
-  "balancePickKey", "balancePickBytes", "balancePickBatch", "balanceRequestStarted",
-  "balanceRequestFinished", "balanceInstanceStats", "balanceServiceStats", "checkAdd",
-  "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
+  "balancePickKey", "balancePickBytes", "balancePickBatch", "balancePickMany",
+  "balanceRequestStarted", "balanceRequestFinished", "balanceInstanceStats", "balanceServiceStats",
+  "checkAdd", "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
   "recordApply", "recordRead", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",

@@ -25,6 +25,7 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   configSecretReveal: [{ length: "keyLength", name: "key", kind: "string" }],
   manifestStage: [{ length: "length", name: "chunk", kind: "bytes" }],
   balancePickBytes: [{ length: "length", name: "key", kind: "bytes" }],
+  balancePickMany: [{ length: "keysLength", name: "keys", kind: "bytes" }],
   // Configuration records (docs/abi-records.md): i32 fields, little-endian, -1 the kernel's default.
   recordApply: [{ length: "length", name: "record", kind: "bytes" }],
   checkAdd: [{ length: "length", name: "record", kind: "bytes" }],
@@ -61,6 +62,8 @@ export const BYTES_OUT: Record<string, BytesOut> = {
   // Layouts in assembly/balance/stats.ts and health/history.ts: passed on as bytes.
   balanceInstanceStats: { element: "bytes", fallible: true },
   balanceServiceStats: { element: "bytes", fallible: true },
+  // i32 handles, one per pick (assembly/balance/abi.ts balancePickMany).
+  balancePickMany: { element: "bytes", unitBytes: 4, fallible: true },
   healthHistory: { element: "bytes", unitBytes: 16, fallible: true },
   recordRead: { element: "bytes", fallible: true },
   checkRecord: { element: "bytes", fallible: true },

@@ -199,6 +199,8 @@ int32_t myco_balance_pick_key(int32_t service, uint32_t key);
 int32_t myco_balance_pick_bytes(int32_t service, const uint8_t* key, uint32_t key_length);
 /* `count` picks in a loop inside the kernel (what a native host pays per pick), keys keyBase, keyBase + 1, ... for the keyed strategies. Returns the handle of the last pick. */
 int32_t myco_balance_pick_batch(int32_t service, int32_t count, uint32_t key_base);
+/* `count` picks for `count` requests in one call, so a host routing many requests crosses the boundary once: the handles go to the I/O buffer as i32 (4 bytes each, little-endian). The keyed strategies (IP hash, consistent hash) take the requests' u32 keys from the buffer (keysLength = 4 * count; each is overwritten by its pick); with keysLength 0 they draw random keys, as balancePick does. Returns the picks written: `count`, or fewer when the pool ran out part way (the first pick's error when none was made). */
+int32_t myco_balance_pick_many(int32_t service, int32_t count, const uint8_t* keys, uint32_t keys_length);
 /* The host routed a request to this instance itself: E_BREAKER_OPEN when its breaker refuses. */
 int32_t myco_balance_request_started(int32_t handle);
 /* outcome: 0 failure, 1 success, 2 cancelled (leaves the in-flight count only). */
