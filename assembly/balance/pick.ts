@@ -24,7 +24,7 @@ import { pickHealthBased } from "./strategies/health-based";
 import {
   STRATEGY_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_WEIGHTED_LEAST_CONNECTIONS,
   STRATEGY_RANDOM, STRATEGY_IP_HASH, STRATEGY_CONSISTENT_HASH, STRATEGY_FASTEST_RESPONSE, BREAKER_HALF_OPEN,
-  serviceAt, slotAt, SERVICE_STRATEGY, SERVICE_POOL_COUNT, SERVICE_POOL_MEMBERS, SERVICE_PANIC, SERVICE_NO_ELIGIBLE,
+  serviceAt, slotAt, SERVICE_STRATEGY, SERVICE_POOL_COUNT, SERVICE_POOL_MEMBERS, SERVICE_PANIC, SERVICE_PANIC_PICKS, SERVICE_NO_ELIGIBLE,
   SLOT_BREAKER,
 } from "./tables";
 
@@ -47,8 +47,11 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
     default: { slot = pickHealthBased(service, count); break; }
   }
   countPick(slot, service);
-  // A half-open breaker's probe permit (under the panic rule the pool ignores breakers).
-  if (load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN && load<u8>(config, SERVICE_PANIC) == 0) {
+  // Picks in panic mode are counted; otherwise a half-open breaker hands out a probe permit
+  // (under the panic rule the pool ignores breakers).
+  if (load<u8>(config, SERVICE_PANIC) != 0) {
+    store<u32>(config, load<u32>(config, SERVICE_PANIC_PICKS) + 1, SERVICE_PANIC_PICKS);
+  } else if (load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
     breakerAdmitted(slot, service);
   }
   return slot;

@@ -44,8 +44,7 @@ const LATENCY_WEIGHT: f32 = 0.125;
   bump64(record, SLOT_PICKS);
   bump32(record, SLOT_ACTIVE);
   const config = serviceAt(service);
-  bump64(config, SERVICE_PICKS);
-  if (load<u8>(config, SERVICE_PANIC) != 0) bump32(config, SERVICE_PANIC_PICKS);
+  bump64(config, SERVICE_PICKS); // and, in panic mode, SERVICE_PANIC_PICKS (pick.ts)
 }
 
 export function countOutcome(slot: i32, service: i32, failed: bool, latencyMs: f64): void {

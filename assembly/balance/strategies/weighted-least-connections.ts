@@ -24,12 +24,12 @@ function effectiveWeight(slot: i32, bias: f64): f64 {
 
 export function pickWeightedLeastConnections(service: i32, count: i32): i32 {
   const config = serviceAt(service);
-  const biasPercent = <i32>load<u16>(config, SERVICE_BIAS_PERCENT);
   if (count > 2 && load<u8>(config, SERVICE_CHOICES) == 2) {
     const pair = twoChoices(service, count);
     const first = <i32>(pair >>> 32), second = <i32>pair;
-    return lighter(second, first, biasPercent) ? second : first;
+    return lighter(second, first, <i32>load<u16>(config, SERVICE_BIAS_PERCENT)) ? second : first;
   }
+  const biasPercent = <i32>load<u16>(config, SERVICE_BIAS_PERCENT);
   let start = <i32>load<u8>(config, SERVICE_CURSOR);
   if (start >= count) start = 0;
   let best = start;
