@@ -11,7 +11,9 @@
 //   myco tcp       `myco run` with an L4 gateway (`mode: tcp`): the kernel's pick per connection
 //
 // First each at full load (req/s), then each at half of the highest req/s seen (a fixed total
-// rate) for latency: p50, p99 and what each adds over direct at that load. Myco's instances
+// rate) for latency: p50, p99 and what each adds over direct at that load. Each measurement is
+// the median of three rounds whose order rotates, so a load change on the shared machine does
+// not fall on one proxy alone. Myco's instances
 // here are the two backends: its services run a placeholder process per instance (the backends
 // are started by the benchmark, so every proxy talks to the very same processes).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -25,8 +27,10 @@ import { freePorts } from "../host/tools/free-ports.ts";
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const MYCO = here("../host/cli/myco.js");
 const CONNECTIONS = 16;
-const DURATION_S = 5;
+const DURATION_S = 3;
 const WARMUP_S = 1;
+/** Rounds over all targets, in a rotating order; each target's median is reported (the machine is shared: load drifts). */
+const ROUNDS = 3;
 
 interface Load { rps: number; p50: number; p99: number; samples: number; errors: number; non2xx: number }
 interface Target { label: string; url: string }
@@ -50,6 +54,22 @@ async function waitForOk(url: string, limitMs: number): Promise<void> {
     if (Date.now() > end) throw new Error(`${url} did not answer within ${limitMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Each target loaded ROUNDS times, the order rotating by one every round; the medians per target. */
+async function rounds(targets: Target[], rate?: number): Promise<Map<string, Load>> {
+  const runs = new Map<string, Load[]>(targets.map((t) => [t.label, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(i + round) % targets.length];
+      runs.get(t.label)!.push(await load(t.url, DURATION_S, rate));
+    }
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  return new Map([...runs].map(([label, ls]) => [label, {
+    rps: median(ls.map((l) => l.rps)), p50: median(ls.map((l) => l.p50)), p99: median(ls.map((l) => l.p99)),
+    samples: ls.reduce((n, l) => n + l.samples, 0), errors: ls.reduce((n, l) => n + l.errors, 0), non2xx: ls.reduce((n, l) => n + l.non2xx, 0),
+  }]));
 }
 
 function manifest(backends: number[], http: number, tcp: number): string {
@@ -98,11 +118,9 @@ export async function run(): Promise<BenchRow[]> {
   try {
     for (const t of targets) await waitForOk(t.url, 20_000);
     for (const t of targets) await load(t.url, WARMUP_S);
-    const full = new Map<string, Load>();
-    for (const t of targets) full.set(t.label, await load(t.url, DURATION_S));
+    const full = await rounds(targets);
     const half = Math.max(...[...full.values()].map((l) => l.rps)) / 2;
-    const paced = new Map<string, Load>();
-    for (const t of targets) paced.set(t.label, await load(t.url, DURATION_S, half));
+    const paced = await rounds(targets, half);
     const direct = paced.get("direct")!;
     for (const t of targets) {
       const f = full.get(t.label)!, p = paced.get(t.label)!;
@@ -132,6 +150,7 @@ function rows(full: Map<string, Load>, paced: Map<string, Load>, half: number): 
   ];
   const direct = paced.get("direct")!;
   for (const [label, load] of paced) {
+    out.push({ name: `${name}: ${label} requests/s at half load`, unit: "req/s", value: load.rps, peer: null, peerValue: null, ratio: null });
     if (label === "direct") continue;
     for (const p of ["p50", "p99"] as const) {
       out.push({ name: `${name}: ${label} added latency ${p} at half load`, unit: "ms", value: load[p] - direct[p], peer: null, peerValue: null, ratio: null });

@@ -23,6 +23,7 @@ import type { Balancer, Outcome } from "../kernel/balance.ts";
 import { GATEWAY_DEFAULTS, type GatewaySpec } from "../supervisor/gateway-manifest.ts";
 import { Exchange, type HttpHost } from "./http.ts";
 import { TcpRelay, type TcpHost } from "./tcp.ts";
+import { Connections, draining, overLimit } from "./connections.ts";
 import { Upstream, plainAddress, type Addresses, type Target } from "./upstream.ts";
 
 export type { Addresses } from "./upstream.ts";
@@ -67,18 +68,14 @@ export interface GatewayStats {
   connections: number;
 }
 
-const kOverLimit = Symbol("myco.overLimit");
-const kDraining = Symbol("myco.draining");
-type ClientSocket = Socket & { [kOverLimit]?: boolean; [kDraining]?: boolean };
-
 export class Gateway implements HttpHost, TcpHost {
   private server: Server | undefined;
+  private connections: Connections | undefined;
   /** Keep-alive connection pools by instance address ("host:port"), shared by own and backup. */
   private readonly pools = new Map<string, Pool>();
   private own: Upstream;
   private upstream: Upstream;
   private spec: GatewaySpec;
-  private readonly sockets = new Set<Socket>();
   private draining: Promise<void> | undefined;
   readonly stats: GatewayStats = { requests: 0, rejected: 0, upstreamErrors: 0, timeouts: 0, cancelled: 0, active: 0, connections: 0 };
   address: string | undefined;
@@ -92,6 +89,9 @@ export class Gateway implements HttpHost, TcpHost {
   get service(): string { return this.options.service; }
   get mode(): "http" | "tcp" { return this.spec.mode ?? "http"; }
   get timeoutMs(): number { return this.spec.timeoutMs; }
+
+  /** The own service's instance addresses (as last given). */
+  get addresses(): Addresses { return this.own.addresses; }
 
   /** Where requests go now: the gateway's own service, or its backup. */
   get routedTo(): string { return this.upstream.service; }
@@ -107,10 +107,13 @@ export class Gateway implements HttpHost, TcpHost {
 
   listen(): Promise<string> {
     const { host, port } = this.spec;
-    const server = this.mode === "tcp"
-      ? createTcpServer({ allowHalfOpen: true }, (socket) => this.accept(socket))
-      : this.httpServer();
-    server.on("connection", (socket: Socket) => this.track(socket));
+    const server = this.mode === "tcp" ? createTcpServer({ allowHalfOpen: true, noDelay: true }) : this.httpServer();
+    const connections = new Connections(server, this.stats);
+    server.on("connection", (socket: Socket) => connections.track(socket, this.spec.maxConnections ?? GATEWAY_DEFAULTS.maxConnections));
+    if (this.mode === "tcp") {
+      server.on("connection", (socket: Socket) => this.accept(socket)); // after track: it reads the limit mark
+      connections.closeIdle(this.spec.idleTimeoutMs ?? GATEWAY_DEFAULTS.tcpIdleTimeoutMs);
+    }
     return new Promise((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) => {
         reject(error.code === "EADDRINUSE"
@@ -121,6 +124,7 @@ export class Gateway implements HttpHost, TcpHost {
         const bound = server.address();
         this.address = typeof bound === "object" && bound ? `${host}:${bound.port}` : `${host}:${port}`;
         this.server = server;
+        this.connections = connections;
         resolve(this.address);
       });
     });
@@ -144,51 +148,26 @@ export class Gateway implements HttpHost, TcpHost {
     for (const [origin, pool] of this.pools) {
       if (!addresses.some((a) => a.address === origin || a.address.endsWith(`//${origin}`))) { this.pools.delete(origin); void pool.close(); }
     }
-    if (!moved || !this.server) return;
-    const old = this.server;
-    const oldSockets = new Set(this.sockets);
-    this.sockets.clear();
-    this.server = undefined;
+    if (!moved || !this.connections) return;
+    const old = this.connections;
     await this.listen();
-    await this.drainServer(old, oldSockets);
+    await old.drain(this.drainTimeoutMs);
   }
 
   /** Stops accepting, lets what was accepted finish (up to drain-timeout), then closes the pools. */
   close(): Promise<void> {
     this.draining ??= (async () => {
-      const server = this.server;
+      const connections = this.connections;
       this.server = undefined;
-      if (server) await this.drainServer(server, this.sockets);
+      this.connections = undefined;
+      if (connections) await connections.drain(this.drainTimeoutMs);
       await Promise.all([...this.pools.values()].map((pool) => pool.close().catch(() => undefined)));
       this.pools.clear();
     })();
     return this.draining;
   }
 
-  private async drainServer(server: Server, sockets: Set<ClientSocket>): Promise<void> {
-    for (const socket of sockets) socket[kDraining] = true; // their next answer says Connection: close
-    const limitMs = this.spec.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ("closeIdleConnections" in server) (server as unknown as { closeIdleConnections(): void }).closeIdleConnections();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, limitMs); });
-    // An HTTP connection that finishes its request while draining closes (Connection: close).
-    const idle = setInterval(() => { if ("closeIdleConnections" in server) (server as unknown as { closeIdleConnections(): void }).closeIdleConnections(); }, 50);
-    await Promise.race([closed, deadline]);
-    clearTimeout(timer);
-    clearInterval(idle);
-    for (const socket of sockets) socket.destroy();
-    await closed;
-  }
-
-  // ---- connections and limits ----
-
-  private track(socket: ClientSocket): void {
-    this.stats.connections++;
-    this.sockets.add(socket);
-    socket.once("close", () => { this.stats.connections--; this.sockets.delete(socket); });
-    if (this.stats.connections > (this.spec.maxConnections ?? GATEWAY_DEFAULTS.maxConnections)) socket[kOverLimit] = true;
-  }
+  private get drainTimeoutMs(): number { return this.spec.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs; }
 
   // ---- http ----
 
@@ -196,9 +175,8 @@ export class Gateway implements HttpHost, TcpHost {
     const startedAt = performance.now();
     const pool = this.upstream;
     this.stats.requests++;
-    const socket = req.socket as ClientSocket;
-    if (socket[kDraining]) res.shouldKeepAlive = false;
-    if (socket[kOverLimit]) {
+    if (draining(req.socket)) res.shouldKeepAlive = false;
+    if (overLimit(req.socket)) {
       res.shouldKeepAlive = false;
       return this.reject(res, pool, startedAt, `the gateway holds its limit of ${this.spec.maxConnections ?? GATEWAY_DEFAULTS.maxConnections} connections`);
     }
@@ -276,16 +254,15 @@ export class Gateway implements HttpHost, TcpHost {
 
   // ---- tcp ----
 
-  private accept(socket: ClientSocket): void {
+  private accept(socket: Socket): void {
     const startedAt = performance.now();
     const pool = this.upstream;
     this.stats.requests++;
-    if (socket[kOverLimit] || socket[kDraining]) {
+    if (overLimit(socket) || draining(socket)) {
       this.stats.rejected++;
-      socket.destroy();
+      socket.on("error", () => {}).resetAndDestroy(); // a refusal the client sees as one: a reset
       return this.observeRejected(pool, startedAt);
     }
-    socket.setTimeout(this.spec.idleTimeoutMs ?? GATEWAY_DEFAULTS.tcpIdleTimeoutMs);
     new TcpRelay(this, socket, startedAt);
   }
 

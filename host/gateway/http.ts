@@ -12,10 +12,12 @@
 // socket); the response is paused (onData returns false) while the client's socket is full and
 // resumed on its 'drain'. The state of one request is this one object: no closures per request.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Dispatcher } from "undici";
 import type { Outcome } from "../kernel/balance.ts";
 import { forwardRequestHeaders, hasBody, responseHeaders } from "./headers.ts";
 import type { Target, Upstream } from "./upstream.ts";
+import { draining } from "./connections.ts";
 
 /** What an exchange needs from its gateway (gateway.ts implements it). */
 export interface HttpHost {
@@ -40,6 +42,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private abort: ((error?: Error) => void) | null = null;
   private cancelled = false;
   resume: (() => void) | null = null;
+  /** The client's connection (req.socket is let go once the request has been read). */
+  private readonly socket: Socket;
 
   constructor(
     private readonly host: HttpHost,
@@ -50,6 +54,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     readonly startedAt: number,
     client: string,
   ) {
+    this.socket = req.socket;
     (res as Tracked)[kExchange] = this;
     res.on("close", onClientClose);
     const raw = req.rawHeaders;
@@ -70,6 +75,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (this.done) return false;
     this.resume = resume;
+    if (draining(this.socket)) this.res.shouldKeepAlive = false; // a drain began meanwhile
     this.res.writeHead(statusCode, responseHeaders(rawHeaders, this.target.label));
     return true;
   }

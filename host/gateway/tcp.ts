@@ -33,7 +33,6 @@ export class TcpRelay {
   constructor(private readonly host: TcpHost, private readonly client: Socket, private readonly startedAt: number) {
     client.on("error", () => { /* 'close' follows */ });
     client.once("close", () => { this.clientGone = true; });
-    client.on("timeout", () => client.destroy()); // idle both ways: the upstream side follows
     this.attempt();
   }
 
