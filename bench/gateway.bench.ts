@@ -20,6 +20,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
 import { freePorts } from "../host/tools/free-ports.ts";
@@ -115,6 +116,7 @@ export async function run(): Promise<BenchRow[]> {
     { label: "myco http", url: `http://127.0.0.1:${mycoHttp}/` },
     { label: "myco tcp", url: `http://127.0.0.1:${mycoTcp}/` },
   ];
+  const loadAtStart = loadavg()[0];
   try {
     for (const t of targets) await waitForOk(t.url, 20_000);
     for (const t of targets) await load(t.url, WARMUP_S);
@@ -127,7 +129,9 @@ export async function run(): Promise<BenchRow[]> {
       console.error(`${t.label.padEnd(20)} ${f.rps.toFixed(0).padStart(6)} req/s (p50 ${f.p50.toFixed(3)} ms, p99 ${f.p99.toFixed(3)} ms, ${f.errors} errors, ${f.non2xx} non-2xx)`
         + ` | at ${half.toFixed(0)} req/s: p50 ${p.p50.toFixed(3)} ms, p99 ${p.p99.toFixed(3)} ms, adds p50 ${(p.p50 - direct.p50).toFixed(3)} ms, p99 ${(p.p99 - direct.p99).toFixed(3)} ms`);
     }
-    return rows(full, paced, half);
+    return [...rows(full, paced, half), ...[["start", loadAtStart], ["end", loadavg()[0]]].map(([when, value]) => ({
+      name: `gateway bench conditions: 1-minute load average at its ${when}`, unit: "load", value: value as number, peer: null, peerValue: null, ratio: null,
+    }))];
   } finally {
     for (const child of children) child.kill("SIGKILL");
     myco.kill("SIGTERM");

@@ -147,7 +147,9 @@ function gateway(r: Rows): string {
     table(["proxy", "requests/s", "at half load (what it kept up with)", "adds p50", "adds p99"], lines),
     "",
     `Myco HTTP: ${ratio("myco http", "http-proxy")}, ${ratio("myco http", "@fastify/http-proxy")}, ${ratio("myco http", "direct")}; ` +
-      `Myco L4: ${ratio("myco tcp", "tcp relay")}.`,
+      `Myco L4: ${ratio("myco tcp", "tcp relay")}. The machine's 1-minute load average was ` +
+      `${fmt(r.value("gateway bench conditions: 1-minute load average at its start"))} at the start of this benchmark and ` +
+      `${fmt(r.value("gateway bench conditions: 1-minute load average at its end"))} at its end.`,
   ].join("\n");
 }
 

@@ -41,7 +41,7 @@ export class TcpRelay {
     const picked = this.host.pickConnection(plainAddress(this.client.remoteAddress));
     if (typeof picked === "string") {
       if (this.attempts === 0) this.host.connectionRefused(this.startedAt);
-      this.client.destroy();
+      this.client.resetAndDestroy(); // nothing eligible: a refusal the client sees as one
       return;
     }
     this.attempts++;
