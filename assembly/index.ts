@@ -372,3 +372,4 @@ membershipDefaults(); // init: every layer's rows at their defaults
 
 /** Does nothing: the cost of crossing the boundary, for benchmarks. */
 export function noop(): void {}
+export * from "./balance/permit";

@@ -1,47 +1,49 @@
-// The gateway under load on loopback: `myco run` (a real supervisor in its own process) with
-// three instances of a minimal HTTP server behind its gateway, loaded by autocannon; then one
-// instance loaded directly with the same client settings. Reports requests/s both ways and the
-// latency the gateway adds at p50 and p99 (per-request times in float ms from autocannon's
-// response events, not its whole-millisecond histogram). Goal: p99 overhead <= 1 ms and >= 70 %
-// of direct throughput. For scale, the same load through a plain TCP relay (no HTTP parsing,
-// one upstream per connection): no HTTP proxy in Node can beat it on the same cores. And the
-// kernel's own share of a proxied request: one pick and one report, measured in-process.
+// The gateway under load on loopback, against the proxies a Node user would otherwise pick. The
+// same two backends (bench/proxies/backend.cjs, each its own process) behind every proxy, every
+// proxy in its own process, the load generator (autocannon, bench/proxies/load.ts) in its own
+// process with fixed connections and duration, measured one after another in one run:
+//
+//   direct         one backend loaded directly (the floor every proxy adds to)
+//   tcp relay      a bare TCP relay, round robin per connection (the ceiling for L4 in Node)
+//   http-proxy     `http-proxy` with a keep-alive agent, round robin per request
+//   fastify        `@fastify/http-proxy` (undici BalancedPool over both backends)
+//   myco http      `myco run` with an HTTP gateway: the kernel's pick, breakers and ejection per request
+//   myco tcp       `myco run` with an L4 gateway (`mode: tcp`): the kernel's pick per connection
+//
+// First each at full load (req/s), then each at half of the highest req/s seen (a fixed total
+// rate) for latency: p50, p99 and what each adds over direct at that load. Each measurement is
+// the median of three rounds whose order rotates, so a load change on the shared machine does
+// not fall on one proxy alone. Myco's instances
+// here are the two backends: its services run a placeholder process per instance (the backends
+// are started by the benchmark, so every proxy talks to the very same processes).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { measure, type BenchRow } from "./harness.ts";
-import { Kernel, VirtualHal } from "../host/index.ts";
-import { Balancer } from "../host/kernel/balance.ts";
+import type { BenchRow } from "./harness.ts";
 import { freePorts } from "../host/tools/free-ports.ts";
 
-const MYCO = fileURLToPath(new URL("../host/cli/myco.js", import.meta.url));
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const MYCO = here("../host/cli/myco.js");
 const CONNECTIONS = 16;
-const DURATION_S = 5;
+const DURATION_S = 3;
 const WARMUP_S = 1;
-/** The upstream: the smallest HTTP server Node has. */
-const UPSTREAM = "require('http').createServer((q, s) => s.end('ok')).listen(+process.env.PORT, '127.0.0.1')";
-/** The reference: a TCP relay that splices each connection to one upstream, round robin. */
-const RELAY = "const net = require('net'); const ports = process.env.UP.split(',').map(Number); let i = 0;"
-  + "net.createServer((c) => { const u = net.connect(ports[i++ % ports.length], '127.0.0.1'); c.pipe(u).pipe(c);"
-  + " c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); }).listen(+process.env.PORT, '127.0.0.1')";
+/** Rounds over all targets, in a rotating order; each target's median is reported (the machine is shared: load drifts). */
+const ROUNDS = 3;
 
-interface Load { rps: number; p50: number; p99: number; errors: number; non2xx: number; samples: number }
+interface Load { rps: number; p50: number; p99: number; samples: number; errors: number; non2xx: number }
+interface Target { label: string; url: string }
 
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-async function load(url: string, durationS: number): Promise<Load> {
-  const times: number[] = [];
-  const instance = autocannon({ url, connections: CONNECTIONS, duration: durationS, timeout: 5 });
-  instance.on("response", (_client, _status, _bytes, ms) => { times.push(ms); });
-  const result = await instance;
-  const sorted = Float64Array.from(times).sort();
-  return { rps: result.requests.average, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors + result.timeouts, non2xx: result.non2xx, samples: sorted.length };
+function load(url: string, durationS: number, rate?: number): Promise<Load> {
+  const args = ["--import", "tsx", here("./proxies/load.ts"), url, String(CONNECTIONS), String(durationS), ...(rate ? [String(Math.round(rate))] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => { out += chunk; });
+  return new Promise((resolve, reject) => child.once("exit", (code) => {
+    if (code === 0) resolve(JSON.parse(out) as Load); else reject(new Error(`the load generator against ${url} exited with ${code}`));
+  }));
 }
 
 async function waitForOk(url: string, limitMs: number): Promise<void> {
@@ -55,63 +57,112 @@ async function waitForOk(url: string, limitMs: number): Promise<void> {
   }
 }
 
-/** Nanoseconds of the kernel's part of one proxied request: a pick and a finished report. */
-function kernelShareNs(): number {
-  const kernel = new Kernel({ hal: new VirtualHal(1) });
-  const id = kernel.register("web", { instances: 3 });
-  const balancer = new Balancer(kernel);
-  balancer.configure(id, { strategy: "least-connections" });
-  kernel.startAll();
-  for (const action of kernel.drainActions()) if (action.kind === "spawn") kernel.instanceStarted(action.instance);
-  return measure(() => balancer.finished(balancer.pick(id), 0.3, "success"));
+/** Each target loaded ROUNDS times, the order rotating by one every round; the medians per target. */
+async function rounds(targets: Target[], rate?: number): Promise<Map<string, Load>> {
+  const runs = new Map<string, Load[]>(targets.map((t) => [t.label, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(i + round) % targets.length];
+      runs.get(t.label)!.push(await load(t.url, DURATION_S, rate));
+    }
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  return new Map([...runs].map(([label, ls]) => [label, {
+    rps: median(ls.map((l) => l.rps)), p50: median(ls.map((l) => l.p50)), p99: median(ls.map((l) => l.p99)),
+    samples: ls.reduce((n, l) => n + l.samples, 0), errors: ls.reduce((n, l) => n + l.errors, 0), non2xx: ls.reduce((n, l) => n + l.non2xx, 0),
+  }]));
+}
+
+function manifest(backends: number[], http: number, tcp: number): string {
+  const placeholder = `command: ${JSON.stringify(process.execPath)}\n      args: ["-e", "setInterval(() => {}, 1 << 30)"]\n      ready: 100ms`;
+  const instances = `instances: { count: ${backends.length}, addresses: [${backends.map((p) => `"127.0.0.1:${p}"`).join(", ")}] }`;
+  return `
+services:
+  web:
+    ${instances}
+    balance: { strategy: round-robin }
+    run:
+      ${placeholder}
+      gateway: { port: ${http} }
+  web-tcp:
+    ${instances}
+    balance: { strategy: round-robin }
+    run:
+      ${placeholder}
+      gateway: { mode: tcp, port: ${tcp} }
+`;
 }
 
 export async function run(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "myco-bench-gw-"));
-  const [gateway, relayPort, ...ports] = await freePorts(5);
-  writeFileSync(join(dir, "services.yaml"), `
-services:
-  web:
-    instances: { count: 3, addresses: [${ports.map((p) => `"127.0.0.1:${p}"`).join(", ")}] }
-    balance: { strategy: least-connections }
-    run:
-      command: ${JSON.stringify(process.execPath)}
-      args: ["-e", ${JSON.stringify(UPSTREAM)}]
-      ready: listening
-      gateway: { port: ${gateway} }
-`);
-  const myco: ChildProcess = spawn(process.execPath, [MYCO, "run", join(dir, "services.yaml"), "--duration", "120s", "--socket", join(dir, "control.sock"), "--status-every", "1h"], {
-    stdio: ["ignore", "ignore", "ignore"],
-  });
-  const relay: ChildProcess = spawn(process.execPath, ["-e", RELAY], { env: { ...process.env, PORT: String(relayPort), UP: ports.join(",") }, stdio: "ignore" });
+  const [b0, b1, relayPort, httpProxyPort, fastifyPort, mycoHttp, mycoTcp] = await freePorts(7);
+  const backends = [b0, b1];
+  const up = backends.join(",");
+  writeFileSync(join(dir, "services.yaml"), manifest(backends, mycoHttp, mycoTcp));
+  const children: ChildProcess[] = [];
+  const start = (script: string, port: number) => {
+    children.push(spawn(process.execPath, [here(`./proxies/${script}`)], { env: { ...process.env, PORT: String(port), UP: up }, stdio: "ignore" }));
+  };
+  for (const port of backends) start("backend.cjs", port);
+  start("relay.cjs", relayPort);
+  start("http-proxy.cjs", httpProxyPort);
+  start("fastify-proxy.cjs", fastifyPort);
+  const myco = spawn(process.execPath, [MYCO, "run", join(dir, "services.yaml"), "--duration", "600s", "--socket", join(dir, "control.sock"), "--status-every", "1h"], { stdio: "ignore" });
+  const targets: Target[] = [
+    { label: "direct", url: `http://127.0.0.1:${b0}/` },
+    { label: "tcp relay", url: `http://127.0.0.1:${relayPort}/` },
+    { label: "http-proxy", url: `http://127.0.0.1:${httpProxyPort}/` },
+    { label: "@fastify/http-proxy", url: `http://127.0.0.1:${fastifyPort}/` },
+    { label: "myco http", url: `http://127.0.0.1:${mycoHttp}/` },
+    { label: "myco tcp", url: `http://127.0.0.1:${mycoTcp}/` },
+  ];
+  const loadAtStart = loadavg()[0];
   try {
-    const viaGateway = `http://127.0.0.1:${gateway}/`;
-    const direct = `http://127.0.0.1:${ports[0]}/`;
-    const viaRelay = `http://127.0.0.1:${relayPort}/`;
-    await waitForOk(viaGateway, 20_000);
-    await waitForOk(viaRelay, 5_000);
-    for (const url of [viaGateway, direct, viaRelay]) await load(url, WARMUP_S);
-    const g = await load(viaGateway, DURATION_S);
-    const d = await load(direct, DURATION_S);
-    const r = await load(viaRelay, DURATION_S);
-    const show = (label: string, l: Load) => console.error(`${label} ${l.rps.toFixed(0)} req/s, p50 ${l.p50.toFixed(3)} ms, p99 ${l.p99.toFixed(3)} ms (${l.samples} samples, ${l.errors} errors, ${l.non2xx} non-2xx)`);
-    show("gateway:  ", g);
-    show("direct:   ", d);
-    show("tcp relay:", r);
-    const name = `gateway, 3 instances, ${CONNECTIONS} connections`;
-    return [
-      { name: `${name}: requests/s`, unit: "req/s", value: g.rps, peer: "one instance directly", peerValue: d.rps, ratio: g.rps / d.rps },
-      { name: `${name}: requests/s`, unit: "req/s", value: g.rps, peer: "plain TCP relay (ceiling)", peerValue: r.rps, ratio: g.rps / r.rps },
-      { name: `${name}: added latency p50`, unit: "ms", value: g.p50 - d.p50, peer: "tcp relay adds", peerValue: r.p50 - d.p50, ratio: null },
-      { name: `${name}: added latency p99`, unit: "ms", value: g.p99 - d.p99, peer: "tcp relay adds", peerValue: r.p99 - d.p99, ratio: null },
-      { name: "gateway: kernel pick + report per request", unit: "ns", value: kernelShareNs(), peer: null, peerValue: null, ratio: null },
-    ];
+    for (const t of targets) await waitForOk(t.url, 20_000);
+    for (const t of targets) await load(t.url, WARMUP_S);
+    const full = await rounds(targets);
+    const half = Math.max(...[...full.values()].map((l) => l.rps)) / 2;
+    const paced = await rounds(targets, half);
+    const direct = paced.get("direct")!;
+    for (const t of targets) {
+      const f = full.get(t.label)!, p = paced.get(t.label)!;
+      console.error(`${t.label.padEnd(20)} ${f.rps.toFixed(0).padStart(6)} req/s (p50 ${f.p50.toFixed(3)} ms, p99 ${f.p99.toFixed(3)} ms, ${f.errors} errors, ${f.non2xx} non-2xx)`
+        + ` | at ${half.toFixed(0)} req/s: p50 ${p.p50.toFixed(3)} ms, p99 ${p.p99.toFixed(3)} ms, adds p50 ${(p.p50 - direct.p50).toFixed(3)} ms, p99 ${(p.p99 - direct.p99).toFixed(3)} ms`);
+    }
+    return [...rows(full, paced, half), ...[["start", loadAtStart], ["end", loadavg()[0]]].map(([when, value]) => ({
+      name: `gateway bench conditions: 1-minute load average at its ${when}`, unit: "load", value: value as number, peer: null, peerValue: null, ratio: null,
+    }))];
   } finally {
-    relay.kill("SIGKILL");
+    for (const child of children) child.kill("SIGKILL");
     myco.kill("SIGTERM");
     await new Promise((done) => myco.once("exit", done));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function rows(full: Map<string, Load>, paced: Map<string, Load>, half: number): BenchRow[] {
+  const rps = (label: string) => full.get(label)!.rps;
+  const name = `gateway, 2 backends, ${CONNECTIONS} connections`;
+  const throughput = (mine: string, peer: string): BenchRow => ({
+    name: `${name}: ${mine} requests/s`, unit: "req/s", value: rps(mine), peer, peerValue: rps(peer), ratio: rps(mine) / rps(peer),
+  });
+  const out: BenchRow[] = [
+    throughput("myco http", "http-proxy"),
+    throughput("myco http", "@fastify/http-proxy"),
+    throughput("myco http", "direct"),
+    throughput("myco tcp", "tcp relay"),
+  ];
+  const direct = paced.get("direct")!;
+  for (const [label, load] of paced) {
+    out.push({ name: `${name}: ${label} requests/s at half load`, unit: "req/s", value: load.rps, peer: null, peerValue: null, ratio: null });
+    if (label === "direct") continue;
+    for (const p of ["p50", "p99"] as const) {
+      out.push({ name: `${name}: ${label} added latency ${p} at half load`, unit: "ms", value: load[p] - direct[p], peer: null, peerValue: null, ratio: null });
+    }
+  }
+  out.push({ name: `${name}: half load (half of the highest requests/s)`, unit: "req/s", value: half, peer: null, peerValue: null, ratio: null });
+  for (const [label, load] of full) out.push({ name: `${name}: ${label} requests/s at full load`, unit: "req/s", value: load.rps, peer: null, peerValue: null, ratio: null });
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.table(await run());

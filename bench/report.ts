@@ -130,15 +130,36 @@ function balanceStrategies(r: Rows): string {
     `${fmt(at(s, 8, "kernel batch loop"))} / ${fmt(at(s, 64, "kernel batch loop"))} ns`]));
 }
 
+const GATEWAY_TARGETS = ["direct", "tcp relay", "http-proxy", "@fastify/http-proxy", "myco http", "myco tcp"];
+
 function gateway(r: Rows): string {
-  const rps = r.get(/^gateway, 3 instances, \d+ connections: requests\/s$/, "one instance directly");
-  const relay = r.get(rps.name, "plain TCP relay (ceiling)");
-  const p50 = r.get(/^gateway, 3 instances, \d+ connections: added latency p50$/);
-  const p99 = r.get(/^gateway, 3 instances, \d+ connections: added latency p99$/);
-  return `${count(rps.value)} req/s against ${count(rps.peerValue!)} req/s for one instance directly (${fmt(rps.ratio!)}x) and ` +
-    `${count(relay.peerValue!)} req/s for a plain TCP relay without HTTP parsing (${fmt(relay.ratio!)}x), with ${fmt(p50.value)} ms ` +
-    `added at p50 and ${fmt(p99.value)} ms at p99 (the relay adds ${fmt(p50.peerValue!)} / ${fmt(p99.peerValue!)} ms); the kernel's ` +
-    `pick and report cost ${fmt(r.value("gateway: kernel pick + report per request"))} ns of each request.`;
+  const prefix = r.rows.find((row) => /^gateway, \d+ backends, \d+ connections: /.test(row.name))?.name.replace(/: .*$/, "");
+  if (!prefix) throw new Error("bench/results.json has no row 'gateway, N backends, N connections: ...'");
+  const half = r.value(`${prefix}: half load (half of the highest requests/s)`);
+  const lines = GATEWAY_TARGETS.map((label) => {
+    const added = (p: string) => (label === "direct" ? "" : `${fmt(r.value(`${prefix}: ${label} added latency ${p} at half load`))} ms`);
+    return [label, `${count(r.value(`${prefix}: ${label} requests/s at full load`))} req/s`, `${count(r.value(`${prefix}: ${label} requests/s at half load`))} req/s`, added("p50"), added("p99")];
+  });
+  const ratio = (mine: string, peer: string) => `${fmt(r.get(`${prefix}: ${mine} requests/s`, peer).ratio!)}x ${peer}`;
+  return [
+    `${prefix}, each measured alone in one run; latency added over direct at ${count(half)} req/s (half of the highest):`,
+    "",
+    table(["proxy", "requests/s", "at half load (what it kept up with)", "adds p50", "adds p99"], lines),
+    "",
+    `Myco HTTP: ${ratio("myco http", "http-proxy")}, ${ratio("myco http", "@fastify/http-proxy")}, ${ratio("myco http", "direct")}; ` +
+      `Myco L4: ${ratio("myco tcp", "tcp relay")}. The machine's 1-minute load average was ` +
+      `${fmt(r.value("gateway bench conditions: 1-minute load average at its start"))} at the start of this benchmark and ` +
+      `${fmt(r.value("gateway bench conditions: 1-minute load average at its end"))} at its end.`,
+  ].join("\n");
+}
+
+function breaker(r: Rows): string {
+  const one = "breaker per call, Myco typed one-call API (pass: report + next permit)";
+  const two = "breaker per call, Myco typed API (acquire + report)";
+  const lines = r.rows.filter((row) => row.name === one || row.name === two).map((row) => [
+    row.name === one ? "`pass()`: one kernel call" : "`acquire()` + `report()`", `${fmt(row.value)} ns`, `${row.peer} ${fmt(row.peerValue!)} ns`, `${fmt(row.ratio!)}x`,
+  ]);
+  return table(["Myco", "ns per call", "peer", "ratio"], lines);
 }
 
 const callgrind = (r: Rows) => r.rows.filter((row) => row.name.startsWith("native C (callgrind): "));
@@ -203,7 +224,7 @@ function goals(r: Rows): string {
     return !goalMet(goal, goal.field === "ratio" ? row.ratio! : row.value);
   });
   // Peers that beat Myco on some row: listed too (ratio < 1; the boundary floor is not a peer).
-  const losses = r.rows.filter((row) => row.ratio !== null && row.ratio < 1 && row.peer !== null && !/export call|same kernel|directly|relay/.test(row.peer))
+  const losses = r.rows.filter((row) => row.ratio !== null && row.ratio < 1 && row.peer !== null && !/export call|same kernel|direct|relay/.test(row.peer))
     .map((row) => `${row.name.replace(/^balance /, "")} against ${row.peer}: ${fmt(row.ratio!)}x`);
   return [
     ...conditions(r),
@@ -216,7 +237,7 @@ function goals(r: Rows): string {
 }
 
 export const BLOCKS: Record<string, (r: Rows) => string> = {
-  profiles, foundation, health, "balance-peers": balancePeers, "balance-strategies": balanceStrategies, gateway,
+  profiles, foundation, health, "balance-peers": balancePeers, "balance-strategies": balanceStrategies, gateway, breaker,
   "targets-summary": targetsSummary, goals, "targets-instructions": targetsInstructions, "targets-artefacts": targetsArtefacts,
 };
 

@@ -16,16 +16,20 @@ import {
   SLOT_BREAKER,
 } from "./tables";
 
-export function requestStarted(slot: i32): i32 {
-  const service = <i32>instanceService[slot];
+/** Admits a request on the instance's breaker (1: it counts as in flight) or refuses it (0). */
+export function permitTake(slot: i32): i32 {
+  const service = <i32>unchecked(instanceService[slot]);
   const record = slotAt(slot);
   if (load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED) breakerRefresh(slot, service, clockRefresh());
-  if (!breakerAdmits(slot, service)) {
-    return sayInstance(fail(E_BREAKER_OPEN), slot).text("its circuit breaker admits no request now").code();
-  }
+  if (!breakerAdmits(slot, service)) return 0;
   store<u32>(record, load<u32>(record, SLOT_ACTIVE) + 1, SLOT_ACTIVE);
   breakerAdmitted(slot, service);
-  return 0;
+  return 1;
+}
+
+export function requestStarted(slot: i32): i32 {
+  if (permitTake(slot) == 1) return 0;
+  return sayInstance(fail(E_BREAKER_OPEN), slot).text("its circuit breaker admits no request now").code();
 }
 
 /** The caller validated latency and outcome. */

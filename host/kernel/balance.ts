@@ -23,6 +23,7 @@ export type BreakerState = (typeof BREAKER_STATES)[number];
 
 export const OUTCOMES = { failure: 0, success: 1, cancelled: 2 } as const;
 export type Outcome = keyof typeof OUTCOMES;
+export type OutcomeCode = (typeof OUTCOMES)[Outcome];
 
 /** The options of the BALANCE record (besides the strategy). */
 export const BALANCE_OPTIONS = ["choices", "activeBiasPercent", "panicPercent", "decayMs", "defaultCostMs"] as const;
@@ -300,6 +301,28 @@ export class Balancer {
   finished(handle: number, latencyMs: number, outcome: Outcome = "success"): void {
     const status = this.e.balanceRequestFinished(handle, latencyMs, OUTCOMES[outcome] ?? -1);
     if (status < 0) this.kernel.check(status);
+  }
+
+  // ---- the breaker in one call (hot: numbers in, a number out, nothing allocated) ----
+
+  /** True when the instance's breaker admits a call now: it counts as in flight until reported. */
+  acquire(handle: number): boolean {
+    const status = this.e.breakerAcquire(handle);
+    if (status < 0) this.kernel.check(status); // throws: a bad or stale handle
+    return status > 0;
+  }
+
+  /** Reports a call's end; `outcome` is an OUTCOMES code (0 failure, 1 success, 2 cancelled). */
+  report(handle: number, latencyMs: number, outcome: OutcomeCode): void {
+    const status = this.e.balanceRequestFinished(handle, latencyMs, outcome);
+    if (status < 0) this.kernel.check(status);
+  }
+
+  /** Reports the call that just finished and asks the permit for the next one, in one kernel call. */
+  pass(handle: number, latencyMs: number, outcome: OutcomeCode): boolean {
+    const status = this.e.breakerPass(handle, latencyMs, outcome);
+    if (status < 0) this.kernel.check(status); // throws: a bad or stale handle
+    return status > 0;
   }
 
   // ---- statistics ----

@@ -311,8 +311,16 @@ export interface CoreExports {
   readonly COUNTER_TIMERS_ARMED: WebAssembly.Global;
 }
 
+/** The exports of assembly/balance/permit.ts. */
+export interface BalancePermitExports {
+  /** 1: the breaker admits a call now (it counts as in flight until reported); 0: refused. */
+  breakerAcquire(handle: number): number;
+  /** Reports the finished call (outcome 0 failure, 1 success, 2 cancelled), then asks for the next permit. */
+  breakerPass(handle: number, latencyMs: number, outcome: number): number;
+}
+
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports, BalancePermitExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -347,7 +355,7 @@ export const KERNEL_FUNCTIONS = [
   "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
   "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
   "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
-  "heapHighWater", "memoryPages", "reset", "noop",
+  "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire", "breakerPass",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */

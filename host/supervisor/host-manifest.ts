@@ -13,7 +13,7 @@
 //         env: { GREETING: hello }
 //         ready: listening               # started once its address accepts connections (or: 200ms)
 //         check: { kind: file, path: /tmp/web.heartbeat, max-age: 5s }   # host-only check kinds
-//         gateway: { port: 8080, strategy: ip-hash, hash: { header: x-user }, timeout: 5s }
+//         gateway: { port: 8080, strategy: ip-hash, hash: { header: x-user }, timeout: 5s }   # or mode: tcp (gateway-manifest.ts)
 //
 // The manifest parser accepts `run:` and leaves it alone (host/manifest/parse.ts); this file
 // checks it, with FILE:LINE:COL for every problem, and types it.
@@ -24,9 +24,9 @@ import { parseManifest, type ParseOptions } from "../manifest/parse.ts";
 import type { Diagnostic } from "../manifest/diagnostics.ts";
 import type { Manifest, Service } from "../manifest/types.ts";
 import { parseDuration } from "../manifest/values.ts";
-import { STRATEGIES, type Strategy } from "../kernel/balance.ts";
 import type { ProcessSpec } from "../executors/process.ts";
 import { readAlerts, type AlertsSpec } from "./alerts-manifest.ts";
+import { readGateway, type GatewaySpec } from "./gateway-manifest.ts";
 
 /** A host-only check: the kinds the manifest's `health.check` does not name. */
 export type RunCheck =
@@ -36,17 +36,7 @@ export type RunCheck =
   | { kind: "http"; url: string }
   | { kind: "tcp"; host?: string; port?: number };
 
-export interface GatewaySpec {
-  port: number;
-  /** Listen address; loopback unless told otherwise. */
-  host: string;
-  /** Overrides the manifest's balance strategy (the manifest has no ip-hash, for one). */
-  strategy?: Strategy;
-  /** Consistent hash: the key is this request header, or the path. */
-  hash?: { header: string } | { path: true };
-  /** Upstream timeout (ms): a request that takes longer gets 504 and counts as a failure. */
-  timeoutMs: number;
-}
+export type { GatewaySpec } from "./gateway-manifest.ts";
 
 export interface RunSpec extends ProcessSpec {
   /** `ready: listening`: started once the instance's own address accepts connections. */
@@ -74,7 +64,6 @@ const RUN_KEYS = ["command", "args", "cwd", "env", "inherit-env", "ready", "chec
 const CHECK_KEYS: Record<RunCheck["kind"], string[]> = {
   process: ["kind"], file: ["kind", "path", "max-age"], command: ["kind", "command", "args"], http: ["kind", "url"], tcp: ["kind", "host", "port"],
 };
-const GATEWAY_KEYS = ["port", "host", "strategy", "hash", "timeout"];
 
 export function loadHostManifest(path: string, options: ParseOptions = {}): HostManifestResult {
   let text: string;
@@ -227,38 +216,6 @@ function readCheck(node: unknown, dir: string, error: Report): RunCheck | null {
       return { kind, host: text("host"), port: value };
     }
   }
-}
-
-function readGateway(node: unknown, error: Report): GatewaySpec | null {
-  if (!isMap(node)) { error(node, "run.gateway", "expected a map with a port"); return null; }
-  for (const pair of node.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : "";
-    if (!GATEWAY_KEYS.includes(key)) error(pair.key, `run.gateway.${key}`, `unknown key '${key}' in gateway; expected one of: ${GATEWAY_KEYS.join(", ")}`);
-  }
-  const portNode = node.get("port", true);
-  const port = Number(isScalar(portNode) ? portNode.value : NaN);
-  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) { error(portNode ?? node, "run.gateway.port", "expected a port 0..65535 (0: any free port)"); return null; }
-  const spec: GatewaySpec = { port, host: scalarText(node.get("host", true)) ?? "127.0.0.1", timeoutMs: 30_000 };
-  const strategy = node.get("strategy", true);
-  if (strategy !== undefined) {
-    const name = scalarText(strategy) as Strategy | undefined;
-    if (!name || !STRATEGIES.includes(name)) error(strategy, "run.gateway.strategy", `expected one of: ${STRATEGIES.join(", ")}`);
-    else spec.strategy = name;
-  }
-  const hash = node.get("hash", true);
-  if (hash !== undefined) {
-    const header = isMap(hash) ? scalarText(hash.get("header", true)) : undefined;
-    const path = isMap(hash) ? (hash.get("path", true) as { value?: unknown } | undefined)?.value : undefined;
-    if (header) spec.hash = { header: header.toLowerCase() };
-    else if (path === true) spec.hash = { path: true };
-    else error(hash, "run.gateway.hash", "expected { header: NAME } or { path: true }");
-  }
-  const timeout = node.get("timeout", true);
-  if (timeout !== undefined) {
-    const ms = parseDuration(isScalar(timeout) ? timeout.value : undefined);
-    if (!ms) error(timeout, "run.gateway.timeout", "expected a duration such as 5s"); else spec.timeoutMs = ms;
-  }
-  return spec;
 }
 
 function scalarText(node: unknown): string | undefined {

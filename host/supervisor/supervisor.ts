@@ -208,11 +208,7 @@ export class Supervisor {
     this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
     for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.forgetCheck(id);
     for (const service of next.manifest.services) this.configure(service);
-    for (const [name, run] of next.run) {
-      if (run.gateway && !this.gateways.has(name) && this.options.gateways !== false) {
-        this.note("warn", `${name}: its gateway opens when myco run starts again; meanwhile it is reached at its instances' addresses`, name);
-      }
-    }
+    this.reloadGateways(next);
     this.notifier.configure(next.alerts);
     this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
     this.driver.poke();
@@ -365,7 +361,7 @@ export class Supervisor {
       try {
         await gateway.listen();
         this.gateways.set(name, gateway);
-        this.note("info", `${name}: gateway listening on http://${gateway.address}`, name);
+        this.note("info", `${name}: gateway listening on ${gateway.mode}://${gateway.address}`, name);
       } catch (error) {
         // A port in use: the services still run, reachable at their own addresses.
         this.note("error", `${name}: gateway not started: ${describeError(error)}`, name);
@@ -373,14 +369,34 @@ export class Supervisor {
     }
   }
 
+  /**
+   * A reload: each open gateway takes its new section (limits, timeouts, addresses; a new port
+   * opens there first and the old listener drains); a gateway no longer asked for drains and closes.
+   */
+  private reloadGateways(next: HostManifest): void {
+    for (const [name, gateway] of this.gateways) {
+      const spec = next.run.get(name)?.gateway;
+      const done = spec
+        ? gateway.reload({ ...spec, port: this.options.gatewayPorts?.[name] ?? spec.port }, this.addressesOf(name))
+        : gateway.close().then(() => { this.gateways.delete(name); });
+      done.catch((error: unknown) => this.note("error", `${name}: gateway reload failed: ${describeError(error)}`, name));
+    }
+    for (const [name, run] of next.run) {
+      if (run.gateway && !this.gateways.has(name) && this.options.gateways !== false) {
+        this.note("warn", `${name}: its gateway opens when myco run starts again; meanwhile it is reached at its instances' addresses`, name);
+      }
+    }
+  }
+
   // ---- shutdown ----
 
   private async stopEverything(): Promise<void> {
-    this.note("info", "shutting down: stopping services in reverse dependency order");
+    this.note("info", "shutting down: draining the gateways, then stopping services in reverse dependency order");
+    // What the gateways accepted finishes first (up to their drain-timeout): nothing is cut.
+    await Promise.all([...this.gateways.values()].map((g) => g.close()));
     this.driver.call(() => this.kernel.stopAll());
     // The kernel bounds the ordered stop itself: every stop has its timeout, then a kill.
     while (!this.atRest()) await new Promise((r) => setTimeout(r, 20));
-    await Promise.all([...this.gateways.values()].map((g) => g.close()));
     await this.executor.shutdown(1000);
     this.configFiles.remove();
     this.driver.stop();

@@ -20,11 +20,22 @@ export interface Rig {
 
 export const answerOk: Handler = (ordinal, _req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end(`instance ${ordinal}\n`);
 
-export async function rig(options: { instances?: number; strategy?: Strategy; handler?: Handler; breaker?: Partial<BreakerConfig>; spec?: Partial<GatewaySpec>; start?: boolean } = {}): Promise<Rig> {
-  const count = options.instances ?? 3;
+export interface RigOptions {
+  instances?: number;
+  strategy?: Strategy;
+  handler?: Handler;
+  breaker?: Partial<BreakerConfig>;
+  spec?: Partial<GatewaySpec>;
+  start?: boolean;
+  /** Upstreams that run elsewhere (their own processes): the instances' ports, none in this process. */
+  ports?: number[];
+}
+
+export async function rig(options: RigOptions = {}): Promise<Rig> {
+  const count = options.ports?.length ?? options.instances ?? 3;
   const handler = options.handler ?? answerOk;
   const upstreams: Server[] = [];
-  for (let ordinal = 0; ordinal < count; ordinal++) {
+  for (let ordinal = 0; ordinal < count && !options.ports; ordinal++) {
     const server = createServer((req, res) => handler(ordinal, req, res));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     upstreams.push(server);
@@ -39,7 +50,8 @@ export async function rig(options: { instances?: number; strategy?: Strategy; ha
     for (const action of kernel.drainActions()) if (action.kind === "spawn") kernel.instanceStarted(action.instance);
   }
   const requests: GatewayRequest[] = [];
-  const addresses = upstreams.map((s, ordinal) => ({ ordinal, address: `127.0.0.1:${(s.address() as { port: number }).port}` }));
+  const ports = options.ports ?? upstreams.map((s) => (s.address() as { port: number }).port);
+  const addresses = ports.map((port, ordinal) => ({ ordinal, address: `127.0.0.1:${port}` }));
   const gateway = new Gateway({
     kernel, balancer, service: "web", addresses, observe: (r) => requests.push(r),
     spec: { port: 0, host: "127.0.0.1", timeoutMs: 2000, ...options.spec },

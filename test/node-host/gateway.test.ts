@@ -148,4 +148,16 @@ describe("gateway", () => {
     expect(answer).toEqual({ status: 201, upstream: "yes", body: "created" });
     expect(seen[0]).toMatchObject({ method: "PUT", url: "/kv/a?b=c", body: "value", xff: "127.0.0.1" });
   });
+
+  it("appends to X-Forwarded-For and Forwarded, drops hop-by-hop headers and the ones Connection names", async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const r = await make({ instances: 1, handler: (_o, req, res) => { seen.push(req.headers); res.end("ok"); } });
+    const answer = await get(r.url, {
+      "x-forwarded-for": "203.0.113.9", forwarded: "for=203.0.113.9", connection: "keep-alive, x-secret", "x-secret": "s", "keep-alive": "timeout=5", "x-kept": "k",
+    });
+    expect(answer.status).toBe(200);
+    expect(seen[0]).toMatchObject({ "x-forwarded-for": "203.0.113.9, 127.0.0.1", forwarded: "for=203.0.113.9, for=127.0.0.1;proto=http", "x-kept": "k" });
+    expect(seen[0]["x-secret"]).toBeUndefined();
+    expect(seen[0]["keep-alive"]).toBeUndefined();
+  });
 });

@@ -327,5 +327,9 @@ int32_t myco_memory_pages(void);
 int32_t myco_reset(void);
 /* Does nothing: the cost of crossing the boundary, for benchmarks. */
 int32_t myco_noop(void);
+/* 1: the breaker admits a call now (it counts as in flight until reported); 0: refused. */
+int32_t myco_breaker_acquire(int32_t handle);
+/* Reports the finished call (outcome 0 failure, 1 success, 2 cancelled), then asks for the next permit. */
+int32_t myco_breaker_pass(int32_t handle, double latency_ms, int32_t outcome);
 
 #endif

@@ -1,0 +1,28 @@
+// The breaker in one call: a permit asked for in one export, an outcome reported in one (the
+// load-balancing report, balanceRequestFinished), or both in one for a host that makes
+// synchronous calls in a row. A refusal is an answer, not an error: it costs no detail text.
+//
+//   breakerAcquire(handle)                      1 admitted (the call counts as in flight; a
+//                                               half-open breaker gives one of its probe
+//                                               permits), 0 refused, < 0 a bad handle
+//   breakerPass(handle, latencyMs, outcome)     reports the call that just finished (as
+//                                               balanceRequestFinished) and asks the permit for
+//                                               the next one: 1 / 0 / < 0 as above
+//
+// What an outcome changes is the same as through a pick: statistics, the breaker's window, the
+// outlier detector and the fastest-response estimate (requests.ts).
+import { instanceResolve } from "../registry/instances";
+import { permitTake } from "./requests";
+import { balanceRequestFinished } from "./abi";
+
+/** 1: the breaker admits a call now (it counts as in flight until reported); 0: refused. */
+export function breakerAcquire(handle: i32): i32 {
+  const slot = instanceResolve(handle);
+  return slot < 0 ? slot : permitTake(slot);
+}
+
+/** Reports the finished call (outcome 0 failure, 1 success, 2 cancelled), then asks for the next permit. */
+export function breakerPass(handle: i32, latencyMs: f64, outcome: i32): i32 {
+  const status = balanceRequestFinished(handle, latencyMs, outcome);
+  return status < 0 ? status : permitTake(handle & 0xffff);
+}
