@@ -42,7 +42,8 @@ export class LocalFleet {
     }
   }
 
-  private common(): string[] { return ["--etcd", this.urls.join(","), "--cluster", this.cluster, "--ttl", String(this.ttlSeconds)]; }
+  /** The connection flags every child gets. */
+  common(): string[] { return ["--etcd", this.urls.join(","), "--cluster", this.cluster, "--ttl", String(this.ttlSeconds)]; }
 
   /** Starts a child `myco ...` named `name`; resolves when it printed a line matching `ready` (or exited: rejects). */
   spawnMyco(name: string, args: string[], ready?: RegExp, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
