@@ -196,6 +196,7 @@ export class Coordinator {
     if (this.role !== "leader" || !this.placement || !this.leadership) return;
     const diff = diffAssignments(this.placement.counts(), this.current.values(), this.services.keys(), (s, n) => this.singletonRunning(s, n));
     const epoch = this.leadership.createRevision;
+    const fence = this.leadership.fence; // kept to the end: once deposed, etcd refuses every one of these
     const ops: Op[] = [
       ...this.extra.splice(0),
       ...diff.deletes.map((a) => del(this.keys.assign(a.node, a.instance))),
@@ -206,7 +207,7 @@ export class Coordinator {
       const chunk = ops.slice(i, i + batch);
       let ok = false;
       try {
-        ok = (await this.store.txn([this.leadership.fence], chunk)).succeeded;
+        ok = (await this.store.txn([fence], chunk)).succeeded;
       } catch (error) {
         this.log(`write failed: ${describeError(error)}; trying again`);
         this.extra.unshift(...ops.slice(i).filter((op) => !op.key.includes("/assign/")));

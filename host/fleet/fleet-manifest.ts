@@ -1,6 +1,7 @@
 // A services.yaml for a fleet: the same manifest `myco run` takes, where each service may also
 // have a `placement:` section (class, request, max-per-node, scoring, spread-zone, rules). The
-// rest of each service is checked by the same parser as `myco run` (without `placement:`), then
+// rest of each service is checked by the same parser as `myco run` (without `placement:`, and
+// with `instances:` counted fleet-wide rather than by one node's table), then
 // each service becomes the record the coordinator places and the agents run.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -16,6 +17,9 @@ export class FleetManifestError extends Error {
   }
 }
 
+/** Instances of one service across the fleet (each node's kernel runs its own share). */
+export const MAX_INSTANCES = 10_000;
+
 const PLACEMENT_KEYS = ["class", "request", "max-per-node", "scoring", "spread-zone", "rules"];
 
 export function loadFleetManifest(file: string): ServiceRecord[] {
@@ -28,12 +32,14 @@ export function loadFleetManifest(file: string): ServiceRecord[] {
   const problems: string[] = [];
   const services = (doc?.services ?? {}) as Record<string, Record<string, unknown>>;
   const placements = new Map<string, PlacementSpec>();
+  const counts = new Map<string, number>();
   const stripped: Record<string, unknown> = {};
   for (const [name, service] of Object.entries(services)) {
     if (!NAME.test(name)) problems.push(`${file}: service '${name}': a fleet service name is 1..26 of [A-Za-z0-9._-] (its instances are named NAME-N)`);
-    const { placement, ...rest } = service ?? {};
+    const { placement, instances, ...rest } = service ?? {};
     stripped[name] = rest;
     try {
+      counts.set(name, countOf(instances));
       placements.set(name, placementOf(placement));
     } catch (error) {
       problems.push(`${file}: service '${name}': ${(error as Error).message}`);
@@ -43,8 +49,15 @@ export function loadFleetManifest(file: string): ServiceRecord[] {
   problems.push(...diagnostics.map(formatDiagnostic));
   if (problems.length || !hostManifest) throw new FleetManifestError(file, problems);
   return hostManifest.manifest.services.map((s) => ({
-    name: s.name, instances: s.instances, placement: placements.get(s.name)!, spec: stripped[s.name] as Record<string, unknown>, base: hostManifest.dir,
+    name: s.name, instances: counts.get(s.name)!, placement: placements.get(s.name)!, spec: stripped[s.name] as Record<string, unknown>, base: hostManifest.dir,
   }));
+}
+
+/** The fleet-wide instance count (`instances: N` or `{ count: N }`; default 1): not bounded by one kernel's table. */
+function countOf(raw: unknown): number {
+  const n = raw === undefined ? 1 : typeof raw === "object" && raw !== null ? (raw as { count?: unknown }).count : raw;
+  if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > MAX_INSTANCES) throw new Error(`instances '${JSON.stringify(n)}' is not a count 0..${MAX_INSTANCES}`);
+  return n as number;
 }
 
 /** The `placement:` section; none: a `user` service. */
