@@ -24,6 +24,8 @@ export interface CoordinatorOptions {
   /** Operations per transaction (etcd's default limit is 128 per transaction). */
   batch?: number;
   profile?: Profile;
+  /** A draining node's instances moved at once (each old copy stops once its replacement runs). */
+  rollingBatch?: number;
   log?: (line: string) => void;
 }
 
@@ -39,7 +41,8 @@ export class Coordinator {
   private placement: Placement | undefined;
   private services = new Map<string, ServiceRecord>();
   private current = new Map<string, Assigned>();
-  private statuses = new Map<string, string>();
+  /** status key -> the service and state its node reports. */
+  private statuses = new Map<string, { service: string; state: string }>();
   private extra: Op[] = [];
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
@@ -105,7 +108,7 @@ export class Coordinator {
         if (at.kind === "nodes") placement.addNode(at.parts[0], decodeNode(kv.key, kv.value));
         else if (at.kind === "services") { const s = decodeService(kv.key, kv.value); this.services.set(s.name, s); }
         else if (at.kind === "assign") this.current.set(kv.key, { node: at.parts[0], instance: at.parts[1], service: decodeAssign(kv.key, kv.value).service });
-        else if (at.kind === "status") this.statuses.set(kv.key, decodeStatus(kv.key, kv.value).service);
+        else if (at.kind === "status") this.statuses.set(kv.key, decodeStatus(kv.key, kv.value));
         else if (at.kind === "drain") drained.push(at.parts[0]);
       });
     }
@@ -148,7 +151,7 @@ export class Coordinator {
             if (!gone) this.log(`draining ${at.parts[0]}`);
             break;
           case "status":
-            if (gone) this.statuses.delete(e.key); else this.statuses.set(e.key, decodeStatus(e.key, e.value).service);
+            if (gone) this.statuses.delete(e.key); else this.statuses.set(e.key, decodeStatus(e.key, e.value));
             break;
           case "requests":
             if (!gone) this.request(e.key, e.value);
@@ -188,13 +191,20 @@ export class Coordinator {
   private singletonRunning(service: string, node: string): boolean {
     const spec = this.services.get(service);
     if (!spec || !isSingleton(spec)) return false;
-    for (const [key, s] of this.statuses) if (s === service && this.keys.parse(key)?.parts[0] !== node) return true;
+    for (const [key, s] of this.statuses) if (s.service === service && this.keys.parse(key)?.parts[0] !== node) return true;
     return false;
   }
 
   private async write(): Promise<void> {
     if (this.role !== "leader" || !this.placement || !this.leadership) return;
-    const diff = diffAssignments(this.placement.counts(), this.current.values(), this.services.keys(), (s, n) => this.singletonRunning(s, n));
+    const placement = this.placement;
+    const diff = diffAssignments(placement.counts(), this.current.values(), this.services.keys(), {
+      singleton: (s) => { const spec = this.services.get(s); return spec !== undefined && isSingleton(spec); },
+      singletonRunning: (s, n) => this.singletonRunning(s, n),
+      draining: new Set(placement.nodeNames().filter((n) => placement.isDraining(n))),
+      running: (node, instance) => this.statuses.get(this.keys.status(node, instance))?.state === "running",
+      rollingBatch: this.options.rollingBatch ?? 1,
+    });
     const epoch = this.leadership.createRevision;
     const fence = this.leadership.fence; // kept to the end: once deposed, etcd refuses every one of these
     const ops: Op[] = [
@@ -223,7 +233,7 @@ export class Coordinator {
         else if (op.type === "put") { this.current.set(op.key, { node: at.parts[0], instance: at.parts[1], service: JSON.parse(op.value).service }); this.stats.placements++; }
       }
     }
-    if (diff.puts.length || diff.deletes.length) this.log(`assigned ${diff.puts.length}, removed ${diff.deletes.length} in ${Math.ceil(ops.length / batch)} transaction(s)${diff.held.length ? `; ${diff.held.length} singleton(s) wait for their old copy to stop` : ""}`);
+    if (diff.puts.length || diff.deletes.length) this.log(`assigned ${diff.puts.length}, removed ${diff.deletes.length} in ${Math.ceil(ops.length / batch)} transaction(s)${diff.held.length ? `; ${diff.held.length} held (a singleton's old copy still runs, or a rolling move waits its turn)` : ""}`);
   }
 
   /** Leadership lost (or never won): stop acting, then stand again with a fresh lease. */

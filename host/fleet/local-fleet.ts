@@ -101,12 +101,11 @@ export class LocalFleet {
     return code;
   }
 
-  /** Agents first (their instances stop), then coordinators, then etcd; nothing left running. */
+  /** Coordinators first (nothing is re-placed while nodes leave), then agents (their instances stop), then etcd; nothing left running. */
   async stop(): Promise<void> {
     const names = [...this.children.keys()];
-    const agents = names.filter((n) => !n.startsWith("coordinator"));
-    await Promise.all(agents.map((n) => this.stopChild(n)));
     await Promise.all(names.filter((n) => n.startsWith("coordinator")).map((n) => this.stopChild(n)));
+    await Promise.all(names.filter((n) => !n.startsWith("coordinator")).map((n) => this.stopChild(n)));
     await this.etcd?.stop();
   }
 }

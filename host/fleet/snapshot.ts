@@ -22,7 +22,7 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
   const drains = new Set<string>();
   const services = new Map<string, FleetSnapshot["services"][number]>();
   const assigned: { node: string; instance: string; service: string }[] = [];
-  const running = new Map<string, number>();
+  const statuses: { key: string; service: string; state: string }[] = [];
   const candidates: { value: string; rev: number }[] = [];
   const audit: Record<string, unknown>[] = [];
   const problems: string[] = [];
@@ -36,7 +36,7 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
         case "drain": drains.add(at.parts[0]); break;
         case "services": { const s = decodeService(kv.key, kv.value); services.set(s.name, { name: s.name, class: s.placement.class, desired: s.instances, assigned: 0, running: 0, where: [] }); break; }
         case "assign": assigned.push({ node: at.parts[0], instance: at.parts[1], service: decodeAssign(kv.key, kv.value).service }); break;
-        case "status": { const s = decodeStatus(kv.key, kv.value); if (s.state === "running") running.set(s.service, (running.get(s.service) ?? 0) + 1); break; }
+        case "status": statuses.push({ key: `${at.parts[0]}/${at.parts[1]}`, ...decodeStatus(kv.key, kv.value) }); break;
         case "election": candidates.push({ value: kv.value, rev: kv.createRevision }); break;
         case "audit": audit.push(JSON.parse(kv.value)); break;
       }
@@ -50,7 +50,9 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
     if (s) { s.assigned++; s.where.push(`${a.instance}@${a.node}`); }
     nodes.get(a.node)?.instances.push(a.instance);
   }
-  for (const [name, n] of running) { const s = services.get(name); if (s) s.running = n; }
+  // Running: a node reports it running where it is assigned now (a moved copy still stopping does not count).
+  const current = new Set(assigned.map((a) => `${a.node}/${a.instance}`));
+  for (const st of statuses) { const s = services.get(st.service); if (s && st.state === "running" && current.has(st.key)) s.running++; }
   candidates.sort((a, b) => a.rev - b.rev);
   const order = (n: NodeRecord & { name: string }) => TIERS.indexOf(n.tier) * 1e6;
   return {
@@ -63,8 +65,8 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
 export function formatSnapshot(s: FleetSnapshot, what: "status" | "nodes"): string {
   const lines: string[] = [];
   const cap = (c: NodeRecord["capacity"]) => Object.entries(c ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "-";
-  lines.push(`NODE            TIER        LOAD  CAPACITY                 INSTANCES`);
-  for (const n of s.nodes) lines.push(`${(n.name + (n.draining ? " (drain)" : "")).padEnd(16)}${n.tier.padEnd(12)}${`${n.load}%`.padEnd(6)}${cap(n.capacity).padEnd(25)}${n.instances.sort().join(" ") || "-"}`);
+  lines.push(`NODE                  TIER        LOAD  CAPACITY                 INSTANCES`);
+  for (const n of s.nodes) lines.push(`${(n.name + (n.draining ? " (drain)" : "")).padEnd(22)}${n.tier.padEnd(12)}${`${n.load}%`.padEnd(6)}${cap(n.capacity).padEnd(25)}${n.instances.sort().join(" ") || "-"}`);
   if (what === "nodes") return lines.join("\n");
   lines.push("", `SERVICE         CLASS       DESIRED  ASSIGNED  RUNNING  WHERE`);
   for (const v of s.services) lines.push(`${v.name.padEnd(16)}${v.class.padEnd(12)}${String(v.desired).padEnd(9)}${String(v.assigned).padEnd(10)}${String(v.running).padEnd(9)}${v.where.sort().join(" ") || "-"}`);
