@@ -1,6 +1,6 @@
 // `npm run fleet`: a small real fleet on this machine for about 40 s, then it ends by itself.
 // etcd, two coordinators (one leads), five agents (2 sclerotia, 2 rhizomorph, 1 hyphae) running
-// examples/fleet/services.yaml. At 10 s the sclerotia node running the critical store dies
+// examples/fleet/fleet.yaml. At 10 s the sclerotia node running the critical store dies
 // (SIGKILL to its agent and its processes): its services come back elsewhere. At 20 s the
 // leading coordinator is SIGKILLed: the standby takes over. At 30 s a node is drained: its
 // instances move rolling (make-before-break, one at a time). Each step prints what happened and how long it took.
@@ -12,7 +12,7 @@ import { publishServices } from "../../host/fleet/specs.ts";
 import { readSnapshot, formatSnapshot, type FleetSnapshot } from "../../host/fleet/snapshot.ts";
 import { put } from "../../host/fleet/store.ts";
 
-const manifest = fileURLToPath(new URL("services.yaml", import.meta.url));
+const manifest = fileURLToPath(new URL("fleet.yaml", import.meta.url));
 const agents: AgentPlan[] = [
   { node: "sclerotia-1", tier: "sclerotia" }, { node: "sclerotia-2", tier: "sclerotia" },
   { node: "rhizomorph-1", tier: "rhizomorph" }, { node: "rhizomorph-2", tier: "rhizomorph" }, { node: "hyphae-1", tier: "hyphae" },
