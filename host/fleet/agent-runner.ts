@@ -11,6 +11,8 @@ import { loadHostManifest } from "../supervisor/host-manifest.ts";
 import { Supervisor, describeError, type SupervisorMessage } from "../supervisor/supervisor.ts";
 import { formatDiagnostic } from "../manifest/diagnostics.ts";
 import type { ServiceRecord } from "./keys.ts";
+import type { LogSource } from "./log-server.ts";
+import type { LogLine } from "../executors/log-ring.ts";
 
 export interface InstanceState { service: string; state: string; pid?: number }
 
@@ -23,6 +25,7 @@ export class AgentRunner {
   private supervisor: Supervisor | undefined;
   private running = new Map<string, ServiceRecord>();
   private applied = "";
+  private readonly lineListeners = new Set<(instance: string, line: LogLine) => void>();
 
   constructor(private readonly node: string, private readonly onMessage: (m: SupervisorMessage) => void) {}
 
@@ -38,6 +41,7 @@ export class AgentRunner {
       if (!hostManifest) throw new Error(`the node-local manifest is refused: ${diagnostics.map(formatDiagnostic).join("; ")}`);
       this.supervisor = new Supervisor(hostManifest, { gateways: false, runtimeDir: this.dir });
       this.supervisor.onMessage(this.onMessage);
+      this.supervisor.executor.onLine((instance, _ordinal, line) => { for (const listener of this.lineListeners) listener(instance, line); });
       await this.supervisor.start();
     } else {
       this.supervisor.reload();
@@ -63,6 +67,15 @@ export class AgentRunner {
   }
 
   pids(): number[] { return this.supervisor?.pids() ?? []; }
+
+  /** What the agent's log endpoint reads: each local instance's log ring, and new lines as they come. */
+  logSource(): LogSource {
+    return {
+      instances: (service) => [...this.running].filter(([, r]) => r.name === service).map(([instance]) => instance),
+      lines: (instance, count) => this.supervisor?.executor.log(instance, 0).lines(count) ?? [],
+      onLine: (listener) => { this.lineListeners.add(listener); return () => this.lineListeners.delete(listener); },
+    };
+  }
 
   async shutdown(): Promise<void> {
     await this.supervisor?.shutdown();

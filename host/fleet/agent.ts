@@ -10,6 +10,7 @@ import { Keys, decodeAssign, decodeService, MalformedValueError, type NodeRecord
 import { KeptLease } from "./lease.ts";
 import { Follow } from "./follow.ts";
 import { AgentRunner } from "./agent-runner.ts";
+import { serveLogs, type LogEndpoint } from "./log-server.ts";
 import { describeError } from "../supervisor/supervisor.ts";
 import type { NodeSpec } from "../kernel/placement.ts";
 
@@ -42,6 +43,7 @@ export class Agent {
   private applying: Promise<void> = Promise.resolve();
   private fenced = false;
   private stopped = false;
+  private logs: LogEndpoint | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.keys = new Keys(options.cluster);
@@ -61,6 +63,7 @@ export class Agent {
 
   /** Registers, follows specs and assignments, starts what is assigned. Throws NodeTakenError, or the store's error. */
   async start(): Promise<void> {
+    this.logs = await serveLogs(this.node, this.runner.logSource());
     await this.register();
     this.lease.start();
     this.follows.push(new Follow(this.store, this.keys.prefix("services"), {
@@ -78,7 +81,9 @@ export class Agent {
     this.timers.push(setInterval(() => void this.publishLoad(), 2000));
   }
 
-  private record(): NodeRecord { return { ...this.options.spec, pid: process.pid, startedAtMs: Date.now() }; }
+  private record(): NodeRecord {
+    return { ...this.options.spec, pid: process.pid, startedAtMs: Date.now(), logs: this.logs && { url: this.logs.url, token: this.logs.token } };
+  }
 
   private async register(): Promise<void> {
     const lease = await this.lease.grant();
@@ -190,6 +195,7 @@ export class Agent {
     await Promise.all(this.follows.map((f) => f.stop()));
     await this.applying;
     await this.runner.shutdown();
+    await this.logs?.close();
     await this.lease.revoke();
   }
 

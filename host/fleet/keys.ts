@@ -50,7 +50,8 @@ export class Keys {
 /** A service or node name; a service's instance names (`name-N`) must still fit the manifest's 32 characters. */
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,25}$/;
 
-export interface NodeRecord extends NodeSpec { pid: number; startedAtMs: number }
+/** A node as its agent registers it; `logs` is its log endpoint and the token it wants. */
+export interface NodeRecord extends NodeSpec { pid: number; startedAtMs: number; logs?: { url: string; token: string } }
 export interface LoadRecord { load: number; instances: number }
 export interface ServiceRecord {
   name: string;

@@ -1,7 +1,8 @@
 // Proofs against a real etcd with real agent and coordinator processes: a SIGKILLed node's
 // instances run elsewhere within the lease TTL plus the time to notice (measured and printed);
 // a second agent with a live node's name is refused; malformed values are reported with their
-// key and skipped while the coordinator goes on; an unreachable etcd is exit 3 naming the URL.
+// key and skipped while the coordinator goes on; `myco fleet logs` reads every node running a
+// service, its endpoint refusing a request without the token; an unreachable etcd is exit 3 naming the URL.
 import { afterAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -87,6 +88,15 @@ describe("fleet over a real etcd", () => {
     await waitFor("the late service running", async () => (await readSnapshot(store!, keys)).services.find((s) => s.name === "late")?.running === 1, 30_000);
     expect(lines.some((l) => l.includes(`malformed value at ${keys.node("garbage")}: not JSON`))).toBe(true);
     expect(lines.some((l) => l.includes(`malformed value at ${keys.service("broken")}: instances -1 is not a count`))).toBe(true);
+
+    // Logs come from the agents themselves, prefixed by node and instance; their endpoint wants the token.
+    const now = await readSnapshot(store, keys);
+    const { stdout } = await promisify(execFile)(process.execPath, [MYCO, "fleet", "logs", "web", "--etcd", fleet.urls[0], "-n", "1000"]);
+    for (const where of now.services.find((s) => s.name === "web")!.where) {
+      const [instance, node] = where.split("@");
+      expect(stdout).toContain(`${node}/${instance} | ${instance} running on ${node}`);
+    }
+    expect((await fetch(`${now.nodes[0].logs!.url}/logs?service=web`)).status).toBe(401);
   });
 
   it("an unreachable etcd is exit 3 with the URL named", async () => {

@@ -105,6 +105,15 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
       io.out(flags.json ? JSON.stringify({ ok: true, request: id }) : `move of ${service} to ${flags.to} requested (${id}); the leader does it and records it in the audit`);
     })));
 
+  conn(fleet.command("logs").argument("<service>").description("a service's lines from every node that runs it, prefixed by node and instance (read from the agents, never through etcd)"))
+    .option("-f, --follow", "keep following new lines").option("-n, --lines <n>", "lines per instance first", "20")
+    .action(async (service: string, flags: Conn & { follow?: boolean; lines: string }) => exit(await withFleet(io, "logs", flags, async (store, keys) => {
+      const snapshot = await readSnapshot(store, keys);
+      const nodes = snapshot.nodes.filter((n) => n.logs && n.instances.some((i) => i.slice(0, i.lastIndexOf("-")) === service));
+      if (!snapshot.services.some((s) => s.name === service)) throw new InvalidInput(`service '${service}' is not in the fleet`);
+      await Promise.all(nodes.map((n) => followLogs(io, n.logs!, service, Number(flags.lines) || 0, flags.follow === true, flags.json === true)));
+    })));
+
   conn(fleet.command("apply").argument("<manifest>").description("publish a manifest's services as the fleet's desired specs"))
     .action(async (file: string, flags: Conn) => exit(await withFleet(io, "apply", flags, async (store, keys) => {
       const records = loadFleetManifest(file);
@@ -119,6 +128,21 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
       const { revision, tries } = await updateService(store, keys, service, (r) => ({ ...r, instances: n }));
       io.out(flags.json ? JSON.stringify({ ok: true, revision, tries }) : `${service}: ${n} instances (revision ${revision})`);
     })));
+}
+
+/** One agent's lines of a service, printed as they come (NDJSON from its log endpoint). */
+async function followLogs(io: Output, endpoint: { url: string; token: string }, service: string, lines: number, follow: boolean, json: boolean): Promise<void> {
+  const response = await fetch(`${endpoint.url}/logs?service=${encodeURIComponent(service)}&lines=${lines}${follow ? "&follow=1" : ""}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
+  if (!response.ok || !response.body) throw new Error(`${endpoint.url}: ${response.status} ${await response.text()}`);
+  let rest = "";
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    const parts = (rest + Buffer.from(chunk).toString()).split("\n");
+    rest = parts.pop()!;
+    for (const part of parts.filter(Boolean)) {
+      const line = JSON.parse(part) as { node: string; instance: string; text: string };
+      io.out(json ? part : `${line.node}/${line.instance} | ${line.text}`);
+    }
+  }
 }
 
 const requester = () => `${userInfo().username}@pid${process.pid}`;
