@@ -45,6 +45,14 @@ export const GOALS: Goal[] = [
     what: "health `tick` with nothing due, 4096 services against 16 (time ratio)", name: /^health: tick, nothing due, 4096 services/,
     field: "ratio", atLeast: 0.5, bound: ">= 0.5x (at most twice the time)", source: "bench/health.bench.ts",
   },
+  {
+    what: "fleet failover: a SIGKILLed agent's service running elsewhere (lease TTL 3 s)", name: /^fleet: agent SIGKILL to its service running elsewhere/,
+    peer: "Nomad heartbeat grace (10 s)", field: "value", atMost: 4.5, bound: "<= 4.5 s (TTL + 1.5 s)", source: "bench/fleet.bench.ts",
+  },
+  {
+    what: "etcd round trips of the fleet leader per 1,000 placements", name: "fleet: etcd round trips of the leader per 1,000 placements",
+    field: "value", atMost: 10, bound: "<= 10", source: "bench/fleet.bench.ts",
+  },
 ];
 
 export function goalMet(goal: Goal, measured: number): boolean {

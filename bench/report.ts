@@ -162,6 +162,18 @@ function breaker(r: Rows): string {
   return table(["Myco", "ns per call", "peer", "ratio"], lines);
 }
 
+function fleet(r: Rows): string {
+  const name = /^fleet: agent SIGKILL to its service running elsewhere/;
+  const k8s = r.get(name, "Kubernetes default eviction (300 s)");
+  const nomad = r.get(name, "Nomad heartbeat grace (10 s)");
+  const trips = r.get("fleet: etcd round trips of the leader per 1,000 placements");
+  return `A SIGKILLed agent's service runs on another node after ${fmt(k8s.value)} s (median of 5, lease TTL 3 s): ` +
+    `${fmt(k8s.ratio!)}x sooner than Kubernetes' default eviction (${count(k8s.peerValue!)} s) and ${fmt(nomad.ratio!)}x sooner than ` +
+    `Nomad's heartbeat grace (${count(nomad.peerValue!)} s). The leader spent ${count(trips.value)} etcd round trips ` +
+    `(${count(r.value("fleet: write transactions per 1,000 placements"))} fenced write transactions) on 1,000 placements, against ` +
+    `${count(trips.peerValue!)} for one transaction each, at ${count(r.value("fleet: placements into etcd, end to end"))} placements/s into etcd end to end.`;
+}
+
 const callgrind = (r: Rows) => r.rows.filter((row) => row.name.startsWith("native C (callgrind): "));
 
 function targetsSummary(r: Rows): string {
@@ -237,7 +249,7 @@ function goals(r: Rows): string {
 }
 
 export const BLOCKS: Record<string, (r: Rows) => string> = {
-  profiles, foundation, health, "balance-peers": balancePeers, "balance-strategies": balanceStrategies, gateway, breaker,
+  profiles, foundation, health, "balance-peers": balancePeers, "balance-strategies": balanceStrategies, gateway, breaker, fleet,
   "targets-summary": targetsSummary, goals, "targets-instructions": targetsInstructions, "targets-artefacts": targetsArtefacts,
 };
 

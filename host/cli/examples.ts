@@ -19,5 +19,8 @@ export const EXAMPLES: Record<string, string[]> = {
   silence: ["myco silence web --for 2h --reason 'planned migration'", "myco silence --for 30m          # every service", "myco silence --remove 0"],
   dashboard: ["myco dashboard --listen 7070   # attach to the running myco run; open the URL printed"],
   sim: ["myco sim services.yaml --seed 7 --steps 500", "myco sim services.yaml --seed 7 --dashboard 7071   # watch the run event by event"],
+  agent: ["myco agent --node edge-1 --tier rhizomorph --capacity cpu=2000,memory=1024 --labels disk=ssd --etcd http://10.0.0.5:2379"],
+  coordinator: ["myco coordinator --id coordinator-a --etcd http://10.0.0.5:2379,http://10.0.0.6:2379   # run two: one leads"],
+  fleet: ["myco fleet up examples/fleet/fleet.yaml   # a local fleet: etcd, 2 coordinators, 5 agents", "myco fleet status --json", "myco fleet drain rhizomorph-1", "myco fleet logs web -f", "myco fleet move web --to sclerotia-2 --reason 'disk swap'"],
   completion: ["eval \"$(myco completion bash)\"", "myco completion zsh > \"${fpath[1]}/_myco\""],
 };

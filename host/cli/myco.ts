@@ -17,12 +17,15 @@ import { EXAMPLES } from "./examples.ts";
 import { reloadCommand } from "./commands/reload.ts";
 import { simCommand } from "./commands/sim.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
+import { agentCommand, coordinatorCommand } from "./commands/fleet-daemons.ts";
+import { fleetCommand } from "./commands/fleet.ts";
 
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
   serviceVerbCommands, reloadCommand, alertsCommand, dashboardCommand, simCommand, completionCommand,
+  agentCommand, coordinatorCommand, fleetCommand,
 ];
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */

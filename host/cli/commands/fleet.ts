@@ -1,0 +1,200 @@
+// `myco fleet ...`: a local fleet (`up`, `down`) and the operator's view and verbs on any fleet
+// (`status`, `nodes`, `drain`, `move`, `apply`, `scale`), against the etcd of --etcd or of the
+// running `myco fleet up`. Output for people by default, --json for scripts.
+import type { Command } from "commander";
+import { userInfo } from "node:os";
+import { connect, etcdUrls, EtcdUnreachableError, writeState, readState, clearState } from "../../fleet/connect.ts";
+import { readSnapshot, formatSnapshot } from "../../fleet/snapshot.ts";
+import { loadFleetManifest, FleetManifestError } from "../../fleet/fleet-manifest.ts";
+import { publishServices, updateService } from "../../fleet/specs.ts";
+import { LocalFleet, type AgentPlan } from "../../fleet/local-fleet.ts";
+import { put, del } from "../../fleet/store.ts";
+import { TIERS, type Tier } from "../../kernel/placement.ts";
+import { parseDuration } from "../../manifest/values.ts";
+import { describeError } from "../../supervisor/supervisor.ts";
+import type { EtcdStore } from "../../fleet/etcd-store.ts";
+import type { Keys } from "../../fleet/keys.ts";
+import { EXIT } from "../exit-codes.ts";
+import type { Output } from "../myco.ts";
+
+interface Conn { etcd?: string; cluster: string; json?: boolean }
+
+function conn(command: Command): Command {
+  return command
+    .option("--etcd <urls>", "etcd client URLs, comma-separated (default: the running `myco fleet up`'s)")
+    .option("--cluster <name>", "the fleet's name", "default")
+    .option("--json", "print JSON for scripts");
+}
+
+/** Connects, runs `work`, maps errors to exit codes (3: etcd unreachable, 1: invalid input). */
+async function withFleet(io: Output, verb: string, flags: Conn, work: (store: EtcdStore, keys: Keys) => Promise<number | void>): Promise<number> {
+  let connection;
+  try {
+    connection = await connect(etcdUrls(flags.etcd), flags.cluster);
+  } catch (error) {
+    io.err(flags.json ? JSON.stringify({ ok: false, error: describeError(error) }) : `myco fleet ${verb}: ${describeError(error)}`);
+    return error instanceof EtcdUnreachableError ? EXIT.unavailable : EXIT.failed;
+  }
+  try {
+    return (await work(connection.store, connection.keys)) ?? EXIT.ok;
+  } catch (error) {
+    io.err(flags.json ? JSON.stringify({ ok: false, error: describeError(error) }) : `myco fleet ${verb}: ${describeError(error)}`);
+    return error instanceof FleetManifestError || error instanceof InvalidInput ? EXIT.invalid : EXIT.failed;
+  } finally {
+    await connection.store.close();
+  }
+}
+
+class InvalidInput extends Error {}
+
+async function requireNode(store: EtcdStore, keys: Keys, node: string): Promise<void> {
+  if (!(await store.get(keys.node(node)))) throw new InvalidInput(`node '${node}' is not in the fleet (no live agent registered it)`);
+}
+
+export function fleetCommand(program: Command, io: Output, exit: (code: number) => void): void {
+  const fleet = program.command("fleet").description("a fleet of nodes over etcd: a local one to try (up/down), and status, nodes, drain, move, apply, scale");
+
+  fleet.command("up").argument("<manifest>", "services.yaml (each service may have a placement: section)")
+    .description("run a local fleet: etcd, coordinators and agents of the three tiers as child processes, the manifest's services placed")
+    .option("--etcd <urls>", "use this etcd instead of starting one")
+    .option("--cluster <name>", "the fleet's name", "default")
+    .option("--coordinators <n>", "coordinators (one leads, the others stand by)", "2")
+    .option("--agents <n:tier,...>", "agents per tier", "2:sclerotia,2:rhizomorph,1:hyphae")
+    .option("--capacity <r=n,...>", "each agent's capacity", "cpu=2000,memory=2048")
+    .option("--ttl <seconds>", "lease TTL of agents and coordinators", "3")
+    .option("--duration <time>", "stop by itself after this long")
+    .action(async (file: string, flags: { etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }) => {
+      exit(await up(io, file, flags));
+    });
+
+  fleet.command("down").description("stop the running `myco fleet up` (agents, coordinators, its etcd)").action(async () => {
+    const state = readState();
+    if (!state) { io.err("myco fleet down: no `myco fleet up` is running"); return exit(EXIT.unavailable); }
+    try { process.kill(state.pid, "SIGTERM"); } catch { clearState(state.pid); io.err(`myco fleet down: the fleet (pid ${state.pid}) is gone already`); return exit(EXIT.unavailable); }
+    for (let i = 0; i < 300 && alive(state.pid); i++) await new Promise((r) => setTimeout(r, 100));
+    io.out(`myco fleet down: fleet (pid ${state.pid}) stopped`);
+    exit(EXIT.ok);
+  });
+
+  for (const what of ["status", "nodes"] as const) {
+    conn(fleet.command(what).description(what === "status" ? "nodes by tier with capacity and load, services with desired/assigned/running, the leader" : "the nodes by tier, with capacity, load and instances"))
+      .action(async (flags: Conn) => exit(await withFleet(io, what, flags, async (store, keys) => {
+        const snapshot = await readSnapshot(store, keys);
+        io.out(flags.json ? JSON.stringify(what === "nodes" ? snapshot.nodes : snapshot, null, 2) : formatSnapshot(snapshot, what));
+      })));
+  }
+
+  conn(fleet.command("drain").argument("<node>").description("move every instance off a node and place nothing new on it (--undo ends it)"))
+    .option("--undo", "end the drain").option("--reason <text>", "why (kept with the drain)", "operator drain")
+    .action(async (node: string, flags: Conn & { undo?: boolean; reason: string }) => exit(await withFleet(io, "drain", flags, async (store, keys) => {
+      if (flags.undo) await store.txn([], [del(keys.drain(node))]);
+      else {
+        await requireNode(store, keys, node);
+        await store.txn([], [put(keys.drain(node), JSON.stringify({ reason: flags.reason, by: requester(), atMs: Date.now() }))]);
+      }
+      io.out(flags.json ? JSON.stringify({ ok: true, node, draining: !flags.undo }) : `${node}: ${flags.undo ? "drain ended" : "draining (its instances move; nothing new lands on it)"}`);
+    })));
+
+  conn(fleet.command("move").argument("<service>").description("move one instance of a service to a node (done and audited by the leader)"))
+    .requiredOption("--to <node>", "the node to move it to").requiredOption("--reason <text>", "why (kept in the audit)")
+    .action(async (service: string, flags: Conn & { to: string; reason: string }) => exit(await withFleet(io, "move", flags, async (store, keys) => {
+      if (!(await store.get(keys.service(service)))) throw new InvalidInput(`service '${service}' is not in the fleet`);
+      await requireNode(store, keys, flags.to);
+      const id = `move-${Date.now()}-${process.pid}`;
+      await store.txn([], [put(keys.request(id), JSON.stringify({ service, to: flags.to, reason: flags.reason, requester: requester() }))]);
+      io.out(flags.json ? JSON.stringify({ ok: true, request: id }) : `move of ${service} to ${flags.to} requested (${id}); the leader does it and records it in the audit`);
+    })));
+
+  conn(fleet.command("logs").argument("<service>").description("a service's lines from every node that runs it, prefixed by node and instance (read from the agents, never through etcd)"))
+    .option("-f, --follow", "keep following new lines").option("-n, --lines <n>", "lines per instance first", "20")
+    .action(async (service: string, flags: Conn & { follow?: boolean; lines: string }) => exit(await withFleet(io, "logs", flags, async (store, keys) => {
+      const snapshot = await readSnapshot(store, keys);
+      const nodes = snapshot.nodes.filter((n) => n.logs && n.instances.some((i) => i.slice(0, i.lastIndexOf("-")) === service));
+      if (!snapshot.services.some((s) => s.name === service)) throw new InvalidInput(`service '${service}' is not in the fleet`);
+      await Promise.all(nodes.map((n) => followLogs(io, n.logs!, service, Number(flags.lines) || 0, flags.follow === true, flags.json === true)));
+    })));
+
+  conn(fleet.command("apply").argument("<manifest>").description("publish a manifest's services as the fleet's desired specs"))
+    .action(async (file: string, flags: Conn) => exit(await withFleet(io, "apply", flags, async (store, keys) => {
+      const records = loadFleetManifest(file);
+      const revision = await publishServices(store, keys, records);
+      io.out(flags.json ? JSON.stringify({ ok: true, revision, services: records.map((r) => r.name) }) : `${records.length} services published at revision ${revision}`);
+    })));
+
+  conn(fleet.command("scale").argument("<service>").argument("<instances>").description("set a service's instance count (compare-and-swap: no concurrent change is lost)"))
+    .action(async (service: string, count: string, flags: Conn) => exit(await withFleet(io, "scale", flags, async (store, keys) => {
+      const n = Number(count);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidInput(`instances '${count}' is not a whole number`);
+      const { revision, tries } = await updateService(store, keys, service, (r) => ({ ...r, instances: n }));
+      io.out(flags.json ? JSON.stringify({ ok: true, revision, tries }) : `${service}: ${n} instances (revision ${revision})`);
+    })));
+}
+
+/** One agent's lines of a service, printed as they come (NDJSON from its log endpoint). */
+async function followLogs(io: Output, endpoint: { url: string; token: string }, service: string, lines: number, follow: boolean, json: boolean): Promise<void> {
+  const response = await fetch(`${endpoint.url}/logs?service=${encodeURIComponent(service)}&lines=${lines}${follow ? "&follow=1" : ""}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
+  if (!response.ok || !response.body) throw new Error(`${endpoint.url}: ${response.status} ${await response.text()}`);
+  let rest = "";
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    const parts = (rest + Buffer.from(chunk).toString()).split("\n");
+    rest = parts.pop()!;
+    for (const part of parts.filter(Boolean)) {
+      const line = JSON.parse(part) as { node: string; instance: string; text: string };
+      io.out(json ? part : `${line.node}/${line.instance} | ${line.text}`);
+    }
+  }
+}
+
+const requester = () => `${userInfo().username}@pid${process.pid}`;
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+/** `myco fleet up`: the local fleet in the foreground, every child's lines prefixed with its name. */
+async function up(io: Output, file: string, flags: { etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }): Promise<number> {
+  const plans: AgentPlan[] = [];
+  const problems: string[] = [];
+  for (const part of flags.agents.split(",").filter(Boolean)) {
+    const m = /^(\d+):(\w+)$/.exec(part);
+    if (!m || !(TIERS as readonly string[]).includes(m[2])) { problems.push(`--agents '${part}' is not N:TIER (TIER one of ${TIERS.join(", ")})`); continue; }
+    for (let i = 1; i <= Number(m[1]); i++) plans.push({ node: `${m[2]}-${i}`, tier: m[2] as Tier, capacity: flags.capacity });
+  }
+  const coordinators = Number(flags.coordinators);
+  if (!Number.isInteger(coordinators) || coordinators < 1) problems.push(`--coordinators '${flags.coordinators}' is not at least 1`);
+  const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration);
+  if (flags.duration !== undefined && !durationMs) problems.push(`--duration '${flags.duration}' is not a duration such as 40s`);
+  if (problems.length) { problems.forEach((p) => io.err(`myco fleet up: ${p}`)); return EXIT.usage; }
+  let records;
+  try {
+    records = loadFleetManifest(file);
+  } catch (error) {
+    io.err((error as Error).message);
+    return EXIT.invalid;
+  }
+  const started = Date.now();
+  const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
+  const local = new LocalFleet({ cluster: flags.cluster, ttlSeconds: Number(flags.ttl), etcd: flags.etcd ? etcdUrls(flags.etcd) : undefined, log: (name, line) => io.out(`${clock()} ${name.padEnd(14)} ${line}`) });
+  try {
+    await local.start();
+    const { store, keys } = await connect(local.urls, flags.cluster);
+    await publishServices(store, keys, records);
+    await store.close();
+    io.out(`${clock()} etcd at ${local.urls.join(",")}; ${records.length} services published`);
+    for (let i = 1; i <= coordinators; i++) await local.startCoordinator(`coordinator-${i}`);
+    await Promise.all(plans.map((p) => local.startAgent(p)));
+  } catch (error) {
+    io.err(`myco fleet up: ${describeError(error)}`);
+    await local.stop();
+    return error instanceof EtcdUnreachableError ? EXIT.unavailable : EXIT.failed;
+  }
+  writeState({ etcd: local.urls, cluster: flags.cluster, pid: process.pid });
+  io.out(`${clock()} fleet up: ${coordinators} coordinators, ${plans.length} agents; \`myco fleet status\` in another terminal, Ctrl-C or \`myco fleet down\` to stop`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+    if (durationMs) setTimeout(resolve, durationMs).unref();
+  });
+  io.out(`${clock()} stopping the fleet`);
+  await local.stop();
+  clearState(process.pid);
+  io.out(`${clock()} fleet down`);
+  return EXIT.ok;
+}

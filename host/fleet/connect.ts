@@ -1,0 +1,52 @@
+// Connecting a command to the fleet's etcd: the URLs from --etcd, or from the state file a
+// running `myco fleet up` leaves; one read proves etcd answers, else a clear error naming the URLs.
+import { readFileSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { EtcdStore } from "./etcd-store.ts";
+import { Keys } from "./keys.ts";
+import { runtimeDir } from "../supervisor/control.ts";
+
+export class EtcdUnreachableError extends Error {}
+
+export interface FleetState { etcd: string[]; cluster: string; pid: number }
+
+export const stateFile = (): string => join(runtimeDir(), "fleet.json");
+
+export function writeState(state: FleetState): void {
+  mkdirSync(runtimeDir(), { recursive: true });
+  writeFileSync(stateFile(), JSON.stringify(state));
+}
+
+export function readState(): FleetState | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFile(), "utf8")) as FleetState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function clearState(pid: number): void {
+  if (readState()?.pid === pid) rmSync(stateFile(), { force: true });
+}
+
+/** The etcd URLs to use: --etcd, else the running `myco fleet up`'s, else an error. */
+export function etcdUrls(flag: string | undefined): string[] {
+  const text = flag ?? readState()?.etcd.join(",");
+  if (!text) throw new EtcdUnreachableError("no etcd to talk to: pass --etcd URL[,URL...] or start a local fleet with `myco fleet up services.yaml`");
+  const urls = text.split(",").map((u) => u.trim()).filter(Boolean);
+  for (const url of urls) if (!/^https?:\/\/[^/]+$/.test(url)) throw new EtcdUnreachableError(`--etcd '${url}' is not http(s)://host:port`);
+  return urls;
+}
+
+/** A store on those URLs that has answered one read (within `timeoutMs`). */
+export async function connect(urls: string[], cluster: string, timeoutMs = 3000): Promise<{ store: EtcdStore; keys: Keys }> {
+  const keys = new Keys(cluster);
+  const store = new EtcdStore(urls, { callTimeoutMs: timeoutMs });
+  try {
+    await store.get(keys.root);
+  } catch (error) {
+    await store.close();
+    throw new EtcdUnreachableError(`cannot reach etcd at ${urls.join(", ")}: ${(error as Error).message.split("\n")[0].replace(/\.? ?Resolution note:.*$/, "")}`);
+  }
+  return { store, keys };
+}

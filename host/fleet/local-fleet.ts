@@ -1,0 +1,127 @@
+// A whole fleet on one machine, as child processes: etcd (unless one is given), coordinators
+// and agents (`myco coordinator`, `myco agent`), the manifest's services published. For trying
+// it out (`myco fleet up`), the demo and the proof tests. A node "dies" as a machine would:
+// its agent and every process under it get SIGKILL at once.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startEtcd, type EtcdServer } from "./etcd-server.ts";
+import type { Tier } from "../kernel/placement.ts";
+
+const MYCO = fileURLToPath(new URL("../cli/myco.js", import.meta.url));
+
+export interface AgentPlan { node: string; tier: Tier; capacity?: string; labels?: string; extra?: string[] }
+
+export interface LocalFleetOptions {
+  cluster?: string;
+  ttlSeconds?: number;
+  /** An existing etcd; default: one started here (and stopped with the fleet). */
+  etcd?: string[];
+  /** Every line a child prints, prefixed with its name. */
+  log?: (name: string, line: string) => void;
+}
+
+export class LocalFleet {
+  etcd: EtcdServer | undefined;
+  urls: string[] = [];
+  readonly cluster: string;
+  readonly ttlSeconds: number;
+  readonly children = new Map<string, ChildProcess>();
+  private readonly exits = new Map<string, Promise<number | null>>();
+
+  constructor(private readonly options: LocalFleetOptions = {}) {
+    this.cluster = options.cluster ?? "default";
+    this.ttlSeconds = options.ttlSeconds ?? 3;
+  }
+
+  async start(): Promise<void> {
+    if (this.options.etcd) this.urls = this.options.etcd;
+    else {
+      this.etcd = await startEtcd();
+      this.urls = [this.etcd.url];
+    }
+  }
+
+  /** The connection flags every child gets. */
+  common(): string[] { return ["--etcd", this.urls.join(","), "--cluster", this.cluster, "--ttl", String(this.ttlSeconds)]; }
+
+  /** Starts a child `myco ...` named `name`; resolves when it printed a line matching `ready` (or exited: rejects). */
+  spawnMyco(name: string, args: string[], ready?: RegExp, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [MYCO, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    this.children.set(name, child);
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    this.exits.set(name, exit);
+    return new Promise((resolve, reject) => {
+      let done = !ready;
+      const onLine = (line: string) => {
+        this.options.log?.(name, line);
+        if (!done && ready!.test(line)) { done = true; resolve(child); }
+      };
+      for (const stream of [child.stdout!, child.stderr!]) {
+        let rest = "";
+        stream.on("data", (chunk: Buffer) => {
+          const lines = (rest + chunk.toString()).split("\n");
+          rest = lines.pop()!;
+          lines.forEach(onLine);
+        });
+      }
+      void exit.then((code) => { if (!done) { done = true; reject(new Error(`${name} exited with code ${code} before it was ready`)); } });
+      if (!ready) resolve(child);
+    });
+  }
+
+  startAgent(plan: AgentPlan, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+    return this.spawnMyco(plan.node, ["agent", ...this.common(), "--node", plan.node, "--tier", plan.tier,
+      ...(plan.capacity ? ["--capacity", plan.capacity] : []), ...(plan.labels ? ["--labels", plan.labels] : []), ...(plan.extra ?? [])], /registered \(lease/, env);
+  }
+
+  startCoordinator(id: string, extra: string[] = []): Promise<ChildProcess> {
+    return this.spawnMyco(id, ["coordinator", ...this.common(), "--id", id, ...extra], /standing for election/);
+  }
+
+  /** A machine dies: SIGKILL to the child and every process under it, at once. */
+  kill(name: string): number[] {
+    const child = this.children.get(name);
+    if (!child?.pid) return [];
+    const pids = [child.pid, ...descendants(child.pid)];
+    for (const pid of pids) { try { process.kill(pid, "SIGKILL"); } catch { /* gone */ } }
+    return pids;
+  }
+
+  exited(name: string): Promise<number | null> { return this.exits.get(name) ?? Promise.resolve(null); }
+
+  /** SIGTERM to one child (a clean leave), and its exit code. */
+  async stopChild(name: string, graceMs = 8000): Promise<number | null> {
+    const child = this.children.get(name);
+    if (!child) return null;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => this.kill(name), graceMs);
+    const code = await this.exited(name);
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** Coordinators first (nothing is re-placed while nodes leave), then agents (their instances stop), then etcd; nothing left running. */
+  async stop(): Promise<void> {
+    const names = [...this.children.keys()];
+    await Promise.all(names.filter((n) => n.startsWith("coordinator")).map((n) => this.stopChild(n)));
+    await Promise.all(names.filter((n) => !n.startsWith("coordinator")).map((n) => this.stopChild(n)));
+    await this.etcd?.stop();
+  }
+}
+
+/** Every process below `pid` (by /proc's parent links), deepest last. */
+export function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch { /* gone meanwhile */ }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => { for (const [child, pp] of parent) if (pp === p) { out.push(child); walk(child); } };
+  walk(pid);
+  return out;
+}
