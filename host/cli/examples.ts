@@ -19,5 +19,7 @@ export const EXAMPLES: Record<string, string[]> = {
   silence: ["myco silence web --for 2h --reason 'planned migration'", "myco silence --for 30m          # every service", "myco silence --remove 0"],
   dashboard: ["myco dashboard --listen 7070   # attach to the running myco run; open the URL printed"],
   sim: ["myco sim services.yaml --seed 7 --steps 500", "myco sim services.yaml --seed 7 --dashboard 7071   # watch the run event by event"],
+  audit: ["myco audit               # who ran which privileged command, allowed or denied", "myco audit --verify      # exit 1 if any record was changed, removed or reordered"],
+  secret: ["myco secret keygen && printf %s \"$PASSWORD\" | myco secret set db-password", "myco secret list"],
   completion: ["eval \"$(myco completion bash)\"", "myco completion zsh > \"${fpath[1]}/_myco\""],
 };

@@ -204,6 +204,20 @@ export interface RecordsExports {
   recordRead(service: number, section: number): number;
 }
 
+/** The exports of assembly/security/abi.ts. */
+export interface SecurityExports {
+  /** Registers principal `name` (I/O buffer) with a role: 0 viewer, 1 operator, 2 admin, 3 custom (then `capabilities` is its set). The host's bootstrap; later changes go through principalGrant. */
+  principalRegister(nameLength: number, role: number, capabilities: number): number;
+  /** The id of principal `name` (I/O buffer). */
+  principalFind(nameLength: number): number;
+  /** `actor` gives `principal` a role (3: custom, with `capabilities`); needs the roles capability. Audited. */
+  principalGrant(actor: number, principal: number, role: number, capabilities: number): number;
+  /** A principal's role (which 0) or capability set (which 1). */
+  principalRead(principal: number, which: number): number;
+  /** OK when `principal` may run control `command` (0 status, 1 logs, 2 metrics, 3 start, 4 stop, 5 restart, 6 reload, 7 rollout, 8 silence, 9 secrets, 10 upgrade, 11 fleet-move, 12 roles, 13 audit) on `service` (-1: none); otherwise E_ACCESS_DENIED naming all three. A change to a system service needs admin. Every change, allowed or denied, and every denial is audited (an audit event in the event log). */
+  authorise(principal: number, command: number, service: number): number;
+}
+
 /** The exports of assembly/index.ts. */
 export interface CoreExports {
   ioBuffer(): number;
@@ -310,7 +324,7 @@ export interface CoreExports {
 }
 
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, SecurityExports, CoreExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -335,7 +349,8 @@ export const KERNEL_FUNCTIONS = [
   "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
-  "recordApply", "recordRead", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
+  "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
+  "principalRead", "authorise", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
   "lastError", "limit", "profile", "serviceRegister", "serviceUnregister", "serviceLookup",
   "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState",
   "serviceType", "serviceInstances", "serviceCount", "serviceInstance", "instanceState",

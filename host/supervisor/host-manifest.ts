@@ -49,6 +49,8 @@ export interface GatewaySpec {
 }
 
 export interface RunSpec extends ProcessSpec {
+  /** Variables whose value is a secret of the encrypted store (variable -> secret name), decrypted at each spawn. */
+  secretEnv?: Record<string, string>;
   /** `ready: listening`: started once the instance's own address accepts connections. */
   readyWhenListening?: boolean;
   check?: RunCheck;
@@ -122,6 +124,18 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
 
 type Location = { file: string; line: number; col: number };
 
+/** `{ secret: NAME }`: the name of a secret in the encrypted store (secret-store.ts). */
+function readSecretReference(node: { items: { key: unknown; value: unknown }[] }, error: (where: unknown, message: string) => void): string | undefined {
+  const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ""));
+  const value = node.items.find((p) => isScalar(p.key) && p.key.value === "secret")?.value;
+  const name = isScalar(value) ? value.value : undefined;
+  if (keys.length !== 1 || typeof name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+    error(node, "expected a text value, or { secret: NAME } naming a secret of the encrypted store (myco secret set NAME)");
+    return undefined;
+  }
+  return name;
+}
+
 function locate(lines: LineCounter, file: string, offset: number): Location {
   const { line, col } = lines.linePos(offset);
   return { file, line, col };
@@ -158,6 +172,11 @@ function readRun(node: unknown, service: string, dir: string, at: At, diagnostic
       for (const pair of env.items) {
         const name = isScalar(pair.key) ? String(pair.key.value) : "";
         const value = isScalar(pair.value) ? pair.value.value : undefined;
+        if (isMap(pair.value) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          const secret = readSecretReference(pair.value, (where, message) => error(where, `run.env.${name}`, message));
+          if (secret !== undefined) (spec.secretEnv ??= {})[name] = secret;
+          continue;
+        }
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) error(pair.key, "run.env", `'${name}' is not a variable name`);
         else if (value === undefined || (typeof value === "object" && value !== null)) error(pair.value ?? pair.key, `run.env.${name}`, "expected a text, number or boolean value");
         else spec.env[name] = value === null ? "" : String(value);
