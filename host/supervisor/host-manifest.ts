@@ -27,6 +27,7 @@ import { parseDuration } from "../manifest/values.ts";
 import { STRATEGIES, type Strategy } from "../kernel/balance.ts";
 import type { ProcessSpec } from "../executors/process.ts";
 import { readAlerts, type AlertsSpec } from "./alerts-manifest.ts";
+import { readConfinement, rootRefusal, CONFINEMENT_KEYS, type ConfinementSpec } from "./confinement-manifest.ts";
 
 /** A host-only check: the kinds the manifest's `health.check` does not name. */
 export type RunCheck =
@@ -49,6 +50,7 @@ export interface GatewaySpec {
 }
 
 export interface RunSpec extends ProcessSpec {
+  confinement?: ConfinementSpec;
   /** Variables whose value is a secret of the encrypted store (variable -> secret name), decrypted at each spawn. */
   secretEnv?: Record<string, string>;
   /** `ready: listening`: started once the instance's own address accepts connections. */
@@ -72,7 +74,7 @@ export interface HostManifestResult {
   diagnostics: Diagnostic[];
 }
 
-const RUN_KEYS = ["command", "args", "cwd", "env", "inherit-env", "ready", "check", "gateway"];
+const RUN_KEYS = ["command", "args", "cwd", "env", "inherit-env", "ready", "check", "gateway", ...CONFINEMENT_KEYS];
 const CHECK_KEYS: Record<RunCheck["kind"], string[]> = {
   process: ["kind"], file: ["kind", "path", "max-age"], command: ["kind", "command", "args"], http: ["kind", "url"], tcp: ["kind", "host", "port"],
 };
@@ -96,6 +98,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   const run = new Map<string, RunSpec>();
   const gatewayAt = new Map<string, Location>();
   const readyAt = new Map<string, Location>();
+  const userAt = new Map<string, Location>();
   let alerts: AlertsSpec | undefined;
   if (doc.errors.length === 0 && isMap(doc.contents)) {
     const services = doc.contents.get("services", true);
@@ -109,6 +112,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
       if (spec) run.set(name, spec);
       if (spec?.gateway && isMap(section)) gatewayAt.set(name, at(section.get("gateway", true)));
       if (spec?.readyWhenListening && isMap(section)) readyAt.set(name, at(section.get("ready", true)));
+      if (spec?.confinement?.userNode !== undefined) userAt.set(name, at(spec.confinement.userNode));
     }
     const names = new Set(isMap(services) ? services.items.map((p) => (isScalar(p.key) ? String(p.key.value) : "")) : []);
     const at = (node: unknown) => locate(lines, file, (node as Node | null)?.range?.[0] ?? 0);
@@ -116,7 +120,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   }
   const parsed = parseManifest(text, file, options);
   diagnostics.push(...parsed.diagnostics);
-  if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt }, diagnostics);
+  if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt, user: userAt }, diagnostics);
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
   if (!parsed.manifest || diagnostics.length > 0) return { hostManifest: null, diagnostics };
   return { hostManifest: { file, dir, manifest: parsed.manifest, run, alerts }, diagnostics };
@@ -200,6 +204,7 @@ function readRun(node: unknown, service: string, dir: string, at: At, diagnostic
   if (check !== undefined) spec.check = readCheck(check, dir, (where, field, message) => error(where, field, message)) ?? undefined;
   const gateway = get("gateway");
   if (gateway !== undefined) spec.gateway = readGateway(gateway, (where, field, message) => error(where, field, message)) ?? undefined;
+  spec.confinement = readConfinement(node, error);
   return spec;
 }
 
@@ -287,12 +292,14 @@ function scalarText(node: unknown): string | undefined {
 }
 
 /** Cross-checks: a gateway needs instance addresses; two gateways cannot share a port. */
-function checkAgainstManifest(manifest: Manifest, run: Map<string, RunSpec>, at: { gateway: Map<string, Location>; ready: Map<string, Location> }, diagnostics: Diagnostic[]): void {
+function checkAgainstManifest(manifest: Manifest, run: Map<string, RunSpec>, at: { gateway: Map<string, Location>; ready: Map<string, Location>; user: Map<string, Location> }, diagnostics: Diagnostic[]): void {
   const { gateway: gatewayAt, ready: readyAt } = at;
   const ports = new Map<number, string>();
   const byName = new Map<string, Service>(manifest.services.map((s) => [s.name, s]));
   for (const [name, spec] of run) {
     const service = byName.get(name);
+    const refusal = service && rootRefusal(service.type, spec.confinement);
+    if (refusal) diagnostics.push({ ...at.user.get(name)!, service: name, field: "run.user", message: refusal });
     if (service && spec.readyWhenListening && service.addresses.length < service.instances) {
       diagnostics.push({ ...readyAt.get(name)!, service: name, field: "run.ready", message: `'ready: listening' needs an address for every instance (instances.addresses: ${service.addresses.length} of ${service.instances})` });
     }
