@@ -176,6 +176,7 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
 function foregroundArgs(flags: RunFlags): string[] {
   const pairs: [string, string | undefined][] = [
     ["--duration", flags.duration], ["--metrics", flags.metrics], ["--dashboard", flags.dashboard], ["--profile", flags.profile], ["--templates", flags.templates],
+    ["--secrets", flags.secrets], ["--audit", flags.audit],
   ];
   return [
     ...pairs.flatMap(([name, value]) => (value === undefined ? [] : [name, value])),
