@@ -5,6 +5,7 @@
 // per code, and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
+import { WITH_SECURITY } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -66,6 +67,14 @@ export const E_MANIFEST_STAGE: i32 = -225;
 export const E_CONFIG_VALUE: i32 = -226;
 export const E_NO_NODE_FITS: i32 = -227;
 
+export const E_ACCESS_DENIED: i32 = -340;
+export const E_UNKNOWN_PRINCIPAL: i32 = -341;
+export const E_CAPACITY_PRINCIPALS: i32 = -342;
+export const E_INVALID_ROLE: i32 = -343;
+export const E_INVALID_COMMAND: i32 = -344;
+export const E_NO_ACCESS_CONTROL: i32 = -345;
+export const E_DUPLICATE_PRINCIPAL: i32 = -346;
+
 export const E_INVALID_STRATEGY: i32 = -100;
 export const E_INVALID_WEIGHT: i32 = -101;
 export const E_INVALID_OPTION: i32 = -102;
@@ -100,7 +109,7 @@ export const E_INVALID_CONDITION: i32 = -162;
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
  * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
  */
-export const ERROR_CODE_MIN: i32 = E_NO_NODE_FITS;
+export const ERROR_CODE_MIN: i32 = E_DUPLICATE_PRINCIPAL;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {
@@ -190,6 +199,14 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_UNKNOWN_STRATEGY: return out.text("recovery strategy, group strategy or fault pattern is unknown");
     case E_START_LIMIT: return out.text("the service hit its restart limit and stays failed until reset");
     case E_INVALID_CONDITION: return out.text("dependency condition is not started (0) or healthy (1)");
+    // A feature's codes: a profile without the feature falls through to UNKNOWN (no text compiled).
+    case E_ACCESS_DENIED: if (WITH_SECURITY) return out.text("the caller's capabilities do not allow this command");
+    case E_UNKNOWN_PRINCIPAL: if (WITH_SECURITY) return out.text("no principal has this id or name");
+    case E_CAPACITY_PRINCIPALS: if (WITH_SECURITY) return out.text("principal table is full");
+    case E_INVALID_ROLE: if (WITH_SECURITY) return out.text("role is not viewer (0), operator (1), admin (2) or custom (3) with a capability set");
+    case E_INVALID_COMMAND: if (WITH_SECURITY) return out.text("control command is not one of the command codes");
+    case E_NO_ACCESS_CONTROL: if (WITH_SECURITY) return out.text("this build has no access control");
+    case E_DUPLICATE_PRINCIPAL: if (WITH_SECURITY) return out.text("a principal with this name is already registered");
     default: return out.text("UNKNOWN");
   }
 }

@@ -48,6 +48,7 @@ export * from "./balance/abi";
 export * from "./health/abi";
 export * from "./recovery/abi";
 export * from "./records/abi";
+export * from "./security/abi";
 
 // ---- buffer, errors, limits ---------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 // the capacities of that layer's tables are then 0, so it costs no memory (see README "Build
 // profiles"). Today: FEATURE_DISCOVERY (SUBSCRIPTIONS_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_SERVICES).
 import { WITH_DISCOVERY, WITH_PLACEMENT } from "./features";
+import { WITH_SECURITY } from "./features";
 
 export const PROFILE_RELEASE: i32 = 0;
 export const PROFILE_MCU: i32 = 1;
@@ -241,3 +242,10 @@ export const PLACEMENT_SERVICES: i32 = WITH_PLACEMENT ? SERVICES_MAX : 0;
 
 assert(PLACEMENT_NODES_MAX < 0xFFFF && PLACEMENT_SLOTS_MAX <= 0x10000, "placement ids are stored in 16 bits");
 assert(PLACEMENT_LABELS_MAX <= 64, "labels are a 64-bit set");
+
+// ---- access control (assembly/security/; FEATURE_SECURITY, not in the mcu and tiny profiles) ----
+
+/** Principals the control interface knows (a name, a role and a capability set: ~42 bytes each with their index); 0 without security. */
+export const PRINCIPALS_MAX: i32 = WITH_SECURITY ? pick(16, 0, 64) : 0;
+
+assert(PRINCIPALS_MAX <= 255, "principal ids travel in the audit event's instance field and a u8 role");

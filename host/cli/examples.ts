@@ -22,5 +22,7 @@ export const EXAMPLES: Record<string, string[]> = {
   agent: ["myco agent --node edge-1 --tier rhizomorph --capacity cpu=2000,memory=1024 --labels disk=ssd --etcd http://10.0.0.5:2379"],
   coordinator: ["myco coordinator --id coordinator-a --etcd http://10.0.0.5:2379,http://10.0.0.6:2379   # run two: one leads"],
   fleet: ["myco fleet up examples/fleet/fleet.yaml   # a local fleet: etcd, 2 coordinators, 5 agents", "myco fleet status --json", "myco fleet drain rhizomorph-1", "myco fleet logs web -f", "myco fleet move web --to sclerotia-2 --reason 'disk swap'"],
+  audit: ["myco audit               # who ran which privileged command, allowed or denied", "myco audit --verify      # exit 1 if any record was changed, removed or reordered"],
+  secret: ["myco secret keygen && printf %s \"$PASSWORD\" | myco secret set db-password", "myco secret list"],
   completion: ["eval \"$(myco completion bash)\"", "myco completion zsh > \"${fpath[1]}/_myco\""],
 };

@@ -15,6 +15,8 @@ import { upCommand, downCommand } from "./commands/detach.ts";
 import { alertsCommand } from "./commands/alerts.ts";
 import { EXAMPLES } from "./examples.ts";
 import { reloadCommand } from "./commands/reload.ts";
+import { auditCommand } from "./commands/audit.ts";
+import { secretCommand } from "./commands/secret.ts";
 import { simCommand } from "./commands/sim.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
 import { agentCommand, coordinatorCommand } from "./commands/fleet-daemons.ts";
@@ -24,7 +26,7 @@ export type Output = { out: (line: string) => void; err: (line: string) => void 
 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
-  serviceVerbCommands, reloadCommand, alertsCommand, dashboardCommand, simCommand, completionCommand,
+  serviceVerbCommands, reloadCommand, alertsCommand, auditCommand, secretCommand, dashboardCommand, simCommand, completionCommand,
   agentCommand, coordinatorCommand, fleetCommand,
 ];
 
@@ -34,7 +36,14 @@ export async function main(argv: string[], io: Output = { out: (l) => console.lo
     .description("Myco: a service-manager kernel for microcontrollers and fixed-memory runtimes")
     .addHelpText("after", EXIT_CODES_HELP)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .option("--as <role>", "act over the control socket as viewer, operator or admin (default admin, or MYCO_ROLE)");
+  // The role picks the credential file controlRequest sends (credentials.ts); restored afterwards.
+  const roleBefore = process.env.MYCO_ROLE;
+  program.hook("preAction", () => {
+    const role = program.opts<{ as?: string }>().as;
+    if (role !== undefined) process.env.MYCO_ROLE = role;
+  });
   let code = 0;
   for (const register of COMMANDS) register(program, io, (exit) => { code = exit; });
   for (const command of program.commands) {
@@ -47,6 +56,8 @@ export async function main(argv: string[], io: Output = { out: (l) => console.lo
     const exitCode = (error as { exitCode?: number }).exitCode;
     if (exitCode !== undefined) return exitCode === 0 ? 0 : 2;
     throw error;
+  } finally {
+    if (roleBefore === undefined) delete process.env.MYCO_ROLE; else process.env.MYCO_ROLE = roleBefore;
   }
   return code;
 }

@@ -20,6 +20,7 @@ import type { Action } from "../kernel/abi.ts";
 import { LogRing, type LogRingOptions, type LogLine } from "./log-ring.ts";
 import { resolveCommand, checkDirectory, exitStatus, describeStatus } from "./command.ts";
 import { runTcpCheck } from "../checks/tcp.ts";
+import { confine, type Confinement } from "./confine.ts";
 
 /** How to run one service's instances. */
 export interface ProcessSpec {
@@ -30,6 +31,8 @@ export interface ProcessSpec {
   /** Extra environment; the host's environment is inherited unless inheritEnv is false. */
   env?: Record<string, string>;
   inheritEnv?: boolean;
+  /** User, group, capabilities and namespaces of the spawn (confine.ts); none: the host's own. */
+  confinement?: Confinement;
   /**
    * When the instance counts as started (an exit before is a failed start): at once (default),
    * `{ afterMs }` after the spawn, or once it accepts TCP connections on `{ host, port }`.
@@ -226,7 +229,7 @@ export class ProcessExecutor {
 
     let child: ChildProcess;
     try {
-      child = spawn("/bin/sh", ["-c", GUARD, "myco-guard", resolved.path, ...(spec.args ?? [])], {
+      child = spawn("/bin/sh", ["-c", GUARD, "myco-guard", ...confine([resolved.path, ...(spec.args ?? [])], spec.confinement)], {
         cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe", "pipe"],
       });
     } catch (error) {

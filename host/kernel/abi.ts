@@ -26,7 +26,8 @@ export const EVENT_KINDS = [
   "", "service-state", "instance-state", "registered", "unregistered", "action-deferred",
   "health", "alert", "fault", "recovery",
   "notify", // 10: assembly/alerts/groups.ts (a notification sent, retried, given up, silenced)
-  "", "", "", "", "", // 11..15 free
+  "", "", "", "", // 11..14 free
+  "audit", // 15: assembly/security/authorise.ts (an authorisation decision: from command, to 0 allowed / 1 denied, cause role, instance principal)
   "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
 ] as const;
 export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;

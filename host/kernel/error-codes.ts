@@ -84,6 +84,13 @@ export const ERROR_CODES = {
   E_MANIFEST_STAGE: { code: -225, message: "manifest staging chunk is outside the manifest limit" },
   E_CONFIG_VALUE: { code: -226, message: "config value is malformed for its type" },
   E_NO_NODE_FITS: { code: -227, message: "no node fits" },
+  E_ACCESS_DENIED: { code: -340, message: "the caller's capabilities do not allow this command" },
+  E_UNKNOWN_PRINCIPAL: { code: -341, message: "no principal has this id or name" },
+  E_CAPACITY_PRINCIPALS: { code: -342, message: "principal table is full" },
+  E_INVALID_ROLE: { code: -343, message: "role is not viewer (0), operator (1), admin (2) or custom (3) with a capability set" },
+  E_INVALID_COMMAND: { code: -344, message: "control command is not one of the command codes" },
+  E_NO_ACCESS_CONTROL: { code: -345, message: "this build has no access control" },
+  E_DUPLICATE_PRINCIPAL: { code: -346, message: "a principal with this name is already registered" },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -13,10 +13,19 @@
 //   {"command":"alerts"}                          -> {"ok":true,"alerts":{receivers,silences,sent}}
 //   {"command":"silence","service":"web","durationMs":3600000,"reason":"..."} (no service: all) -> {"ok":true,"silence":{id,...}}
 //   {"command":"unsilence","id":0}                -> {"ok":true}
+//   {"command":"whoami"}                          -> {"ok":true,"principal":"operator","role":"operator"}
+//
+// Every request carries "credential": the token of a role's credential file (credentials.ts).
+// The kernel authorises every command against the caller's capabilities (assembly/security/) and
+// audits it; the server appends the kernel's audit events to the hash-chained trail beside the
+// socket (audit-trail.ts). A caller without a valid credential is denied everything.
 import { createServer, connect, type Server } from "node:net";
 import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { AccessControl, auditDecision, type ControlCommand } from "../kernel/security.ts";
+import { issueCredentials, clientCredential, Authenticator, ROLE_NAMES } from "./credentials.ts";
+import { AuditTrail } from "./audit-trail.ts";
 import type { Supervisor } from "./supervisor.ts";
 import { serviceStatus, type ServiceStatus } from "./status.ts";
 import { describeError } from "./supervisor.ts";
@@ -34,18 +43,28 @@ export type ControlRequest =
   | { command: "dashboard"; cursor?: Cursor }
   | { command: "alerts" }
   | { command: "silence"; service?: string; durationMs: number; reason?: string }
-  | { command: "unsilence"; id: number };
+  | { command: "unsilence"; id: number }
+  | { command: "whoami" };
+
+/** A request as it travels: the caller's credential with it. */
+export type ControlMessage = ControlRequest & { credential?: string };
+
+/** The kernel's control command each request needs (detail, alerts and whoami are status reads; the dashboard is metrics). */
+const AUTHORITY: Record<ControlRequest["command"], ControlCommand> = {
+  status: "status", logs: "logs", detail: "status", dashboard: "metrics", alerts: "status", whoami: "status",
+  restart: "restart", reload: "reload", start: "start", stop: "stop", silence: "silence", unsilence: "silence",
+};
 
 export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
 
 export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
-    revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView;
+    revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView; principal?: string; role?: string;
   }
   | { ok: false; error: string };
 
-const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard", "alerts", "silence", "unsilence"];
+const COMMANDS = Object.keys(AUTHORITY);
 
 /** A request larger than this is refused (they are a few dozen bytes). */
 const REQUEST_BYTES_MAX = 4096;
@@ -65,12 +84,49 @@ export function runtimeDir(): string {
 
 export function defaultSocketPath(): string { return join(runtimeDir(), "control.sock"); }
 
+/** The audit trail of the run listening at `socketPath`: <socket without .sock>.audit beside it (control.audit). */
+export function defaultAuditPath(socketPath: string): string { return `${socketPath.replace(/\.sock$/, "")}.audit`; }
+
+export interface ControlOptions {
+  /** Where the audit trail is appended (default: control.audit beside the socket). */
+  auditFile?: string;
+}
+
 export class ControlServer {
   private server: Server | undefined;
   /** What `myco dashboard` and `myco status SERVICE` read: the feed of this run's changes. */
   private dashboard: LocalSource | undefined;
+  private readonly access: AccessControl;
+  private readonly callers = new Authenticator<number>();
+  private trail: AuditTrail | undefined;
+  private stopAuditing: (() => void) | undefined;
 
-  constructor(private readonly supervisor: Supervisor, readonly path: string) {}
+  constructor(private readonly supervisor: Supervisor, readonly path: string, private readonly options: ControlOptions = {}) {
+    this.access = new AccessControl(supervisor.kernel);
+  }
+
+  /** The audit trail's file. */
+  get auditFile(): string { return this.options.auditFile ?? defaultAuditPath(this.path); }
+
+  /** One principal per role, named after it, whose credential file is written beside the socket. */
+  private admitCallers(): void {
+    const tokens = issueCredentials(this.path);
+    for (const role of ROLE_NAMES) {
+      let id: number;
+      try { id = this.access.principal(role); } catch { id = this.access.addPrincipal(role, role); }
+      this.callers.add(tokens.get(role)!, id);
+    }
+    this.trail = new AuditTrail(this.auditFile);
+    this.stopAuditing = this.supervisor.onEvent((event) => {
+      const decision = auditDecision(event);
+      if (!decision || !this.trail) return;
+      this.trail.append({
+        principal: this.access.principalName(decision.principal), role: decision.role, command: decision.command,
+        service: decision.command === "roles" ? this.access.principalName(decision.subject) : decision.subject < 0 ? null : event.serviceName,
+        allowed: decision.allowed, code: decision.code,
+      });
+    });
+  }
 
   /** Listens; a live socket at the path means another `myco run`; a stale one is replaced. */
   async listen(): Promise<void> {
@@ -101,6 +157,7 @@ export class ControlServer {
       });
     });
     chmodSync(this.path, 0o600);
+    this.admitCallers();
     this.server = server;
     this.dashboard = new LocalSource(this.supervisor); // from the start: `myco status SERVICE` tells since when
   }
@@ -109,20 +166,28 @@ export class ControlServer {
     const server = this.server;
     this.server = undefined;
     this.dashboard?.close();
+    this.stopAuditing?.();
     if (!server) return;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     try { unlinkSync(this.path); } catch { /* gone already */ }
   }
 
   private answer(line: string): ControlResponse {
-    let request: ControlRequest;
+    let request: ControlMessage;
     try {
-      request = JSON.parse(line) as ControlRequest;
+      request = JSON.parse(line) as ControlMessage;
     } catch {
       return { ok: false, error: "the request is not JSON" };
     }
+    if (typeof request !== "object" || request === null || !Object.hasOwn(AUTHORITY, String(request.command))) {
+      return { ok: false, error: `unknown command '${(request as { command?: unknown } | null)?.command}'; expected ${COMMANDS.join(", ")}` };
+    }
     try {
+      const principal = this.callers.identify(request.credential) ?? -1;
+      this.authorise(principal, request);
       switch (request.command) {
+        case "whoami":
+          return { ok: true, principal: this.access.principalName(principal), role: this.access.role(principal) };
         case "status":
           return {
             ok: true, status: serviceStatus(this.supervisor), pid: process.pid, manifest: this.supervisor.hostManifest.file,
@@ -159,6 +224,20 @@ export class ControlServer {
       }
     } catch (error) {
       return { ok: false, error: describeError(error) };
+    }
+  }
+
+  /** The kernel's decision (it audits it); the driver then passes the audit event on to the trail. */
+  private authorise(principal: number, request: ControlRequest): void {
+    const service = "service" in request && typeof request.service === "string" ? request.service : undefined;
+    const known = service !== undefined && this.supervisor.kernel.exports.serviceLookup(this.supervisor.kernel.put(service)) >= 0;
+    try {
+      this.access.authorise(principal, AUTHORITY[request.command], known ? service : undefined);
+    } catch (error) {
+      if (principal < 0) (error as Error).message += " (no valid credential: is this your run? choose a role with --as ROLE, or a file with MYCO_CREDENTIAL)";
+      throw error;
+    } finally {
+      this.supervisor.driver.poke();
     }
   }
 
@@ -206,13 +285,19 @@ export class ControlUnavailable extends Error {
 }
 
 /** Sends one request to a running `myco run`; rejects with ControlUnavailable if none answers. */
-export function controlRequest(path: string, request: ControlRequest, timeoutMs = 5000): Promise<ControlResponse> {
+export function controlRequest(path: string, request: ControlRequest, timeoutMs = 5000, credential?: string): Promise<ControlResponse> {
   return new Promise((resolve, reject) => {
+    let message: ControlMessage;
+    try {
+      message = { ...request, credential: credential ?? clientCredential(path) };
+    } catch (error) {
+      return reject(new ControlUnavailable(path, (error as Error).message));
+    }
     const socket = connect(path);
     let output = "";
     const timer = setTimeout(() => { socket.destroy(); reject(new ControlUnavailable(path, `no answer within ${timeoutMs} ms`)); }, timeoutMs);
     socket.setEncoding("utf8");
-    socket.once("connect", () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.once("connect", () => socket.write(`${JSON.stringify(message)}\n`));
     socket.on("data", (chunk: string) => { output += chunk; });
     socket.once("end", () => {
       clearTimeout(timer);

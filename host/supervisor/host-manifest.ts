@@ -27,6 +27,7 @@ import { parseDuration } from "../manifest/values.ts";
 import type { ProcessSpec } from "../executors/process.ts";
 import { readAlerts, type AlertsSpec } from "./alerts-manifest.ts";
 import { readGateway, type GatewaySpec } from "./gateway-manifest.ts";
+import { readConfinement, rootRefusal, CONFINEMENT_KEYS, type ConfinementSpec } from "./confinement-manifest.ts";
 
 /** A host-only check: the kinds the manifest's `health.check` does not name. */
 export type RunCheck =
@@ -39,6 +40,9 @@ export type RunCheck =
 export type { GatewaySpec } from "./gateway-manifest.ts";
 
 export interface RunSpec extends ProcessSpec {
+  confinement?: ConfinementSpec;
+  /** Variables whose value is a secret of the encrypted store (variable -> secret name), decrypted at each spawn. */
+  secretEnv?: Record<string, string>;
   /** `ready: listening`: started once the instance's own address accepts connections. */
   readyWhenListening?: boolean;
   check?: RunCheck;
@@ -60,7 +64,7 @@ export interface HostManifestResult {
   diagnostics: Diagnostic[];
 }
 
-const RUN_KEYS = ["command", "args", "cwd", "env", "inherit-env", "ready", "check", "gateway"];
+const RUN_KEYS = ["command", "args", "cwd", "env", "inherit-env", "ready", "check", "gateway", ...CONFINEMENT_KEYS];
 const CHECK_KEYS: Record<RunCheck["kind"], string[]> = {
   process: ["kind"], file: ["kind", "path", "max-age"], command: ["kind", "command", "args"], http: ["kind", "url"], tcp: ["kind", "host", "port"],
 };
@@ -83,6 +87,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   const run = new Map<string, RunSpec>();
   const gatewayAt = new Map<string, Location>();
   const readyAt = new Map<string, Location>();
+  const userAt = new Map<string, Location>();
   let alerts: AlertsSpec | undefined;
   if (doc.errors.length === 0 && isMap(doc.contents)) {
     const services = doc.contents.get("services", true);
@@ -96,6 +101,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
       if (spec) run.set(name, spec);
       if (spec?.gateway && isMap(section)) gatewayAt.set(name, at(section.get("gateway", true)));
       if (spec?.readyWhenListening && isMap(section)) readyAt.set(name, at(section.get("ready", true)));
+      if (spec?.confinement?.userNode !== undefined) userAt.set(name, at(spec.confinement.userNode));
     }
     const names = new Set(isMap(services) ? services.items.map((p) => (isScalar(p.key) ? String(p.key.value) : "")) : []);
     const at = (node: unknown) => locate(lines, file, (node as Node | null)?.range?.[0] ?? 0);
@@ -103,13 +109,25 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   }
   const parsed = parseManifest(text, file, options);
   diagnostics.push(...parsed.diagnostics);
-  if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt }, diagnostics);
+  if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt, user: userAt }, diagnostics);
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
   if (!parsed.manifest || diagnostics.length > 0) return { hostManifest: null, diagnostics };
   return { hostManifest: { file, dir, manifest: parsed.manifest, run, alerts }, diagnostics };
 }
 
 type Location = { file: string; line: number; col: number };
+
+/** `{ secret: NAME }`: the name of a secret in the encrypted store (secret-store.ts). */
+function readSecretReference(node: { items: { key: unknown; value: unknown }[] }, error: (where: unknown, message: string) => void): string | undefined {
+  const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ""));
+  const value = node.items.find((p) => isScalar(p.key) && p.key.value === "secret")?.value;
+  const name = isScalar(value) ? value.value : undefined;
+  if (keys.length !== 1 || typeof name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+    error(node, "expected a text value, or { secret: NAME } naming a secret of the encrypted store (myco secret set NAME)");
+    return undefined;
+  }
+  return name;
+}
 
 function locate(lines: LineCounter, file: string, offset: number): Location {
   const { line, col } = lines.linePos(offset);
@@ -147,6 +165,11 @@ function readRun(node: unknown, service: string, dir: string, at: At, diagnostic
       for (const pair of env.items) {
         const name = isScalar(pair.key) ? String(pair.key.value) : "";
         const value = isScalar(pair.value) ? pair.value.value : undefined;
+        if (isMap(pair.value) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          const secret = readSecretReference(pair.value, (where, message) => error(where, `run.env.${name}`, message));
+          if (secret !== undefined) (spec.secretEnv ??= {})[name] = secret;
+          continue;
+        }
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) error(pair.key, "run.env", `'${name}' is not a variable name`);
         else if (value === undefined || (typeof value === "object" && value !== null)) error(pair.value ?? pair.key, `run.env.${name}`, "expected a text, number or boolean value");
         else spec.env[name] = value === null ? "" : String(value);
@@ -170,6 +193,7 @@ function readRun(node: unknown, service: string, dir: string, at: At, diagnostic
   if (check !== undefined) spec.check = readCheck(check, dir, (where, field, message) => error(where, field, message)) ?? undefined;
   const gateway = get("gateway");
   if (gateway !== undefined) spec.gateway = readGateway(gateway, (where, field, message) => error(where, field, message)) ?? undefined;
+  spec.confinement = readConfinement(node, error);
   return spec;
 }
 
@@ -225,12 +249,14 @@ function scalarText(node: unknown): string | undefined {
 }
 
 /** Cross-checks: a gateway needs instance addresses; two gateways cannot share a port. */
-function checkAgainstManifest(manifest: Manifest, run: Map<string, RunSpec>, at: { gateway: Map<string, Location>; ready: Map<string, Location> }, diagnostics: Diagnostic[]): void {
+function checkAgainstManifest(manifest: Manifest, run: Map<string, RunSpec>, at: { gateway: Map<string, Location>; ready: Map<string, Location>; user: Map<string, Location> }, diagnostics: Diagnostic[]): void {
   const { gateway: gatewayAt, ready: readyAt } = at;
   const ports = new Map<number, string>();
   const byName = new Map<string, Service>(manifest.services.map((s) => [s.name, s]));
   for (const [name, spec] of run) {
     const service = byName.get(name);
+    const refusal = service && rootRefusal(service.type, spec.confinement);
+    if (refusal) diagnostics.push({ ...at.user.get(name)!, service: name, field: "run.user", message: refusal });
     if (service && spec.readyWhenListening && service.addresses.length < service.instances) {
       diagnostics.push({ ...readyAt.get(name)!, service: name, field: "run.ready", message: `'ready: listening' needs an address for every instance (instances.addresses: ${service.addresses.length} of ${service.instances})` });
     }

@@ -4,6 +4,7 @@
 //   MYCO_SERVICE, MYCO_INSTANCE   who it is (the ordinal)
 //   MYCO_ADDR, HOST, PORT         its own address, if it has one
 //   MYCO_CONFIG                   its service's config file (config-files.ts), if it has keys
+//   run.env { secret: NAME }      the secret, decrypted from the encrypted store at this spawn
 //   {DEP}_ADDR                    every dependency: the gateway's address for one that has a
 //                                 gateway (which follows a failover), else its instances'
 //                                 addresses, or its backup's while the kernel has failed it over
@@ -14,6 +15,7 @@ import type { Gateway } from "../gateway/gateway.ts";
 import { splitAddress, type RunSpec } from "./host-manifest.ts";
 import { CONFIG_VARIABLE, type ConfigFiles } from "./config-files.ts";
 import type { Failover } from "./failover.ts";
+import type { SecretStore } from "./secret-store.ts";
 
 export interface SpawnContext {
   services: Map<string, Service>;
@@ -21,6 +23,8 @@ export interface SpawnContext {
   gateways: Map<string, Gateway>;
   failover: Failover;
   configFiles: ConfigFiles;
+  /** The encrypted secret store, opened when first needed (throws its clear error without a key). */
+  secrets: () => SecretStore;
 }
 
 /** The run spec of one instance: `ready: listening` becomes that instance's own address. */
@@ -37,6 +41,7 @@ export function environmentOf(context: SpawnContext, action: Action): Record<str
     MYCO_SERVICE: action.serviceName,
     MYCO_INSTANCE: String(action.ordinal),
   };
+  for (const [variable, secret] of Object.entries(context.run.get(action.serviceName)?.secretEnv ?? {})) env[variable] = context.secrets().reveal(secret);
   const config = context.configFiles.write(action.serviceName);
   if (config) env[CONFIG_VARIABLE] = config;
   const own = addressOf(context, action.serviceName, action.ordinal);

@@ -36,7 +36,9 @@ import { rereadHostManifest } from "./reload.ts";
 import { ConfigFiles } from "./config-files.ts";
 import { processSpecOf, environmentOf, type SpawnContext } from "./spawn.ts";
 import { Failover } from "./failover.ts";
+import { join } from "node:path";
 import { runtimeDir } from "./control.ts";
+import { SecretStore } from "./secret-store.ts";
 import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
 
@@ -59,6 +61,8 @@ export interface SupervisorOptions {
   parse?: ParseOptions;
   /** Where the private run directory with the services' config files goes (default: the runtime directory). */
   runtimeDir?: string;
+  /** The encrypted secret store for `run.env` secrets (default: secrets.json beside the manifest; key: MYCO_SECRET_KEY or `<store>.key`). */
+  secrets?: { store?: string; keyFile?: string };
 }
 
 export interface CheckCompletion {
@@ -78,6 +82,7 @@ export class Supervisor {
   readonly balancer: Balancer;
   readonly manifestApi: KernelManifest;
   readonly gateways = new Map<string, Gateway>();
+  private secrets: SecretStore | undefined;
   readonly configFiles: ConfigFiles;
   private services: Map<string, Service>;
   private readonly checks = new Map<number, CheckPlan>();
@@ -149,6 +154,7 @@ export class Supervisor {
 
   /** Loads the manifest, configures the kernel, opens the gateways, and starts every service. */
   async start(): Promise<void> {
+    this.checkSecrets();
     this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
     for (const service of this.hostManifest.manifest.services) this.configure(service);
     this.notifier.configure(this.hostManifest.alerts);
@@ -288,7 +294,23 @@ export class Supervisor {
   private addressesOf(service: string): Addresses { return this.services.get(service)?.addresses ?? []; }
 
   private spawnContext(): SpawnContext {
-    return { services: this.services, run: this.hostManifest.run, gateways: this.gateways, failover: this.failover, configFiles: this.configFiles };
+    return {
+      services: this.services, run: this.hostManifest.run, gateways: this.gateways, failover: this.failover, configFiles: this.configFiles,
+      secrets: () => this.secretStore(),
+    };
+  }
+
+  /** The encrypted secret store (opened once; its key from MYCO_SECRET_KEY or the key file). */
+  secretStore(): SecretStore {
+    this.secrets ??= SecretStore.open(this.options.secrets?.store ?? join(this.hostManifest.dir, "secrets.json"), this.options.secrets?.keyFile);
+    return this.secrets;
+  }
+
+  /** Every secret a `run.env` names opens with the key: a missing key or secret stops the start, before any spawn. */
+  private checkSecrets(): void {
+    for (const run of this.hostManifest.run.values()) {
+      for (const secret of Object.values(run.secretEnv ?? {})) this.secretStore().reveal(secret);
+    }
   }
 
   private runCheck(action: Action): void {

@@ -32,6 +32,8 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   nodeRegister: [{ length: "nameLength", name: "name", kind: "string" }],
   nodeFind: [{ length: "nameLength", name: "name", kind: "string" }],
   placementLabel: [{ length: "labelLength", name: "label", kind: "string" }],
+  principalRegister: [{ length: "nameLength", name: "name", kind: "string" }],
+  principalFind: [{ length: "nameLength", name: "name", kind: "string" }],
 };
 
 /**

@@ -49,7 +49,7 @@ services:
     run: { command: x, gateway: { port: 70000 }, check: { kind: smoke } }
 `)).toEqual([
       "services.yaml:5:7: service 'a', field 'run.command': run needs a command (a program on the PATH or a path)",
-      "services.yaml:7:24: service 'b', field 'run.colour': unknown key 'colour' in run; expected one of: command, args, cwd, env, inherit-env, ready, check, gateway",
+      "services.yaml:7:24: service 'b', field 'run.colour': unknown key 'colour' in run; expected one of: command, args, cwd, env, inherit-env, ready, check, gateway, user, group, allow-root, capabilities, isolation, private-network",
       "services.yaml:7:45: service 'b', field 'run.ready': expected 'listening' or a duration such as 200ms",
       "services.yaml:10:41: service 'c', field 'run.gateway.port': expected a port 0..65535 (0: any free port)",
       "services.yaml:10:65: service 'c', field 'run.check.kind': expected one of: process, file, command, http, tcp",

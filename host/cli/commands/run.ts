@@ -30,6 +30,8 @@ interface RunFlags extends ManifestFlags {
   live?: boolean;
   kill: string[];
   echo: string[];
+  secrets?: string;
+  audit?: string;
 }
 
 export function runCommand(program: Command, io: Output, exit: (code: number) => void): void {
@@ -40,6 +42,8 @@ export function runCommand(program: Command, io: Output, exit: (code: number) =>
     .option("--socket <path>", "control socket for status/logs/restart (default: $XDG_RUNTIME_DIR/myco/control.sock or /tmp/myco-UID/)")
     .option("-d, --detach", "run in the background and return once every service runs (as `myco up -d`); `myco down` stops it")
     .option("--log-file <file>", "with --detach: where the background run writes its output (default: myco-run.log beside the socket)")
+    .option("--secrets <file>", "the encrypted secret store of run.env { secret: NAME } (default: secrets.json beside the manifest; key: MYCO_SECRET_KEY or <file>.key)")
+    .option("--audit <file>", "append the hash-chained audit trail here (default: control.audit beside the socket)")
     .option("--profile <name>", "kernel build profile", "release")
     .option("--status-every <time>", "print the status table this often when the output is not a terminal", "5s")
     .option("--no-live", "never redraw the table in place, even on a terminal")
@@ -73,13 +77,13 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
 
   let supervisor: Supervisor;
   try {
-    supervisor = new Supervisor(hostManifest, { profile: flags.profile as Profile, parse: parseOptions(flags) });
+    supervisor = new Supervisor(hostManifest, { profile: flags.profile as Profile, parse: parseOptions(flags), secrets: flags.secrets ? { store: flags.secrets } : undefined });
   } catch (error) {
     io.err(`myco run: the kernel did not start: ${describeError(error)}`);
     return EXIT.failed;
   }
   const socketPath = flags.socket ?? defaultSocketPath();
-  const control = new ControlServer(supervisor, socketPath);
+  const control = new ControlServer(supervisor, socketPath, { auditFile: flags.audit });
   try {
     await control.listen();
   } catch (error) {
@@ -172,6 +176,7 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
 function foregroundArgs(flags: RunFlags): string[] {
   const pairs: [string, string | undefined][] = [
     ["--duration", flags.duration], ["--metrics", flags.metrics], ["--dashboard", flags.dashboard], ["--profile", flags.profile], ["--templates", flags.templates],
+    ["--secrets", flags.secrets], ["--audit", flags.audit],
   ];
   return [
     ...pairs.flatMap(([name, value]) => (value === undefined ? [] : [name, value])),

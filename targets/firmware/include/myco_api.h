@@ -239,6 +239,16 @@ int32_t myco_recovery_info(int32_t service, int32_t which);
 int32_t myco_record_apply(int32_t service, int32_t section, const uint8_t* record, uint32_t record_length);
 /* Writes the service's effective record of `section` (every default filled in) to the buffer; returns its length. */
 int32_t myco_record_read(int32_t service, int32_t section);
+/* Registers principal `name` (I/O buffer) with a role: 0 viewer, 1 operator, 2 admin, 3 custom (then `capabilities` is its set). The host's bootstrap; later changes go through principalGrant. */
+int32_t myco_principal_register(const char* name, uint32_t name_length, int32_t role, int32_t capabilities);
+/* The id of principal `name` (I/O buffer). */
+int32_t myco_principal_find(const char* name, uint32_t name_length);
+/* `actor` gives `principal` a role (3: custom, with `capabilities`); needs the roles capability. Audited. */
+int32_t myco_principal_grant(int32_t actor, int32_t principal, int32_t role, int32_t capabilities);
+/* A principal's role (which 0) or capability set (which 1). */
+int32_t myco_principal_read(int32_t principal, int32_t which);
+/* OK when `principal` may run control `command` (0 status, 1 logs, 2 metrics, 3 start, 4 stop, 5 restart, 6 reload, 7 rollout, 8 silence, 9 secrets, 10 upgrade, 11 fleet-move, 12 roles, 13 audit) on `service` (-1: none); otherwise E_ACCESS_DENIED naming all three. A change to a system service needs admin. Every change, allowed or denied, and every denial is audited (an audit event in the event log). */
+int32_t myco_authorise(int32_t principal, int32_t command, int32_t service);
 int32_t myco_io_capacity(void);
 /* Writes the message of `code` to the I/O buffer; returns its length. */
 int32_t myco_error_message_of(int32_t code);

@@ -87,5 +87,12 @@
 #define MYCO_E_MANIFEST_STAGE (-225) /* manifest staging chunk is outside the manifest limit */
 #define MYCO_E_CONFIG_VALUE (-226) /* config value is malformed for its type */
 #define MYCO_E_NO_NODE_FITS (-227) /* no node fits */
+#define MYCO_E_ACCESS_DENIED (-340) /* the caller's capabilities do not allow this command */
+#define MYCO_E_UNKNOWN_PRINCIPAL (-341) /* no principal has this id or name */
+#define MYCO_E_CAPACITY_PRINCIPALS (-342) /* principal table is full */
+#define MYCO_E_INVALID_ROLE (-343) /* role is not viewer (0), operator (1), admin (2) or custom (3) with a capability set */
+#define MYCO_E_INVALID_COMMAND (-344) /* control command is not one of the command codes */
+#define MYCO_E_NO_ACCESS_CONTROL (-345) /* this build has no access control */
+#define MYCO_E_DUPLICATE_PRINCIPAL (-346) /* a principal with this name is already registered */
 
 #endif
