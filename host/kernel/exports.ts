@@ -79,6 +79,34 @@ export interface PlacementExports {
   placementNodes(): number;
   /** Nodes the last refusal excluded for a reason: 0 not alive, 1 tier, 2 required label, 3 forbidden label, 4 max-per-node, 5.. a resource (5 + resource). */
   placementRefusal(reason: number): number;
+  /** Clears a service's placement spec back to the defaults (its placed instances stay). */
+  placementClear(service: number): number;
+  /** Assignment (0 automatic, 1 rules, 2 direct) and migration policy (0 blue-green, 1 rolling, 2 live; batch; ms: health gate, interval or downtime tolerance). */
+  placementAssign(service: number, assignment: number, migration: number, batch: number, ms: bigint): number;
+  /** Appends node `name` (I/O buffer) to a direct assignment: the first is the primary, the next the backups in order. Returns its position. */
+  placementDirect(service: number, nameLength: number): number;
+  /** Deployment model (0 standard, 1 native, 2 replicated, 3 auto), native's shards and shards moved per step, replicated's backups, auto's traits (1 own consensus, 2 needs high availability, 4 needs a whole OS). */
+  placementDeploy(service: number, model: number, shards: number, rebalance: number, backups: number, traits: number): number;
+  /** A rule on a condition: 0 tier is `value`, 1 label id `value`, 2 load above, 3 load below `value` percent, 4 trust at least `value`; action 0 require, 1 forbid, 2 prefer, 3 avoid; priority 0..100 weighs a soft rule. */
+  placementRuleWhen(service: number, condition: number, action: number, priority: number, value: number): number;
+  /** A service's placement spec: 0 class, 1 scoring, 2 max-per-node, 3 spread over zones, 4 assignment, 5 migration, 6 batch, 7 migration ms, 8 declared deployment, 9 the deployment in force, 10 auto's rationale (0 declared, 1 own consensus, 2 needs high availability, 3 needs a whole OS, 4 neither), 11 shards, 12 shards moved per step, 13 backups per instance, 14 condition rules. */
+  placementSpecField(service: number, field: number): number;
+  /** The k-th backup node of an assignment slot (65535: none). */
+  placementBackup(slot: number, k: number): number;
+  /** Backups missing over the placed instances of a service (-1: every service): critical with one sclerotia, for instance. */
+  placementBackupsMissing(service: number): number;
+  /** Reserves `count` more instances of a service for `ttlMs` (all or none, capacity held); returns the reservation id. */
+  placementReserve(service: number, count: number, ttlMs: bigint): number;
+  /** Commits a pending reservation: its instances become ordinary assignments. Returns how many. */
+  placementCommit(reservation: number): number;
+  /** Releases a pending reservation: its instances go and their capacity is free. Returns how many. */
+  placementRelease(reservation: number): number;
+  /** A reservation's instance count while pending, or -1 (committed, released, expired). */
+  placementReservation(reservation: number): number;
+  /** Whether an assignment slot belongs to a pending reservation (1) or not (0). */
+  placementSlotReserved(slot: number): number;
+  /** A manual move: the instance of assignment slot `slot` to `node`, if the node can take it (else an error naming why; nothing moves). */
+  placementMove(slot: number, node: number): number;
 }
 
 /** The exports of assembly/config/abi.ts. */
@@ -324,13 +352,16 @@ export const KERNEL_FUNCTIONS = [
   "nodeFind", "nodeRemove", "nodeCapacity", "placementLabel", "nodeLabel", "nodeLocation",
   "nodeLoad", "nodeState", "nodeField", "nodeResource", "placementSpec", "placementRequest",
   "placementRule", "placementPlace", "placementRemove", "placementCount", "placementSlotNode",
-  "placementSlotService", "placementSlots", "placementNodes", "placementRefusal", "configCount",
-  "configKeyAt", "configInfo", "configGet", "configSecretReveal", "discoveryAddresses",
-  "manifestStage", "manifestLoad", "manifestRollback", "manifestRevision", "manifestSerial",
-  "manifestErrorOffset", "manifestCapacity", "manifestPending", "manifestDump", "manifestDumpRead",
-  "manifestCheck", "balanceSetWeight", "balanceSetEnabled", "balanceSetDraining",
-  "instanceSetHealth", "breakerIsolate", "breakerRelease", "breakerReset", "balancePick",
-  "balancePickKey", "balancePickBytes", "balancePickBatch", "balanceRequestStarted",
+  "placementSlotService", "placementSlots", "placementNodes", "placementRefusal", "placementClear",
+  "placementAssign", "placementDirect", "placementDeploy", "placementRuleWhen",
+  "placementSpecField", "placementBackup", "placementBackupsMissing", "placementReserve",
+  "placementCommit", "placementRelease", "placementReservation", "placementSlotReserved",
+  "placementMove", "configCount", "configKeyAt", "configInfo", "configGet", "configSecretReveal",
+  "discoveryAddresses", "manifestStage", "manifestLoad", "manifestRollback", "manifestRevision",
+  "manifestSerial", "manifestErrorOffset", "manifestCapacity", "manifestPending", "manifestDump",
+  "manifestDumpRead", "manifestCheck", "balanceSetWeight", "balanceSetEnabled",
+  "balanceSetDraining", "instanceSetHealth", "breakerIsolate", "breakerRelease", "breakerReset",
+  "balancePick", "balancePickKey", "balancePickBytes", "balancePickBatch", "balanceRequestStarted",
   "balanceRequestFinished", "balanceInstanceStats", "balanceServiceStats", "checkAdd",
   "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",

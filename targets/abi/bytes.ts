@@ -31,6 +31,7 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   nodeRegister: [{ length: "nameLength", name: "name", kind: "string" }],
   nodeFind: [{ length: "nameLength", name: "name", kind: "string" }],
   placementLabel: [{ length: "labelLength", name: "label", kind: "string" }],
+  placementDirect: [{ length: "nameLength", name: "name", kind: "string" }],
 };
 
 /**
