@@ -87,6 +87,7 @@ function settleSlot(slot: i32): void {
 
 /** Settles the backups of every instance of a service (-1: of every service). */
 export function refreshBackups(service: i32): void {
+  if (fleet.slotsUsed == 0) return; // a fleet being set up: nothing to scan
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
     const owner = fleet.slotService[slot];
     if (owner == NONE || (service >= 0 && <i32>owner != service)) continue;

@@ -330,12 +330,14 @@ export function placementServiceRemoved(service: i32): void {
 
 /** Takes every instance off a node and places each again elsewhere; returns how many wait for a node. */
 export function evacuate(node: i32): i32 {
+  if (fleet.slotsUsed == 0) return 0; // a fleet being set up: nothing to scan
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotNode[slot] == node) unassign(slot);
   return replacePending();
 }
 
 /** Takes off a node the instances whose rules its labels now break, and places them again; returns how many wait. */
 export function evictViolations(node: i32): i32 {
+  if (fleet.slotsUsed == 0) return 0;
   const labels = fleet.nodeLabels[node];
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
     if (<i32>fleet.slotNode[slot] != node) continue;
@@ -356,6 +358,7 @@ function takeover(slot: i32, service: i32): i32 {
 
 /** Places every instance waiting for a node where one fits now (a backup first); returns how many still wait. */
 export function replacePending(): i32 {
+  if (fleet.slotsUsed == 0) return 0;
   let waiting = 0;
   let prepared = -1;
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
