@@ -6,7 +6,8 @@
 // memory (their capacities in limits.ts are 0). See the README's profile section.
 //   FEATURE_DISCOVERY  discovery/  queries, subscriptions, the discovery view of health
 //   FEATURE_PLACEMENT  placement/  fleet nodes, placement of instances, assignments (absent
-//                                  means 1 except in the mcu profile, whose exports answer an error)
+//                                  means 1 except in the mcu and tiny profiles (MYCO_PROFILE 1
+//                                  and 3), whose exports answer an error)
 //   FEATURE_SECURITY   security/   principals, authorisation, audit events (absent means 1 except
 //                                  in the mcu (1) and tiny (3) profiles, whose exports answer an error)
 // Only the layers that nothing below the top calls into can be left out; the others are wired
@@ -16,7 +17,7 @@
 export const WITH_DISCOVERY: bool = isDefined(FEATURE_DISCOVERY) ? FEATURE_DISCOVERY != 0 : true;
 
 // @ts-ignore: defined by `asc --use FEATURE_PLACEMENT=0|1` and `--use MYCO_PROFILE=n` (1 is mcu)
-export const WITH_PLACEMENT: bool = isDefined(FEATURE_PLACEMENT) ? FEATURE_PLACEMENT != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 : true);
+export const WITH_PLACEMENT: bool = isDefined(FEATURE_PLACEMENT) ? FEATURE_PLACEMENT != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);
 
 // @ts-ignore: defined by `asc --use FEATURE_SECURITY=0|1` and `--use MYCO_PROFILE=n` (1 mcu, 3 tiny)
 export const WITH_SECURITY: bool = isDefined(FEATURE_SECURITY) ? FEATURE_SECURITY != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);

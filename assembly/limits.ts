@@ -12,12 +12,14 @@ import { WITH_SECURITY } from "./features";
 export const PROFILE_RELEASE: i32 = 0;
 export const PROFILE_MCU: i32 = 1;
 export const PROFILE_BENCH: i32 = 2;
+/** A fleet coordinator: the bench profile's tables, and placement for thousands of nodes and a million instances. */
+export const PROFILE_FLEET: i32 = 4;
 
 // @ts-ignore: defined by `asc --use MYCO_PROFILE=n`; release when absent (as-pect specs).
 export const PROFILE: i32 = isDefined(MYCO_PROFILE) ? MYCO_PROFILE : PROFILE_RELEASE;
 
 @inline function pick(release: i32, mcu: i32, bench: i32): i32 {
-  return PROFILE == PROFILE_MCU ? mcu : PROFILE == PROFILE_BENCH ? bench : release;
+  return PROFILE == PROFILE_MCU ? mcu : PROFILE == PROFILE_BENCH || PROFILE == PROFILE_FLEET ? bench : release;
 }
 
 /** Services the registry holds. 16 fits a sensor node; 128 a gateway; 8192 is the ordering benchmark's N. */
@@ -229,18 +231,21 @@ export const ALERT_GROUPS_MAX: i32 = pick(32, 8, 64);
 // ---- fleet placement (assembly/placement/; FEATURE_PLACEMENT, not in the mcu profile) ----
 
 /** Fleet nodes a coordinator places onto (~90 bytes each); 0 without placement. */
-export const PLACEMENT_NODES_MAX: i32 = WITH_PLACEMENT ? pick(32, 0, 1024) : 0;
+export const PLACEMENT_NODES_MAX: i32 = WITH_PLACEMENT ? (PROFILE == PROFILE_FLEET ? 10240 : pick(32, 0, 1024)) : 0;
 
 /** Placed instances across the fleet (an assignment: service and node, 4 bytes); 0 without placement. */
-export const PLACEMENT_SLOTS_MAX: i32 = WITH_PLACEMENT ? pick(512, 0, 16384) : 0;
+export const PLACEMENT_SLOTS_MAX: i32 = WITH_PLACEMENT ? (PROFILE == PROFILE_FLEET ? 1 << 20 : pick(512, 0, 16384)) : 0;
 
 /** Distinct node labels (`key=value`, interned); a node's labels and a rule's are a 64-bit set. */
 export const PLACEMENT_LABELS_MAX: i32 = WITH_PLACEMENT ? pick(32, 0, 64) : 0;
 
+/** Placement reservations waiting for their commit at once (two-phase placement); 0 without placement. */
+export const PLACEMENT_RESERVATIONS_MAX: i32 = WITH_PLACEMENT ? pick(16, 0, 256) : 0;
+
 /** Services with a placement spec: every registered service, or 0 without placement. */
 export const PLACEMENT_SERVICES: i32 = WITH_PLACEMENT ? SERVICES_MAX : 0;
 
-assert(PLACEMENT_NODES_MAX < 0xFFFF && PLACEMENT_SLOTS_MAX <= 0x10000, "placement ids are stored in 16 bits");
+assert(PLACEMENT_NODES_MAX < 0xFFFF && PLACEMENT_SERVICES < 0xFFFF, "node and service ids are stored in 16 bits in the assignment table");
 assert(PLACEMENT_LABELS_MAX <= 64, "labels are a 64-bit set");
 
 // ---- access control (assembly/security/; FEATURE_SECURITY, not in the mcu and tiny profiles) ----

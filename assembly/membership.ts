@@ -35,6 +35,7 @@ import { WITH_DISCOVERY, WITH_PLACEMENT } from "./features";
 import { alertsServiceRemoved, alertsReset } from "./alerts/abi";
 import { fleet } from "./placement/tables";
 import { placementServiceRemoved } from "./placement/place";
+import { reservations } from "./placement/reserve";
 import { ALERTS_ENABLED } from "./limits";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
@@ -95,6 +96,7 @@ export function membershipReset(): void {
     discoveryHealthReset();
   }
   if (WITH_PLACEMENT) fleet.reset();
+  if (WITH_PLACEMENT) reservations.reset();
   configReset();
   onReset(); // the manifest loader (manifest/apply.ts), above membership: it joins services through it
   slotsReset();

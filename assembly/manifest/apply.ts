@@ -29,11 +29,12 @@ import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { eventLog, EVENT_MANIFEST_APPLIED, EVENT_MANIFEST_REJECTED } from "../log/events";
 import { outboxPush, ACTION_CONFIG_CHANGED } from "../log/outbox";
 import { subscriptionsRefresh } from "../discovery/subscriptions";
-import { WITH_DISCOVERY } from "../features";
+import { WITH_DISCOVERY, WITH_PLACEMENT } from "../features";
 import { configIndexBegin, configIndexService, configKeys, configRecordAt, sectionStart, sectionEnd } from "../config/store";
 import { fail } from "../util/detail";
 import { admitService, dismissService } from "../membership";
-import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
+import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
+import { placementApply } from "./sections/placement";
 import { validateBlob } from "./validate";
 import {
   manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs,
@@ -42,7 +43,7 @@ import {
 import { nextRecord, findRecord } from "./reader";
 import {
   computeDiff, checkCapacity, compareConfig, CONFIG_HOT, blobOldId, blobChange, kept, freeable, CHANGE_ADDED,
-  CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES, CHANGE_HEALTH, CHANGE_RECOVERY, CHANGE_BALANCE, sectionPayload,
+  CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES, CHANGE_HEALTH, CHANGE_RECOVERY, CHANGE_BALANCE, CHANGE_PLACEMENT, sectionPayload,
 } from "./diff";
 import { healthApply } from "./sections/health";
 import { recoveryApply, recoveryBackupIndex } from "./sections/recovery";
@@ -156,6 +157,7 @@ function applySections(ptr: usize): void {
         recoveryApply(id, recovery, backup < 0 ? -1 : blobKernelId[backup]);
       }
       if ((change & CHANGE_HEALTH) != 0) healthApply(id, sectionPayload(ptr, i, TAG_HEALTH));
+      if (WITH_PLACEMENT && (change & CHANGE_PLACEMENT) != 0) placementApply(id, sectionPayload(ptr, i, TAG_PLACEMENT));
     }
   }
 }

@@ -17,7 +17,8 @@ import { fail, detail } from "../util/detail";
 import { serviceCheckCount, checksFree, checksFull } from "../health/checks";
 import { strategyOf, STRATEGY_CONSISTENT_HASH } from "../balance/tables";
 import { hashTablesTaken } from "../balance/config";
-import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, RECORD_HEADER_BYTES } from "./format";
+import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, TAG_PLACEMENT, RECORD_HEADER_BYTES } from "./format";
+import { WITH_PLACEMENT } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
   depCount, blobTags, blobTagCount, at,
@@ -38,6 +39,8 @@ export const CHANGE_INSTANCES: u8 = 8;
 export const CHANGE_HEALTH: u8 = 16;
 export const CHANGE_RECOVERY: u8 = 32;
 export const CHANGE_BALANCE: u8 = 64;
+/** The PLACEMENT section (0x84) was added, removed or changed (applied anew: sections/placement.ts). */
+export const CHANGE_PLACEMENT: u8 = 128;
 
 export const blobOldId = new StaticArray<i32>(SERVICES_MAX);
 export const blobChange = new StaticArray<u8>(SERVICES_MAX);
@@ -133,21 +136,26 @@ export function computeDiff(newPtr: usize, oldPtr: usize): void {
   markFreeable();
 }
 
-/** The HEALTH/RECOVERY/BALANCE records of blob service i that differ from the kernel's (`id`, -1: added). */
+/** The HEALTH/RECOVERY/BALANCE/PLACEMENT records of blob service i that differ from the kernel's (`id`, -1: added). */
 function sectionsDiff(id: i32, oldPtr: usize, newPtr: usize, i: i32): u8 {
   let change: u8 = 0;
   for (let tag = TAG_HEALTH; tag <= TAG_BALANCE; tag++) {
-    const now = findRecord(newPtr, blobServiceAt[i], blobServiceEnd[i], tag);
-    const was = id < 0 || oldPtr == 0 || sectionStart[id] < 0 ? -1 : findRecord(oldPtr, sectionStart[id], sectionEnd[id], tag);
-    if (now < 0 && was < 0) continue;
-    if (now >= 0 && was >= 0) {
-      const size = RECORD_HEADER_BYTES + <i32>load<u16>(newPtr + <usize>(now + 1));
-      if (size == RECORD_HEADER_BYTES + <i32>load<u16>(oldPtr + <usize>(was + 1))
-        && memory.compare(newPtr + <usize>now, oldPtr + <usize>was, <usize>size) == 0) continue;
-    }
-    change |= CHANGE_HEALTH << (tag - TAG_HEALTH);
+    if (sectionChanged(id, oldPtr, newPtr, i, tag)) change |= CHANGE_HEALTH << (tag - TAG_HEALTH);
   }
+  if (WITH_PLACEMENT && sectionChanged(id, oldPtr, newPtr, i, TAG_PLACEMENT)) change |= CHANGE_PLACEMENT;
   return change;
+}
+
+function sectionChanged(id: i32, oldPtr: usize, newPtr: usize, i: i32, tag: u8): bool {
+  const now = findRecord(newPtr, blobServiceAt[i], blobServiceEnd[i], tag);
+  const was = id < 0 || oldPtr == 0 || sectionStart[id] < 0 ? -1 : findRecord(oldPtr, sectionStart[id], sectionEnd[id], tag);
+  if (now < 0 && was < 0) return false;
+  if (now >= 0 && was >= 0) {
+    const size = RECORD_HEADER_BYTES + <i32>load<u16>(newPtr + <usize>(now + 1));
+    if (size == RECORD_HEADER_BYTES + <i32>load<u16>(oldPtr + <usize>(was + 1))
+      && memory.compare(newPtr + <usize>now, oldPtr + <usize>was, <usize>size) == 0) return false;
+  }
+  return true;
 }
 
 /** The payload of blob service i's record with `tag` (0: none) and its offset (recordAt). */

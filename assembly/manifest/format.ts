@@ -61,6 +61,8 @@ export const TAG_HEALTH: u8 = 0x80;
 export const TAG_RECOVERY: u8 = 0x81;
 export const TAG_BALANCE: u8 = 0x82;
 export const TAG_RESOURCES: u8 = 0x83;
+/** The PLACEMENT section: a service's fleet placement spec (sections/placement.ts has the layout). */
+export const TAG_PLACEMENT: u8 = 0x84;
 
 @inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
 

@@ -17,7 +17,7 @@ import { fail, detail, Detail } from "../util/detail";
 import {
   MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
-  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, CONDITION_HEALTHY, isAncillary, crc32,
+  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
 import { serviceSubject, SERVICE_SUBJECT } from "../registry/services";
 import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
@@ -26,6 +26,8 @@ import { timeoutsResolve, timeoutsValid, TIMEOUTS_RECORD_BYTES, TIMEOUTS_START_M
 import { healthValid, healthFits } from "./sections/health";
 import { recoverySectionValid, recoveryFits } from "./sections/recovery";
 import { balanceSectionValid, balanceFits } from "./sections/balance";
+import { placementSectionValid, placementFits, placementValidateBegin } from "./sections/placement";
+import { WITH_PLACEMENT } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs, blobConfigCount,
   blobNames, blobConfigTotal, depFrom, depTo, depKind, depCondition, depCount, blobTags, blobTagCount, blobBase as base,
@@ -77,6 +79,7 @@ function checkHeader(length: i32): i32 {
 /** Validates the blob at `ptr`; fills the blob tables (blob-tables.ts), nothing else. */
 export function validateBlob(ptr: usize, length: i32): i32 {
   blobTablesBegin(ptr);
+  if (WITH_PLACEMENT) placementValidateBegin();
   const header = checkHeader(length);
   if (header < 0) return header;
   const records = walkRecords(length);
@@ -111,7 +114,7 @@ function walkRecords(length: i32): i32 {
       if (made < 0) return made;
       current = made;
       seen = 0;
-    } else if (isAncillary(tag) && (current < 0 || tag > TAG_BALANCE)) {
+    } else if (isAncillary(tag) && (current < 0 || (tag > TAG_BALANCE && !(WITH_PLACEMENT && tag == TAG_PLACEMENT)))) {
       // skipped here (RESOURCES and unknown ones), kept in the service's section for the dump
     } else if (current < 0) {
       return at(fail(E_MANIFEST_ORDER).text("record (tag ").int(tag).text(") comes before the first service"), offset);
@@ -204,13 +207,18 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
 function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
   serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
   const ptr = base + <usize>payload;
-  const fits = tag == TAG_HEALTH ? healthFits(ptr, size) : tag == TAG_RECOVERY ? recoveryFits(ptr, size) : balanceFits(ptr, size);
-  if (!fits) {
-    return sayBlobService(fail(E_MANIFEST_RECORD), current).text(": record (tag ").int(tag).text(") of ").int(size)
-      .text(" bytes does not hold its fields").code();
+  if (WITH_PLACEMENT) {
+    if (tag == TAG_PLACEMENT) return placementFits(ptr, size) ? placementSectionValid(ptr) : sectionMalformed(current, tag, size);
   }
+  const fits = tag == TAG_HEALTH ? healthFits(ptr, size) : tag == TAG_RECOVERY ? recoveryFits(ptr, size) : balanceFits(ptr, size);
+  if (!fits) return sectionMalformed(current, tag, size);
   if (tag == TAG_HEALTH) return healthValid(ptr);
   return tag == TAG_RECOVERY ? recoverySectionValid(ptr) : balanceSectionValid(ptr);
+}
+
+function sectionMalformed(current: i32, tag: u8, size: i32): i32 {
+  return sayBlobService(fail(E_MANIFEST_RECORD), current).text(": record (tag ").int(tag).text(") of ").int(size)
+    .text(" bytes does not hold its fields").code();
 }
 
 function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {

@@ -7,14 +7,23 @@ import { fail } from "../util/detail";
 import { ioPtr } from "../io";
 import { WITH_PLACEMENT } from "../features";
 import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX } from "../limits";
-import { fleet, RESOURCES, STATE_ALIVE, STATE_DRAINING, STATE_DEAD } from "./tables";
+import { fleet, RESOURCES, STATE_ALIVE, STATE_DRAINING, STATE_DEAD, BACKUPS_PER_SLOT } from "./tables";
+import { checkService, sayService } from "../registry/services";
 import {
   nodeRegister as register, nodeFind as find, nodeCapacitySet, labelIntern, nodeLabelSet, nodeZoneSet, nodeLoadSet, checkNode, nodeForget, sayNode,
 } from "./nodes";
-import { specSet, specRequest, specRule } from "./spec";
-import { placeInstances, removeInstances, evacuate, replacePending, evictViolations, slotNodeOf, slotServiceOf, instancesOn, refusalCount } from "./place";
+import { specSet, specRequest, specRule, specClear, specAssignSet, specDirectAdd, specDeploySet, specRuleWhen, deployModel, deployRationale, backupsOf } from "./spec";
+import { refreshBackups, slotBackupOf, backupsMissing } from "./backups";
+import { reserve, commit, cancel, reservationCount, slotReserved } from "./reserve";
+import { moveInstance, placeInstances, removeInstances, evacuate, replacePending, evictViolations, slotNodeOf, slotServiceOf, instancesOn, refusalCount } from "./place";
 
 function absent(): i32 { return fail(E_INVALID_ARGUMENT).text("no placement").code(); }
+
+/** After a change that may move instances: every instance's backups settled again. */
+function settled(waiting: i32): i32 {
+  if (waiting >= 0) refreshBackups(-1);
+  return waiting;
+}
 
 /** Registers node `name` (I/O buffer): tier 0 sclerotia, 1 rhizomorph, 2 hyphae; trust and reliability 0..100. Returns its id. */
 export function nodeRegister(nameLength: i32, tier: i32, trust: i32, reliability: i32): i32 {
@@ -32,7 +41,7 @@ function nodeRemoveNow(node: i32): i32 {
   const unknown = checkNode(node);
   if (unknown < 0) return unknown;
   fleet.nodeState[node] = STATE_DEAD;
-  const waiting = evacuate(node);
+  const waiting = settled(evacuate(node));
   nodeForget(node);
   return waiting;
 }
@@ -45,7 +54,7 @@ export function nodeRemove(node: i32): i32 {
 
 function nodeCapacityNow(node: i32, resource: i32, amount: i64): i32 {
   const result = nodeCapacitySet(node, resource, amount);
-  if (result == OK) replacePending();
+  if (result == OK) settled(replacePending());
   return result;
 }
 
@@ -63,7 +72,7 @@ export function placementLabel(labelLength: i32): i32 {
 
 function nodeLabelNow(node: i32, label: i32, on: i32): i32 {
   const result = nodeLabelSet(node, label, on != 0);
-  if (result == OK) evictViolations(node);
+  if (result == OK) settled(evictViolations(node));
   return result;
 }
 
@@ -92,7 +101,7 @@ function nodeStateNow(node: i32, state: i32): i32 {
     return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": state ").int(state).text(" is not alive (1), suspect (2), draining (3) or dead (4)").code();
   }
   fleet.nodeState[node] = <u8>state;
-  return state >= <i32>STATE_DRAINING ? evacuate(node) : replacePending();
+  return settled(state >= <i32>STATE_DRAINING ? evacuate(node) : replacePending());
 }
 
 /**
@@ -155,9 +164,15 @@ export function placementRule(service: i32, label: i32, action: i32): i32 {
   return absent();
 }
 
+function placeNow(service: i32, count: i32): i32 {
+  const result = placeInstances(service, count);
+  if (result >= 0) refreshBackups(service);
+  return result;
+}
+
 /** Places `count` more instances of a service, all or none; returns how many it has. A refusal's detail counts the nodes each reason excluded. */
 export function placementPlace(service: i32, count: i32): i32 {
-  if (WITH_PLACEMENT) return placeInstances(service, count);
+  if (WITH_PLACEMENT) return placeNow(service, count);
   return absent();
 }
 
@@ -194,5 +209,125 @@ export function placementNodes(): i32 { return PLACEMENT_NODES_MAX; }
 /** Nodes the last refusal excluded for a reason: 0 not alive, 1 tier, 2 required label, 3 forbidden label, 4 max-per-node, 5.. a resource (5 + resource). */
 export function placementRefusal(reason: i32): i32 {
   if (WITH_PLACEMENT) return refusalCount(reason);
+  return absent();
+}
+
+/** Clears a service's placement spec back to the defaults (its placed instances stay). */
+export function placementClear(service: i32): i32 {
+  if (WITH_PLACEMENT) return specClear(service);
+  return absent();
+}
+
+/** Assignment (0 automatic, 1 rules, 2 direct) and migration policy (0 blue-green, 1 rolling, 2 live; batch; ms: health gate, interval or downtime tolerance). */
+export function placementAssign(service: i32, assignment: i32, migration: i32, batch: i32, ms: i64): i32 {
+  if (WITH_PLACEMENT) return specAssignSet(service, assignment, migration, batch, ms);
+  return absent();
+}
+
+/** Appends node `name` (I/O buffer) to a direct assignment: the first is the primary, the next the backups in order. Returns its position. */
+export function placementDirect(service: i32, nameLength: i32): i32 {
+  if (WITH_PLACEMENT) return specDirectAdd(service, ioPtr(), nameLength);
+  return absent();
+}
+
+/** Deployment model (0 standard, 1 native, 2 replicated, 3 auto), native's shards and shards moved per step, replicated's backups, auto's traits (1 own consensus, 2 needs high availability, 4 needs a whole OS). */
+export function placementDeploy(service: i32, model: i32, shards: i32, rebalance: i32, backups: i32, traits: i32): i32 {
+  if (WITH_PLACEMENT) return specDeploySet(service, model, shards, rebalance, backups, traits);
+  return absent();
+}
+
+/** A rule on a condition: 0 tier is `value`, 1 label id `value`, 2 load above, 3 load below `value` percent, 4 trust at least `value`; action 0 require, 1 forbid, 2 prefer, 3 avoid; priority 0..100 weighs a soft rule. */
+export function placementRuleWhen(service: i32, condition: i32, action: i32, priority: i32, value: i32): i32 {
+  if (WITH_PLACEMENT) return specRuleWhen(service, condition, action, priority, value);
+  return absent();
+}
+
+function specFieldNow(service: i32, field: i32): i32 {
+  const unknown = checkService(service);
+  if (unknown < 0) return unknown;
+  switch (field) {
+    case 0: return fleet.specClass[service];
+    case 1: return fleet.specScore[service];
+    case 2: return fleet.specMaxPerNode[service];
+    case 3: return fleet.specSpreadZone[service] ? 1 : 0;
+    case 4: return fleet.specAssign[service];
+    case 5: return fleet.specMigration[service];
+    case 6: return fleet.specBatch[service];
+    case 7: return <i32>fleet.specMigrationMs[service];
+    case 8: return fleet.specDeploy[service];
+    case 9: return deployModel(service);
+    case 10: return deployRationale(service);
+    case 11: return fleet.specShards[service];
+    case 12: return fleet.specRebalance[service];
+    case 13: return backupsOf(service);
+    case 14: return fleet.ruleCount[service];
+    default: return sayService(fail(E_INVALID_ARGUMENT).text("placement: service "), service).text(": spec field ").int(field).text(" is outside 0..14").code();
+  }
+}
+
+/**
+ * A service's placement spec: 0 class, 1 scoring, 2 max-per-node, 3 spread over zones, 4
+ * assignment, 5 migration, 6 batch, 7 migration ms, 8 declared deployment, 9 the deployment in
+ * force, 10 auto's rationale (0 declared, 1 own consensus, 2 needs high availability, 3 needs a
+ * whole OS, 4 neither), 11 shards, 12 shards moved per step, 13 backups per instance, 14 condition rules.
+ */
+export function placementSpecField(service: i32, field: i32): i32 {
+  if (WITH_PLACEMENT) return specFieldNow(service, field);
+  return absent();
+}
+
+/** The k-th backup node of an assignment slot (65535: none). */
+export function placementBackup(slot: i32, k: i32): i32 {
+  if (WITH_PLACEMENT) return slot < 0 || slot >= PLACEMENT_SLOTS_MAX || k < 0 || k >= BACKUPS_PER_SLOT ? fail(E_INVALID_ARGUMENT).text("placement: backup ").int(k).text(" of slot ").int(slot).text(" is outside the table").code() : slotBackupOf(slot, k);
+  return absent();
+}
+
+/** Backups missing over the placed instances of a service (-1: every service): critical with one sclerotia, for instance. */
+export function placementBackupsMissing(service: i32): i32 {
+  if (WITH_PLACEMENT) return backupsMissing(service);
+  return absent();
+}
+
+/** Reserves `count` more instances of a service for `ttlMs` (all or none, capacity held); returns the reservation id. */
+export function placementReserve(service: i32, count: i32, ttlMs: i64): i32 {
+  if (WITH_PLACEMENT) { const id = reserve(service, count, ttlMs); if (id >= 0) refreshBackups(service); return id; }
+  return absent();
+}
+
+/** Commits a pending reservation: its instances become ordinary assignments. Returns how many. */
+export function placementCommit(reservation: i32): i32 {
+  if (WITH_PLACEMENT) return commit(reservation);
+  return absent();
+}
+
+/** Releases a pending reservation: its instances go and their capacity is free. Returns how many. */
+export function placementRelease(reservation: i32): i32 {
+  if (WITH_PLACEMENT) return cancel(reservation);
+  return absent();
+}
+
+/** A reservation's instance count while pending, or -1 (committed, released, expired). */
+export function placementReservation(reservation: i32): i32 {
+  if (WITH_PLACEMENT) return reservationCount(reservation);
+  return absent();
+}
+
+/** Whether an assignment slot belongs to a pending reservation (1) or not (0). */
+export function placementSlotReserved(slot: i32): i32 {
+  if (WITH_PLACEMENT) return slot >= 0 && slot < PLACEMENT_SLOTS_MAX && slotReserved(slot) ? 1 : 0;
+  return absent();
+}
+
+function moveNow(slot: i32, node: i32): i32 {
+  const unknown = checkNode(node);
+  if (unknown < 0) return unknown;
+  const result = moveInstance(slot, node);
+  if (result >= 0) refreshBackups(<i32>fleet.slotService[slot]);
+  return result;
+}
+
+/** A manual move: the instance of assignment slot `slot` to `node`, if the node can take it (else an error naming why; nothing moves). */
+export function placementMove(slot: i32, node: i32): i32 {
+  if (WITH_PLACEMENT) return moveNow(slot, node);
   return absent();
 }

@@ -99,7 +99,7 @@ export function labelIntern(ptr: usize, len: i32): i32 {
   return id;
 }
 
-function validateLabel(ptr: usize, len: i32): i32 {
+export function validateLabel(ptr: usize, len: i32): i32 {
   let equals = -1;
   for (let i = 0; i < len; i++) if (load<u8>(ptr + <usize>i) == 0x3d) { equals = i; break; }
   if (len < 3 || len > 32 || equals < 1 || equals == len - 1) {

@@ -11,8 +11,11 @@ import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX } from "../limits";
 import {
   fleet, NONE, RESOURCES, REASONS, REASON_STATE, REASON_TIER, REASON_REQUIRE, REASON_FORBID, REASON_MAX_PER_NODE, REASON_RESOURCE,
   TIER_SCLEROTIA, TIER_RHIZOMORPH, TIER_HYPHAE, CLASS_CRITICAL, CLASS_USER, CLASS_CLIENT, CLASS_DISTRIBUTED, SCORE_SPREAD, resourceName,
+  REASON_DIRECT, REASON_RULE, RULES_PER_SERVICE, DIRECT_PER_SERVICE, ASSIGN_DIRECT, PRIORITY_WEIGHT,
+  COND_TIER, COND_LABEL, COND_LOAD_ABOVE, COND_LOAD_BELOW, BACKUPS_PER_SLOT,
 } from "./tables";
 import { nodeAccepts, sayNode } from "./nodes";
+import { RULE_REQUIRE, RULE_FORBID, RULE_PREFER } from "./spec";
 
 /** Counts the service's instances per node and per zone into the scratch rows. */
 function prepare(service: i32): void {
@@ -31,21 +34,43 @@ function count(node: i32, delta: i32): void {
   if (zone >= 0) fleet.perZone[zone] = <u32>(<i32>fleet.perZone[zone] + delta);
 }
 
-function tierFits(placementClass: u8, tier: u8): bool {
+export function tierFits(placementClass: u8, tier: u8): bool {
   if (tier == TIER_HYPHAE) return placementClass == CLASS_CLIENT; // hyphae host only client services
   if (placementClass == CLASS_CRITICAL) return tier == TIER_SCLEROTIA;
   return true;
 }
 
-/** -1 when the node can take one more instance of the service, else the first reason it cannot. */
-function exclusion(service: i32, node: i32): i32 {
+/** Does a rule's condition hold on a node. */
+@inline function holds(i: i32, node: i32): bool {
+  const value = fleet.ruleValue[i];
+  switch (fleet.ruleCondition[i]) {
+    case COND_TIER: return <i32>fleet.nodeTier[node] == value;
+    case COND_LABEL: return (fleet.nodeLabels[node] & (<u64>1 << <u64>value)) != 0;
+    case COND_LOAD_ABOVE: return <i32>fleet.nodeLoad[node] > value;
+    case COND_LOAD_BELOW: return <i32>fleet.nodeLoad[node] < value;
+    default: return <i32>fleet.nodeTrust[node] >= value;
+  }
+}
+
+/** -1 when the node may host the service at all (state, tier, hard rules), else the first reason it may not. */
+export function hardExclusion(service: i32, node: i32): i32 {
   if (!nodeAccepts(node)) return REASON_STATE;
   if (!tierFits(fleet.specClass[service], fleet.nodeTier[node])) return REASON_TIER;
   const labels = fleet.nodeLabels[node];
   if ((labels & fleet.specRequire[service]) != fleet.specRequire[service]) return REASON_REQUIRE;
   if ((labels & fleet.specForbid[service]) != 0) return REASON_FORBID;
-  const limit = <i32>fleet.specMaxPerNode[service];
-  if (limit > 0 && <i32>fleet.perNode[node] >= limit) return REASON_MAX_PER_NODE;
+  const rules = <i32>fleet.ruleCount[service];
+  for (let k = 0; k < rules; k++) {
+    const i = service * RULES_PER_SERVICE + k;
+    const action = <i32>fleet.ruleAction[i];
+    if (action > RULE_FORBID) continue;
+    if (holds(i, node) != (action == RULE_REQUIRE)) return REASON_RULE;
+  }
+  return -1;
+}
+
+/** -1 when the node's free capacity covers one more instance of the service, else the reason of the first resource short. */
+export function capacityExclusion(service: i32, node: i32): i32 {
   for (let r = 0; r < RESOURCES; r++) {
     const need = fleet.request[service * RESOURCES + r];
     if (need == 0) continue;
@@ -53,6 +78,30 @@ function exclusion(service: i32, node: i32): i32 {
     if (<u64>fleet.used[i] + <u64>need > <u64>fleet.capacity[i]) return REASON_RESOURCE + r;
   }
   return -1;
+}
+
+/** -1 when the node can take one more instance of the service, else the first reason it cannot. */
+function exclusion(service: i32, node: i32): i32 {
+  const hard = hardExclusion(service, node);
+  if (hard >= 0) return hard;
+  const limit = <i32>fleet.specMaxPerNode[service];
+  if (limit > 0 && <i32>fleet.perNode[node] >= limit) return REASON_MAX_PER_NODE;
+  return capacityExclusion(service, node);
+}
+
+/** The soft rules' weight on a node: prefer adds, avoid takes away, each by its priority. */
+export function ruleScore(service: i32, node: i32): i64 {
+  const labels = fleet.nodeLabels[node];
+  let s: i64 = 2000 * (<i64>popcnt(labels & fleet.specPrefer[service]) - <i64>popcnt(labels & fleet.specAvoid[service]));
+  const rules = <i32>fleet.ruleCount[service];
+  for (let k = 0; k < rules; k++) {
+    const i = service * RULES_PER_SERVICE + k;
+    const action = <i32>fleet.ruleAction[i];
+    if (action <= RULE_FORBID || !holds(i, node)) continue;
+    const weight = PRIORITY_WEIGHT * <i64>fleet.rulePriority[i];
+    s += action == RULE_PREFER ? weight : -weight;
+  }
+  return s;
 }
 
 function score(service: i32, node: i32): i64 {
@@ -64,8 +113,7 @@ function score(service: i32, node: i32): i64 {
     fill += (<i64>fleet.used[i] + <i64>need) * 1000 / <i64>fleet.capacity[i];
   }
   let s: i64 = fleet.specScore[service] == SCORE_SPREAD ? -fill : fill;
-  const labels = fleet.nodeLabels[node];
-  s += 2000 * (<i64>popcnt(labels & fleet.specPrefer[service]) - <i64>popcnt(labels & fleet.specAvoid[service]));
+  s += ruleScore(service, node);
   const placementClass = fleet.specClass[service];
   if (placementClass == CLASS_USER && fleet.nodeTier[node] == TIER_RHIZOMORPH) s += 1500;
   if (placementClass == CLASS_DISTRIBUTED) s -= 3000 * <i64>fleet.perNode[node];
@@ -75,8 +123,35 @@ function score(service: i32, node: i32): i64 {
   return s;
 }
 
+/** The node registered under the k-th name of a direct assignment, or -1 (none named, or not registered). */
+export function directNode(service: i32, k: i32): i32 {
+  const name = fleet.specDirect[service * DIRECT_PER_SERVICE + k];
+  if (name < 0) return -1;
+  return fleet.nodeNames.find(fleet.directNames.namePtr(name), fleet.directNames.nameLength(name));
+}
+
+/** A direct assignment: the first named node that can take the instance, in the operator's order. */
+function selectDirect(service: i32, explain: bool): i32 {
+  let chosen = -1;
+  for (let k = 0; k < DIRECT_PER_SERVICE && chosen < 0; k++) {
+    const node = directNode(service, k);
+    if (node >= 0 && exclusion(service, node) < 0) chosen = node;
+  }
+  if (!explain) return chosen;
+  clearRefusal(service);
+  for (let node = 0; node < PLACEMENT_NODES_MAX; node++) {
+    if (fleet.nodeState[node] == 0) continue;
+    let named = false;
+    for (let k = 0; k < DIRECT_PER_SERVICE; k++) if (directNode(service, k) == node) named = true;
+    const reason = named ? exclusion(service, node) : REASON_DIRECT;
+    if (reason >= 0) noteRefusal(service, node, reason);
+  }
+  return chosen;
+}
+
 /** The best node for one more instance (prepare() first), or -1; `explain` records the refusal. */
 function select(service: i32, explain: bool): i32 {
+  if (fleet.specAssign[service] == ASSIGN_DIRECT) return selectDirect(service, explain);
   let best = -1;
   let bestScore: i64 = 0;
   if (explain) clearRefusal(service);
@@ -104,7 +179,7 @@ function clearRefusal(service: i32): void {
 
 function noteRefusal(service: i32, node: i32, reason: i32): void {
   fleet.refusal[reason]++;
-  if (reason < REASON_RESOURCE) return;
+  if (reason < REASON_RESOURCE || reason >= REASON_DIRECT) return;
   const r = reason - REASON_RESOURCE, i = node * RESOURCES + r;
   const free = fleet.capacity[i] - fleet.used[i];
   if (fleet.refusalLargestNode[r] < 0 || free > fleet.refusalLargest[r]) { fleet.refusalLargest[r] = free; fleet.refusalLargestNode[r] = node; }
@@ -115,6 +190,7 @@ function assign(slot: i32, service: i32, node: i32): void {
   fleet.slotNode[slot] = <u16>node;
   for (let r = 0; r < RESOURCES; r++) fleet.used[node * RESOURCES + r] += fleet.request[service * RESOURCES + r];
   count(node, 1);
+  for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (<i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] == node) fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] = NONE;
 }
 
 /** Takes an instance off its node (it stays the service's, waiting for a node). */
@@ -125,8 +201,50 @@ function unassign(slot: i32): void {
   fleet.slotNode[slot] = NONE;
 }
 
+/**
+ * A manual move: the instance in `slot` goes to `node` if the node can take it (every hard rule,
+ * max-per-node, capacity), else it stays and the error names the reason. Returns OK.
+ */
+export function moveInstance(slot: i32, node: i32): i32 {
+  if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || fleet.slotService[slot] == NONE) {
+    return fail(E_INVALID_ARGUMENT).text("placement: assignment slot ").int(slot).text(" is not in use").code();
+  }
+  const service = <i32>fleet.slotService[slot];
+  const from = <i32>fleet.slotNode[slot];
+  if (from == node) return 0;
+  prepare(service);
+  const reason = exclusion(service, node);
+  if (reason >= 0) {
+    const d = sayService(fail(E_NO_NODE_FITS).text("placement: service "), service).text(": cannot move to ");
+    sayNode(d, node).text(": ");
+    if (reason >= REASON_RESOURCE && reason < REASON_DIRECT) return d.text("it lacks ").text(resourceName(reason - REASON_RESOURCE)).code();
+    return d.text(reasonText(reason)).code();
+  }
+  unassign(slot);
+  fleet.slotService[slot] = NONE; // assign() sets it again with the node
+  assign(slot, service, node);
+  return 0;
+}
+
+function reasonText(reason: i32): string {
+  switch (reason) {
+    case REASON_STATE: return "it is not alive";
+    case REASON_TIER: return "its tier is not one the class may use";
+    case REASON_REQUIRE: return "it lacks a required label";
+    case REASON_FORBID: return "it carries a forbidden label";
+    case REASON_MAX_PER_NODE: return "it is at max-per-node";
+    case REASON_DIRECT: return "it is not among the operator's direct nodes";
+    default: return "it fails a tier, load or trust rule";
+  }
+}
+
+/** Frees a slot: its instance goes, with its backups. */
+export function releaseSlot(slot: i32): void { release(slot); }
+
 function release(slot: i32): void {
   unassign(slot);
+  fleet.slotReservation[slot] = NONE;
+  for (let k = 0; k < BACKUPS_PER_SLOT; k++) fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] = NONE;
   fleet.slotService[slot] = NONE;
   fleet.slotsUsed--;
 }
@@ -161,7 +279,7 @@ export function placeInstances(service: i32, count: i32): i32 {
     while (fleet.slotService[slot] != NONE) slot++;
     fleet.slotsUsed++;
     assign(slot, service, node);
-    fleet.callSlots[k] = <u16>slot;
+    fleet.callSlots[k] = <u32>slot;
   }
   return before + count;
 }
@@ -174,6 +292,8 @@ function explainRefusal(service: i32, ordinal: i32): i32 {
   say(d, REASON_REQUIRE, " lack a required label");
   say(d, REASON_FORBID, " carry a forbidden label");
   if (fleet.refusal[REASON_MAX_PER_NODE] > 0) d.text(", ").int(fleet.refusal[REASON_MAX_PER_NODE]).text(" at max-per-node ").int(fleet.specMaxPerNode[service]);
+  say(d, REASON_DIRECT, " not among the operator's direct nodes");
+  say(d, REASON_RULE, " fail a tier, load or trust rule");
   for (let r = 0; r < RESOURCES; r++) {
     if (fleet.refusal[REASON_RESOURCE + r] == 0) continue;
     d.text(", ").int(fleet.refusal[REASON_RESOURCE + r]).text(" lack ").text(resourceName(r)).text(" (need ").int(fleet.refusalNeed[r])
@@ -210,12 +330,14 @@ export function placementServiceRemoved(service: i32): void {
 
 /** Takes every instance off a node and places each again elsewhere; returns how many wait for a node. */
 export function evacuate(node: i32): i32 {
+  if (fleet.slotsUsed == 0) return 0; // a fleet being set up: nothing to scan
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotNode[slot] == node) unassign(slot);
   return replacePending();
 }
 
 /** Takes off a node the instances whose rules its labels now break, and places them again; returns how many wait. */
 export function evictViolations(node: i32): i32 {
+  if (fleet.slotsUsed == 0) return 0;
   const labels = fleet.nodeLabels[node];
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
     if (<i32>fleet.slotNode[slot] != node) continue;
@@ -225,15 +347,25 @@ export function evictViolations(node: i32): i32 {
   return replacePending();
 }
 
-/** Places every instance waiting for a node where one fits now; returns how many still wait. */
+/** A waiting instance's node: its first backup that can take it (a failover), else the best node, else -1. */
+function takeover(slot: i32, service: i32): i32 {
+  for (let k = 0; k < BACKUPS_PER_SLOT; k++) {
+    const backup = <i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k];
+    if (backup != <i32>NONE && exclusion(service, backup) < 0) return backup;
+  }
+  return select(service, false);
+}
+
+/** Places every instance waiting for a node where one fits now (a backup first); returns how many still wait. */
 export function replacePending(): i32 {
+  if (fleet.slotsUsed == 0) return 0;
   let waiting = 0;
   let prepared = -1;
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
     const service = <i32>fleet.slotService[slot];
     if (service == <i32>NONE || fleet.slotNode[slot] != NONE) continue;
     if (service != prepared) { prepare(service); prepared = service; }
-    const node = select(service, false);
+    const node = takeover(slot, service);
     if (node < 0) { waiting++; continue; }
     fleet.slotService[slot] = NONE; // assign() sets it again with the node
     assign(slot, service, node);

@@ -17,7 +17,11 @@ export const REASON_REQUIRE: i32 = 2;
 export const REASON_FORBID: i32 = 3;
 export const REASON_MAX_PER_NODE: i32 = 4;
 export const REASON_RESOURCE: i32 = 5;
-export const REASONS: i32 = REASON_RESOURCE + RESOURCES;
+/** A direct assignment: the node is not one the operator named (or the named ones are unavailable). */
+export const REASON_DIRECT: i32 = REASON_RESOURCE + RESOURCES;
+/** A hard rule on tier, load or trust (a label rule counts under require/forbid). */
+export const REASON_RULE: i32 = REASON_DIRECT + 1;
+export const REASONS: i32 = REASON_RULE + 1;
 
 export const TIER_SCLEROTIA: u8 = 0;
 export const TIER_RHIZOMORPH: u8 = 1;
@@ -33,6 +37,37 @@ export const CLASS_CRITICAL: u8 = 0;
 export const CLASS_USER: u8 = 1;
 export const CLASS_CLIENT: u8 = 2;
 export const CLASS_DISTRIBUTED: u8 = 3;
+
+export const ASSIGN_AUTOMATIC: u8 = 0;
+export const ASSIGN_RULES: u8 = 1;
+export const ASSIGN_DIRECT: u8 = 2;
+
+export const MIGRATE_BLUE_GREEN: u8 = 0;
+export const MIGRATE_ROLLING: u8 = 1;
+export const MIGRATE_LIVE: u8 = 2;
+
+export const DEPLOY_STANDARD: u8 = 0;
+export const DEPLOY_NATIVE: u8 = 1;
+export const DEPLOY_REPLICATED: u8 = 2;
+export const DEPLOY_AUTO: u8 = 3;
+/** What `deployment: auto` reads: the service's declared traits. */
+export const TRAIT_OWN_CONSENSUS: u8 = 1;
+export const TRAIT_NEEDS_HA: u8 = 2;
+export const TRAIT_NEEDS_OS: u8 = 4;
+
+/** Rule conditions beyond a label set: tier is, load above, load below, trust at least (a label or zone rule is a label set). */
+export const COND_TIER: u8 = 0;
+export const COND_LABEL: u8 = 1;
+export const COND_LOAD_ABOVE: u8 = 2;
+export const COND_LOAD_BELOW: u8 = 3;
+export const COND_TRUST_AT_LEAST: u8 = 4;
+/** Condition rules per service (beyond the label sets); direct nodes per service (primary, then backups in order). */
+export const RULES_PER_SERVICE: i32 = 8;
+export const DIRECT_PER_SERVICE: i32 = 4;
+/** Backup nodes one instance can have (replicated's backup count is capped here). */
+export const BACKUPS_PER_SLOT: i32 = 3;
+/** A soft rule's weight per priority point (priority 50, the default, weighs 2000). */
+export const PRIORITY_WEIGHT: i64 = 40;
 
 export const SCORE_BINPACK: u8 = 0;
 export const SCORE_SPREAD: u8 = 1;
@@ -69,13 +104,39 @@ export class PlacementTables {
   readonly specPrefer: StaticArray<u64> = new StaticArray<u64>(PLACEMENT_SERVICES);
   readonly specAvoid: StaticArray<u64> = new StaticArray<u64>(PLACEMENT_SERVICES);
   readonly request: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_SERVICES * RESOURCES);
+  readonly specAssign: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
+  readonly specMigration: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
+  /** Rolling: instances per batch. */
+  readonly specBatch: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SERVICES);
+  /** Blue-green: the health gate's duration; rolling: the interval between batches; live: the downtime tolerance (ms). */
+  readonly specMigrationMs: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_SERVICES);
+  readonly specDeploy: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
+  readonly specTraits: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
+  readonly specShards: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SERVICES);
+  readonly specRebalance: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SERVICES);
+  /** Replicated: backup nodes per instance (critical and user have at least one). */
+  readonly specBackups: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
+  /** Condition rules: count, then per rule condition, action, priority and value (tier, percent or trust). */
+  readonly ruleCount: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
+  readonly ruleCondition: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES * RULES_PER_SERVICE);
+  readonly ruleAction: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES * RULES_PER_SERVICE);
+  readonly rulePriority: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES * RULES_PER_SERVICE);
+  readonly ruleValue: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES * RULES_PER_SERVICE);
+  /** Direct assignment: names the operator gave (ids in directNames, -1 none), primary first. */
+  readonly directNames: NameTable = new NameTable(PLACEMENT_NODES_MAX, 2 * PLACEMENT_NODES_MAX);
+  directNameCount: i32 = 0;
+  readonly specDirect: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES * DIRECT_PER_SERVICE);
 
   /** Assignment slots: the service (NONE: free) and its node (NONE: waiting for a node). */
   readonly slotService: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
   readonly slotNode: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
+  /** Each slot's backup nodes (NONE: none), BACKUPS_PER_SLOT a row: designated, not reserved (see backups.ts). */
+  readonly slotBackup: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX * BACKUPS_PER_SLOT);
   slotsUsed: i32 = 0;
+  /** The pending reservation holding each slot (NONE: committed or free; reserve.ts). */
+  readonly slotReservation: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
   /** Scratch: the slots one placement call took (released together when a later instance fails). */
-  readonly callSlots: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
+  readonly callSlots: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_SLOTS_MAX);
 
   /** The last refusal: nodes excluded per reason (REASON_*), and per resource the need and the largest free. */
   readonly refusal: StaticArray<u32> = new StaticArray<u32>(REASONS);
@@ -98,7 +159,11 @@ export class PlacementTables {
     for (let s = 0; s < PLACEMENT_SERVICES; s++) this.specDefaults(s);
     this.slotService.fill(NONE);
     this.slotNode.fill(NONE);
+    this.slotBackup.fill(NONE);
+    this.slotReservation.fill(NONE);
     this.slotsUsed = 0;
+    this.directNames.clear();
+    this.directNameCount = 0;
   }
 
   specDefaults(service: i32): void {
@@ -111,6 +176,17 @@ export class PlacementTables {
     this.specPrefer[service] = 0;
     this.specAvoid[service] = 0;
     for (let r = 0; r < RESOURCES; r++) this.request[service * RESOURCES + r] = 0;
+    this.specAssign[service] = ASSIGN_AUTOMATIC;
+    this.specMigration[service] = MIGRATE_ROLLING;
+    this.specBatch[service] = 1;
+    this.specMigrationMs[service] = 0;
+    this.specDeploy[service] = DEPLOY_STANDARD;
+    this.specTraits[service] = 0;
+    this.specShards[service] = 0;
+    this.specRebalance[service] = 0;
+    this.specBackups[service] = 0;
+    this.ruleCount[service] = 0;
+    for (let k = 0; k < DIRECT_PER_SERVICE; k++) this.specDirect[service * DIRECT_PER_SERVICE + k] = -1;
   }
 }
 

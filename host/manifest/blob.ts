@@ -8,6 +8,7 @@ import { CONFIG_TYPES, REDACTED } from "./types.ts";
 import { recordOf, recordToBytes, recordFromBytes, recordToSparse, recordFromSparse, recordValues, type RecordKind } from "../kernel/records.ts";
 import { checkRecordOf, checkOptionsOf } from "../kernel/health.ts";
 import { recoveryRecordOf, recoveryPolicyOf } from "../kernel/recovery.ts";
+import { writePlacement, readPlacementRecord } from "./placement.ts";
 import { balanceRecordOf, balanceConfigOf, breakerRecordOf, outlierRecordOf, settingsOf } from "../kernel/balance.ts";
 
 export const MAGIC = "MYCM";
@@ -17,7 +18,7 @@ export const HEADER_BYTES = 24;
 
 export const TAG = {
   service: 0x01, instances: 0x02, timeouts: 0x03, tag: 0x04, dependency: 0x05, config: 0x06, address: 0x07,
-  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83,
+  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84,
 } as const;
 
 export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 } as const;
@@ -133,6 +134,7 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
   if (service.recovery) writeRecovery(w, service.name, service.recovery, indexOf);
   if (service.balance) writeBalance(w, service.balance);
   if (service.resources) writeResources(w, service.resources);
+  if (service.placement) { const placement = service.placement; w.record(TAG.placement, (r) => writePlacement(r, placement)); }
 }
 
 function writeHealth(w: Writer, h: HealthSpec): void {
@@ -262,6 +264,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
     else if (tag === TAG.health) current.health = readHealth(r);
     else if (tag === TAG.recovery) recoveries.push({ service: current, record: r.record("recovery") });
     else if (tag === TAG.balance) current.balance = readBalance(r);
+    else if (tag === TAG.placement) current.placement = readPlacementRecord(r);
     else if (tag === TAG.resources) current.resources = { memoryBytes: r.i64(), storageBytes: r.i64(), cpuPermille: r.u16() };
     else if (tag < 0x80) throw new BlobFormatError(`unknown critical tag ${tag}`, at);
     at += 3 + size;

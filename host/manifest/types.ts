@@ -4,6 +4,7 @@
 
 import type { RecoveryPolicy } from "../kernel/recovery.ts";
 import type { BalanceConfig, BreakerConfig, OutlierConfig } from "../kernel/balance.ts";
+import type { PlacementSection } from "./placement.ts";
 
 export type ConfigType = "int" | "bool" | "string" | "enum" | "duration" | "size";
 export type ConfigValue = number | boolean | string;
@@ -83,6 +84,8 @@ export interface Service {
   recovery?: RecoverySpec;
   balance?: BalanceSpec;
   resources?: ResourcesSpec;
+  /** The `placement:` section: the fleet placement spec (host/manifest/placement.ts). */
+  placement?: PlacementSection;
 }
 
 export interface Manifest {

@@ -34,6 +34,7 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   placementLabel: [{ length: "labelLength", name: "label", kind: "string" }],
   principalRegister: [{ length: "nameLength", name: "name", kind: "string" }],
   principalFind: [{ length: "nameLength", name: "name", kind: "string" }],
+  placementDirect: [{ length: "nameLength", name: "name", kind: "string" }],
 };
 
 /**

@@ -6,6 +6,8 @@ import { formatDiagnostic } from "../../manifest/diagnostics.ts";
 import { encodeManifest } from "../../manifest/blob.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
 import type { Output } from "../myco.ts";
+import { placementSummaries, placementLine, type PlacementSummary } from "./check-placement.ts";
+import { ManifestLoadError } from "../../kernel/manifest.ts";
 
 export function checkCommand(program: Command, io: Output, exit: (code: number) => void): void {
   manifestOptions(program.command("check").argument("<manifest>", "services.yaml").description("validate a manifest")
@@ -29,11 +31,23 @@ export function checkCommand(program: Command, io: Output, exit: (code: number) 
       const instances = manifest.services.reduce((n, s) => n + s.instances, 0);
       const keys = manifest.services.reduce((n, s) => n + s.config.length, 0);
       const bytes = encodeManifest(manifest).length;
+      let placement: PlacementSummary[];
+      try {
+        placement = placementSummaries(manifest);
+      } catch (error) {
+        if (!(error instanceof ManifestLoadError)) throw error;
+        const problem = { file, line: 1, col: 1, message: `the kernel rejects the manifest: ${error.message}` };
+        if (flags.json) io.err(JSON.stringify({ ok: false, file, problems: [problem] }));
+        else io.err(`${file}:1:1: ${problem.message}`);
+        return exit(1);
+      }
       if (flags.json) {
-        io.out(JSON.stringify({ ok: true, file, services, instances, dependencies: edges, configKeys: keys, blobBytes: bytes }));
+        const extra = placement.length ? { placement: Object.fromEntries(placement.map((p) => [p.service, p.spec])) } : {};
+        io.out(JSON.stringify({ ok: true, file, services, instances, dependencies: edges, configKeys: keys, blobBytes: bytes, ...extra }));
         return exit(0);
       }
       io.out(`${file}: ok: ${services} services, ${instances} instances, ${edges} dependencies, ${keys} config keys (${bytes}-byte blob)`);
+      for (const summary of placement) io.out(placementLine(summary));
       exit(0);
     });
 }

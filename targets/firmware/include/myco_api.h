@@ -148,6 +148,34 @@ int32_t myco_placement_slots(void);
 int32_t myco_placement_nodes(void);
 /* Nodes the last refusal excluded for a reason: 0 not alive, 1 tier, 2 required label, 3 forbidden label, 4 max-per-node, 5.. a resource (5 + resource). */
 int32_t myco_placement_refusal(int32_t reason);
+/* Clears a service's placement spec back to the defaults (its placed instances stay). */
+int32_t myco_placement_clear(int32_t service);
+/* Assignment (0 automatic, 1 rules, 2 direct) and migration policy (0 blue-green, 1 rolling, 2 live; batch; ms: health gate, interval or downtime tolerance). */
+int32_t myco_placement_assign(int32_t service, int32_t assignment, int32_t migration, int32_t batch, int64_t ms);
+/* Appends node `name` (I/O buffer) to a direct assignment: the first is the primary, the next the backups in order. Returns its position. */
+int32_t myco_placement_direct(int32_t service, const char* name, uint32_t name_length);
+/* Deployment model (0 standard, 1 native, 2 replicated, 3 auto), native's shards and shards moved per step, replicated's backups, auto's traits (1 own consensus, 2 needs high availability, 4 needs a whole OS). */
+int32_t myco_placement_deploy(int32_t service, int32_t model, int32_t shards, int32_t rebalance, int32_t backups, int32_t traits);
+/* A rule on a condition: 0 tier is `value`, 1 label id `value`, 2 load above, 3 load below `value` percent, 4 trust at least `value`; action 0 require, 1 forbid, 2 prefer, 3 avoid; priority 0..100 weighs a soft rule. */
+int32_t myco_placement_rule_when(int32_t service, int32_t condition, int32_t action, int32_t priority, int32_t value);
+/* A service's placement spec: 0 class, 1 scoring, 2 max-per-node, 3 spread over zones, 4 assignment, 5 migration, 6 batch, 7 migration ms, 8 declared deployment, 9 the deployment in force, 10 auto's rationale (0 declared, 1 own consensus, 2 needs high availability, 3 needs a whole OS, 4 neither), 11 shards, 12 shards moved per step, 13 backups per instance, 14 condition rules. */
+int32_t myco_placement_spec_field(int32_t service, int32_t field);
+/* The k-th backup node of an assignment slot (65535: none). */
+int32_t myco_placement_backup(int32_t slot, int32_t k);
+/* Backups missing over the placed instances of a service (-1: every service): critical with one sclerotia, for instance. */
+int32_t myco_placement_backups_missing(int32_t service);
+/* Reserves `count` more instances of a service for `ttlMs` (all or none, capacity held); returns the reservation id. */
+int32_t myco_placement_reserve(int32_t service, int32_t count, int64_t ttl_ms);
+/* Commits a pending reservation: its instances become ordinary assignments. Returns how many. */
+int32_t myco_placement_commit(int32_t reservation);
+/* Releases a pending reservation: its instances go and their capacity is free. Returns how many. */
+int32_t myco_placement_release(int32_t reservation);
+/* A reservation's instance count while pending, or -1 (committed, released, expired). */
+int32_t myco_placement_reservation(int32_t reservation);
+/* Whether an assignment slot belongs to a pending reservation (1) or not (0). */
+int32_t myco_placement_slot_reserved(int32_t slot);
+/* A manual move: the instance of assignment slot `slot` to `node`, if the node can take it (else an error naming why; nothing moves). */
+int32_t myco_placement_move(int32_t slot, int32_t node);
 /* The number of config keys of a service. */
 int32_t myco_config_count(int32_t id);
 /* Writes the name of key `ordinal` of the service to the buffer; returns its length. */
