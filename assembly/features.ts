@@ -15,3 +15,9 @@ export const WITH_DISCOVERY: bool = isDefined(FEATURE_DISCOVERY) ? FEATURE_DISCO
 
 // @ts-ignore: defined by `asc --use FEATURE_PLACEMENT=0|1` and `--use MYCO_PROFILE=n` (1 is mcu)
 export const WITH_PLACEMENT: bool = isDefined(FEATURE_PLACEMENT) ? FEATURE_PLACEMENT != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 : true);
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: snapshot/restore and the kernel upgrade
+// (assembly/snapshot/) are in every profile but mcu (1) and the tiny profile (3): the layer takes
+// no RAM, but its code and texts take bytes those single pages do not have (its exports answer
+// E_SNAPSHOT_UNAVAILABLE there).
+export const WITH_SNAPSHOT: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true;

@@ -372,3 +372,6 @@ membershipDefaults(); // init: every layer's rows at their defaults
 
 /** Does nothing: the cost of crossing the boundary, for benchmarks. */
 export function noop(): void {}
+
+// ---- snapshot and restore (assembly/snapshot/; not in the mcu profile) ----
+export * from "./snapshot/abi";

@@ -16,13 +16,14 @@ import { alertsCommand } from "./commands/alerts.ts";
 import { EXAMPLES } from "./examples.ts";
 import { reloadCommand } from "./commands/reload.ts";
 import { simCommand } from "./commands/sim.ts";
+import { upgradeKernelCommand } from "./commands/upgrade-kernel.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
 
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
-  serviceVerbCommands, reloadCommand, alertsCommand, dashboardCommand, simCommand, completionCommand,
+  serviceVerbCommands, reloadCommand, alertsCommand, dashboardCommand, simCommand, completionCommand, upgradeKernelCommand,
 ];
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */

@@ -84,6 +84,14 @@ export const ERROR_CODES = {
   E_MANIFEST_STAGE: { code: -225, message: "manifest staging chunk is outside the manifest limit" },
   E_CONFIG_VALUE: { code: -226, message: "config value is malformed for its type" },
   E_NO_NODE_FITS: { code: -227, message: "no node fits" },
+  E_SNAPSHOT_UNAVAILABLE: { code: -370, message: "this profile has no snapshot and restore" },
+  E_SNAPSHOT_CORRUPT: { code: -371, message: "snapshot is damaged: bad magic, CRC-32, length or section head" },
+  E_SNAPSHOT_VERSION: { code: -372, message: "snapshot format version is not one this kernel reads" },
+  E_SNAPSHOT_PROFILE: { code: -373, message: "snapshot was taken on another build profile" },
+  E_SNAPSHOT_LAYOUT: { code: -374, message: "snapshot was taken by a kernel build whose state layout differs" },
+  E_SNAPSHOT_SEQUENCE: { code: -375, message: "snapshot chunk is out of order, misaligned or past the end" },
+  E_SNAPSHOT_STATE: { code: -376, message: "snapshot holds a value out of range for its table" },
+  E_SNAPSHOT_UNVERIFIED: { code: -377, message: "snapshot apply without a verified snapshot, or bytes changed since" },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -309,8 +309,20 @@ export interface CoreExports {
   readonly COUNTER_TIMERS_ARMED: WebAssembly.Global;
 }
 
+/** The exports of assembly/snapshot/abi.ts. */
+export interface SnapshotExports {
+  /** Stages a snapshot of the whole kernel state; returns its length in bytes. Read it out with `snapshotRead` before any other call. */
+  snapshotTake(): number;
+  /** Copies the staged snapshot from byte `offset` (a multiple of 8) into the I/O buffer; returns the bytes copied (the buffer's capacity but for the last chunk). */
+  snapshotRead(offset: number): number;
+  /** Feeds `length` bytes of a snapshot (I/O buffer) at `offset`: pass `apply` 0 verifies and changes nothing, pass 1 (after a complete verify of the same bytes) restores. Chunks in order from 0, multiples of 8 bytes but the last. Returns 1 when the pass is complete, else 0. */
+  snapshotRestore(offset: number, length: number, apply: number): number;
+  /** The regions a snapshot leaves out (the I/O buffer, the error detail's fields and bytes, the record scratch): field 0 the address of region `k`, field 1 its bytes. For proofs that a refused restore changed nothing else. */
+  snapshotLeftOut(k: number, field: number): number;
+}
+
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports, SnapshotExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -345,7 +357,8 @@ export const KERNEL_FUNCTIONS = [
   "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
   "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
   "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
-  "heapHighWater", "memoryPages", "reset", "noop",
+  "heapHighWater", "memoryPages", "reset", "noop", "snapshotTake", "snapshotRead",
+  "snapshotRestore", "snapshotLeftOut",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */

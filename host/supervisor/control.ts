@@ -20,6 +20,7 @@ import { join } from "node:path";
 import type { Supervisor } from "./supervisor.ts";
 import { serviceStatus, type ServiceStatus } from "./status.ts";
 import { describeError } from "./supervisor.ts";
+import { upgradeRunningKernel, type KernelUpgrade } from "./upgrade.ts";
 import type { LogLine } from "../executors/log-ring.ts";
 import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
 import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
@@ -34,7 +35,8 @@ export type ControlRequest =
   | { command: "dashboard"; cursor?: Cursor }
   | { command: "alerts" }
   | { command: "silence"; service?: string; durationMs: number; reason?: string }
-  | { command: "unsilence"; id: number };
+  | { command: "unsilence"; id: number }
+  | { command: "upgrade-kernel"; file?: string };
 
 export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
 
@@ -42,10 +44,11 @@ export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
     revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView;
+    upgrade?: KernelUpgrade;
   }
   | { ok: false; error: string };
 
-const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard", "alerts", "silence", "unsilence"];
+const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard", "alerts", "silence", "unsilence", "upgrade-kernel"];
 
 /** A request larger than this is refused (they are a few dozen bytes). */
 const REQUEST_BYTES_MAX = 4096;
@@ -154,6 +157,8 @@ export class ControlServer {
         case "unsilence":
           this.supervisor.notifier.unsilence(Math.floor(Number(request.id)));
           return { ok: true };
+        case "upgrade-kernel":
+          return { ok: true, upgrade: upgradeRunningKernel(this.supervisor, request.file === undefined ? undefined : String(request.file)) };
         default:
           return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected ${COMMANDS.join(", ")}` };
       }

@@ -325,5 +325,11 @@ int32_t myco_memory_pages(void);
 int32_t myco_reset(void);
 /* Does nothing: the cost of crossing the boundary, for benchmarks. */
 int32_t myco_noop(void);
+/* Stages a snapshot of the whole kernel state; returns its length in bytes. Read it out with `snapshotRead` before any other call. */
+int32_t myco_snapshot_take(void);
+/* Copies the staged snapshot from byte `offset` (a multiple of 8) into the I/O buffer; returns the bytes copied (the buffer's capacity but for the last chunk). */
+int32_t myco_snapshot_read(int32_t offset);
+/* Feeds `length` bytes of a snapshot (I/O buffer) at `offset`: pass `apply` 0 verifies and changes nothing, pass 1 (after a complete verify of the same bytes) restores. Chunks in order from 0, multiples of 8 bytes but the last. Returns 1 when the pass is complete, else 0. */
+int32_t myco_snapshot_restore(int32_t offset, const uint8_t* chunk, uint32_t chunk_length, int32_t apply);
 
 #endif

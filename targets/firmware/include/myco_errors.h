@@ -87,5 +87,13 @@
 #define MYCO_E_MANIFEST_STAGE (-225) /* manifest staging chunk is outside the manifest limit */
 #define MYCO_E_CONFIG_VALUE (-226) /* config value is malformed for its type */
 #define MYCO_E_NO_NODE_FITS (-227) /* no node fits */
+#define MYCO_E_SNAPSHOT_UNAVAILABLE (-370) /* this profile has no snapshot and restore */
+#define MYCO_E_SNAPSHOT_CORRUPT (-371) /* snapshot is damaged: bad magic, CRC-32, length or section head */
+#define MYCO_E_SNAPSHOT_VERSION (-372) /* snapshot format version is not one this kernel reads */
+#define MYCO_E_SNAPSHOT_PROFILE (-373) /* snapshot was taken on another build profile */
+#define MYCO_E_SNAPSHOT_LAYOUT (-374) /* snapshot was taken by a kernel build whose state layout differs */
+#define MYCO_E_SNAPSHOT_SEQUENCE (-375) /* snapshot chunk is out of order, misaligned or past the end */
+#define MYCO_E_SNAPSHOT_STATE (-376) /* snapshot holds a value out of range for its table */
+#define MYCO_E_SNAPSHOT_UNVERIFIED (-377) /* snapshot apply without a verified snapshot, or bytes changed since */
 
 #endif
