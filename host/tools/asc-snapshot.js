@@ -8,6 +8,9 @@
 // Saved: every mutable, module-defined global, in name order, 8 bytes each (little-endian,
 // i32/f32 in the low bytes), except
 //   - the snapshot layer's own (assembly/snapshot/): the session that is reading or writing;
+//   - the compiler's and runtime's (`~lib/rt/stub/offset`, `~argumentsLength`): the allocator's
+//     bump pointer is the same in every kernel of the layout (the header's layout hash covers the
+//     heap's end), and a restore that set it would be an allocation (allocation.test.ts);
 //   - globals holding a function (the hook table, hooks.ts): a function's table index belongs to
 //     one build, and wiring.ts sets them at init in every build anyway;
 //   - `const`s (a table's address, a capacity): init sets them, to the same values in every
@@ -78,7 +81,7 @@ export default class Snapshot extends Transform {
     for (let i = 0; i < module.getNumGlobals(); i++) {
       const g = b.getGlobalInfo(module.getGlobalByIndex(i));
       if (!g.mutable || g.module) continue;
-      if (g.name.startsWith(OWN_PREFIX)) continue;
+      if (g.name.startsWith(OWN_PREFIX) || g.name.startsWith("~")) continue;
       if (this.holdsFunction(g.name) || this.isConst(g.name)) continue;
       if (![b.i32, b.i64, b.f32, b.f64].includes(g.type)) throw new Error(`asc-snapshot: global ${g.name} has a type a snapshot cannot carry`);
       saved.push(g);
