@@ -5,7 +5,7 @@
 // per code, and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
-import { WITH_SECURITY } from "./features";
+import { WITH_SECURITY, WITH_SNAPSHOT } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -105,11 +105,21 @@ export const E_UNKNOWN_STRATEGY: i32 = -160;
 export const E_START_LIMIT: i32 = -161;
 export const E_INVALID_CONDITION: i32 = -162;
 
+// snapshot and restore: -370 .. -379
+export const E_SNAPSHOT_UNAVAILABLE: i32 = -370;
+export const E_SNAPSHOT_CORRUPT: i32 = -371;
+export const E_SNAPSHOT_VERSION: i32 = -372;
+export const E_SNAPSHOT_PROFILE: i32 = -373;
+export const E_SNAPSHOT_LAYOUT: i32 = -374;
+export const E_SNAPSHOT_SEQUENCE: i32 = -375;
+export const E_SNAPSHOT_STATE: i32 = -376;
+export const E_SNAPSHOT_UNVERIFIED: i32 = -377;
+
 /**
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
  * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
  */
-export const ERROR_CODE_MIN: i32 = E_DUPLICATE_PRINCIPAL;
+export const ERROR_CODE_MIN: i32 = E_SNAPSHOT_UNVERIFIED;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {
@@ -200,13 +210,22 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_START_LIMIT: return out.text("the service hit its restart limit and stays failed until reset");
     case E_INVALID_CONDITION: return out.text("dependency condition is not started (0) or healthy (1)");
     // A feature's codes: a profile without the feature falls through to UNKNOWN (no text compiled).
-    case E_ACCESS_DENIED: if (WITH_SECURITY) return out.text("the caller's capabilities do not allow this command");
-    case E_UNKNOWN_PRINCIPAL: if (WITH_SECURITY) return out.text("no principal has this id or name");
-    case E_CAPACITY_PRINCIPALS: if (WITH_SECURITY) return out.text("principal table is full");
-    case E_INVALID_ROLE: if (WITH_SECURITY) return out.text("role is not viewer (0), operator (1), admin (2) or custom (3) with a capability set");
-    case E_INVALID_COMMAND: if (WITH_SECURITY) return out.text("control command is not one of the command codes");
-    case E_NO_ACCESS_CONTROL: if (WITH_SECURITY) return out.text("this build has no access control");
-    case E_DUPLICATE_PRINCIPAL: if (WITH_SECURITY) return out.text("a principal with this name is already registered");
+    case E_ACCESS_DENIED: if (WITH_SECURITY) return out.text("the caller's capabilities do not allow this command"); break;
+    case E_UNKNOWN_PRINCIPAL: if (WITH_SECURITY) return out.text("no principal has this id or name"); break;
+    case E_CAPACITY_PRINCIPALS: if (WITH_SECURITY) return out.text("principal table is full"); break;
+    case E_INVALID_ROLE: if (WITH_SECURITY) return out.text("role is not viewer (0), operator (1), admin (2) or custom (3) with a capability set"); break;
+    case E_INVALID_COMMAND: if (WITH_SECURITY) return out.text("control command is not one of the command codes"); break;
+    case E_NO_ACCESS_CONTROL: if (WITH_SECURITY) return out.text("this build has no access control"); break;
+    case E_DUPLICATE_PRINCIPAL: if (WITH_SECURITY) return out.text("a principal with this name is already registered"); break;
+    case E_SNAPSHOT_UNAVAILABLE: if (WITH_SNAPSHOT) return out.text("this profile has no snapshot and restore"); break;
+    case E_SNAPSHOT_CORRUPT: if (WITH_SNAPSHOT) return out.text("snapshot is damaged: bad magic, CRC-32, length or section head"); break;
+    case E_SNAPSHOT_VERSION: if (WITH_SNAPSHOT) return out.text("snapshot format version is not one this kernel reads"); break;
+    case E_SNAPSHOT_PROFILE: if (WITH_SNAPSHOT) return out.text("snapshot was taken on another build profile"); break;
+    case E_SNAPSHOT_LAYOUT: if (WITH_SNAPSHOT) return out.text("snapshot was taken by a kernel build whose state layout differs"); break;
+    case E_SNAPSHOT_SEQUENCE: if (WITH_SNAPSHOT) return out.text("snapshot chunk is out of order, misaligned or past the end"); break;
+    case E_SNAPSHOT_STATE: if (WITH_SNAPSHOT) return out.text("snapshot holds a value out of range for its table"); break;
+    case E_SNAPSHOT_UNVERIFIED: if (WITH_SNAPSHOT) return out.text("snapshot apply without a verified snapshot, or bytes changed since"); break;
     default: return out.text("UNKNOWN");
   }
+  return out.text("UNKNOWN"); // a code whose text its feature left out of this profile
 }

@@ -21,3 +21,9 @@ export const WITH_PLACEMENT: bool = isDefined(FEATURE_PLACEMENT) ? FEATURE_PLACE
 
 // @ts-ignore: defined by `asc --use FEATURE_SECURITY=0|1` and `--use MYCO_PROFILE=n` (1 mcu, 3 tiny)
 export const WITH_SECURITY: bool = isDefined(FEATURE_SECURITY) ? FEATURE_SECURITY != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: snapshot/restore and the kernel upgrade
+// (assembly/snapshot/) are in every profile but mcu (1) and the tiny profile (3): the layer takes
+// no RAM, but its code and texts take bytes those single pages do not have (its exports answer
+// E_SNAPSHOT_UNAVAILABLE there).
+export const WITH_SNAPSHOT: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true;

@@ -374,3 +374,6 @@ membershipDefaults(); // init: every layer's rows at their defaults
 /** Does nothing: the cost of crossing the boundary, for benchmarks. */
 export function noop(): void {}
 export * from "./balance/permit";
+
+// ---- snapshot and restore (assembly/snapshot/; not in the mcu profile) ----
+export * from "./snapshot/abi";

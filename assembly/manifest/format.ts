@@ -78,9 +78,26 @@ for (let n = 0; n < 256; n++) {
 }
 
 export function crc32(ptr: usize, len: i32): u32 {
-  let crc: u32 = 0xffffffff;
+  return crc32Update(0xffffffff, ptr, len) ^ 0xffffffff;
+}
+
+/** The running CRC-32 register (start 0xffffffff, finish with ^ 0xffffffff) after `len` bytes
+ *  at `ptr`; `ptr` 0 feeds `len` zero bytes (the snapshot's left-out regions). */
+export function crc32Update(register: u32, ptr: usize, len: i32): u32 {
+  let crc = register;
+  if (ptr == 0) {
+    for (let i = 0; i < len; i++) crc = unchecked(crcTable[crc & 0xff]) ^ (crc >>> 8);
+    return crc;
+  }
   for (let i = 0; i < len; i++) crc = unchecked(crcTable[(crc ^ load<u8>(ptr + <usize>i)) & 0xff]) ^ (crc >>> 8);
-  return crc ^ 0xffffffff;
+  return crc;
+}
+
+/** The running CRC-32 register after the 4 little-endian bytes of `word`. */
+export function crc32Word(register: u32, word: u32): u32 {
+  let crc = register;
+  for (let k = 0; k < 4; k++) crc = unchecked(crcTable[(crc ^ (word >>> (k << 3))) & 0xff]) ^ (crc >>> 8);
+  return crc;
 }
 
 /** Secret values are stored masked (not encrypted): they never show up in `strings` or a hex dump. */

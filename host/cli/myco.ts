@@ -18,6 +18,7 @@ import { reloadCommand } from "./commands/reload.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { secretCommand } from "./commands/secret.ts";
 import { simCommand } from "./commands/sim.ts";
+import { upgradeKernelCommand } from "./commands/upgrade-kernel.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
 import { agentCommand, coordinatorCommand } from "./commands/fleet-daemons.ts";
 import { fleetCommand } from "./commands/fleet.ts";
@@ -27,7 +28,7 @@ export type Output = { out: (line: string) => void; err: (line: string) => void 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
   serviceVerbCommands, reloadCommand, alertsCommand, auditCommand, secretCommand, dashboardCommand, simCommand, completionCommand,
-  agentCommand, coordinatorCommand, fleetCommand,
+  upgradeKernelCommand, agentCommand, coordinatorCommand, fleetCommand,
 ];
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */

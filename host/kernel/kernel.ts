@@ -16,6 +16,8 @@ import {
 export interface KernelOptions {
   hal: Hal;
   profile?: Profile;
+  /** A compiled kernel module to run instead of the profile's build/<profile>.wasm (an upgrade's). */
+  module?: WebAssembly.Module;
 }
 
 export interface Timeouts {
@@ -42,8 +44,12 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export class Kernel {
+  /** The module's exports, copied into one object that stays the same across a kernel upgrade
+   *  (`adopt` replaces its functions in place, so wrappers that kept it follow). */
   readonly exports: KernelExports;
   readonly profile: Profile;
+  /** The imports the module was instantiated with (an upgrade instantiates its successor with them). */
+  readonly imports: WebAssembly.Imports;
   readonly limits: Limits;
   private readonly names = new Map<number, string>();
   private nextSeq = 1;
@@ -55,28 +61,57 @@ export class Kernel {
     this.profile = options.profile ?? "release";
     // The loader decodes the kernel's abort strings; calls go to the raw exports, because the
     // loader's wrappers (rest arguments and spread) cost more than the kernel call itself.
-    let readString: (ptr: number) => string = () => "";
     const imports = {
       hal: {
         now_ms: () => hal.nowMs(),
         random_u32: () => hal.randomU32(),
         sleep_ms: (ms: number) => (hal.sleepMs(ms >>> 0) ? 1 : 0),
         abort: (message: number, file: number, line: number, column: number) => {
-          throw new KernelTrap(readString(message) || "abort", `${readString(file)}:${line}:${column}`);
+          throw new KernelTrap(this.readString(message) || "abort", `${this.readString(file)}:${line}:${column}`);
         },
       },
     };
-    const loaded = instantiateSync<Record<string, unknown>>(loadModule(this.profile), imports);
-    readString = (ptr) => (ptr === 0 ? "" : loaded.exports.__getString(ptr));
-    this.exports = kernelExports(loaded.instance);
+    this.imports = imports;
+    const instance = this.instantiate(options.module ?? loadModule(this.profile));
+    this.exports = { ...kernelExports(instance) } as KernelExports;
+    this.readString = this.pendingReadString;
     // The memory never grows (initial = maximum), so views over it stay valid for good.
-    this.ioBytes = new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), this.exports.ioCapacity());
+    this.ioBytes = this.ioView();
     this.limits = Object.fromEntries(LIMITS.map((name, i) => [name, this.exports.limit(i)])) as Limits;
   }
 
+  private readString: (ptr: number) => string = () => "";
+
+  /** Instantiates `module` with this kernel's imports; `adopt` makes it the running kernel. */
+  instantiate(module: WebAssembly.Module): WebAssembly.Instance {
+    const loaded = instantiateSync<Record<string, unknown>>(module, this.imports);
+    this.pendingReadString = (ptr) => (ptr === 0 ? "" : loaded.exports.__getString(ptr));
+    return loaded.instance;
+  }
+
+  private pendingReadString: (ptr: number) => string = () => "";
+
+  /** Makes `instance` (made by `instantiate`, its state restored) the running kernel: the same
+   *  exports object, I/O view and host-side cursors carry on (host/kernel/snapshot.ts). */
+  adopt(instance: WebAssembly.Instance): void {
+    Object.assign(this.exports, kernelExports(instance));
+    this.readString = this.pendingReadString;
+    this.ioBytes = this.ioView();
+  }
+
+  private ioView(): Uint8Array {
+    return new Uint8Array(this.exports.memory.buffer, this.exports.ioBuffer(), this.exports.ioCapacity());
+  }
+
+  /** The I/O buffer's bytes (snapshot chunks travel through it). */
+  io(): Uint8Array { return this.ioBytes; }
+
+  /** Reads events from sequence number `seq` on (a kernel restored from another's snapshot). */
+  resumeEventsAt(seq: number): void { this.nextSeq = seq >>> 0; }
+
   // ---- bytes through the I/O buffer ----
 
-  private readonly ioBytes: Uint8Array;
+  private ioBytes: Uint8Array;
 
   /** Writes `text` as UTF-8 into the I/O buffer; returns its length in bytes. */
   put(text: string): number {

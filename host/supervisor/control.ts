@@ -29,6 +29,7 @@ import { AuditTrail } from "./audit-trail.ts";
 import type { Supervisor } from "./supervisor.ts";
 import { serviceStatus, type ServiceStatus } from "./status.ts";
 import { describeError } from "./supervisor.ts";
+import { upgradeRunningKernel, type KernelUpgrade } from "./upgrade.ts";
 import type { LogLine } from "../executors/log-ring.ts";
 import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
 import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
@@ -44,7 +45,8 @@ export type ControlRequest =
   | { command: "alerts" }
   | { command: "silence"; service?: string; durationMs: number; reason?: string }
   | { command: "unsilence"; id: number }
-  | { command: "whoami" };
+  | { command: "whoami" }
+  | { command: "upgrade-kernel"; file?: string };
 
 /** A request as it travels: the caller's credential with it. */
 export type ControlMessage = ControlRequest & { credential?: string };
@@ -53,6 +55,7 @@ export type ControlMessage = ControlRequest & { credential?: string };
 const AUTHORITY: Record<ControlRequest["command"], ControlCommand> = {
   status: "status", logs: "logs", detail: "status", dashboard: "metrics", alerts: "status", whoami: "status",
   restart: "restart", reload: "reload", start: "start", stop: "stop", silence: "silence", unsilence: "silence",
+  "upgrade-kernel": "upgrade",
 };
 
 export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
@@ -61,6 +64,7 @@ export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
     revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView; principal?: string; role?: string;
+    upgrade?: KernelUpgrade;
   }
   | { ok: false; error: string };
 
@@ -219,6 +223,8 @@ export class ControlServer {
         case "unsilence":
           this.supervisor.notifier.unsilence(Math.floor(Number(request.id)));
           return { ok: true };
+        case "upgrade-kernel":
+          return { ok: true, upgrade: upgradeRunningKernel(this.supervisor, request.file === undefined ? undefined : String(request.file)) };
         default:
           return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected ${COMMANDS.join(", ")}` };
       }

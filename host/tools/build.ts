@@ -17,6 +17,8 @@ export const PROFILES = ["release", "mcu", "bench", "debug", "fleet"] as const;
 const asciiLiterals = fileURLToPath(new URL("./asc-ascii-literals.js", import.meta.url));
 /** Removes the exports of a layer a profile leaves out with `use: FEATURE_<X>=0` (see the file). */
 const features = fileURLToPath(new URL("./asc-features.js", import.meta.url));
+/** Writes the code that saves and loads the kernel's scalar globals for a snapshot (see the file). */
+const snapshot = fileURLToPath(new URL("./asc-snapshot.js", import.meta.url));
 
 /**
  * Compiles the kernel for an asconfig.json target; `extra` adds asc arguments to the target's
@@ -24,7 +26,7 @@ const features = fileURLToPath(new URL("./asc-features.js", import.meta.url));
  */
 export async function compile(target: string, extra: string[] = []): Promise<void> {
   const asc = fileURLToPath(new URL("../../node_modules/assemblyscript/bin/asc.js", import.meta.url));
-  const args = [asc, "assembly/index.ts", "--target", target, "--transform", asciiLiterals, "--transform", features, ...extra];
+  const args = [asc, "assembly/index.ts", "--target", target, "--transform", asciiLiterals, "--transform", features, "--transform", snapshot, ...extra];
   try {
     await run(process.execPath, args, { cwd: root });
   } catch (error) {

@@ -35,6 +35,7 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   principalRegister: [{ length: "nameLength", name: "name", kind: "string" }],
   principalFind: [{ length: "nameLength", name: "name", kind: "string" }],
   placementDirect: [{ length: "nameLength", name: "name", kind: "string" }],
+  snapshotRestore: [{ length: "length", name: "chunk", kind: "bytes" }],
 };
 
 /**
@@ -70,6 +71,7 @@ export const BYTES_OUT: Record<string, BytesOut> = {
   healthHistory: { element: "bytes", unitBytes: 16, fallible: true },
   recordRead: { element: "bytes", fallible: true },
   checkRecord: { element: "bytes", fallible: true },
+  snapshotRead: { element: "bytes", fallible: true },
 };
 
 /** Exports that look like they carry bytes but take and return scalars only. */
@@ -79,7 +81,7 @@ export const SCALAR = new Set([
 ]);
 
 /** Exports that only make sense inside the module's address space (the component hides them). */
-export const MODULE_ONLY = new Set(["ioBuffer"]);
+export const MODULE_ONLY = new Set(["ioBuffer", "snapshotLeftOut"]);
 
 export type FieldType = "u8" | "u16" | "s32" | "u32" | "s64";
 export interface RecordField { name: string; type: FieldType; offset: number }

@@ -17,6 +17,7 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const asc = join(root, "node_modules/assemblyscript/bin/asc.js");
 const asciiLiterals = join(root, "host/tools/asc-ascii-literals.js");
+const snapshotGlobals = join(root, "host/tools/asc-snapshot.js"); // the build's: it writes the snapshot's globals code
 const PROFILES = ["release", "mcu"] as const;
 
 let scratch = "";
@@ -33,7 +34,7 @@ async function compile(args: string[], out: string): Promise<Uint8Array<ArrayBuf
 
 /** The kernel of `profile` as the build compiles it (host/tools/build.ts), with names. */
 const compileKernel = (profile: string, entries: string[] = []) =>
-  compile(["assembly/index.ts", ...entries, "--target", profile, "--transform", asciiLiterals], join(scratch, `${profile}-${entries.length}.wasm`));
+  compile(["assembly/index.ts", ...entries, "--target", profile, "--transform", asciiLiterals, "--transform", snapshotGlobals], join(scratch, `${profile}-${entries.length}.wasm`));
 
 /** The module without its custom sections (names, source maps): the code and data only. */
 function withoutCustomSections(wasm: Uint8Array): Buffer {

@@ -1,0 +1,45 @@
+// Snapshot and restore per profile: the snapshot's size, the time to take it (CRC-32 over the
+// state, read out in I/O-buffer chunks) and to restore it (verify pass, apply pass), and the
+// kernel upgrade's pause (take, instantiate, restore, self-check, swap: the longest time the
+// host does not answer the kernel). The peer is the floor a host could reach without the
+// kernel's checks: a bare copy of the module's whole memory (`Uint8Array.slice`).
+import { Kernel, VirtualHal, KernelManifest, type Profile } from "../host/index.ts";
+import { loadModule } from "../host/kernel/module.ts";
+import { takeSnapshot, restoreSnapshot, upgradeKernel } from "../host/kernel/snapshot.ts";
+import { parseManifestFile } from "../host/manifest/parse.ts";
+import { encodeManifest } from "../host/manifest/blob.ts";
+import { measureOnce, lowerIsBetter, type BenchRow } from "./harness.ts";
+
+const PROFILES: Profile[] = ["release", "bench"];
+const EXAMPLE = new URL("../examples/edge-gateway/services.yaml", import.meta.url).pathname;
+
+function running(profile: Profile): Kernel {
+  const kernel = new Kernel({ hal: new VirtualHal(7), profile });
+  const { manifest } = parseManifestFile(EXAMPLE);
+  if (!manifest) throw new Error(`${EXAMPLE} does not parse`);
+  new KernelManifest(kernel).load(encodeManifest(manifest));
+  kernel.startAll();
+  for (const action of kernel.drainActions()) if (action.kind === "spawn") kernel.instanceStarted(action.instance);
+  return kernel;
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const profile of PROFILES) {
+    const kernel = running(profile);
+    const bytes = takeSnapshot(kernel);
+    const memory = () => new Uint8Array(kernel.exports.memory.buffer).slice();
+    const copyMs = measureOnce(memory, 9);
+    rows.push({ name: `snapshot (${profile}): size`, unit: "KiB", value: bytes.length / 1024, peer: null, peerValue: null, ratio: null });
+    rows.push(lowerIsBetter(`snapshot (${profile}): take`, "ms", measureOnce(() => takeSnapshot(kernel), 9), "copy of the whole memory", copyMs));
+    const fresh = new Kernel({ hal: new VirtualHal(7), profile });
+    rows.push(lowerIsBetter(`snapshot (${profile}): restore (verify + apply)`, "ms", measureOnce(() => restoreSnapshot(fresh, bytes), 9),
+      "copy of the whole memory", copyMs));
+    const module = loadModule(profile);
+    const pauses: number[] = [];
+    for (let i = 0; i < 9; i++) pauses.push(upgradeKernel(kernel, module).pauseMs);
+    pauses.sort((a, b) => a - b);
+    rows.push(lowerIsBetter(`kernel upgrade (${profile}): pause`, "ms", pauses[pauses.length >> 1], "copy of the whole memory", copyMs));
+  }
+  return rows;
+}
