@@ -2,9 +2,11 @@
 // static message table. Printing a message allocates nothing; an unknown code reads "UNKNOWN".
 // `npm run build` generates the TypeScript and C mirrors from this file (host/tools/gen-errors.ts):
 // keep one `export const E_NAME: i32 = -N;` per line and one `case E_NAME: return out.text("...");`
-// per code, and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
+// per code (a feature's code: `case E_NAME: if (WITH_X) return out.text("..."); break;`, so that
+// a profile without the feature holds none of its texts), and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
+import { WITH_ROLLOUT } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -96,11 +98,15 @@ export const E_UNKNOWN_STRATEGY: i32 = -160;
 export const E_START_LIMIT: i32 = -161;
 export const E_INVALID_CONDITION: i32 = -162;
 
+// rollout (assembly/rollout/, lifecycle/resize.ts): -350..-369; not in the mcu profile (features.ts WITH_ROLLOUT)
+export const E_RESIZE_PENDING: i32 = -350;
+export const E_ROLLOUT_ABSENT: i32 = -351;
+
 /**
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
  * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
  */
-export const ERROR_CODE_MIN: i32 = E_NO_NODE_FITS;
+export const ERROR_CODE_MIN: i32 = E_ROLLOUT_ABSENT;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {
@@ -190,6 +196,9 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_UNKNOWN_STRATEGY: return out.text("recovery strategy, group strategy or fault pattern is unknown");
     case E_START_LIMIT: return out.text("the service hit its restart limit and stays failed until reset");
     case E_INVALID_CONDITION: return out.text("dependency condition is not started (0) or healthy (1)");
+    case E_RESIZE_PENDING: if (WITH_ROLLOUT) return out.text("the service is still draining the instances its last resize removes"); break;
+    case E_ROLLOUT_ABSENT: if (WITH_ROLLOUT) return out.text("rollouts are not in this profile"); break;
     default: return out.text("UNKNOWN");
   }
+  return out.text("UNKNOWN"); // a feature's code in a profile without the feature (its text is not compiled in)
 }

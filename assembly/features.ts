@@ -15,3 +15,10 @@ export const WITH_DISCOVERY: bool = isDefined(FEATURE_DISCOVERY) ? FEATURE_DISCO
 
 // @ts-ignore: defined by `asc --use FEATURE_PLACEMENT=0|1` and `--use MYCO_PROFILE=n` (1 is mcu)
 export const WITH_PLACEMENT: bool = isDefined(FEATURE_PLACEMENT) ? FEATURE_PLACEMENT != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 : true);
+
+// @ts-ignore: defined by `asc --use FEATURE_ROLLOUT=0|1` and `--use MYCO_PROFILE=n`
+//   FEATURE_ROLLOUT    rollout/    changing a running service's instance count (drain, then stop),
+//                                  revisions, update strategies, automatic rollback (absent means 1
+//                                  except in the mcu (1) and tiny (3) profiles, whose exports answer an error)
+export const WITH_ROLLOUT: bool = isDefined(FEATURE_ROLLOUT) ? FEATURE_ROLLOUT != 0
+  : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);

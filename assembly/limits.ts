@@ -6,7 +6,7 @@
 // A profile may also leave an optional layer out with `--use FEATURE_<LAYER>=0` (features.ts):
 // the capacities of that layer's tables are then 0, so it costs no memory (see README "Build
 // profiles"). Today: FEATURE_DISCOVERY (SUBSCRIPTIONS_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_SERVICES).
-import { WITH_DISCOVERY, WITH_PLACEMENT } from "./features";
+import { WITH_DISCOVERY, WITH_PLACEMENT, WITH_ROLLOUT } from "./features";
 
 export const PROFILE_RELEASE: i32 = 0;
 export const PROFILE_MCU: i32 = 1;
@@ -161,18 +161,25 @@ export const CHECKS_MAX: i32 = pick(128, 16, 8192);
 /** Checks one service may own: Kubernetes' three probes (startup, liveness, readiness) and a spare. */
 export const CHECKS_PER_SERVICE_MAX: i32 = pick(4, 3, 2);
 
+// ---- running resize and rollouts (lifecycle/resize.ts, assembly/rollout/; FEATURE_ROLLOUT, not in mcu) ----
+
+/** Services and instance slots with a resize/rollout row; 0 without the feature (the mcu page has no byte spare). */
+export const ROLLOUT_SERVICES: i32 = WITH_ROLLOUT ? SERVICES_MAX : 0;
+export const ROLLOUT_INSTANCES: i32 = WITH_ROLLOUT ? INSTANCES_MAX : 0;
+
 /**
  * Timers armed at once (10 bytes each): one per instance, one per service (recovery: restart
  * delay, deferred recovery work) and one per health check (next round, round timeout).
  */
-export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX;
+export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX + 2 * ROLLOUT_SERVICES;
 
 /**
  * Timer ids (2 bytes each), one per owner so that no layer asks another why a timer fired: an
  * instance has three (the lifecycle's start/stop deadline, health's watchdog or scheduled kill,
- * recovery's restart delay), at most one armed at a time (see timers/heap.ts).
+ * recovery's restart delay), at most one armed at a time (see timers/heap.ts); with rollouts a
+ * service has two more (the lifecycle's drain deadline, the rollout's next step).
  */
-export const TIMER_IDS: i32 = 3 * INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX;
+export const TIMER_IDS: i32 = 3 * INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX + 2 * ROLLOUT_SERVICES;
 
 /** Check results remembered per service (8 bytes each): the history ring's N. */
 export const HEALTH_HISTORY: i32 = pick(8, 4, 2);

@@ -3,7 +3,8 @@
 // reachable from here.
 import * as hooks from "./hooks";
 import { WITH_DISCOVERY } from "./features";
-import { balanceMembershipChanged, balanceInstanceMoved } from "./balance/members";
+import { balanceMembershipChanged, balanceInstanceMoved, balanceInstanceLeaving } from "./balance/members";
+import { WITH_ROLLOUT } from "./features";
 import {
   recoveryOnServiceTransition, recoveryOnInstanceDown, recoveryAtRest, recoveryForget, recoveryRefusesStart,
 } from "./recovery/supervisor";
@@ -37,6 +38,7 @@ function wire(): void {
   hooks.startRefusedHook = recoveryRefusesStart;
   if (WITH_DISCOVERY) hooks.onServiceHealthHook = discoveryHealthChanged;
   hooks.onResetHook = manifestReset;
+  if (WITH_ROLLOUT) hooks.onInstanceLeavingHook = balanceInstanceLeaving;
 }
 
 wire();

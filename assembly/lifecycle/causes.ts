@@ -35,3 +35,7 @@ export const CAUSE_ESCALATION: u8 = 15;
 export const CAUSE_CHECK_RESULT: u8 = 16;
 /** A check result did not arrive within the check's timeout. */
 export const CAUSE_CHECK_TIMEOUT: u8 = 17;
+/** A change of the service's instance count while it runs started or retired the instance. */
+export const CAUSE_SCALE: u8 = 18;
+/** A rollout step (assembly/rollout/) started or retired the instance. */
+export const CAUSE_ROLLOUT: u8 = 19;

@@ -19,6 +19,7 @@ export const CAUSES = [
   "none", "command", "pulled-in", "dependency-failed", "dependency-stopped", "instance-started",
   "instance-exited", "start-timeout", "stop-timeout", "progress", "restart", "instance-failed",
   "check-failed", "watchdog", "recovery", "escalation", "check-result", "check-timeout",
+  "scale", "rollout", // 18, 19: assembly/lifecycle/causes.ts (a running resize, a rollout step)
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
@@ -28,6 +29,7 @@ export const EVENT_KINDS = [
   "notify", // 10: assembly/alerts/groups.ts (a notification sent, retried, given up, silenced)
   "", "", "", "", "", // 11..15 free
   "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
+  "", "instances-set", "rollout", // 20, 21: assembly/log/events.ts (a running resize, a rollout step)
 ] as const;
 export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;
 

@@ -84,6 +84,8 @@ export const ERROR_CODES = {
   E_MANIFEST_STAGE: { code: -225, message: "manifest staging chunk is outside the manifest limit" },
   E_CONFIG_VALUE: { code: -226, message: "config value is malformed for its type" },
   E_NO_NODE_FITS: { code: -227, message: "no node fits" },
+  E_RESIZE_PENDING: { code: -350, message: "the service is still draining the instances its last resize removes" },
+  E_ROLLOUT_ABSENT: { code: -351, message: "rollouts are not in this profile" },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -228,7 +228,7 @@ export interface CoreExports {
   serviceTagAdd(id: number, tagLength: number): number;
   /** The service's tag set (bit n: tag id n). */
   serviceTagMask(id: number): bigint;
-  /** Changes the instance count of a service at rest. */
+  /** Changes the instance count. At rest (or still waiting for its dependencies): at once. Serving (not in the mcu profile): new instances start in order; leaving ones drain, then stop, then go (lifecycle/resize.ts); the resulting actions are in the outbox on return. */
   serviceSetInstances(id: number, count: number): number;
   serviceState(id: number): number;
   serviceType(id: number): number;

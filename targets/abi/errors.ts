@@ -1,6 +1,7 @@
 // The kernel's error table as the generators read it: assembly/errors.ts, the one source of the
 // codes and their messages (one `export const E_NAME: i32 = -N;` per line, one
-// `case E_NAME: return out.text("...");` per code, and ERROR_CODE_MIN naming the lowest code).
+// `case E_NAME: return out.text("...");` per code (or `case E_NAME: if (WITH_X) return out.text("..."); break;`
+// for a feature's code), and ERROR_CODE_MIN naming the lowest code).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -16,7 +17,7 @@ export function parseErrorTable(text: string): ErrorEntry[] {
     codes.set(m[1], Number(m[2]));
   }
   const entries: ErrorEntry[] = [];
-  for (const m of text.matchAll(/^\s+case (E_\w+): return out\.text\("((?:[^"\\]|\\.)*)"\);$/gm)) {
+  for (const m of text.matchAll(/^\s+case (E_\w+): (?:if \(WITH_\w+\) )?return out\.text\("((?:[^"\\]|\\.)*)"\);(?: break;)?$/gm)) {
     const code = codes.get(m[1]);
     if (code === undefined) throw new Error(`assembly/errors.ts: case ${m[1]} has no constant`);
     entries.push({ name: m[1], code, message: m[2] });

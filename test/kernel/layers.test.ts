@@ -13,7 +13,7 @@ describe("kernel layering (assembly/layers.json)", () => {
     const orphans = files.filter((file) => layerOf(file, layers) < 0);
     expect(orphans, `files in no layer: ${orphans.join(", ")}`).toEqual([]);
     expect(layers.map((layer) => layer.name)).toEqual([
-      "base", "registry", "graph", "lifecycle", "balance", "recovery", "health", "alerts", "records", "resources", "discovery", "placement", "manifest", "top",
+      "base", "registry", "graph", "lifecycle", "balance", "recovery", "health", "alerts", "records", "resources", "discovery", "placement", "rollout", "manifest", "top",
     ]);
   });
 

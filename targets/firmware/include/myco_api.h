@@ -258,7 +258,7 @@ int32_t myco_service_name(int32_t id);
 int32_t myco_service_tag_add(int32_t id, const char* tag, uint32_t tag_length);
 /* The service's tag set (bit n: tag id n). */
 int32_t myco_service_tag_mask(int32_t id, uint64_t* out);
-/* Changes the instance count of a service at rest. */
+/* Changes the instance count. At rest (or still waiting for its dependencies): at once. Serving (not in the mcu profile): new instances start in order; leaving ones drain, then stop, then go (lifecycle/resize.ts); the resulting actions are in the outbox on return. */
 int32_t myco_service_set_instances(int32_t id, int32_t count);
 int32_t myco_service_state(int32_t id);
 int32_t myco_service_type(int32_t id);

@@ -87,5 +87,7 @@
 #define MYCO_E_MANIFEST_STAGE (-225) /* manifest staging chunk is outside the manifest limit */
 #define MYCO_E_CONFIG_VALUE (-226) /* config value is malformed for its type */
 #define MYCO_E_NO_NODE_FITS (-227) /* no node fits */
+#define MYCO_E_RESIZE_PENDING (-350) /* the service is still draining the instances its last resize removes */
+#define MYCO_E_ROLLOUT_ABSENT (-351) /* rollouts are not in this profile */
 
 #endif
