@@ -101,12 +101,15 @@ export const E_INVALID_CONDITION: i32 = -162;
 // rollout (assembly/rollout/, lifecycle/resize.ts): -350..-369; not in the mcu profile (features.ts WITH_ROLLOUT)
 export const E_RESIZE_PENDING: i32 = -350;
 export const E_ROLLOUT_ABSENT: i32 = -351;
+export const E_ROLLOUT_NONE: i32 = -352;
+export const E_UNKNOWN_REVISION: i32 = -353;
+export const E_INVALID_UPDATE: i32 = -354;
 
 /**
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
  * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
  */
-export const ERROR_CODE_MIN: i32 = E_ROLLOUT_ABSENT;
+export const ERROR_CODE_MIN: i32 = E_INVALID_UPDATE;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {
@@ -198,6 +201,9 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_INVALID_CONDITION: return out.text("dependency condition is not started (0) or healthy (1)");
     case E_RESIZE_PENDING: if (WITH_ROLLOUT) return out.text("the service is still draining the instances its last resize removes"); break;
     case E_ROLLOUT_ABSENT: if (WITH_ROLLOUT) return out.text("rollouts are not in this profile"); break;
+    case E_ROLLOUT_NONE: if (WITH_ROLLOUT) return out.text("the service has no rollout in that phase"); break;
+    case E_UNKNOWN_REVISION: if (WITH_ROLLOUT) return out.text("the revision is not in the service's history"); break;
+    case E_INVALID_UPDATE: if (WITH_ROLLOUT) return out.text("update strategy setting is out of range"); break;
     default: return out.text("UNKNOWN");
   }
   return out.text("UNKNOWN"); // a feature's code in a profile without the feature (its text is not compiled in)

@@ -49,6 +49,7 @@ export * from "./balance/abi";
 export * from "./health/abi";
 export * from "./recovery/abi";
 export * from "./records/abi";
+export * from "./rollout/abi";
 
 // ---- buffer, errors, limits ---------------------------------------------------------------
 

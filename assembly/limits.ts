@@ -168,6 +168,12 @@ export const ROLLOUT_SERVICES: i32 = WITH_ROLLOUT ? SERVICES_MAX : 0;
 export const ROLLOUT_INSTANCES: i32 = WITH_ROLLOUT ? INSTANCES_MAX : 0;
 
 /**
+ * Revisions remembered per service (3 bytes each), like Kubernetes' revisionHistoryLimit (10):
+ * `undo` reaches any of them; the stable revision and the one in progress are never dropped.
+ */
+export const ROLLOUT_HISTORY: i32 = WITH_ROLLOUT ? pick(10, 0, 4) : 0;
+
+/**
  * Timers armed at once (10 bytes each): one per instance, one per service (recovery: restart
  * delay, deferred recovery work) and one per health check (next round, round timeout).
  */
@@ -235,5 +241,6 @@ export const PLACEMENT_LABELS_MAX: i32 = WITH_PLACEMENT ? pick(32, 0, 64) : 0;
 /** Services with a placement spec: every registered service, or 0 without placement. */
 export const PLACEMENT_SERVICES: i32 = WITH_PLACEMENT ? SERVICES_MAX : 0;
 
+assert(!WITH_ROLLOUT || ROLLOUT_HISTORY >= 2, "a history keeps the stable revision and the one in progress");
 assert(PLACEMENT_NODES_MAX < 0xFFFF && PLACEMENT_SLOTS_MAX <= 0x10000, "placement ids are stored in 16 bits");
 assert(PLACEMENT_LABELS_MAX <= 64, "labels are a 64-bit set");

@@ -21,7 +21,7 @@ import { resizeReset } from "./lifecycle/leaving";
 import { CAUSE_COMMAND } from "./lifecycle/causes";
 import { eventLog, eventsReset, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
 import { outboxReset } from "./log/outbox";
-import { timerCancel, timersReset, timerOfInstance, timerOfWatchdog, timerOfRestart, timerOfDrain } from "./timers/heap";
+import { timerCancel, timersReset, timerOfInstance, timerOfWatchdog, timerOfRestart, timerOfDrain, timerOfRollout } from "./timers/heap";
 import { balanceReset } from "./balance/members";
 import { healthServiceDefaults, healthServiceRemoved, healthResetAll } from "./health/service";
 import { availabilityStart } from "./health/availability";
@@ -58,7 +58,7 @@ export function dismissService(id: i32): void {
     timerCancel(timerOfWatchdog(slot));
     timerCancel(timerOfRestart(slot));
   }
-  if (WITH_ROLLOUT) timerCancel(timerOfDrain(id));
+  if (WITH_ROLLOUT) { timerCancel(timerOfDrain(id)); timerCancel(timerOfRollout(id)); }
   edgesRemoveFrom(id);
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
   if (WITH_DISCOVERY) subscriptionsForget(id);

@@ -39,3 +39,9 @@ export const CAUSE_CHECK_TIMEOUT: u8 = 17;
 export const CAUSE_SCALE: u8 = 18;
 /** A rollout step (assembly/rollout/) started or retired the instance. */
 export const CAUSE_ROLLOUT: u8 = 19;
+/** A rollout made no progress within its progress deadline (rolled back). */
+export const CAUSE_PROGRESS_DEADLINE: u8 = 20;
+/** A new-revision instance failed before (or after) it was ready (rolled back). */
+export const CAUSE_READINESS_FAILED: u8 = 21;
+/** A new-revision instance's error rate passed its breaker's threshold (rolled back). */
+export const CAUSE_ERROR_RATE: u8 = 22;

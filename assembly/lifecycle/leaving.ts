@@ -15,6 +15,8 @@ class ResizeTables {
   /** The instance is being retired (draining, then stopped; never recovered): the cause its stop is logged with (CAUSE_SCALE, CAUSE_ROLLOUT), else 0. */
   readonly instanceLeaving: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_INSTANCES);
   /** When a draining instance is stopped whether or not its requests finished. */
+  /** A rollout judges this instance's failures (it is on a revision under trial): not recovered, and it does not fail the service. */
+  readonly instanceOnTrial: StaticArray<bool> = new StaticArray<bool>(ROLLOUT_INSTANCES);
   readonly instanceDrainUntilMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_INSTANCES);
 }
 
@@ -26,6 +28,9 @@ export const DRAIN_MS_DEFAULT: i32 = 5_000;
 @inline export function serviceTarget(service: i32): i32 {
   return <i32>serviceInstanceCount[service] - (WITH_ROLLOUT ? <i32>resize.serviceLeaving[service] : 0);
 }
+
+/** Its failures are the rollout's to judge (rollout/ writes it), or it is retired: not the lifecycle's. */
+@inline export function isOnTrial(slot: i32): bool { return WITH_ROLLOUT && resize.instanceOnTrial[slot]; }
 
 @inline export function isLeaving(slot: i32): bool { return WITH_ROLLOUT && resize.instanceLeaving[slot] != 0; }
 
@@ -43,5 +48,6 @@ export function resizeReset(): void {
   resize.serviceLeaving.fill(0);
   resize.serviceJoining.fill(0);
   resize.instanceLeaving.fill(0);
+  resize.instanceOnTrial.fill(false);
 }
 

@@ -158,6 +158,7 @@ export function resizeSettle(service: i32): void {
     const slot = instanceSlotOf(service, ordinal);
     timerCancel(timerOfRestart(slot));
     resize.instanceLeaving[slot] = 0;
+    resize.instanceOnTrial[slot] = false;
   }
   resize.serviceLeaving[service] = 0;
   serviceResize(service, count - leaving);

@@ -39,7 +39,7 @@ export const EVENT_MANIFEST_REJECTED: u8 = 17;
 export const EVENT_DISCOVERY: u8 = 18;
 /** A running service's instance count changes (lifecycle/resize.ts). from: the count; to: the target; value: the target, or -1 when the leaving instances were released. */
 export const EVENT_INSTANCES_SET: u8 = 20;
-/** A rollout step (assembly/rollout/). from: the step (ROLLOUT_STEP_*); to: the cause; instance: a handle or -1; value: the revision. */
+/** A rollout step (assembly/rollout/tables.ts). from: the step (STEP_*); to: the rollout's phase after it; cause: why; value: the revision. */
 export const EVENT_ROLLOUT: u8 = 21;
 
 const MASK: u32 = <u32>EVENT_LOG_CAPACITY - 1;

@@ -20,6 +20,7 @@ export const CAUSES = [
   "instance-exited", "start-timeout", "stop-timeout", "progress", "restart", "instance-failed",
   "check-failed", "watchdog", "recovery", "escalation", "check-result", "check-timeout",
   "scale", "rollout", // 18, 19: assembly/lifecycle/causes.ts (a running resize, a rollout step)
+  "progress-deadline", "readiness-failed", "error-rate", // 20..22: why a rollout was rolled back
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 

@@ -86,6 +86,9 @@ export const ERROR_CODES = {
   E_NO_NODE_FITS: { code: -227, message: "no node fits" },
   E_RESIZE_PENDING: { code: -350, message: "the service is still draining the instances its last resize removes" },
   E_ROLLOUT_ABSENT: { code: -351, message: "rollouts are not in this profile" },
+  E_ROLLOUT_NONE: { code: -352, message: "the service has no rollout in that phase" },
+  E_UNKNOWN_REVISION: { code: -353, message: "the revision is not in the service's history" },
+  E_INVALID_UPDATE: { code: -354, message: "update strategy setting is out of range" },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -204,6 +204,32 @@ export interface RecordsExports {
   recordRead(service: number, section: number): number;
 }
 
+/** The exports of assembly/rollout/abi.ts. */
+export interface RolloutExports {
+  /** The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). Validated whole first: nothing changes on error. Takes effect from the next step. */
+  rolloutConfigure(service: number, strategy: number, maxSurge: number, maxUnavailable: number, minReadyMs: number, progressDeadlineMs: number, failuresMax: number): number;
+  /** A new revision of the service (its spec changed in a way that needs new instances): recorded in the history and rolled out by the service's strategy. Returns the revision number, which the host maps to the new spec before it performs the actions (spawns read instanceRevision). */
+  rolloutNew(service: number): number;
+  /** Rolls out an earlier revision from the history (0: the last good one); returns it. */
+  rolloutUndo(service: number, revision: number): number;
+  rolloutPause(service: number): number;
+  rolloutResume(service: number): number;
+  /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+  rolloutStatus(service: number, field: number): number;
+  /** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
+  rolloutHistory(service: number): number;
+  /** The revision instance `handle` runs (or will run once its spawn is performed). */
+  instanceRevision(handle: number): number;
+  readonly ROLLOUT_FIELD_PHASE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_TARGET: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_STABLE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_UPDATED: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_AVAILABLE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_FAILURES: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_BASE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_STRATEGY: WebAssembly.Global;
+}
+
 /** The exports of assembly/index.ts. */
 export interface CoreExports {
   ioBuffer(): number;
@@ -310,7 +336,7 @@ export interface CoreExports {
 }
 
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, RolloutExports, CoreExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -335,17 +361,18 @@ export const KERNEL_FUNCTIONS = [
   "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
-  "recordApply", "recordRead", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
-  "lastError", "limit", "profile", "serviceRegister", "serviceUnregister", "serviceLookup",
-  "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState",
-  "serviceType", "serviceInstances", "serviceCount", "serviceInstance", "instanceState",
-  "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount",
-  "serviceStart", "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll",
-  "stopAll", "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
-  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
-  "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
-  "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
-  "heapHighWater", "memoryPages", "reset", "noop",
+  "recordApply", "recordRead", "rolloutConfigure", "rolloutNew", "rolloutUndo", "rolloutPause",
+  "rolloutResume", "rolloutStatus", "rolloutHistory", "instanceRevision", "ioBuffer", "ioCapacity",
+  "errorMessageOf", "errorDetail", "lastError", "limit", "profile", "serviceRegister",
+  "serviceUnregister", "serviceLookup", "serviceName", "serviceTagAdd", "serviceTagMask",
+  "serviceSetInstances", "serviceState", "serviceType", "serviceInstances", "serviceCount",
+  "serviceInstance", "instanceState", "dependencyAdd", "dependencyAddByName", "dependencyRemove",
+  "order", "orderWaveCount", "serviceStart", "serviceStop", "serviceRestart", "serviceEnable",
+  "serviceDisable", "startAll", "stopAll", "instanceStarted", "instanceExited", "tick", "run",
+  "nextDeadline", "actionsDrain", "actionsPending", "eventsRead", "eventsNextSeq",
+  "eventsOverwritten", "alertReceiverSet", "alertRouteAdd", "alertsClear", "alertSilence",
+  "alertUnsilence", "alertSilenceService", "alertSilenceUntil", "alertReport", "alertGroupRead",
+  "alertReceiverDown", "counter", "heapHighWater", "memoryPages", "reset", "noop",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */
@@ -366,6 +393,14 @@ export const KERNEL_CONSTANTS = {
   RECOVERY_GAVE_UP: 3,
   RECOVERY_LAST_DELAY_MS: 4,
   RECOVERY_POLICY: 5,
+  ROLLOUT_FIELD_PHASE: 0,
+  ROLLOUT_FIELD_TARGET: 1,
+  ROLLOUT_FIELD_STABLE: 2,
+  ROLLOUT_FIELD_UPDATED: 3,
+  ROLLOUT_FIELD_AVAILABLE: 4,
+  ROLLOUT_FIELD_FAILURES: 5,
+  ROLLOUT_FIELD_BASE: 6,
+  ROLLOUT_FIELD_STRATEGY: 7,
   LIMIT_SERVICES: 0,
   LIMIT_INSTANCES: 1,
   LIMIT_INSTANCES_PER_SERVICE: 2,

@@ -26,6 +26,14 @@
 #define MYCO_RECOVERY_GAVE_UP (3)
 #define MYCO_RECOVERY_LAST_DELAY_MS (4)
 #define MYCO_RECOVERY_POLICY (5)
+#define MYCO_ROLLOUT_FIELD_PHASE (0)
+#define MYCO_ROLLOUT_FIELD_TARGET (1)
+#define MYCO_ROLLOUT_FIELD_STABLE (2)
+#define MYCO_ROLLOUT_FIELD_UPDATED (3)
+#define MYCO_ROLLOUT_FIELD_AVAILABLE (4)
+#define MYCO_ROLLOUT_FIELD_FAILURES (5)
+#define MYCO_ROLLOUT_FIELD_BASE (6)
+#define MYCO_ROLLOUT_FIELD_STRATEGY (7)
 #define MYCO_LIMIT_SERVICES (0)
 #define MYCO_LIMIT_INSTANCES (1)
 #define MYCO_LIMIT_INSTANCES_PER_SERVICE (2)
@@ -237,6 +245,20 @@ int32_t myco_recovery_info(int32_t service, int32_t which);
 int32_t myco_record_apply(int32_t service, int32_t section, const uint8_t* record, uint32_t record_length);
 /* Writes the service's effective record of `section` (every default filled in) to the buffer; returns its length. */
 int32_t myco_record_read(int32_t service, int32_t section);
+/* The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). Validated whole first: nothing changes on error. Takes effect from the next step. */
+int32_t myco_rollout_configure(int32_t service, int32_t strategy, int32_t max_surge, int32_t max_unavailable, int32_t min_ready_ms, int32_t progress_deadline_ms, int32_t failures_max);
+/* A new revision of the service (its spec changed in a way that needs new instances): recorded in the history and rolled out by the service's strategy. Returns the revision number, which the host maps to the new spec before it performs the actions (spawns read instanceRevision). */
+int32_t myco_rollout_new(int32_t service);
+/* Rolls out an earlier revision from the history (0: the last good one); returns it. */
+int32_t myco_rollout_undo(int32_t service, int32_t revision);
+int32_t myco_rollout_pause(int32_t service);
+int32_t myco_rollout_resume(int32_t service);
+/* A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+int32_t myco_rollout_status(int32_t service, int32_t field);
+/* Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
+int32_t myco_rollout_history(int32_t service);
+/* The revision instance `handle` runs (or will run once its spawn is performed). */
+int32_t myco_instance_revision(int32_t handle);
 int32_t myco_io_capacity(void);
 /* Writes the message of `code` to the I/O buffer; returns its length. */
 int32_t myco_error_message_of(int32_t code);

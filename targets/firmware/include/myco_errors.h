@@ -89,5 +89,8 @@
 #define MYCO_E_NO_NODE_FITS (-227) /* no node fits */
 #define MYCO_E_RESIZE_PENDING (-350) /* the service is still draining the instances its last resize removes */
 #define MYCO_E_ROLLOUT_ABSENT (-351) /* rollouts are not in this profile */
+#define MYCO_E_ROLLOUT_NONE (-352) /* the service has no rollout in that phase */
+#define MYCO_E_UNKNOWN_REVISION (-353) /* the revision is not in the service's history */
+#define MYCO_E_INVALID_UPDATE (-354) /* update strategy setting is out of range */
 
 #endif
