@@ -50,7 +50,8 @@ function oldActive(service: i32, count: i32, target: i32): bool {
 function spawnReplacements(service: i32, count: i32, target: i32): void {
   const recreate = rollout.strategy[service] == STRATEGY_RECREATE;
   if (recreate && oldActive(service, count, target)) return;
-  for (let k = 0; k < count; k++) {
+  const joiningFrom = count - <i32>resize.serviceJoining[service]; // the resize spawns those itself
+  for (let k = 0; k < joiningFrom; k++) {
     const slot = instanceSlotOf(service, k);
     if (revisionOf(service, slot) != target || isActive(instanceState[slot])) continue; // a retired one, down now
     if (!outboxHasRoom(1)) { timerArmBy(timerOfRollout(service), clockNow() + 1); return; }
@@ -107,13 +108,14 @@ export function rolloutStep(service: i32): bool {
 function retireOld(service: i32, count: i32, target: i32, spare: i32): void {
   for (let k = 0; k < count; k++) {
     const slot = instanceSlotOf(service, k);
-    if (revisionOf(service, slot) == target || isLeaving(slot) || instanceState[slot] == STATE_STOPPING) continue;
-    const running = instanceState[slot] == STATE_RUNNING;
+    const state = instanceState[slot];
+    if (revisionOf(service, slot) == target || state == STATE_STOPPING || (isLeaving(slot) && isActive(state))) continue;
+    const running = state == STATE_RUNNING;
     if (running && spare <= 0) continue; // down ones cost no availability: they are replaced at once
     if (running) spare--;
     rollout.revision[slot] = <u16>target;
     resize.instanceOnTrial[slot] = true;
     rolloutLog(service, STEP_REPLACE, CAUSE_PROGRESS, target);
-    if (isActive(instanceState[slot])) instanceRetire(slot, CAUSE_ROLLOUT);
+    if (isActive(state)) instanceRetire(slot, CAUSE_ROLLOUT);
   }
 }
