@@ -15,6 +15,7 @@ import { upCommand, downCommand } from "./commands/detach.ts";
 import { alertsCommand } from "./commands/alerts.ts";
 import { EXAMPLES } from "./examples.ts";
 import { reloadCommand } from "./commands/reload.ts";
+import { rolloutCommand } from "./commands/rollout.ts";
 import { simCommand } from "./commands/sim.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
 
@@ -22,7 +23,7 @@ export type Output = { out: (line: string) => void; err: (line: string) => void 
 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
-  serviceVerbCommands, reloadCommand, alertsCommand, dashboardCommand, simCommand, completionCommand,
+  serviceVerbCommands, reloadCommand, rolloutCommand, alertsCommand, dashboardCommand, simCommand, completionCommand,
 ];
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 invalid input, 2 usage). */

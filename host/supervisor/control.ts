@@ -13,6 +13,8 @@
 //   {"command":"alerts"}                          -> {"ok":true,"alerts":{receivers,silences,sent}}
 //   {"command":"silence","service":"web","durationMs":3600000,"reason":"..."} (no service: all) -> {"ok":true,"silence":{id,...}}
 //   {"command":"unsilence","id":0}                -> {"ok":true}
+//   {"command":"rollout","action":"status"|"history"|"undo"|"pause"|"resume"|"promote","service":"web","revision":3}
+//                                                 -> {"ok":true,"rollout":{status,history,revisions}}
 import { createServer, connect, type Server } from "node:net";
 import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -24,6 +26,7 @@ import type { LogLine } from "../executors/log-ring.ts";
 import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
 import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
 import type { AlertsView, SilenceView } from "../alerts/notifier.ts";
+import type { RolloutStatus, RevisionEntry } from "../kernel/rollout.ts";
 
 export type ControlRequest =
   | { command: "status" }
@@ -34,18 +37,22 @@ export type ControlRequest =
   | { command: "dashboard"; cursor?: Cursor }
   | { command: "alerts" }
   | { command: "silence"; service?: string; durationMs: number; reason?: string }
-  | { command: "unsilence"; id: number };
+  | { command: "unsilence"; id: number }
+  | { command: "rollout"; action: RolloutAction; service: string; revision?: number };
+
+export type RolloutAction = "status" | "history" | "undo" | "pause" | "resume" | "promote";
+export interface RolloutView { status: RolloutStatus; history: RevisionEntry[]; revisions: number[] }
 
 export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
 
 export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
-    revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView;
+    revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView; rollout?: RolloutView;
   }
   | { ok: false; error: string };
 
-const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard", "alerts", "silence", "unsilence"];
+const COMMANDS = ["status", "logs", "restart", "reload", "start", "stop", "detail", "dashboard", "alerts", "silence", "unsilence", "rollout"];
 
 /** A request larger than this is refused (they are a few dozen bytes). */
 const REQUEST_BYTES_MAX = 4096;
@@ -154,6 +161,8 @@ export class ControlServer {
         case "unsilence":
           this.supervisor.notifier.unsilence(Math.floor(Number(request.id)));
           return { ok: true };
+        case "rollout":
+          return { ok: true, rollout: this.supervisor.rollout(request.action, String(request.service), request.revision) };
         default:
           return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected ${COMMANDS.join(", ")}` };
       }
