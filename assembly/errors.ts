@@ -2,10 +2,11 @@
 // static message table. Printing a message allocates nothing; an unknown code reads "UNKNOWN".
 // `npm run build` generates the TypeScript and C mirrors from this file (host/tools/gen-errors.ts):
 // keep one `export const E_NAME: i32 = -N;` per line and one `case E_NAME: return out.text("...");`
-// per code, and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
+// per code (a feature's code: `case E_NAME: if (WITH_X) return out.text("..."); break;`, so that
+// a profile without the feature holds none of its texts), and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
-import { WITH_SECURITY, WITH_SNAPSHOT } from "./features";
+import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -105,6 +106,12 @@ export const E_UNKNOWN_STRATEGY: i32 = -160;
 export const E_START_LIMIT: i32 = -161;
 export const E_INVALID_CONDITION: i32 = -162;
 
+// rollout (assembly/rollout/, lifecycle/resize.ts): -350..-369; not in the mcu profile (features.ts WITH_ROLLOUT)
+export const E_RESIZE_PENDING: i32 = -350;
+export const E_ROLLOUT_ABSENT: i32 = -351;
+export const E_ROLLOUT_NONE: i32 = -352;
+export const E_UNKNOWN_REVISION: i32 = -353;
+export const E_INVALID_UPDATE: i32 = -354;
 // snapshot and restore: -370 .. -379
 export const E_SNAPSHOT_UNAVAILABLE: i32 = -370;
 export const E_SNAPSHOT_CORRUPT: i32 = -371;
@@ -225,6 +232,11 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_SNAPSHOT_SEQUENCE: if (WITH_SNAPSHOT) return out.text("snapshot chunk is out of order, misaligned or past the end"); break;
     case E_SNAPSHOT_STATE: if (WITH_SNAPSHOT) return out.text("snapshot holds a value out of range for its table"); break;
     case E_SNAPSHOT_UNVERIFIED: if (WITH_SNAPSHOT) return out.text("snapshot apply without a verified snapshot, or bytes changed since"); break;
+    case E_RESIZE_PENDING: if (WITH_ROLLOUT) return out.text("the service is still draining the instances its last resize removes"); break;
+    case E_ROLLOUT_ABSENT: if (WITH_ROLLOUT) return out.text("rollouts are not in this profile"); break;
+    case E_ROLLOUT_NONE: if (WITH_ROLLOUT) return out.text("the service has no rollout in that phase"); break;
+    case E_UNKNOWN_REVISION: if (WITH_ROLLOUT) return out.text("the revision is not in the service's history"); break;
+    case E_INVALID_UPDATE: if (WITH_ROLLOUT) return out.text("update strategy setting is out of range"); break;
     default: return out.text("UNKNOWN");
   }
   return out.text("UNKNOWN"); // a code whose text its feature left out of this profile

@@ -27,3 +27,10 @@ export const WITH_SECURITY: bool = isDefined(FEATURE_SECURITY) ? FEATURE_SECURIT
 // no RAM, but its code and texts take bytes those single pages do not have (its exports answer
 // E_SNAPSHOT_UNAVAILABLE there).
 export const WITH_SNAPSHOT: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use FEATURE_ROLLOUT=0|1` and `--use MYCO_PROFILE=n`
+//   FEATURE_ROLLOUT    rollout/    changing a running service's instance count (drain, then stop),
+//                                  revisions, update strategies, automatic rollback (absent means 1
+//                                  except in the mcu (1) and tiny (3) profiles, whose exports answer an error)
+export const WITH_ROLLOUT: bool = isDefined(FEATURE_ROLLOUT) ? FEATURE_ROLLOUT != 0
+  : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);

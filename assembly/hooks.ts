@@ -30,6 +30,9 @@ export let onStopTimeoutHook: ((service: i32, slot: i32, timeoutMs: i32) => void
 /** A start is refused (recovery gave up, or its start limit is reached now). */
 export let startRefusedHook: ((service: i32) => bool) | null = null;
 
+/** An instance is being retired (lifecycle/resize.ts): the balancer stops picking it and calls instanceDrained when it is idle. */
+export let onInstanceLeavingHook: ((slot: i32) => void) | null = null;
+
 // ---- membership ----------------------------------------------------------------------------
 /** The kernel was reset (membership.ts): the manifest loader, which joins services through
  *  membership and so sits above it, clears its own state. */
@@ -72,6 +75,10 @@ export let onServiceHealthHook: ((service: i32, health: u8) => void) | null = nu
 @inline export function startRefused(service: i32): bool {
   const hook = startRefusedHook;
   return hook ? hook(service) : false;
+}
+@inline export function onInstanceLeaving(slot: i32): void {
+  const hook = onInstanceLeavingHook;
+  if (hook) hook(slot);
 }
 @inline export function onReset(): void {
   const hook = onResetHook;

@@ -30,7 +30,8 @@ import { settle, tick as tickOnce, run as runFor } from "./loop";
 import { admitService, dismissService, membershipDefaults, membershipReset } from "./membership";
 import { subscriptionsRefresh } from "./discovery/subscriptions";
 import "./wiring"; // the hook table, set once at init (hooks.ts)
-import { WITH_DISCOVERY } from "./features";
+import { WITH_DISCOVERY, WITH_ROLLOUT } from "./features";
+import { isServing, resizeServing, waitingToStart } from "./lifecycle/resize";
 import { heapTop } from "./util/heap-top";
 import {
   alertReceiverSet as receiverSet, alertRouteAdd as routeAdd, alertsClearConfig, alertSilence as silence, alertUnsilence as unsilence,
@@ -49,6 +50,7 @@ export * from "./health/abi";
 export * from "./recovery/abi";
 export * from "./records/abi";
 export * from "./security/abi";
+export * from "./rollout/abi";
 
 // ---- buffer, errors, limits ---------------------------------------------------------------
 
@@ -155,12 +157,25 @@ export function serviceTagAdd(id: i32, tagLength: i32): i32 {
 /** The service's tag set (bit n: tag id n). */
 export function serviceTagMask(id: i32): u64 { return checkService(id) < 0 ? 0 : serviceTags[id]; }
 
-/** Changes the instance count of a service at rest. */
+/**
+ * Changes the instance count. At rest (or still waiting for its dependencies): at once. Serving
+ * (not in the mcu profile): new instances start in order; leaving ones drain, then stop, then go
+ * (lifecycle/resize.ts); the resulting actions are in the outbox on return.
+ */
 export function serviceSetInstances(id: i32, count: i32): i32 {
+  clockRefresh();
   const bad = checkService(id);
   if (bad < 0) return bad;
-  const atRest = checkAtRest(id, "changing its instance count");
-  if (atRest < 0) return atRest;
+  if (WITH_ROLLOUT && isServing(id)) {
+    if (count < 0 || count > limits.INSTANCES_PER_SERVICE_MAX) return serviceResize(id, count); // its range error
+    const result = resizeServing(id, count);
+    settle();
+    return result;
+  }
+  if (!waitingToStart(id)) {
+    const atRest = checkAtRest(id, "changing its instance count");
+    if (atRest < 0) return atRest;
+  }
   return serviceResize(id, count);
 }
 

@@ -6,7 +6,7 @@
 // A profile may also leave an optional layer out with `--use FEATURE_<LAYER>=0` (features.ts):
 // the capacities of that layer's tables are then 0, so it costs no memory (see README "Build
 // profiles"). Today: FEATURE_DISCOVERY (SUBSCRIPTIONS_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_SERVICES).
-import { WITH_DISCOVERY, WITH_PLACEMENT } from "./features";
+import { WITH_DISCOVERY, WITH_PLACEMENT, WITH_ROLLOUT } from "./features";
 import { WITH_SECURITY } from "./features";
 
 export const PROFILE_RELEASE: i32 = 0;
@@ -175,18 +175,31 @@ export const CHECKS_MAX: i32 = pick(128, 16, 8192);
 /** Checks one service may own: Kubernetes' three probes (startup, liveness, readiness) and a spare. */
 export const CHECKS_PER_SERVICE_MAX: i32 = pick(4, 3, 2);
 
+// ---- running resize and rollouts (lifecycle/resize.ts, assembly/rollout/; FEATURE_ROLLOUT, not in mcu) ----
+
+/** Services and instance slots with a resize/rollout row; 0 without the feature (the mcu page has no byte spare). */
+export const ROLLOUT_SERVICES: i32 = WITH_ROLLOUT ? SERVICES_MAX : 0;
+export const ROLLOUT_INSTANCES: i32 = WITH_ROLLOUT ? INSTANCES_MAX : 0;
+
+/**
+ * Revisions remembered per service (3 bytes each), like Kubernetes' revisionHistoryLimit (10):
+ * `undo` reaches any of them; the stable revision and the one in progress are never dropped.
+ */
+export const ROLLOUT_HISTORY: i32 = WITH_ROLLOUT ? pick(10, 0, 4) : 0;
+
 /**
  * Timers armed at once (10 bytes each): one per instance, one per service (recovery: restart
  * delay, deferred recovery work) and one per health check (next round, round timeout).
  */
-export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX;
+export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX + 2 * ROLLOUT_SERVICES;
 
 /**
  * Timer ids (2 bytes each), one per owner so that no layer asks another why a timer fired: an
  * instance has three (the lifecycle's start/stop deadline, health's watchdog or scheduled kill,
- * recovery's restart delay), at most one armed at a time (see timers/heap.ts).
+ * recovery's restart delay), at most one armed at a time (see timers/heap.ts); with rollouts a
+ * service has two more (the lifecycle's drain deadline, the rollout's next step).
  */
-export const TIMER_IDS: i32 = 3 * INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX;
+export const TIMER_IDS: i32 = 3 * INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX + 2 * ROLLOUT_SERVICES;
 
 /** Check results remembered per service (8 bytes each): the history ring's N. */
 export const HEALTH_HISTORY: i32 = pick(8, 4, 2);
@@ -245,6 +258,7 @@ export const PLACEMENT_RESERVATIONS_MAX: i32 = WITH_PLACEMENT ? pick(16, 0, 256)
 /** Services with a placement spec: every registered service, or 0 without placement. */
 export const PLACEMENT_SERVICES: i32 = WITH_PLACEMENT ? SERVICES_MAX : 0;
 
+assert(!WITH_ROLLOUT || ROLLOUT_HISTORY >= 2, "a history keeps the stable revision and the one in progress");
 assert(PLACEMENT_NODES_MAX < 0xFFFF && PLACEMENT_SERVICES < 0xFFFF, "node and service ids are stored in 16 bits in the assignment table");
 assert(PLACEMENT_LABELS_MAX <= 64, "labels are a 64-bit set");
 

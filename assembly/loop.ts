@@ -7,8 +7,11 @@ import { clockRefresh, clockNow } from "./clock";
 import { halSleepMs } from "./hal";
 import {
   timerPopDue, timerNextDeadline, SERVICE_TIMER_BASE, CHECK_TIMER_BASE, INSTANCE_TIMERS, INSTANCE_TIMER_LIFECYCLE,
-  INSTANCE_TIMER_HEALTH,
+  INSTANCE_TIMER_HEALTH, DRAIN_TIMER_BASE, ROLLOUT_TIMER_BASE,
 } from "./timers/heap";
+import { WITH_ROLLOUT } from "./features";
+import { drainDue } from "./lifecycle/resize";
+import { rolloutTimerDue } from "./rollout/control";
 import { outboxCount } from "./log/outbox";
 import { takeDirty, retryDeferred } from "./lifecycle/dirty";
 import { evaluate } from "./lifecycle/evaluate";
@@ -40,6 +43,8 @@ export function settle(): void {
 
 /** Hands a due timer to the layer that owns it (timers/heap.ts lays the ids out). */
 function fire(timer: i32): void {
+  if (timer >= ROLLOUT_TIMER_BASE) { if (WITH_ROLLOUT) rolloutTimerDue(timer - ROLLOUT_TIMER_BASE); return; }
+  if (timer >= DRAIN_TIMER_BASE) { if (WITH_ROLLOUT) drainDue(timer - DRAIN_TIMER_BASE); return; }
   if (timer >= CHECK_TIMER_BASE) { checkTimerDue(timer - CHECK_TIMER_BASE); return; }
   if (timer >= SERVICE_TIMER_BASE) { recoveryTimerDue(timer - SERVICE_TIMER_BASE); return; }
   const slot = timer / INSTANCE_TIMERS;

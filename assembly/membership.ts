@@ -17,10 +17,11 @@ import { tagsReset } from "./registry/tags";
 import { edgesRemoveFrom, edgesReset } from "./graph/edges";
 import { lifecycleClear } from "./lifecycle/transitions";
 import { dirtyReset } from "./lifecycle/dirty";
+import { resizeReset } from "./lifecycle/leaving";
 import { CAUSE_COMMAND } from "./lifecycle/causes";
 import { eventLog, eventsReset, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
 import { outboxReset } from "./log/outbox";
-import { timerCancel, timersReset, timerOfInstance, timerOfWatchdog, timerOfRestart } from "./timers/heap";
+import { timerCancel, timersReset, timerOfInstance, timerOfWatchdog, timerOfRestart, timerOfDrain, timerOfRollout } from "./timers/heap";
 import { balanceReset } from "./balance/members";
 import { healthServiceDefaults, healthServiceRemoved, healthResetAll } from "./health/service";
 import { availabilityStart } from "./health/availability";
@@ -31,7 +32,7 @@ import { healthReset as discoveryHealthReset } from "./discovery/health";
 import { configForget, configReset } from "./config/store";
 import { slotsReset } from "./manifest/slots";
 import { onReset } from "./hooks";
-import { WITH_DISCOVERY, WITH_PLACEMENT } from "./features";
+import { WITH_DISCOVERY, WITH_PLACEMENT, WITH_ROLLOUT } from "./features";
 import { alertsServiceRemoved, alertsReset } from "./alerts/abi";
 import { fleet } from "./placement/tables";
 import { placementServiceRemoved } from "./placement/place";
@@ -58,6 +59,7 @@ export function dismissService(id: i32): void {
     timerCancel(timerOfWatchdog(slot));
     timerCancel(timerOfRestart(slot));
   }
+  if (WITH_ROLLOUT) { timerCancel(timerOfDrain(id)); timerCancel(timerOfRollout(id)); }
   edgesRemoveFrom(id);
   eventLog(EVENT_SERVICE_UNREGISTERED, id, -1, 0, 0, CAUSE_COMMAND, 0);
   if (WITH_DISCOVERY) subscriptionsForget(id);
@@ -86,6 +88,7 @@ export function membershipReset(): void {
   edgesReset();
   timersReset();
   dirtyReset();
+  resizeReset();
   eventsReset();
   outboxReset();
   clockReset();

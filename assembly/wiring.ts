@@ -3,7 +3,9 @@
 // reachable from here.
 import * as hooks from "./hooks";
 import { WITH_DISCOVERY } from "./features";
-import { balanceMembershipChanged, balanceInstanceMoved } from "./balance/members";
+import { balanceMembershipChanged, balanceInstanceMoved, balanceInstanceLeaving } from "./balance/members";
+import { WITH_ROLLOUT } from "./features";
+import { rolloutOnInstanceMoved, rolloutMembershipChanged } from "./rollout/control";
 import {
   recoveryOnServiceTransition, recoveryOnInstanceDown, recoveryAtRest, recoveryForget, recoveryRefusesStart,
 } from "./recovery/supervisor";
@@ -20,14 +22,21 @@ function serviceMoved(service: i32, from: u8, to: u8, cause: u8): void {
   healthOnServiceTransition(service, cause);
 }
 
-/** An instance transition: the balancer's pool, then health. */
+/** An instance transition: the balancer's pool, then health, then a rollout in progress. */
 function instanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
   balanceInstanceMoved(slot, from, to, cause);
   healthOnInstanceTransition(slot, from, to, cause);
+  if (WITH_ROLLOUT) rolloutOnInstanceMoved(slot, from, to, cause);
+}
+
+/** The instance count changed: the balancer's membership, then the revisions of new ordinals. */
+function instanceCountChanged(service: i32, fresh: bool): void {
+  balanceMembershipChanged(service, fresh);
+  if (WITH_ROLLOUT) rolloutMembershipChanged(service, fresh);
 }
 
 function wire(): void {
-  hooks.onInstanceCountChangedHook = balanceMembershipChanged;
+  hooks.onInstanceCountChangedHook = instanceCountChanged;
   hooks.onServiceTransitionHook = serviceMoved;
   hooks.onInstanceTransitionHook = instanceMoved;
   hooks.onInstanceDownHook = recoveryOnInstanceDown;
@@ -37,6 +46,7 @@ function wire(): void {
   hooks.startRefusedHook = recoveryRefusesStart;
   if (WITH_DISCOVERY) hooks.onServiceHealthHook = discoveryHealthChanged;
   hooks.onResetHook = manifestReset;
+  if (WITH_ROLLOUT) hooks.onInstanceLeavingHook = balanceInstanceLeaving;
 }
 
 wire();

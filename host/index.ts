@@ -9,6 +9,7 @@ export { Simulation } from "./executors/simulation.ts";
 export { PROFILES, type Profile } from "./kernel/module.ts";
 export * from "./kernel/abi.ts";
 export * from "./kernel/balance.ts";
+export * from "./kernel/rollout.ts";
 export * from "./kernel/health.ts";
 export * from "./kernel/recovery.ts";
 export * from "./kernel/placement.ts";

@@ -40,7 +40,7 @@ describe("limits", () => {
     expect<bool>(limits.NAME_INDEX_SLOTS >= 2 * limits.SERVICES_MAX).toBe(true);
     expect<bool>(limits.TAGS_MAX <= 64).toBe(true);
     expect<bool>(limits.IO_BUFFER_BYTES >= 4 * limits.SERVICES_MAX).toBe(true);
-    expect<i32>(limits.TIMERS_MAX).toBe(limits.INSTANCES_MAX + limits.SERVICES_MAX + limits.CHECKS_MAX);
+    expect<i32>(limits.TIMERS_MAX).toBe(limits.INSTANCES_MAX + limits.SERVICES_MAX + limits.CHECKS_MAX + 2 * limits.ROLLOUT_SERVICES);
   });
 });
 

@@ -253,6 +253,8 @@ describe("service settings", () => {
     expect<i32>(serviceSetInstances(a, -1)).toBe(E_INVALID_COUNT);
     expect<i32>(serviceInstances(a)).toBe(1);
     serviceStart(a);
+    answerAll();
+    serviceStop(a); // stopping: neither at rest nor serving (a running service resizes: resize.spec.ts)
     expect<i32>(serviceSetInstances(a, 2)).toBe(E_SERVICE_ACTIVE);
     expect<string>(detailText()).toBe("service 'a' is active; stop it before changing its instance count");
   });

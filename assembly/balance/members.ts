@@ -10,12 +10,13 @@ import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceService } from "../registry/instances";
 import { STATE_STARTING } from "../registry/states";
 import { randomReset } from "./random";
+import { instanceDrained } from "../lifecycle/resize";
 import { balanceConfigDefaults } from "./config";
 import { cycleSettle, cycleReset } from "./cycle";
 import {
   FLAG_DRAINING, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
   SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE, SERVICE_WRR_TABLE,
-  SERVICE_BALANCED_COUNT, SLOT_HEALTH, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
+  SERVICE_BALANCED_COUNT, SLOT_HEALTH, SLOT_ACTIVE, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
 
 /** A service id was just taken from the registry's pool: default balancing, zero statistics. */
@@ -46,6 +47,14 @@ export function balanceMembershipChanged(service: i32, fresh: bool): void {
 export function balanceInstanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
   if (to == STATE_STARTING) runReset(slot); // spawned again: a new run of the instance
   markStale(<i32>instanceService[slot]);
+}
+
+/** An instance is being retired (lifecycle/resize.ts, through hooks.ts): no new requests; idle now, it stops now. */
+export function balanceInstanceLeaving(slot: i32): void {
+  const record = slotAt(slot);
+  store<u8>(record, load<u8>(record, SLOT_FLAGS) | FLAG_DRAINING, SLOT_FLAGS);
+  markStale(<i32>instanceService[slot]);
+  if (load<u32>(record, SLOT_ACTIVE) == 0) instanceDrained(slot);
 }
 
 /**

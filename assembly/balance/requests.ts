@@ -13,8 +13,9 @@ import { countOutcome } from "./stats";
 import { costObserve } from "./strategies/fastest-response";
 import {
   BREAKER_CLOSED, OUTCOME_CANCELLED, OUTCOME_FAILURE, STRATEGY_FASTEST_RESPONSE, slotAt, strategyOf, SLOT_ACTIVE,
-  SLOT_BREAKER,
+  SLOT_BREAKER, SLOT_FLAGS, FLAG_DRAINING,
 } from "./tables";
+import { instanceDrained } from "../lifecycle/resize";
 
 /** Admits a request on the instance's breaker (1: it counts as in flight) or refuses it (0). */
 export function permitTake(slot: i32): i32 {
@@ -39,6 +40,7 @@ export function requestFinished(slot: i32, latencyMs: f64, outcome: i32): i32 {
   const active = load<u32>(record, SLOT_ACTIVE);
   if (active == 0) return sayInstance(fail(E_NO_ACTIVE_REQUEST), slot).text("no request in flight to finish").code();
   store<u32>(record, active - 1, SLOT_ACTIVE);
+  if (active == 1 && (load<u8>(record, SLOT_FLAGS) & FLAG_DRAINING) != 0) instanceDrained(slot); // a retired instance is idle
   if (outcome == OUTCOME_CANCELLED) { breakerCancelled(slot, service); return 0; }
   const failed = outcome == OUTCOME_FAILURE;
   countOutcome(slot, service, failed, latencyMs);

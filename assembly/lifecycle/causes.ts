@@ -35,3 +35,13 @@ export const CAUSE_ESCALATION: u8 = 15;
 export const CAUSE_CHECK_RESULT: u8 = 16;
 /** A check result did not arrive within the check's timeout. */
 export const CAUSE_CHECK_TIMEOUT: u8 = 17;
+/** A change of the service's instance count while it runs started or retired the instance. */
+export const CAUSE_SCALE: u8 = 18;
+/** A rollout step (assembly/rollout/) started or retired the instance. */
+export const CAUSE_ROLLOUT: u8 = 19;
+/** A rollout made no progress within its progress deadline (rolled back). */
+export const CAUSE_PROGRESS_DEADLINE: u8 = 20;
+/** A new-revision instance failed before (or after) it was ready (rolled back). */
+export const CAUSE_READINESS_FAILED: u8 = 21;
+/** A new-revision instance's error rate passed its breaker's threshold (rolled back). */
+export const CAUSE_ERROR_RATE: u8 = 22;

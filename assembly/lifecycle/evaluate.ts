@@ -22,6 +22,9 @@ import { markDeferred } from "./dirty";
 import { edgeCondition } from "../graph/edges";
 import { serviceHealthy, serviceRecovering } from "./inputs";
 import { onServiceAtRest } from "../hooks";
+import { WITH_ROLLOUT } from "../features";
+import { spawnJoining, resizeSettle, resizeForgetJoining } from "./resize";
+import { serviceTarget, isLeaving } from "./leaving";
 
 const READY: i32 = 0;
 const WAIT: i32 = 1;
@@ -75,10 +78,23 @@ function stopLiveInstances(service: i32, cause: u8): bool {
   return true;
 }
 
+/** Instances up that stay (a resize in progress retires the others). */
+function upStaying(service: i32): i32 {
+  if (!WITH_ROLLOUT) return <i32>serviceUp[service];
+  const target = serviceTarget(service);
+  let up = 0;
+  for (let k = 0; k < target; k++) {
+    const slot = instanceSlotOf(service, k);
+    if (instanceState[slot] == STATE_RUNNING && !isLeaving(slot)) up++;
+  }
+  return up;
+}
+
 function stepStarting(service: i32): void {
   const count = <i32>serviceInstanceCount[service];
   if (servicePhase[service] == PHASE_ACTING) {
-    if (<i32>serviceUp[service] == count) transitionService(service, STATE_RUNNING, CAUSE_PROGRESS);
+    spawnJoining(service);
+    if (upStaying(service) == serviceTarget(service)) transitionService(service, STATE_RUNNING, CAUSE_PROGRESS);
     return;
   }
   const verdict = dependenciesVerdict(service);
@@ -90,6 +106,7 @@ function stepStarting(service: i32): void {
   }
   if (!outboxHasRoom(count)) { defer(service, ACTION_SPAWN); return; }
   servicePhase[service] = PHASE_ACTING;
+  resizeForgetJoining(service); // every instance starts now
   for (let k = 0; k < count; k++) spawnInstance(service, k);
   if (count == 0) transitionService(service, STATE_RUNNING, CAUSE_PROGRESS);
 }
@@ -110,8 +127,10 @@ function stepStopping(service: i32): void {
 
 export function evaluate(service: i32): void {
   if (!isService(service)) return; // unregistered while queued
+  resizeSettle(service); // leaving instances all down: their slots go first
   const state = serviceState[service];
-  if (state == STATE_STARTING) stepStarting(service);
+  if (state == STATE_RUNNING) spawnJoining(service);
+  else if (state == STATE_STARTING) stepStarting(service);
   else if (state == STATE_STOPPING) stepStopping(service);
   else if (state == STATE_FAILED) {
     if (servicePhase[service] == PHASE_WAITING) {

@@ -23,12 +23,15 @@ import { onInstanceDown } from "./jobs";
 import { exitIsSuccess } from "./inputs";
 import { FAULT_NONE, FAULT_CRASH, FAULT_START_TIMEOUT } from "./faults";
 import { onStopTimeout } from "../hooks";
+import { WITH_ROLLOUT } from "../features";
+import { resize } from "./leaving";
 
 const STATE_NAMES: StaticArray<string> = ["stopped", "starting", "running", "stopping", "failed", "disabled", "backoff"];
 
 /** Asks the host to start instance `ordinal` of `service` (a new run: a new handle). */
 export function spawnInstance(service: i32, ordinal: i32, cause: u8 = CAUSE_PROGRESS): void {
   const slot = instanceSlotOf(service, ordinal);
+  if (WITH_ROLLOUT) resize.instanceLeaving[slot] = 0; // a retired instance spawned again (a rollout) stays
   instanceNextGeneration(slot);
   outboxPush(ACTION_SPAWN, service, instanceHandle(slot), ordinal);
   transitionInstance(slot, STATE_STARTING, cause);

@@ -23,6 +23,7 @@ import {
 } from "./transitions";
 import { E_START_LIMIT } from "../errors";
 import { FAULT_NONE } from "./faults";
+import { isLeaving, isOnTrial } from "./leaving";
 import { onInstanceDown as recoveryTakesCharge, onFailureCleared, startRefused } from "../hooks";
 
 const REQUIRES: u8 = kindBit(DEP_REQUIRES);
@@ -189,6 +190,7 @@ export function requestDisable(service: i32): i32 {
 export function onInstanceDown(service: i32, slot: i32, fault: u8, cause: u8, evidence: i32): void {
   const state = serviceState[service];
   if (state != STATE_STARTING && state != STATE_RUNNING) return; // already on its way down
+  if (slot >= 0 && (isLeaving(slot) || isOnTrial(slot))) return; // retired (resize.ts), or a rollout judges it
   if (recoveryTakesCharge(service, slot, fault, cause, evidence)) return;
   if (fault != FAULT_NONE) {
     serviceWantUp[service] = false;

@@ -11,6 +11,7 @@ import { isLegalTransition, isActive, STATE_RUNNING } from "../registry/states";
 import { markDirty } from "./dirty";
 import { statusChanged } from "../registry/generation";
 import { onServiceTransition, onInstanceTransition } from "../hooks";
+import { resizeClear } from "./leaving";
 
 /** A service waits (for dependencies, or for dependents to stop) before it acts on instances. */
 export const PHASE_WAITING: u8 = 0;
@@ -33,6 +34,7 @@ export function lifecycleClear(service: i32): void {
   unchecked(serviceLive[service] = 0);
   unchecked(serviceUp[service] = 0);
   unchecked(serviceStopCause[service] = 0);
+  resizeClear(service);
 }
 
 /** Wakes the service and its neighbours: their next step may hinge on its state. */

@@ -37,6 +37,10 @@ export const EVENT_MANIFEST_APPLIED: u8 = 16;
 export const EVENT_MANIFEST_REJECTED: u8 = 17;
 /** A service matching a subscription changed (instance: subscription id; value: DISCOVERY_CHANGE_*). */
 export const EVENT_DISCOVERY: u8 = 18;
+/** A running service's instance count changes (lifecycle/resize.ts). from: the count; to: the target; value: the target, or -1 when the leaving instances were released. */
+export const EVENT_INSTANCES_SET: u8 = 20;
+/** A rollout step (assembly/rollout/tables.ts). from: the step (STEP_*); to: the rollout's phase after it; cause: why; value: the revision. */
+export const EVENT_ROLLOUT: u8 = 21;
 
 const MASK: u32 = <u32>EVENT_LOG_CAPACITY - 1;
 const records = new StaticArray<u8>(EVENT_LOG_CAPACITY * EVENT_RECORD_BYTES);

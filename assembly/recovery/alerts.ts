@@ -28,6 +28,8 @@ export const ALERT_START_TIMEOUT: u8 = 6;
 export const ALERT_STOP_TIMEOUT: u8 = 7;
 export const ALERT_GAVE_UP: u8 = 8;
 export const ALERT_REBOOT_REQUESTED: u8 = 9;
+/** A rollout was rolled back automatically (cause: progress deadline, readiness, error rate). */
+export const ALERT_ROLLED_BACK: u8 = 10;
 
 /** Severity of each reason, by reason. */
 const SEVERITY: StaticArray<u8> = [0, 1, 2, 1, 1, 1, 1, 1, 2, 2];
@@ -47,7 +49,8 @@ export function alertRaise(service: i32, slot: i32, reason: u8, cause: u8): void
   if ((raised[service] & bit) != 0) { suppressed++; return; }
   raised[service] |= bit;
   sequence++;
-  eventLog(EVENT_ALERT, service, slot < 0 ? -1 : instanceHandle(slot), SEVERITY[reason], reason, cause, <i32>sequence);
+  const severity = reason < <u8>SEVERITY.length ? SEVERITY[reason] : SEVERITY_WARNING; // later reasons: a warning (no mcu byte)
+  eventLog(EVENT_ALERT, service, slot < 0 ? -1 : instanceHandle(slot), severity, reason, cause, <i32>sequence);
 }
 
 /** True when the current incident raised `reason`. */

@@ -5,14 +5,16 @@
 //   3 * slot + 1  health: the watchdog deadline, or a kill it scheduled, while the instance runs
 //   3 * slot + 2  recovery: the end of the instance's restart delay, while it is down
 //   then SERVICES_MAX ids for services (recovery: restart delay, deferred work; timerOfService)
-//   and CHECKS_MAX ids for health checks (timerOfCheck).
+//   and CHECKS_MAX ids for health checks (timerOfCheck);
+//   then, with rollouts (features.ts), ROLLOUT_SERVICES ids for the lifecycle's drain deadlines
+//   (timerOfDrain) and ROLLOUT_SERVICES for the rollout layer's next step (timerOfRollout).
 // An instance's three ids are adjacent, so deadlines that tie fire instance by instance, in the
 // order one shared timer per instance gave them. Its owners' deadlines are exclusive by its
 // state (starting or stopping: lifecycle; running: health; down: recovery), and the owners arm
 // them with timerArmInstance, which cancels the siblings (debug builds assert none was armed):
 // the heap then holds at most TIMERS_MAX timers, one per instance, service and check, while
 // every owner has ids of its own.
-import { TIMERS_MAX, TIMER_IDS, INSTANCES_MAX, SERVICES_MAX } from "../limits";
+import { TIMERS_MAX, TIMER_IDS, INSTANCES_MAX, SERVICES_MAX, CHECKS_MAX, ROLLOUT_SERVICES } from "../limits";
 
 export const NO_DEADLINE: i64 = i64.MAX_VALUE;
 const NOT_ARMED: i32 = 0xffff;
@@ -29,12 +31,16 @@ export const INSTANCE_TIMER_RECOVERY: i32 = 2;
 export const INSTANCE_TIMERS: i32 = 3;
 export const SERVICE_TIMER_BASE: i32 = INSTANCE_TIMERS * INSTANCES_MAX;
 export const CHECK_TIMER_BASE: i32 = SERVICE_TIMER_BASE + SERVICES_MAX;
+export const DRAIN_TIMER_BASE: i32 = CHECK_TIMER_BASE + CHECKS_MAX;
+export const ROLLOUT_TIMER_BASE: i32 = DRAIN_TIMER_BASE + ROLLOUT_SERVICES;
 
 @inline export function timerOfInstance(slot: i32): i32 { return INSTANCE_TIMERS * slot + INSTANCE_TIMER_LIFECYCLE; }
 @inline export function timerOfWatchdog(slot: i32): i32 { return INSTANCE_TIMERS * slot + INSTANCE_TIMER_HEALTH; }
 @inline export function timerOfRestart(slot: i32): i32 { return INSTANCE_TIMERS * slot + INSTANCE_TIMER_RECOVERY; }
 @inline export function timerOfService(service: i32): i32 { return SERVICE_TIMER_BASE + service; }
 @inline export function timerOfCheck(check: i32): i32 { return CHECK_TIMER_BASE + check; }
+@inline export function timerOfDrain(service: i32): i32 { return DRAIN_TIMER_BASE + service; }
+@inline export function timerOfRollout(service: i32): i32 { return ROLLOUT_TIMER_BASE + service; }
 
 @inline function before(a: i32, b: i32): bool {
   const da = unchecked(heapDeadlines[a]), db = unchecked(heapDeadlines[b]);

@@ -16,6 +16,7 @@ export const EXAMPLES: Record<string, string[]> = {
   stop: ["myco stop web            # what requires web stops first"],
   reload: ["myco reload             # or: kill -HUP <pid of myco run>"],
   "upgrade-kernel": ["myco upgrade-kernel build/release.wasm   # a new kernel under the running services"],
+  rollout: ["myco rollout status web", "myco rollout history web", "myco rollout undo web 3   # back to revision 3", "myco rollout pause web"],
   alerts: ["myco alerts", "myco alerts --json"],
   silence: ["myco silence web --for 2h --reason 'planned migration'", "myco silence --for 30m          # every service", "myco silence --remove 0"],
   dashboard: ["myco dashboard --listen 7070   # attach to the running myco run; open the URL printed"],

@@ -17,6 +17,7 @@ import { EXAMPLES } from "./examples.ts";
 import { reloadCommand } from "./commands/reload.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { secretCommand } from "./commands/secret.ts";
+import { rolloutCommand } from "./commands/rollout.ts";
 import { simCommand } from "./commands/sim.ts";
 import { upgradeKernelCommand } from "./commands/upgrade-kernel.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
@@ -27,7 +28,7 @@ export type Output = { out: (line: string) => void; err: (line: string) => void 
 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,
-  serviceVerbCommands, reloadCommand, alertsCommand, auditCommand, secretCommand, dashboardCommand, simCommand, completionCommand,
+  serviceVerbCommands, reloadCommand, rolloutCommand, alertsCommand, auditCommand, secretCommand, dashboardCommand, simCommand, completionCommand,
   upgradeKernelCommand, agentCommand, coordinatorCommand, fleetCommand,
 ];
 

@@ -19,6 +19,8 @@ export const CAUSES = [
   "none", "command", "pulled-in", "dependency-failed", "dependency-stopped", "instance-started",
   "instance-exited", "start-timeout", "stop-timeout", "progress", "restart", "instance-failed",
   "check-failed", "watchdog", "recovery", "escalation", "check-result", "check-timeout",
+  "scale", "rollout", // 18, 19: assembly/lifecycle/causes.ts (a running resize, a rollout step)
+  "progress-deadline", "readiness-failed", "error-rate", // 20..22: why a rollout was rolled back
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
@@ -29,6 +31,7 @@ export const EVENT_KINDS = [
   "", "", "", "", // 11..14 free
   "audit", // 15: assembly/security/authorise.ts (an authorisation decision: from command, to 0 allowed / 1 denied, cause role, instance principal)
   "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
+  "", "instances-set", "rollout", // 20, 21: assembly/log/events.ts (a running resize, a rollout step)
 ] as const;
 export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;
 

@@ -13,6 +13,8 @@
 //   {"command":"alerts"}                          -> {"ok":true,"alerts":{receivers,silences,sent}}
 //   {"command":"silence","service":"web","durationMs":3600000,"reason":"..."} (no service: all) -> {"ok":true,"silence":{id,...}}
 //   {"command":"unsilence","id":0}                -> {"ok":true}
+//   {"command":"rollout","action":"status"|"history"|"undo"|"pause"|"resume"|"promote","service":"web","revision":3}
+//                                                 -> {"ok":true,"rollout":{status,history,revisions}}
 //   {"command":"whoami"}                          -> {"ok":true,"principal":"operator","role":"operator"}
 //
 // Every request carries "credential": the token of a role's credential file (credentials.ts).
@@ -34,6 +36,7 @@ import type { LogLine } from "../executors/log-ring.ts";
 import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
 import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
 import type { AlertsView, SilenceView } from "../alerts/notifier.ts";
+import type { RolloutStatus, RevisionEntry } from "../kernel/rollout.ts";
 
 export type ControlRequest =
   | { command: "status" }
@@ -46,7 +49,11 @@ export type ControlRequest =
   | { command: "silence"; service?: string; durationMs: number; reason?: string }
   | { command: "unsilence"; id: number }
   | { command: "whoami" }
-  | { command: "upgrade-kernel"; file?: string };
+  | { command: "upgrade-kernel"; file?: string }
+  | { command: "rollout"; action: RolloutAction; service: string; revision?: number };
+
+export type RolloutAction = "status" | "history" | "undo" | "pause" | "resume" | "promote";
+export interface RolloutView { status: RolloutStatus; history: RevisionEntry[]; revisions: number[] }
 
 /** A request as it travels: the caller's credential with it. */
 export type ControlMessage = ControlRequest & { credential?: string };
@@ -55,7 +62,7 @@ export type ControlMessage = ControlRequest & { credential?: string };
 const AUTHORITY: Record<ControlRequest["command"], ControlCommand> = {
   status: "status", logs: "logs", detail: "status", dashboard: "metrics", alerts: "status", whoami: "status",
   restart: "restart", reload: "reload", start: "start", stop: "stop", silence: "silence", unsilence: "silence",
-  "upgrade-kernel": "upgrade",
+  "upgrade-kernel": "upgrade", rollout: "rollout",
 };
 
 export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
@@ -64,7 +71,7 @@ export type ControlResponse =
   | {
     ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
     revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView; principal?: string; role?: string;
-    upgrade?: KernelUpgrade;
+    upgrade?: KernelUpgrade; rollout?: RolloutView;
   }
   | { ok: false; error: string };
 
@@ -225,6 +232,8 @@ export class ControlServer {
           return { ok: true };
         case "upgrade-kernel":
           return { ok: true, upgrade: upgradeRunningKernel(this.supervisor, request.file === undefined ? undefined : String(request.file)) };
+        case "rollout":
+          return { ok: true, rollout: this.supervisor.rollout(request.action, String(request.service), request.revision) };
         default:
           return { ok: false, error: `unknown command '${(request as { command?: unknown }).command}'; expected ${COMMANDS.join(", ")}` };
       }

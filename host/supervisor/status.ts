@@ -9,6 +9,8 @@ export interface ServiceStatus {
   health: string;
   /** Instances running / instances. */
   instances: string;
+  /** The revision each instance runs, by ordinal ("2 2 1" while a rollout is under way). */
+  revisions: string;
   restarts: number;
   /** Picks by the balancer (its current runs), or "" when the service is not balanced. */
   picks: string;
@@ -43,6 +45,7 @@ export function serviceStatus(supervisor: Supervisor): ServiceStatus[] {
       state: kernel.state(id),
       health: health.of(id),
       instances: `${up}/${handles.length}`,
+      revisions: handles.map((h) => supervisor.rollouts.revisionOf(h)).join(" "),
       restarts: supervisor.restarts.get(name) ?? 0,
       picks: balanced ? picks : "",
       breaker: !balanced ? "" : notClosed.length ? notClosed.join(", ") : "closed",

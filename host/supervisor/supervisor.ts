@@ -21,6 +21,7 @@ import { RealHal } from "../hal/real.ts";
 import { KernelManifest } from "../kernel/manifest.ts";
 import { HealthMonitor, alertOf } from "../kernel/health.ts";
 import { Balancer } from "../kernel/balance.ts";
+import { Rollouts } from "../kernel/rollout.ts";
 import { faultOf, recoveryOf, FAULT_PATTERNS } from "../kernel/recovery.ts";
 import { MycoError } from "../kernel/errors.ts";
 import { encodeManifest } from "../manifest/blob.ts";
@@ -31,13 +32,13 @@ import type { LogRingOptions } from "../executors/log-ring.ts";
 import { runCheck, describeCheck, type CheckResult } from "../checks/index.ts";
 import { Driver } from "./driver.ts";
 import { configureService, type CheckPlan } from "./configure.ts";
-import type { HostManifest } from "./host-manifest.ts";
+import type { HostManifest, RunSpec } from "./host-manifest.ts";
 import { rereadHostManifest } from "./reload.ts";
 import { ConfigFiles } from "./config-files.ts";
 import { processSpecOf, environmentOf, type SpawnContext } from "./spawn.ts";
 import { Failover } from "./failover.ts";
 import { join } from "node:path";
-import { runtimeDir } from "./control.ts";
+import { runtimeDir, type RolloutAction, type RolloutView } from "./control.ts";
 import { SecretStore } from "./secret-store.ts";
 import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
@@ -80,6 +81,10 @@ export class Supervisor {
   readonly executor: ProcessExecutor;
   readonly health: HealthMonitor;
   readonly balancer: Balancer;
+  /** Revisions and update strategies (assembly/rollout/). */
+  readonly rollouts: Rollouts;
+  /** Each service's run spec per revision, once its run: changed while it ran. */
+  private readonly revisionRuns = new Map<string, Map<number, RunSpec>>();
   readonly manifestApi: KernelManifest;
   readonly gateways = new Map<string, Gateway>();
   private secrets: SecretStore | undefined;
@@ -124,8 +129,9 @@ export class Supervisor {
     this.notifier = new Notifier(this.kernel, {
       call: (work) => this.driver.call(work), note: (level, text, service) => this.note(level, text, service), manifest: () => this.hostManifest.file,
     });
+    this.rollouts = new Rollouts(this.kernel);
     this.executor = new ProcessExecutor({
-      spec: (service, ordinal) => processSpecOf(this.spawnContext(), service, ordinal),
+      spec: (service, ordinal) => processSpecOf(this.spawnContextOf(service, ordinal), service, ordinal),
       environment: (action) => environmentOf(this.spawnContext(), action),
       reports: {
         started: (handle) => this.driver.call(() => ignoreStale(() => this.kernel.instanceStarted(handle))),
@@ -209,8 +215,10 @@ export class Supervisor {
    */
   reload(): number {
     const next = rereadHostManifest(this.hostManifest, this.options.parse);
+    const previousRuns = this.hostManifest.run;
     const revision = this.manifestApi.load(encodeManifest(next.manifest));
     this.hostManifest = next;
+    this.rollOutChangedRuns(previousRuns, next.run);
     this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
     for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.forgetCheck(id);
     for (const service of next.manifest.services) this.configure(service);
@@ -222,12 +230,58 @@ export class Supervisor {
   }
 
   /**
+   * A service that runs and whose `run:` changed gets a new revision, rolled out by the kernel
+   * (assembly/rollout/): the host keeps each revision's run spec and spawns an instance with the
+   * spec of the revision the kernel gives it (instanceRevision).
+   */
+  private rollOutChangedRuns(before: Map<string, RunSpec>, after: Map<string, RunSpec>): void {
+    for (const [name, run] of after) {
+      const old = before.get(name);
+      if (!old || JSON.stringify(old) === JSON.stringify(run) || this.kernel.state(name) !== "running") continue;
+      const specs = this.revisionRuns.get(name) ?? new Map<number, RunSpec>();
+      this.revisionRuns.set(name, specs);
+      const stable = this.rollouts.status(name).stable;
+      if (!specs.has(stable)) specs.set(stable, old);
+      for (const revision of specs.keys()) if (!this.rollouts.history(name).some((h) => h.revision === revision)) specs.delete(revision);
+      const revision = this.rollouts.newRevision(name);
+      specs.set(revision, run);
+      this.note("info", `${name}: its run: changed: rolling out revision ${revision}`, name);
+    }
+  }
+
+  /** `myco rollout ACTION SERVICE`: acts on the service's rollout, then tells where it stands. */
+  rollout(action: RolloutAction, service: string, revision?: number): RolloutView {
+    const { kernel, rollouts } = this;
+    const run = (work: () => unknown) => { try { work(); } finally { this.driver.poke(); } }; // a refusal reaches the caller
+    switch (action) {
+      case "status": case "history": break;
+      case "undo": run(() => rollouts.undo(service, revision ?? 0)); break;
+      case "pause": run(() => rollouts.pause(service)); break;
+      case "resume": run(() => rollouts.resume(service)); break;
+      case "promote": throw new Error(`${service}: promote needs a canary rollout, and this version rolls out by rolling or recreate only`);
+      default: throw new Error(`rollout action '${String(action)}' is not status, history, undo, pause, resume or promote`);
+    }
+    return { status: rollouts.status(service), history: rollouts.history(service), revisions: kernel.instances(service).map((h) => rollouts.revisionOf(h)) };
+  }
+
+  /** The spawn context of one instance: its run spec is the one of the revision it runs. */
+  private spawnContextOf(service: string, ordinal: number): SpawnContext {
+    const context = this.spawnContext();
+    const specs = this.revisionRuns.get(service);
+    const handle = specs ? this.kernel.instances(service)[ordinal] : undefined;
+    const spec = handle === undefined ? undefined : specs?.get(this.rollouts.revisionOf(handle));
+    return spec ? { ...context, run: new Map(context.run).set(service, spec) } : context;
+  }
+
+  /**
    * The host-side configuration of one service (a gateway's strategy, the check it runs), at
    * the start and again after every reload. The manifest's `health:` check is the kernel's
    * (a reload retimes or replaces it in place); a check made for a `run.check` alone is the
    * host's, and the kernel changes checks only at rest: a reload keeps it as it is.
    */
   private configure(service: Service): void {
+    // Instances at fixed addresses: a surge instance would have none, so a rollout replaces in place, one at a time.
+    if (service.addresses.length > 0) this.rollouts.configure(service.name, { maxSurge: 0, maxUnavailable: 1 });
     const run = this.hostManifest.run.get(service.name);
     const fromManifest = service.health !== undefined; // `check: none` parses to no health section
     const previous = [...this.checks.values()].find((plan) => plan.service === service.name);

@@ -10,6 +10,7 @@ export const FEATURE_EXPORTS = {
   FEATURE_DISCOVERY: "assembly/discovery/abi/",
   FEATURE_PLACEMENT: "assembly/placement/abi/",
   FEATURE_SECURITY: "assembly/security/abi/",
+  FEATURE_ROLLOUT: "assembly/rollout/abi/",
 };
 
 export default class Features extends Transform {

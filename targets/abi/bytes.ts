@@ -72,6 +72,8 @@ export const BYTES_OUT: Record<string, BytesOut> = {
   recordRead: { element: "bytes", fallible: true },
   checkRecord: { element: "bytes", fallible: true },
   snapshotRead: { element: "bytes", fallible: true },
+  // assembly/rollout/abi.ts: (u16 revision, u8 outcome, u8 0) per entry.
+  rolloutHistory: { element: "bytes", unitBytes: 4, fallible: true },
 };
 
 /** Exports that look like they carry bytes but take and return scalars only. */

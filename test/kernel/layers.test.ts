@@ -13,7 +13,7 @@ describe("kernel layering (assembly/layers.json)", () => {
     const orphans = files.filter((file) => layerOf(file, layers) < 0);
     expect(orphans, `files in no layer: ${orphans.join(", ")}`).toEqual([]);
     expect(layers.map((layer) => layer.name)).toEqual([
-      "base", "registry", "graph", "lifecycle", "balance", "recovery", "health", "alerts", "records", "resources", "security", "discovery", "placement", "manifest", "snapshot", "top",
+      "base", "registry", "graph", "lifecycle", "balance", "recovery", "health", "alerts", "records", "resources", "security", "discovery", "placement", "rollout", "manifest", "snapshot", "top",
     ]);
   });
 

@@ -91,8 +91,8 @@ services:
     }
     expect(status.code).toBe(0);
     const [header, row] = status.out[1].split("\n");
-    expect(header).toMatch(/^SERVICE\s+STATE\s+HEALTH\s+INSTANCES\s+RESTARTS\s+PICKS\s+BREAKER\s+GATEWAY$/);
-    expect(row).toMatch(/^solo\s+running\s+\S+\s+1\/1\s+0/);
+    expect(header).toMatch(/^SERVICE\s+STATE\s+HEALTH\s+INSTANCES\s+REVISIONS\s+RESTARTS\s+PICKS\s+BREAKER\s+GATEWAY$/);
+    expect(row).toMatch(/^solo\s+running\s+\S+\s+1\/1\s+1\s+0/); // revision 1 on its one instance
     const logs = await myco("logs", "solo", "-n", "1", "--socket", socket);
     expect(logs).toMatchObject({ code: 0, out: [expect.stringMatching(/ solo#0 out \| solo#0 listening on \d+$/)] });
     expect(await myco("restart", "solo", "--socket", socket)).toMatchObject({ code: 0, out: ["solo: restart requested"] });

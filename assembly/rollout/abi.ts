@@ -1,0 +1,187 @@
+// The rollout layer's exported ABI (re-exported by index.ts): a service's update strategy,
+// new revisions, undo, pause and resume, status, history, and the revision of an instance.
+// Commands take their first step before they return (the resulting actions are in the outbox).
+// Without FEATURE_ROLLOUT (mcu, tiny) every export answers E_ROLLOUT_ABSENT.
+import { INSTANCES_PER_SERVICE_MAX, TIMEOUT_MS_MAX } from "../limits";
+import { OK, E_ROLLOUT_ABSENT, E_ROLLOUT_NONE, E_UNKNOWN_REVISION, E_INVALID_UPDATE, E_INVALID_ARGUMENT } from "../errors";
+import { WITH_ROLLOUT } from "../features";
+import { clockRefresh } from "../clock";
+import { ioPtr } from "../io";
+import { fail } from "../util/detail";
+import { checkService, sayService, serviceInstanceCount, instanceSlotOf } from "../registry/services";
+import { instanceResolve, instanceService, instanceState } from "../registry/instances";
+import { STATE_RUNNING } from "../registry/states";
+import { isLeaving } from "../lifecycle/leaving";
+import { CAUSE_COMMAND } from "../lifecycle/causes";
+import { tick } from "../loop";
+import {
+  rollout, revisionOf, STRATEGY_COUNT, PERCENT, PHASE_IDLE, PHASE_PAUSED, STEP_PAUSE, STEP_RESUME,
+  SURGE_DEFAULT, UNAVAILABLE_DEFAULT, MIN_READY_MS_DEFAULT, PROGRESS_DEADLINE_MS_DEFAULT, FAILURES_MAX_DEFAULT,
+} from "./tables";
+import { rolloutBegin, rolloutSetPaused } from "./control";
+import { historyFind, historyCopy, historyNewestGood } from "./history";
+
+function absent(): i32 { return fail(E_ROLLOUT_ABSENT).code(); }
+
+/** A budget from the ABI: 0..INSTANCES_PER_SERVICE_MAX instances, or 1000 + p for p percent (0..100). */
+function budget(service: i32, value: i32, fallback: u8, field: string): i32 {
+  if (value == -1) return <i32>fallback;
+  if (value >= 0 && value <= INSTANCES_PER_SERVICE_MAX) return value;
+  if (value >= 1000 && value <= 1100) return <i32>PERCENT | (value - 1000);
+  return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": ").text(field).text(" ").int(value)
+    .text(" is neither 0..").int(INSTANCES_PER_SERVICE_MAX).text(" instances nor 1000 + a percentage (1000..1100)").code();
+}
+
+function period(service: i32, value: i32, fallback: i32, field: string, least: i32): i32 {
+  if (value == -1) return fallback;
+  if (value >= least && value <= TIMEOUT_MS_MAX) return value;
+  return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": ").text(field).text(" ").int(value)
+    .text(" ms is outside ").int(least).text("..").int(TIMEOUT_MS_MAX).code();
+}
+
+/**
+ * The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate;
+ * maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs
+ * (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1).
+ * Validated whole first: nothing changes on error. Takes effect from the next step.
+ */
+export function rolloutConfigure(service: i32, strategy: i32, maxSurge: i32, maxUnavailable: i32, minReadyMs: i32,
+  progressDeadlineMs: i32, failuresMax: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  if (strategy != -1 && (strategy < 0 || strategy >= <i32>STRATEGY_COUNT)) {
+    return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": strategy ").int(strategy)
+      .text(" is not rolling (0) or recreate (1)").code();
+  }
+  const surge = budget(service, maxSurge, SURGE_DEFAULT, "max-surge");
+  if (surge < 0) return surge;
+  const unavailable = budget(service, maxUnavailable, UNAVAILABLE_DEFAULT, "max-unavailable");
+  if (unavailable < 0) return unavailable;
+  const minReady = period(service, minReadyMs, MIN_READY_MS_DEFAULT, "min-ready", 0);
+  if (minReady < 0) return minReady;
+  const deadline = period(service, progressDeadlineMs, PROGRESS_DEADLINE_MS_DEFAULT, "progress-deadline", 1);
+  if (deadline < 0) return deadline;
+  if (failuresMax != -1 && (failuresMax < 1 || failuresMax > 255)) {
+    return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": failures-max ").int(failuresMax)
+      .text(" is outside 1..255").code();
+  }
+  rollout.strategy[service] = strategy == -1 ? 0 : <u8>strategy;
+  rollout.maxSurge[service] = <u8>surge;
+  rollout.maxUnavailable[service] = <u8>unavailable;
+  rollout.minReadyMs[service] = minReady;
+  rollout.progressDeadlineMs[service] = deadline;
+  rollout.failuresMax[service] = failuresMax == -1 ? FAILURES_MAX_DEFAULT : <u8>failuresMax;
+  return OK;
+}
+
+/**
+ * A new revision of the service (its spec changed in a way that needs new instances): recorded
+ * in the history and rolled out by the service's strategy. Returns the revision number, which
+ * the host maps to the new spec before it performs the actions (spawns read instanceRevision).
+ */
+export function rolloutNew(service: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  clockRefresh();
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  const revision = <i32>rollout.nextRevision[service];
+  rollout.nextRevision[service] = <u16>(revision + 1);
+  rolloutBegin(service, revision, CAUSE_COMMAND);
+  tick();
+  return revision;
+}
+
+/** Rolls out an earlier revision from the history (0: the last good one); returns it. */
+export function rolloutUndo(service: i32, revision: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  clockRefresh();
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  let to = revision;
+  if (to == 0) to = previousGood(service);
+  if (to <= 0 || historyFind(service, to) < 0) {
+    return sayService(fail(E_UNKNOWN_REVISION).text("service "), service).text(": revision ").int(revision)
+      .text(" is not in its history").code();
+  }
+  rolloutBegin(service, to, CAUSE_COMMAND);
+  tick();
+  return to;
+}
+
+/** The stable revision while a rollout runs; otherwise the newest good revision before it. */
+function previousGood(service: i32): i32 {
+  const stable = <i32>rollout.stable[service];
+  return rollout.phase[service] != PHASE_IDLE ? stable : historyNewestGood(service, stable);
+}
+
+function command(service: i32, paused: bool): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  clockRefresh();
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  const phase = rollout.phase[service];
+  if (phase == PHASE_IDLE || (paused && phase == PHASE_PAUSED) || (!paused && phase != PHASE_PAUSED)) {
+    return sayService(fail(E_ROLLOUT_NONE).text("service "), service)
+      .text(paused ? " has no rollout in progress to pause" : " has no paused rollout to resume").code();
+  }
+  rolloutSetPaused(service, paused, paused ? STEP_PAUSE : STEP_RESUME);
+  tick();
+  return OK;
+}
+
+export function rolloutPause(service: i32): i32 { return command(service, true); }
+export function rolloutResume(service: i32): i32 { return command(service, false); }
+
+export const ROLLOUT_FIELD_PHASE: i32 = 0;
+export const ROLLOUT_FIELD_TARGET: i32 = 1;
+export const ROLLOUT_FIELD_STABLE: i32 = 2;
+export const ROLLOUT_FIELD_UPDATED: i32 = 3;
+export const ROLLOUT_FIELD_AVAILABLE: i32 = 4;
+export const ROLLOUT_FIELD_FAILURES: i32 = 5;
+export const ROLLOUT_FIELD_BASE: i32 = 6;
+export const ROLLOUT_FIELD_STRATEGY: i32 = 7;
+
+/** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+export function rolloutStatus(service: i32, field: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  const count = <i32>serviceInstanceCount[service];
+  switch (field) {
+    case ROLLOUT_FIELD_PHASE: return <i32>rollout.phase[service];
+    case ROLLOUT_FIELD_TARGET: return <i32>rollout.target[service];
+    case ROLLOUT_FIELD_STABLE: return <i32>rollout.stable[service];
+    case ROLLOUT_FIELD_UPDATED: {
+      let n = 0;
+      for (let k = 0; k < count; k++) n += <i32>(revisionOf(service, instanceSlotOf(service, k)) == <i32>rollout.target[service]);
+      return n;
+    }
+    case ROLLOUT_FIELD_AVAILABLE: {
+      let n = 0;
+      for (let k = 0; k < count; k++) {
+        const slot = instanceSlotOf(service, k);
+        n += <i32>(instanceState[slot] == STATE_RUNNING && !isLeaving(slot));
+      }
+      return n;
+    }
+    case ROLLOUT_FIELD_FAILURES: return <i32>rollout.failures[service];
+    case ROLLOUT_FIELD_BASE: return rollout.phase[service] == PHASE_IDLE ? count : <i32>rollout.baseCount[service];
+    case ROLLOUT_FIELD_STRATEGY: return <i32>rollout.strategy[service];
+    default: return fail(E_INVALID_ARGUMENT).text("rollout status field ").int(field).text(" is outside 0..7").code();
+  }
+}
+
+/** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
+export function rolloutHistory(service: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  const bad = checkService(service);
+  return bad < 0 ? bad : historyCopy(service, ioPtr());
+}
+
+/** The revision instance `handle` runs (or will run once its spawn is performed). */
+export function instanceRevision(handle: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  const slot = instanceResolve(handle);
+  return slot < 0 ? slot : revisionOf(<i32>instanceService[slot], slot);
+}

@@ -1,0 +1,154 @@
+// A rollout's life: begun (a new revision, or an undo to one in the history), stepped on its
+// timer, paused and resumed, completed (the target becomes the stable revision), or rolled back
+// automatically to the stable revision by the same strategy when
+//   - it made no progress (no new-revision instance became available) for progress-deadline ms,
+//   - failures-max new-revision instances failed (exited or timed out before or after ready),
+//   - a new-revision instance's circuit breaker opened (its error rate over the breaker's window
+//     passed the threshold: the balancer's statistics decide),
+// with an alert naming the cause (recovery/alerts.ts ALERT_ROLLED_BACK) and every step logged
+// as EVENT_ROLLOUT (from: the step; to: the cause; value: the revision).
+import { clockNow } from "../clock";
+import { serviceInstanceCount, instanceSlotOf } from "../registry/services";
+import { instanceService } from "../registry/instances";
+import { STATE_RUNNING, STATE_FAILED, STATE_STARTING } from "../registry/states";
+import { timerArmBy, timerCancel, timerOfRollout } from "../timers/heap";
+import {
+  CAUSE_COMMAND, CAUSE_PROGRESS, CAUSE_PROGRESS_DEADLINE, CAUSE_READINESS_FAILED, CAUSE_ERROR_RATE,
+} from "../lifecycle/causes";
+import { slotAt, SLOT_BREAKER, BREAKER_CLOSED } from "../balance/tables";
+import { alertRaise, ALERT_ROLLED_BACK } from "../recovery/alerts";
+import {
+  rollout, revisionOf, rolloutLog, PHASE_IDLE, PHASE_ROLLING, PHASE_PAUSED, PHASE_ROLLING_BACK, OUTCOME_PENDING, OUTCOME_GOOD,
+  OUTCOME_ROLLED_BACK, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, STRATEGY_ROLLING, SURGE_DEFAULT,
+  UNAVAILABLE_DEFAULT, MIN_READY_MS_DEFAULT, PROGRESS_DEADLINE_MS_DEFAULT, FAILURES_MAX_DEFAULT,
+} from "./tables";
+import { historyAppend, historyMark, historyStart } from "./history";
+import { rolloutStep } from "./step";
+import { resize } from "../lifecycle/leaving";
+
+@inline export function rolloutActive(service: i32): bool { return rollout.phase[service] != PHASE_IDLE; }
+
+/** Starts moving every instance to `revision` (recorded in the history as pending). */
+export function rolloutBegin(service: i32, revision: i32, cause: u8): void {
+  if (rollout.phase[service] == PHASE_IDLE) {
+    rollout.baseCount[service] = serviceInstanceCount[service];
+  }
+  rollout.target[service] = <u16>revision;
+  rollout.phase[service] = PHASE_ROLLING;
+  rollout.failures[service] = 0;
+  rollout.lastProgressMs[service] = clockNow();
+  historyAppend(service, revision, revision == <i32>rollout.stable[service] ? OUTCOME_GOOD : OUTCOME_PENDING);
+  rolloutLog(service, STEP_BEGIN, cause, revision);
+  timerArmBy(timerOfRollout(service), clockNow());
+}
+
+/** Rolls back to the stable revision by the same strategy; `cause` names the verdict. */
+function rollBack(service: i32, slot: i32, cause: u8): void {
+  const failed = <i32>rollout.target[service];
+  historyMark(service, failed, OUTCOME_ROLLED_BACK);
+  rolloutLog(service, STEP_ROLLBACK, cause, failed);
+  alertRaise(service, slot, ALERT_ROLLED_BACK, cause);
+  rolloutBegin(service, <i32>rollout.stable[service], cause);
+  rollout.phase[service] = PHASE_ROLLING_BACK;
+}
+
+function complete(service: i32): void {
+  const revision = <i32>rollout.target[service];
+  rollout.stable[service] = <u16>revision;
+  rollout.phase[service] = PHASE_IDLE;
+  historyMark(service, revision, OUTCOME_GOOD);
+  const count = <i32>serviceInstanceCount[service];
+  for (let k = 0; k < count; k++) {
+    const slot = instanceSlotOf(service, k);
+    rollout.revision[slot] = 0; // = stable now
+    resize.instanceOnTrial[slot] = false; // its failures are the lifecycle's and recovery's again
+  }
+  rolloutLog(service, STEP_COMPLETE, CAUSE_PROGRESS, revision);
+  timerCancel(timerOfRollout(service));
+}
+
+/** A new-revision instance's breaker is open or half-open: its error rate passed the threshold. */
+function errorRateBreached(service: i32): i32 {
+  const target = <i32>rollout.target[service];
+  const count = <i32>serviceInstanceCount[service];
+  for (let k = 0; k < count; k++) {
+    const slot = instanceSlotOf(service, k);
+    if (revisionOf(service, slot) == target && load<u8>(slotAt(slot), SLOT_BREAKER) != BREAKER_CLOSED) return slot;
+  }
+  return -1;
+}
+
+/** The rollout timer (loop.ts): verdicts first, then a step. */
+export function rolloutTimerDue(service: i32): void {
+  const phase = rollout.phase[service];
+  if (phase != PHASE_ROLLING && phase != PHASE_ROLLING_BACK) return;
+  if (phase == PHASE_ROLLING) {
+    const deadline = rollout.lastProgressMs[service] + <i64>rollout.progressDeadlineMs[service];
+    if (clockNow() >= deadline) { rollBack(service, -1, CAUSE_PROGRESS_DEADLINE); return; }
+    timerArmBy(timerOfRollout(service), deadline);
+    const erring = errorRateBreached(service);
+    if (erring >= 0) { rollBack(service, erring, CAUSE_ERROR_RATE); return; }
+  }
+  if (rolloutStep(service)) complete(service);
+}
+
+/** Every instance transition (wiring.ts): readiness, failures and progress; the next step soon. */
+export function rolloutOnInstanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
+  const service = <i32>instanceService[slot];
+  if (to == STATE_RUNNING) rollout.readyAtMs[slot] = clockNow();
+  const phase = rollout.phase[service];
+  if (phase == PHASE_IDLE || phase == PHASE_PAUSED) return;
+  const target = <i32>rollout.target[service];
+  if (revisionOf(service, slot) == target) {
+    if (to == STATE_RUNNING) rollout.lastProgressMs[service] = clockNow();
+    if (to == STATE_FAILED && phase == PHASE_ROLLING) {
+      rollout.failures[service]++;
+      rolloutLog(service, STEP_FAILURE, from == STATE_STARTING ? CAUSE_READINESS_FAILED : cause, target);
+      if (rollout.failures[service] >= rollout.failuresMax[service]) {
+        rollBack(service, slot, CAUSE_READINESS_FAILED);
+        return;
+      }
+    }
+  }
+  timerArmBy(timerOfRollout(service), clockNow());
+}
+
+/** The service's instance count changed (wiring.ts); `fresh`: registered just now. */
+export function rolloutMembershipChanged(service: i32, fresh: bool): void {
+  if (fresh) rolloutServiceReset(service);
+  const count = <i32>serviceInstanceCount[service];
+  for (let k = <i32>rollout.knownCount[service]; k < count; k++) {
+    const slot = instanceSlotOf(service, k);
+    rollout.revision[slot] = 0; // the stable revision, until a rollout says otherwise
+    resize.instanceOnTrial[slot] = false;
+    rollout.readyAtMs[slot] = 0;
+  }
+  rollout.knownCount[service] = <u8>count;
+}
+
+/** A service id was just taken: rolling defaults (Kubernetes' Deployment), revision 1, stable. */
+export function rolloutServiceReset(service: i32): void {
+  rollout.strategy[service] = STRATEGY_ROLLING;
+  rollout.maxSurge[service] = SURGE_DEFAULT;
+  rollout.maxUnavailable[service] = UNAVAILABLE_DEFAULT;
+  rollout.failuresMax[service] = FAILURES_MAX_DEFAULT;
+  rollout.minReadyMs[service] = MIN_READY_MS_DEFAULT;
+  rollout.progressDeadlineMs[service] = PROGRESS_DEADLINE_MS_DEFAULT;
+  rollout.phase[service] = PHASE_IDLE;
+  rollout.target[service] = 1;
+  rollout.stable[service] = 1;
+  rollout.nextRevision[service] = 2;
+  rollout.baseCount[service] = 0;
+  rollout.failures[service] = 0;
+  rollout.knownCount[service] = 0;
+  historyStart(service);
+  timerCancel(timerOfRollout(service));
+}
+
+/** Pauses a rollout (its instances stay as they are) or resumes it. */
+export function rolloutSetPaused(service: i32, paused: bool, step: u8): void {
+  rollout.phase[service] = paused ? PHASE_PAUSED : PHASE_ROLLING;
+  if (!paused) rollout.lastProgressMs[service] = clockNow(); // the deadline counts from the resume
+  rolloutLog(service, step, CAUSE_COMMAND, <i32>rollout.target[service]);
+  if (!paused) timerArmBy(timerOfRollout(service), clockNow());
+}

@@ -1,0 +1,100 @@
+// The rollout layer's state: one row per service (its update strategy, the rollout in progress,
+// its revision history) and one per instance slot (the revision it runs, since when it is
+// ready). All of it lives in one object that exists only with FEATURE_ROLLOUT (features.ts):
+// a zero-length array still costs a header, and the mcu page has no byte to spare.
+import { ROLLOUT_SERVICES, ROLLOUT_INSTANCES, ROLLOUT_HISTORY } from "../limits";
+import { WITH_ROLLOUT } from "../features";
+import { eventLog, EVENT_ROLLOUT } from "../log/events";
+
+// ---- vocabulary ----------------------------------------------------------------------------
+
+export const STRATEGY_ROLLING: u8 = 0;
+export const STRATEGY_RECREATE: u8 = 1;
+export const STRATEGY_COUNT: u8 = 2;
+
+/** No rollout: every instance runs (or will run) the stable revision. */
+export const PHASE_IDLE: u8 = 0;
+export const PHASE_ROLLING: u8 = 1;
+export const PHASE_PAUSED: u8 = 2;
+/** Rolling back to the last good revision after an automatic verdict (same strategy). */
+export const PHASE_ROLLING_BACK: u8 = 3;
+
+/** A revision's outcome in the history. */
+export const OUTCOME_PENDING: u8 = 0;
+export const OUTCOME_GOOD: u8 = 1;
+export const OUTCOME_ROLLED_BACK: u8 = 2;
+
+/** The steps logged as EVENT_ROLLOUT (from). */
+export const STEP_BEGIN: u8 = 1;
+export const STEP_SURGE: u8 = 2;
+export const STEP_REPLACE: u8 = 3;
+export const STEP_COMPLETE: u8 = 4;
+export const STEP_ROLLBACK: u8 = 5;
+export const STEP_PAUSE: u8 = 6;
+export const STEP_RESUME: u8 = 7;
+export const STEP_FAILURE: u8 = 8;
+export const STEP_REFUSED: u8 = 9;
+
+/** A max-surge or max-unavailable byte with this bit set is a percentage of the instances. */
+export const PERCENT: u8 = 0x80;
+
+export const SURGE_DEFAULT: u8 = PERCENT | 25; // Kubernetes' maxSurge 25%
+export const UNAVAILABLE_DEFAULT: u8 = PERCENT | 25; // Kubernetes' maxUnavailable 25%
+export const MIN_READY_MS_DEFAULT: i32 = 0; // Kubernetes' minReadySeconds 0
+export const PROGRESS_DEADLINE_MS_DEFAULT: i32 = 600_000; // Kubernetes' progressDeadlineSeconds 600
+export const FAILURES_MAX_DEFAULT: u8 = 1; // a new-revision instance that fails before ready rolls back
+/** How often a rollout in progress looks at its new instances' breakers (error rate). */
+export const WATCH_MS: i32 = 250;
+
+class RolloutTables {
+  // ---- per service: the strategy (update: section) ----
+  readonly strategy: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly maxSurge: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly maxUnavailable: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly failuresMax: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly minReadyMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  readonly progressDeadlineMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  // ---- per service: the rollout in progress ----
+  readonly phase: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  /** The revision the instances move to (the stable one when idle). */
+  readonly target: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_SERVICES);
+  /** The last revision every instance ran and that completed: where a rollback goes. */
+  readonly stable: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_SERVICES);
+  readonly nextRevision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_SERVICES);
+  /** The instance count when the rollout began: surge instances above it go at the end. */
+  readonly baseCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  /** New-revision instances that failed in this rollout. */
+  readonly failures: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  /** The instance count the layer last saw (new ordinals above it start on the stable revision). */
+  readonly knownCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly lastProgressMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_SERVICES);
+  // ---- per service: the history, newest last ----
+  readonly historyCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly historyRevision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
+  readonly historyOutcome: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
+  // ---- per instance slot ----
+  /** The revision the instance runs, or runs when next spawned; 0: the service's stable revision. */
+  readonly revision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_INSTANCES);
+  /** When it last became running (min-ready counts from here). */
+  readonly readyAtMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_INSTANCES);
+}
+
+export const rollout: RolloutTables = WITH_ROLLOUT ? new RolloutTables() : changetype<RolloutTables>(0);
+
+/** The revision an instance slot of `service` runs (or will run when spawned next). */
+@inline export function revisionOf(service: i32, slot: i32): i32 {
+  const own = <i32>rollout.revision[slot];
+  return own != 0 ? own : <i32>rollout.stable[service];
+}
+
+/** Logs a rollout step: from the step, to the phase it leaves the rollout in, the cause, the revision. */
+export function rolloutLog(service: i32, step: u8, cause: u8, revision: i32): void {
+  eventLog(EVENT_ROLLOUT, service, -1, step, rollout.phase[service], cause, revision);
+}
+
+/** A max-surge / max-unavailable byte resolved against `count` instances (percent: surge up, unavailable down). */
+export function resolveBudget(value: u8, count: i32, roundUp: bool): i32 {
+  if ((value & PERCENT) == 0) return <i32>value;
+  const scaled = <i32>(value & ~PERCENT) * count;
+  return roundUp ? (scaled + 99) / 100 : scaled / 100;
+}

@@ -1,0 +1,115 @@
+// Rollouts with real processes on loopback, through the gateway at a steady request rate: a
+// reloaded manifest whose `run:` changed rolls out a new revision instead of restarting the
+// service (host/supervisor/supervisor.ts reload; the kernel decides which instance runs which
+// revision, the host keeps each revision's run spec).
+import { afterEach, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts";
+import { waitFor } from "./helpers.ts";
+import { get } from "./gateway-helpers.ts";
+import { serviceStatus } from "../../host/supervisor/status.ts";
+import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
+
+afterEach(stopAll);
+
+/** GETs `url` every `everyMs` until stopped; every answer (or error) is kept, in order. */
+function steadyTraffic(url: string, everyMs: number) {
+  const answers: { status: number; body: string; atMs: number }[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const atMs = Date.now();
+      try {
+        const a = await get(url);
+        answers.push({ status: a.status, body: a.body, atMs });
+      } catch (error) {
+        answers.push({ status: 0, body: String(error), atMs });
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return { answers, stop: async () => { running = false; await loop; } };
+}
+
+describe("myco run rolls out a changed run: on reload", () => {
+  it("rolling v1 -> v2 of 3 instances under steady traffic: 0 failed requests, every answer after it from v2, never fewer than 2 available", async () => {
+    const [a, b, c, gateway] = await freePorts(4);
+    const yaml = (version: string) => `
+services:
+  web:
+    instances: { count: 3, addresses: ["127.0.0.1:${a}", "127.0.0.1:${b}", "127.0.0.1:${c}"] }
+    ${fixture("", `, ready: listening, gateway: { port: ${gateway}, timeout: 5s }`).replace('MODE: ""', `MODE: "", VERSION: "${version}"`)}
+`;
+    const r = await supervise(yaml("v1"));
+    const { kernel, rollouts, executor } = r.supervisor;
+    await waitFor(() => kernel.state("web") === "running", 10_000, "web running");
+    const url = `http://127.0.0.1:${gateway}/`;
+    expect((await get(url)).body).toMatch(/^ok web#\d v1\n$/);
+    const pidsBefore = [0, 1, 2].map((k) => executor.pidOf("web", k));
+    let minAvailable = Infinity;
+    r.supervisor.onEvent((e) => {
+      if (e.serviceName === "web" && e.kind === "instance-state") minAvailable = Math.min(minAvailable, rollouts.status("web").available);
+    });
+    const traffic = steadyTraffic(url, 10);
+    await new Promise((res) => setTimeout(res, 300));
+    writeFileSync(join(r.dir, "services.yaml"), yaml("v2"));
+    r.supervisor.reload();
+    expect(rollouts.status("web")).toMatchObject({ phase: "rolling", target: 2, stable: 1 });
+    await waitFor(() => rollouts.status("web").phase === "idle", 30_000, "the rollout to complete");
+    const completedAt = Date.now();
+    await new Promise((res) => setTimeout(res, 300));
+    await traffic.stop();
+    const failed = traffic.answers.filter((x) => x.status !== 200);
+    expect(failed, JSON.stringify(failed.slice(0, 3))).toEqual([]);
+    expect(traffic.answers.length).toBeGreaterThan(50);
+    const after = traffic.answers.filter((x) => x.atMs > completedAt);
+    expect(after.length).toBeGreaterThan(5);
+    expect(after.every((x) => x.body.endsWith(" v2\n"))).toBe(true);
+    expect(traffic.answers.some((x) => x.body.endsWith(" v1\n"))).toBe(true);
+    expect(minAvailable).toBeGreaterThanOrEqual(2); // max-unavailable 1 (fixed addresses: no surge ordinal)
+    expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([2, 2, 2]);
+    expect([0, 1, 2].every((k, i) => executor.pidOf("web", k) !== pidsBefore[i])).toBe(true);
+    expect(serviceStatus(r.supervisor).find((row) => row.service === "web")!.revisions).toBe("2 2 2");
+    expect(r.texts()).toContain("web: its run: changed: rolling out revision 2");
+
+    // `myco rollout ...` over the control socket: history, then undo to v1.
+    const control = new ControlServer(r.supervisor, join(r.dir, "control.sock"));
+    await control.listen();
+    try {
+      const history = await controlRequest(control.path, { command: "rollout", action: "history", service: "web" });
+      expect(history).toMatchObject({ ok: true, rollout: { history: [{ revision: 1, outcome: "good" }, { revision: 2, outcome: "good" }], revisions: [2, 2, 2] } });
+      expect(await controlRequest(control.path, { command: "rollout", action: "undo", service: "web", revision: 9 }))
+        .toEqual({ ok: false, error: expect.stringContaining("revision 9 is not in its history") });
+      expect(await controlRequest(control.path, { command: "rollout", action: "undo", service: "web" })).toMatchObject({ ok: true, rollout: { status: { phase: "rolling", target: 1 } } });
+      await waitFor(() => rollouts.status("web").phase === "idle", 30_000, "the undo to complete");
+      expect((await get(url)).body).toMatch(/ v1\n$/);
+    } finally {
+      await control.close();
+    }
+  }, 90_000);
+
+  it("a v2 that never gets ready is rolled back to v1: no request reaches it, the service keeps serving", async () => {
+    const [a, b, gateway] = await freePorts(3);
+    const yaml = (mode: string, version: string) => `
+services:
+  web:
+    instances: { count: 2, addresses: ["127.0.0.1:${a}", "127.0.0.1:${b}"] }
+    ${fixture(mode, `, ready: listening, gateway: { port: ${gateway}, timeout: 5s }`).replace(`MODE: "${mode}"`, `MODE: "${mode}", VERSION: "${version}"`)}
+`;
+    const r = await supervise(yaml("", "v1"));
+    const { kernel, rollouts } = r.supervisor;
+    await waitFor(() => kernel.state("web") === "running", 10_000, "web running");
+    const traffic = steadyTraffic(`http://127.0.0.1:${gateway}/`, 10);
+    writeFileSync(join(r.dir, "services.yaml"), yaml("exit-at-once", "v2"));
+    r.supervisor.reload();
+    await waitFor(() => rollouts.status("web").phase === "idle" && rollouts.history("web").some((h) => h.outcome === "rolled-back"), 30_000, "the rollback");
+    await waitFor(() => kernel.instances("web").every((h) => kernel.instanceState(h) === "running"), 10_000, "v1 back on every instance");
+    await traffic.stop();
+    expect(traffic.answers.filter((x) => x.status !== 200)).toEqual([]);
+    expect(traffic.answers.every((x) => x.body.endsWith(" v1\n"))).toBe(true);
+    expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([1, 1]);
+    expect(kernel.state("web")).toBe("running");
+    expect(r.events.some((e) => e.kind === "alert" && e.toCode === 10 && e.cause === "readiness-failed")).toBe(true);
+  }, 60_000);
+});
