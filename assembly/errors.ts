@@ -5,6 +5,7 @@
 // per code, and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
+import { WITH_RESOURCES } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -96,11 +97,20 @@ export const E_UNKNOWN_STRATEGY: i32 = -160;
 export const E_START_LIMIT: i32 = -161;
 export const E_INVALID_CONDITION: i32 = -162;
 
+// one node's resources: -320 .. -339 (their texts are compiled only with FEATURE_RESOURCES)
+export const E_RESOURCE_EXHAUSTED: i32 = -320;
+export const E_INVALID_RESOURCE: i32 = -321;
+export const E_INVALID_RESOURCES_RECORD: i32 = -322;
+export const E_CAPACITY_UNITS: i32 = -323;
+export const E_CAPACITY_RESERVATIONS: i32 = -324;
+export const E_UNKNOWN_RESERVATION: i32 = -325;
+export const E_RESOURCES_ABSENT: i32 = -326;
+
 /**
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
  * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
  */
-export const ERROR_CODE_MIN: i32 = E_NO_NODE_FITS;
+export const ERROR_CODE_MIN: i32 = E_RESOURCES_ABSENT;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {
@@ -190,6 +200,14 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_UNKNOWN_STRATEGY: return out.text("recovery strategy, group strategy or fault pattern is unknown");
     case E_START_LIMIT: return out.text("the service hit its restart limit and stays failed until reset");
     case E_INVALID_CONDITION: return out.text("dependency condition is not started (0) or healthy (1)");
+    case E_RESOURCE_EXHAUSTED: if (WITH_RESOURCES) return out.text("the node has not enough of a resource free for the start"); break;
+    case E_INVALID_RESOURCE: if (WITH_RESOURCES) return out.text("resource is not one of the node's dimensions or units"); break;
+    case E_INVALID_RESOURCES_RECORD: if (WITH_RESOURCES) return out.text("resources record field is out of range"); break;
+    case E_CAPACITY_UNITS: if (WITH_RESOURCES) return out.text("the node's unit table is full"); break;
+    case E_CAPACITY_RESERVATIONS: if (WITH_RESOURCES) return out.text("every reservation slot is held"); break;
+    case E_UNKNOWN_RESERVATION: if (WITH_RESOURCES) return out.text("no reservation has this id (released, expired or never made)"); break;
+    case E_RESOURCES_ABSENT: if (WITH_RESOURCES) return out.text("this build has no resources layer"); break;
     default: return out.text("UNKNOWN");
   }
+  return out.text("UNKNOWN"); // a code whose text this profile compiles out
 }

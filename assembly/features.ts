@@ -7,6 +7,8 @@
 //   FEATURE_DISCOVERY  discovery/  queries, subscriptions, the discovery view of health
 //   FEATURE_PLACEMENT  placement/  fleet nodes, placement of instances, assignments (absent
 //                                  means 1 except in the mcu profile, whose exports answer an error)
+//   FEATURE_RESOURCES  resources/  one node's admission, reservations, usage limits, scaling (absent
+//                                  means 1 except in mcu and tiny (MYCO_PROFILE 1 and 3): exports answer an error)
 // Only the layers that nothing below the top calls into can be left out; the others are wired
 // into lower layers' decisions (health feeds recovery, recovery resets breakers, ...).
 
@@ -15,3 +17,6 @@ export const WITH_DISCOVERY: bool = isDefined(FEATURE_DISCOVERY) ? FEATURE_DISCO
 
 // @ts-ignore: defined by `asc --use FEATURE_PLACEMENT=0|1` and `--use MYCO_PROFILE=n` (1 is mcu)
 export const WITH_PLACEMENT: bool = isDefined(FEATURE_PLACEMENT) ? FEATURE_PLACEMENT != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 : true);
+
+// @ts-ignore: defined by `asc --use FEATURE_RESOURCES=0|1` and `--use MYCO_PROFILE=n` (1 mcu, 3 tiny)
+export const WITH_RESOURCES: bool = isDefined(FEATURE_RESOURCES) ? FEATURE_RESOURCES != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);

@@ -12,18 +12,30 @@ import { healthOnServiceTransition, healthOnInstanceTransition } from "./health/
 import { subscriptionsNotify, DISCOVERY_CHANGE_STATE } from "./discovery/subscriptions";
 import { discoveryHealthChanged } from "./discovery/health";
 import { manifestReset } from "./manifest/apply";
+import { WITH_RESOURCES } from "./features";
+import { STATE_STARTING } from "./registry/states";
+import { admissionOnTransition, admissionRelease } from "./resources/admission";
+import { usageForget } from "./resources/usage";
 
 /** A service transition: discovery tells its subscribers, recovery, then health, follow. */
 function serviceMoved(service: i32, from: u8, to: u8, cause: u8): void {
   if (WITH_DISCOVERY) subscriptionsNotify(service, DISCOVERY_CHANGE_STATE, from, to, cause);
   recoveryOnServiceTransition(service, from, to, cause);
   healthOnServiceTransition(service, cause);
+  if (WITH_RESOURCES) admissionOnTransition(service, to);
 }
 
 /** An instance transition: the balancer's pool, then health. */
 function instanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
   balanceInstanceMoved(slot, from, to, cause);
   healthOnInstanceTransition(slot, from, to, cause);
+  if (WITH_RESOURCES && to == STATE_STARTING) usageForget(slot);
+}
+
+/** A failed service holds no instance any more: resources gives back what it held, then recovery decides. */
+function serviceAtRest(service: i32): void {
+  if (WITH_RESOURCES) admissionRelease(service);
+  recoveryAtRest(service);
 }
 
 function wire(): void {
@@ -31,7 +43,7 @@ function wire(): void {
   hooks.onServiceTransitionHook = serviceMoved;
   hooks.onInstanceTransitionHook = instanceMoved;
   hooks.onInstanceDownHook = recoveryOnInstanceDown;
-  hooks.onServiceAtRestHook = recoveryAtRest;
+  hooks.onServiceAtRestHook = serviceAtRest;
   hooks.onFailureClearedHook = recoveryForget;
   hooks.onStopTimeoutHook = faultOnStopTimeout;
   hooks.startRefusedHook = recoveryRefusesStart;

@@ -35,3 +35,5 @@ export const CAUSE_ESCALATION: u8 = 15;
 export const CAUSE_CHECK_RESULT: u8 = 16;
 /** A check result did not arrive within the check's timeout. */
 export const CAUSE_CHECK_TIMEOUT: u8 = 17;
+/** A usage sample stayed over the service's limit past its grace period (resources/usage.ts). */
+export const CAUSE_RESOURCE_LIMIT: u8 = 18;

@@ -37,6 +37,12 @@ export const EVENT_MANIFEST_APPLIED: u8 = 16;
 export const EVENT_MANIFEST_REJECTED: u8 = 17;
 /** A service matching a subscription changed (instance: subscription id; value: DISCOVERY_CHANGE_*). */
 export const EVENT_DISCOVERY: u8 = 18;
+/**
+ * One node's resources (assembly/resources/): from: what happened (RESOURCE_EVENT_* in
+ * resources/events.ts: queued, admitted, refused, over a limit, reservation expired, scale);
+ * to: the resource (vector.ts index; 32 + u: unit u); value: the need, the sample or the count.
+ */
+export const EVENT_RESOURCE: u8 = 13;
 
 const MASK: u32 = <u32>EVENT_LOG_CAPACITY - 1;
 const records = new StaticArray<u8>(EVENT_LOG_CAPACITY * EVENT_RECORD_BYTES);

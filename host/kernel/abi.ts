@@ -18,7 +18,7 @@ export const LEGAL_TRANSITIONS: Readonly<Record<State, readonly State[]>> = {
 export const CAUSES = [
   "none", "command", "pulled-in", "dependency-failed", "dependency-stopped", "instance-started",
   "instance-exited", "start-timeout", "stop-timeout", "progress", "restart", "instance-failed",
-  "check-failed", "watchdog", "recovery", "escalation", "check-result", "check-timeout",
+  "check-failed", "watchdog", "recovery", "escalation", "check-result", "check-timeout", "resource-limit",
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
@@ -26,7 +26,9 @@ export const EVENT_KINDS = [
   "", "service-state", "instance-state", "registered", "unregistered", "action-deferred",
   "health", "alert", "fault", "recovery",
   "notify", // 10: assembly/alerts/groups.ts (a notification sent, retried, given up, silenced)
-  "", "", "", "", "", // 11..15 free
+  "", "", // 11..12 free
+  "resource", // 13: assembly/resources/events.ts (queued, admitted, refused, over a limit, reservation expired, scale)
+  "", "", // 14..15 free
   "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
 ] as const;
 export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;

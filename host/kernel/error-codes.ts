@@ -84,6 +84,13 @@ export const ERROR_CODES = {
   E_MANIFEST_STAGE: { code: -225, message: "manifest staging chunk is outside the manifest limit" },
   E_CONFIG_VALUE: { code: -226, message: "config value is malformed for its type" },
   E_NO_NODE_FITS: { code: -227, message: "no node fits" },
+  E_RESOURCE_EXHAUSTED: { code: -320, message: "the node has not enough of a resource free for the start" },
+  E_INVALID_RESOURCE: { code: -321, message: "resource is not one of the node's dimensions or units" },
+  E_INVALID_RESOURCES_RECORD: { code: -322, message: "resources record field is out of range" },
+  E_CAPACITY_UNITS: { code: -323, message: "the node's unit table is full" },
+  E_CAPACITY_RESERVATIONS: { code: -324, message: "every reservation slot is held" },
+  E_UNKNOWN_RESERVATION: { code: -325, message: "no reservation has this id (released, expired or never made)" },
+  E_RESOURCES_ABSENT: { code: -326, message: "this build has no resources layer" },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

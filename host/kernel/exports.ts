@@ -41,7 +41,7 @@ export interface PlacementExports {
   nodeFind(nameLength: number): number;
   /** Removes a node; its instances are placed elsewhere first. Returns how many wait for a node. */
   nodeRemove(node: number): number;
-  /** Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu). */
+  /** Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu, 8 fds, 9 pids). */
   nodeCapacity(node: number, resource: number, amount: bigint): number;
   /** Interns label `key=value` (I/O buffer); returns its id. */
   placementLabel(labelLength: number): number;
@@ -204,6 +204,38 @@ export interface RecordsExports {
   recordRead(service: number, section: number): number;
 }
 
+/** The exports of assembly/resources/abi.ts. */
+export interface ResourcesExports {
+  /** Sets this node's capacity of a resource (resources/vector.ts order; 0: not counted). Queued starts that now fit are admitted. */
+  resourceCapacity(resource: number, amount: bigint): number;
+  /** This node's capacity (which 0), what is held (1) or free (2) of a resource. */
+  resourceNode(resource: number, which: number): bigint;
+  /** Declares unit `name` (I/O buffer): how many the node has, exclusive (1: one holder). Returns its id. */
+  resourceUnit(nameLength: number, capacity: number, exclusive: number): number;
+  /** A unit's field: 0 capacity, 1 held, 2 exclusive, 3 the service holding it exclusively (-1 none). */
+  resourceUnitField(unit: number, which: number): number;
+  /** Applies the RESOURCES record in the I/O buffer (resources/record.ts; -1: the default). What a running service holds stays as reserved. */
+  resourceApply(service: number, length: number): number;
+  /** Writes the service's effective RESOURCES record to the I/O buffer; returns its length. */
+  resourceRead(service: number): number;
+  /** A service's admission: which 0 its state (0 none, 1 queued, 2 reserved, 3 committed), 1 its queue position (-1 not queued). */
+  resourceAdmission(service: number, which: number): number;
+  /** Starts waiting in the admission queue. */
+  resourceQueued(): number;
+  /** A usage sample of an instance: `value` of `resource` (vector.ts units). 1 when it took the service's over-limit action. */
+  usageReport(handle: number, resource: number, value: bigint): number;
+  /** Samples that took an over-limit action since init. */
+  usageActionsTaken(): number;
+  /** Reserves `count` instances' requests of a service for `ttlMs` (expires uncommitted); returns the reservation id. */
+  resourceReserve(service: number, count: number, ttlMs: number): number;
+  /** Commits a reservation: held until released. */
+  resourceCommit(reservation: number): number;
+  /** Releases a reservation; queued starts that now fit are admitted. */
+  resourceRelease(reservation: number): number;
+  /** The scaling metric of a service now (its `scale.metric`, per instance); returns the instance count it should have. */
+  scaleReport(service: number, value: number): number;
+}
+
 /** The exports of assembly/index.ts. */
 export interface CoreExports {
   ioBuffer(): number;
@@ -310,7 +342,7 @@ export interface CoreExports {
 }
 
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, ResourcesExports, CoreExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -335,13 +367,16 @@ export const KERNEL_FUNCTIONS = [
   "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
-  "recordApply", "recordRead", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
-  "lastError", "limit", "profile", "serviceRegister", "serviceUnregister", "serviceLookup",
-  "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState",
-  "serviceType", "serviceInstances", "serviceCount", "serviceInstance", "instanceState",
-  "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount",
-  "serviceStart", "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll",
-  "stopAll", "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
+  "recordApply", "recordRead", "resourceCapacity", "resourceNode", "resourceUnit",
+  "resourceUnitField", "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued",
+  "usageReport", "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease",
+  "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail", "lastError", "limit",
+  "profile", "serviceRegister", "serviceUnregister", "serviceLookup", "serviceName",
+  "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState", "serviceType",
+  "serviceInstances", "serviceCount", "serviceInstance", "instanceState", "dependencyAdd",
+  "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount", "serviceStart",
+  "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll", "stopAll",
+  "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
   "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
   "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
   "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",

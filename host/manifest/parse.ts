@@ -11,7 +11,8 @@ import { envName, type ConfigSources } from "./sources.ts";
 import {
   Context, asMap, checkKeys, scalar, readNumber, readEnum, readName, readNames, NAME, U32, INSTANCES_MAX, type Layer, type MapNode,
 } from "./fields.ts";
-import { SECTION_KEYS, readTimeouts, readHealth, readRecovery, readBalance, readWeights, readResources } from "./sections.ts";
+import { SECTION_KEYS, readTimeouts, readHealth, readRecovery, readBalance, readWeights } from "./sections.ts";
+import { readResources } from "./resources.ts";
 import { readConfigKey } from "./config-keys.ts";
 export { envName };
 
@@ -34,7 +35,7 @@ export interface ParseResult {
 const ROOT_KEYS = ["version", "serial", "services", "templates", "alerts"];
 const SERVICE_KEYS = [
   "template", "description", "type", "tags", "instances", "timeouts", "requires", "wants", "after", "health", "restart",
-  "balance", "resources", "config", "run",
+  "balance", "resources", "priority", "config", "run",
 ];
 const SUBKEYS: Record<string, string[]> = {
   ...SECTION_KEYS,
@@ -141,7 +142,7 @@ function readService(name: string, layers: Layer[], options: ParseOptions, ctx: 
   readHealth(get("health"), service, ctx);
   readRecovery(get("restart"), service, ctx);
   readBalance(get("balance"), service, ctx);
-  readResources(get("resources"), service, ctx);
+  readResources(get("resources"), get("priority"), service, ctx);
   const config = get("config");
   if (config) {
     const map = asMap(config, "config", ctx);

@@ -40,7 +40,7 @@ export interface InstanceLogLine extends LogLine { service: string; ordinal: num
 
 export type ControlResponse =
   | {
-    ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
+    ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; resources?: string; logs?: InstanceLogLine[]; next?: Record<string, number>;
     revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView;
   }
   | { ok: false; error: string };
@@ -126,7 +126,7 @@ export class ControlServer {
         case "status":
           return {
             ok: true, status: serviceStatus(this.supervisor), pid: process.pid, manifest: this.supervisor.hostManifest.file,
-            uptimeMs: Date.now() - this.supervisor.startedAt,
+            uptimeMs: Date.now() - this.supervisor.startedAt, resources: this.supervisor.enforcer.describe(),
           };
         case "logs": return this.logs(request);
         case "restart":

@@ -39,6 +39,7 @@ import { Failover } from "./failover.ts";
 import { runtimeDir } from "./control.ts";
 import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
+import { ResourceEnforcer, type EnforcerOptions } from "../resources/enforcer.ts";
 
 export interface SupervisorMessage {
   timeMs: number;
@@ -59,6 +60,8 @@ export interface SupervisorOptions {
   parse?: ParseOptions;
   /** Where the private run directory with the services' config files goes (default: the runtime directory). */
   runtimeDir?: string;
+  /** Resource enforcement (host/resources/enforcer.ts): mode, sampling interval, capacity overrides. */
+  resources?: Pick<EnforcerOptions, "mode" | "sampleMs" | "capacity">;
 }
 
 export interface CheckCompletion {
@@ -79,6 +82,7 @@ export class Supervisor {
   readonly manifestApi: KernelManifest;
   readonly gateways = new Map<string, Gateway>();
   readonly configFiles: ConfigFiles;
+  readonly enforcer: ResourceEnforcer;
   private services: Map<string, Service>;
   private readonly checks = new Map<number, CheckPlan>();
   /** Kernel checks the host made for a `run.check` (the manifest's own are the kernel's), with that run.check. */
@@ -98,6 +102,7 @@ export class Supervisor {
   private readonly exitGuard = () => {
     this.executor.killAll();
     this.configFiles.remove();
+    this.enforcer.stop();
   };
 
   constructor(public hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
@@ -119,9 +124,13 @@ export class Supervisor {
     this.notifier = new Notifier(this.kernel, {
       call: (work) => this.driver.call(work), note: (level, text, service) => this.note(level, text, service), manifest: () => this.hostManifest.file,
     });
+    this.enforcer = new ResourceEnforcer({
+      kernel: this.kernel, call: (work) => this.driver.call(work), pidOf: (handle) => this.executor.pid(handle), ...options.resources,
+    });
     this.executor = new ProcessExecutor({
       spec: (service, ordinal) => processSpecOf(this.spawnContext(), service, ordinal),
       environment: (action) => environmentOf(this.spawnContext(), action),
+      prefix: (service, ordinal) => this.enforcer.prefix(service, ordinal),
       reports: {
         started: (handle) => this.driver.call(() => ignoreStale(() => this.kernel.instanceStarted(handle))),
         exited: (handle, status) => this.driver.call(() => ignoreStale(() => this.kernel.instanceExited(handle, status))),
@@ -152,6 +161,7 @@ export class Supervisor {
     this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
     for (const service of this.hostManifest.manifest.services) this.configure(service);
     this.notifier.configure(this.hostManifest.alerts);
+    this.enforcer.start();
     process.on("exit", this.exitGuard);
     if (this.options.gateways !== false) await this.openGateways();
     this.driver.start();
@@ -383,6 +393,7 @@ export class Supervisor {
     await Promise.all([...this.gateways.values()].map((g) => g.close()));
     await this.executor.shutdown(1000);
     this.configFiles.remove();
+    this.enforcer.stop();
     this.driver.stop();
     process.off("exit", this.exitGuard);
     this.note("info", "shut down");

@@ -9,6 +9,7 @@ import { Transform } from "assemblyscript/transform";
 export const FEATURE_EXPORTS = {
   FEATURE_DISCOVERY: "assembly/discovery/abi/",
   FEATURE_PLACEMENT: "assembly/placement/abi/",
+  FEATURE_RESOURCES: "assembly/resources/abi/",
 };
 
 export default class Features extends Transform {

@@ -31,6 +31,8 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   nodeRegister: [{ length: "nameLength", name: "name", kind: "string" }],
   nodeFind: [{ length: "nameLength", name: "name", kind: "string" }],
   placementLabel: [{ length: "labelLength", name: "label", kind: "string" }],
+  resourceUnit: [{ length: "nameLength", name: "name", kind: "string" }],
+  resourceApply: [{ length: "length", name: "record", kind: "bytes" }],
 };
 
 /**
@@ -64,6 +66,7 @@ export const BYTES_OUT: Record<string, BytesOut> = {
   healthHistory: { element: "bytes", unitBytes: 16, fallible: true },
   recordRead: { element: "bytes", fallible: true },
   checkRecord: { element: "bytes", fallible: true },
+  resourceRead: { element: "bytes", fallible: true },
 };
 
 /** Exports that look like they carry bytes but take and return scalars only. */

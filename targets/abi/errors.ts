@@ -16,7 +16,7 @@ export function parseErrorTable(text: string): ErrorEntry[] {
     codes.set(m[1], Number(m[2]));
   }
   const entries: ErrorEntry[] = [];
-  for (const m of text.matchAll(/^\s+case (E_\w+): return out\.text\("((?:[^"\\]|\\.)*)"\);$/gm)) {
+  for (const m of text.matchAll(/^\s+case (E_\w+): (?:if \(WITH_\w+\) )?return out\.text\("((?:[^"\\]|\\.)*)"\);(?: break;)?$/gm)) {
     const code = codes.get(m[1]);
     if (code === undefined) throw new Error(`assembly/errors.ts: case ${m[1]} has no constant`);
     entries.push({ name: m[1], code, message: m[2] });

@@ -110,7 +110,7 @@ int32_t myco_node_register(const char* name, uint32_t name_length, int32_t tier,
 int32_t myco_node_find(const char* name, uint32_t name_length);
 /* Removes a node; its instances are placed elsewhere first. Returns how many wait for a node. */
 int32_t myco_node_remove(int32_t node);
-/* Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu). */
+/* Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu, 8 fds, 9 pids). */
 int32_t myco_node_capacity(int32_t node, int32_t resource, int64_t amount);
 /* Interns label `key=value` (I/O buffer); returns its id. */
 int32_t myco_placement_label(const char* label, uint32_t label_length);
@@ -237,6 +237,34 @@ int32_t myco_recovery_info(int32_t service, int32_t which);
 int32_t myco_record_apply(int32_t service, int32_t section, const uint8_t* record, uint32_t record_length);
 /* Writes the service's effective record of `section` (every default filled in) to the buffer; returns its length. */
 int32_t myco_record_read(int32_t service, int32_t section);
+/* Sets this node's capacity of a resource (resources/vector.ts order; 0: not counted). Queued starts that now fit are admitted. */
+int32_t myco_resource_capacity(int32_t resource, int64_t amount);
+/* This node's capacity (which 0), what is held (1) or free (2) of a resource. */
+int32_t myco_resource_node(int32_t resource, int32_t which, int64_t* out);
+/* Declares unit `name` (I/O buffer): how many the node has, exclusive (1: one holder). Returns its id. */
+int32_t myco_resource_unit(const char* name, uint32_t name_length, int32_t capacity, int32_t exclusive);
+/* A unit's field: 0 capacity, 1 held, 2 exclusive, 3 the service holding it exclusively (-1 none). */
+int32_t myco_resource_unit_field(int32_t unit, int32_t which);
+/* Applies the RESOURCES record in the I/O buffer (resources/record.ts; -1: the default). What a running service holds stays as reserved. */
+int32_t myco_resource_apply(int32_t service, const uint8_t* record, uint32_t record_length);
+/* Writes the service's effective RESOURCES record to the I/O buffer; returns its length. */
+int32_t myco_resource_read(int32_t service);
+/* A service's admission: which 0 its state (0 none, 1 queued, 2 reserved, 3 committed), 1 its queue position (-1 not queued). */
+int32_t myco_resource_admission(int32_t service, int32_t which);
+/* Starts waiting in the admission queue. */
+int32_t myco_resource_queued(void);
+/* A usage sample of an instance: `value` of `resource` (vector.ts units). 1 when it took the service's over-limit action. */
+int32_t myco_usage_report(int32_t handle, int32_t resource, int64_t value);
+/* Samples that took an over-limit action since init. */
+int32_t myco_usage_actions_taken(void);
+/* Reserves `count` instances' requests of a service for `ttlMs` (expires uncommitted); returns the reservation id. */
+int32_t myco_resource_reserve(int32_t service, int32_t count, int32_t ttl_ms);
+/* Commits a reservation: held until released. */
+int32_t myco_resource_commit(int32_t reservation);
+/* Releases a reservation; queued starts that now fit are admitted. */
+int32_t myco_resource_release(int32_t reservation);
+/* The scaling metric of a service now (its `scale.metric`, per instance); returns the instance count it should have. */
+int32_t myco_scale_report(int32_t service, int32_t value);
 int32_t myco_io_capacity(void);
 /* Writes the message of `code` to the I/O buffer; returns its length. */
 int32_t myco_error_message_of(int32_t code);

@@ -87,5 +87,12 @@
 #define MYCO_E_MANIFEST_STAGE (-225) /* manifest staging chunk is outside the manifest limit */
 #define MYCO_E_CONFIG_VALUE (-226) /* config value is malformed for its type */
 #define MYCO_E_NO_NODE_FITS (-227) /* no node fits */
+#define MYCO_E_RESOURCE_EXHAUSTED (-320) /* the node has not enough of a resource free for the start */
+#define MYCO_E_INVALID_RESOURCE (-321) /* resource is not one of the node's dimensions or units */
+#define MYCO_E_INVALID_RESOURCES_RECORD (-322) /* resources record field is out of range */
+#define MYCO_E_CAPACITY_UNITS (-323) /* the node's unit table is full */
+#define MYCO_E_CAPACITY_RESERVATIONS (-324) /* every reservation slot is held */
+#define MYCO_E_UNKNOWN_RESERVATION (-325) /* no reservation has this id (released, expired or never made) */
+#define MYCO_E_RESOURCES_ABSENT (-326) /* this build has no resources layer */
 
 #endif
