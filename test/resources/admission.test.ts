@@ -1,7 +1,7 @@
 // One node's admission in virtual time: refusals naming the resource, the need and what is free;
 // the queue (system before user, then priority); two-phase reservations that expire; units.
 import { describe, it, expect } from "vitest";
-import { Simulation, NodeResources, MycoError, resourceEventOf, type KernelEvent } from "../../host/index.ts";
+import { Simulation, NodeResources, MycoError, resourceEventOf, Kernel, VirtualHal, ERROR_CODES, type KernelEvent } from "../../host/index.ts";
 
 function node(capacity = { memory: 1024, cpu: 2000 }) {
   const sim = new Simulation({ profile: "debug", startDelayMs: 10, stopDelayMs: 5 });
@@ -142,5 +142,14 @@ describe("admission", () => {
     expect(() => res.configure("svc", { scale: { min: 3, max: 2, metric: "inflight", target: 5 } })).toThrow(/scale.min 3/);
     res.configure("svc", { limits: { memory: 64, fds: 32 }, onLimit: "alert" });
     expect(res.read("svc")).toMatchObject({ limitMemory: 64, limitFds: 32, onLimit: 2, requestMemory: 0, coreMiB: 65535, scaleWindowMs: 300000 });
+  });
+
+  it("the mcu profile has no resources layer: its exports are there and answer E_RESOURCES_ABSENT", () => {
+    const k = new Kernel({ hal: new VirtualHal(), profile: "mcu" });
+    const absent = ERROR_CODES.E_RESOURCES_ABSENT.code;
+    expect(k.exports.resourceQueued()).toBe(absent);
+    expect(k.exports.resourceCapacity(1, 100n)).toBe(absent);
+    expect(k.exports.usageReport(0, 1, 5n)).toBe(absent);
+    expect(k.heapHighWater()).toBeLessThanOrEqual(65536);
   });
 });
