@@ -6,7 +6,7 @@
 // a profile without the feature holds none of its texts), and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
-import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT } from "./features";
+import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT, WITH_RESOURCES } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -106,6 +106,14 @@ export const E_UNKNOWN_STRATEGY: i32 = -160;
 export const E_START_LIMIT: i32 = -161;
 export const E_INVALID_CONDITION: i32 = -162;
 
+// one node's resources: -320 .. -339 (their texts are compiled only with FEATURE_RESOURCES)
+export const E_RESOURCE_EXHAUSTED: i32 = -320;
+export const E_INVALID_RESOURCE: i32 = -321;
+export const E_INVALID_RESOURCES_RECORD: i32 = -322;
+export const E_CAPACITY_UNITS: i32 = -323;
+export const E_CAPACITY_RESERVATIONS: i32 = -324;
+export const E_UNKNOWN_RESERVATION: i32 = -325;
+export const E_RESOURCES_ABSENT: i32 = -326;
 // rollout (assembly/rollout/, lifecycle/resize.ts): -350..-369; not in the mcu profile (features.ts WITH_ROLLOUT)
 export const E_RESIZE_PENDING: i32 = -350;
 export const E_ROLLOUT_ABSENT: i32 = -351;
@@ -237,6 +245,13 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_ROLLOUT_NONE: if (WITH_ROLLOUT) return out.text("the service has no rollout in that phase"); break;
     case E_UNKNOWN_REVISION: if (WITH_ROLLOUT) return out.text("the revision is not in the service's history"); break;
     case E_INVALID_UPDATE: if (WITH_ROLLOUT) return out.text("update strategy setting is out of range"); break;
+    case E_RESOURCE_EXHAUSTED: if (WITH_RESOURCES) return out.text("the node has not enough of a resource free for the start"); break;
+    case E_INVALID_RESOURCE: if (WITH_RESOURCES) return out.text("resource is not one of the node's dimensions or units"); break;
+    case E_INVALID_RESOURCES_RECORD: if (WITH_RESOURCES) return out.text("resources record field is out of range"); break;
+    case E_CAPACITY_UNITS: if (WITH_RESOURCES) return out.text("the node's unit table is full"); break;
+    case E_CAPACITY_RESERVATIONS: if (WITH_RESOURCES) return out.text("every reservation slot is held"); break;
+    case E_UNKNOWN_RESERVATION: if (WITH_RESOURCES) return out.text("no reservation has this id (released, expired or never made)"); break;
+    case E_RESOURCES_ABSENT: if (WITH_RESOURCES) return out.text("this build has no resources layer"); break;
     default: return out.text("UNKNOWN");
   }
   return out.text("UNKNOWN"); // a code whose text its feature left out of this profile

@@ -10,6 +10,8 @@
 //                                  and 3), whose exports answer an error)
 //   FEATURE_SECURITY   security/   principals, authorisation, audit events (absent means 1 except
 //                                  in the mcu (1) and tiny (3) profiles, whose exports answer an error)
+//   FEATURE_RESOURCES  resources/  one node's admission, reservations, usage limits, scaling (absent
+//                                  means 1 except in mcu and tiny (MYCO_PROFILE 1 and 3): exports answer an error)
 // Only the layers that nothing below the top calls into can be left out; the others are wired
 // into lower layers' decisions (health feeds recovery, recovery resets breakers, ...).
 
@@ -34,3 +36,6 @@ export const WITH_SNAPSHOT: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 &
 //                                  except in the mcu (1) and tiny (3) profiles, whose exports answer an error)
 export const WITH_ROLLOUT: bool = isDefined(FEATURE_ROLLOUT) ? FEATURE_ROLLOUT != 0
   : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);
+
+// @ts-ignore: defined by `asc --use FEATURE_RESOURCES=0|1` and `--use MYCO_PROFILE=n` (1 mcu, 3 tiny)
+export const WITH_RESOURCES: bool = isDefined(FEATURE_RESOURCES) ? FEATURE_RESOURCES != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);

@@ -30,8 +30,10 @@ import { settle, tick as tickOnce, run as runFor } from "./loop";
 import { admitService, dismissService, membershipDefaults, membershipReset } from "./membership";
 import { subscriptionsRefresh } from "./discovery/subscriptions";
 import "./wiring"; // the hook table, set once at init (hooks.ts)
-import { WITH_DISCOVERY, WITH_ROLLOUT } from "./features";
+import { WITH_DISCOVERY, WITH_ROLLOUT, WITH_RESOURCES } from "./features";
 import { isServing, resizeServing, waitingToStart } from "./lifecycle/resize";
+import { admissionCheckStart } from "./resources/admission";
+import { reservationsNextDeadline } from "./resources/reservations";
 import { heapTop } from "./util/heap-top";
 import {
   alertReceiverSet as receiverSet, alertRouteAdd as routeAdd, alertsClearConfig, alertSilence as silence, alertUnsilence as unsilence,
@@ -51,6 +53,7 @@ export * from "./recovery/abi";
 export * from "./records/abi";
 export * from "./security/abi";
 export * from "./rollout/abi";
+export * from "./resources/abi";
 
 // ---- buffer, errors, limits ---------------------------------------------------------------
 
@@ -252,7 +255,16 @@ function command(id: i32, op: (service: i32) => i32): i32 {
   return result;
 }
 
-export function serviceStart(id: i32): i32 { return command(id, requestStart); }
+/** An operator's start passes admission first (resources/admission.ts: a refuse-mode start that does not fit is refused). */
+function startAdmitted(id: i32): i32 {
+  if (WITH_RESOURCES) {
+    const refused = admissionCheckStart(id);
+    if (refused < 0) return refused;
+  }
+  return requestStart(id);
+}
+
+export function serviceStart(id: i32): i32 { return command(id, startAdmitted); }
 export function serviceStop(id: i32): i32 { return command(id, requestStop); }
 export function serviceRestart(id: i32): i32 { return command(id, requestRestart); }
 export function serviceEnable(id: i32): i32 { return command(id, requestEnable); }
@@ -287,7 +299,10 @@ export function tick(): i32 { return tickOnce(); }
 export function run(ms: i32): i32 { return runFor(ms); }
 
 /** The earliest pending deadline (ms on the HAL clock), or i64.MAX_VALUE when none. */
-export function nextDeadline(): i64 { return limits.ALERTS_ENABLED ? min(timerNextDeadline(), alertsNextDeadline()) : timerNextDeadline(); }
+export function nextDeadline(): i64 {
+  const next = limits.ALERTS_ENABLED ? min(timerNextDeadline(), alertsNextDeadline()) : timerNextDeadline();
+  return WITH_RESOURCES ? min(next, reservationsNextDeadline()) : next;
+}
 
 // ---- outputs ------------------------------------------------------------------------------
 

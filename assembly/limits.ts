@@ -6,7 +6,7 @@
 // A profile may also leave an optional layer out with `--use FEATURE_<LAYER>=0` (features.ts):
 // the capacities of that layer's tables are then 0, so it costs no memory (see README "Build
 // profiles"). Today: FEATURE_DISCOVERY (SUBSCRIPTIONS_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_SERVICES).
-import { WITH_DISCOVERY, WITH_PLACEMENT, WITH_ROLLOUT } from "./features";
+import { WITH_DISCOVERY, WITH_PLACEMENT, WITH_ROLLOUT, WITH_RESOURCES } from "./features";
 import { WITH_SECURITY } from "./features";
 
 export const PROFILE_RELEASE: i32 = 0;
@@ -268,3 +268,19 @@ assert(PLACEMENT_LABELS_MAX <= 64, "labels are a 64-bit set");
 export const PRINCIPALS_MAX: i32 = WITH_SECURITY ? pick(16, 0, 64) : 0;
 
 assert(PRINCIPALS_MAX <= 255, "principal ids travel in the audit event's instance field and a u8 role");
+
+// ---- one node's resources (assembly/resources/; FEATURE_RESOURCES, not in mcu or tiny) ----
+
+/** Services with resource rows (requests, limits, what they hold: ~110 bytes each); 0 without the layer. */
+export const RESOURCE_SERVICES: i32 = WITH_RESOURCES ? SERVICES_MAX : 0;
+
+/** Instances with a usage row (since when over a limit: 9 bytes each); 0 without the layer. */
+export const RESOURCE_INSTANCES: i32 = WITH_RESOURCES ? INSTANCES_MAX : 0;
+
+/** Named specialised units of the node (`radio`, `gpio-bank-a`); a service's units are a 16-bit set. */
+export const RESOURCE_UNITS_MAX: i32 = WITH_RESOURCES ? 16 : 0;
+
+/** Explicit two-phase reservations held at once (reserve, then commit or release; ~24 bytes each). */
+export const RESERVATIONS_MAX: i32 = WITH_RESOURCES ? pick(16, 0, 64) : 0;
+
+assert(RESOURCE_UNITS_MAX <= 16, "a service's units are a 16-bit set");

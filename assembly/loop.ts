@@ -25,6 +25,8 @@ import { manifestSettle } from "./manifest/apply";
 import { alertsSettle, alertsNextDeadline } from "./alerts/ingest";
 import { WITH_PLACEMENT } from "./features";
 import { placementExpire, nextExpiry } from "./placement/reserve";
+import { WITH_RESOURCES } from "./features";
+import { reservationsExpire, reservationsNextDeadline } from "./resources/reservations";
 
 /** Steps per settle: each service can step a few times per input; the rest waits for the next tick. */
 const SETTLE_STEPS_MAX: i32 = SERVICES_MAX * 8;
@@ -59,6 +61,7 @@ export function tick(): i32 {
   retryDeferred();
   for (let timer = timerPopDue(now); timer >= 0; timer = timerPopDue(now)) fire(timer);
   if (WITH_PLACEMENT) placementExpire(now);
+  if (WITH_RESOURCES) reservationsExpire(now);
   settle();
   return outboxCount();
 }
@@ -78,6 +81,7 @@ export function run(durationMs: i32): i32 {
     if (now >= end) return 0;
     let wakeAt = min(ALERTS_ENABLED ? min(timerNextDeadline(), alertsNextDeadline()) : timerNextDeadline(), end);
     if (WITH_PLACEMENT) wakeAt = min(wakeAt, nextExpiry());
+    if (WITH_RESOURCES) wakeAt = min(wakeAt, reservationsNextDeadline());
     const woken = halSleepMs(<u32>min(wakeAt - now, SLEEP_MS_MAX));
     if (woken != 0) return tick();
     // A HAL whose sleep does not advance the clock would spin here: give control back instead.

@@ -38,6 +38,11 @@ import { fleet } from "./placement/tables";
 import { placementServiceRemoved } from "./placement/place";
 import { reservations } from "./placement/reserve";
 import { ALERTS_ENABLED } from "./limits";
+import { WITH_RESOURCES } from "./features";
+import { node as resourcesNode } from "./resources/tables";
+import { admissionForget } from "./resources/admission";
+import { reservationsForget } from "./resources/reservations";
+import { serviceHeld } from "./lifecycle/inputs";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
 export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
@@ -65,6 +70,7 @@ export function dismissService(id: i32): void {
   if (WITH_DISCOVERY) subscriptionsForget(id);
   if (ALERTS_ENABLED) alertsServiceRemoved(id);
   if (WITH_PLACEMENT) placementServiceRemoved(id);
+  if (WITH_RESOURCES) { reservationsForget(id); admissionForget(id); }
   configForget(id);
   healthServiceRemoved(id);
   recoveryServiceRemoved(id);
@@ -100,6 +106,7 @@ export function membershipReset(): void {
   }
   if (WITH_PLACEMENT) fleet.reset();
   if (WITH_PLACEMENT) reservations.reset();
+  if (WITH_RESOURCES) { resourcesNode.reset(); serviceHeld.fill(false); }
   configReset();
   onReset(); // the manifest loader (manifest/apply.ts), above membership: it joins services through it
   slotsReset();

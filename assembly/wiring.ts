@@ -14,12 +14,17 @@ import { healthOnServiceTransition, healthOnInstanceTransition } from "./health/
 import { subscriptionsNotify, DISCOVERY_CHANGE_STATE } from "./discovery/subscriptions";
 import { discoveryHealthChanged } from "./discovery/health";
 import { manifestReset } from "./manifest/apply";
+import { WITH_RESOURCES } from "./features";
+import { STATE_STARTING } from "./registry/states";
+import { admissionOnTransition, admissionRelease } from "./resources/admission";
+import { usageForget } from "./resources/usage";
 
 /** A service transition: discovery tells its subscribers, recovery, then health, follow. */
 function serviceMoved(service: i32, from: u8, to: u8, cause: u8): void {
   if (WITH_DISCOVERY) subscriptionsNotify(service, DISCOVERY_CHANGE_STATE, from, to, cause);
   recoveryOnServiceTransition(service, from, to, cause);
   healthOnServiceTransition(service, cause);
+  if (WITH_RESOURCES) admissionOnTransition(service, to);
 }
 
 /** An instance transition: the balancer's pool, then health, then a rollout in progress. */
@@ -27,6 +32,7 @@ function instanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
   balanceInstanceMoved(slot, from, to, cause);
   healthOnInstanceTransition(slot, from, to, cause);
   if (WITH_ROLLOUT) rolloutOnInstanceMoved(slot, from, to, cause);
+  if (WITH_RESOURCES && to == STATE_STARTING) usageForget(slot);
 }
 
 /** The instance count changed: the balancer's membership, then the revisions of new ordinals. */
@@ -35,12 +41,18 @@ function instanceCountChanged(service: i32, fresh: bool): void {
   if (WITH_ROLLOUT) rolloutMembershipChanged(service, fresh);
 }
 
+/** A failed service holds no instance any more: resources gives back what it held, then recovery decides. */
+function serviceAtRest(service: i32): void {
+  if (WITH_RESOURCES) admissionRelease(service);
+  recoveryAtRest(service);
+}
+
 function wire(): void {
   hooks.onInstanceCountChangedHook = instanceCountChanged;
   hooks.onServiceTransitionHook = serviceMoved;
   hooks.onInstanceTransitionHook = instanceMoved;
   hooks.onInstanceDownHook = recoveryOnInstanceDown;
-  hooks.onServiceAtRestHook = recoveryAtRest;
+  hooks.onServiceAtRestHook = serviceAtRest;
   hooks.onFailureClearedHook = recoveryForget;
   hooks.onStopTimeoutHook = faultOnStopTimeout;
   hooks.startRefusedHook = recoveryRefusesStart;

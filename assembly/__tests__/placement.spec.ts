@@ -72,7 +72,7 @@ describe("placement", () => {
     expect<i32>(nodeRegister(put("b"), 3, 50, 50)).toBe(E_INVALID_ARGUMENT);
     expect<string>(detailText()).toBe("placement: node 'b': tier 3 is not sclerotia (0), rhizomorph (1) or hyphae (2)");
     expect<i32>(nodeState(PLACEMENT_NODES_MAX, 1)).toBe(E_INVALID_ARGUMENT);
-    expect<i32>(nodeCapacity(0, 8, 1)).toBe(E_INVALID_ARGUMENT);
+    expect<i32>(nodeCapacity(0, 10, 1)).toBe(E_INVALID_ARGUMENT);
     expect<i32>(placementLabel(put("novalue="))).toBe(E_INVALID_ARGUMENT);
   });
 });

@@ -9,8 +9,8 @@ import { OK } from "../errors";
 import { clockNow } from "../clock";
 import { instanceState, instanceService } from "../registry/instances";
 import { STATE_RUNNING } from "../registry/states";
-import { CAUSE_CHECK_FAILED, CAUSE_WATCHDOG } from "../lifecycle/causes";
-import { FAULT_NONE, FAULT_WATCHDOG, FAULT_CHECK } from "../lifecycle/faults";
+import { CAUSE_CHECK_FAILED, CAUSE_WATCHDOG, CAUSE_RESOURCE_LIMIT } from "../lifecycle/causes";
+import { FAULT_NONE, FAULT_WATCHDOG, FAULT_CHECK, FAULT_RESOURCE } from "../lifecycle/faults";
 import { instanceKill } from "../lifecycle/instances";
 import { timerArmInstance, timerOfWatchdog } from "../timers/heap";
 
@@ -33,7 +33,7 @@ export function watchdogPing(slot: i32): i32 {
   return OK;
 }
 
-/** Kill the running instance on the next timer pass, for `fault` (evidence: the check id). */
+/** Kill the running instance on the next timer pass, for `fault` (evidence: the check id, or the usage sample). */
 export function healthScheduleKill(slot: i32, fault: u8, evidence: i32): void {
   if (killFault[slot] != FAULT_NONE) return;
   killFault[slot] = fault;
@@ -54,7 +54,7 @@ export function watchdogDue(slot: i32): void {
   if (!scheduled && watchdogMs[service] <= 0) return;
   const fault = scheduled ? killFault[slot] : FAULT_WATCHDOG;
   const evidence = scheduled ? killEvidence[slot] : watchdogMs[service];
-  const cause = fault == FAULT_CHECK ? CAUSE_CHECK_FAILED : CAUSE_WATCHDOG;
+  const cause = fault == FAULT_CHECK ? CAUSE_CHECK_FAILED : fault == FAULT_RESOURCE ? CAUSE_RESOURCE_LIMIT : CAUSE_WATCHDOG;
   if (!instanceKill(slot, fault, cause, evidence)) timerArmInstance(timerOfWatchdog(slot), clockNow() + 1);
 }
 

@@ -45,3 +45,5 @@ export const CAUSE_PROGRESS_DEADLINE: u8 = 20;
 export const CAUSE_READINESS_FAILED: u8 = 21;
 /** A new-revision instance's error rate passed its breaker's threshold (rolled back). */
 export const CAUSE_ERROR_RATE: u8 = 22;
+/** A usage sample stayed over the service's limit past its grace period (resources/usage.ts). */
+export const CAUSE_RESOURCE_LIMIT: u8 = 23;

@@ -20,7 +20,8 @@ import {
 import { spawnInstance, stopInstance } from "./instances";
 import { markDeferred } from "./dirty";
 import { edgeCondition } from "../graph/edges";
-import { serviceHealthy, serviceRecovering } from "./inputs";
+import { serviceHealthy, serviceRecovering, serviceHeld } from "./inputs";
+import { WITH_RESOURCES } from "../features";
 import { onServiceAtRest } from "../hooks";
 import { WITH_ROLLOUT } from "../features";
 import { spawnJoining, resizeSettle, resizeForgetJoining } from "./resize";
@@ -104,6 +105,7 @@ function stepStarting(service: i32): void {
     transitionService(service, STATE_STOPPED, CAUSE_DEPENDENCY_FAILED);
     return;
   }
+  if (WITH_RESOURCES && unchecked(serviceHeld[service])) return; // waiting for capacity (resources/admission.ts)
   if (!outboxHasRoom(count)) { defer(service, ACTION_SPAWN); return; }
   servicePhase[service] = PHASE_ACTING;
   resizeForgetJoining(service); // every instance starts now

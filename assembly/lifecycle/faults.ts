@@ -10,3 +10,9 @@ export const FAULT_WATCHDOG: u8 = 5;
 export const FAULT_FLAPPING: u8 = 6;
 export const FAULT_STOP_TIMEOUT: u8 = 7;
 export const FAULT_PATTERNS: i32 = 8;
+/**
+ * Over a resource limit past the grace period (resources/usage.ts; evidence: the sample). Not a
+ * pattern with its own strategy list: it is answered by the crash list, and restarted even under
+ * the `never` policy, since its `restart` action asked for it.
+ */
+export const FAULT_RESOURCE: u8 = 8;

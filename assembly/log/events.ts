@@ -41,6 +41,12 @@ export const EVENT_DISCOVERY: u8 = 18;
 export const EVENT_INSTANCES_SET: u8 = 20;
 /** A rollout step (assembly/rollout/tables.ts). from: the step (STEP_*); to: the rollout's phase after it; cause: why; value: the revision. */
 export const EVENT_ROLLOUT: u8 = 21;
+/**
+ * One node's resources (assembly/resources/): from: what happened (RESOURCE_EVENT_* in
+ * resources/events.ts: queued, admitted, refused, over a limit, reservation expired, scale);
+ * to: the resource (vector.ts index; 32 + u: unit u); value: the need, the sample or the count.
+ */
+export const EVENT_RESOURCE: u8 = 13;
 
 const MASK: u32 = <u32>EVENT_LOG_CAPACITY - 1;
 const records = new StaticArray<u8>(EVENT_LOG_CAPACITY * EVENT_RECORD_BYTES);

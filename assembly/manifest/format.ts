@@ -48,14 +48,16 @@ export const TAG_ADDRESS: u8 = 0x07;
 // kept in the service's section and dumped as they came. Their payloads are the layers'
 // configuration records, the same the ABI's recordApply and checkAdd take, in their sparse form
 // (util/record.ts: u32 field mask, then the present i32 fields; an absent field is the kernel's
-// default), so a small device's blob carries only what its YAML says. RESOURCES is recorded,
-// not enforced.
+// default), so a small device's blob carries only what its YAML says.
 //
 //   HEALTH    the CHECK record (health/record.ts), then the target bytes (the host's)
 //   RECOVERY  the RECOVERY record (recovery/record.ts; backup: a blob service index)
 //   BALANCE   the BALANCE, BREAKER and OUTLIER records (balance/config.ts), u16 n, n u16 weights
 //             (instance ordinals 0..n-1)
-//   RESOURCES 0 memoryBytes i64 | 8 storageBytes i64 | 16 cpuPermille u16
+//   RESOURCES the RESOURCES record (resources/record.ts: requests, limits, priority, on-limit
+//             action, grace, admission, core size, scale)
+//   UNITS     u8 n, n x (u8 length, name bytes): the node's units the service needs
+//   (RESOURCES and UNITS are read only by a profile with the resources layer; others skip them)
 // TIMEOUTS (a critical record) is the TIMEOUTS record (registry/timeouts.ts, 8 bytes).
 export const TAG_HEALTH: u8 = 0x80;
 export const TAG_RECOVERY: u8 = 0x81;
@@ -63,6 +65,7 @@ export const TAG_BALANCE: u8 = 0x82;
 export const TAG_RESOURCES: u8 = 0x83;
 /** The PLACEMENT section: a service's fleet placement spec (sections/placement.ts has the layout). */
 export const TAG_PLACEMENT: u8 = 0x84;
+export const TAG_UNITS: u8 = 0x85;
 
 @inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
 

@@ -17,7 +17,7 @@ import { fail, detail, Detail } from "../util/detail";
 import {
   MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
-  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, CONDITION_HEALTHY, isAncillary, crc32,
+  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
 import { serviceSubject, SERVICE_SUBJECT } from "../registry/services";
 import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
@@ -28,6 +28,8 @@ import { recoverySectionValid, recoveryFits } from "./sections/recovery";
 import { balanceSectionValid, balanceFits } from "./sections/balance";
 import { placementSectionValid, placementFits, placementValidateBegin } from "./sections/placement";
 import { WITH_PLACEMENT } from "../features";
+import { resourcesFits, resourcesSectionValid, unitsFits, unitsSectionValid } from "./sections/resources";
+import { WITH_RESOURCES } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs, blobConfigCount,
   blobNames, blobConfigTotal, depFrom, depTo, depKind, depCondition, depCount, blobTags, blobTagCount, blobBase as base,
@@ -114,8 +116,8 @@ function walkRecords(length: i32): i32 {
       if (made < 0) return made;
       current = made;
       seen = 0;
-    } else if (isAncillary(tag) && (current < 0 || (tag > TAG_BALANCE && !(WITH_PLACEMENT && tag == TAG_PLACEMENT)))) {
-      // skipped here (RESOURCES and unknown ones), kept in the service's section for the dump
+    } else if (isAncillary(tag) && (current < 0 || (tag > TAG_BALANCE && !(WITH_PLACEMENT && tag == TAG_PLACEMENT) && !isResourcesTag(tag)))) {
+      // skipped here (unknown ones; PLACEMENT, RESOURCES and UNITS without their layers), kept in the service's section for the dump
     } else if (current < 0) {
       return at(fail(E_MANIFEST_ORDER).text("record (tag ").int(tag).text(") comes before the first service"), offset);
     } else {
@@ -203,16 +205,23 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
     .text(" is critical (below 128) and unknown to this kernel"), offset);
 }
 
-/** HEALTH, RECOVERY, BALANCE: each checked by its section's rules, the layer's own (sections/). */
+@inline function isResourcesTag(tag: u8): bool { return WITH_RESOURCES && (tag == TAG_RESOURCES || tag == TAG_UNITS); }
+
+function sectionFits(tag: u8, ptr: usize, size: i32): bool {
+  if (WITH_RESOURCES && tag == TAG_RESOURCES) return resourcesFits(ptr, size);
+  if (WITH_RESOURCES && tag == TAG_UNITS) return unitsFits(ptr, size);
+  return tag == TAG_HEALTH ? healthFits(ptr, size) : tag == TAG_RECOVERY ? recoveryFits(ptr, size) : balanceFits(ptr, size);
+}
+
+/** HEALTH, RECOVERY, BALANCE (RESOURCES, UNITS): each checked by its section's rules, the layer's own (sections/). */
 function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
   serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
   const ptr = base + <usize>payload;
-  if (WITH_PLACEMENT) {
-    if (tag == TAG_PLACEMENT) return placementFits(ptr, size) ? placementSectionValid(ptr) : sectionMalformed(current, tag, size);
-  }
-  const fits = tag == TAG_HEALTH ? healthFits(ptr, size) : tag == TAG_RECOVERY ? recoveryFits(ptr, size) : balanceFits(ptr, size);
-  if (!fits) return sectionMalformed(current, tag, size);
+  if (WITH_PLACEMENT && tag == TAG_PLACEMENT) return placementFits(ptr, size) ? placementSectionValid(ptr) : sectionMalformed(current, tag, size);
+  if (!sectionFits(tag, ptr, size)) return sectionMalformed(current, tag, size);
   if (tag == TAG_HEALTH) return healthValid(ptr);
+  if (WITH_RESOURCES && tag == TAG_RESOURCES) return resourcesSectionValid(ptr);
+  if (WITH_RESOURCES && tag == TAG_UNITS) return unitsSectionValid(ptr);
   return tag == TAG_RECOVERY ? recoverySectionValid(ptr) : balanceSectionValid(ptr);
 }
 

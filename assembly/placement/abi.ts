@@ -58,7 +58,7 @@ function nodeCapacityNow(node: i32, resource: i32, amount: i64): i32 {
   return result;
 }
 
-/** Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu). */
+/** Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu, 8 fds, 9 pids). */
 export function nodeCapacity(node: i32, resource: i32, amount: i64): i32 {
   if (WITH_PLACEMENT) return nodeCapacityNow(node, resource, amount);
   return absent();
@@ -136,7 +136,7 @@ export function nodeField(node: i32, field: i32): i32 {
 function nodeResourceNow(node: i32, resource: i32, used: i32): i64 {
   const unknown = checkNode(node);
   if (unknown < 0) return unknown;
-  if (resource < 0 || resource >= RESOURCES) return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": resource ").int(resource).text(" is outside 0..7").code();
+  if (resource < 0 || resource >= RESOURCES) return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": resource ").int(resource).text(" is outside 0..").int(RESOURCES - 1).code();
   return used != 0 ? fleet.used[node * RESOURCES + resource] : fleet.capacity[node * RESOURCES + resource];
 }
 

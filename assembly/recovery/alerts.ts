@@ -30,9 +30,11 @@ export const ALERT_GAVE_UP: u8 = 8;
 export const ALERT_REBOOT_REQUESTED: u8 = 9;
 /** A rollout was rolled back automatically (cause: progress deadline, readiness, error rate). */
 export const ALERT_ROLLED_BACK: u8 = 10;
+/** A usage sample stayed over a limit past its grace (resources/usage.ts, action alert). */
+export const ALERT_RESOURCE: u8 = 11;
 
 /** Severity of each reason, by reason. */
-const SEVERITY: StaticArray<u8> = [0, 1, 2, 1, 1, 1, 1, 1, 2, 2];
+const SEVERITY: StaticArray<u8> = [0, 1, 2, 1, 1, 1, 1, 1, 2, 2, 1];
 
 /** Reasons alerted in the service's current incident (bit per reason). */
 const raised = new StaticArray<u16>(SERVICES_MAX);

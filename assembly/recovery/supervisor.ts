@@ -20,7 +20,7 @@ import { STATE_STOPPED, STATE_STARTING, STATE_RUNNING, STATE_FAILED, STATE_BACKO
 import { CAUSE_COMMAND, CAUSE_RECOVERY } from "../lifecycle/causes";
 import { transitionService } from "../lifecycle/transitions";
 import { serviceRecovering } from "../lifecycle/inputs";
-import { FAULT_NONE, FAULT_FLAPPING, FAULT_PATTERNS } from "../lifecycle/faults";
+import { FAULT_NONE, FAULT_FLAPPING, FAULT_PATTERNS, FAULT_RESOURCE, FAULT_CRASH } from "../lifecycle/faults";
 import { timerArm, timerArmBy, timerOfService } from "../timers/heap";
 import {
   restartPolicy, strategyLists, stableRunMs, countEveryStart, policyClear, POLICY_NEVER, POLICY_ALWAYS, policyClearAll,
@@ -50,7 +50,7 @@ export function recoveryOnInstanceDown(service: i32, slot: i32, fault: u8, cause
   const policy = restartPolicy[service];
   if (fault == FAULT_NONE && policy != POLICY_ALWAYS) return false;
   const pattern = faultOnInstanceDown(service, slot, fault, cause, evidence);
-  if (policy == POLICY_NEVER) return false;
+  if (policy == POLICY_NEVER && fault != FAULT_RESOURCE) return false;
   return recover(service, slot, pattern);
 }
 
@@ -60,7 +60,8 @@ function recover(service: i32, slot: i32, pattern: u8): bool {
     backoffForget(service); // it ran stably: this failure starts the sequences over
     escalationLevel[service] = 0;
   }
-  let list = <i32>strategyLists[service * FAULT_PATTERNS + <i32>pattern];
+  const listed = pattern == FAULT_RESOURCE ? FAULT_CRASH : pattern; // (FAULT_RESOURCE has no list of its own)
+  let list = <i32>strategyLists[service * FAULT_PATTERNS + <i32>listed];
   for (let i = 0; i < 4 && list != 0; i++, list >>= 4) {
     if (strategyApply(<i32>(list & 15), service, slot, pattern) == HANDLED) return true;
   }

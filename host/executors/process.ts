@@ -66,6 +66,11 @@ export interface ProcessExecutorOptions {
   spec(service: string, ordinal: number): ProcessSpec | undefined;
   /** Variables added for one spawn (dependency addresses, the instance's own identity). */
   environment?(action: Action): Record<string, string>;
+  /**
+   * Commands the spawn execs through before its own, each ending in one that execs the rest
+   * (resource limits: joining cgroups, prlimit; host/resources/enforcer.ts). Throwing fails the spawn.
+   */
+  prefix?(service: string, ordinal: number): string[];
   reports: InstanceReports;
   log?: LogRingOptions;
   /** An exit this soon after the spawn is reported as "exited at once". Default 1000 ms. */
@@ -227,9 +232,15 @@ export class ProcessExecutor {
     const resolved = resolveCommand(spec.command, cwd, env.PATH);
     if (!resolved.ok) return this.failSpawn(handle, service, ordinal, resolved.status, `${name}: ${resolved.message}`);
 
+    let prefix: string[];
+    try {
+      prefix = this.options.prefix?.(service, ordinal) ?? [];
+    } catch (error) {
+      return this.failSpawn(handle, service, ordinal, 127, `${name}: its limits could not be applied: ${(error as Error).message}`);
+    }
     let child: ChildProcess;
     try {
-      child = spawn("/bin/sh", ["-c", GUARD, "myco-guard", ...confine([resolved.path, ...(spec.args ?? [])], spec.confinement)], {
+      child = spawn("/bin/sh", ["-c", GUARD, "myco-guard", ...prefix, ...confine([resolved.path, ...(spec.args ?? [])], spec.confinement)], {
         cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe", "pipe"],
       });
     } catch (error) {

@@ -21,6 +21,7 @@ export const CAUSES = [
   "check-failed", "watchdog", "recovery", "escalation", "check-result", "check-timeout",
   "scale", "rollout", // 18, 19: assembly/lifecycle/causes.ts (a running resize, a rollout step)
   "progress-deadline", "readiness-failed", "error-rate", // 20..22: why a rollout was rolled back
+  "resource-limit", // 23: assembly/lifecycle/causes.ts (a usage sample over its limit past the grace)
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
@@ -28,7 +29,9 @@ export const EVENT_KINDS = [
   "", "service-state", "instance-state", "registered", "unregistered", "action-deferred",
   "health", "alert", "fault", "recovery",
   "notify", // 10: assembly/alerts/groups.ts (a notification sent, retried, given up, silenced)
-  "", "", "", "", // 11..14 free
+  "", "", // 11..12 free
+  "resource", // 13: assembly/resources/events.ts (queued, admitted, refused, over a limit, reservation expired, scale)
+  "", // 14 free
   "audit", // 15: assembly/security/authorise.ts (an authorisation decision: from command, to 0 allowed / 1 denied, cause role, instance principal)
   "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
   "", "instances-set", "rollout", // 20, 21: assembly/log/events.ts (a running resize, a rollout step)

@@ -18,7 +18,7 @@ export const SEVERITIES = ["info", "warning", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const ALERT_REASONS = [
   "recovered", "degraded", "unhealthy", "crash-loop", "flapping", "watchdog", "start-timeout", "stop-timeout",
-  "gave-up", "reboot-requested", "rolled-back",
+  "gave-up", "reboot-requested", "rolled-back", "resource",
 ] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
 export const DEPENDENCY_CONDITIONS = { started: 0, healthy: 1 } as const;

@@ -11,7 +11,8 @@ export const RECORD_DEFAULT = -1;
 /** Section codes of recordApply / recordRead; "check" goes through checkAdd / checkRecord. */
 export const SECTIONS = { timeouts: 0, balance: 1, breaker: 2, outlier: 3, recovery: 4 } as const;
 export type Section = keyof typeof SECTIONS;
-export type RecordKind = Section | "check";
+/** "resources" goes through resourceApply / resourceRead (assembly/resources/record.ts). */
+export type RecordKind = Section | "check" | "resources";
 
 /** Field names in layout order (field n at byte 4n). */
 export const FIELDS = {
@@ -29,6 +30,14 @@ export const FIELDS = {
     "strategies5", "strategies6", "strategies7",
   ],
   check: ["kind", "role", "intervalMs", "timeoutMs", "startPeriodMs", "rise", "fall"],
+  resources: [
+    "requestCpu", "requestMemory", "requestStorage", "requestScratch", "requestIops", "requestBandwidth", "requestConnections",
+    "requestGpu", "requestFds", "requestPids",
+    "limitCpu", "limitMemory", "limitStorage", "limitScratch", "limitIops", "limitBandwidth", "limitConnections",
+    "limitGpu", "limitFds", "limitPids",
+    "priority", "onLimit", "graceMs", "admission", "units", "coreMiB", "scaleMin", "scaleMax", "scaleMetric", "scaleTarget",
+    "scaleWindowMs",
+  ],
 } as const;
 
 export type FieldName<K extends RecordKind> = (typeof FIELDS)[K][number];

@@ -22,6 +22,9 @@ export const FAULT_PATTERNS = [
   "clean-exit", "crash", "crash-loop", "check", "start-timeout", "watchdog", "flapping", "stop-timeout",
 ] as const;
 export type FaultPattern = (typeof FAULT_PATTERNS)[number];
+/** Fault kinds an EVENT_FAULT record may carry: the patterns, then `resource` (a limit held past its grace; answered by the crash list). */
+export const FAULT_KINDS = [...FAULT_PATTERNS, "resource"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 export const RECOVERY_STRATEGIES = [
   "", "restart", "restart-backoff", "scale-up", "scale-down", "failover", "breaker-reset", "config-reload", "restart-instance",
 ] as const;
@@ -94,7 +97,7 @@ export interface Fault {
   service: number;
   serviceName: string;
   instance: number;
-  pattern: FaultPattern;
+  pattern: FaultKind;
   cause: KernelEvent["cause"];
   /** Exit status, a count within the window, a timeout in ms, or a check id, by pattern. */
   evidence: number;
@@ -240,7 +243,7 @@ export function faultOf(event: KernelEvent): Fault | null {
   if (event.kind !== "fault") return null;
   return {
     seq: event.seq, timeMs: event.timeMs, service: event.service, serviceName: event.serviceName, instance: event.instance,
-    pattern: FAULT_PATTERNS[event.fromCode], cause: event.cause, evidence: event.value,
+    pattern: FAULT_KINDS[event.fromCode], cause: event.cause, evidence: event.value,
   };
 }
 

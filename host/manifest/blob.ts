@@ -5,6 +5,7 @@ import type {
   Manifest, Service, ConfigKey, ConfigType, Dependency, HealthSpec, RecoverySpec, BalanceSpec, ResourcesSpec,
 } from "./types.ts";
 import { CONFIG_TYPES, REDACTED } from "./types.ts";
+import { resourcesSpecRecord, resourcesSpecOf } from "./resources.ts";
 import { recordOf, recordToBytes, recordFromBytes, recordToSparse, recordFromSparse, recordValues, type RecordKind } from "../kernel/records.ts";
 import { checkRecordOf, checkOptionsOf } from "../kernel/health.ts";
 import { recoveryRecordOf, recoveryPolicyOf } from "../kernel/recovery.ts";
@@ -18,7 +19,7 @@ export const HEADER_BYTES = 24;
 
 export const TAG = {
   service: 0x01, instances: 0x02, timeouts: 0x03, tag: 0x04, dependency: 0x05, config: 0x06, address: 0x07,
-  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84,
+  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85,
 } as const;
 
 export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 } as const;
@@ -133,7 +134,7 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
   if (service.health) writeHealth(w, service.health);
   if (service.recovery) writeRecovery(w, service.name, service.recovery, indexOf);
   if (service.balance) writeBalance(w, service.balance);
-  if (service.resources) writeResources(w, service.resources);
+  if (service.resources) writeResources(w, service.name, service.resources);
   if (service.placement) { const placement = service.placement; w.record(TAG.placement, (r) => writePlacement(r, placement)); }
 }
 
@@ -163,8 +164,13 @@ function writeBalance(w: Writer, b: BalanceSpec): void {
   });
 }
 
-function writeResources(w: Writer, v: ResourcesSpec): void {
-  w.record(TAG.resources, (r) => r.i64(v.memoryBytes).i64(v.storageBytes).u16(v.cpuPermille));
+function writeResources(w: Writer, service: string, v: ResourcesSpec): void {
+  w.record(TAG.resources, (r) => r.raw(recordToSparse(resourcesSpecRecord(v, service))));
+  if (v.units.length === 0) return;
+  w.record(TAG.units, (r) => {
+    r.u8(v.units.length);
+    for (const unit of v.units) { const bytes = encoder.encode(unit); r.u8(bytes.length).raw(bytes); }
+  });
 }
 
 /** Encodes a normalized manifest; services in the given order (the kernel registers them so). */
@@ -265,7 +271,11 @@ export function decodeManifest(blob: Uint8Array): Manifest {
     else if (tag === TAG.recovery) recoveries.push({ service: current, record: r.record("recovery") });
     else if (tag === TAG.balance) current.balance = readBalance(r);
     else if (tag === TAG.placement) current.placement = readPlacementRecord(r);
-    else if (tag === TAG.resources) current.resources = { memoryBytes: r.i64(), storageBytes: r.i64(), cpuPermille: r.u16() };
+    else if (tag === TAG.resources) current.resources = resourcesSpecOf(r.record("resources"), current.resources?.units ?? []);
+    else if (tag === TAG.units) {
+      const names = Array.from({ length: r.u8() }, () => r.text(r.raw(r.u8())));
+      if (current.resources) current.resources.units = names;
+    }
     else if (tag < 0x80) throw new BlobFormatError(`unknown critical tag ${tag}`, at);
     at += 3 + size;
   }

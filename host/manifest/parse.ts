@@ -12,7 +12,8 @@ import {
   Context, asMap, checkKeys, scalar, readNumber, readEnum, readName, readNames, NAME, U32, INSTANCES_MAX, type Layer, type MapNode,
 } from "./fields.ts";
 import { readPlacement } from "./placement.ts";
-import { SECTION_KEYS, readTimeouts, readHealth, readRecovery, readBalance, readWeights, readResources } from "./sections.ts";
+import { SECTION_KEYS, readTimeouts, readHealth, readRecovery, readBalance, readWeights } from "./sections.ts";
+import { readResources } from "./resources.ts";
 import { readConfigKey } from "./config-keys.ts";
 export { envName };
 
@@ -35,7 +36,7 @@ export interface ParseResult {
 const ROOT_KEYS = ["version", "serial", "services", "templates", "alerts"];
 const SERVICE_KEYS = [
   "template", "description", "type", "tags", "instances", "timeouts", "requires", "wants", "after", "health", "restart",
-  "balance", "resources", "config", "run", "placement",
+  "balance", "resources", "priority", "config", "run", "placement",
 ];
 const SUBKEYS: Record<string, string[]> = {
   ...SECTION_KEYS,
@@ -142,7 +143,7 @@ function readService(name: string, layers: Layer[], options: ParseOptions, ctx: 
   readHealth(get("health"), service, ctx);
   readRecovery(get("restart"), service, ctx);
   readBalance(get("balance"), service, ctx);
-  readResources(get("resources"), service, ctx);
+  readResources(get("resources"), get("priority"), service, ctx);
   const placement = readPlacement(get("placement"), ctx);
   if (placement) service.placement = placement;
   const config = get("config");

@@ -13,6 +13,7 @@ import {
   TIMEOUT_MS_MAX, THRESHOLD_MAX, type MapNode,
 } from "./fields.ts";
 import { STRATEGIES as BALANCE_STRATEGIES, type Strategy } from "../kernel/balance.ts";
+import { RESOURCES_KEYS, SCALE_KEYS } from "./resources.ts";
 import {
   FAULT_PATTERNS, RECOVERY_STRATEGIES, BACKOFF_KINDS, JITTER_MODES, type FaultPattern, type RecoveryStrategy,
   type JitterMode,
@@ -30,7 +31,8 @@ export const SECTION_KEYS: Record<string, string[]> = {
   balance: ["strategy", "choices", "active-bias", "panic", "decay", "default-cost", "breaker", "outlier"],
   breaker: ["failures", "open", "open-max", "half-open", "window", "min-calls", "failure-rate", "slow-call", "slow-rate"],
   outlier: ["failures", "base-ejection", "max-ejection", "max-ejected"],
-  resources: ["memory", "cpu", "storage"],
+  resources: RESOURCES_KEYS,
+  scale: SCALE_KEYS,
 };
 
 export const HEALTH_CHECKS = ["none", "exec", "http", "tcp"] as const;
@@ -216,19 +218,4 @@ export function readWeights(weights: LNode, service: Service, ctx: Context): voi
   if (weights.kind !== "seq") return;
   if (list.length !== service.instances) ctx.error(weights.loc, "instances.weights", `${list.length} weights for ${service.instances} instances`);
   balanceOf(service).weights = list;
-}
-
-export function readResources(node: LNode | undefined, service: Service, ctx: Context): void {
-  const map = node && asMap(node, "resources", ctx);
-  if (!map) return;
-  checkKeys(map, SECTION_KEYS.resources, "resources", ctx);
-  const e = getter(map);
-  const cpuNode = e("cpu");
-  const cpu = cpuNode ? Number(scalar(cpuNode)) : 0;
-  if (cpuNode && !(cpu >= 0 && cpu <= 64)) ctx.error(cpuNode.loc, "resources.cpu", `expected a CPU share 0..64 (e.g. 0.25), got ${describe(cpuNode)}`);
-  service.resources = {
-    memoryBytes: readNumber(e("memory"), "resources.memory", 0, SAFE, 0, ctx, parseSize, "a size (e.g. 512KiB, 4MB)"),
-    storageBytes: readNumber(e("storage"), "resources.storage", 0, SAFE, 0, ctx, parseSize, "a size (e.g. 512KiB, 4MB)"),
-    cpuPermille: Number.isFinite(cpu) ? Math.round(Math.min(cpu, 64) * 1000) : 0,
-  };
 }

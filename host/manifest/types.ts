@@ -5,6 +5,8 @@
 import type { RecoveryPolicy } from "../kernel/recovery.ts";
 import type { BalanceConfig, BreakerConfig, OutlierConfig } from "../kernel/balance.ts";
 import type { PlacementSection } from "./placement.ts";
+import type { ResourceVector } from "../kernel/placement.ts";
+import type { OnLimitAction, AdmissionMode, ScaleSpec } from "../kernel/resources.ts";
 
 export type ConfigType = "int" | "bool" | "string" | "enum" | "duration" | "size";
 export type ConfigValue = number | boolean | string;
@@ -64,10 +66,18 @@ export interface BalanceSpec extends BalanceConfig {
   weights: number[];
 }
 
+/** `resources:` and `priority:` (host/manifest/resources.ts), in the kernel's units. */
 export interface ResourcesSpec {
-  memoryBytes: number;
-  cpuPermille: number;
-  storageBytes: number;
+  requests: ResourceVector;
+  limits: ResourceVector;
+  priority?: number;
+  onLimit?: OnLimitAction;
+  graceMs?: number;
+  admission?: AdmissionMode;
+  /** The node's units the service needs, by name. */
+  units: string[];
+  coreMiB?: number;
+  scale?: ScaleSpec;
 }
 
 export interface Service {

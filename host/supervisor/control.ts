@@ -69,7 +69,7 @@ export interface InstanceLogLine extends LogLine { service: string; ordinal: num
 
 export type ControlResponse =
   | {
-    ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; logs?: InstanceLogLine[]; next?: Record<string, number>;
+    ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; resources?: string; logs?: InstanceLogLine[]; next?: Record<string, number>;
     revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView; principal?: string; role?: string;
     upgrade?: KernelUpgrade; rollout?: RolloutView;
   }
@@ -202,7 +202,7 @@ export class ControlServer {
         case "status":
           return {
             ok: true, status: serviceStatus(this.supervisor), pid: process.pid, manifest: this.supervisor.hostManifest.file,
-            uptimeMs: Date.now() - this.supervisor.startedAt,
+            uptimeMs: Date.now() - this.supervisor.startedAt, resources: this.supervisor.enforcer.describe(),
           };
         case "logs": return this.logs(request);
         case "restart":

@@ -18,6 +18,8 @@ export interface ServiceStatus {
   breaker: string;
   /** The gateway's address, if it has one ("ADDRESS -> backup" while it is failed over). */
   gateway: string;
+  /** Its limits and who holds each, e.g. "memory 64 cgroup, fds 32 prlimit, cpu 500 sampled" ("" without limits). */
+  limits: string;
 }
 
 export function serviceStatus(supervisor: Supervisor): ServiceStatus[] {
@@ -50,8 +52,19 @@ export function serviceStatus(supervisor: Supervisor): ServiceStatus[] {
       picks: balanced ? picks : "",
       breaker: !balanced ? "" : notClosed.length ? notClosed.join(", ") : "closed",
       gateway: gatewayOf(supervisor, name),
+      limits: limitsOf(supervisor, name),
     };
   });
+}
+
+function limitsOf(supervisor: Supervisor, service: string): string {
+  const how = supervisor.enforcer.enforcement(service);
+  if (Object.keys(how).length === 0) return "";
+  const record = supervisor.enforcer.resources.read(service) as Record<string, number>;
+  return Object.entries(how).map(([resource, by]) => {
+    const value = resource === "core" ? record.coreMiB : record[`limit${resource[0].toUpperCase()}${resource.slice(1)}`];
+    return `${resource} ${value} ${by}`;
+  }).join(", ");
 }
 
 function gatewayOf(supervisor: Supervisor, service: string): string {
@@ -60,7 +73,9 @@ function gatewayOf(supervisor: Supervisor, service: string): string {
   return gateway.routedTo === service ? gateway.address : `${gateway.address} -> ${gateway.routedTo}`;
 }
 
-/** The rows as a table with a header line (for a terminal). */
+/** The rows as a table with a header line (for a terminal); the limits column only when a service has limits. */
 export function formatStatus(rows: ServiceStatus[]): string {
-  return formatTable(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)]))));
+  const limited = rows.some((row) => row.limits);
+  return formatTable(rows.map((row) => Object.fromEntries(Object.entries(row)
+    .filter(([k]) => k !== "limits" || limited).map(([k, v]) => [k, String(v ?? "")]))));
 }

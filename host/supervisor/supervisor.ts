@@ -42,6 +42,7 @@ import { runtimeDir, type RolloutAction, type RolloutView } from "./control.ts";
 import { SecretStore } from "./secret-store.ts";
 import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
+import { ResourceEnforcer, type EnforcerOptions } from "../resources/enforcer.ts";
 
 export interface SupervisorMessage {
   timeMs: number;
@@ -64,6 +65,8 @@ export interface SupervisorOptions {
   runtimeDir?: string;
   /** The encrypted secret store for `run.env` secrets (default: secrets.json beside the manifest; key: MYCO_SECRET_KEY or `<store>.key`). */
   secrets?: { store?: string; keyFile?: string };
+  /** Resource enforcement (host/resources/enforcer.ts): mode, sampling interval, capacity overrides. */
+  resources?: Pick<EnforcerOptions, "mode" | "sampleMs" | "capacity">;
 }
 
 export interface CheckCompletion {
@@ -89,6 +92,7 @@ export class Supervisor {
   readonly gateways = new Map<string, Gateway>();
   private secrets: SecretStore | undefined;
   readonly configFiles: ConfigFiles;
+  readonly enforcer: ResourceEnforcer;
   private services: Map<string, Service>;
   private readonly checks = new Map<number, CheckPlan>();
   /** Kernel checks the host made for a `run.check` (the manifest's own are the kernel's), with that run.check. */
@@ -108,6 +112,7 @@ export class Supervisor {
   private readonly exitGuard = () => {
     this.executor.killAll();
     this.configFiles.remove();
+    this.enforcer.stop();
   };
 
   constructor(public hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
@@ -130,9 +135,13 @@ export class Supervisor {
       call: (work) => this.driver.call(work), note: (level, text, service) => this.note(level, text, service), manifest: () => this.hostManifest.file,
     });
     this.rollouts = new Rollouts(this.kernel);
+    this.enforcer = new ResourceEnforcer({
+      kernel: this.kernel, call: (work) => this.driver.call(work), pidOf: (handle) => this.executor.pid(handle), ...options.resources,
+    });
     this.executor = new ProcessExecutor({
       spec: (service, ordinal) => processSpecOf(this.spawnContextOf(service, ordinal), service, ordinal),
       environment: (action) => environmentOf(this.spawnContext(), action),
+      prefix: (service, ordinal) => this.enforcer.prefix(service, ordinal),
       reports: {
         started: (handle) => this.driver.call(() => ignoreStale(() => this.kernel.instanceStarted(handle))),
         exited: (handle, status) => this.driver.call(() => ignoreStale(() => this.kernel.instanceExited(handle, status))),
@@ -164,6 +173,7 @@ export class Supervisor {
     this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
     for (const service of this.hostManifest.manifest.services) this.configure(service);
     this.notifier.configure(this.hostManifest.alerts);
+    this.enforcer.start();
     process.on("exit", this.exitGuard);
     if (this.options.gateways !== false) await this.openGateways();
     this.driver.start();
@@ -475,6 +485,7 @@ export class Supervisor {
     while (!this.atRest()) await new Promise((r) => setTimeout(r, 20));
     await this.executor.shutdown(1000);
     this.configFiles.remove();
+    this.enforcer.stop();
     this.driver.stop();
     process.off("exit", this.exitGuard);
     this.note("info", "shut down");

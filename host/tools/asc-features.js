@@ -11,6 +11,7 @@ export const FEATURE_EXPORTS = {
   FEATURE_PLACEMENT: "assembly/placement/abi/",
   FEATURE_SECURITY: "assembly/security/abi/",
   FEATURE_ROLLOUT: "assembly/rollout/abi/",
+  FEATURE_RESOURCES: "assembly/resources/abi/",
 };
 
 export default class Features extends Transform {

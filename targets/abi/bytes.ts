@@ -36,6 +36,8 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   principalFind: [{ length: "nameLength", name: "name", kind: "string" }],
   placementDirect: [{ length: "nameLength", name: "name", kind: "string" }],
   snapshotRestore: [{ length: "length", name: "chunk", kind: "bytes" }],
+  resourceUnit: [{ length: "nameLength", name: "name", kind: "string" }],
+  resourceApply: [{ length: "length", name: "record", kind: "bytes" }],
 };
 
 /**
@@ -74,6 +76,7 @@ export const BYTES_OUT: Record<string, BytesOut> = {
   snapshotRead: { element: "bytes", fallible: true },
   // assembly/rollout/abi.ts: (u16 revision, u8 outcome, u8 0) per entry.
   rolloutHistory: { element: "bytes", unitBytes: 4, fallible: true },
+  resourceRead: { element: "bytes", fallible: true },
 };
 
 /** Exports that look like they carry bytes but take and return scalars only. */

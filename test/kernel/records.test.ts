@@ -14,6 +14,7 @@ import { Recovery, type RecoveryPolicy } from "../../host/kernel/recovery.ts";
 import { Balancer, type BalanceConfig, type BreakerConfig, type OutlierConfig } from "../../host/kernel/balance.ts";
 import { readRecord, takeRecord, recordOf, recordObject, FIELDS, RECORD_DEFAULT, type Section } from "../../host/kernel/records.ts";
 import { MycoError } from "../../host/kernel/errors.ts";
+import { NodeResources } from "../../host/kernel/resources.ts";
 import { compileText, ROOT } from "../manifest/helpers.ts";
 
 const SECTIONS: Section[] = ["timeouts", "balance", "breaker", "outlier", "recovery"];
@@ -246,7 +247,8 @@ describe("docs/defaults.md is the kernel's defaults", () => {
     k.register("api");
     const check = new HealthMonitor(k).addCheck("api");
     const fresh = recordsOf(k, check);
-    const records: Record<string, Int32Array> = { ...fresh.sections, check: fresh.check };
+    const resources = Int32Array.from(Object.values(new NodeResources(k).read("api")));
+    const records: Record<string, Int32Array> = { ...fresh.sections, check: fresh.check, resources };
     let rows = 0;
     for (const match of text.matchAll(/^\| (\w+) \| (\d+) \| `?(\w+)`? \| (-?\d+)/gm)) {
       const [, section, offset, field, value] = match;

@@ -3,7 +3,9 @@
 // dependency order (a second Ctrl-C kills everything at once).
 import type { Command } from "commander";
 import { loadHostManifest, type HostManifest } from "../../supervisor/host-manifest.ts";
-import { Supervisor, describeError, type SupervisorMessage } from "../../supervisor/supervisor.ts";
+import { Supervisor, describeError, type SupervisorMessage, type SupervisorOptions } from "../../supervisor/supervisor.ts";
+import { parseCapacity } from "../../resources/capacity.ts";
+import type { EnforcementMode } from "../../resources/enforcer.ts";
 import { serviceStatus, formatStatus } from "../../supervisor/status.ts";
 import { ControlServer, defaultSocketPath } from "../../supervisor/control.ts";
 import { SupervisorMetrics } from "../../metrics/metrics.ts";
@@ -32,6 +34,9 @@ interface RunFlags extends ManifestFlags {
   echo: string[];
   secrets?: string;
   audit?: string;
+  capacity?: string;
+  limits?: string;
+  sampleEvery?: string;
 }
 
 export function runCommand(program: Command, io: Output, exit: (code: number) => void): void {
@@ -45,6 +50,9 @@ export function runCommand(program: Command, io: Output, exit: (code: number) =>
     .option("--secrets <file>", "the encrypted secret store of run.env { secret: NAME } (default: secrets.json beside the manifest; key: MYCO_SECRET_KEY or <file>.key)")
     .option("--audit <file>", "append the hash-chained audit trail here (default: control.audit beside the socket)")
     .option("--profile <name>", "kernel build profile", "release")
+    .option("--capacity <list>", "this node's capacity for admission, overriding what is detected (cpu=2,memory=4GiB,fds=4096)")
+    .option("--limits <mode>", "who enforces memory/cpu/pids limits: auto (cgroups where writable, else sampling), cgroups, sampling", "auto")
+    .option("--sample-every <time>", "how often the usage of limited services is sampled from /proc", "1s")
     .option("--status-every <time>", "print the status table this often when the output is not a terminal", "5s")
     .option("--no-live", "never redraw the table in place, even on a terminal")
     .option("--kill <service#n@time>", "fault injection: SIGKILL instance n of the service at this time (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
@@ -60,6 +68,7 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
   const usage = [
     flags.duration !== undefined && !durationMs ? `--duration '${flags.duration}' is not a duration such as 30s` : "",
     !statusEveryMs ? `--status-every '${flags.statusEvery}' is not a duration such as 5s` : "",
+    ...resourceUsage(flags),
     ...kills.filter((k): k is string => typeof k === "string"),
   ].filter(Boolean);
   if (usage.length) { usage.forEach((u) => io.err(`myco run: ${u}`)); return EXIT.usage; }
@@ -77,7 +86,7 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
 
   let supervisor: Supervisor;
   try {
-    supervisor = new Supervisor(hostManifest, { profile: flags.profile as Profile, parse: parseOptions(flags), secrets: flags.secrets ? { store: flags.secrets } : undefined });
+    supervisor = new Supervisor(hostManifest, { profile: flags.profile as Profile, parse: parseOptions(flags), secrets: flags.secrets ? { store: flags.secrets } : undefined, resources: resourceOptions(flags) });
   } catch (error) {
     io.err(`myco run: the kernel did not start: ${describeError(error)}`);
     return EXIT.failed;
@@ -172,11 +181,30 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
   return interrupted ? EXIT.interrupted : EXIT.ok;
 }
 
+function resourceUsage(flags: RunFlags): string[] {
+  const problems: string[] = [];
+  if (!["auto", "cgroups", "sampling"].includes(flags.limits ?? "auto")) problems.push(`--limits '${flags.limits}' is not auto, cgroups or sampling`);
+  if (flags.sampleEvery !== undefined && !parseDuration(flags.sampleEvery)) problems.push(`--sample-every '${flags.sampleEvery}' is not a duration such as 1s`);
+  if (flags.capacity !== undefined) {
+    try { parseCapacity(flags.capacity); } catch (error) { problems.push((error as Error).message); }
+  }
+  return problems;
+}
+
+function resourceOptions(flags: RunFlags): SupervisorOptions["resources"] {
+  return {
+    mode: (flags.limits ?? "auto") as EnforcementMode,
+    sampleMs: flags.sampleEvery === undefined ? undefined : parseDuration(flags.sampleEvery),
+    capacity: flags.capacity === undefined ? undefined : parseCapacity(flags.capacity),
+  };
+}
+
 /** The flags again, for the background `myco run` that --detach starts. */
 function foregroundArgs(flags: RunFlags): string[] {
   const pairs: [string, string | undefined][] = [
     ["--duration", flags.duration], ["--metrics", flags.metrics], ["--dashboard", flags.dashboard], ["--profile", flags.profile], ["--templates", flags.templates],
     ["--secrets", flags.secrets], ["--audit", flags.audit],
+    ["--capacity", flags.capacity], ["--limits", flags.limits], ["--sample-every", flags.sampleEvery],
   ];
   return [
     ...pairs.flatMap(([name, value]) => (value === undefined ? [] : [name, value])),

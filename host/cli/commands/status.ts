@@ -17,6 +17,7 @@ export function statusCommand(program: Command, io: Output, exit: (code: number)
         if (flags.json) return io.out(JSON.stringify(answer.status, null, 2));
         io.out(`${answer.manifest}: pid ${answer.pid}, up ${((answer.uptimeMs ?? 0) / 1000).toFixed(1)} s`);
         io.out(formatStatus(answer.status ?? []));
+        if ((answer.status ?? []).some((row) => row.limits)) io.out(`limits held by: ${answer.resources}`);
       }, flags.json));
     });
 }
