@@ -52,6 +52,8 @@ export const GOALS: Goal[] = [
   {
     what: "etcd round trips of the fleet leader per 1,000 placements", name: "fleet: etcd round trips of the leader per 1,000 placements",
     field: "value", atMost: 10, bound: "<= 10", source: "bench/fleet.bench.ts",
+  },
+  {
     what: "kernel upgrade pause (snapshot, new instance, restore, self-check, swap)", name: "kernel upgrade (release): pause",
     field: "value", atMost: 5, bound: "<= 5 ms", source: "bench/snapshot.bench.ts",
   },

@@ -41,7 +41,7 @@ export interface PlacementExports {
   nodeFind(nameLength: number): number;
   /** Removes a node; its instances are placed elsewhere first. Returns how many wait for a node. */
   nodeRemove(node: number): number;
-  /** Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu). */
+  /** Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu, 8 fds, 9 pids). */
   nodeCapacity(node: number, resource: number, amount: bigint): number;
   /** Interns label `key=value` (I/O buffer); returns its id. */
   placementLabel(labelLength: number): number;
@@ -79,6 +79,34 @@ export interface PlacementExports {
   placementNodes(): number;
   /** Nodes the last refusal excluded for a reason: 0 not alive, 1 tier, 2 required label, 3 forbidden label, 4 max-per-node, 5.. a resource (5 + resource). */
   placementRefusal(reason: number): number;
+  /** Clears a service's placement spec back to the defaults (its placed instances stay). */
+  placementClear(service: number): number;
+  /** Assignment (0 automatic, 1 rules, 2 direct) and migration policy (0 blue-green, 1 rolling, 2 live; batch; ms: health gate, interval or downtime tolerance). */
+  placementAssign(service: number, assignment: number, migration: number, batch: number, ms: bigint): number;
+  /** Appends node `name` (I/O buffer) to a direct assignment: the first is the primary, the next the backups in order. Returns its position. */
+  placementDirect(service: number, nameLength: number): number;
+  /** Deployment model (0 standard, 1 native, 2 replicated, 3 auto), native's shards and shards moved per step, replicated's backups, auto's traits (1 own consensus, 2 needs high availability, 4 needs a whole OS). */
+  placementDeploy(service: number, model: number, shards: number, rebalance: number, backups: number, traits: number): number;
+  /** A rule on a condition: 0 tier is `value`, 1 label id `value`, 2 load above, 3 load below `value` percent, 4 trust at least `value`; action 0 require, 1 forbid, 2 prefer, 3 avoid; priority 0..100 weighs a soft rule. */
+  placementRuleWhen(service: number, condition: number, action: number, priority: number, value: number): number;
+  /** A service's placement spec: 0 class, 1 scoring, 2 max-per-node, 3 spread over zones, 4 assignment, 5 migration, 6 batch, 7 migration ms, 8 declared deployment, 9 the deployment in force, 10 auto's rationale (0 declared, 1 own consensus, 2 needs high availability, 3 needs a whole OS, 4 neither), 11 shards, 12 shards moved per step, 13 backups per instance, 14 condition rules. */
+  placementSpecField(service: number, field: number): number;
+  /** The k-th backup node of an assignment slot (65535: none). */
+  placementBackup(slot: number, k: number): number;
+  /** Backups missing over the placed instances of a service (-1: every service): critical with one sclerotia, for instance. */
+  placementBackupsMissing(service: number): number;
+  /** Reserves `count` more instances of a service for `ttlMs` (all or none, capacity held); returns the reservation id. */
+  placementReserve(service: number, count: number, ttlMs: bigint): number;
+  /** Commits a pending reservation: its instances become ordinary assignments. Returns how many. */
+  placementCommit(reservation: number): number;
+  /** Releases a pending reservation: its instances go and their capacity is free. Returns how many. */
+  placementRelease(reservation: number): number;
+  /** A reservation's instance count while pending, or -1 (committed, released, expired). */
+  placementReservation(reservation: number): number;
+  /** Whether an assignment slot belongs to a pending reservation (1) or not (0). */
+  placementSlotReserved(slot: number): number;
+  /** A manual move: the instance of assignment slot `slot` to `node`, if the node can take it (else an error naming why; nothing moves). */
+  placementMove(slot: number, node: number): number;
 }
 
 /** The exports of assembly/config/abi.ts. */
@@ -206,6 +234,78 @@ export interface RecordsExports {
   recordRead(service: number, section: number): number;
 }
 
+/** The exports of assembly/security/abi.ts. */
+export interface SecurityExports {
+  /** Registers principal `name` (I/O buffer) with a role: 0 viewer, 1 operator, 2 admin, 3 custom (then `capabilities` is its set). The host's bootstrap; later changes go through principalGrant. */
+  principalRegister(nameLength: number, role: number, capabilities: number): number;
+  /** The id of principal `name` (I/O buffer). */
+  principalFind(nameLength: number): number;
+  /** `actor` gives `principal` a role (3: custom, with `capabilities`); needs the roles capability. Audited. */
+  principalGrant(actor: number, principal: number, role: number, capabilities: number): number;
+  /** A principal's role (which 0) or capability set (which 1). */
+  principalRead(principal: number, which: number): number;
+  /** OK when `principal` may run control `command` (0 status, 1 logs, 2 metrics, 3 start, 4 stop, 5 restart, 6 reload, 7 rollout, 8 silence, 9 secrets, 10 upgrade, 11 fleet-move, 12 roles, 13 audit) on `service` (-1: none); otherwise E_ACCESS_DENIED naming all three. A change to a system service needs admin. Every change, allowed or denied, and every denial is audited (an audit event in the event log). */
+  authorise(principal: number, command: number, service: number): number;
+}
+
+/** The exports of assembly/rollout/abi.ts. */
+export interface RolloutExports {
+  /** The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). Validated whole first: nothing changes on error. Takes effect from the next step. */
+  rolloutConfigure(service: number, strategy: number, maxSurge: number, maxUnavailable: number, minReadyMs: number, progressDeadlineMs: number, failuresMax: number): number;
+  /** A new revision of the service (its spec changed in a way that needs new instances): recorded in the history and rolled out by the service's strategy. Returns the revision number, which the host maps to the new spec before it performs the actions (spawns read instanceRevision). */
+  rolloutNew(service: number): number;
+  /** Rolls out an earlier revision from the history (0: the last good one); returns it. */
+  rolloutUndo(service: number, revision: number): number;
+  rolloutPause(service: number): number;
+  rolloutResume(service: number): number;
+  /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+  rolloutStatus(service: number, field: number): number;
+  /** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
+  rolloutHistory(service: number): number;
+  /** The revision instance `handle` runs (or will run once its spawn is performed). */
+  instanceRevision(handle: number): number;
+  readonly ROLLOUT_FIELD_PHASE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_TARGET: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_STABLE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_UPDATED: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_AVAILABLE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_FAILURES: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_BASE: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_STRATEGY: WebAssembly.Global;
+}
+
+/** The exports of assembly/resources/abi.ts. */
+export interface ResourcesExports {
+  /** Sets this node's capacity of a resource (resources/vector.ts order; 0: not counted). Queued starts that now fit are admitted. */
+  resourceCapacity(resource: number, amount: bigint): number;
+  /** This node's capacity (which 0), what is held (1) or free (2) of a resource. */
+  resourceNode(resource: number, which: number): bigint;
+  /** Declares unit `name` (I/O buffer): how many the node has, exclusive (1: one holder). Returns its id. */
+  resourceUnit(nameLength: number, capacity: number, exclusive: number): number;
+  /** A unit's field: 0 capacity, 1 held, 2 exclusive, 3 the service holding it exclusively (-1 none). */
+  resourceUnitField(unit: number, which: number): number;
+  /** Applies the RESOURCES record in the I/O buffer (resources/record.ts; -1: the default). What a running service holds stays as reserved. */
+  resourceApply(service: number, length: number): number;
+  /** Writes the service's effective RESOURCES record to the I/O buffer; returns its length. */
+  resourceRead(service: number): number;
+  /** A service's admission: which 0 its state (0 none, 1 queued, 2 reserved, 3 committed), 1 its queue position (-1 not queued). */
+  resourceAdmission(service: number, which: number): number;
+  /** Starts waiting in the admission queue. */
+  resourceQueued(): number;
+  /** A usage sample of an instance: `value` of `resource` (vector.ts units). 1 when it took the service's over-limit action. */
+  usageReport(handle: number, resource: number, value: bigint): number;
+  /** Samples that took an over-limit action since init. */
+  usageActionsTaken(): number;
+  /** Reserves `count` instances' requests of a service for `ttlMs` (expires uncommitted); returns the reservation id. */
+  resourceReserve(service: number, count: number, ttlMs: number): number;
+  /** Commits a reservation: held until released. */
+  resourceCommit(reservation: number): number;
+  /** Releases a reservation; queued starts that now fit are admitted. */
+  resourceRelease(reservation: number): number;
+  /** The scaling metric of a service now (its `scale.metric`, per instance); returns the instance count it should have. */
+  scaleReport(service: number, value: number): number;
+}
+
 /** The exports of assembly/index.ts. */
 export interface CoreExports {
   ioBuffer(): number;
@@ -230,7 +330,7 @@ export interface CoreExports {
   serviceTagAdd(id: number, tagLength: number): number;
   /** The service's tag set (bit n: tag id n). */
   serviceTagMask(id: number): bigint;
-  /** Changes the instance count of a service at rest. */
+  /** Changes the instance count. At rest (or still waiting for its dependencies): at once. Serving (not in the mcu profile): new instances start in order; leaving ones drain, then stop, then go (lifecycle/resize.ts); the resulting actions are in the outbox on return. */
   serviceSetInstances(id: number, count: number): number;
   serviceState(id: number): number;
   serviceType(id: number): number;
@@ -319,8 +419,20 @@ export interface BalancePermitExports {
   breakerPass(handle: number, latencyMs: number, outcome: number): number;
 }
 
+/** The exports of assembly/snapshot/abi.ts. */
+export interface SnapshotExports {
+  /** Stages a snapshot of the whole kernel state; returns its length in bytes. Read it out with `snapshotRead` before any other call. */
+  snapshotTake(): number;
+  /** Copies the staged snapshot from byte `offset` (a multiple of 8) into the I/O buffer; returns the bytes copied (the buffer's capacity but for the last chunk). */
+  snapshotRead(offset: number): number;
+  /** Feeds `length` bytes of a snapshot (I/O buffer) at `offset`: pass `apply` 0 verifies and changes nothing, pass 1 (after a complete verify of the same bytes) restores. Chunks in order from 0, multiples of 8 bytes but the last. Returns 1 when the pass is complete, else 0. */
+  snapshotRestore(offset: number, length: number, apply: number): number;
+  /** The regions a snapshot leaves out (the I/O buffer, the error detail's fields and bytes, the record scratch): field 0 the address of region `k`, field 1 its bytes. For proofs that a refused restore changed nothing else. */
+  snapshotLeftOut(k: number, field: number): number;
+}
+
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, CoreExports, BalancePermitExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, SecurityExports, RolloutExports, ResourcesExports, CoreExports, BalancePermitExports, SnapshotExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -334,28 +446,37 @@ export const KERNEL_FUNCTIONS = [
   "nodeFind", "nodeRemove", "nodeCapacity", "placementLabel", "nodeLabel", "nodeLocation",
   "nodeLoad", "nodeState", "nodeField", "nodeResource", "placementSpec", "placementRequest",
   "placementRule", "placementPlace", "placementRemove", "placementCount", "placementSlotNode",
-  "placementSlotService", "placementSlots", "placementNodes", "placementRefusal", "configCount",
-  "configKeyAt", "configInfo", "configGet", "configSecretReveal", "discoveryAddresses",
-  "manifestStage", "manifestLoad", "manifestRollback", "manifestRevision", "manifestSerial",
-  "manifestErrorOffset", "manifestCapacity", "manifestPending", "manifestDump", "manifestDumpRead",
-  "manifestCheck", "balanceSetWeight", "balanceSetEnabled", "balanceSetDraining",
-  "instanceSetHealth", "breakerIsolate", "breakerRelease", "breakerReset", "balancePick",
-  "balancePickKey", "balancePickBytes", "balancePickBatch", "balancePickMany",
+  "placementSlotService", "placementSlots", "placementNodes", "placementRefusal", "placementClear",
+  "placementAssign", "placementDirect", "placementDeploy", "placementRuleWhen",
+  "placementSpecField", "placementBackup", "placementBackupsMissing", "placementReserve",
+  "placementCommit", "placementRelease", "placementReservation", "placementSlotReserved",
+  "placementMove", "configCount", "configKeyAt", "configInfo", "configGet", "configSecretReveal",
+  "discoveryAddresses", "manifestStage", "manifestLoad", "manifestRollback", "manifestRevision",
+  "manifestSerial", "manifestErrorOffset", "manifestCapacity", "manifestPending", "manifestDump",
+  "manifestDumpRead", "manifestCheck", "balanceSetWeight", "balanceSetEnabled",
+  "balanceSetDraining", "instanceSetHealth", "breakerIsolate", "breakerRelease", "breakerReset",
+  "balancePick", "balancePickKey", "balancePickBytes", "balancePickBatch", "balancePickMany",
   "balanceRequestStarted", "balanceRequestFinished", "balanceInstanceStats", "balanceServiceStats",
   "checkAdd", "checkRecord", "checkRemove", "checkReport", "healthOfService", "healthOfInstance",
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
-  "recordApply", "recordRead", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
-  "lastError", "limit", "profile", "serviceRegister", "serviceUnregister", "serviceLookup",
-  "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState",
-  "serviceType", "serviceInstances", "serviceCount", "serviceInstance", "instanceState",
-  "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount",
-  "serviceStart", "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll",
-  "stopAll", "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
-  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
-  "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
-  "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
-  "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire", "breakerPass",
+  "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
+  "principalRead", "authorise", "rolloutConfigure", "rolloutNew", "rolloutUndo", "rolloutPause",
+  "rolloutResume", "rolloutStatus", "rolloutHistory", "instanceRevision", "resourceCapacity",
+  "resourceNode", "resourceUnit", "resourceUnitField", "resourceApply", "resourceRead",
+  "resourceAdmission", "resourceQueued", "usageReport", "usageActionsTaken", "resourceReserve",
+  "resourceCommit", "resourceRelease", "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf",
+  "errorDetail", "lastError", "limit", "profile", "serviceRegister", "serviceUnregister",
+  "serviceLookup", "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances",
+  "serviceState", "serviceType", "serviceInstances", "serviceCount", "serviceInstance",
+  "instanceState", "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order",
+  "orderWaveCount", "serviceStart", "serviceStop", "serviceRestart", "serviceEnable",
+  "serviceDisable", "startAll", "stopAll", "instanceStarted", "instanceExited", "tick", "run",
+  "nextDeadline", "actionsDrain", "actionsPending", "eventsRead", "eventsNextSeq",
+  "eventsOverwritten", "alertReceiverSet", "alertRouteAdd", "alertsClear", "alertSilence",
+  "alertUnsilence", "alertSilenceService", "alertSilenceUntil", "alertReport", "alertGroupRead",
+  "alertReceiverDown", "counter", "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire",
+  "breakerPass", "snapshotTake", "snapshotRead", "snapshotRestore", "snapshotLeftOut",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */
@@ -376,6 +497,14 @@ export const KERNEL_CONSTANTS = {
   RECOVERY_GAVE_UP: 3,
   RECOVERY_LAST_DELAY_MS: 4,
   RECOVERY_POLICY: 5,
+  ROLLOUT_FIELD_PHASE: 0,
+  ROLLOUT_FIELD_TARGET: 1,
+  ROLLOUT_FIELD_STABLE: 2,
+  ROLLOUT_FIELD_UPDATED: 3,
+  ROLLOUT_FIELD_AVAILABLE: 4,
+  ROLLOUT_FIELD_FAILURES: 5,
+  ROLLOUT_FIELD_BASE: 6,
+  ROLLOUT_FIELD_STRATEGY: 7,
   LIMIT_SERVICES: 0,
   LIMIT_INSTANCES: 1,
   LIMIT_INSTANCES_PER_SERVICE: 2,

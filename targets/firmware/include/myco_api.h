@@ -26,6 +26,14 @@
 #define MYCO_RECOVERY_GAVE_UP (3)
 #define MYCO_RECOVERY_LAST_DELAY_MS (4)
 #define MYCO_RECOVERY_POLICY (5)
+#define MYCO_ROLLOUT_FIELD_PHASE (0)
+#define MYCO_ROLLOUT_FIELD_TARGET (1)
+#define MYCO_ROLLOUT_FIELD_STABLE (2)
+#define MYCO_ROLLOUT_FIELD_UPDATED (3)
+#define MYCO_ROLLOUT_FIELD_AVAILABLE (4)
+#define MYCO_ROLLOUT_FIELD_FAILURES (5)
+#define MYCO_ROLLOUT_FIELD_BASE (6)
+#define MYCO_ROLLOUT_FIELD_STRATEGY (7)
 #define MYCO_LIMIT_SERVICES (0)
 #define MYCO_LIMIT_INSTANCES (1)
 #define MYCO_LIMIT_INSTANCES_PER_SERVICE (2)
@@ -110,7 +118,7 @@ int32_t myco_node_register(const char* name, uint32_t name_length, int32_t tier,
 int32_t myco_node_find(const char* name, uint32_t name_length);
 /* Removes a node; its instances are placed elsewhere first. Returns how many wait for a node. */
 int32_t myco_node_remove(int32_t node);
-/* Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu). */
+/* Sets a node's capacity of a resource (0 cpu millicores, 1 memory, 2 storage, 3 scratch, 4 iops, 5 bandwidth, 6 connections, 7 gpu, 8 fds, 9 pids). */
 int32_t myco_node_capacity(int32_t node, int32_t resource, int64_t amount);
 /* Interns label `key=value` (I/O buffer); returns its id. */
 int32_t myco_placement_label(const char* label, uint32_t label_length);
@@ -277,6 +285,48 @@ int32_t myco_principal_grant(int32_t actor, int32_t principal, int32_t role, int
 int32_t myco_principal_read(int32_t principal, int32_t which);
 /* OK when `principal` may run control `command` (0 status, 1 logs, 2 metrics, 3 start, 4 stop, 5 restart, 6 reload, 7 rollout, 8 silence, 9 secrets, 10 upgrade, 11 fleet-move, 12 roles, 13 audit) on `service` (-1: none); otherwise E_ACCESS_DENIED naming all three. A change to a system service needs admin. Every change, allowed or denied, and every denial is audited (an audit event in the event log). */
 int32_t myco_authorise(int32_t principal, int32_t command, int32_t service);
+/* The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). Validated whole first: nothing changes on error. Takes effect from the next step. */
+int32_t myco_rollout_configure(int32_t service, int32_t strategy, int32_t max_surge, int32_t max_unavailable, int32_t min_ready_ms, int32_t progress_deadline_ms, int32_t failures_max);
+/* A new revision of the service (its spec changed in a way that needs new instances): recorded in the history and rolled out by the service's strategy. Returns the revision number, which the host maps to the new spec before it performs the actions (spawns read instanceRevision). */
+int32_t myco_rollout_new(int32_t service);
+/* Rolls out an earlier revision from the history (0: the last good one); returns it. */
+int32_t myco_rollout_undo(int32_t service, int32_t revision);
+int32_t myco_rollout_pause(int32_t service);
+int32_t myco_rollout_resume(int32_t service);
+/* A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+int32_t myco_rollout_status(int32_t service, int32_t field);
+/* Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
+int32_t myco_rollout_history(int32_t service);
+/* The revision instance `handle` runs (or will run once its spawn is performed). */
+int32_t myco_instance_revision(int32_t handle);
+/* Sets this node's capacity of a resource (resources/vector.ts order; 0: not counted). Queued starts that now fit are admitted. */
+int32_t myco_resource_capacity(int32_t resource, int64_t amount);
+/* This node's capacity (which 0), what is held (1) or free (2) of a resource. */
+int32_t myco_resource_node(int32_t resource, int32_t which, int64_t* out);
+/* Declares unit `name` (I/O buffer): how many the node has, exclusive (1: one holder). Returns its id. */
+int32_t myco_resource_unit(const char* name, uint32_t name_length, int32_t capacity, int32_t exclusive);
+/* A unit's field: 0 capacity, 1 held, 2 exclusive, 3 the service holding it exclusively (-1 none). */
+int32_t myco_resource_unit_field(int32_t unit, int32_t which);
+/* Applies the RESOURCES record in the I/O buffer (resources/record.ts; -1: the default). What a running service holds stays as reserved. */
+int32_t myco_resource_apply(int32_t service, const uint8_t* record, uint32_t record_length);
+/* Writes the service's effective RESOURCES record to the I/O buffer; returns its length. */
+int32_t myco_resource_read(int32_t service);
+/* A service's admission: which 0 its state (0 none, 1 queued, 2 reserved, 3 committed), 1 its queue position (-1 not queued). */
+int32_t myco_resource_admission(int32_t service, int32_t which);
+/* Starts waiting in the admission queue. */
+int32_t myco_resource_queued(void);
+/* A usage sample of an instance: `value` of `resource` (vector.ts units). 1 when it took the service's over-limit action. */
+int32_t myco_usage_report(int32_t handle, int32_t resource, int64_t value);
+/* Samples that took an over-limit action since init. */
+int32_t myco_usage_actions_taken(void);
+/* Reserves `count` instances' requests of a service for `ttlMs` (expires uncommitted); returns the reservation id. */
+int32_t myco_resource_reserve(int32_t service, int32_t count, int32_t ttl_ms);
+/* Commits a reservation: held until released. */
+int32_t myco_resource_commit(int32_t reservation);
+/* Releases a reservation; queued starts that now fit are admitted. */
+int32_t myco_resource_release(int32_t reservation);
+/* The scaling metric of a service now (its `scale.metric`, per instance); returns the instance count it should have. */
+int32_t myco_scale_report(int32_t service, int32_t value);
 int32_t myco_io_capacity(void);
 /* Writes the message of `code` to the I/O buffer; returns its length. */
 int32_t myco_error_message_of(int32_t code);
@@ -298,7 +348,7 @@ int32_t myco_service_name(int32_t id);
 int32_t myco_service_tag_add(int32_t id, const char* tag, uint32_t tag_length);
 /* The service's tag set (bit n: tag id n). */
 int32_t myco_service_tag_mask(int32_t id, uint64_t* out);
-/* Changes the instance count of a service at rest. */
+/* Changes the instance count. At rest (or still waiting for its dependencies): at once. Serving (not in the mcu profile): new instances start in order; leaving ones drain, then stop, then go (lifecycle/resize.ts); the resulting actions are in the outbox on return. */
 int32_t myco_service_set_instances(int32_t id, int32_t count);
 int32_t myco_service_state(int32_t id);
 int32_t myco_service_type(int32_t id);
@@ -369,5 +419,11 @@ int32_t myco_noop(void);
 int32_t myco_breaker_acquire(int32_t handle);
 /* Reports the finished call (outcome 0 failure, 1 success, 2 cancelled), then asks for the next permit. */
 int32_t myco_breaker_pass(int32_t handle, double latency_ms, int32_t outcome);
+/* Stages a snapshot of the whole kernel state; returns its length in bytes. Read it out with `snapshotRead` before any other call. */
+int32_t myco_snapshot_take(void);
+/* Copies the staged snapshot from byte `offset` (a multiple of 8) into the I/O buffer; returns the bytes copied (the buffer's capacity but for the last chunk). */
+int32_t myco_snapshot_read(int32_t offset);
+/* Feeds `length` bytes of a snapshot (I/O buffer) at `offset`: pass `apply` 0 verifies and changes nothing, pass 1 (after a complete verify of the same bytes) restores. Chunks in order from 0, multiples of 8 bytes but the last. Returns 1 when the pass is complete, else 0. */
+int32_t myco_snapshot_restore(int32_t offset, const uint8_t* chunk, uint32_t chunk_length, int32_t apply);
 
 #endif

@@ -87,6 +87,13 @@
 #define MYCO_E_MANIFEST_STAGE (-225) /* manifest staging chunk is outside the manifest limit */
 #define MYCO_E_CONFIG_VALUE (-226) /* config value is malformed for its type */
 #define MYCO_E_NO_NODE_FITS (-227) /* no node fits */
+#define MYCO_E_RESOURCE_EXHAUSTED (-320) /* the node has not enough of a resource free for the start */
+#define MYCO_E_INVALID_RESOURCE (-321) /* resource is not one of the node's dimensions or units */
+#define MYCO_E_INVALID_RESOURCES_RECORD (-322) /* resources record field is out of range */
+#define MYCO_E_CAPACITY_UNITS (-323) /* the node's unit table is full */
+#define MYCO_E_CAPACITY_RESERVATIONS (-324) /* every reservation slot is held */
+#define MYCO_E_UNKNOWN_RESERVATION (-325) /* no reservation has this id (released, expired or never made) */
+#define MYCO_E_RESOURCES_ABSENT (-326) /* this build has no resources layer */
 #define MYCO_E_ACCESS_DENIED (-340) /* the caller's capabilities do not allow this command */
 #define MYCO_E_UNKNOWN_PRINCIPAL (-341) /* no principal has this id or name */
 #define MYCO_E_CAPACITY_PRINCIPALS (-342) /* principal table is full */
@@ -94,5 +101,18 @@
 #define MYCO_E_INVALID_COMMAND (-344) /* control command is not one of the command codes */
 #define MYCO_E_NO_ACCESS_CONTROL (-345) /* this build has no access control */
 #define MYCO_E_DUPLICATE_PRINCIPAL (-346) /* a principal with this name is already registered */
+#define MYCO_E_RESIZE_PENDING (-350) /* the service is still draining the instances its last resize removes */
+#define MYCO_E_ROLLOUT_ABSENT (-351) /* rollouts are not in this profile */
+#define MYCO_E_ROLLOUT_NONE (-352) /* the service has no rollout in that phase */
+#define MYCO_E_UNKNOWN_REVISION (-353) /* the revision is not in the service's history */
+#define MYCO_E_INVALID_UPDATE (-354) /* update strategy setting is out of range */
+#define MYCO_E_SNAPSHOT_UNAVAILABLE (-370) /* this profile has no snapshot and restore */
+#define MYCO_E_SNAPSHOT_CORRUPT (-371) /* snapshot is damaged: bad magic, CRC-32, length or section head */
+#define MYCO_E_SNAPSHOT_VERSION (-372) /* snapshot format version is not one this kernel reads */
+#define MYCO_E_SNAPSHOT_PROFILE (-373) /* snapshot was taken on another build profile */
+#define MYCO_E_SNAPSHOT_LAYOUT (-374) /* snapshot was taken by a kernel build whose state layout differs */
+#define MYCO_E_SNAPSHOT_SEQUENCE (-375) /* snapshot chunk is out of order, misaligned or past the end */
+#define MYCO_E_SNAPSHOT_STATE (-376) /* snapshot holds a value out of range for its table */
+#define MYCO_E_SNAPSHOT_UNVERIFIED (-377) /* snapshot apply without a verified snapshot, or bytes changed since */
 
 #endif
