@@ -120,7 +120,7 @@ describe("the placement: section", () => {
     const cases: [string, (b: Uint8Array) => void, RegExp][] = [
       ["class 9", (b) => { b[at + 3] = 9; }, /'db': placement class 9 is not critical, user, client or distributed/],
       ["deployment 7", (b) => { b[at + 3 + 13] = 7; }, /'db': placement deployment 7 is not standard/],
-      ["a request for resource 12", (b) => { b[at + 3 + 21] = 12; }, /'db': placement request resource 12 is outside 0..7/],
+      ["a request for resource 12", (b) => { b[at + 3 + 21] = 12; }, /'db': placement request resource 12 is outside 0..9/],
       ["a cut record", (b) => { new DataView(b.buffer).setUint16(at + 1, 10, true); }, /'db': record \(tag 132\) of 10 bytes does not hold its fields/],
     ];
     for (const [name, edit, text] of cases) {
