@@ -14,9 +14,9 @@ class ResizeTables {
   readonly serviceJoining: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   /** The instance is being retired (draining, then stopped; never recovered): the cause its stop is logged with (CAUSE_SCALE, CAUSE_ROLLOUT), else 0. */
   readonly instanceLeaving: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_INSTANCES);
-  /** When a draining instance is stopped whether or not its requests finished. */
   /** A rollout judges this instance's failures (it is on a revision under trial): not recovered, and it does not fail the service. */
   readonly instanceOnTrial: StaticArray<bool> = new StaticArray<bool>(ROLLOUT_INSTANCES);
+  /** When a draining instance is stopped whether or not its requests finished. */
   readonly instanceDrainUntilMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_INSTANCES);
 }
 

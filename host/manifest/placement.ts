@@ -6,7 +6,7 @@ import type { LNode } from "./tree.ts";
 import { describe } from "./tree.ts";
 import { parseSize } from "./values.ts";
 import { Context, asMap, checkKeys, scalar, optNumber, optDuration, optEnum, items, readName, TIMEOUT_MS_MAX, type MapNode } from "./fields.ts";
-import { PLACEMENT_CLASSES, TIERS, RESOURCES, RULE_ACTIONS, type PlacementClass, type Resource, type RuleAction } from "../kernel/placement.ts";
+import { PLACEMENT_CLASSES, TIERS, RESOURCES, RULE_ACTIONS, type PlacementClass, type Resource, type RuleAction, type PlacementSpec, type PlacementRuleSpec, type Tier } from "../kernel/placement.ts";
 
 export const PLACEMENT_KEYS = ["class", "assignment", "nodes", "migration", "requests", "rules", "max-per-node", "spread", "scoring", "deployment"];
 export const MIGRATION_KEYS = ["strategy", "batch", "interval", "health-gate", "downtime"];
@@ -210,5 +210,23 @@ export function readPlacementRecord(r: In): PlacementSection {
     class: PLACEMENT_CLASSES[cls], assignment: ASSIGNMENTS[assignment], nodes, migration: { strategy: MIGRATIONS[strategy], batch, ms },
     requests, rules, maxPerNode, spread: spread ? "zone" : "none", scoring: scoring ? "spread" : "binpack",
     deployment: { model: DEPLOYMENTS[model], shards, rebalance, backups, traits: TRAITS.filter((_, i) => traitBits & (1 << i)) },
+  };
+}
+
+/** The section as the typed Fleet view takes it (a fleet coordinator places with it). */
+export function fleetSpecOf(p: PlacementSection): PlacementSpec {
+  const rules = p.rules.map((rule): PlacementRuleSpec => {
+    const head = { action: rule.action, priority: rule.priority };
+    switch (rule.condition) {
+      case "tier": return { ...head, tier: rule.value as Tier };
+      case "label": return { ...head, label: String(rule.value) };
+      case "load-above": return { ...head, loadAbove: Number(rule.value) };
+      case "load-below": return { ...head, loadBelow: Number(rule.value) };
+      default: return { ...head, trustAtLeast: Number(rule.value) };
+    }
+  });
+  return {
+    class: p.class, scoring: p.scoring, maxPerNode: p.maxPerNode, spreadZone: p.spread === "zone", request: p.requests, rules,
+    assignment: p.assignment, nodes: p.nodes, migration: p.migration, deployment: p.deployment,
   };
 }

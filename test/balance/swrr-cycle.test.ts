@@ -6,17 +6,12 @@
 import { describe, it, expect } from "vitest";
 import { Kernel, VirtualHal, Balancer, type Profile } from "../../host/index.ts";
 import { runningPool, pickLetters } from "./support.ts";
+import { splitmix32 } from "../../host/hal/virtual.ts";
 
-/** splitmix32: the script's own seeded randomness. */
+/** The script's own seeded randomness, in [0, 1). */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
-  };
+  const next = splitmix32(seed);
+  return () => next() / 2 ** 32;
 }
 
 /** Answers every action: spawned instances start, stopped and killed ones exit. */

@@ -56,8 +56,8 @@ describe("consistency over a real etcd", () => {
     const store = client();
     const keys = new Keys("restart");
     await publishServices(store, keys, loadFleetManifest(writeManifest({
-      solo: { placement: { class: "critical", request: { cpu: 100 } } },
-      web: { instances: 2, placement: { class: "user", request: { cpu: 100 }, "max-per-node": 1 } },
+      solo: { placement: { class: "critical", requests: { cpu: 100 } } },
+      web: { instances: 2, placement: { class: "user", requests: { cpu: 100 }, "max-per-node": 1 } },
     })));
     await fleet.startCoordinator("coordinator-r");
     await Promise.all([fleet.startAgent({ node: "n1", tier: "sclerotia" }), fleet.startAgent({ node: "n2", tier: "sclerotia" })]);
@@ -71,7 +71,7 @@ describe("consistency over a real etcd", () => {
     etcd = await startEtcd({ dataDir: etcd!.dataDir, clientPort: etcd!.clientPort, peerPort: etcd!.peerPort });
     await waitFor("the fleet answering again", async () => (await readSnapshot(store, keys)).nodes.length === 2, 30_000);
     await new Promise((r) => setTimeout(r, 4000)); // more than a TTL: a lost lease would show now
-    await publishServices(store, keys, loadFleetManifest(writeManifest({ after: { placement: { class: "user", request: { cpu: 10 } } } })));
+    await publishServices(store, keys, loadFleetManifest(writeManifest({ after: { placement: { class: "user", requests: { cpu: 10 } } } })));
     await waitFor("a change made after the restart running", async () => (await readSnapshot(store, keys)).services.find((s) => s.name === "after")?.running === 1, 30_000);
 
     const history: WatchEvent[] = [];

@@ -50,9 +50,9 @@ describe("fleet over a real etcd", () => {
     store = connection.store;
     const keys = connection.keys;
     await publishServices(store, keys, loadFleetManifest(writeManifest({
-      store: { placement: { class: "critical", request: { cpu: 500 } } },
-      web: { instances: 2, placement: { class: "user", request: { cpu: 200 }, "max-per-node": 1 } },
-      cache: { instances: 2, placement: { class: "client", request: { cpu: 50 }, "max-per-node": 1 } },
+      store: { placement: { class: "critical", requests: { cpu: 500 } } },
+      web: { instances: 2, placement: { class: "user", requests: { cpu: 200 }, "max-per-node": 1 } },
+      cache: { instances: 2, placement: { class: "client", requests: { cpu: 50 }, "max-per-node": 1 } },
     })));
     await fleet.startCoordinator("coordinator-1");
     await Promise.all([
@@ -84,7 +84,7 @@ describe("fleet over a real etcd", () => {
 
     // Malformed values: reported with their key, skipped; the leader still places a new service.
     await store.txn([], [put(keys.node("garbage"), "{not json"), put(keys.service("broken"), JSON.stringify({ name: "broken", instances: -1 }))]);
-    await publishServices(store, keys, loadFleetManifest(writeManifest({ late: { placement: { class: "user", request: { cpu: 10 } } } })));
+    await publishServices(store, keys, loadFleetManifest(writeManifest({ late: { placement: { class: "user", requests: { cpu: 10 } } } })));
     await waitFor("the late service running", async () => (await readSnapshot(store!, keys)).services.find((s) => s.name === "late")?.running === 1, 30_000);
     expect(lines.some((l) => l.includes(`malformed value at ${keys.node("garbage")}: not JSON`))).toBe(true);
     expect(lines.some((l) => l.includes(`malformed value at ${keys.service("broken")}: instances -1 is not a count`))).toBe(true);

@@ -41,7 +41,7 @@ describe("fencing over a real etcd", () => {
   it("an agent cut off etcd stops its singleton before another node can start it", async () => {
     const { store, keys } = await open("fence-a");
     const log = join(mkdtempSync(join(tmpdir(), "myco-fence-")), "singleton.log");
-    await publishServices(store, keys, loadFleetManifest(writeManifest({ solo: { placement: { class: "critical", request: { cpu: 100 } }, env: { FENCE_LOG: log } } })));
+    await publishServices(store, keys, loadFleetManifest(writeManifest({ solo: { placement: { class: "critical", requests: { cpu: 100 } }, env: { FENCE_LOG: log } } })));
     const common = ["--cluster", "fence-a", "--ttl", "3"];
     await fleet.spawnMyco("coordinator-a", ["coordinator", "--etcd", fleet.urls[0], ...common, "--id", "coordinator-a"], /standing for election/);
     relay.current = new Relay(Number(new URL(fleet.urls[0]).port));
@@ -88,7 +88,7 @@ describe("fencing over a real etcd", () => {
       history.push(...events);
       if (!paused) { paused = true; first.kill("SIGSTOP"); } // in the middle of its batch
     });
-    await publishServices(store, keys, loadFleetManifest(writeManifest({ many: { instances: 300, placement: { class: "user", request: { cpu: 1 } } } })));
+    await publishServices(store, keys, loadFleetManifest(writeManifest({ many: { instances: 300, placement: { class: "user", requests: { cpu: 1 } } } })));
     await waitFor("b2 leading and writing", async () => history.some((e) => e.type === "put" && JSON.parse(e.value).epoch !== JSON.parse(history[0].value).epoch), 30_000);
     first.kill("SIGCONT");
     await waitFor("b1 deposed", async () => lines.some((l) => l.startsWith("coordinator-b1 |") && /deposed|not leading/.test(l)), 30_000);

@@ -3,27 +3,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { request, Agent } from "node:http";
 import { connect } from "node:net";
-import { rig, get, type Rig, type RigOptions } from "./gateway-helpers.ts";
-import { startUpstreams, stopUpstreams, type UpstreamProcess } from "./gateway-processes.ts";
+import { get, type Rig, type RigOptions } from "./gateway-helpers.ts";
+import { rigOverProcesses, closeProcessRigs } from "./gateway-processes.ts";
 import { waitFor } from "./helpers.ts";
 import { freePorts } from "../../host/tools/free-ports.ts";
 
-let rigs: Rig[] = [];
-let processes: UpstreamProcess[] = [];
-afterEach(async () => {
-  for (const r of rigs) await r.close();
-  await stopUpstreams(processes);
-  rigs = [];
-  processes = [];
-});
+afterEach(closeProcessRigs);
 
-async function make(count: number, options: RigOptions = {}): Promise<{ r: Rig; ups: UpstreamProcess[] }> {
-  const ups = await startUpstreams(count);
-  processes.push(...ups);
-  const r = await rig({ ...options, ports: ups.map((u) => u.port) });
-  rigs.push(r);
-  return { r, ups };
-}
+const make = (count: number, options: RigOptions = {}) => rigOverProcesses(count, "http", options);
 
 const statsOf = (r: Rig, ordinal: number) => r.balancer.instanceStats(r.kernel.instances("web")[ordinal]);
 

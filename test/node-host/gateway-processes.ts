@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "./helpers.ts";
+import { rig, type Rig, type RigOptions } from "./gateway-helpers.ts";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/upstream.cjs", import.meta.url));
 
@@ -42,4 +43,20 @@ async function startUpstream(ordinal: number, mode: "http" | "echo"): Promise<Up
 
 export async function stopUpstreams(upstreams: UpstreamProcess[]): Promise<void> {
   await Promise.all(upstreams.map((u) => u.kill()));
+}
+
+/** Rigs in front of upstream processes, remembered so one closeProcessRigs() (afterEach) ends them all. */
+const opened: { rigs: Rig[]; upstreams: UpstreamProcess[] } = { rigs: [], upstreams: [] };
+
+export async function rigOverProcesses(count: number, mode: "http" | "echo", options: RigOptions = {}): Promise<{ r: Rig; ups: UpstreamProcess[] }> {
+  const ups = await startUpstreams(count, mode);
+  opened.upstreams.push(...ups);
+  const r = await rig({ ...options, ports: ups.map((u) => u.port) });
+  opened.rigs.push(r);
+  return { r, ups };
+}
+
+export async function closeProcessRigs(): Promise<void> {
+  for (const r of opened.rigs.splice(0)) await r.close();
+  await stopUpstreams(opened.upstreams.splice(0));
 }

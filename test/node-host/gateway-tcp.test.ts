@@ -3,24 +3,14 @@
 // failures, the connection limit, and a drain that cuts nothing.
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, type Socket } from "node:net";
-import { rig, type Rig, type RigOptions } from "./gateway-helpers.ts";
-import { startUpstreams, stopUpstreams, type UpstreamProcess } from "./gateway-processes.ts";
+import type { Rig, RigOptions } from "./gateway-helpers.ts";
+import { rigOverProcesses, closeProcessRigs, type UpstreamProcess } from "./gateway-processes.ts";
 import { waitFor } from "./helpers.ts";
 
-let rigs: Rig[] = [];
-let processes: UpstreamProcess[] = [];
-afterEach(async () => {
-  for (const r of rigs) await r.close();
-  await stopUpstreams(processes);
-  rigs = [];
-  processes = [];
-});
+afterEach(closeProcessRigs);
 
 async function make(count: number, options: RigOptions = {}): Promise<{ r: Rig; ups: UpstreamProcess[]; port: number }> {
-  const ups = await startUpstreams(count, "echo");
-  processes.push(...ups);
-  const r = await rig({ ...options, ports: ups.map((u) => u.port), spec: { mode: "tcp", ...options.spec } });
-  rigs.push(r);
+  const { r, ups } = await rigOverProcesses(count, "echo", { ...options, spec: { mode: "tcp", ...options.spec } });
   return { r, ups, port: Number(r.url.split(":").pop()) };
 }
 
