@@ -20,12 +20,12 @@ import { hashTableBuild } from "./strategies/consistent-hash";
 import { cycleSettle } from "./cycle";
 import {
   STRATEGY_HEALTH_BASED, STRATEGY_CONSISTENT_HASH, HEALTH_UNHEALTHY, HEALTH_DEGRADED, FLAG_DISABLED, FLAG_DRAINING,
-  BREAKER_CLOSED, NEVER, slotAt, serviceAt, strategyOf, poolRowAt, poolSlotAt,
+  BREAKER_CLOSED, BREAKER_HALF_OPEN, NEVER, slotAt, serviceAt, strategyOf, poolRowAt, poolSlotAt,
   SLOT_FLAGS, SLOT_HEALTH, SLOT_IN_POOL, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_EJECTED_UNTIL_MS, SLOT_BREAKER,
   SLOT_ISOLATIONS, SLOT_POOL_CUM, SLOT_ORDINAL_CUM, SERVICE_PANIC_PERCENT, SERVICE_POOL_COUNT, SERVICE_POOL_PREFERRED,
   SERVICE_POOL_MEMBERS, SERVICE_WEIGHT_TOTAL, SERVICE_WEIGHTS_EQUAL, SERVICE_ORDINAL_WEIGHT_TOTAL, SERVICE_PANIC,
   STALE, SERVICE_WAKE_MS, SERVICE_CURSOR, SERVICE_EJECTED, SERVICE_HASH_DIRTY, SERVICE_PANIC_ENTRIES,
-  SERVICE_POOL_BUILDS, SERVICE_ORDINAL_WEIGHTS_EQUAL,
+  SERVICE_POOL_BUILDS, SERVICE_ORDINAL_WEIGHTS_EQUAL, SERVICE_HALF_OPEN,
 } from "./tables";
 
 /** Makes the pool current: rebuilt when marked stale or when a time-driven change is due. */
@@ -56,6 +56,7 @@ export function poolRebuild(service: i32): void {
   const config = serviceAt(service);
   const count = <i32>serviceInstanceCount[service];
   let members = 0, available = 0, ejected = 0;
+  let halfOpen = false;
   let wake = NEVER;
   for (let k = 0; k < count; k++) {
     const slot = instanceSlotOf(service, k);
@@ -71,6 +72,7 @@ export function poolRebuild(service: i32): void {
     const ok = member && ejectedUntil == 0 && load<u8>(record, SLOT_HEALTH) != HEALTH_UNHEALTHY
       && breakerAdmits(slot, service);
     store<u8>(record, <u8>ok, SLOT_IN_POOL);
+    halfOpen = halfOpen || (ok && load<u8>(record, SLOT_BREAKER) == BREAKER_HALF_OPEN);
     members += <i32>member;
     available += <i32>ok;
   }
@@ -79,6 +81,9 @@ export function poolRebuild(service: i32): void {
     store<u32>(config, load<u32>(config, SERVICE_PANIC_ENTRIES) + 1, SERVICE_PANIC_ENTRIES);
   }
   store<u8>(config, <u8>panic, SERVICE_PANIC);
+  // A breaker turns half-open only in breakerRefresh, which marks the pool stale: so this flag
+  // holds until the next rebuild (and a pick skips the slot's breaker when it is clear).
+  store<u8>(config, <u8>halfOpen, SERVICE_HALF_OPEN);
   store<u8>(config, <u8>members, SERVICE_POOL_MEMBERS);
   store<u8>(config, <u8>ejected, SERVICE_EJECTED);
   const resume = resumeOrdinal(service);

@@ -1,10 +1,11 @@
 // One pick: make the pool current, let the service's strategy choose, count it.
 //
 // The strategy interface (one file per strategy in strategies/, as Envoy keeps one policy per
-// extension): `pick<Strategy>(service, count[, key]): slot`, called only with a current,
+// extension): `pick<Strategy>(service, count[, key or options]): slot`, called only with a current,
 // non-empty pool of `count` eligible slots (eligibility.ts), returning one of them. Keyed
 // strategies get a 32-bit key; a request without one gets a random key (Envoy's fallback
-// when a hash policy finds nothing to hash).
+// when a hash policy finds nothing to hash). Each is @inline: called only here, and a call
+// costs a wasm2c host a stack-depth check on top of the call itself.
 import { E_NO_ELIGIBLE_INSTANCE } from "../errors";
 import { fail } from "../util/detail";
 import { sayService, serviceInstanceCount } from "../registry/services";
@@ -24,7 +25,8 @@ import { pickHealthBased } from "./strategies/health-based";
 import {
   STRATEGY_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_WEIGHTED_LEAST_CONNECTIONS,
   STRATEGY_RANDOM, STRATEGY_IP_HASH, STRATEGY_CONSISTENT_HASH, STRATEGY_FASTEST_RESPONSE, BREAKER_HALF_OPEN,
-  serviceAt, slotAt, SERVICE_STRATEGY, SERVICE_POOL_COUNT, SERVICE_POOL_MEMBERS, SERVICE_PANIC, SERVICE_PANIC_PICKS, SERVICE_NO_ELIGIBLE,
+  serviceAt, slotAt, byteIn, SERVICE_STRATEGY, SERVICE_CHOICES, SERVICE_POOL_COUNT, SERVICE_POOL_MEMBERS, SERVICE_PANIC,
+  SERVICE_PANIC_PICKS, SERVICE_NO_ELIGIBLE, SERVICE_HALF_OPEN, SERVICE_WEIGHTS_EQUAL, SERVICE_OPTIONS_WORD, SERVICE_POOL_WORD,
   SLOT_BREAKER,
 } from "./tables";
 
@@ -32,14 +34,20 @@ import {
 export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   poolReady(service);
   const config = serviceAt(service);
-  const count = <i32>load<u8>(config, SERVICE_POOL_COUNT);
+  const pool = load<u64>(config, SERVICE_POOL_WORD);
+  const count = byteIn(pool, SERVICE_POOL_WORD, SERVICE_POOL_COUNT);
   if (count == 0) return noEligible(service);
+  const options = load<u64>(config, SERVICE_OPTIONS_WORD);
+  const choices = byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_CHOICES);
   let slot: i32;
-  switch (load<u8>(config, SERVICE_STRATEGY)) {
+  switch (byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_STRATEGY)) {
     case STRATEGY_ROUND_ROBIN: { slot = pickRoundRobin(service, count); break; }
-    case STRATEGY_LEAST_CONNECTIONS: { slot = pickLeastConnections(service, count); break; }
+    case STRATEGY_LEAST_CONNECTIONS: { slot = pickLeastConnections(service, count, choices); break; }
     case STRATEGY_WEIGHTED_ROUND_ROBIN: { slot = pickSmoothWeighted(service, count); break; }
-    case STRATEGY_WEIGHTED_LEAST_CONNECTIONS: { slot = pickWeightedLeastConnections(service, count); break; }
+    case STRATEGY_WEIGHTED_LEAST_CONNECTIONS: {
+      slot = pickWeightedLeastConnections(service, count, choices, <i32><u16>options, byteIn(pool, SERVICE_POOL_WORD, SERVICE_WEIGHTS_EQUAL) != 0);
+      break;
+    }
     case STRATEGY_RANDOM: { slot = pickRandom(service, count); break; }
     case STRATEGY_IP_HASH: { slot = pickIpHash(service, count, keyed ? key : randomU32()); break; }
     case STRATEGY_CONSISTENT_HASH: { slot = pickConsistentHash(service, count, keyed ? key : randomU32()); break; }
@@ -48,10 +56,10 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   }
   countPick(slot, service);
   // Picks in panic mode are counted; otherwise a half-open breaker hands out a probe permit
-  // (under the panic rule the pool ignores breakers).
-  if (load<u8>(config, SERVICE_PANIC) != 0) {
+  // (under the panic rule the pool ignores breakers). Both bytes clear: nothing to do.
+  if (byteIn(pool, SERVICE_POOL_WORD, SERVICE_PANIC) != 0) {
     store<u32>(config, load<u32>(config, SERVICE_PANIC_PICKS) + 1, SERVICE_PANIC_PICKS);
-  } else if (load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
+  } else if (byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0 && load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
     breakerAdmitted(slot, service);
   }
   return slot;

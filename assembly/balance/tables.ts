@@ -122,7 +122,7 @@ const slotRecords = new StaticArray<u8>(INSTANCES_MAX * SLOT_BYTES);
 //   96 | ejectConsecutive u16 | strategy u8 | choices u8 | panicPercent u8 | breakerOn u8 |
 //  102 | windowSize u8 | minCalls u8 | failureRatePercent u8 | slowRatePercent u8 |
 //  106 | halfOpenPermits u8 | ejectMaxPercent u8 | ejected u8 | poolCount u8 | poolPreferred u8 |
-//  111 | poolMembers u8 | weightsEqual u8 | panic u8 | (spare) | cursor u8 | balancedCount u8 |
+//  111 | poolMembers u8 | weightsEqual u8 | panic u8 | halfOpen u8 | cursor u8 | balancedCount u8 |
 //  117 | hashTable i8 (-1: none) | hashDirty u8 | ordinalWeightsEqual u8 | ejectConfigured u16 |
 //  122 | wrrTable i8 (-1: none) | wrrState u8 | wrrAt u16 | (spare to 128)
 
@@ -175,6 +175,8 @@ export const SERVICE_POOL_PREFERRED: usize = 110;
 export const SERVICE_POOL_MEMBERS: usize = 111;
 export const SERVICE_WEIGHTS_EQUAL: usize = 112;
 export const SERVICE_PANIC: usize = 113;
+/** A pool member's breaker was half-open at the last rebuild (so a pick may take a probe permit). */
+export const SERVICE_HALF_OPEN: usize = 114;
 /** Rotation point: round robin, ties of least connections, health-based. */
 export const SERVICE_CURSOR: usize = 115;
 /** The instance count the balancer has set up (new ordinals get fresh records). */
@@ -190,6 +192,16 @@ export const SERVICE_WRR_STATE: usize = 123;
 export const SERVICE_WRR_AT: usize = 124;
 
 const serviceRecords = new StaticArray<u8>(SERVICES_MAX * SERVICE_BYTES);
+
+// A pick reads the fields it needs with two loads, not one each (every load is bounds-checked on
+// wasm2c hosts): bytes 92..99 (biasPercent .. choices) and bytes 108..115 (ejected .. cursor).
+export const SERVICE_OPTIONS_WORD: usize = 92;
+export const SERVICE_POOL_WORD: usize = 108;
+
+/** The u8 at record offset `offset` from `value`, the u64 loaded at record offset `word`. */
+@inline export function byteIn(value: u64, word: usize, offset: usize): i32 {
+  return <i32>(<u8>(value >> (<u64>(offset - word) << 3)));
+}
 
 @inline export function serviceAt(service: i32): usize {
   return changetype<usize>(serviceRecords) + (<usize>service << 7);
@@ -229,4 +241,5 @@ const hashTables = new StaticArray<u8>(HASH_TABLES_MAX * HASH_TABLE_SLOTS);
   return changetype<usize>(hashTables) + <usize>(table * HASH_TABLE_SLOTS);
 }
 
+assert(SERVICE_BIAS_PERCENT == SERVICE_OPTIONS_WORD, "a pick reads biasPercent as the options word's low 16 bits");
 assert(SLOT_BYTES == 1 << 7 && SERVICE_BYTES == 1 << 7, "records are addressed with a shift by 7");

@@ -2,6 +2,7 @@
 // bounds over 100,000 picks (chi-square at p = 0.001, and max/mean).
 import { describe, it, expect } from "vitest";
 import { runningPool, chiSquare, chiSquareCritical, maxOverMean, type Pool } from "./support.ts";
+import type { Strategy } from "../../host/index.ts";
 
 const PICKS = 100_000;
 
@@ -42,6 +43,35 @@ describe.each([8, 64])("%i instances, seed 7", (n) => {
   it("fastest response with equal latencies spreads evenly (two choices, 32 in flight)", () => {
     const counts = countPicks(runningPool(n, { seed: 7, strategy: "fastest-response" }), PICKS, 32);
     expect(maxOverMean(counts)).toBeLessThanOrEqual(n === 8 ? 1.05 : 1.15);
+  });
+});
+
+describe("weighted least connections with two choices (the pick's equal-weights shortcut)", () => {
+  /** The ordinals picked, 32 requests in flight, finishing oldest first. */
+  const sequence = (strategy: Strategy, weights?: number[]): number[] => {
+    const pool = runningPool(16, { seed: 7, strategy, weights });
+    pool.balancer.setOption(pool.id, "choices", 2);
+    const picked: number[] = [];
+    const open: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const handle = pool.balancer.pick(pool.id);
+      picked.push(pool.ordinal.get(handle)!);
+      open.push(handle);
+      if (open.length > 32) pool.balancer.finished(open.shift()!, 1);
+    }
+    return picked;
+  };
+
+  it("equal weights: the same picks as least connections (same seed, same load)", () => {
+    expect(sequence("weighted-least-connections", Array(16).fill(3))).toEqual(sequence("least-connections"));
+  });
+
+  it("unequal weights: other picks, the heavier instances taking more", () => {
+    const weights = Array.from({ length: 16 }, (_, i) => (i < 8 ? 1 : 4));
+    const picked = sequence("weighted-least-connections", weights);
+    expect(picked).not.toEqual(sequence("least-connections"));
+    const heavy = picked.filter((o) => o >= 8).length;
+    expect(heavy / picked.length).toBeGreaterThan(0.6);
   });
 });
 

@@ -111,7 +111,7 @@ function weightedOwner(position: i32, members: i32): u8 {
   return best;
 }
 
-export function pickConsistentHash(service: i32, count: i32, key: u32): i32 {
+@inline export function pickConsistentHash(service: i32, count: i32, key: u32): i32 {
   const table = tableOf(service);
   const position = <i32>((<u64>mix32(key) * <u64>HASH_TABLE_SLOTS) >>> 32);
   const ordinal = load<u8>(hashTableAt(table) + <usize>position);

@@ -56,7 +56,7 @@ function costOf(slot: i32, service: i32, now: i64): f64 {
 
 @inline function unmeasured(slot: i32): bool { return load<f64>(slotAt(slot), SLOT_COST_MS) < 0; }
 
-export function pickFastestResponse(service: i32, count: i32): i32 {
+@inline export function pickFastestResponse(service: i32, count: i32): i32 {
   if (count == 1) return poolSlotAt(service, 0);
   const pair = twoChoices(service, count);
   const first = <i32>(pair >>> 32), second = <i32>pair;

@@ -5,7 +5,7 @@
 import { rotate } from "./round-robin";
 import { serviceAt, SERVICE_POOL_PREFERRED } from "../tables";
 
-export function pickHealthBased(service: i32, count: i32): i32 {
+@inline export function pickHealthBased(service: i32, count: i32): i32 {
   const preferred = <i32>load<u8>(serviceAt(service), SERVICE_POOL_PREFERRED);
   return rotate(service, preferred > 0 ? preferred : count);
 }

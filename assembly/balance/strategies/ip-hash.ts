@@ -23,7 +23,7 @@ function ordinalAt(service: i32, instances: i32, target: u32): i32 {
   return low;
 }
 
-export function pickIpHash(service: i32, count: i32, key: u32): i32 {
+@inline export function pickIpHash(service: i32, count: i32, key: u32): i32 {
   const config = serviceAt(service);
   const instances = <i32>unchecked(serviceInstanceCount[service]);
   const equal = load<u8>(config, SERVICE_ORDINAL_WEIGHTS_EQUAL) != 0;

@@ -5,7 +5,7 @@
 // choices = 2 it is Envoy's LEAST_REQUEST default instead: two distinct random instances, the
 // less loaded wins (O(1)).
 import { randomU32 } from "../random";
-import { serviceAt, slotAt, poolSlotAt, SERVICE_CURSOR, SERVICE_CHOICES, SLOT_ACTIVE } from "../tables";
+import { serviceAt, slotAt, poolSlotAt, SERVICE_CURSOR, SLOT_ACTIVE } from "../tables";
 
 /**
  * Two distinct random pool entries (count >= 2) as slots, packed: first << 32 | second. One
@@ -20,11 +20,12 @@ import { serviceAt, slotAt, poolSlotAt, SERVICE_CURSOR, SERVICE_CHOICES, SLOT_AC
   return (<i64>poolSlotAt(service, first) << 32) | <i64>poolSlotAt(service, second);
 }
 
-@inline function activeOf(slot: i32): u32 { return load<u32>(slotAt(slot), SLOT_ACTIVE); }
+@inline export function activeOf(slot: i32): u32 { return load<u32>(slotAt(slot), SLOT_ACTIVE); }
 
-export function pickLeastConnections(service: i32, count: i32): i32 {
+/** `choices`: the service's SERVICE_CHOICES (the caller has it loaded). */
+@inline export function pickLeastConnections(service: i32, count: i32, choices: i32): i32 {
   const config = serviceAt(service);
-  if (count > 2 && load<u8>(config, SERVICE_CHOICES) == 2) {
+  if (count > 2 && choices == 2) {
     const pair = twoChoices(service, count);
     const first = <i32>(pair >>> 32), second = <i32>pair;
     return activeOf(second) < activeOf(first) ? second : first;

@@ -4,7 +4,7 @@
 import { randomBelow } from "../random";
 import { serviceAt, slotAt, poolSlotAt, SERVICE_WEIGHTS_EQUAL, SERVICE_WEIGHT_TOTAL, SLOT_POOL_CUM } from "../tables";
 
-export function pickRandom(service: i32, count: i32): i32 {
+@inline export function pickRandom(service: i32, count: i32): i32 {
   const config = serviceAt(service);
   if (load<u8>(config, SERVICE_WEIGHTS_EQUAL) != 0) return poolSlotAt(service, randomBelow(count));
   const target = <u32>randomBelow(<i32>load<u32>(config, SERVICE_WEIGHT_TOTAL));

@@ -13,4 +13,4 @@ import { serviceAt, poolSlotAt, SERVICE_CURSOR } from "../tables";
   return poolSlotAt(service, position);
 }
 
-export function pickRoundRobin(service: i32, count: i32): i32 { return rotate(service, count); }
+@inline export function pickRoundRobin(service: i32, count: i32): i32 { return rotate(service, count); }

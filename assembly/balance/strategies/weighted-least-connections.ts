@@ -3,9 +3,9 @@
 // exactly in integers). Option activeBiasPercent sets Envoy's bias in hundredths: 0 ignores
 // load, 100 is the default, others use weight * exp(-bias * ln(active + 1)). Ties rotate as in
 // least connections; choices = 2 compares two random instances instead of all (O(1)).
-import { twoChoices } from "./least-connections";
+import { twoChoices, activeOf } from "./least-connections";
 import { ln, expNonPositive } from "../math";
-import { serviceAt, slotAt, poolSlotAt, SERVICE_CURSOR, SERVICE_CHOICES, SERVICE_BIAS_PERCENT, SLOT_ACTIVE, SLOT_WEIGHT } from "../tables";
+import { serviceAt, slotAt, poolSlotAt, SERVICE_CURSOR, SLOT_ACTIVE, SLOT_WEIGHT } from "../tables";
 
 /** Envoy's effective weight: weight / (active + 1)^bias. */
 function effectiveWeight(slot: i32, bias: f64): f64 {
@@ -22,14 +22,19 @@ function effectiveWeight(slot: i32, bias: f64): f64 {
     < (<u64>load<u32>(rb, SLOT_ACTIVE) + 1) * <u64>load<u16>(ra, SLOT_WEIGHT);
 }
 
-export function pickWeightedLeastConnections(service: i32, count: i32): i32 {
+/**
+ * `choices` and `biasPercent`: the service's SERVICE_CHOICES and SERVICE_BIAS_PERCENT;
+ * `weightsEqual`: every pool entry weighs the same (SERVICE_WEIGHTS_EQUAL), so with bias 1.0
+ * the lighter one is the one with fewer requests in flight (weights are >= 1).
+ */
+@inline export function pickWeightedLeastConnections(service: i32, count: i32, choices: i32, biasPercent: i32, weightsEqual: bool): i32 {
   const config = serviceAt(service);
-  if (count > 2 && load<u8>(config, SERVICE_CHOICES) == 2) {
+  if (count > 2 && choices == 2) {
     const pair = twoChoices(service, count);
     const first = <i32>(pair >>> 32), second = <i32>pair;
-    return lighter(second, first, <i32>load<u16>(config, SERVICE_BIAS_PERCENT)) ? second : first;
+    if (weightsEqual && biasPercent == 100) return activeOf(second) < activeOf(first) ? second : first;
+    return lighter(second, first, biasPercent) ? second : first;
   }
-  const biasPercent = <i32>load<u16>(config, SERVICE_BIAS_PERCENT);
   let start = <i32>load<u8>(config, SERVICE_CURSOR);
   if (start >= count) start = 0;
   let best = start;

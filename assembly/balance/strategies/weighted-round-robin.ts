@@ -10,7 +10,7 @@ import {
   serviceAt, slotAt, poolRowAt, poolSlotAt, SERVICE_WEIGHT_TOTAL, SERVICE_WRR_STATE, SLOT_CURRENT, SLOT_WEIGHT,
 } from "../tables";
 
-export function pickSmoothWeighted(service: i32, count: i32): i32 {
+@inline export function pickSmoothWeighted(service: i32, count: i32): i32 {
   const config = serviceAt(service);
   let state = load<u8>(config, SERVICE_WRR_STATE);
   if (state == CYCLE_UNBUILT && cycleBuild(service, count)) state = CYCLE_READY;
