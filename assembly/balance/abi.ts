@@ -18,6 +18,7 @@ import { fail } from "../util/detail";
 import { checkService, isService, sayService } from "../registry/services";
 import { instanceResolve, instanceHandle, instanceService } from "../registry/instances";
 import { pickInstance } from "./pick";
+import { pickRun } from "./batch";
 import { balanceSetHealth } from "./members";
 import { poolReady } from "./eligibility";
 import { requestStarted, requestFinished } from "./requests";
@@ -186,15 +187,7 @@ export function balancePickMany(service: i32, count: i32, keysLength: i32): i32 
     if (PROFILE != PROFILE_MCU) detail.text("key length ").int(keysLength).text(" is neither 0 nor 4 x the pick count ").int(count);
     return detail.code();
   }
-  const keyed = keysLength != 0;
-  const out = ioPtr();
-  for (let i = 0; i < count; i++) {
-    const at = out + (<usize>i << 2);
-    const slot = pickInstance(service, load<u32>(at), keyed);
-    if (slot < 0) return i > 0 ? i : slot;
-    store<i32>(at, instanceHandle(slot));
-  }
-  return count;
+  return pickRun(service, count, ioPtr(), keysLength != 0);
 }
 
 /** The host routed a request to this instance itself: E_BREAKER_OPEN when its breaker refuses. */

@@ -39,12 +39,16 @@ const LATENCY_WEIGHT: f32 = 0.125;
 @inline function bump64(record: usize, offset: usize): void { store<u64>(record + offset, load<u64>(record + offset) + 1); }
 @inline function bump32(record: usize, offset: usize): void { store<u32>(record + offset, load<u32>(record + offset) + 1); }
 
-@inline export function countPick(slot: i32, service: i32): void {
+/** A pick's counts on the instance (a run of picks counts the service once: batch.ts). */
+@inline export function countSlotPick(slot: i32): void {
   const record = slotAt(slot);
   bump64(record, SLOT_PICKS);
   bump32(record, SLOT_ACTIVE);
-  const config = serviceAt(service);
-  bump64(config, SERVICE_PICKS); // and, in panic mode, SERVICE_PANIC_PICKS (pick.ts)
+}
+
+@inline export function countPick(slot: i32, service: i32): void {
+  countSlotPick(slot);
+  bump64(serviceAt(service), SERVICE_PICKS); // and, in panic mode, SERVICE_PANIC_PICKS (pick.ts)
 }
 
 export function countOutcome(slot: i32, service: i32, failed: bool, latencyMs: f64): void {

@@ -34,6 +34,29 @@ describe("balancePickMany", () => {
     expect(batch.balancer.serviceStats(batch.id).picks).toBe(3 * N);
   });
 
+  it.each(["round-robin", "weighted-round-robin", "random"] as const)(
+    "%s, equal weights (one loop over a steady pool): the same picks as single picks, across a pool change", (strategy) => {
+      const [batch, single] = twins({ n: 16, strategy, seed: 11 });
+      const counts = [N, 7, 1, N, 33];
+      counts.forEach((count, round) => {
+        if (round === 2) { // a pool change between runs: the next run starts from the rebuilt pool
+          batch.balancer.setEnabled(batch.handles[5], false);
+          single.balancer.setEnabled(single.handles[5], false);
+        }
+        const n = batch.balancer.pickMany(batch.id, count);
+        expect(n).toBe(count);
+        const many = Array.from(batch.balancer.picked.subarray(0, n));
+        expect(many).toEqual(Array.from({ length: count }, () => single.balancer.pick(single.id)));
+        expect(batch.balancer.pick(batch.id)).toBe(single.balancer.pick(single.id)); // the rotation resumes alike
+      });
+      const stats = (p: typeof batch) => p.handles.map((h) => {
+        const s = p.balancer.instanceStats(h);
+        return [s.picks, s.active];
+      });
+      expect(stats(batch)).toEqual(stats(single));
+      expect(batch.balancer.serviceStats(batch.id).picks).toBe(single.balancer.serviceStats(single.id).picks);
+    });
+
   it("rejects a count outside the buffer, keys of the wrong length and an unknown service", () => {
     const pool = runningPool(2);
     const x = pool.kernel.exports;
