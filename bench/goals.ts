@@ -1,6 +1,8 @@
 // The performance goals the benchmarks were written against, in one place: the README lists each
 // with the last run's value and whether it was met (bench/report.ts). A missed goal stays here
 // and in the README until it is met; it is never dropped to make the table look better.
+import { STRATEGIES } from "../host/kernel/balance.ts";
+
 export interface Goal {
   what: string;
   /** The results row (bench/results.json) that measures it: its name, and its peer when it has several. */
@@ -41,6 +43,21 @@ export const GOALS: Goal[] = [
     what: "breaker per call (one-call API) against cockatiel execute()", name: "breaker per call, Myco typed one-call API (pass: report + next permit)",
     peer: "cockatiel execute() of a no-op", field: "ratio", atLeast: 10, bound: ">= 10x", source: "bench/breaker.bench.ts",
   },
+  ...(STRATEGIES.map((code) => code.replaceAll("-", " ")).map((strategy): Goal => ({ // as targets/tools/measure.ts labels them
+    what: `instructions per pick, ${strategy}, 64 instances (callgrind, native C build)`, name: `native C (callgrind): pick: ${strategy}`,
+    field: "value", atMost: 300, bound: "<= 300", source: "targets/tools/instructions.ts",
+  }))),
+  ...([["round-robin", "loadbalance roundRobin"], ["weighted-round-robin", "loadbalance roundRobin (weighted)"], ["random", "loadbalance random"]]
+    .map(([strategy, peer]): Goal => ({
+      what: `batch pick (pickMany of 64), ${strategy}, per pick against ${peer}`,
+      name: `picks ${strategy}, 64 instances: typed API pickMany of 64, per pick (goal: at or below the peer)`,
+      peer, field: "ratio", atLeast: 1, bound: ">= 1.0x", source: "bench/picks.bench.ts",
+    }))),
+  ...(["round-robin", "weighted-round-robin", "random"].map((strategy): Goal => ({
+    what: `single pick through the typed API, ${strategy}, against the empty-export floor (time ratio)`,
+    name: `picks ${strategy}, 64 instances: typed API pick (goal <= 3x the floor)`,
+    peer: "no-op export call", field: "ratio", atLeast: 1 / 3, bound: ">= 0.333x (at most 3x the floor)", source: "bench/picks.bench.ts",
+  }))),
   {
     what: "health `tick` with nothing due, 4096 services against 16 (time ratio)", name: /^health: tick, nothing due, 4096 services/,
     field: "ratio", atLeast: 0.5, bound: ">= 0.5x (at most twice the time)", source: "bench/health.bench.ts",
