@@ -9,6 +9,7 @@
 //   BREAKER   0 enabled | 4 windowSize | 8 minCalls | 12 failureRatePercent | 16 consecutiveFailures |
 //             20 slowCallMs | 24 slowRatePercent | 28 openMs | 32 openMaxMs | 36 halfOpenPermits
 //   OUTLIER   0 enabled | 4 consecutiveFailures | 8 baseEjectionMs | 12 maxEjectionMs | 16 maxEjectedPercent
+import { WITH_ALL_STRATEGIES } from "../features";
 import {
   OK, E_INVALID_STRATEGY, E_INVALID_OPTION, E_INVALID_BREAKER, E_INVALID_OUTLIER, E_CAPACITY_HASH_TABLES, E_INVALID_WEIGHT,
 } from "../errors";
@@ -21,7 +22,7 @@ import { instanceService, instanceHandle } from "../registry/instances";
 import { breakerResetAll } from "./breaker";
 import { hashTableAcquire } from "./strategies/consistent-hash";
 import {
-  STRATEGY_COUNT, STRATEGY_CONSISTENT_HASH, serviceAt, markStale, markMembershipChanged, SERVICE_STRATEGY,
+  STRATEGY_COUNT, STRATEGY_CONSISTENT_HASH, strategyInProfile, serviceAt, markStale, markMembershipChanged, SERVICE_STRATEGY,
   SERVICE_CHOICES, SERVICE_BIAS_PERCENT, SERVICE_PANIC_PERCENT, SERVICE_DECAY_MS, SERVICE_DEFAULT_COST_MS,
   SERVICE_HASH_TABLE, SERVICE_BREAKER_ON, SERVICE_WINDOW_SIZE, SERVICE_MIN_CALLS, SERVICE_FAILURE_RATE,
   SERVICE_BREAKER_CONSECUTIVE, SERVICE_SLOW_CALL_MS, SERVICE_SLOW_RATE, SERVICE_OPEN_MS, SERVICE_OPEN_MAX_MS,
@@ -95,7 +96,7 @@ export function balanceResolve(from: usize, to: usize): void {
 /** A resolved BALANCE record: OK or the error (reads no state). */
 export function balanceValid(service: i32, r: usize): i32 {
   const strategy = field(r, BALANCE_STRATEGY);
-  if (!within(strategy, 0, <i32>STRATEGY_COUNT - 1)) {
+  if (!within(strategy, 0, <i32>STRATEGY_COUNT - 1) || !strategyInProfile(strategy)) {
     return outside(E_INVALID_STRATEGY, service, "strategy", strategy, 0, <i32>STRATEGY_COUNT - 1);
   }
   const choices = field(r, BALANCE_CHOICES);
@@ -119,7 +120,7 @@ export function balanceApplyRecord(service: i32, r: usize): i32 {
   const strategy = field(r, BALANCE_STRATEGY);
   const config = serviceAt(service);
   if (<i32>load<u8>(config, SERVICE_STRATEGY) != strategy) {
-    if (strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) return hashTablesTaken(service);
+    if (WITH_ALL_STRATEGIES && strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) return hashTablesTaken(service);
     if (strategy != <i32>STRATEGY_CONSISTENT_HASH) store<i8>(config, -1, SERVICE_HASH_TABLE); // lets its table go
     store<u8>(config, <u8>strategy, SERVICE_STRATEGY);
     markMembershipChanged(service);

@@ -11,6 +11,7 @@
 // by the lifecycle, the setters, the breaker and the outlier detector) or when a time-driven
 // change is due (SERVICE_WAKE_MS reached: a breaker may turn half-open, an ejection ends).
 // Otherwise a pick pays one load here, and reads the HAL clock only while such a change is pending.
+import { WITH_ALL_STRATEGIES } from "../features";
 import { clockRefresh } from "../clock";
 import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceState } from "../registry/instances";
@@ -85,7 +86,7 @@ export function poolRebuild(service: i32): void {
   fillPool(service, count, panic);
   placeCursor(service, resume);
   sumWeights(service, count);
-  if (strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
+  if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
   store<i64>(config, wake, SERVICE_WAKE_MS);
   store<u32>(config, load<u32>(config, SERVICE_POOL_BUILDS) + 1, SERVICE_POOL_BUILDS);
 }

@@ -21,6 +21,7 @@ import { pickIpHash } from "./strategies/ip-hash";
 import { pickConsistentHash } from "./strategies/consistent-hash";
 import { pickFastestResponse } from "./strategies/fastest-response";
 import { pickHealthBased } from "./strategies/health-based";
+import { WITH_ALL_STRATEGIES } from "../features";
 import {
   STRATEGY_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_WEIGHTED_LEAST_CONNECTIONS,
   STRATEGY_RANDOM, STRATEGY_IP_HASH, STRATEGY_CONSISTENT_HASH, STRATEGY_FASTEST_RESPONSE, BREAKER_HALF_OPEN,
@@ -35,7 +36,8 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   const count = <i32>load<u8>(config, SERVICE_POOL_COUNT);
   if (count == 0) return noEligible(service);
   let slot: i32;
-  switch (load<u8>(config, SERVICE_STRATEGY)) {
+  if (!WITH_ALL_STRATEGIES) slot = pickInTiny(service, count, load<u8>(config, SERVICE_STRATEGY));
+  else switch (load<u8>(config, SERVICE_STRATEGY)) {
     case STRATEGY_ROUND_ROBIN: { slot = pickRoundRobin(service, count); break; }
     case STRATEGY_LEAST_CONNECTIONS: { slot = pickLeastConnections(service, count); break; }
     case STRATEGY_WEIGHTED_ROUND_ROBIN: { slot = pickSmoothWeighted(service, count); break; }
@@ -55,6 +57,13 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
     breakerAdmitted(slot, service);
   }
   return slot;
+}
+
+/** The tiny profile's three strategies (the others are not compiled: strategyInProfile). */
+function pickInTiny(service: i32, count: i32, strategy: u8): i32 {
+  if (strategy == STRATEGY_ROUND_ROBIN) return pickRoundRobin(service, count);
+  if (strategy == STRATEGY_LEAST_CONNECTIONS) return pickLeastConnections(service, count);
+  return pickHealthBased(service, count);
 }
 
 function noEligible(service: i32): i32 {

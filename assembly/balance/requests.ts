@@ -2,6 +2,7 @@
 // itself) and finished (latency, outcome). The outcome feeds the statistics, the breaker, the
 // outlier detector and the fastest-response estimate; a cancelled request only leaves the
 // in-flight count (and gives a half-open probe permit back).
+import { WITH_ALL_STRATEGIES } from "../features";
 import { E_BREAKER_OPEN, E_NO_ACTIVE_REQUEST } from "../errors";
 import { fail } from "../util/detail";
 import { clockRefresh } from "../clock";
@@ -44,7 +45,7 @@ export function requestFinished(slot: i32, latencyMs: f64, outcome: i32): i32 {
   if (outcome == OUTCOME_CANCELLED) { breakerCancelled(slot, service); return 0; }
   const failed = outcome == OUTCOME_FAILURE;
   countOutcome(slot, service, failed, latencyMs);
-  if (strategyOf(service) == STRATEGY_FASTEST_RESPONSE) costObserve(slot, service, latencyMs, clockRefresh());
+  if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_FASTEST_RESPONSE) costObserve(slot, service, latencyMs, clockRefresh());
   breakerRecord(slot, service, failed, latencyMs);
   outlierRecord(slot, service, failed);
   return 0;

@@ -11,7 +11,7 @@ import { vendorDashboardAssets } from "../dashboard/assets.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
-export const PROFILES = ["release", "mcu", "bench", "debug", "fleet"] as const;
+export const PROFILES = ["release", "mcu", "bench", "debug", "fleet", "tiny"] as const;
 
 /** Stores the error sentences' ASCII fragments as bytes, not UTF-16 strings (see the file). */
 const asciiLiterals = fileURLToPath(new URL("./asc-ascii-literals.js", import.meta.url));
