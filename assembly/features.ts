@@ -67,3 +67,9 @@ export const WITH_MANIFEST_DUMP: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE !
 // @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: the profiles with room for the texts of the
 // codes only a smaller profile answers (E_NOT_IN_PROFILE): not mcu (1, its page is full) or tiny (3).
 export const WITH_PROFILE_TEXTS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: circuit breakers and outlier ejection
+// (balance/breaker.ts, outlier.ts) are not in the tiny profile (3): every breaker stays closed,
+// nothing is ejected, a record enabling either is E_INVALID_BREAKER / E_INVALID_OUTLIER, and the
+// breaker exports answer E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT).
+export const WITH_BREAKER: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;

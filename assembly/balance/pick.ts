@@ -21,7 +21,7 @@ import { pickIpHash } from "./strategies/ip-hash";
 import { pickConsistentHash } from "./strategies/consistent-hash";
 import { pickFastestResponse } from "./strategies/fastest-response";
 import { pickHealthBased } from "./strategies/health-based";
-import { WITH_ALL_STRATEGIES } from "../features";
+import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
 import {
   STRATEGY_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_WEIGHTED_LEAST_CONNECTIONS,
   STRATEGY_RANDOM, STRATEGY_IP_HASH, STRATEGY_CONSISTENT_HASH, STRATEGY_FASTEST_RESPONSE, BREAKER_HALF_OPEN,
@@ -53,7 +53,7 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   // (under the panic rule the pool ignores breakers).
   if (load<u8>(config, SERVICE_PANIC) != 0) {
     store<u32>(config, load<u32>(config, SERVICE_PANIC_PICKS) + 1, SERVICE_PANIC_PICKS);
-  } else if (load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
+  } else if (WITH_BREAKER && load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
     breakerAdmitted(slot, service);
   }
   return slot;

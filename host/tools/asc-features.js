@@ -26,6 +26,7 @@ export const TINY_ABSENT = {
   WITH_CONFIG_KEYS: ["assembly/config/abi/"],
   WITH_MANIFEST_DUMP: ["assembly/manifest/abi/manifestDump", "assembly/manifest/abi/manifestDumpRead"],
   WITH_RECORDS: ["assembly/records/abi/"],
+  WITH_BREAKER: ["assembly/balance/abi/breakerIsolate", "assembly/balance/abi/breakerRelease", "assembly/balance/abi/breakerReset"],
 };
 /** assembly/errors.ts E_NOT_IN_PROFILE (targets/abi reads the table; this transform cannot import it). */
 export const E_NOT_IN_PROFILE = -395;
