@@ -14,6 +14,9 @@
 //                                  means 1 except in mcu and tiny (MYCO_PROFILE 1 and 3): exports answer an error)
 // Only the layers that nothing below the top calls into can be left out; the others are wired
 // into lower layers' decisions (health feeds recovery, recovery resets breakers, ...).
+// The tiny profile (MYCO_PROFILE 3) also leaves out parts of the kept layers, each behind a
+// constant below (WITH_SENTENCES, WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_CONFIG_KEYS) and keeps
+// every export: the ones it leaves out answer E_NOT_IN_PROFILE (host/tools/asc-features.js).
 
 // @ts-ignore: defined by `asc --use FEATURE_DISCOVERY=0|1` and `--use MYCO_PROFILE=n`: the tiny
 // profile (3) has no discovery, its exports kept and answering E_NOT_IN_PROFILE (asc-features.js TINY_ABSENT)
@@ -54,15 +57,12 @@ export const WITH_SENTENCES: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 
 export const WITH_ALL_STRATEGIES: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
 
 // @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: config keys (assembly/config/, the manifest's
-// config records) and the manifest dump are not in the tiny profile (3): their exports answer
+// config and address records) are not in the tiny profile (3): their exports answer
 // E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT) and a blob's config record is an
-// unknown tag there.
+// unknown tag there. Neither are the typed configuration records (assembly/records/: a tiny
+// device is configured by its manifest blob) nor the manifest dump, whose exports only answer
+// E_NOT_IN_PROFILE there (nothing else calls them, so no constant is needed).
 export const WITH_CONFIG_KEYS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
-// @ts-ignore: see WITH_CONFIG_KEYS; the typed configuration records (assembly/records/: recordApply,
-// recordRead) too: a tiny device is configured by its manifest blob.
-export const WITH_RECORDS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
-// @ts-ignore: see WITH_CONFIG_KEYS
-export const WITH_MANIFEST_DUMP: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
 
 // @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: the profiles with room for the texts of the
 // codes only a smaller profile answers (E_NOT_IN_PROFILE): not mcu (1, its page is full) or tiny (3).

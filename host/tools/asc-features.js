@@ -19,13 +19,14 @@ export const FEATURE_EXPORTS = {
  * answers the ones of a layer it leaves out with E_NOT_IN_PROFILE: their bodies are replaced
  * here by a stub that records the code as the last error and returns it (0 for a non-i32
  * result), so the optimizer drops what they called. Each entry names the features.ts constant
- * that is off in tiny; an internal-name prefix (a folder's abi.ts) or one export's internal name.
+ * that is off in tiny (records and the dump need none: nothing but their exports reaches them);
+ * an internal-name prefix (a folder's abi.ts) or one export's internal name.
  */
 export const TINY_ABSENT = {
   WITH_DISCOVERY: ["assembly/discovery/abi/"],
   WITH_CONFIG_KEYS: ["assembly/config/abi/"],
-  WITH_MANIFEST_DUMP: ["assembly/manifest/abi/manifestDump", "assembly/manifest/abi/manifestDumpRead"],
-  WITH_RECORDS: ["assembly/records/abi/"],
+  manifestDump: ["assembly/manifest/abi/manifestDump", "assembly/manifest/abi/manifestDumpRead"],
+  records: ["assembly/records/abi/"],
   WITH_BREAKER: ["assembly/balance/abi/breakerIsolate", "assembly/balance/abi/breakerRelease", "assembly/balance/abi/breakerReset"],
 };
 /** assembly/errors.ts E_NOT_IN_PROFILE (targets/abi reads the table; this transform cannot import it). */
