@@ -6,7 +6,7 @@
 // a profile without the feature holds none of its texts), and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
-import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT, WITH_RESOURCES } from "./features";
+import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT, WITH_RESOURCES, WITH_SENTENCES, WITH_PROFILE_TEXTS } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -129,15 +129,18 @@ export const E_SNAPSHOT_LAYOUT: i32 = -374;
 export const E_SNAPSHOT_SEQUENCE: i32 = -375;
 export const E_SNAPSHOT_STATE: i32 = -376;
 export const E_SNAPSHOT_UNVERIFIED: i32 = -377;
+// profiles: -395 .. -399
+export const E_NOT_IN_PROFILE: i32 = -395;
 
 /**
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
  * build refuses a table whose lowest code is not this one (host/tools/gen-errors.ts).
  */
-export const ERROR_CODE_MIN: i32 = E_SNAPSHOT_UNVERIFIED;
+export const ERROR_CODE_MIN: i32 = E_NOT_IN_PROFILE;
 
 /** Writes the message of `code` to `out`; an unknown code writes "UNKNOWN". */
 export function writeErrorMessage(code: i32, out: Detail): Detail {
+  if (!WITH_SENTENCES) return out; // tiny: the host's generated table has every message
   switch (code) {
     case OK: return out.text("ok");
     case E_INVALID_ARGUMENT: return out.text("invalid argument");
@@ -240,6 +243,7 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_SNAPSHOT_SEQUENCE: if (WITH_SNAPSHOT) return out.text("snapshot chunk is out of order, misaligned or past the end"); break;
     case E_SNAPSHOT_STATE: if (WITH_SNAPSHOT) return out.text("snapshot holds a value out of range for its table"); break;
     case E_SNAPSHOT_UNVERIFIED: if (WITH_SNAPSHOT) return out.text("snapshot apply without a verified snapshot, or bytes changed since"); break;
+    case E_NOT_IN_PROFILE: if (WITH_PROFILE_TEXTS) return out.text("this profile does not have the layer behind this export"); break;
     case E_RESIZE_PENDING: if (WITH_ROLLOUT) return out.text("the service is still draining the instances its last resize removes"); break;
     case E_ROLLOUT_ABSENT: if (WITH_ROLLOUT) return out.text("rollouts are not in this profile"); break;
     case E_ROLLOUT_NONE: if (WITH_ROLLOUT) return out.text("the service has no rollout in that phase"); break;

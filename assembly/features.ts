@@ -14,9 +14,13 @@
 //                                  means 1 except in mcu and tiny (MYCO_PROFILE 1 and 3): exports answer an error)
 // Only the layers that nothing below the top calls into can be left out; the others are wired
 // into lower layers' decisions (health feeds recovery, recovery resets breakers, ...).
+// The tiny profile (MYCO_PROFILE 3) also leaves out parts of the kept layers, each behind a
+// constant below (WITH_SENTENCES, WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_CONFIG_KEYS) and keeps
+// every export: the ones it leaves out answer E_NOT_IN_PROFILE (host/tools/asc-features.js).
 
-// @ts-ignore: defined by `asc --use FEATURE_DISCOVERY=0|1`
-export const WITH_DISCOVERY: bool = isDefined(FEATURE_DISCOVERY) ? FEATURE_DISCOVERY != 0 : true;
+// @ts-ignore: defined by `asc --use FEATURE_DISCOVERY=0|1` and `--use MYCO_PROFILE=n`: the tiny
+// profile (3) has no discovery, its exports kept and answering E_NOT_IN_PROFILE (asc-features.js TINY_ABSENT)
+export const WITH_DISCOVERY: bool = isDefined(FEATURE_DISCOVERY) ? FEATURE_DISCOVERY != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true);
 
 // @ts-ignore: defined by `asc --use FEATURE_PLACEMENT=0|1` and `--use MYCO_PROFILE=n` (1 is mcu)
 export const WITH_PLACEMENT: bool = isDefined(FEATURE_PLACEMENT) ? FEATURE_PLACEMENT != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);
@@ -39,3 +43,33 @@ export const WITH_ROLLOUT: bool = isDefined(FEATURE_ROLLOUT) ? FEATURE_ROLLOUT !
 
 // @ts-ignore: defined by `asc --use FEATURE_RESOURCES=0|1` and `--use MYCO_PROFILE=n` (1 mcu, 3 tiny)
 export const WITH_RESOURCES: bool = isDefined(FEATURE_RESOURCES) ? FEATURE_RESOURCES != 0 : (isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true);
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: the tiny profile (3) keeps error codes and
+// compiles every detail sentence out (the build's literal transform drops the literals and the
+// Detail writers are empty), so errorDetail() is empty there and a host renders the code's
+// message from its generated table (host/kernel/error-codes.ts, myco_errors.h).
+export const WITH_SENTENCES: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: the tiny profile (3) has three balancing
+// strategies, round robin, least connections and health-based (balance/tables.ts
+// strategyInProfile); the others (weighted, random, IP and consistent hash, fastest response:
+// its f64 cost tracking) are compiled out and a record naming one is E_INVALID_STRATEGY.
+export const WITH_ALL_STRATEGIES: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: config keys (assembly/config/, the manifest's
+// config and address records) are not in the tiny profile (3): their exports answer
+// E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT) and a blob's config record is an
+// unknown tag there. Neither are the typed configuration records (assembly/records/: a tiny
+// device is configured by its manifest blob) nor the manifest dump, whose exports only answer
+// E_NOT_IN_PROFILE there (nothing else calls them, so no constant is needed).
+export const WITH_CONFIG_KEYS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: the profiles with room for the texts of the
+// codes only a smaller profile answers (E_NOT_IN_PROFILE): not mcu (1, its page is full) or tiny (3).
+export const WITH_PROFILE_TEXTS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: circuit breakers and outlier ejection
+// (balance/breaker.ts, outlier.ts) are not in the tiny profile (3): every breaker stays closed,
+// nothing is ejected, a record enabling either is E_INVALID_BREAKER / E_INVALID_OUTLIER, and the
+// breaker exports answer E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT).
+export const WITH_BREAKER: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;

@@ -12,6 +12,8 @@ import { WITH_SECURITY } from "./features";
 export const PROFILE_RELEASE: i32 = 0;
 export const PROFILE_MCU: i32 = 1;
 export const PROFILE_BENCH: i32 = 2;
+/** The smallest module (issue 16): the mcu profile's tables, only the layers a sensor node needs, no f64, no sentences. */
+export const PROFILE_TINY: i32 = 3;
 /** A fleet coordinator: the bench profile's tables, and placement for thousands of nodes and a million instances. */
 export const PROFILE_FLEET: i32 = 4;
 
@@ -19,7 +21,7 @@ export const PROFILE_FLEET: i32 = 4;
 export const PROFILE: i32 = isDefined(MYCO_PROFILE) ? MYCO_PROFILE : PROFILE_RELEASE;
 
 @inline function pick(release: i32, mcu: i32, bench: i32): i32 {
-  return PROFILE == PROFILE_MCU ? mcu : PROFILE == PROFILE_BENCH || PROFILE == PROFILE_FLEET ? bench : release;
+  return PROFILE == PROFILE_MCU || PROFILE == PROFILE_TINY ? mcu : PROFILE == PROFILE_BENCH || PROFILE == PROFILE_FLEET ? bench : release;
 }
 
 /** Services the registry holds. 16 fits a sensor node; 128 a gateway; 8192 is the ordering benchmark's N. */
@@ -146,8 +148,8 @@ export const HASH_TABLES_MAX: i32 = pick(2, 1, 8);
  * change); longer ones, and services beyond the tables, use the scan. Tables are shared like
  * the consistent-hash tables; none in the mcu profile.
  */
-export const WRR_TABLES_MAX: i32 = PROFILE == PROFILE_MCU ? 0 : 4;
-export const WRR_CYCLE_MAX: i32 = PROFILE == PROFILE_MCU ? 0 : 512;
+export const WRR_TABLES_MAX: i32 = PROFILE == PROFILE_MCU || PROFILE == PROFILE_TINY ? 0 : 4;
+export const WRR_CYCLE_MAX: i32 = PROFILE == PROFILE_MCU || PROFILE == PROFILE_TINY ? 0 : 512;
 
 /** Calls a circuit breaker's sliding window can hold: a 64-bit set of outcomes per instance. */
 export const BREAKER_WINDOW_MAX: i32 = 64;
@@ -227,7 +229,7 @@ assert(WINDOW_SLOTS <= 255 && HEALTH_HISTORY <= 255, "ring positions are stored 
  * page had 304 bytes free before it, and the layer's tables take ~1.7 KB. Every call site tests
  * this constant, so the mcu module holds none of the layer (its exports answer an error).
  */
-export const ALERTS_ENABLED: bool = PROFILE != PROFILE_MCU;
+export const ALERTS_ENABLED: bool = PROFILE != PROFILE_MCU && PROFILE != PROFILE_TINY;
 
 /** Receivers an `alerts:` section may name (webhook, command, log: the host knows which). ~16 bytes each. */
 export const ALERT_RECEIVERS_MAX: i32 = pick(8, 4, 8);

@@ -7,6 +7,7 @@
 // ejection due to end) is pending for the service. A report reads it only when its outcome
 // changes something timed (a breaker opens, an instance is ejected, a peak-EWMA sample).
 // Strategy, options, breaker and outlier settings are records: recordApply (records/abi.ts).
+import { WITH_ALL_STRATEGIES } from "../features";
 import { BALANCE_WEIGHT_MAX, TIMEOUT_MS_MAX, IO_BUFFER_BYTES, PROFILE, PROFILE_MCU } from "../limits";
 import {
   E_INVALID_ARGUMENT, E_INVALID_WEIGHT, E_INVALID_HEALTH, E_INVALID_OUTCOME, E_INVALID_LATENCY, E_INVALID_KEY,
@@ -132,7 +133,7 @@ export function balancePickBytes(service: i32, length: i32): i32 {
     return fail(E_IO_LENGTH).text("key length ").int(length).text(" is outside 0..").int(IO_BUFFER_BYTES).code();
   }
   let key: u32;
-  if (strategyOf(service) == STRATEGY_IP_HASH) {
+  if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_IP_HASH) {
     if (length != 4 && length != 16) {
       return sayService(fail(E_INVALID_KEY).text("service "), service).text(": address length ").int(length)
         .text(" is neither 4 (IPv4) nor 16 (IPv6) bytes").code();

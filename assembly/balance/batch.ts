@@ -5,6 +5,7 @@
 // no half-open breaker whose probe permits a pick would take), round robin, weighted round robin
 // with a ready cycle and uniform random continue as one loop over the pool row; anything else
 // picks one by one.
+import { WITH_ALL_STRATEGIES } from "../features";
 import { instanceHandle } from "../registry/instances";
 import { pickInstance } from "./pick";
 import { randomBelow } from "./random";
@@ -40,8 +41,8 @@ function steadyRun(service: i32, from: i32, count: i32, out: usize): i32 {
   if (load<i64>(config, SERVICE_WAKE_MS) != NEVER || byteIn(pool, SERVICE_POOL_WORD, SERVICE_PANIC) != 0
     || byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0) return from;
   const strategy = load<u8>(config, SERVICE_STRATEGY);
-  const cyclic = strategy == STRATEGY_WEIGHTED_ROUND_ROBIN && load<u8>(config, SERVICE_WRR_STATE) == CYCLE_READY;
-  const uniform = strategy == STRATEGY_RANDOM && byteIn(pool, SERVICE_POOL_WORD, SERVICE_WEIGHTS_EQUAL) != 0;
+  const cyclic = WITH_ALL_STRATEGIES && strategy == STRATEGY_WEIGHTED_ROUND_ROBIN && load<u8>(config, SERVICE_WRR_STATE) == CYCLE_READY;
+  const uniform = WITH_ALL_STRATEGIES && strategy == STRATEGY_RANDOM && byteIn(pool, SERVICE_POOL_WORD, SERVICE_WEIGHTS_EQUAL) != 0;
   if (strategy != STRATEGY_ROUND_ROBIN && !cyclic && !uniform) return from;
   const n = byteIn(pool, SERVICE_POOL_WORD, SERVICE_POOL_COUNT);
   const row = poolRowAt(service);

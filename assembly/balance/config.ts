@@ -9,6 +9,7 @@
 //   BREAKER   0 enabled | 4 windowSize | 8 minCalls | 12 failureRatePercent | 16 consecutiveFailures |
 //             20 slowCallMs | 24 slowRatePercent | 28 openMs | 32 openMaxMs | 36 halfOpenPermits
 //   OUTLIER   0 enabled | 4 consecutiveFailures | 8 baseEjectionMs | 12 maxEjectionMs | 16 maxEjectedPercent
+import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
 import {
   OK, E_INVALID_STRATEGY, E_INVALID_OPTION, E_INVALID_BREAKER, E_INVALID_OUTLIER, E_CAPACITY_HASH_TABLES, E_INVALID_WEIGHT,
 } from "../errors";
@@ -21,7 +22,7 @@ import { instanceService, instanceHandle } from "../registry/instances";
 import { breakerResetAll } from "./breaker";
 import { hashTableAcquire } from "./strategies/consistent-hash";
 import {
-  STRATEGY_COUNT, STRATEGY_CONSISTENT_HASH, serviceAt, markStale, markMembershipChanged, SERVICE_STRATEGY,
+  STRATEGY_COUNT, STRATEGY_CONSISTENT_HASH, strategyInProfile, serviceAt, markStale, markMembershipChanged, SERVICE_STRATEGY,
   SERVICE_CHOICES, SERVICE_BIAS_PERCENT, SERVICE_PANIC_PERCENT, SERVICE_DECAY_MS, SERVICE_DEFAULT_COST_MS,
   SERVICE_HASH_TABLE, SERVICE_BREAKER_ON, SERVICE_WINDOW_SIZE, SERVICE_MIN_CALLS, SERVICE_FAILURE_RATE,
   SERVICE_BREAKER_CONSECUTIVE, SERVICE_SLOW_CALL_MS, SERVICE_SLOW_RATE, SERVICE_OPEN_MS, SERVICE_OPEN_MAX_MS,
@@ -95,7 +96,7 @@ export function balanceResolve(from: usize, to: usize): void {
 /** A resolved BALANCE record: OK or the error (reads no state). */
 export function balanceValid(service: i32, r: usize): i32 {
   const strategy = field(r, BALANCE_STRATEGY);
-  if (!within(strategy, 0, <i32>STRATEGY_COUNT - 1)) {
+  if (!within(strategy, 0, <i32>STRATEGY_COUNT - 1) || !strategyInProfile(strategy)) {
     return outside(E_INVALID_STRATEGY, service, "strategy", strategy, 0, <i32>STRATEGY_COUNT - 1);
   }
   const choices = field(r, BALANCE_CHOICES);
@@ -119,7 +120,7 @@ export function balanceApplyRecord(service: i32, r: usize): i32 {
   const strategy = field(r, BALANCE_STRATEGY);
   const config = serviceAt(service);
   if (<i32>load<u8>(config, SERVICE_STRATEGY) != strategy) {
-    if (strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) return hashTablesTaken(service);
+    if (WITH_ALL_STRATEGIES && strategy == <i32>STRATEGY_CONSISTENT_HASH && hashTableAcquire(service) < 0) return hashTablesTaken(service);
     if (strategy != <i32>STRATEGY_CONSISTENT_HASH) store<i8>(config, -1, SERVICE_HASH_TABLE); // lets its table go
     store<u8>(config, <u8>strategy, SERVICE_STRATEGY);
     markMembershipChanged(service);
@@ -171,7 +172,8 @@ export function breakerValid(service: i32, r: usize): i32 {
   const consecutive = field(r, BREAKER_CONSECUTIVE), slowCallMs = field(r, BREAKER_SLOW_CALL_MS);
   const slowRate = field(r, BREAKER_SLOW_RATE), openMs = field(r, BREAKER_OPEN_MS);
   const openMaxMs = field(r, BREAKER_OPEN_MAX_MS), permits = field(r, BREAKER_PERMITS);
-  if (!within(enabled, 0, 1)) return outside(code, service, "enabled", enabled, 0, 1);
+  if (!within(enabled, 0, WITH_BREAKER ? 1 : 0)) return outside(code, service, "enabled", enabled, 0, WITH_BREAKER ? 1 : 0);
+  if (!WITH_BREAKER) return OK; // tiny: no breaker, its settings are never read
   if (!within(windowSize, 1, BREAKER_WINDOW_MAX)) return outside(code, service, "windowSize", windowSize, 1, BREAKER_WINDOW_MAX);
   if (!within(minCalls, 1, windowSize)) return outside(code, service, "minCalls", minCalls, 1, windowSize);
   if (!within(failureRate, 0, 100)) return outside(code, service, "failureRatePercent", failureRate, 0, 100);
@@ -193,6 +195,7 @@ export function breakerValid(service: i32, r: usize): i32 {
 /** Applies a resolved, valid BREAKER record. Changed settings start every instance's breaker
  *  closed; the same settings again leave the breakers as they are. */
 export function breakerApplyRecord(service: i32, r: usize): void {
+  if (!WITH_BREAKER) return;
   const config = serviceAt(service);
   let same = <i32>load<u8>(config, SERVICE_BREAKER_ON) == field(r, BREAKER_ENABLED)
     && <i32>load<u8>(config, SERVICE_WINDOW_SIZE) == field(r, BREAKER_WINDOW_SIZE)
@@ -252,7 +255,8 @@ export function outlierValid(service: i32, r: usize): i32 {
   const code = E_INVALID_OUTLIER;
   const enabled = field(r, OUTLIER_ENABLED), consecutive = field(r, OUTLIER_CONSECUTIVE);
   const base = field(r, OUTLIER_BASE_MS), most = field(r, OUTLIER_MAX_MS), percent = field(r, OUTLIER_MAX_PERCENT);
-  if (!within(enabled, 0, 1)) return outside(code, service, "enabled", enabled, 0, 1);
+  if (!within(enabled, 0, WITH_BREAKER ? 1 : 0)) return outside(code, service, "enabled", enabled, 0, WITH_BREAKER ? 1 : 0);
+  if (!WITH_BREAKER) return OK; // tiny: no ejection, its settings are never read
   if (!within(consecutive, 1, 0xffff)) return outside(code, service, "consecutiveFailures", consecutive, 1, 0xffff);
   if (!within(base, 1, TIMEOUT_MS_MAX)) return outside(code, service, "baseEjectionMs", base, 1, TIMEOUT_MS_MAX);
   if (!within(most, base, TIMEOUT_MS_MAX)) return outside(code, service, "maxEjectionMs", most, base, TIMEOUT_MS_MAX);
@@ -262,6 +266,7 @@ export function outlierValid(service: i32, r: usize): i32 {
 
 /** Applies a resolved, valid OUTLIER record (ejection counts only while enabled). */
 export function outlierApplyRecord(service: i32, r: usize): void {
+  if (!WITH_BREAKER) return;
   outlierStore(serviceAt(service), r);
   markStale(service);
 }

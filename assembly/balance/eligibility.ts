@@ -11,6 +11,7 @@
 // by the lifecycle, the setters, the breaker and the outlier detector) or when a time-driven
 // change is due (SERVICE_WAKE_MS reached: a breaker may turn half-open, an ejection ends).
 // Otherwise a pick pays one load here, and reads the HAL clock only while such a change is pending.
+import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
 import { clockRefresh } from "../clock";
 import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceState } from "../registry/instances";
@@ -61,7 +62,7 @@ export function poolRebuild(service: i32): void {
   for (let k = 0; k < count; k++) {
     const slot = instanceSlotOf(service, k);
     const record = slotAt(slot);
-    wake = min(wake, breakerRefresh(slot, service, now));
+    if (WITH_BREAKER) wake = min(wake, breakerRefresh(slot, service, now));
     let ejectedUntil = load<i64>(record, SLOT_EJECTED_UNTIL_MS);
     if (ejectedUntil != 0 && ejectedUntil <= now) {
       ejectedUntil = 0;
@@ -70,7 +71,7 @@ export function poolRebuild(service: i32): void {
     if (ejectedUntil != 0) { ejected++; wake = min(wake, ejectedUntil); }
     const member = isMember(slot);
     const ok = member && ejectedUntil == 0 && load<u8>(record, SLOT_HEALTH) != HEALTH_UNHEALTHY
-      && breakerAdmits(slot, service);
+      && (!WITH_BREAKER || breakerAdmits(slot, service));
     store<u8>(record, <u8>ok, SLOT_IN_POOL);
     halfOpen = halfOpen || (ok && load<u8>(record, SLOT_BREAKER) == BREAKER_HALF_OPEN);
     members += <i32>member;
@@ -90,7 +91,7 @@ export function poolRebuild(service: i32): void {
   fillPool(service, count, panic);
   placeCursor(service, resume);
   sumWeights(service, count);
-  if (strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
+  if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
   store<i64>(config, wake, SERVICE_WAKE_MS);
   store<u32>(config, load<u32>(config, SERVICE_POOL_BUILDS) + 1, SERVICE_POOL_BUILDS);
 }

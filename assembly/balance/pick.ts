@@ -22,6 +22,7 @@ import { pickIpHash } from "./strategies/ip-hash";
 import { pickConsistentHash } from "./strategies/consistent-hash";
 import { pickFastestResponse } from "./strategies/fastest-response";
 import { pickHealthBased } from "./strategies/health-based";
+import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
 import {
   STRATEGY_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_WEIGHTED_LEAST_CONNECTIONS,
   STRATEGY_RANDOM, STRATEGY_IP_HASH, STRATEGY_CONSISTENT_HASH, STRATEGY_FASTEST_RESPONSE, BREAKER_HALF_OPEN,
@@ -40,7 +41,9 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   const options = load<u64>(config, SERVICE_OPTIONS_WORD);
   const choices = byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_CHOICES);
   let slot: i32;
-  switch (byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_STRATEGY)) {
+  const strategy = byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_STRATEGY);
+  if (!WITH_ALL_STRATEGIES) slot = pickInTiny(service, count, strategy, choices);
+  else switch (strategy) {
     case STRATEGY_ROUND_ROBIN: { slot = pickRoundRobin(service, count); break; }
     case STRATEGY_LEAST_CONNECTIONS: { slot = pickLeastConnections(service, count, choices); break; }
     case STRATEGY_WEIGHTED_ROUND_ROBIN: { slot = pickSmoothWeighted(service, count); break; }
@@ -59,10 +62,17 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   // (under the panic rule the pool ignores breakers). Both bytes clear: nothing to do.
   if (byteIn(pool, SERVICE_POOL_WORD, SERVICE_PANIC) != 0) {
     store<u32>(config, load<u32>(config, SERVICE_PANIC_PICKS) + 1, SERVICE_PANIC_PICKS);
-  } else if (byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0 && load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
+  } else if (WITH_BREAKER && byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0 && load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
     breakerAdmitted(slot, service);
   }
   return slot;
+}
+
+/** The tiny profile's three strategies (the others are not compiled: strategyInProfile). */
+function pickInTiny(service: i32, count: i32, strategy: i32, choices: i32): i32 {
+  if (strategy == STRATEGY_ROUND_ROBIN) return pickRoundRobin(service, count);
+  if (strategy == STRATEGY_LEAST_CONNECTIONS) return pickLeastConnections(service, count, choices);
+  return pickHealthBased(service, count);
 }
 
 function noEligible(service: i32): i32 {

@@ -2,6 +2,7 @@
 // itself) and finished (latency, outcome). The outcome feeds the statistics, the breaker, the
 // outlier detector and the fastest-response estimate; a cancelled request only leaves the
 // in-flight count (and gives a half-open probe permit back).
+import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
 import { E_BREAKER_OPEN, E_NO_ACTIVE_REQUEST } from "../errors";
 import { fail } from "../util/detail";
 import { clockRefresh } from "../clock";
@@ -21,10 +22,10 @@ import { instanceDrained } from "../lifecycle/resize";
 export function permitTake(slot: i32): i32 {
   const service = <i32>unchecked(instanceService[slot]);
   const record = slotAt(slot);
-  if (load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED) breakerRefresh(slot, service, clockRefresh());
-  if (!breakerAdmits(slot, service)) return 0;
+  if (WITH_BREAKER && load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED) breakerRefresh(slot, service, clockRefresh());
+  if (WITH_BREAKER && !breakerAdmits(slot, service)) return 0;
   store<u32>(record, load<u32>(record, SLOT_ACTIVE) + 1, SLOT_ACTIVE);
-  breakerAdmitted(slot, service);
+  if (WITH_BREAKER) breakerAdmitted(slot, service);
   return 1;
 }
 
@@ -41,11 +42,13 @@ export function requestFinished(slot: i32, latencyMs: f64, outcome: i32): i32 {
   if (active == 0) return sayInstance(fail(E_NO_ACTIVE_REQUEST), slot).text("no request in flight to finish").code();
   store<u32>(record, active - 1, SLOT_ACTIVE);
   if (active == 1 && (load<u8>(record, SLOT_FLAGS) & FLAG_DRAINING) != 0) instanceDrained(slot); // a retired instance is idle
-  if (outcome == OUTCOME_CANCELLED) { breakerCancelled(slot, service); return 0; }
+  if (outcome == OUTCOME_CANCELLED) { if (WITH_BREAKER) breakerCancelled(slot, service); return 0; }
   const failed = outcome == OUTCOME_FAILURE;
   countOutcome(slot, service, failed, latencyMs);
-  if (strategyOf(service) == STRATEGY_FASTEST_RESPONSE) costObserve(slot, service, latencyMs, clockRefresh());
-  breakerRecord(slot, service, failed, latencyMs);
-  outlierRecord(slot, service, failed);
+  if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_FASTEST_RESPONSE) costObserve(slot, service, latencyMs, clockRefresh());
+  if (WITH_BREAKER) {
+    breakerRecord(slot, service, failed, latencyMs);
+    outlierRecord(slot, service, failed);
+  }
   return 0;
 }

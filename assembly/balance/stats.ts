@@ -20,6 +20,7 @@
 import { clockNow } from "../clock";
 import { instanceState, instanceService } from "../registry/instances";
 import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
+import { WITH_ALL_STRATEGIES } from "../features";
 import { costDecayed } from "./strategies/fastest-response";
 import { breakersNotClosed } from "./eligibility";
 import {
@@ -64,7 +65,8 @@ export function writeInstanceStats(slot: i32, out: usize): i32 {
   const record = slotAt(slot);
   memory.copy(out, record, 48); // picks .. active: the record's layout is the wire layout
   store<u32>(out, load<u32>(record, SLOT_ACTIVE), 44);
-  store<f64>(out, costDecayed(slot, <i32>instanceService[slot], clockNow()), 48);
+  // fastest response's cost (f64) only where the strategy is compiled; -1 (none) in tiny
+  store<f64>(out, WITH_ALL_STRATEGIES ? costDecayed(slot, <i32>instanceService[slot], clockNow()) : -1, 48);
   store<u16>(out, load<u16>(record, SLOT_WEIGHT), 56);
   store<u16>(out, load<u16>(record, SLOT_ISOLATIONS), 58);
   store<u8>(out, load<u8>(record, SLOT_BREAKER), 60);

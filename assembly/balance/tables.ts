@@ -7,6 +7,7 @@ import {
   SERVICES_MAX, INSTANCES_MAX, INSTANCES_PER_SERVICE_MAX, HASH_TABLES_MAX, HASH_TABLE_SLOTS,
 } from "../limits";
 import { serviceInstanceSlots } from "../registry/services";
+import { WITH_ALL_STRATEGIES } from "../features";
 
 // ---- vocabulary --------------------------------------------------------------------------
 
@@ -20,6 +21,12 @@ export const STRATEGY_CONSISTENT_HASH: u8 = 6;
 export const STRATEGY_FASTEST_RESPONSE: u8 = 7;
 export const STRATEGY_HEALTH_BASED: u8 = 8;
 export const STRATEGY_COUNT: u8 = 9;
+
+/** Whether this profile has the strategy (the tiny profile: round robin, least connections, health-based). */
+export function strategyInProfile(strategy: i32): bool {
+  return WITH_ALL_STRATEGIES || strategy == <i32>STRATEGY_ROUND_ROBIN || strategy == <i32>STRATEGY_LEAST_CONNECTIONS
+    || strategy == <i32>STRATEGY_HEALTH_BASED;
+}
 
 export const HEALTH_UNKNOWN: u8 = 0;
 export const HEALTH_HEALTHY: u8 = 1;

@@ -36,7 +36,7 @@ import { admitService, dismissService } from "../membership";
 import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
 import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
-import { WITH_RESOURCES } from "../features";
+import { WITH_RESOURCES, WITH_CONFIG_KEYS } from "../features";
 import { validateBlob } from "./validate";
 import {
   manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs,
@@ -122,9 +122,11 @@ function apply(ptr: usize): void {
     edgeCondition[edgeFind(id, blobKernelId[<i32>depTo[e]])] = depCondition[e];
   }
   const hotBase = oldPtr;
-  announceHotChanges(ptr, hotBase);
-  configIndexBegin();
-  for (let i = 0; i < blobServiceCount; i++) configIndexService(blobKernelId[i], ptr, blobServiceAt[i], blobServiceEnd[i]);
+  if (WITH_CONFIG_KEYS) {
+    announceHotChanges(ptr, hotBase);
+    configIndexBegin();
+    for (let i = 0; i < blobServiceCount; i++) configIndexService(blobKernelId[i], ptr, blobServiceAt[i], blobServiceEnd[i]);
+  }
   if (WITH_DISCOVERY) for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
   applySections(ptr);
   restartColdChanged();

@@ -18,7 +18,7 @@ import { serviceCheckCount, checksFree, checksFull } from "../health/checks";
 import { strategyOf, STRATEGY_CONSISTENT_HASH } from "../balance/tables";
 import { hashTablesTaken } from "../balance/config";
 import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, TAG_PLACEMENT, RECORD_HEADER_BYTES } from "./format";
-import { WITH_PLACEMENT } from "../features";
+import { WITH_PLACEMENT, WITH_CONFIG_KEYS } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
   depCount, blobTags, blobTagCount, at,
@@ -130,7 +130,7 @@ export function computeDiff(newPtr: usize, oldPtr: usize): void {
     let change: u8 = 0;
     if (!sameDependencies(id, i)) change |= CHANGE_DEPENDENCIES | CHANGE_COLD;
     if (<i32>serviceInstanceCount[id] != <i32>blobInstances[i]) change |= CHANGE_INSTANCES | CHANGE_COLD;
-    if (configDiff(id, oldPtr, newPtr, i)) change |= CHANGE_COLD;
+    if (WITH_CONFIG_KEYS && configDiff(id, oldPtr, newPtr, i)) change |= CHANGE_COLD;
     blobChange[i] = change | sectionsDiff(id, oldPtr, newPtr, i);
   }
   markFreeable();

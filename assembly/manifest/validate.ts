@@ -29,7 +29,7 @@ import { balanceSectionValid, balanceFits } from "./sections/balance";
 import { placementSectionValid, placementFits, placementValidateBegin } from "./sections/placement";
 import { WITH_PLACEMENT } from "../features";
 import { resourcesFits, resourcesSectionValid, unitsFits, unitsSectionValid } from "./sections/resources";
-import { WITH_RESOURCES } from "../features";
+import { WITH_RESOURCES, WITH_CONFIG_KEYS } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs, blobConfigCount,
   blobNames, blobConfigTotal, depFrom, depTo, depKind, depCondition, depCount, blobTags, blobTagCount, blobBase as base,
@@ -199,8 +199,9 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
   }
   if (tag == TAG_TAG) return tagRecord(current, ptr, size, offset);
   if (tag == TAG_DEPENDENCY) return dependencyRecord(current, payload, size, offset);
-  if (tag == TAG_CONFIG) return configRecord(current, ptr, size, offset);
-  if (tag == TAG_ADDRESS) return addressRecord(current, payload, size, offset);
+  // config keys and addresses are not in the tiny profile: there they are unknown tags
+  if (WITH_CONFIG_KEYS && tag == TAG_CONFIG) return configRecord(current, ptr, size, offset);
+  if (WITH_CONFIG_KEYS && tag == TAG_ADDRESS) return addressRecord(current, payload, size, offset);
   return at(sayBlobService(fail(E_MANIFEST_UNKNOWN_SECTION), current).text(": record tag ").int(tag)
     .text(" is critical (below 128) and unknown to this kernel"), offset);
 }

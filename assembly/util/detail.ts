@@ -2,6 +2,7 @@
 // written into a fixed buffer (never allocated) and read by the host with `errorDetail`.
 // Callers chain: `return fail(E_X).text("service '").name(id).text("': ...").code();`
 import { ERROR_DETAIL_BYTES } from "../limits";
+import { WITH_SENTENCES } from "../features";
 
 const HEX = "0123456789abcdef";
 
@@ -12,25 +13,29 @@ export class Detail {
 
   begin(code: i32): Detail { this.length = 0; this.errorCode = code; return this; }
 
+  // Without sentences (the tiny profile) every writer returns at once and inlines to nothing.
   byte(b: u8): Detail {
-    if (this.length < ERROR_DETAIL_BYTES) this.bytes[this.length++] = b;
+    if (WITH_SENTENCES && this.length < ERROR_DETAIL_BYTES) this.bytes[this.length++] = b;
     return this;
   }
 
   /** ASCII text from a string literal (static data: reading it allocates nothing). */
   text(s: string): Detail {
+    if (!WITH_SENTENCES) return this;
     for (let i = 0, n = s.length; i < n; i++) this.byte(<u8>s.charCodeAt(i));
     return this;
   }
 
   /** ASCII bytes in static data: what the build's literal transform turns `text("...")` into. */
   ascii(ptr: usize, len: i32): Detail {
+    if (!WITH_SENTENCES) return this;
     for (let i = 0; i < len; i++) this.byte(load<u8>(ptr + <usize>i));
     return this;
   }
 
   /** Untrusted bytes from the host: printable ASCII as is, everything else as \xNN. */
   raw(ptr: usize, len: i32): Detail {
+    if (!WITH_SENTENCES) return this;
     for (let i = 0; i < len; i++) {
       const b = load<u8>(ptr + <usize>i);
       if (b >= 0x20 && b < 0x7f && b != 0x5c) { this.byte(b); continue; }
@@ -40,6 +45,7 @@ export class Detail {
   }
 
   int(value: i64): Detail {
+    if (!WITH_SENTENCES) return this;
     if (value < 0) this.byte(0x2d);
     // The magnitude as unsigned, so even i64.MIN_VALUE prints right.
     const magnitude: u64 = value < 0 ? <u64>0 - <u64>value : <u64>value;

@@ -111,6 +111,7 @@ export const ERROR_CODES = {
   E_SNAPSHOT_SEQUENCE: { code: -375, message: "snapshot chunk is out of order, misaligned or past the end" },
   E_SNAPSHOT_STATE: { code: -376, message: "snapshot holds a value out of range for its table" },
   E_SNAPSHOT_UNVERIFIED: { code: -377, message: "snapshot apply without a verified snapshot, or bytes changed since" },
+  E_NOT_IN_PROFILE: { code: -395, message: "this profile does not have the layer behind this export" },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -3,7 +3,7 @@
 // resolve dependency addresses. Wraps the exports of assembly/{manifest,config,discovery}/abi.ts.
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { KernelExports } from "./exports.ts";
-import { MycoError } from "./errors.ts";
+import { MycoError, ERROR_CODES } from "./errors.ts";
 import { SERVICE_STATES, type State } from "./abi.ts";
 import { decodeManifest } from "../manifest/blob.ts";
 import type { Manifest } from "../manifest/types.ts";
@@ -103,7 +103,9 @@ export class KernelManifest {
 
   keys(ref: ServiceRef): string[] {
     const id = this.kernel.id(ref);
-    const count = this.kernel.check(this.x.configCount(id));
+    const status = this.x.configCount(id);
+    if (status === ERROR_CODES.E_NOT_IN_PROFILE.code) return []; // a profile without config keys (tiny) has none
+    const count = this.kernel.check(status);
     return Array.from({ length: count }, (_, k) => this.text(this.kernel.check(this.x.configKeyAt(id, k))));
   }
 

@@ -2,8 +2,8 @@
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export type Profile = "release" | "mcu" | "bench" | "debug" | "fleet";
-export const PROFILES: readonly Profile[] = ["release", "mcu", "bench", "debug", "fleet"];
+export type Profile = "release" | "mcu" | "bench" | "debug" | "fleet" | "tiny";
+export const PROFILES: readonly Profile[] = ["release", "mcu", "bench", "debug", "fleet", "tiny"];
 
 const compiled = new Map<string, WebAssembly.Module>();
 

@@ -4,6 +4,11 @@
 // of an error sentence, several hundred of them. As raw bytes they take a quarter of that, which
 // is what lets the mcu profile fit one 64 KiB page. Behaviour is unchanged (text() stays for
 // non-literal strings and for builds without the transform, such as the as-pect specs).
+// Without sentences (the tiny profile, MYCO_PROFILE=3: assembly/features.ts WITH_SENTENCES) the
+// literal is dropped instead: `detail.ascii(0, 0)`, so no byte of it reaches the module; and so
+// is every other string literal passed to a call (the field names handed to the error helpers:
+// `validateName(p, n, "tag")`), but for the few callees whose string is behaviour, not a sentence
+// (BEHAVIOUR_STRINGS).
 import { Transform } from "assemblyscript/transform";
 import { Node } from "assemblyscript";
 
@@ -22,8 +27,25 @@ function asciiBytes(text) {
   return bytes;
 }
 
-/** `x.text("...")` -> `x.ascii(memory.data<u8>([...]), n)`, in place. */
-function rewrite(call) {
+/** Callees whose string argument is output or a match, not part of an error sentence. */
+const BEHAVIOUR_STRINGS = new Set(["writeText", "hasPrefix"]);
+
+/** Without sentences: a string literal argument of any other call becomes "". */
+function dropArguments(call) {
+  const callee = call.expression;
+  const name = callee.kind === NODE_PROPERTY_ACCESS ? callee.property.text : callee.text;
+  if (BEHAVIOUR_STRINGS.has(name)) return false;
+  let dropped = false;
+  for (const arg of call.args) {
+    if (arg.kind !== NODE_LITERAL || arg.literalKind !== LITERAL_STRING || arg.value.length === 0) continue;
+    arg.value = "";
+    dropped = true;
+  }
+  return dropped;
+}
+
+/** `x.text("...")` -> `x.ascii(memory.data<u8>([...]), n)` (or `x.ascii(0, 0)`), in place. */
+function rewrite(call, sentences) {
   const callee = call.expression;
   if (callee.kind !== NODE_PROPERTY_ACCESS || callee.property.text !== "text" || call.args.length !== 1) return false;
   const literal = call.args[0];
@@ -31,6 +53,12 @@ function rewrite(call) {
   const bytes = asciiBytes(literal.value);
   if (bytes === null || bytes.length === 0) return false;
   const range = call.range;
+  if (!sentences) {
+    const zero = () => Node.createIntegerLiteralExpression(globalThis.i64_new(0, 0), range);
+    call.expression = Node.createPropertyAccessExpression(callee.expression, Node.createIdentifierExpression("ascii", range), range);
+    call.args = [zero(), zero()];
+    return true;
+  }
   const data = Node.createCallExpression(
     Node.createPropertyAccessExpression(Node.createIdentifierExpression("memory", range), Node.createIdentifierExpression("data", range), range),
     [Node.createNamedType(Node.createSimpleTypeName("u8", range), null, false, range)],
@@ -62,9 +90,11 @@ function visitAll(root, visit) {
 export default class AsciiLiterals extends Transform {
   afterParse(parser) {
     let rewritten = 0;
+    const sentences = this.program.options.globalAliases?.get("MYCO_PROFILE") !== "3";
     for (const source of parser.sources) {
       if (source.isLibrary || !source.normalizedPath.startsWith("assembly/") || source.normalizedPath.includes("__tests__")) continue;
-      visitAll(source, (call) => { if (rewrite(call)) rewritten++; });
+      visitAll(source, (call) => { if (rewrite(call, sentences)) rewritten++;
+        else if (!sentences) dropArguments(call); });
     }
     if (rewritten === 0) throw new Error("asc-ascii-literals: no detail.text(\"...\") call found; is the transform still needed?");
   }

@@ -14,10 +14,63 @@ export const FEATURE_EXPORTS = {
   FEATURE_RESOURCES: "assembly/resources/abi/",
 };
 
+/**
+ * The tiny profile (MYCO_PROFILE=3) keeps every export, so that every host reads one list, but
+ * answers the ones of a layer it leaves out with E_NOT_IN_PROFILE: their bodies are replaced
+ * here by a stub that records the code as the last error and returns it (0 for a non-i32
+ * result), so the optimizer drops what they called. Each entry names the features.ts constant
+ * that is off in tiny (records and the dump need none: nothing but their exports reaches them);
+ * an internal-name prefix (a folder's abi.ts) or one export's internal name.
+ */
+export const TINY_ABSENT = {
+  WITH_DISCOVERY: ["assembly/discovery/abi/"],
+  WITH_CONFIG_KEYS: ["assembly/config/abi/"],
+  manifestDump: ["assembly/manifest/abi/manifestDump", "assembly/manifest/abi/manifestDumpRead"],
+  records: ["assembly/records/abi/"],
+  WITH_BREAKER: ["assembly/balance/abi/breakerIsolate", "assembly/balance/abi/breakerRelease", "assembly/balance/abi/breakerReset"],
+};
+/** assembly/errors.ts E_NOT_IN_PROFILE (targets/abi reads the table; this transform cannot import it). */
+export const E_NOT_IN_PROFILE = -395;
+/** The last error's record: the Detail singleton (assembly/util/detail.ts) and its errorCode field. */
+const DETAIL_GLOBAL = "assembly/util/detail/detail";
+const DETAIL_LENGTH_OFFSET = 4;
+const DETAIL_CODE_OFFSET = 8;
+
+function stubAbsent(binaryen, module) {
+  const prefixes = Object.values(TINY_ABSENT).flat();
+  const stubbed = [];
+  for (let i = 0; i < module.getNumExports(); i++) {
+    const info = binaryen.getExportInfo(module.getExportByIndex(i));
+    if (info.kind !== binaryen.ExternalFunction || !prefixes.some((p) => info.value.startsWith(p))) continue;
+    stubbed.push(info);
+  }
+  for (const prefix of prefixes) {
+    if (!stubbed.some((e) => e.value.startsWith(prefix))) throw new Error(`asc-features: tiny: no export of ${prefix}`);
+  }
+  if (!module.getGlobal(DETAIL_GLOBAL)) throw new Error(`asc-features: tiny: no global ${DETAIL_GLOBAL}`);
+  const detail = () => module.global.get(DETAIL_GLOBAL, binaryen.i32);
+  for (const { name, value } of stubbed) {
+    const fn = binaryen.getFunctionInfo(module.getFunction(value));
+    const record = [
+      module.i32.store(DETAIL_LENGTH_OFFSET, 4, detail(), module.i32.const(0)),
+      module.i32.store(DETAIL_CODE_OFFSET, 4, detail(), module.i32.const(E_NOT_IN_PROFILE)),
+    ];
+    const result = fn.results === binaryen.i32 ? module.i32.const(E_NOT_IN_PROFILE)
+      : fn.results === binaryen.i64 ? module.i64.const(0, 0)
+      : fn.results === binaryen.f64 ? module.f64.const(0)
+      : fn.results === binaryen.f32 ? module.f32.const(0) : null;
+    const body = module.block(null, result ? [...record, result] : record, fn.results);
+    module.removeExport(name);
+    module.addFunction(`${value}~absent`, fn.params, fn.results, [], body);
+    module.addFunctionExport(`${value}~absent`, name);
+  }
+}
+
 export default class Features extends Transform {
   afterCompile(module) {
     const aliases = this.program.options.globalAliases;
     if (!aliases) return;
+    if (aliases.get("MYCO_PROFILE") === "3") stubAbsent(this.binaryen, module);
     for (const [flag, value] of aliases) {
       if (!flag.startsWith("FEATURE_")) continue;
       const prefix = FEATURE_EXPORTS[flag];

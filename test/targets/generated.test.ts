@@ -15,7 +15,7 @@ import { KERNEL_FUNCTIONS, KERNEL_CONSTANTS, kernelExports } from "../../host/ke
 import { Kernel, VirtualHal } from "../../host/index.ts";
 import { moduleExports } from "./wasm-signatures.ts";
 
-const PROFILES = ["release", "mcu", "bench", "debug", "fleet"] as const;
+const PROFILES = ["release", "mcu", "bench", "debug", "fleet", "tiny"] as const;
 
 describe("generated files", () => {
   const files = generatedFiles();

@@ -114,5 +114,6 @@
 #define MYCO_E_SNAPSHOT_SEQUENCE (-375) /* snapshot chunk is out of order, misaligned or past the end */
 #define MYCO_E_SNAPSHOT_STATE (-376) /* snapshot holds a value out of range for its table */
 #define MYCO_E_SNAPSHOT_UNVERIFIED (-377) /* snapshot apply without a verified snapshot, or bytes changed since */
+#define MYCO_E_NOT_IN_PROFILE (-395) /* this profile does not have the layer behind this export */
 
 #endif
