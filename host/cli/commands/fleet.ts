@@ -3,7 +3,7 @@
 // running `myco fleet up`. Output for people by default, --json for scripts.
 import type { Command } from "commander";
 import { userInfo } from "node:os";
-import { connect, etcdUrls, EtcdUnreachableError, writeState, readState, clearState } from "../../fleet/connect.ts";
+import { connect, etcdUrls, tlsPaths, EtcdUnreachableError, writeState, readState, clearState, type TlsFlags } from "../../fleet/connect.ts";
 import { readSnapshot, formatSnapshot } from "../../fleet/snapshot.ts";
 import { loadFleetManifest, FleetManifestError } from "../../fleet/fleet-manifest.ts";
 import { publishServices, updateService } from "../../fleet/specs.ts";
@@ -17,12 +17,15 @@ import type { Keys } from "../../fleet/keys.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../myco.ts";
 
-interface Conn { etcd?: string; cluster: string; json?: boolean }
+interface Conn extends TlsFlags { etcd?: string; cluster: string; json?: boolean }
 
 function conn(command: Command): Command {
   return command
     .option("--etcd <urls>", "etcd client URLs, comma-separated (default: the running `myco fleet up`'s)")
     .option("--cluster <name>", "the fleet's name", "default")
+    .option("--cacert <file>", "the CA etcd's certificate is checked against (default: the running `myco fleet up`'s)")
+    .option("--cert <file>", "the client certificate etcd requires (default: the running `myco fleet up`'s operator certificate)")
+    .option("--key <file>", "the client certificate's private key")
     .option("--json", "print JSON for scripts");
 }
 
@@ -30,7 +33,7 @@ function conn(command: Command): Command {
 async function withFleet(io: Output, verb: string, flags: Conn, work: (store: EtcdStore, keys: Keys) => Promise<number | void>): Promise<number> {
   let connection;
   try {
-    connection = await connect(etcdUrls(flags.etcd), flags.cluster);
+    connection = await connect(etcdUrls(flags.etcd), flags.cluster, 3000, tlsPaths(flags));
   } catch (error) {
     io.err(flags.json ? JSON.stringify({ ok: false, error: describeError(error) }) : `myco fleet ${verb}: ${describeError(error)}`);
     return error instanceof EtcdUnreachableError ? EXIT.unavailable : EXIT.failed;
@@ -63,7 +66,8 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
     .option("--capacity <r=n,...>", "each agent's capacity", "cpu=2000,memory=2048")
     .option("--ttl <seconds>", "lease TTL of agents and coordinators", "3")
     .option("--duration <time>", "stop by itself after this long")
-    .action(async (file: string, flags: { etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }) => {
+    .option("--insecure", "no TLS: etcd without certificates (by default a CA is made with openssl and every party gets a certificate)")
+    .action(async (file: string, flags: { insecure?: boolean; etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }) => {
       exit(await up(io, file, flags));
     });
 
@@ -149,7 +153,7 @@ const requester = () => `${userInfo().username}@pid${process.pid}`;
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 /** `myco fleet up`: the local fleet in the foreground, every child's lines prefixed with its name. */
-async function up(io: Output, file: string, flags: { etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }): Promise<number> {
+async function up(io: Output, file: string, flags: { insecure?: boolean; etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }): Promise<number> {
   const plans: AgentPlan[] = [];
   const problems: string[] = [];
   for (const part of flags.agents.split(",").filter(Boolean)) {
@@ -171,10 +175,15 @@ async function up(io: Output, file: string, flags: { etcd?: string; cluster: str
   }
   const started = Date.now();
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
-  const local = new LocalFleet({ cluster: flags.cluster, ttlSeconds: Number(flags.ttl), etcd: flags.etcd ? etcdUrls(flags.etcd) : undefined, log: (name, line) => io.out(`${clock()} ${name.padEnd(14)} ${line}`) });
+  const existing = flags.etcd ? etcdUrls(flags.etcd) : undefined;
+  if (existing?.some((u) => u.startsWith("https:"))) {
+    io.err(`myco fleet up: --etcd ${flags.etcd} uses TLS: each agent and coordinator needs its own certificate from that cluster's CA; start them with \`myco agent --cert ...\` and \`myco coordinator --cert ...\` instead`);
+    return EXIT.usage;
+  }
+  const local = new LocalFleet({ cluster: flags.cluster, ttlSeconds: Number(flags.ttl), etcd: existing, tls: !existing && !flags.insecure, log: (name, line) => io.out(`${clock()} ${name.padEnd(14)} ${line}`) });
   try {
     await local.start();
-    const { store, keys } = await connect(local.urls, flags.cluster);
+    const { store, keys } = await connect(local.urls, flags.cluster, 3000, local.operatorTls);
     await publishServices(store, keys, records);
     await store.close();
     io.out(`${clock()} etcd at ${local.urls.join(",")}; ${records.length} services published`);
@@ -185,7 +194,8 @@ async function up(io: Output, file: string, flags: { etcd?: string; cluster: str
     await local.stop();
     return error instanceof EtcdUnreachableError ? EXIT.unavailable : EXIT.failed;
   }
-  writeState({ etcd: local.urls, cluster: flags.cluster, pid: process.pid });
+  writeState({ etcd: local.urls, cluster: flags.cluster, pid: process.pid, tls: local.operatorTls });
+  if (local.pki) io.out(`${clock()} TLS: CA and certificates in ${local.pki.dir} (etcd requires client certificates; each node's name is its certificate's CN)`);
   io.out(`${clock()} fleet up: ${coordinators} coordinators, ${plans.length} agents; \`myco fleet status\` in another terminal, Ctrl-C or \`myco fleet down\` to stop`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
