@@ -96,6 +96,7 @@ export class AgentRunner {
       run.env = { ...(run.env as Record<string, unknown> | undefined), MYCO_FLEET_SERVICE: record.name, MYCO_FLEET_INSTANCE: instance, MYCO_FLEET_NODE: this.node };
       services[instance] = { ...spec, run };
     }
-    return stringify({ version: 1, services });
+    // No anchors: two instances of one service share its spec objects, and the manifest reader takes no aliases.
+    return stringify({ version: 1, services }, { aliasDuplicateObjects: false });
   }
 }

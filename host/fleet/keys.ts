@@ -11,9 +11,10 @@
 //   /myco/<cluster>/requests/<id>           an operator's move, done and deleted by the leader
 //   /myco/<cluster>/audit/<id>              what the leader did for an operator, with the reason
 //   /myco/<cluster>/election/<lease>        the coordinators' election
+//   /myco/<cluster>/routes/<service>        which copies serve (node/instance), switched at once by a migration
 import { TIERS, PLACEMENT_CLASSES, RESOURCES, type NodeSpec, type PlacementSpec, type ResourceVector } from "../kernel/placement.ts";
 
-export const KINDS = ["nodes", "load", "services", "assign", "status", "drain", "requests", "audit", "election"] as const;
+export const KINDS = ["nodes", "load", "services", "assign", "status", "drain", "requests", "audit", "election", "routes"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export class MalformedValueError extends Error {
@@ -38,6 +39,7 @@ export class Keys {
   request(id: string): string { return `${this.root}requests/${id}`; }
   audit(id: string): string { return `${this.root}audit/${id}`; }
   election(): string { return `${this.root}election`; }
+  route(service: string): string { return `${this.root}routes/${service}`; }
 
   /** The kind of a key and its parts after the kind (node, or node and instance). */
   parse(key: string): { kind: Kind; parts: string[] } | undefined {
