@@ -11,6 +11,7 @@ import { KeptLease } from "./lease.ts";
 import { Follow } from "./follow.ts";
 import { AgentRunner } from "./agent-runner.ts";
 import { serveLogs, type LogEndpoint } from "./log-server.ts";
+import { stateRoutes } from "./state-hook.ts";
 import { describeError } from "../supervisor/supervisor.ts";
 import type { NodeSpec } from "../kernel/placement.ts";
 
@@ -63,7 +64,7 @@ export class Agent {
 
   /** Registers, follows specs and assignments, starts what is assigned. Throws NodeTakenError, or the store's error. */
   async start(): Promise<void> {
-    this.logs = await serveLogs(this.node, this.runner.logSource());
+    this.logs = await serveLogs(this.node, this.runner.logSource(), "127.0.0.1", 0, stateRoutes(this.node, (name) => this.services.get(name)));
     await this.register();
     this.lease.start();
     this.follows.push(new Follow(this.store, this.keys.prefix("services"), {

@@ -63,6 +63,8 @@ export interface ServiceRecord {
   spec: Record<string, unknown>;
   /** The manifest's directory: relative paths in `run:` resolve against it. */
   base: string;
+  /** The service's snapshot hook (live migrations), from its fleet-only `state:` section. */
+  state?: { dump: string[]; load: string[] };
 }
 export interface AssignRecord { service: string; epoch: number }
 export interface StatusRecord { service: string; state: string; pid?: number; sinceMs: number }

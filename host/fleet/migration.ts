@@ -4,8 +4,8 @@
 //   blue-green  start every target copy beside the old ones, wait until all are ready and stay
 //               ready for `ms`, switch the service's route to them in one transaction, then stop the old;
 //   rolling     `batch` moves at a time: start the targets, wait ready, stop the old, wait `ms`;
-//   live        start the target, wait ready, hand the state over through the service's own
-//               snapshot hook (dump on the old copy, load into the new), switch, stop the old.
+//   live        hand the state over through the service's own snapshot hook (dump on the old
+//               copy's node, load on the target's), start the target, wait ready, switch, stop the old.
 // A gate that fails (a target not ready within the timeout, or failed) rolls back what that
 // step started: its targets are stopped and the old copies keep serving.
 import { put, del, type Compare, type Op, type Store } from "./store.ts";
@@ -63,6 +63,19 @@ async function stepOf(step: Move[], context: MigrationContext): Promise<MoveOutc
   const strategy = step[0].strategy;
   const say = (line: string) => context.log?.(`${strategy} ${step[0].service}: ${line}`);
   const outcome = (done: boolean, reason?: string) => step.map((move) => ({ move, done, reason, ms: performance.now() - started }));
+  if (strategy === "live") {
+    // The state first: dumped from the running copy, loaded on the target before its copy starts.
+    const m = step[0];
+    if (!context.handover) return outcome(false, `service '${m.service}': a live migration needs a state handover (its snapshot hook)`);
+    try {
+      const state = await context.handover.dump(m.from, instanceName(m));
+      await context.handover.load(m.to, instanceName(m), state);
+      say(`handed ${state.length} bytes of state from ${m.from} to ${m.to}`);
+    } catch (error) {
+      say(`handover failed: ${(error as Error).message}; nothing moved`);
+      return outcome(false, `handover: ${(error as Error).message}`);
+    }
+  }
   await write(context, step.map((m) => put(keys.assign(m.to, instanceName(m)), JSON.stringify({ service: m.service, epoch: context.epoch }))));
   say(`started ${step.map((m) => `${instanceName(m)} on ${m.to}`).join(", ")}`);
   const hold = strategy === "blue-green" ? step[0].ms : 0;
@@ -71,22 +84,6 @@ async function stepOf(step: Move[], context: MigrationContext): Promise<MoveOutc
     await write(context, step.map((m) => del(keys.assign(m.to, instanceName(m)))));
     say(`gate failed (${failed}): rolled back, the old copies keep serving`);
     return outcome(false, failed);
-  }
-  if (strategy === "live") {
-    const m = step[0];
-    if (!context.handover) {
-      await write(context, [del(keys.assign(m.to, instanceName(m)))]);
-      return outcome(false, `service '${m.service}': a live migration needs its snapshot hook, and no handover is available`);
-    }
-    try {
-      const state = await context.handover.dump(m.from, instanceName(m));
-      await context.handover.load(m.to, instanceName(m), state);
-      say(`handed ${state.length} bytes of state from ${m.from} to ${m.to}`);
-    } catch (error) {
-      await write(context, [del(keys.assign(m.to, instanceName(m)))]);
-      say(`handover failed: ${(error as Error).message}; rolled back`);
-      return outcome(false, `handover: ${(error as Error).message}`);
-    }
   }
   await switchRoute(context, step);
   await write(context, step.map((m) => del(keys.assign(m.from, instanceName(m)))));
