@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { userInfo } from "node:os";
 import { connect, etcdUrls, tlsPaths, EtcdUnreachableError, writeState, readState, clearState, type TlsFlags } from "../../fleet/connect.ts";
 import { readSnapshot, formatSnapshot } from "../../fleet/snapshot.ts";
-import { loadFleetManifest, FleetManifestError } from "../../fleet/fleet-manifest.ts";
+import { loadFleetManifest, FleetManifestError, MAX_INSTANCES } from "../../fleet/fleet-manifest.ts";
 import { publishServices, updateService } from "../../fleet/specs.ts";
 import { LocalFleet, type AgentPlan } from "../../fleet/local-fleet.ts";
 import { put, del } from "../../fleet/store.ts";
@@ -125,13 +125,53 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
       io.out(flags.json ? JSON.stringify({ ok: true, revision, services: records.map((r) => r.name) }) : `${records.length} services published at revision ${revision}`);
     })));
 
-  conn(fleet.command("scale").argument("<service>").argument("<instances>").description("set a service's instance count (compare-and-swap: no concurrent change is lost)"))
+  conn(fleet.command("scale").argument("<service>").argument("<instances>", "a count, or +N / -N relative to the current one").description("set a service's instance count (compare-and-swap: no concurrent change is lost)"))
     .action(async (service: string, count: string, flags: Conn) => exit(await withFleet(io, "scale", flags, async (store, keys) => {
-      const n = Number(count);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidInput(`instances '${count}' is not a whole number`);
-      const { revision, tries } = await updateService(store, keys, service, (r) => ({ ...r, instances: n }));
-      io.out(flags.json ? JSON.stringify({ ok: true, revision, tries }) : `${service}: ${n} instances (revision ${revision})`);
+      const { instances, revision, tries } = await scale(store, keys, service, count);
+      io.out(flags.json ? JSON.stringify({ ok: true, instances, revision, tries }) : `${service}: ${instances} instances (revision ${revision})`);
     })));
+
+  conn(fleet.command("batch").description("apply changes read from stdin, one per line (`scale SERVICE N|+N|-N`), each its own compare-and-swap; prints one result per line"))
+    .option("--parallel <n>", "changes in flight at once", "8")
+    .action(async (flags: Conn & { parallel: string }) => exit(await withFleet(io, "batch", flags, async (store, keys) => {
+      const parallel = Number(flags.parallel);
+      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) throw new InvalidInput(`--parallel '${flags.parallel}' is not 1..256`);
+      const lines = (await readStdin()).split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      const changes = lines.map((line, i) => {
+        const [verb, service, count, ...rest] = line.split(/\s+/);
+        if (verb !== "scale" || !service || count === undefined || rest.length) throw new InvalidInput(`stdin line ${i + 1}: '${line}' is not \`scale SERVICE N|+N|-N\``);
+        return { line: i + 1, service, count };
+      });
+      let next = 0;
+      const worker = async () => {
+        while (next < changes.length) {
+          const change = changes[next++];
+          const { instances, revision, tries } = await scale(store, keys, change.service, change.count);
+          io.out(flags.json ? JSON.stringify({ line: change.line, service: change.service, instances, revision, tries }) : `line ${change.line}: ${change.service} ${instances} instances (revision ${revision}, ${tries} tries)`);
+        }
+      };
+      await Promise.all([...Array(Math.min(parallel, changes.length))].map(worker));
+    })));
+}
+
+/** `N`, `+N` or `-N` instances, applied by compare-and-swap on the spec's revision (retried on a concurrent change). */
+async function scale(store: EtcdStore, keys: Keys, service: string, count: string): Promise<{ instances: number; revision: number; tries: number }> {
+  const m = /^([+-]?)(\d+)$/.exec(count);
+  if (!m) throw new InvalidInput(`service '${service}': instances '${count}' is not a whole number or +N / -N`);
+  const n = Number(m[2]);
+  let instances = 0;
+  const { revision, tries } = await updateService(store, keys, service, (r) => {
+    instances = m[1] === "+" ? r.instances + n : m[1] === "-" ? r.instances - n : n;
+    if (instances < 0 || instances > MAX_INSTANCES) throw new InvalidInput(`service '${service}': instances ${instances} (from ${r.instances} and '${count}') is outside 0..${MAX_INSTANCES}`);
+    return { ...r, instances };
+  });
+  return { instances, revision, tries };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
 }
 
 /** One agent's lines of a service, printed as they come (NDJSON from its log endpoint). */
