@@ -12,6 +12,7 @@
 //   /myco/<cluster>/audit/<id>              what the leader did for an operator, with the reason
 //   /myco/<cluster>/election/<lease>        the coordinators' election
 //   /myco/<cluster>/routes/<service>        which copies serve (node/instance), switched at once by a migration
+import { createHash } from "node:crypto";
 import { TIERS, PLACEMENT_CLASSES, RESOURCES, type NodeSpec, type PlacementSpec, type ResourceVector } from "../kernel/placement.ts";
 
 export const KINDS = ["nodes", "load", "services", "assign", "status", "drain", "requests", "audit", "election", "routes"] as const;
@@ -66,8 +67,10 @@ export interface ServiceRecord {
   /** The service's snapshot hook (live migrations), from its fleet-only `state:` section. */
   state?: { dump: string[]; load: string[] };
 }
-export interface AssignRecord { service: string; epoch: number }
-export interface StatusRecord { service: string; state: string; pid?: number; sinceMs: number }
+/** `spec`: a pinned revision of the service (a staged rollout runs it on this node before the fleet's spec changes). */
+export interface AssignRecord { service: string; epoch: number; spec?: ServiceRecord }
+/** `revision`: the spec the instance runs (specRevision of its record). */
+export interface StatusRecord { service: string; state: string; pid?: number; sinceMs: number; revision?: string }
 export interface MoveRequest { service: string; to: string; reason: string; requester: string }
 
 type Check = (key: string, value: Record<string, unknown>) => void;
@@ -122,7 +125,15 @@ export const decodeService = (key: string, text: string) => decode<ServiceRecord
 export const decodeAssign = (key: string, text: string) => decode<AssignRecord>(key, text, (k, v) => {
   need(k, typeof v.service === "string" && NAME.test(v.service), `service ${JSON.stringify(v.service)} is not a service name`);
   need(k, isCount(v.epoch, Number.MAX_SAFE_INTEGER), "epoch is not a revision");
+  if (v.spec !== undefined) {
+    decodeService(`${k} (spec)`, JSON.stringify(v.spec));
+    need(k, (v.spec as ServiceRecord).name === v.service, "spec is of another service");
+  }
 });
+
+/** A short name of what a service record runs (its manifest service and directory). */
+export const specRevision = (record: ServiceRecord): string =>
+  createHash("sha256").update(JSON.stringify([record.spec, record.base])).digest("hex").slice(0, 12);
 
 export const decodeStatus = (key: string, text: string) => decode<StatusRecord>(key, text, (k, v) => {
   need(k, typeof v.service === "string" && typeof v.state === "string", "service or state missing");
