@@ -72,6 +72,8 @@ export interface AssignRecord { service: string; epoch: number; spec?: ServiceRe
 /** `revision`: the spec the instance runs (specRevision of its record). */
 export interface StatusRecord { service: string; state: string; pid?: number; sinceMs: number; revision?: string }
 export interface MoveRequest { service: string; to: string; reason: string; requester: string }
+/** An operator's staged rollout of a new spec, done by the leader (host/fleet/rollout.ts). */
+export interface RolloutRequest { type: "rollout"; spec: ServiceRecord; gateMs?: number; stageTimeoutMs?: number; canary?: string; requester: string }
 
 type Check = (key: string, value: Record<string, unknown>) => void;
 
@@ -137,6 +139,13 @@ export const specRevision = (record: ServiceRecord): string =>
 
 export const decodeStatus = (key: string, text: string) => decode<StatusRecord>(key, text, (k, v) => {
   need(k, typeof v.service === "string" && typeof v.state === "string", "service or state missing");
+});
+
+export const decodeRollout = (key: string, text: string) => decode<RolloutRequest>(key, text, (k, v) => {
+  need(k, v.type === "rollout", "type is not rollout");
+  decodeService(`${k} (spec)`, JSON.stringify(v.spec));
+  for (const f of ["gateMs", "stageTimeoutMs"]) need(k, v[f] === undefined || isCount(v[f], 3_600_000), `${f} is not a duration in ms`);
+  need(k, v.canary === undefined || (typeof v.canary === "string" && NAME.test(v.canary)), "canary is not a node name");
 });
 
 export const decodeMove = (key: string, text: string) => decode<MoveRequest>(key, text, (k, v) => {

@@ -7,18 +7,24 @@ import { LocalFleet } from "../../host/fleet/local-fleet.ts";
 import { connect } from "../../host/fleet/connect.ts";
 import { loadFleetManifest } from "../../host/fleet/fleet-manifest.ts";
 import { publishServices } from "../../host/fleet/specs.ts";
-import { campaign, type Leadership } from "../../host/fleet/election.ts";
+import { campaign, type Candidate, type Leadership } from "../../host/fleet/election.ts";
 import { rolloutService, stagesOf, type RolloutOptions } from "../../host/fleet/rollout.ts";
 import { decodeService, specRevision, type Keys, type ServiceRecord } from "../../host/fleet/keys.ts";
 import { put } from "../../host/fleet/store.ts";
 import type { EtcdStore } from "../../host/fleet/etcd-store.ts";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
 import { writeManifest, waitFor } from "./support.ts";
+
+const MYCO = fileURLToPath(new URL("../../host/cli/myco.js", import.meta.url));
 
 const lines: string[] = [];
 const fleet = new LocalFleet({ ttlSeconds: 3, cluster: "rollout", log: (name, line) => lines.push(`${name} | ${line}`) });
 let store: EtcdStore;
 let keys: Keys;
 let leadership: Leadership;
+let candidate: Candidate;
 const NODES = [["hyphae-1", "hyphae"], ["rhizomorph-1", "rhizomorph"], ["sclerotia-1", "sclerotia"]] as const;
 const version = (env: Record<string, string>): ServiceRecord => loadFleetManifest(writeManifest({ web: { instances: 3, placement: { class: "client" }, env } }))[0];
 const v1 = version({ VERSION: "1" });
@@ -28,7 +34,8 @@ beforeAll(async () => {
   ({ store, keys } = await connect(fleet.urls, fleet.cluster));
   await publishServices(store, keys, [v1]);
   await Promise.all(NODES.map(([node, tier]) => fleet.startAgent({ node, tier })));
-  leadership = await campaign(store, keys.election(), "rollout-test", await store.grant(120)).elected;
+  candidate = campaign(store, keys.election(), "rollout-test", await store.grant(120));
+  leadership = await candidate.elected;
   await store.txn([leadership.fence], NODES.map(([node], i) => put(keys.assign(node, `web-${i}`), JSON.stringify({ service: "web", epoch: leadership.createRevision }))));
   await waitFor("web on every node", async () => (await revisions()).size === 3 && [...(await revisions()).values()].every((r) => r === `running ${specRevision(v1)}`), 30_000);
 }, 90_000);
@@ -82,4 +89,17 @@ describe("staged fleet rollout, real agents", () => {
     await waitFor("every copy back on v2", async () => [...(await revisions()).values()].every((r) => r === `running ${specRevision(v2)}`), 30_000);
     expect(lines.some((l) => /rolled back 3 stage\(s\) on hyphae-1, rhizomorph-1, sclerotia-1/.test(l))).toBe(true);
   }, 90_000);
+
+  it("`myco fleet rollout` has the leading coordinator do it, and prints the stages", async () => {
+    await candidate.resign(); // the test leads no more: the coordinator does
+    await fleet.startCoordinator("coordinator-1");
+    await waitFor("coordinator-1 leads", async () => lines.some((l) => /coordinator-1 \|.*leading/.test(l)), 30_000);
+    const file = writeManifest({ web: { instances: 3, placement: { class: "client" }, env: { VERSION: "4" } } });
+    const { stdout } = await promisify(execFile)(process.execPath, [MYCO, "fleet", "rollout", "web", file, "--json", "--gate", "1s", "--stage-timeout", "10s",
+      "--etcd", fleet.urls[0], "--cluster", fleet.cluster], { timeout: 90_000 });
+    const outcome = JSON.parse(stdout) as { ok: boolean; stages: { name: string; passed: boolean }[]; revision: string };
+    expect(outcome.ok).toBe(true);
+    expect(outcome.stages.map((s) => s.name)).toEqual(["canary hyphae-1", "wave rhizomorph", "wave sclerotia"]);
+    await waitFor("every copy on v4", async () => [...(await revisions()).values()].every((r) => r === `running ${outcome.revision}`), 20_000);
+  }, 120_000);
 });

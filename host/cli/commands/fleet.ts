@@ -131,6 +131,40 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
       io.out(flags.json ? JSON.stringify({ ok: true, instances, revision, tries }) : `${service}: ${instances} instances (revision ${revision})`);
     })));
 
+  conn(fleet.command("rollout").argument("<service>").argument("<manifest>", "services.yaml holding the service's new spec")
+    .description("update a service across the fleet by stages (a canary node, then waves by tier), a health gate between stages, rollback of the stages done when one fails; done by the leader"))
+    .option("--canary <node>", "the canary node (default: the first node of the least critical tier)")
+    .option("--gate <time>", "how long every copy of a stage must run the new revision", "2s")
+    .option("--stage-timeout <time>", "how long a stage may take to pass its gate", "30s")
+    .option("--wait <time>", "how long to wait for the leader's outcome", "5m")
+    .action(async (service: string, file: string, flags: Conn & { canary?: string; gate: string; stageTimeout: string; wait: string }) => exit(await withFleet(io, "rollout", flags, async (store, keys) => {
+      const spec = loadFleetManifest(file).find((r) => r.name === service);
+      if (!spec) throw new InvalidInput(`${file} has no service '${service}'`);
+      if (!(await store.get(keys.service(service)))) throw new InvalidInput(`service '${service}' is not in the fleet`);
+      const times = Object.fromEntries((["gate", "stageTimeout", "wait"] as const).map((f) => {
+        const ms = parseDuration(flags[f]);
+        if (!ms && flags[f] !== "0s") throw new InvalidInput(`--${f === "stageTimeout" ? "stage-timeout" : f} '${flags[f]}' is not a duration such as 2s`);
+        return [f, ms ?? 0];
+      })) as Record<"gate" | "stageTimeout" | "wait", number>;
+      const id = `rollout-${Date.now()}-${process.pid}`;
+      await store.txn([], [put(keys.request(id), JSON.stringify({ type: "rollout", spec, gateMs: times.gate, stageTimeoutMs: times.stageTimeout, ...(flags.canary ? { canary: flags.canary } : {}), requester: requester() }))]);
+      if (!flags.json) io.out(`rollout of ${service} requested (${id}); the leader runs it stage by stage`);
+      const deadline = Date.now() + times.wait;
+      while (Date.now() < deadline) {
+        const audit = (await store.range(keys.prefix("audit"))).kvs.find((kv) => kv.key.endsWith(`-${id}`));
+        if (audit) {
+          const outcome = JSON.parse(audit.value) as { done: boolean; failed?: string; revision: string; stages: { name: string; nodes: string[]; passed: boolean; ms: number }[] };
+          io.out(flags.json ? JSON.stringify({ ok: outcome.done, ...outcome }) : [
+            ...outcome.stages.map((s) => `  ${s.passed ? "ok  " : "FAIL"} ${s.name.padEnd(18)} ${s.nodes.join(", ")} (${(s.ms / 1000).toFixed(1)} s)`),
+            outcome.done ? `${service}: revision ${outcome.revision} rolled out` : `${service}: rolled back (${outcome.failed})`,
+          ].join("\n"));
+          return outcome.done ? EXIT.ok : EXIT.failed;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`no outcome from the leader within ${flags.wait} (is a coordinator running?)`);
+    })));
+
   conn(fleet.command("batch").description("apply changes read from stdin, one per line (`scale SERVICE N|+N|-N`), each its own compare-and-swap; prints one result per line"))
     .option("--parallel <n>", "changes in flight at once", "8")
     .action(async (flags: Conn & { parallel: string }) => exit(await withFleet(io, "batch", flags, async (store, keys) => {
