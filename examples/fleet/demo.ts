@@ -22,13 +22,13 @@ let origin = Date.now();
 const say = (text: string) => console.log(`${((Date.now() - origin) / 1000).toFixed(1).padStart(5)}s  ${text}`);
 // The coordinators' decisions and the agents' starts and stops; not every heartbeat.
 const shown = /leading|deposed|gone|joined|assigned|draining|starting |stopping |standing|lease/;
-const fleet = new LocalFleet({ ttlSeconds: 3, log: (name, line) => { if (shown.test(line)) say(`${name.padEnd(13)} ${line.replace(/^\S+ /, "")}`); } });
+const fleet = new LocalFleet({ ttlSeconds: 3, tls: true, log: (name, line) => { if (shown.test(line)) say(`${name.padEnd(13)} ${line.replace(/^\S+ /, "")}`); } });
 const sleepUntil = (s: number) => new Promise((r) => setTimeout(r, Math.max(0, origin + s * 1000 - Date.now())));
 
 async function main(): Promise<void> {
-  console.log("starting etcd, 2 coordinators and 5 agents (each a `myco` process)...");
+  console.log("starting etcd (TLS, client certificates required), 2 coordinators and 5 agents (each a `myco` process with its own certificate)...");
   await fleet.start();
-  const { store, keys } = await connect(fleet.urls, fleet.cluster);
+  const { store, keys } = await connect(fleet.urls, fleet.cluster, 3000, fleet.operatorTls);
   const snapshot = () => readSnapshot(store, keys);
   const until = async (what: string, test: (s: FleetSnapshot) => boolean, from: number): Promise<number> => {
     for (;;) {

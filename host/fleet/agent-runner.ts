@@ -10,11 +10,11 @@ import { stringify } from "yaml";
 import { loadHostManifest } from "../supervisor/host-manifest.ts";
 import { Supervisor, describeError, type SupervisorMessage } from "../supervisor/supervisor.ts";
 import { formatDiagnostic } from "../manifest/diagnostics.ts";
-import type { ServiceRecord } from "./keys.ts";
+import { specRevision, type ServiceRecord } from "./keys.ts";
 import type { LogSource } from "./log-server.ts";
 import type { LogLine } from "../executors/log-ring.ts";
 
-export interface InstanceState { service: string; state: string; pid?: number }
+export interface InstanceState { service: string; state: string; pid?: number; revision: string }
 
 /** Keys of a manifest service a single node-local instance keeps (dependencies live across nodes). */
 const DROPPED = ["requires", "wants", "after", "instances", "balance", "template"];
@@ -34,6 +34,7 @@ export class AgentRunner {
     const text = this.manifestText(wanted);
     const started = [...wanted.keys()].filter((i) => !this.running.has(i));
     const stopped = [...this.running.keys()].filter((i) => !wanted.has(i));
+    const changed = [...wanted].filter(([i, r]) => this.running.has(i) && specRevision(this.running.get(i)!) !== specRevision(r)).map(([i]) => i);
     if (text === this.applied) return { started: [], stopped: [] };
     writeFileSync(this.file, text);
     if (!this.supervisor) {
@@ -47,6 +48,8 @@ export class AgentRunner {
       this.supervisor.reload();
       // The kernel adds a new service stopped (a reload starts only what was meant to run): start it.
       for (const instance of started) this.supervisor.startService(instance);
+      // A changed spec is a new chance for a copy that failed on the old one (a rollout's rollback).
+      for (const instance of changed) if (this.supervisor.kernel.state(instance) === "failed") this.supervisor.startService(instance);
     }
     this.applied = text;
     this.running = new Map(wanted);
@@ -61,7 +64,7 @@ export class AgentRunner {
     for (const [instance, record] of this.running) {
       let state = "unknown";
       try { state = s.kernel.state(instance); } catch (error) { state = `unknown (${describeError(error)})`; }
-      out.set(instance, { service: record.name, state, pid: s.executor.pidOf(instance, 0) });
+      out.set(instance, { service: record.name, state, pid: s.executor.pidOf(instance, 0), revision: specRevision(record) });
     }
     return out;
   }
@@ -96,6 +99,7 @@ export class AgentRunner {
       run.env = { ...(run.env as Record<string, unknown> | undefined), MYCO_FLEET_SERVICE: record.name, MYCO_FLEET_INSTANCE: instance, MYCO_FLEET_NODE: this.node };
       services[instance] = { ...spec, run };
     }
-    return stringify({ version: 1, services });
+    // No anchors: two instances of one service share its spec objects, and the manifest reader takes no aliases.
+    return stringify({ version: 1, services }, { aliasDuplicateObjects: false });
   }
 }

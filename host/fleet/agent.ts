@@ -6,11 +6,12 @@
 // one instance) first, so two nodes never run one at the same moment; the rest keeps running.
 import { loadavg, cpus } from "node:os";
 import { absent, put, del, type Store, type Op } from "./store.ts";
-import { Keys, decodeAssign, decodeService, MalformedValueError, type NodeRecord, type ServiceRecord, type StatusRecord } from "./keys.ts";
+import { Keys, decodeAssign, decodeService, MalformedValueError, type AssignRecord, type NodeRecord, type ServiceRecord, type StatusRecord } from "./keys.ts";
 import { KeptLease } from "./lease.ts";
 import { Follow } from "./follow.ts";
 import { AgentRunner } from "./agent-runner.ts";
 import { serveLogs, type LogEndpoint } from "./log-server.ts";
+import { stateRoutes } from "./state-hook.ts";
 import { describeError } from "../supervisor/supervisor.ts";
 import type { NodeSpec } from "../kernel/placement.ts";
 
@@ -36,7 +37,7 @@ export class Agent {
   readonly lease: KeptLease;
   private readonly runner: AgentRunner;
   private readonly services = new Map<string, ServiceRecord>();
-  private readonly assigned = new Map<string, string>();
+  private readonly assigned = new Map<string, AssignRecord>();
   private readonly follows: Follow[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private written = new Map<string, string>();
@@ -63,7 +64,7 @@ export class Agent {
 
   /** Registers, follows specs and assignments, starts what is assigned. Throws NodeTakenError, or the store's error. */
   async start(): Promise<void> {
-    this.logs = await serveLogs(this.node, this.runner.logSource());
+    this.logs = await serveLogs(this.node, this.runner.logSource(), "127.0.0.1", 0, stateRoutes(this.node, (name) => this.services.get(name)));
     await this.register();
     this.lease.start();
     this.follows.push(new Follow(this.store, this.keys.prefix("services"), {
@@ -127,18 +128,18 @@ export class Agent {
 
   private assignment(key: string, value: string): void {
     try {
-      this.assigned.set(key.slice(this.keys.assign(this.node).length), decodeAssign(key, value).service);
+      this.assigned.set(key.slice(this.keys.assign(this.node).length), decodeAssign(key, value));
     } catch (error) {
       if (!(error instanceof MalformedValueError)) throw error;
       this.log(`skipped: ${error.message}`);
     }
   }
 
-  /** What should run now: every assignment whose spec is known, without singletons while fenced. */
+  /** What should run now: every assignment whose spec is known (its pinned one first), without singletons while fenced. */
   private wanted(): Map<string, ServiceRecord> {
     const out = new Map<string, ServiceRecord>();
-    for (const [instance, service] of this.assigned) {
-      const record = this.services.get(service);
+    for (const [instance, assigned] of this.assigned) {
+      const record = assigned.spec ?? this.services.get(assigned.service);
       if (record && !(this.fenced && isSingleton(record))) out.set(instance, record);
     }
     return out;
@@ -163,7 +164,7 @@ export class Agent {
     if (this.lease.unsafe || this.stopped) return;
     const now = new Map<string, string>();
     for (const [instance, s] of this.runner.states()) {
-      const record: StatusRecord = { service: s.service, state: s.state, pid: s.pid, sinceMs: 0 };
+      const record: StatusRecord = { service: s.service, state: s.state, pid: s.pid, sinceMs: 0, revision: s.revision };
       now.set(instance, JSON.stringify(record));
     }
     const ops: Op[] = [];

@@ -4,11 +4,25 @@ import { readFileSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { EtcdStore } from "./etcd-store.ts";
 import { Keys } from "./keys.ts";
+import { readTls, IdentityError, type TlsPaths } from "./pki.ts";
 import { runtimeDir } from "../supervisor/control.ts";
 
 export class EtcdUnreachableError extends Error {}
 
-export interface FleetState { etcd: string[]; cluster: string; pid: number }
+export interface FleetState { etcd: string[]; cluster: string; pid: number; /** The operator's certificate of a TLS local fleet. */ tls?: TlsPaths }
+
+export interface TlsFlags { cacert?: string; cert?: string; key?: string }
+
+/**
+ * The TLS files of a connection: --cacert/--cert/--key (all three, as etcdctl names them), else
+ * (an operator command without --etcd) the running `myco fleet up`'s operator certificate, else none.
+ */
+export function tlsPaths(flags: TlsFlags & { etcd?: string }, fromState = true): TlsPaths | undefined {
+  const given = (["cacert", "cert", "key"] as const).filter((k) => flags[k] !== undefined);
+  if (given.length === 3) return { cacert: flags.cacert!, cert: flags.cert!, key: flags.key! };
+  if (given.length > 0) throw new IdentityError(`--cacert, --cert and --key go together: ${given.map((k) => `--${k}`).join(", ")} given without ${(["cacert", "cert", "key"] as const).filter((k) => !given.includes(k)).map((k) => `--${k}`).join(", ")}`);
+  return fromState && flags.etcd === undefined ? readState()?.tls : undefined;
+}
 
 export const stateFile = (): string => join(runtimeDir(), "fleet.json");
 
@@ -39,14 +53,17 @@ export function etcdUrls(flag: string | undefined): string[] {
 }
 
 /** A store on those URLs that has answered one read (within `timeoutMs`). */
-export async function connect(urls: string[], cluster: string, timeoutMs = 3000): Promise<{ store: EtcdStore; keys: Keys }> {
+export async function connect(urls: string[], cluster: string, timeoutMs = 3000, tls?: TlsPaths): Promise<{ store: EtcdStore; keys: Keys }> {
   const keys = new Keys(cluster);
-  const store = new EtcdStore(urls, { callTimeoutMs: timeoutMs });
+  const https = urls.some((u) => u.startsWith("https:"));
+  if (tls && !https) throw new EtcdUnreachableError(`--cacert/--cert/--key given but --etcd ${urls.join(",")} is not https://`);
+  const store = new EtcdStore(urls, { callTimeoutMs: timeoutMs, tls: tls && readTls(tls) });
   try {
     await store.get(keys.root);
   } catch (error) {
     await store.close();
-    throw new EtcdUnreachableError(`cannot reach etcd at ${urls.join(", ")}: ${(error as Error).message.split("\n")[0].replace(/\.? ?Resolution note:.*$/, "")}`);
+    const hint = https ? (tls ? ` (etcd refused the certificate ${tls.cert}, or it is not signed by the CA it trusts, or ${tls.cacert} is not etcd's CA)` : " (etcd requires a client certificate: pass --cacert, --cert and --key)") : "";
+    throw new EtcdUnreachableError(`cannot reach etcd at ${urls.join(", ")}: ${(error as Error).message.split("\n")[0].replace(/\.? ?Resolution note:.*$/, "")}${hint}`);
   }
   return { store, keys };
 }

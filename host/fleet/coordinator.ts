@@ -6,13 +6,14 @@
 // removes instances, an operator's move is done and audited. Every write is a batched
 // transaction fenced on the leader's election key: once deposed, nothing it sends lands.
 import { put, del, type Op, type Store, type KeyValue, type WatchEvent } from "./store.ts";
-import { Keys, decodeNode, decodeLoad, decodeService, decodeAssign, decodeStatus, decodeMove, MalformedValueError, type ServiceRecord } from "./keys.ts";
+import { Keys, decodeNode, decodeLoad, decodeService, decodeAssign, decodeStatus, decodeMove, decodeRollout, MalformedValueError, type ServiceRecord } from "./keys.ts";
 import { KeptLease } from "./lease.ts";
 import { campaign, type Candidate, type Leadership } from "./election.ts";
 import { Follow } from "./follow.ts";
 import { Placement } from "./placement-adapter.ts";
 import { diffAssignments, type Assigned } from "./assignments.ts";
 import { isSingleton } from "./agent.ts";
+import { rolloutService } from "./rollout.ts";
 import { describeError } from "../supervisor/supervisor.ts";
 import type { Profile } from "../kernel/module.ts";
 
@@ -163,11 +164,33 @@ export class Coordinator {
   }
 
   private request(key: string, value: string): void {
+    if (/"type":"rollout"/.test(value)) return this.rollout(key, value);
     this.guard(key, () => {
       const move = decodeMove(key, value);
       const done = this.placement!.move(move.service, move.to);
       this.log(`move ${move.service} to ${move.to} (${move.reason}, by ${move.requester}): ${done ? "done" : "refused: the node cannot take it"}`);
       this.extra.push(del(key), put(this.keys.audit(`${Date.now()}-${key.slice(key.lastIndexOf("/") + 1)}`), JSON.stringify({ ...move, done, by: this.options.id, atMs: Date.now() })));
+    });
+  }
+
+  /** An operator's staged rollout (`myco fleet rollout`): run by the leader, fenced on its leadership, audited. */
+  private rollout(key: string, value: string): void {
+    this.guard(key, () => {
+      const request = decodeRollout(key, value);
+      const leadership = this.leadership!;
+      const id = key.slice(key.lastIndexOf("/") + 1);
+      this.extra.push(del(key));
+      this.schedule();
+      void rolloutService(request.spec, {
+        store: this.store, keys: this.keys, fence: leadership.fence, epoch: leadership.createRevision,
+        gateMs: request.gateMs, stageTimeoutMs: request.stageTimeoutMs, canary: request.canary, log: (line) => this.log(line),
+      }).then(
+        (result) => ({ done: result.done, failed: result.failed, revision: result.revision, stages: result.stages.map((s) => ({ name: s.stage.name, nodes: s.stage.nodes, passed: s.passed, ms: Math.round(s.ms) })) }),
+        (error: unknown) => ({ done: false, failed: describeError(error), revision: "", stages: [] }),
+      ).then((outcome) => {
+        this.extra.push(put(this.keys.audit(`${Date.now()}-${id}`), JSON.stringify({ ...outcome, request: id, service: request.spec.name, requester: request.requester, by: this.options.id, atMs: Date.now() })));
+        this.schedule();
+      });
     });
   }
 

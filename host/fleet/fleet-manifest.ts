@@ -10,6 +10,7 @@ import { formatDiagnostic } from "../manifest/diagnostics.ts";
 import { fleetSpecOf } from "../manifest/placement.ts";
 import { RESOURCES, type PlacementSpec, type ResourceVector } from "../kernel/placement.ts";
 import { NAME, type ServiceRecord } from "./keys.ts";
+import { parseStateHook, type StateHook } from "./state-hook.ts";
 
 export class FleetManifestError extends Error {
   constructor(readonly file: string, readonly problems: string[]) {
@@ -30,15 +31,21 @@ export function loadFleetManifest(file: string): ServiceRecord[] {
   const problems: string[] = [];
   const services = (doc?.services ?? {}) as Record<string, Record<string, unknown>>;
   const counts = new Map<string, number>();
+  const hooks = new Map<string, StateHook | undefined>();
   const stripped: Record<string, unknown> = {};
   for (const [name, service] of Object.entries(services)) {
     if (!NAME.test(name)) problems.push(`${file}: service '${name}': a fleet service name is 1..26 of [A-Za-z0-9._-] (its instances are named NAME-N)`);
-    const { instances, ...rest } = service ?? {};
+    const { instances, state, ...rest } = service ?? {};
     stripped[name] = rest;
     try {
       counts.set(name, countOf(instances));
     } catch (error) {
       problems.push(`${file}: service '${name}': ${(error as Error).message}`);
+    }
+    try {
+      hooks.set(name, parseStateHook(name, state));
+    } catch (error) {
+      problems.push(`${file}: ${(error as Error).message}`);
     }
   }
   const { hostManifest, diagnostics } = parseHostManifest(stringify({ ...doc, services: stripped }), file, dirname(resolve(file)));
@@ -47,7 +54,8 @@ export function loadFleetManifest(file: string): ServiceRecord[] {
   const unplaced: PlacementSpec = { class: "user" };
   return hostManifest.manifest.services.map((s) => {
     const { placement: _, ...spec } = stripped[s.name] as Record<string, unknown>;
-    return { name: s.name, instances: counts.get(s.name)!, placement: s.placement ? fleetSpecOf(s.placement) : unplaced, spec, base: hostManifest.dir };
+    const state = hooks.get(s.name);
+    return { name: s.name, instances: counts.get(s.name)!, placement: s.placement ? fleetSpecOf(s.placement) : unplaced, spec, base: hostManifest.dir, ...(state ? { state } : {}) };
   });
 }
 

@@ -11,9 +11,11 @@
 //   /myco/<cluster>/requests/<id>           an operator's move, done and deleted by the leader
 //   /myco/<cluster>/audit/<id>              what the leader did for an operator, with the reason
 //   /myco/<cluster>/election/<lease>        the coordinators' election
+//   /myco/<cluster>/routes/<service>        which copies serve (node/instance), switched at once by a migration
+import { createHash } from "node:crypto";
 import { TIERS, PLACEMENT_CLASSES, RESOURCES, type NodeSpec, type PlacementSpec, type ResourceVector } from "../kernel/placement.ts";
 
-export const KINDS = ["nodes", "load", "services", "assign", "status", "drain", "requests", "audit", "election"] as const;
+export const KINDS = ["nodes", "load", "services", "assign", "status", "drain", "requests", "audit", "election", "routes"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export class MalformedValueError extends Error {
@@ -38,6 +40,7 @@ export class Keys {
   request(id: string): string { return `${this.root}requests/${id}`; }
   audit(id: string): string { return `${this.root}audit/${id}`; }
   election(): string { return `${this.root}election`; }
+  route(service: string): string { return `${this.root}routes/${service}`; }
 
   /** The kind of a key and its parts after the kind (node, or node and instance). */
   parse(key: string): { kind: Kind; parts: string[] } | undefined {
@@ -61,10 +64,16 @@ export interface ServiceRecord {
   spec: Record<string, unknown>;
   /** The manifest's directory: relative paths in `run:` resolve against it. */
   base: string;
+  /** The service's snapshot hook (live migrations), from its fleet-only `state:` section. */
+  state?: { dump: string[]; load: string[] };
 }
-export interface AssignRecord { service: string; epoch: number }
-export interface StatusRecord { service: string; state: string; pid?: number; sinceMs: number }
+/** `spec`: a pinned revision of the service (a staged rollout runs it on this node before the fleet's spec changes). */
+export interface AssignRecord { service: string; epoch: number; spec?: ServiceRecord }
+/** `revision`: the spec the instance runs (specRevision of its record). */
+export interface StatusRecord { service: string; state: string; pid?: number; sinceMs: number; revision?: string }
 export interface MoveRequest { service: string; to: string; reason: string; requester: string }
+/** An operator's staged rollout of a new spec, done by the leader (host/fleet/rollout.ts). */
+export interface RolloutRequest { type: "rollout"; spec: ServiceRecord; gateMs?: number; stageTimeoutMs?: number; canary?: string; requester: string }
 
 type Check = (key: string, value: Record<string, unknown>) => void;
 
@@ -118,10 +127,25 @@ export const decodeService = (key: string, text: string) => decode<ServiceRecord
 export const decodeAssign = (key: string, text: string) => decode<AssignRecord>(key, text, (k, v) => {
   need(k, typeof v.service === "string" && NAME.test(v.service), `service ${JSON.stringify(v.service)} is not a service name`);
   need(k, isCount(v.epoch, Number.MAX_SAFE_INTEGER), "epoch is not a revision");
+  if (v.spec !== undefined) {
+    decodeService(`${k} (spec)`, JSON.stringify(v.spec));
+    need(k, (v.spec as ServiceRecord).name === v.service, "spec is of another service");
+  }
 });
+
+/** A short name of what a service record runs (its manifest service and directory). */
+export const specRevision = (record: ServiceRecord): string =>
+  createHash("sha256").update(JSON.stringify([record.spec, record.base])).digest("hex").slice(0, 12);
 
 export const decodeStatus = (key: string, text: string) => decode<StatusRecord>(key, text, (k, v) => {
   need(k, typeof v.service === "string" && typeof v.state === "string", "service or state missing");
+});
+
+export const decodeRollout = (key: string, text: string) => decode<RolloutRequest>(key, text, (k, v) => {
+  need(k, v.type === "rollout", "type is not rollout");
+  decodeService(`${k} (spec)`, JSON.stringify(v.spec));
+  for (const f of ["gateMs", "stageTimeoutMs"]) need(k, v[f] === undefined || isCount(v[f], 3_600_000), `${f} is not a duration in ms`);
+  need(k, v.canary === undefined || (typeof v.canary === "string" && NAME.test(v.canary)), "canary is not a node name");
 });
 
 export const decodeMove = (key: string, text: string) => decode<MoveRequest>(key, text, (k, v) => {

@@ -3,9 +3,12 @@
 // it out (`myco fleet up`), the demo and the proof tests. A node "dies" as a machine would:
 // its agent and every process under it get SIGKILL at once.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEtcd, type EtcdServer } from "./etcd-server.ts";
+import { Pki, type Role, type TlsPaths } from "./pki.ts";
 import type { Tier } from "../kernel/placement.ts";
 
 const MYCO = fileURLToPath(new URL("../cli/myco.js", import.meta.url));
@@ -17,6 +20,12 @@ export interface LocalFleetOptions {
   ttlSeconds?: number;
   /** An existing etcd; default: one started here (and stopped with the fleet). */
   etcd?: string[];
+  /**
+   * Transport security and node identity: a CA made here (openssl) gives the started etcd a server
+   * certificate (client certificates required) and every agent and coordinator its own; the
+   * operator's is `operatorTls`. With `etcd` given, `tls` is that cluster's files for every child.
+   */
+  tls?: boolean | TlsPaths;
   /** Every line a child prints, prefixed with its name. */
   log?: (name: string, line: string) => void;
 }
@@ -27,6 +36,10 @@ export class LocalFleet {
   readonly cluster: string;
   readonly ttlSeconds: number;
   readonly children = new Map<string, ChildProcess>();
+  /** The CA of a TLS fleet started here. */
+  pki: Pki | undefined;
+  /** The operator's certificate (status, drain, the tests' observer); undefined without TLS. */
+  operatorTls: TlsPaths | undefined;
   private readonly exits = new Map<string, Promise<number | null>>();
 
   constructor(private readonly options: LocalFleetOptions = {}) {
@@ -35,15 +48,30 @@ export class LocalFleet {
   }
 
   async start(): Promise<void> {
+    const tls = this.options.tls;
+    if (typeof tls === "object") this.operatorTls = tls;
+    else if (tls) {
+      this.pki = Pki.create(mkdtempSync(join(tmpdir(), "myco-pki-")));
+      this.operatorTls = this.pki.issue("operator", "operator");
+    }
     if (this.options.etcd) this.urls = this.options.etcd;
     else {
-      this.etcd = await startEtcd();
+      const server = this.pki?.issue("etcd", "etcd");
+      this.etcd = await startEtcd(server ? { tls: { ca: server.cacert, cert: server.cert, key: server.key } } : {});
       this.urls = [this.etcd.url];
     }
   }
 
-  /** The connection flags every child gets. */
-  common(): string[] { return ["--etcd", this.urls.join(","), "--cluster", this.cluster, "--ttl", String(this.ttlSeconds)]; }
+  /** The certificate of `role` `name`: issued by this fleet's CA, or the given cluster's files, or none. */
+  credentials(role: Role, name: string): TlsPaths | undefined {
+    return this.pki ? this.pki.issue(role, name) : this.operatorTls;
+  }
+
+  /** The connection flags a child gets (with its own certificate when TLS is on). */
+  common(tls?: TlsPaths): string[] {
+    return ["--etcd", this.urls.join(","), "--cluster", this.cluster, "--ttl", String(this.ttlSeconds),
+      ...(tls ? ["--cacert", tls.cacert, "--cert", tls.cert, "--key", tls.key] : [])];
+  }
 
   /** Starts a child `myco ...` named `name`; resolves when it printed a line matching `ready` (or exited: rejects). */
   spawnMyco(name: string, args: string[], ready?: RegExp, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
@@ -71,12 +99,12 @@ export class LocalFleet {
   }
 
   startAgent(plan: AgentPlan, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-    return this.spawnMyco(plan.node, ["agent", ...this.common(), "--node", plan.node, "--tier", plan.tier,
+    return this.spawnMyco(plan.node, ["agent", ...this.common(this.credentials("agent", plan.node)), "--node", plan.node, "--tier", plan.tier,
       ...(plan.capacity ? ["--capacity", plan.capacity] : []), ...(plan.labels ? ["--labels", plan.labels] : []), ...(plan.extra ?? [])], /registered \(lease/, env);
   }
 
   startCoordinator(id: string, extra: string[] = []): Promise<ChildProcess> {
-    return this.spawnMyco(id, ["coordinator", ...this.common(), "--id", id, ...extra], /standing for election/);
+    return this.spawnMyco(id, ["coordinator", ...this.common(this.credentials("coordinator", id)), "--id", id, ...extra], /standing for election/);
   }
 
   /** A machine dies: SIGKILL to the child and every process under it, at once. */
@@ -107,6 +135,7 @@ export class LocalFleet {
     await Promise.all(names.filter((n) => n.startsWith("coordinator")).map((n) => this.stopChild(n)));
     await Promise.all(names.filter((n) => !n.startsWith("coordinator")).map((n) => this.stopChild(n)));
     await this.etcd?.stop();
+    if (this.pki) rmSync(this.pki.dir, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // (logs never go through etcd), behind a bearer token the agent publishes in its node record
 // (so reading logs takes read access to the fleet's etcd). GET /logs?service=NAME[&lines=N]
 // [&follow=1] answers NDJSON: { node, instance, timeMs, stream, text } per line.
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { LogLine } from "../executors/log-ring.ts";
 
@@ -17,7 +17,10 @@ export interface LogSource {
 
 export interface LogEndpoint { url: string; token: string; close(): Promise<void> }
 
-export async function serveLogs(node: string, source: LogSource, host = "127.0.0.1", port = 0): Promise<LogEndpoint> {
+/** More routes behind the same token (the state hook's); resolves true when it answered. */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export async function serveLogs(node: string, source: LogSource, host = "127.0.0.1", port = 0, extra?: ExtraRoutes): Promise<LogEndpoint> {
   const token = randomBytes(24).toString("hex");
   const expected = Buffer.from(`Bearer ${token}`);
   const server: Server = createServer((req, res) => {
@@ -27,6 +30,10 @@ export async function serveLogs(node: string, source: LogSource, host = "127.0.0
       return;
     }
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (extra && url.pathname !== "/logs") {
+      void extra(req, res, url).then((answered) => { if (!answered) res.writeHead(404).end("GET /logs?service=NAME[&lines=N][&follow=1]\n"); });
+      return;
+    }
     const service = url.searchParams.get("service");
     if (url.pathname !== "/logs" || !service) { res.writeHead(404).end("GET /logs?service=NAME[&lines=N][&follow=1]\n"); return; }
     const count = Math.max(0, Math.min(10_000, Number(url.searchParams.get("lines") ?? 100) || 0));

@@ -247,7 +247,9 @@ export class Supervisor {
   private rollOutChangedRuns(before: Map<string, RunSpec>, after: Map<string, RunSpec>): void {
     for (const [name, run] of after) {
       const old = before.get(name);
-      if (!old || JSON.stringify(old) === JSON.stringify(run) || this.kernel.state(name) !== "running") continue;
+      if (!old || JSON.stringify(old) === JSON.stringify(run)) continue;
+      // Not running (stopped, failed): no rollout; its next start takes the new run as it is.
+      if (this.kernel.state(name) !== "running") { this.revisionRuns.delete(name); continue; }
       const specs = this.revisionRuns.get(name) ?? new Map<number, RunSpec>();
       this.revisionRuns.set(name, specs);
       const stable = this.rollouts.status(name).stable;

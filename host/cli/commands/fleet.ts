@@ -3,9 +3,9 @@
 // running `myco fleet up`. Output for people by default, --json for scripts.
 import type { Command } from "commander";
 import { userInfo } from "node:os";
-import { connect, etcdUrls, EtcdUnreachableError, writeState, readState, clearState } from "../../fleet/connect.ts";
+import { connect, etcdUrls, tlsPaths, EtcdUnreachableError, writeState, readState, clearState, type TlsFlags } from "../../fleet/connect.ts";
 import { readSnapshot, formatSnapshot } from "../../fleet/snapshot.ts";
-import { loadFleetManifest, FleetManifestError } from "../../fleet/fleet-manifest.ts";
+import { loadFleetManifest, FleetManifestError, MAX_INSTANCES } from "../../fleet/fleet-manifest.ts";
 import { publishServices, updateService } from "../../fleet/specs.ts";
 import { LocalFleet, type AgentPlan } from "../../fleet/local-fleet.ts";
 import { put, del } from "../../fleet/store.ts";
@@ -17,12 +17,15 @@ import type { Keys } from "../../fleet/keys.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../myco.ts";
 
-interface Conn { etcd?: string; cluster: string; json?: boolean }
+interface Conn extends TlsFlags { etcd?: string; cluster: string; json?: boolean }
 
 function conn(command: Command): Command {
   return command
     .option("--etcd <urls>", "etcd client URLs, comma-separated (default: the running `myco fleet up`'s)")
     .option("--cluster <name>", "the fleet's name", "default")
+    .option("--cacert <file>", "the CA etcd's certificate is checked against (default: the running `myco fleet up`'s)")
+    .option("--cert <file>", "the client certificate etcd requires (default: the running `myco fleet up`'s operator certificate)")
+    .option("--key <file>", "the client certificate's private key")
     .option("--json", "print JSON for scripts");
 }
 
@@ -30,7 +33,7 @@ function conn(command: Command): Command {
 async function withFleet(io: Output, verb: string, flags: Conn, work: (store: EtcdStore, keys: Keys) => Promise<number | void>): Promise<number> {
   let connection;
   try {
-    connection = await connect(etcdUrls(flags.etcd), flags.cluster);
+    connection = await connect(etcdUrls(flags.etcd), flags.cluster, 3000, tlsPaths(flags));
   } catch (error) {
     io.err(flags.json ? JSON.stringify({ ok: false, error: describeError(error) }) : `myco fleet ${verb}: ${describeError(error)}`);
     return error instanceof EtcdUnreachableError ? EXIT.unavailable : EXIT.failed;
@@ -63,7 +66,8 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
     .option("--capacity <r=n,...>", "each agent's capacity", "cpu=2000,memory=2048")
     .option("--ttl <seconds>", "lease TTL of agents and coordinators", "3")
     .option("--duration <time>", "stop by itself after this long")
-    .action(async (file: string, flags: { etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }) => {
+    .option("--insecure", "no TLS: etcd without certificates (by default a CA is made with openssl and every party gets a certificate)")
+    .action(async (file: string, flags: { insecure?: boolean; etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }) => {
       exit(await up(io, file, flags));
     });
 
@@ -121,13 +125,87 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
       io.out(flags.json ? JSON.stringify({ ok: true, revision, services: records.map((r) => r.name) }) : `${records.length} services published at revision ${revision}`);
     })));
 
-  conn(fleet.command("scale").argument("<service>").argument("<instances>").description("set a service's instance count (compare-and-swap: no concurrent change is lost)"))
+  conn(fleet.command("scale").argument("<service>").argument("<instances>", "a count, or +N / -N relative to the current one").description("set a service's instance count (compare-and-swap: no concurrent change is lost)"))
     .action(async (service: string, count: string, flags: Conn) => exit(await withFleet(io, "scale", flags, async (store, keys) => {
-      const n = Number(count);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidInput(`instances '${count}' is not a whole number`);
-      const { revision, tries } = await updateService(store, keys, service, (r) => ({ ...r, instances: n }));
-      io.out(flags.json ? JSON.stringify({ ok: true, revision, tries }) : `${service}: ${n} instances (revision ${revision})`);
+      const { instances, revision, tries } = await scale(store, keys, service, count);
+      io.out(flags.json ? JSON.stringify({ ok: true, instances, revision, tries }) : `${service}: ${instances} instances (revision ${revision})`);
     })));
+
+  conn(fleet.command("rollout").argument("<service>").argument("<manifest>", "services.yaml holding the service's new spec")
+    .description("update a service across the fleet by stages (a canary node, then waves by tier), a health gate between stages, rollback of the stages done when one fails; done by the leader"))
+    .option("--canary <node>", "the canary node (default: the first node of the least critical tier)")
+    .option("--gate <time>", "how long every copy of a stage must run the new revision", "2s")
+    .option("--stage-timeout <time>", "how long a stage may take to pass its gate", "30s")
+    .option("--wait <time>", "how long to wait for the leader's outcome", "5m")
+    .action(async (service: string, file: string, flags: Conn & { canary?: string; gate: string; stageTimeout: string; wait: string }) => exit(await withFleet(io, "rollout", flags, async (store, keys) => {
+      const spec = loadFleetManifest(file).find((r) => r.name === service);
+      if (!spec) throw new InvalidInput(`${file} has no service '${service}'`);
+      if (!(await store.get(keys.service(service)))) throw new InvalidInput(`service '${service}' is not in the fleet`);
+      const times = Object.fromEntries((["gate", "stageTimeout", "wait"] as const).map((f) => {
+        const ms = parseDuration(flags[f]);
+        if (!ms && flags[f] !== "0s") throw new InvalidInput(`--${f === "stageTimeout" ? "stage-timeout" : f} '${flags[f]}' is not a duration such as 2s`);
+        return [f, ms ?? 0];
+      })) as Record<"gate" | "stageTimeout" | "wait", number>;
+      const id = `rollout-${Date.now()}-${process.pid}`;
+      await store.txn([], [put(keys.request(id), JSON.stringify({ type: "rollout", spec, gateMs: times.gate, stageTimeoutMs: times.stageTimeout, ...(flags.canary ? { canary: flags.canary } : {}), requester: requester() }))]);
+      if (!flags.json) io.out(`rollout of ${service} requested (${id}); the leader runs it stage by stage`);
+      const deadline = Date.now() + times.wait;
+      while (Date.now() < deadline) {
+        const audit = (await store.range(keys.prefix("audit"))).kvs.find((kv) => kv.key.endsWith(`-${id}`));
+        if (audit) {
+          const outcome = JSON.parse(audit.value) as { done: boolean; failed?: string; revision: string; stages: { name: string; nodes: string[]; passed: boolean; ms: number }[] };
+          io.out(flags.json ? JSON.stringify({ ok: outcome.done, ...outcome }) : [
+            ...outcome.stages.map((s) => `  ${s.passed ? "ok  " : "FAIL"} ${s.name.padEnd(18)} ${s.nodes.join(", ")} (${(s.ms / 1000).toFixed(1)} s)`),
+            outcome.done ? `${service}: revision ${outcome.revision} rolled out` : `${service}: rolled back (${outcome.failed})`,
+          ].join("\n"));
+          return outcome.done ? EXIT.ok : EXIT.failed;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`no outcome from the leader within ${flags.wait} (is a coordinator running?)`);
+    })));
+
+  conn(fleet.command("batch").description("apply changes read from stdin, one per line (`scale SERVICE N|+N|-N`), each its own compare-and-swap; prints one result per line"))
+    .option("--parallel <n>", "changes in flight at once", "8")
+    .action(async (flags: Conn & { parallel: string }) => exit(await withFleet(io, "batch", flags, async (store, keys) => {
+      const parallel = Number(flags.parallel);
+      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) throw new InvalidInput(`--parallel '${flags.parallel}' is not 1..256`);
+      const lines = (await readStdin()).split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      const changes = lines.map((line, i) => {
+        const [verb, service, count, ...rest] = line.split(/\s+/);
+        if (verb !== "scale" || !service || count === undefined || rest.length) throw new InvalidInput(`stdin line ${i + 1}: '${line}' is not \`scale SERVICE N|+N|-N\``);
+        return { line: i + 1, service, count };
+      });
+      let next = 0;
+      const worker = async () => {
+        while (next < changes.length) {
+          const change = changes[next++];
+          const { instances, revision, tries } = await scale(store, keys, change.service, change.count);
+          io.out(flags.json ? JSON.stringify({ line: change.line, service: change.service, instances, revision, tries }) : `line ${change.line}: ${change.service} ${instances} instances (revision ${revision}, ${tries} tries)`);
+        }
+      };
+      await Promise.all([...Array(Math.min(parallel, changes.length))].map(worker));
+    })));
+}
+
+/** `N`, `+N` or `-N` instances, applied by compare-and-swap on the spec's revision (retried on a concurrent change). */
+async function scale(store: EtcdStore, keys: Keys, service: string, count: string): Promise<{ instances: number; revision: number; tries: number }> {
+  const m = /^([+-]?)(\d+)$/.exec(count);
+  if (!m) throw new InvalidInput(`service '${service}': instances '${count}' is not a whole number or +N / -N`);
+  const n = Number(m[2]);
+  let instances = 0;
+  const { revision, tries } = await updateService(store, keys, service, (r) => {
+    instances = m[1] === "+" ? r.instances + n : m[1] === "-" ? r.instances - n : n;
+    if (instances < 0 || instances > MAX_INSTANCES) throw new InvalidInput(`service '${service}': instances ${instances} (from ${r.instances} and '${count}') is outside 0..${MAX_INSTANCES}`);
+    return { ...r, instances };
+  });
+  return { instances, revision, tries };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
 }
 
 /** One agent's lines of a service, printed as they come (NDJSON from its log endpoint). */
@@ -149,7 +227,7 @@ const requester = () => `${userInfo().username}@pid${process.pid}`;
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 /** `myco fleet up`: the local fleet in the foreground, every child's lines prefixed with its name. */
-async function up(io: Output, file: string, flags: { etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }): Promise<number> {
+async function up(io: Output, file: string, flags: { insecure?: boolean; etcd?: string; cluster: string; coordinators: string; agents: string; capacity: string; ttl: string; duration?: string }): Promise<number> {
   const plans: AgentPlan[] = [];
   const problems: string[] = [];
   for (const part of flags.agents.split(",").filter(Boolean)) {
@@ -171,10 +249,15 @@ async function up(io: Output, file: string, flags: { etcd?: string; cluster: str
   }
   const started = Date.now();
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
-  const local = new LocalFleet({ cluster: flags.cluster, ttlSeconds: Number(flags.ttl), etcd: flags.etcd ? etcdUrls(flags.etcd) : undefined, log: (name, line) => io.out(`${clock()} ${name.padEnd(14)} ${line}`) });
+  const existing = flags.etcd ? etcdUrls(flags.etcd) : undefined;
+  if (existing?.some((u) => u.startsWith("https:"))) {
+    io.err(`myco fleet up: --etcd ${flags.etcd} uses TLS: each agent and coordinator needs its own certificate from that cluster's CA; start them with \`myco agent --cert ...\` and \`myco coordinator --cert ...\` instead`);
+    return EXIT.usage;
+  }
+  const local = new LocalFleet({ cluster: flags.cluster, ttlSeconds: Number(flags.ttl), etcd: existing, tls: !existing && !flags.insecure, log: (name, line) => io.out(`${clock()} ${name.padEnd(14)} ${line}`) });
   try {
     await local.start();
-    const { store, keys } = await connect(local.urls, flags.cluster);
+    const { store, keys } = await connect(local.urls, flags.cluster, 3000, local.operatorTls);
     await publishServices(store, keys, records);
     await store.close();
     io.out(`${clock()} etcd at ${local.urls.join(",")}; ${records.length} services published`);
@@ -185,7 +268,8 @@ async function up(io: Output, file: string, flags: { etcd?: string; cluster: str
     await local.stop();
     return error instanceof EtcdUnreachableError ? EXIT.unavailable : EXIT.failed;
   }
-  writeState({ etcd: local.urls, cluster: flags.cluster, pid: process.pid });
+  writeState({ etcd: local.urls, cluster: flags.cluster, pid: process.pid, tls: local.operatorTls });
+  if (local.pki) io.out(`${clock()} TLS: CA and certificates in ${local.pki.dir} (etcd requires client certificates; each node's name is its certificate's CN)`);
   io.out(`${clock()} fleet up: ${coordinators} coordinators, ${plans.length} agents; \`myco fleet status\` in another terminal, Ctrl-C or \`myco fleet down\` to stop`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
