@@ -35,11 +35,15 @@ const TABLE_WEIGHTS: usize = <usize>WRR_CYCLE_MAX; // u16 per pool position: the
 const TABLE_END: usize = <usize>(WRR_CYCLE_MAX + 2 * INSTANCES_PER_SERVICE_MAX); // u16: entries
 const TABLE_LOOP: usize = TABLE_END + 2; // u16: where the loop starts
 
-// No tables (and none of their memory) in a profile without cycles.
-const tables: usize = WRR_TABLES_MAX > 0 ? changetype<usize>(new StaticArray<u8>(WRR_TABLES_MAX * TABLE_BYTES)) : 0;
-const owners: usize = WRR_TABLES_MAX > 0 ? changetype<usize>(new StaticArray<i16>(WRR_TABLES_MAX)) : 0;
+// No tables (and none of their memory) in a profile without cycles. The arrays stay referenced
+// by managed globals: a GC runtime (as-pect's) would otherwise free them under the raw pointers.
+const tableStore: StaticArray<u8> | null = WRR_TABLES_MAX > 0 ? new StaticArray<u8>(WRR_TABLES_MAX * TABLE_BYTES) : null;
+const ownerStore: StaticArray<i16> | null = WRR_TABLES_MAX > 0 ? new StaticArray<i16>(WRR_TABLES_MAX) : null;
 /** Scratch for a build and a settle: current weights per pool position, and a period's start. */
-const scratch: usize = WRR_TABLES_MAX > 0 ? changetype<usize>(new StaticArray<i32>(2 * INSTANCES_PER_SERVICE_MAX)) : 0;
+const scratchStore: StaticArray<i32> | null = WRR_TABLES_MAX > 0 ? new StaticArray<i32>(2 * INSTANCES_PER_SERVICE_MAX) : null;
+const tables: usize = changetype<usize>(tableStore);
+const owners: usize = changetype<usize>(ownerStore);
+const scratch: usize = changetype<usize>(scratchStore);
 
 @inline function tableAt(table: i32): usize { return tables + <usize>(table * TABLE_BYTES); }
 @inline function ownerOf(table: i32): i32 { return <i32>load<i16>(owners + (<usize>table << 1)); }

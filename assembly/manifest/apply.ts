@@ -33,10 +33,11 @@ import { WITH_DISCOVERY, WITH_PLACEMENT } from "../features";
 import { configIndexBegin, configIndexService, configKeys, configRecordAt, sectionStart, sectionEnd } from "../config/store";
 import { fail } from "../util/detail";
 import { admitService, dismissService } from "../membership";
-import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
+import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
 import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
-import { WITH_RESOURCES, WITH_CONFIG_KEYS } from "../features";
+import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
+import { updateSectionApply } from "./sections/update";
 import { validateBlob } from "./validate";
 import {
   manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs,
@@ -156,6 +157,7 @@ function applySections(ptr: usize): void {
       }
       if (pass == 1) continue;
       if (WITH_RESOURCES) resourcesSectionApply(id, sectionPayload(ptr, i, TAG_RESOURCES), sectionPayload(ptr, i, TAG_UNITS));
+      if (WITH_ROLLOUT) updateSectionApply(id, sectionPayload(ptr, i, TAG_UPDATE));
       if ((change & CHANGE_RECOVERY) != 0) {
         const recovery = sectionPayload(ptr, i, TAG_RECOVERY);
         const backup = recovery == 0 ? -1 : recoveryBackupIndex(recovery);

@@ -66,6 +66,8 @@ export const TAG_RESOURCES: u8 = 0x83;
 /** The PLACEMENT section: a service's fleet placement spec (sections/placement.ts has the layout). */
 export const TAG_PLACEMENT: u8 = 0x84;
 export const TAG_UNITS: u8 = 0x85;
+/** The UPDATE section: the UPDATE record (rollout/record.ts), sparse; read only with the rollout layer. */
+export const TAG_UPDATE: u8 = 0x87;
 
 @inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
 

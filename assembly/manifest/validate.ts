@@ -17,7 +17,7 @@ import { fail, detail, Detail } from "../util/detail";
 import {
   MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
-  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, CONDITION_HEALTHY, isAncillary, crc32,
+  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
 import { serviceSubject, SERVICE_SUBJECT } from "../registry/services";
 import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
@@ -29,7 +29,8 @@ import { balanceSectionValid, balanceFits } from "./sections/balance";
 import { placementSectionValid, placementFits, placementValidateBegin } from "./sections/placement";
 import { WITH_PLACEMENT } from "../features";
 import { resourcesFits, resourcesSectionValid, unitsFits, unitsSectionValid } from "./sections/resources";
-import { WITH_RESOURCES, WITH_CONFIG_KEYS } from "../features";
+import { updateFits, updateSectionValid } from "./sections/update";
+import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs, blobConfigCount,
   blobNames, blobConfigTotal, depFrom, depTo, depKind, depCondition, depCount, blobTags, blobTagCount, blobBase as base,
@@ -116,8 +117,8 @@ function walkRecords(length: i32): i32 {
       if (made < 0) return made;
       current = made;
       seen = 0;
-    } else if (isAncillary(tag) && (current < 0 || (tag > TAG_BALANCE && !(WITH_PLACEMENT && tag == TAG_PLACEMENT) && !isResourcesTag(tag)))) {
-      // skipped here (unknown ones; PLACEMENT, RESOURCES and UNITS without their layers), kept in the service's section for the dump
+    } else if (isAncillary(tag) && (current < 0 || (tag > TAG_BALANCE && !(WITH_PLACEMENT && tag == TAG_PLACEMENT) && !isResourcesTag(tag) && !isUpdateTag(tag)))) {
+      // skipped here (unknown ones; PLACEMENT, RESOURCES, UNITS and UPDATE without their layers), kept in the service's section for the dump
     } else if (current < 0) {
       return at(fail(E_MANIFEST_ORDER).text("record (tag ").int(tag).text(") comes before the first service"), offset);
     } else {
@@ -206,6 +207,7 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
     .text(" is critical (below 128) and unknown to this kernel"), offset);
 }
 
+@inline function isUpdateTag(tag: u8): bool { return WITH_ROLLOUT && tag == TAG_UPDATE; }
 @inline function isResourcesTag(tag: u8): bool { return WITH_RESOURCES && (tag == TAG_RESOURCES || tag == TAG_UNITS); }
 
 function sectionFits(tag: u8, ptr: usize, size: i32): bool {
@@ -219,6 +221,7 @@ function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
   serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
   const ptr = base + <usize>payload;
   if (WITH_PLACEMENT && tag == TAG_PLACEMENT) return placementFits(ptr, size) ? placementSectionValid(ptr) : sectionMalformed(current, tag, size);
+  if (isUpdateTag(tag)) return updateFits(ptr, size) ? updateSectionValid(ptr) : sectionMalformed(current, tag, size);
   if (!sectionFits(tag, ptr, size)) return sectionMalformed(current, tag, size);
   if (tag == TAG_HEALTH) return healthValid(ptr);
   if (WITH_RESOURCES && tag == TAG_RESOURCES) return resourcesSectionValid(ptr);

@@ -2,8 +2,8 @@
 // new revisions, undo, pause and resume, status, history, and the revision of an instance.
 // Commands take their first step before they return (the resulting actions are in the outbox).
 // Without FEATURE_ROLLOUT (mcu, tiny) every export answers E_ROLLOUT_ABSENT.
-import { INSTANCES_PER_SERVICE_MAX, TIMEOUT_MS_MAX } from "../limits";
-import { OK, E_ROLLOUT_ABSENT, E_ROLLOUT_NONE, E_UNKNOWN_REVISION, E_INVALID_UPDATE, E_INVALID_ARGUMENT } from "../errors";
+import { OK, E_ROLLOUT_ABSENT, E_ROLLOUT_NONE, E_UNKNOWN_REVISION, E_INVALID_ARGUMENT } from "../errors";
+import { fieldSet, recordLengthValid, RECORD_DEFAULT } from "../util/record";
 import { WITH_ROLLOUT } from "../features";
 import { clockRefresh } from "../clock";
 import { ioPtr } from "../io";
@@ -15,34 +15,32 @@ import { isLeaving } from "../lifecycle/leaving";
 import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { tick } from "../loop";
 import {
-  rollout, revisionOf, STRATEGY_COUNT, PERCENT, PHASE_IDLE, PHASE_PAUSED, STEP_PAUSE, STEP_RESUME,
-  SURGE_DEFAULT, UNAVAILABLE_DEFAULT, MIN_READY_MS_DEFAULT, PROGRESS_DEADLINE_MS_DEFAULT, FAILURES_MAX_DEFAULT,
+  rollout, revisionOf, PHASE_IDLE, PHASE_PAUSED, STEP_PAUSE, STEP_RESUME,
 } from "./tables";
+import {
+  updateScratch, updateResolve, updateValid, updateApplyRecord, updateReadRecord, UPDATE_FIELDS, UPDATE_RECORD_BYTES,
+  UPDATE_STRATEGY, UPDATE_MAX_SURGE, UPDATE_MAX_UNAVAILABLE, UPDATE_MIN_READY_MS, UPDATE_PROGRESS_DEADLINE_MS, UPDATE_FAILURES_MAX,
+} from "./record";
 import { rolloutBegin, rolloutSetPaused } from "./control";
 import { historyFind, historyCopy, historyNewestGood } from "./history";
 
 function absent(): i32 { return fail(E_ROLLOUT_ABSENT).code(); }
 
-/** A budget from the ABI: 0..INSTANCES_PER_SERVICE_MAX instances, or 1000 + p for p percent (0..100). */
-function budget(service: i32, value: i32, fallback: u8, field: string): i32 {
-  if (value == -1) return <i32>fallback;
-  if (value >= 0 && value <= INSTANCES_PER_SERVICE_MAX) return value;
-  if (value >= 1000 && value <= 1100) return <i32>PERCENT | (value - 1000);
-  return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": ").text(field).text(" ").int(value)
-    .text(" is neither 0..").int(INSTANCES_PER_SERVICE_MAX).text(" instances nor 1000 + a percentage (1000..1100)").code();
-}
-
-function period(service: i32, value: i32, fallback: i32, field: string, least: i32): i32 {
-  if (value == -1) return fallback;
-  if (value >= least && value <= TIMEOUT_MS_MAX) return value;
-  return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": ").text(field).text(" ").int(value)
-    .text(" ms is outside ").int(least).text("..").int(TIMEOUT_MS_MAX).code();
+/** Resolves the record at `from` (0: every default) into the scratch, checks it whole, then applies it. */
+function applyUpdate(service: i32, from: usize): i32 {
+  const scratch = updateScratch();
+  updateResolve(from, scratch);
+  const bad = updateValid(service, scratch);
+  if (bad < 0) return bad;
+  updateApplyRecord(service, scratch);
+  return OK;
 }
 
 /**
  * The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate;
  * maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs
  * (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1).
+ * The other update settings take their defaults (rolloutApply sets them all).
  * Validated whole first: nothing changes on error. Takes effect from the next step.
  */
 export function rolloutConfigure(service: i32, strategy: i32, maxSurge: i32, maxUnavailable: i32, minReadyMs: i32,
@@ -50,29 +48,30 @@ export function rolloutConfigure(service: i32, strategy: i32, maxSurge: i32, max
   if (!WITH_ROLLOUT) return absent();
   const bad = checkService(service);
   if (bad < 0) return bad;
-  if (strategy != -1 && (strategy < 0 || strategy >= <i32>STRATEGY_COUNT)) {
-    return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": strategy ").int(strategy)
-      .text(" is not rolling (0) or recreate (1)").code();
-  }
-  const surge = budget(service, maxSurge, SURGE_DEFAULT, "max-surge");
-  if (surge < 0) return surge;
-  const unavailable = budget(service, maxUnavailable, UNAVAILABLE_DEFAULT, "max-unavailable");
-  if (unavailable < 0) return unavailable;
-  const minReady = period(service, minReadyMs, MIN_READY_MS_DEFAULT, "min-ready", 0);
-  if (minReady < 0) return minReady;
-  const deadline = period(service, progressDeadlineMs, PROGRESS_DEADLINE_MS_DEFAULT, "progress-deadline", 1);
-  if (deadline < 0) return deadline;
-  if (failuresMax != -1 && (failuresMax < 1 || failuresMax > 255)) {
-    return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": failures-max ").int(failuresMax)
-      .text(" is outside 1..255").code();
-  }
-  rollout.strategy[service] = strategy == -1 ? 0 : <u8>strategy;
-  rollout.maxSurge[service] = <u8>surge;
-  rollout.maxUnavailable[service] = <u8>unavailable;
-  rollout.minReadyMs[service] = minReady;
-  rollout.progressDeadlineMs[service] = deadline;
-  rollout.failuresMax[service] = failuresMax == -1 ? FAILURES_MAX_DEFAULT : <u8>failuresMax;
-  return OK;
+  const r = updateScratch();
+  for (let f = 0; f < UPDATE_FIELDS; f++) fieldSet(r, f, RECORD_DEFAULT);
+  fieldSet(r, UPDATE_STRATEGY, strategy);
+  fieldSet(r, UPDATE_MAX_SURGE, maxSurge);
+  fieldSet(r, UPDATE_MAX_UNAVAILABLE, maxUnavailable);
+  fieldSet(r, UPDATE_MIN_READY_MS, minReadyMs);
+  fieldSet(r, UPDATE_PROGRESS_DEADLINE_MS, progressDeadlineMs);
+  fieldSet(r, UPDATE_FAILURES_MAX, failuresMax);
+  return applyUpdate(service, r);
+}
+
+/** Applies the UPDATE record (rollout/record.ts, `length` its 60 bytes) written to the buffer; -1 fields: the defaults. */
+export function rolloutApply(service: i32, length: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  let bad = checkService(service);
+  if (bad == OK) bad = recordLengthValid("update", length, UPDATE_RECORD_BYTES);
+  return bad < 0 ? bad : applyUpdate(service, ioPtr());
+}
+
+/** Writes the service's effective UPDATE record (every default filled in) to the buffer; returns its length. */
+export function rolloutRead(service: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  const bad = checkService(service);
+  return bad < 0 ? bad : updateReadRecord(service, ioPtr());
 }
 
 /**

@@ -19,9 +19,10 @@ import { slotAt, SLOT_BREAKER, BREAKER_CLOSED } from "../balance/tables";
 import { alertRaise, ALERT_ROLLED_BACK } from "../recovery/alerts";
 import {
   rollout, revisionOf, rolloutLog, PHASE_IDLE, PHASE_ROLLING, PHASE_PAUSED, PHASE_ROLLING_BACK, OUTCOME_PENDING, OUTCOME_GOOD,
-  OUTCOME_ROLLED_BACK, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, STRATEGY_ROLLING, SURGE_DEFAULT,
-  UNAVAILABLE_DEFAULT, MIN_READY_MS_DEFAULT, PROGRESS_DEADLINE_MS_DEFAULT, FAILURES_MAX_DEFAULT,
+  OUTCOME_ROLLED_BACK, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, NO_BATCH_MS,
 } from "./tables";
+import { updateScratch, updateResolve, updateApplyRecord } from "./record";
+import { recordDefaults } from "../util/record";
 import { historyAppend, historyMark, historyStart } from "./history";
 import { rolloutStep } from "./step";
 import { resize } from "../lifecycle/leaving";
@@ -37,6 +38,7 @@ export function rolloutBegin(service: i32, revision: i32, cause: u8): void {
   rollout.phase[service] = PHASE_ROLLING;
   rollout.failures[service] = 0;
   rollout.lastProgressMs[service] = clockNow();
+  rollout.lastBatchMs[service] = NO_BATCH_MS;
   historyAppend(service, revision, revision == <i32>rollout.stable[service] ? OUTCOME_GOOD : OUTCOME_PENDING);
   rolloutLog(service, STEP_BEGIN, cause, revision);
   timerArmBy(timerOfRollout(service), clockNow());
@@ -126,14 +128,11 @@ export function rolloutMembershipChanged(service: i32, fresh: bool): void {
   rollout.knownCount[service] = <u8>count;
 }
 
-/** A service id was just taken: rolling defaults (Kubernetes' Deployment), revision 1, stable. */
+/** A service id was just taken: the UPDATE record's defaults (rolling, Kubernetes' Deployment), revision 1, stable. */
 export function rolloutServiceReset(service: i32): void {
-  rollout.strategy[service] = STRATEGY_ROLLING;
-  rollout.maxSurge[service] = SURGE_DEFAULT;
-  rollout.maxUnavailable[service] = UNAVAILABLE_DEFAULT;
-  rollout.failuresMax[service] = FAILURES_MAX_DEFAULT;
-  rollout.minReadyMs[service] = MIN_READY_MS_DEFAULT;
-  rollout.progressDeadlineMs[service] = PROGRESS_DEADLINE_MS_DEFAULT;
+  const scratch = updateScratch();
+  updateResolve(recordDefaults, scratch);
+  updateApplyRecord(service, scratch);
   rollout.phase[service] = PHASE_IDLE;
   rollout.target[service] = 1;
   rollout.stable[service] = 1;
@@ -141,6 +140,7 @@ export function rolloutServiceReset(service: i32): void {
   rollout.baseCount[service] = 0;
   rollout.failures[service] = 0;
   rollout.knownCount[service] = 0;
+  rollout.lastBatchMs[service] = NO_BATCH_MS;
   historyStart(service);
   timerCancel(timerOfRollout(service));
 }

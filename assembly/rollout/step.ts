@@ -8,6 +8,9 @@
 //             surge ordinals drain away and the rollout completes when n run the target and
 //             each has been ready min-ready ms. An instance is available when it runs, is not
 //             leaving, is not unhealthy (readiness) and has been ready min-ready ms.
+//             Between batches (each step that retires running instances is one) the gate: wait
+//             batch-interval ms after the last batch, and until every new-revision instance has
+//             been available for health-gate ms (Nomad's update block: min_healthy_time, stagger).
 //   recreate  every old instance is retired at once; new ones start once none of the old
 //             revision is active (for services that cannot run two revisions side by side).
 // Instances keep their ordinal (and so their address and consistent-hash identity): a
@@ -100,22 +103,41 @@ export function rolloutStep(service: i32): bool {
     rolloutLog(service, STEP_SURGE, CAUSE_PROGRESS, target);
     count = wanted;
   }
-  retireOld(service, count, target, available - (base - unavailable));
+  const gateOpen = recreate || batchGateOpen(service, count, target, now);
+  if (retireOld(service, count, target, gateOpen ? available - (base - unavailable) : 0) > 0) rollout.lastBatchMs[service] = now;
   return false;
 }
 
-/** Retires old-revision instances (lowest ordinal first) while `spare` available ones may go. */
-function retireOld(service: i32, count: i32, target: i32, spare: i32): void {
+/** batch-interval has passed since the last batch, and every new-revision instance has been available health-gate ms. */
+function batchGateOpen(service: i32, count: i32, target: i32, now: i64): bool {
+  const next = rollout.lastBatchMs[service] + <i64>rollout.batchIntervalMs[service];
+  if (now < next) { timerArmBy(timerOfRollout(service), next); return false; }
+  const gate = <i64>rollout.healthGateMs[service];
+  if (gate == 0) return true;
+  for (let k = 0; k < count; k++) {
+    const slot = instanceSlotOf(service, k);
+    if (revisionOf(service, slot) != target) continue;
+    if (!isAvailable(service, slot, now)) return false; // (its state change re-arms the timer)
+    const since = rollout.readyAtMs[slot] + <i64>rollout.minReadyMs[service] + gate;
+    if (since > now) { timerArmBy(timerOfRollout(service), since); return false; }
+  }
+  return true;
+}
+
+/** Retires old-revision instances (lowest ordinal first) while `spare` available ones may go; returns the running ones retired. */
+function retireOld(service: i32, count: i32, target: i32, spare: i32): i32 {
+  let retired = 0;
   for (let k = 0; k < count; k++) {
     const slot = instanceSlotOf(service, k);
     const state = instanceState[slot];
     if (revisionOf(service, slot) == target || state == STATE_STOPPING || (isLeaving(slot) && isActive(state))) continue;
     const running = state == STATE_RUNNING;
     if (running && spare <= 0) continue; // down ones cost no availability: they are replaced at once
-    if (running) spare--;
+    if (running) { spare--; retired++; }
     rollout.revision[slot] = <u16>target;
     resize.instanceOnTrial[slot] = true;
     rolloutLog(service, STEP_REPLACE, CAUSE_PROGRESS, target);
     if (isActive(state)) instanceRetire(slot, CAUSE_ROLLOUT);
   }
+  return retired;
 }

@@ -10,7 +10,9 @@ import { eventLog, EVENT_ROLLOUT } from "../log/events";
 
 export const STRATEGY_ROLLING: u8 = 0;
 export const STRATEGY_RECREATE: u8 = 1;
-export const STRATEGY_COUNT: u8 = 2;
+export const STRATEGY_BLUE_GREEN: u8 = 2;
+export const STRATEGY_CANARY: u8 = 3;
+export const STRATEGY_COUNT: u8 = 4;
 
 /** No rollout: every instance runs (or will run) the stable revision. */
 export const PHASE_IDLE: u8 = 0;
@@ -43,6 +45,17 @@ export const UNAVAILABLE_DEFAULT: u8 = PERCENT | 25; // Kubernetes' maxUnavailab
 export const MIN_READY_MS_DEFAULT: i32 = 0; // Kubernetes' minReadySeconds 0
 export const PROGRESS_DEADLINE_MS_DEFAULT: i32 = 600_000; // Kubernetes' progressDeadlineSeconds 600
 export const FAILURES_MAX_DEFAULT: u8 = 1; // a new-revision instance that fails before ready rolls back
+export const BATCH_INTERVAL_MS_DEFAULT: i32 = 0; // the next batch as soon as the budget allows
+export const HEALTH_GATE_MS_DEFAULT: i32 = 0; // a batch's new instances gate the next one once available
+export const ROLLBACK_WINDOW_MS_DEFAULT: i32 = 300_000; // blue-green keeps the old set five minutes
+export const CANARY_COUNT_DEFAULT: i32 = 1;
+export const CANARY_SHARE_PERCENT_DEFAULT: i32 = 10;
+export const CANARY_HEALTHY_MS_DEFAULT: i32 = 300_000; // Argo Rollouts' pause steps are minutes
+export const AUTO_PROMOTE_DEFAULT: i32 = 1;
+export const ERROR_RATE_PERCENT_DEFAULT: i32 = 50; // the breaker's failure-rate default
+export const ERROR_WINDOW_MS_DEFAULT: i32 = 30_000;
+/** lastBatchMs before the rollout's first batch: far enough back that any batch-interval has passed. */
+export const NO_BATCH_MS: i64 = -(<i64>1 << 50);
 /** How often a rollout in progress looks at its new instances' breakers (error rate). */
 export const WATCH_MS: i32 = 250;
 
@@ -54,6 +67,15 @@ class RolloutTables {
   readonly failuresMax: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly minReadyMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
   readonly progressDeadlineMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  readonly batchIntervalMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  readonly healthGateMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  readonly rollbackWindowMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  readonly canaryCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly canarySharePercent: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly canaryHealthyMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  readonly autoPromote: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly errorRatePercent: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
+  readonly errorWindowMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
   // ---- per service: the rollout in progress ----
   readonly phase: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   /** The revision the instances move to (the stable one when idle). */
@@ -68,6 +90,8 @@ class RolloutTables {
   /** The instance count the layer last saw (new ordinals above it start on the stable revision). */
   readonly knownCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly lastProgressMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_SERVICES);
+  /** When the last batch retired a running instance (batch-interval counts from here). */
+  readonly lastBatchMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_SERVICES);
   // ---- per service: the history, newest last ----
   readonly historyCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly historyRevision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
@@ -77,7 +101,13 @@ class RolloutTables {
   readonly revision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_INSTANCES);
   /** When it last became running (min-ready counts from here). */
   readonly readyAtMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_INSTANCES);
+  // ---- scratch ----
+  /** An UPDATE record being resolved, checked and applied (record.ts: UPDATE_FIELDS i32 fields). */
+  readonly scratch: StaticArray<i32> = new StaticArray<i32>(UPDATE_SCRATCH_FIELDS);
 }
+
+/** record.ts's UPDATE_FIELDS (it asserts they agree). */
+export const UPDATE_SCRATCH_FIELDS: i32 = 15;
 
 export const rollout: RolloutTables = WITH_ROLLOUT ? new RolloutTables() : changetype<RolloutTables>(0);
 

@@ -250,8 +250,12 @@ export interface SecurityExports {
 
 /** The exports of assembly/rollout/abi.ts. */
 export interface RolloutExports {
-  /** The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). Validated whole first: nothing changes on error. Takes effect from the next step. */
+  /** The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). The other update settings take their defaults (rolloutApply sets them all). Validated whole first: nothing changes on error. Takes effect from the next step. */
   rolloutConfigure(service: number, strategy: number, maxSurge: number, maxUnavailable: number, minReadyMs: number, progressDeadlineMs: number, failuresMax: number): number;
+  /** Applies the UPDATE record (rollout/record.ts, `length` its 60 bytes) written to the buffer; -1 fields: the defaults. */
+  rolloutApply(service: number, length: number): number;
+  /** Writes the service's effective UPDATE record (every default filled in) to the buffer; returns its length. */
+  rolloutRead(service: number): number;
   /** A new revision of the service (its spec changed in a way that needs new instances): recorded in the history and rolled out by the service's strategy. Returns the revision number, which the host maps to the new spec before it performs the actions (spawns read instanceRevision). */
   rolloutNew(service: number): number;
   /** Rolls out an earlier revision from the history (0: the last good one); returns it. */
@@ -461,18 +465,18 @@ export const KERNEL_FUNCTIONS = [
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
   "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
-  "principalRead", "authorise", "rolloutConfigure", "rolloutNew", "rolloutUndo", "rolloutPause",
-  "rolloutResume", "rolloutStatus", "rolloutHistory", "instanceRevision", "resourceCapacity",
-  "resourceNode", "resourceUnit", "resourceUnitField", "resourceApply", "resourceRead",
-  "resourceAdmission", "resourceQueued", "usageReport", "usageActionsTaken", "resourceReserve",
-  "resourceCommit", "resourceRelease", "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf",
-  "errorDetail", "lastError", "limit", "profile", "serviceRegister", "serviceUnregister",
-  "serviceLookup", "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances",
-  "serviceState", "serviceType", "serviceInstances", "serviceCount", "serviceInstance",
-  "instanceState", "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order",
-  "orderWaveCount", "serviceStart", "serviceStop", "serviceRestart", "serviceEnable",
-  "serviceDisable", "startAll", "stopAll", "instanceStarted", "instanceExited", "tick", "run",
-  "nextDeadline", "actionsDrain", "actionsPending", "eventsRead", "eventsNextSeq",
+  "principalRead", "authorise", "rolloutConfigure", "rolloutApply", "rolloutRead", "rolloutNew",
+  "rolloutUndo", "rolloutPause", "rolloutResume", "rolloutStatus", "rolloutHistory",
+  "instanceRevision", "resourceCapacity", "resourceNode", "resourceUnit", "resourceUnitField",
+  "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued", "usageReport",
+  "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease", "scaleReport",
+  "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail", "lastError", "limit", "profile",
+  "serviceRegister", "serviceUnregister", "serviceLookup", "serviceName", "serviceTagAdd",
+  "serviceTagMask", "serviceSetInstances", "serviceState", "serviceType", "serviceInstances",
+  "serviceCount", "serviceInstance", "instanceState", "dependencyAdd", "dependencyAddByName",
+  "dependencyRemove", "order", "orderWaveCount", "serviceStart", "serviceStop", "serviceRestart",
+  "serviceEnable", "serviceDisable", "startAll", "stopAll", "instanceStarted", "instanceExited",
+  "tick", "run", "nextDeadline", "actionsDrain", "actionsPending", "eventsRead", "eventsNextSeq",
   "eventsOverwritten", "alertReceiverSet", "alertRouteAdd", "alertsClear", "alertSilence",
   "alertUnsilence", "alertSilenceService", "alertSilenceUntil", "alertReport", "alertGroupRead",
   "alertReceiverDown", "counter", "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire",

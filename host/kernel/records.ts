@@ -12,7 +12,8 @@ export const RECORD_DEFAULT = -1;
 export const SECTIONS = { timeouts: 0, balance: 1, breaker: 2, outlier: 3, recovery: 4 } as const;
 export type Section = keyof typeof SECTIONS;
 /** "resources" goes through resourceApply / resourceRead (assembly/resources/record.ts). */
-export type RecordKind = Section | "check" | "resources";
+/** "update" goes through rolloutApply / rolloutRead (assembly/rollout/record.ts). */
+export type RecordKind = Section | "check" | "resources" | "update";
 
 /** Field names in layout order (field n at byte 4n). */
 export const FIELDS = {
@@ -37,6 +38,11 @@ export const FIELDS = {
     "limitGpu", "limitFds", "limitPids",
     "priority", "onLimit", "graceMs", "admission", "units", "coreMiB", "scaleMin", "scaleMax", "scaleMetric", "scaleTarget",
     "scaleWindowMs",
+  ],
+  update: [
+    "strategy", "maxSurge", "maxUnavailable", "minReadyMs", "batchIntervalMs", "progressDeadlineMs", "failuresMax",
+    "healthGateMs", "rollbackWindowMs", "canaryCount", "canarySharePercent", "canaryHealthyMs", "autoPromote",
+    "errorRatePercent", "errorWindowMs",
   ],
 } as const;
 

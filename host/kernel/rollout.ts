@@ -3,8 +3,9 @@
 // the host keeps the spec of each revision (RevisionSpecs) and spawns what instanceRevision says.
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { KernelExports } from "./exports.ts";
+import { recordOf, recordObject, recordValues, codeOf, putRecord, takeRecord, type RecordObject } from "./records.ts";
 
-export const UPDATE_STRATEGIES = ["rolling", "recreate"] as const;
+export const UPDATE_STRATEGIES = ["rolling", "recreate", "blue-green", "canary"] as const;
 export type UpdateStrategy = (typeof UPDATE_STRATEGIES)[number];
 export const ROLLOUT_PHASES = ["idle", "rolling", "paused", "rolling-back"] as const;
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
@@ -15,14 +16,71 @@ export const ROLLOUT_STEPS = ["", "begin", "surge", "replace", "complete", "roll
 /** An instance count, or a percentage of the instances ("25%"). */
 export type Budget = number | `${number}%`;
 
+/** The UPDATE record (assembly/rollout/record.ts) as the typed API gives it; absent: the kernel's default. */
 export interface UpdateConfig {
   strategy?: UpdateStrategy;
   maxSurge?: Budget;
   maxUnavailable?: Budget;
+  /** An instance counts as available only after being ready this long. */
   minReadyMs?: number;
+  /** Rolling: the least time between two batches. */
+  batchIntervalMs?: number;
   progressDeadlineMs?: number;
   /** New-revision instances that may fail before the rollout is rolled back. */
   failuresMax?: number;
+  /** How long new instances must stay available before the next batch (blue-green: before the switch). */
+  healthGateMs?: number;
+  /** Blue-green: how long the old set is kept after the switch. */
+  rollbackWindowMs?: number;
+  canary?: { count?: number; sharePercent?: number; healthyMs?: number; autoPromote?: boolean };
+  errorRate?: { thresholdPercent?: number; windowMs?: number };
+}
+
+/** The UPDATE record of a config (-1: the kernel's default). */
+export function updateRecordOf(config: UpdateConfig, service = "?"): Int32Array {
+  const bool = (b: boolean | undefined) => (b === undefined ? undefined : b ? 1 : 0);
+  return recordOf("update", {
+    strategy: codeOf(UPDATE_STRATEGIES, config.strategy, "E_INVALID_UPDATE", "strategy", service),
+    maxSurge: encodeOptional(config.maxSurge, "max-surge"), maxUnavailable: encodeOptional(config.maxUnavailable, "max-unavailable"),
+    minReadyMs: config.minReadyMs, batchIntervalMs: config.batchIntervalMs, progressDeadlineMs: config.progressDeadlineMs,
+    failuresMax: config.failuresMax, healthGateMs: config.healthGateMs, rollbackWindowMs: config.rollbackWindowMs,
+    canaryCount: config.canary?.count, canarySharePercent: config.canary?.sharePercent, canaryHealthyMs: config.canary?.healthyMs,
+    autoPromote: bool(config.canary?.autoPromote), errorRatePercent: config.errorRate?.thresholdPercent,
+    errorWindowMs: config.errorRate?.windowMs,
+  });
+}
+
+/** The config an UPDATE record decodes to (the sentinel: absent), what updateRecordOf was given. */
+export function updateConfigOf(record: Int32Array): UpdateConfig {
+  const v = recordValues("update", record);
+  const budget = (n: number | undefined): Budget | undefined => (n === undefined ? undefined : n >= 1000 ? `${n - 1000}%` : n);
+  const config: UpdateConfig = {
+    strategy: v.strategy === undefined ? undefined : UPDATE_STRATEGIES[v.strategy], maxSurge: budget(v.maxSurge),
+    maxUnavailable: budget(v.maxUnavailable), minReadyMs: v.minReadyMs, batchIntervalMs: v.batchIntervalMs,
+    progressDeadlineMs: v.progressDeadlineMs, failuresMax: v.failuresMax, healthGateMs: v.healthGateMs,
+    rollbackWindowMs: v.rollbackWindowMs,
+  };
+  const canary = {
+    count: v.canaryCount, sharePercent: v.canarySharePercent, healthyMs: v.canaryHealthyMs,
+    autoPromote: v.autoPromote === undefined ? undefined : v.autoPromote !== 0,
+  };
+  if (Object.values(canary).some((x) => x !== undefined)) config.canary = canary;
+  const errorRate = { thresholdPercent: v.errorRatePercent, windowMs: v.errorWindowMs };
+  if (Object.values(errorRate).some((x) => x !== undefined)) config.errorRate = errorRate;
+  return prune(config);
+}
+
+/** Drops the undefined members (nested too), so equal configs are equal as JSON. */
+function prune<T extends object>(value: T): T {
+  for (const [key, member] of Object.entries(value)) {
+    if (member === undefined) delete (value as Record<string, unknown>)[key];
+    else if (typeof member === "object") prune(member);
+  }
+  return value;
+}
+
+function encodeOptional(budget: Budget | undefined, field: string): number | undefined {
+  return budget === undefined ? undefined : encodeBudget(budget, field);
 }
 
 export interface RolloutStatus {
@@ -59,11 +117,17 @@ export class Rollouts {
 
   private check(status: number): number { return status >= 0 ? status : this.kernel.check(status); }
 
+  /** Applies the whole update strategy (absent fields: the kernel's defaults); checked whole, nothing changes on error. */
   configure(ref: ServiceRef, config: UpdateConfig): void {
-    const strategy = config.strategy === undefined ? -1 : UPDATE_STRATEGIES.indexOf(config.strategy);
-    this.check(this.e.rolloutConfigure(this.kernel.id(ref), strategy, encodeBudget(config.maxSurge, "max-surge"),
-      encodeBudget(config.maxUnavailable, "max-unavailable"), config.minReadyMs ?? -1, config.progressDeadlineMs ?? -1,
-      config.failuresMax ?? -1));
+    const id = this.kernel.id(ref);
+    const record = updateRecordOf(config, this.kernel.name(id));
+    this.check(this.e.rolloutApply(id, putRecord(this.kernel, record)));
+  }
+
+  /** The service's effective UPDATE record (every default filled in). */
+  read(ref: ServiceRef): RecordObject<"update"> {
+    const length = this.check(this.e.rolloutRead(this.kernel.id(ref)));
+    return recordObject("update", takeRecord(this.kernel, length / 4));
   }
 
   /** A new revision, rolled out by the service's strategy; returns its number (map the spec to it before performing actions). */

@@ -6,6 +6,7 @@ import type {
 } from "./types.ts";
 import { CONFIG_TYPES, REDACTED } from "./types.ts";
 import { resourcesSpecRecord, resourcesSpecOf } from "./resources.ts";
+import { updateRecordOf, updateConfigOf } from "../kernel/rollout.ts";
 import { recordOf, recordToBytes, recordFromBytes, recordToSparse, recordFromSparse, recordValues, type RecordKind } from "../kernel/records.ts";
 import { checkRecordOf, checkOptionsOf } from "../kernel/health.ts";
 import { recoveryRecordOf, recoveryPolicyOf } from "../kernel/recovery.ts";
@@ -19,7 +20,7 @@ export const HEADER_BYTES = 24;
 
 export const TAG = {
   service: 0x01, instances: 0x02, timeouts: 0x03, tag: 0x04, dependency: 0x05, config: 0x06, address: 0x07,
-  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85,
+  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85, update: 0x87,
 } as const;
 
 export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 } as const;
@@ -136,6 +137,7 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
   if (service.balance) writeBalance(w, service.balance);
   if (service.resources) writeResources(w, service.name, service.resources);
   if (service.placement) { const placement = service.placement; w.record(TAG.placement, (r) => writePlacement(r, placement)); }
+  if (service.update) { const record = updateRecordOf(service.update, service.name); w.record(TAG.update, (r) => r.raw(recordToSparse(record))); }
 }
 
 function writeHealth(w: Writer, h: HealthSpec): void {
@@ -276,6 +278,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
       const names = Array.from({ length: r.u8() }, () => r.text(r.raw(r.u8())));
       if (current.resources) current.resources.units = names;
     }
+    else if (tag === TAG.update) current.update = updateConfigOf(r.record("update"));
     else if (tag < 0x80) throw new BlobFormatError(`unknown critical tag ${tag}`, at);
     at += 3 + size;
   }

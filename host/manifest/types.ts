@@ -7,6 +7,7 @@ import type { BalanceConfig, BreakerConfig, OutlierConfig } from "../kernel/bala
 import type { PlacementSection } from "./placement.ts";
 import type { ResourceVector } from "../kernel/placement.ts";
 import type { OnLimitAction, AdmissionMode, ScaleSpec } from "../kernel/resources.ts";
+import type { UpdateConfig } from "../kernel/rollout.ts";
 
 export type ConfigType = "int" | "bool" | "string" | "enum" | "duration" | "size";
 export type ConfigValue = number | boolean | string;
@@ -94,6 +95,8 @@ export interface Service {
   recovery?: RecoverySpec;
   balance?: BalanceSpec;
   resources?: ResourcesSpec;
+  /** `update:` (host/manifest/update.ts): the kernel's UPDATE record. */
+  update?: UpdateConfig;
   /** The `placement:` section: the fleet placement spec (host/manifest/placement.ts). */
   placement?: PlacementSection;
 }

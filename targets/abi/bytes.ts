@@ -28,6 +28,7 @@ export const BYTES_IN: Record<string, BytesInParam[]> = {
   balancePickMany: [{ length: "keysLength", name: "keys", kind: "bytes" }],
   // Configuration records (docs/abi-records.md): i32 fields, little-endian, -1 the kernel's default.
   recordApply: [{ length: "length", name: "record", kind: "bytes" }],
+  rolloutApply: [{ length: "length", name: "record", kind: "bytes" }],
   checkAdd: [{ length: "length", name: "record", kind: "bytes" }],
   nodeRegister: [{ length: "nameLength", name: "name", kind: "string" }],
   nodeFind: [{ length: "nameLength", name: "name", kind: "string" }],
@@ -76,6 +77,7 @@ export const BYTES_OUT: Record<string, BytesOut> = {
   snapshotRead: { element: "bytes", fallible: true },
   // assembly/rollout/abi.ts: (u16 revision, u8 outcome, u8 0) per entry.
   rolloutHistory: { element: "bytes", unitBytes: 4, fallible: true },
+  rolloutRead: { element: "bytes", fallible: true },
   resourceRead: { element: "bytes", fallible: true },
 };
 

@@ -15,6 +15,7 @@ import { Balancer, type BalanceConfig, type BreakerConfig, type OutlierConfig } 
 import { readRecord, takeRecord, recordOf, recordObject, FIELDS, RECORD_DEFAULT, type Section } from "../../host/kernel/records.ts";
 import { MycoError } from "../../host/kernel/errors.ts";
 import { NodeResources } from "../../host/kernel/resources.ts";
+import { Rollouts } from "../../host/kernel/rollout.ts";
 import { compileText, ROOT } from "../manifest/helpers.ts";
 
 const SECTIONS: Section[] = ["timeouts", "balance", "breaker", "outlier", "recovery"];
@@ -248,7 +249,8 @@ describe("docs/defaults.md is the kernel's defaults", () => {
     const check = new HealthMonitor(k).addCheck("api");
     const fresh = recordsOf(k, check);
     const resources = Int32Array.from(Object.values(new NodeResources(k).read("api")));
-    const records: Record<string, Int32Array> = { ...fresh.sections, check: fresh.check, resources };
+    const update = Int32Array.from(Object.values(new Rollouts(k).read("api")));
+    const records: Record<string, Int32Array> = { ...fresh.sections, check: fresh.check, resources, update };
     let rows = 0;
     for (const match of text.matchAll(/^\| (\w+) \| (\d+) \| `?(\w+)`? \| (-?\d+)/gm)) {
       const [, section, offset, field, value] = match;

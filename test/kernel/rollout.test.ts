@@ -73,6 +73,51 @@ describe("rolling update", () => {
   });
 });
 
+describe("batch gate", () => {
+  /** When each old instance was retired (went stopping) and when each new one became running. */
+  function timeline(sim: Simulation, from: number) {
+    const log = sim.events.slice(from).filter((e) => e.kind === "instance-state" && e.serviceName === "web");
+    return { retired: log.filter((e) => e.to === "stopping").map((e) => e.timeMs), ready: log.filter((e) => e.to === "running").map((e) => e.timeMs) };
+  }
+
+  it("batch-interval spaces the batches: each retirement at least that long after the one before", () => {
+    const { sim, rollouts } = web(3);
+    rollouts.configure("web", { maxSurge: 0, maxUnavailable: 1, batchIntervalMs: 2_000 });
+    const from = sim.events.length;
+    rollouts.newRevision("web");
+    sim.runFor(10_000);
+    expect(revisions(sim, rollouts)).toEqual([2, 2, 2]);
+    const { retired } = timeline(sim, from);
+    expect(retired).toHaveLength(3);
+    for (let i = 1; i < retired.length; i++) expect(retired[i] - retired[i - 1]).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it("health-gate: the next batch waits until every new instance has been available that long", () => {
+    const { sim, rollouts } = web(3);
+    rollouts.configure("web", { maxSurge: 0, maxUnavailable: 1, healthGateMs: 1_500 });
+    const from = sim.events.length;
+    rollouts.newRevision("web");
+    sim.runFor(10_000);
+    expect(revisions(sim, rollouts)).toEqual([2, 2, 2]);
+    const { retired, ready } = timeline(sim, from);
+    expect(retired).toHaveLength(3);
+    expect(ready).toHaveLength(3);
+    for (let i = 1; i < retired.length; i++) expect(retired[i] - ready[i - 1]).toBeGreaterThanOrEqual(1_500);
+    expect(rollouts.status("web").phase).toBe("idle");
+  });
+
+  it("without either, the batches follow each other as soon as the budget allows (the gate is off by default)", () => {
+    const { sim, rollouts } = web(3);
+    rollouts.configure("web", { maxSurge: 0, maxUnavailable: 1 });
+    const from = sim.events.length;
+    rollouts.newRevision("web");
+    sim.runFor(10_000);
+    const { retired, ready } = timeline(sim, from);
+    expect(retired).toHaveLength(3);
+    for (let i = 1; i < retired.length; i++) expect(retired[i] - ready[i - 1]).toBeLessThan(1_500);
+  });
+});
+
 describe("automatic rollback", () => {
   it("a v2 that never becomes ready is rolled back to v1 by the same strategy, with an alert naming the cause", () => {
     const { sim, rollouts, lb, id } = web(3);
