@@ -8,8 +8,9 @@
 //   user      a sclerotia (the instance itself prefers a rhizomorph)
 //   direct    the operator's nodes after the one the instance runs on, in the operator's order
 // Backups of one instance are distinct nodes, never the instance's own.
-import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX } from "../limits";
-import { fleet, NONE, BACKUPS_PER_SLOT, DIRECT_PER_SERVICE, ASSIGN_DIRECT, CLASS_USER, TIER_SCLEROTIA, SCORE_SPREAD, RESOURCES } from "./tables";
+import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
+import { firstOfService } from "./slots";
+import { fleet, NONE, NO_SLOT, BACKUPS_PER_SLOT, DIRECT_PER_SERVICE, ASSIGN_DIRECT, CLASS_USER, TIER_SCLEROTIA, SCORE_SPREAD, RESOURCES } from "./tables";
 import { hardExclusion, capacityExclusion, directNode, ruleScore } from "./place";
 import { backupsOf } from "./spec";
 
@@ -88,6 +89,10 @@ function settleSlot(slot: i32): void {
 /** Settles the backups of every instance of a service (-1: of every service). */
 export function refreshBackups(service: i32): void {
   if (fleet.slotsUsed == 0) return; // a fleet being set up: nothing to scan
+  if (service >= 0) {
+    for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) settleSlot(slot);
+    return;
+  }
   for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
     const owner = fleet.slotService[slot];
     if (owner == NONE || (service >= 0 && <i32>owner != service)) continue;
@@ -103,12 +108,18 @@ export function slotBackupOf(slot: i32, k: i32): i32 {
 /** Placed instances of the service (-1: every service) short of their backups (on return: how many backups are missing). */
 export function backupsMissing(service: i32): i32 {
   let missing = 0;
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    const owner = fleet.slotService[slot];
-    if (owner == NONE || fleet.slotNode[slot] == NONE || (service >= 0 && <i32>owner != service)) continue;
-    let have = 0;
-    for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] != NONE) have++;
-    missing += max(0, backupsOf(<i32>owner) - have);
+  if (service >= PLACEMENT_SERVICES) return 0;
+  if (service >= 0) {
+    for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) missing += slotMissing(slot);
+    return missing;
   }
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (fleet.slotService[slot] != NONE) missing += slotMissing(slot);
   return missing;
+}
+
+function slotMissing(slot: i32): i32 {
+  if (fleet.slotNode[slot] == NONE) return 0;
+  let have = 0;
+  for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] != NONE) have++;
+  return max(0, backupsOf(<i32>fleet.slotService[slot]) - have);
 }

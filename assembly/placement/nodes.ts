@@ -54,6 +54,8 @@ export function nodeRegister(ptr: usize, len: i32, tier: i32, trust: i32, reliab
   fleet.nodeZone[id] = -1;
   fleet.nodeLabels[id] = 0;
   for (let r = 0; r < RESOURCES; r++) { fleet.capacity[id * RESOURCES + r] = 0; fleet.used[id * RESOURCES + r] = 0; }
+  fleet.nodeOrder[fleet.nodeCount] = <u16>id;
+  fleet.nodePosition[id] = fleet.nodeCount;
   fleet.nodeCount++;
   return id;
 }
@@ -134,6 +136,7 @@ export function nodeZoneSet(node: i32, label: i32): i32 {
     fleet.nodeLabels[node] |= <u64>1 << <u64>label;
   }
   fleet.nodeZone[node] = <i8>label;
+  fleet.preparedFor = -1; // per-zone counts are by the nodes' zones
   return OK;
 }
 
@@ -151,6 +154,9 @@ export function nodeForget(node: i32): void {
   fleet.nodeNames.remove(node);
   fleet.nodeState[node] = STATE_ABSENT;
   fleet.nodeCount--;
+  const last = <i32>fleet.nodeOrder[fleet.nodeCount], position = fleet.nodePosition[node]; // the last registered takes its place
+  fleet.nodeOrder[position] = <u16>last;
+  fleet.nodePosition[last] = position;
 }
 
 @inline export function nodeAccepts(node: i32): bool { return fleet.nodeState[node] == STATE_ALIVE; }

@@ -7,7 +7,7 @@
 import { E_INVALID_ARGUMENT, E_NO_NODE_FITS, E_CAPACITY_INSTANCES } from "../errors";
 import { fail, Detail } from "../util/detail";
 import { checkService, sayService } from "../registry/services";
-import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX } from "../limits";
+import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
 import {
   fleet, NONE, RESOURCES, REASONS, REASON_STATE, REASON_TIER, REASON_REQUIRE, REASON_FORBID, REASON_MAX_PER_NODE, REASON_RESOURCE,
   TIER_SCLEROTIA, TIER_RHIZOMORPH, TIER_HYPHAE, CLASS_CRITICAL, CLASS_USER, CLASS_CLIENT, CLASS_DISTRIBUTED, SCORE_SPREAD, resourceName,
@@ -15,21 +15,32 @@ import {
   COND_TIER, COND_LABEL, COND_LOAD_ABOVE, COND_LOAD_BELOW, BACKUPS_PER_SLOT,
 } from "./tables";
 import { nodeAccepts, sayNode } from "./nodes";
+import { NO_SLOT, WAITING } from "./tables";
+import { slotTake, slotGive, slotSetNode, firstOfService, firstOnNode, sortedSlots } from "./slots";
+import { randomBelow } from "../balance/random";
 import { RULE_REQUIRE, RULE_FORBID, RULE_PREFER } from "./spec";
 
-/** Counts the service's instances per node and per zone into the scratch rows. */
+/**
+ * Counts the service's instances per node and per zone into the scratch rows, walking only its
+ * own slots and clearing only the nodes the previous count touched. The rows then stay exact for
+ * that service (assign and unassign keep them), so placing it again costs nothing here.
+ */
 function prepare(service: i32): void {
-  fleet.perNode.fill(0);
+  if (fleet.preparedFor == service) return;
+  for (let k = 0; k < fleet.touchedCount; k++) { fleet.perNode[<i32>fleet.touched[k]] = 0; fleet.touchedMark[<i32>fleet.touched[k]] = false; }
+  fleet.touchedCount = 0;
   fleet.perZone.fill(0);
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (<i32>fleet.slotService[slot] != service) continue;
+  fleet.preparedFor = service;
+  for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) {
     const node = <i32>fleet.slotNode[slot];
     if (node != <i32>NONE) count(node, 1);
   }
 }
 
 function count(node: i32, delta: i32): void {
-  fleet.perNode[node] = <u16>(<i32>fleet.perNode[node] + delta);
+  const before = <i32>fleet.perNode[node];
+  if (!fleet.touchedMark[node]) { fleet.touchedMark[node] = true; fleet.touched[fleet.touchedCount++] = <u16>node; }
+  fleet.perNode[node] = <u16>(before + delta);
   const zone = <i32>fleet.nodeZone[node];
   if (zone >= 0) fleet.perZone[zone] = <u32>(<i32>fleet.perZone[zone] + delta);
 }
@@ -71,9 +82,10 @@ export function hardExclusion(service: i32, node: i32): i32 {
 
 /** -1 when the node's free capacity covers one more instance of the service, else the reason of the first resource short. */
 export function capacityExclusion(service: i32, node: i32): i32 {
-  for (let r = 0; r < RESOURCES; r++) {
-    const need = fleet.request[service * RESOURCES + r];
-    if (need == 0) continue;
+  const n = <i32>fleet.requestedCount[service];
+  for (let k = 0; k < n; k++) {
+    const r = <i32>unchecked(fleet.requested[service * RESOURCES + k]);
+    const need = unchecked(fleet.request[service * RESOURCES + r]);
     const i = node * RESOURCES + r;
     if (<u64>fleet.used[i] + <u64>need > <u64>fleet.capacity[i]) return REASON_RESOURCE + r;
   }
@@ -106,11 +118,14 @@ export function ruleScore(service: i32, node: i32): i64 {
 
 function score(service: i32, node: i32): i64 {
   let fill: i64 = 0;
-  for (let r = 0; r < RESOURCES; r++) {
-    const need = fleet.request[service * RESOURCES + r];
+  const n = <i32>fleet.requestedCount[service];
+  for (let k = 0; k < n; k++) {
+    const r = <i32>unchecked(fleet.requested[service * RESOURCES + k]);
+    const need = unchecked(fleet.request[service * RESOURCES + r]);
     const i = node * RESOURCES + r;
-    if (need == 0 || fleet.capacity[i] == 0) continue;
-    fill += (<i64>fleet.used[i] + <i64>need) * 1000 / <i64>fleet.capacity[i];
+    const capacity = unchecked(fleet.capacity[i]);
+    if (capacity == 0) continue;
+    fill += (<i64>unchecked(fleet.used[i]) + <i64>need) * 1000 / <i64>capacity;
   }
   let s: i64 = fleet.specScore[service] == SCORE_SPREAD ? -fill : fill;
   s += ruleScore(service, node);
@@ -149,23 +164,62 @@ function selectDirect(service: i32, explain: bool): i32 {
   return chosen;
 }
 
-/** The best node for one more instance (prepare() first), or -1; `explain` records the refusal. */
+/** Every feasible node is scored in a fleet this small. */
+export const SAMPLE_ALL_BELOW: i32 = 32;
+
+/**
+ * How many feasible nodes one placement scores in a fleet of `nodes`: all of them up to
+ * SAMPLE_ALL_BELOW; beyond, Nomad's limit (its stack scores ceil(log2 n) feasible nodes, at
+ * least 2) doubled, and at least SAMPLE_ALL_BELOW: 32 at 5,000 nodes, 32 at 10,000. Kubernetes'
+ * percentageOfNodesToScore stops its walk the same way, once enough feasible nodes were found.
+ * So a placement's cost stays flat as the fleet grows; filtering is never sampled away: a walk
+ * that finds no feasible node has checked them all.
+ */
+export function sampleSize(nodes: i32): i32 {
+  if (nodes <= SAMPLE_ALL_BELOW) return nodes;
+  return max(SAMPLE_ALL_BELOW, 2 * (32 - <i32>clz(nodes - 1)));
+}
+
+/**
+ * The best node for one more instance (prepare() first), or -1; `explain` records the refusal.
+ * Filter, then score a bounded sample: the walk over the registered nodes starts at a HAL-random
+ * position and stops once sampleSize() feasible nodes were scored; every node it returns passed
+ * every hard rule, max-per-node and capacity. -1 only after every node was checked.
+ */
 function select(service: i32, explain: bool): i32 {
   if (fleet.specAssign[service] == ASSIGN_DIRECT) return selectDirect(service, explain);
+  if (explain) return explainAll(service);
+  const n = fleet.nodeCount;
+  const want = sampleSize(n);
+  const start = want < n ? randomBelow(n) : 0;
   let best = -1;
   let bestScore: i64 = 0;
-  if (explain) clearRefusal(service);
-  for (let node = 0; node < PLACEMENT_NODES_MAX; node++) {
-    if (fleet.nodeState[node] == 0) continue;
-    const reason = exclusion(service, node);
-    if (reason >= 0) {
-      if (explain) noteRefusal(service, node, reason);
-      continue;
-    }
+  let found = 0;
+  const last = <i32>fleet.lastNode[service];
+  if (want < n && last != <i32>NONE && fleet.nodeState[last] != 0 && exclusion(service, last) < 0) {
+    best = last; // the node the service's last instance went to: binpack keeps filling it
+    bestScore = score(service, last);
+  }
+  for (let k = 0, position = start; k < n && found < want; k++, position++) {
+    if (position == n) position = 0;
+    const node = <i32>fleet.nodeOrder[position];
+    if (exclusion(service, node) >= 0) continue;
+    found++;
     const s = score(service, node);
-    if (best < 0 || s > bestScore) { best = node; bestScore = s; }
+    if (best < 0 || s > bestScore || (s == bestScore && node < best)) { best = node; bestScore = s; }
   }
   return best;
+}
+
+/** The refusal: every node's first exclusion counted (select found none, so every node has one). */
+function explainAll(service: i32): i32 {
+  clearRefusal(service);
+  for (let position = 0; position < fleet.nodeCount; position++) {
+    const node = <i32>fleet.nodeOrder[position];
+    const reason = exclusion(service, node);
+    if (reason >= 0) noteRefusal(service, node, reason);
+  }
+  return -1;
 }
 
 function clearRefusal(service: i32): void {
@@ -182,14 +236,16 @@ function noteRefusal(service: i32, node: i32, reason: i32): void {
   if (reason < REASON_RESOURCE || reason >= REASON_DIRECT) return;
   const r = reason - REASON_RESOURCE, i = node * RESOURCES + r;
   const free = fleet.capacity[i] - fleet.used[i];
-  if (fleet.refusalLargestNode[r] < 0 || free > fleet.refusalLargest[r]) { fleet.refusalLargest[r] = free; fleet.refusalLargestNode[r] = node; }
+  const largest = fleet.refusalLargest[r], holder = fleet.refusalLargestNode[r];
+  if (holder < 0 || free > largest || (free == largest && node < holder)) { fleet.refusalLargest[r] = free; fleet.refusalLargestNode[r] = node; }
 }
 
-function assign(slot: i32, service: i32, node: i32): void {
-  fleet.slotService[slot] = <u16>service;
-  fleet.slotNode[slot] = <u16>node;
+/** Puts a waiting instance of the service on a node. */
+function assign(slot: i32, node: i32): void {
+  const service = <i32>fleet.slotService[slot];
+  slotSetNode(slot, node);
   for (let r = 0; r < RESOURCES; r++) fleet.used[node * RESOURCES + r] += fleet.request[service * RESOURCES + r];
-  count(node, 1);
+  if (service == fleet.preparedFor) count(node, 1);
   for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (<i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] == node) fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] = NONE;
 }
 
@@ -198,7 +254,8 @@ function unassign(slot: i32): void {
   const node = <i32>fleet.slotNode[slot], service = <i32>fleet.slotService[slot];
   if (node == <i32>NONE) return;
   for (let r = 0; r < RESOURCES; r++) fleet.used[node * RESOURCES + r] -= fleet.request[service * RESOURCES + r];
-  fleet.slotNode[slot] = NONE;
+  if (service == fleet.preparedFor) count(node, -1);
+  slotSetNode(slot, WAITING);
 }
 
 /**
@@ -221,8 +278,7 @@ export function moveInstance(slot: i32, node: i32): i32 {
     return d.text(reasonText(reason)).code();
   }
   unassign(slot);
-  fleet.slotService[slot] = NONE; // assign() sets it again with the node
-  assign(slot, service, node);
+  assign(slot, node);
   return 0;
 }
 
@@ -245,15 +301,10 @@ function release(slot: i32): void {
   unassign(slot);
   fleet.slotReservation[slot] = NONE;
   for (let k = 0; k < BACKUPS_PER_SLOT; k++) fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] = NONE;
-  fleet.slotService[slot] = NONE;
-  fleet.slotsUsed--;
+  slotGive(slot);
 }
 
-function instancesOf(service: i32): i32 {
-  let n = 0;
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotService[slot] == service) n++;
-  return n;
-}
+@inline function instancesOf(service: i32): i32 { return fleet.serviceInstances[service]; }
 
 /** Places `count` more instances of the service, all or none; returns how many it has now. */
 export function placeInstances(service: i32, count: i32): i32 {
@@ -268,7 +319,6 @@ export function placeInstances(service: i32, count: i32): i32 {
   }
   const before = instancesOf(service);
   prepare(service);
-  let slot = 0;
   for (let k = 0; k < count; k++) {
     const node = select(service, false);
     if (node < 0) {
@@ -276,9 +326,9 @@ export function placeInstances(service: i32, count: i32): i32 {
       for (let j = 0; j < k; j++) release(<i32>fleet.callSlots[j]);
       return explainRefusal(service, before + k);
     }
-    while (fleet.slotService[slot] != NONE) slot++;
-    fleet.slotsUsed++;
-    assign(slot, service, node);
+    const slot = slotTake(service);
+    assign(slot, node);
+    fleet.lastNode[service] = <u16>node;
     fleet.callSlots[k] = <u32>slot;
   }
   return before + count;
@@ -315,34 +365,35 @@ export function removeInstances(service: i32, count: i32): i32 {
   if (count < 1 || count > have) {
     return sayService(fail(E_INVALID_ARGUMENT).text("placement: service "), service).text(": cannot remove ").int(count).text(" of its ").int(have).text(" instances").code();
   }
-  let left = count;
-  for (let slot = PLACEMENT_SLOTS_MAX - 1; slot >= 0 && left > 0; slot--) {
-    if (<i32>fleet.slotService[slot] == service) { release(slot); left--; }
-  }
+  const n = sortedSlots(firstOfService(service), fleet.nextOfService, fleet.callSlots); // callSlots as scratch
+  for (let k = n - 1; k >= n - count; k--) release(<i32>fleet.callSlots[k]);
   return have - count;
 }
 
 /** Every instance of the service goes (the service left the registry); its spec returns to the defaults. */
 export function placementServiceRemoved(service: i32): void {
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotService[slot] == service) release(slot);
+  while (firstOfService(service) != NO_SLOT) release(firstOfService(service));
   fleet.specDefaults(service);
 }
 
 /** Takes every instance off a node and places each again elsewhere; returns how many wait for a node. */
 export function evacuate(node: i32): i32 {
-  if (fleet.slotsUsed == 0) return 0; // a fleet being set up: nothing to scan
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (<i32>fleet.slotNode[slot] == node) unassign(slot);
+  for (let slot = firstOnNode(node); slot != NO_SLOT;) {
+    const next = fleet.nextOnNode[slot];
+    unassign(slot);
+    slot = next;
+  }
   return replacePending();
 }
 
 /** Takes off a node the instances whose rules its labels now break, and places them again; returns how many wait. */
 export function evictViolations(node: i32): i32 {
-  if (fleet.slotsUsed == 0) return 0;
   const labels = fleet.nodeLabels[node];
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (<i32>fleet.slotNode[slot] != node) continue;
+  for (let slot = firstOnNode(node); slot != NO_SLOT;) {
+    const next = fleet.nextOnNode[slot];
     const service = <i32>fleet.slotService[slot];
     if ((labels & fleet.specRequire[service]) != fleet.specRequire[service] || (labels & fleet.specForbid[service]) != 0) unassign(slot);
+    slot = next;
   }
   return replacePending();
 }
@@ -358,17 +409,17 @@ function takeover(slot: i32, service: i32): i32 {
 
 /** Places every instance waiting for a node where one fits now (a backup first); returns how many still wait. */
 export function replacePending(): i32 {
-  if (fleet.slotsUsed == 0) return 0;
+  if (fleet.nodeInstances[WAITING] == 0) return 0;
+  // in slot order, as a scan of the table would meet them (callSlots as scratch)
+  const n = sortedSlots(firstOnNode(WAITING), fleet.nextOnNode, fleet.callSlots);
   let waiting = 0;
-  let prepared = -1;
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+  for (let k = 0; k < n; k++) {
+    const slot = <i32>fleet.callSlots[k];
     const service = <i32>fleet.slotService[slot];
-    if (service == <i32>NONE || fleet.slotNode[slot] != NONE) continue;
-    if (service != prepared) { prepare(service); prepared = service; }
+    prepare(service);
     const node = takeover(slot, service);
     if (node < 0) { waiting++; continue; }
-    fleet.slotService[slot] = NONE; // assign() sets it again with the node
-    assign(slot, service, node);
+    assign(slot, node);
   }
   return waiting;
 }
@@ -388,11 +439,15 @@ export function slotServiceOf(slot: i32): i32 {
 
 /** Instances of the service on a node (node -1: waiting for a node; service -1: every service). */
 export function instancesOn(service: i32, node: i32): i32 {
+  if (node < -1 || node >= PLACEMENT_NODES_MAX || service >= PLACEMENT_SERVICES) return 0;
+  const list = node < 0 ? WAITING : node;
+  if (service < 0) return fleet.nodeInstances[list];
   let n = 0;
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (fleet.slotService[slot] == NONE) continue;
-    if (service >= 0 && <i32>fleet.slotService[slot] != service) continue;
-    if ((fleet.slotNode[slot] == NONE ? -1 : <i32>fleet.slotNode[slot]) == node) n++;
+  if (fleet.serviceInstances[service] <= fleet.nodeInstances[list]) {
+    const want = node < 0 ? NONE : <u16>node;
+    for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) if (fleet.slotNode[slot] == want) n++;
+  } else {
+    for (let slot = firstOnNode(list); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) if (<i32>fleet.slotService[slot] == service) n++;
   }
   return n;
 }

@@ -7,8 +7,9 @@ import { E_INVALID_ARGUMENT, E_CAPACITY_INSTANCES } from "../errors";
 import { fail } from "../util/detail";
 import { clockNow } from "../clock";
 import { checkService, sayService } from "../registry/services";
-import { PLACEMENT_SLOTS_MAX, PLACEMENT_RESERVATIONS_MAX } from "../limits";
-import { fleet, NONE } from "./tables";
+import { PLACEMENT_RESERVATIONS_MAX } from "../limits";
+import { fleet, NONE, NO_SLOT } from "./tables";
+import { firstOfService } from "./slots";
 import { placeInstances, releaseSlot } from "./place";
 import { refreshBackups } from "./backups";
 
@@ -55,11 +56,14 @@ function checkReservation(id: i32): i32 {
 /** Ends a reservation: its instances stay (commit) or go (release); returns how many. */
 function finish(id: i32, keep: bool): i32 {
   let n = 0;
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (<i32>fleet.slotReservation[slot] != id) continue;
-    fleet.slotReservation[slot] = NONE;
-    if (!keep) releaseSlot(slot);
-    n++;
+  for (let slot = firstOfService(reservations.service[id]); slot != NO_SLOT;) { // a reservation's slots are its service's
+    const next = fleet.nextOfService[slot];
+    if (<i32>fleet.slotReservation[slot] == id) {
+      fleet.slotReservation[slot] = NONE;
+      if (!keep) releaseSlot(slot);
+      n++;
+    }
+    slot = next;
   }
   reservations.deadline[id] = -1;
   return n;

@@ -54,6 +54,9 @@ export function specRequest(service: i32, resource: i32, amount: i64): i32 {
     return sayService(fail(E_INVALID_ARGUMENT).text("placement: service "), service).text(": ").text(resourceName(resource)).text(" request ").int(amount).text(" is outside 0..").int(u32.MAX_VALUE).code();
   }
   fleet.request[service * RESOURCES + resource] = <u32>amount;
+  let n = 0;
+  for (let r = 0; r < RESOURCES; r++) if (fleet.request[service * RESOURCES + r] != 0) fleet.requested[service * RESOURCES + n++] = <u8>r;
+  fleet.requestedCount[service] = <u8>n;
   return OK;
 }
 

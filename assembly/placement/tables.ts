@@ -72,11 +72,21 @@ export const PRIORITY_WEIGHT: i64 = 40;
 export const SCORE_BINPACK: u8 = 0;
 export const SCORE_SPREAD: u8 = 1;
 
+/** The end of a slot list (slots.ts). */
+export const NO_SLOT: i32 = -1;
+/** The list of instances waiting for a node is kept as one more node's list. */
+export const WAITING: i32 = PLACEMENT_NODES_MAX;
+const FREE_WORDS: i32 = (PLACEMENT_SLOTS_MAX + 63) >> 6;
+const SUMMARY_WORDS: i32 = (FREE_WORDS + 63) >> 6;
+
+/** A name table's index size: a power of two at least twice its names (the table masks its hash with it). */
+const NODE_NAME_SLOTS: i32 = PLACEMENT_NODES_MAX <= 1 ? 2 : 1 << (32 - <i32>clz(2 * PLACEMENT_NODES_MAX - 1));
+
 /** Label ids at least this many: a power of two at least twice the labels. */
 const LABEL_SLOTS: i32 = PLACEMENT_LABELS_MAX * 2;
 
 export class PlacementTables {
-  readonly nodeNames: NameTable = new NameTable(PLACEMENT_NODES_MAX, 2 * PLACEMENT_NODES_MAX);
+  readonly nodeNames: NameTable = new NameTable(PLACEMENT_NODES_MAX, NODE_NAME_SLOTS);
   readonly labelNames: NameTable = new NameTable(PLACEMENT_LABELS_MAX, LABEL_SLOTS);
   labelCount: i32 = 0;
   nodeCount: i32 = 0;
@@ -104,6 +114,9 @@ export class PlacementTables {
   readonly specPrefer: StaticArray<u64> = new StaticArray<u64>(PLACEMENT_SERVICES);
   readonly specAvoid: StaticArray<u64> = new StaticArray<u64>(PLACEMENT_SERVICES);
   readonly request: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_SERVICES * RESOURCES);
+  /** The resources the service requests (request not 0), RESOURCES a row, and how many: what filter and score walk. */
+  readonly requested: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES * RESOURCES);
+  readonly requestedCount: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
   readonly specAssign: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
   readonly specMigration: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES);
   /** Rolling: instances per batch. */
@@ -123,7 +136,7 @@ export class PlacementTables {
   readonly rulePriority: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SERVICES * RULES_PER_SERVICE);
   readonly ruleValue: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES * RULES_PER_SERVICE);
   /** Direct assignment: names the operator gave (ids in directNames, -1 none), primary first. */
-  readonly directNames: NameTable = new NameTable(PLACEMENT_NODES_MAX, 2 * PLACEMENT_NODES_MAX);
+  readonly directNames: NameTable = new NameTable(PLACEMENT_NODES_MAX, NODE_NAME_SLOTS);
   directNameCount: i32 = 0;
   readonly specDirect: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES * DIRECT_PER_SERVICE);
 
@@ -137,6 +150,34 @@ export class PlacementTables {
   readonly slotReservation: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
   /** Scratch: the slots one placement call took (released together when a later instance fails). */
   readonly callSlots: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_SLOTS_MAX);
+
+  /**
+   * Indexes over the assignment table (slots.ts), so no operation scans every slot: each
+   * service's slots and each node's slots (WAITING: the instances waiting for a node) as doubly
+   * linked lists with their lengths, and the free slots as a two-level bitmap (1: free) whose
+   * lowest set bit is the slot the next placement takes (the same slot a scan from 0 would).
+   */
+  readonly serviceHead: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES);
+  readonly serviceInstances: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES);
+  readonly nextOfService: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SLOTS_MAX);
+  readonly prevOfService: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SLOTS_MAX);
+  readonly nodeHead: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_NODES_MAX + 1);
+  readonly nodeInstances: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_NODES_MAX + 1);
+  readonly nextOnNode: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SLOTS_MAX);
+  readonly prevOnNode: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SLOTS_MAX);
+  readonly freeBits: StaticArray<u64> = new StaticArray<u64>(FREE_WORDS);
+  readonly freeSummary: StaticArray<u64> = new StaticArray<u64>(SUMMARY_WORDS);
+  /** The registered nodes, dense (the order sampling walks), and each node's position in it. */
+  readonly nodeOrder: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_NODES_MAX);
+  readonly nodePosition: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_NODES_MAX);
+  /** perNode/perZone hold the counts of this service (-1: none); place.ts keeps them exact while it stays. */
+  preparedFor: i32 = -1;
+  /** The node each service's last instance went to (NONE: none yet): sampling scores it too, so binpack keeps filling it. */
+  readonly lastNode: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SERVICES);
+  /** Scratch: the nodes whose perNode entry is not 0 (cleared by walking them, not the whole row). */
+  readonly touched: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_NODES_MAX);
+  readonly touchedMark: StaticArray<bool> = new StaticArray<bool>(PLACEMENT_NODES_MAX);
+  touchedCount: i32 = 0;
 
   /** The last refusal: nodes excluded per reason (REASON_*), and per resource the need and the largest free. */
   readonly refusal: StaticArray<u32> = new StaticArray<u32>(REASONS);
@@ -164,6 +205,21 @@ export class PlacementTables {
     this.slotsUsed = 0;
     this.directNames.clear();
     this.directNameCount = 0;
+    this.serviceHead.fill(NO_SLOT);
+    this.serviceInstances.fill(0);
+    this.nodeHead.fill(NO_SLOT);
+    this.nodeInstances.fill(0);
+    this.freeBits.fill(u64.MAX_VALUE);
+    const tail = PLACEMENT_SLOTS_MAX & 63;
+    if (tail != 0) this.freeBits[FREE_WORDS - 1] = (<u64>1 << <u64>tail) - 1;
+    this.freeSummary.fill(u64.MAX_VALUE);
+    const summaryTail = FREE_WORDS & 63;
+    if (summaryTail != 0 && SUMMARY_WORDS > 0) this.freeSummary[SUMMARY_WORDS - 1] = (<u64>1 << <u64>summaryTail) - 1;
+    this.perNode.fill(0);
+    this.perZone.fill(0);
+    this.preparedFor = -1;
+    this.touchedMark.fill(false);
+    this.touchedCount = 0;
   }
 
   specDefaults(service: i32): void {
@@ -176,6 +232,8 @@ export class PlacementTables {
     this.specPrefer[service] = 0;
     this.specAvoid[service] = 0;
     for (let r = 0; r < RESOURCES; r++) this.request[service * RESOURCES + r] = 0;
+    this.requestedCount[service] = 0;
+    this.lastNode[service] = NONE;
     this.specAssign[service] = ASSIGN_AUTOMATIC;
     this.specMigration[service] = MIGRATE_ROLLING;
     this.specBatch[service] = 1;

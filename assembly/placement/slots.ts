@@ -1,0 +1,101 @@
+// The assignment table's indexes (tables.ts): the free slots as a two-level bitmap, and every
+// used slot on two doubly linked lists, its service's and its node's (WAITING for a slot with
+// no node). With them placing takes the lowest free slot in a few word reads, a service's
+// instances are walked without the rest, and a node dying or draining touches only its own
+// instances. Every change of slotService/slotNode goes through here, so the lists never drift.
+import { fleet, NONE, NO_SLOT, WAITING } from "./tables";
+
+/** Takes the lowest free slot (the caller checked one is free): it becomes the service's, waiting for a node. */
+export function slotTake(service: i32): i32 {
+  let s = 0;
+  while (fleet.freeSummary[s] == 0) s++;
+  const word = (s << 6) + <i32>ctz(fleet.freeSummary[s]);
+  const bits = fleet.freeBits[word];
+  const slot = (word << 6) + <i32>ctz(bits);
+  const left = bits & (bits - 1);
+  fleet.freeBits[word] = left;
+  if (left == 0) fleet.freeSummary[s] &= ~(<u64>1 << <u64>(word & 63));
+  fleet.slotService[slot] = <u16>service;
+  fleet.slotNode[slot] = NONE;
+  fleet.slotsUsed++;
+  link(fleet.serviceHead, fleet.nextOfService, fleet.prevOfService, service, slot);
+  fleet.serviceInstances[service]++;
+  link(fleet.nodeHead, fleet.nextOnNode, fleet.prevOnNode, WAITING, slot);
+  fleet.nodeInstances[WAITING]++;
+  return slot;
+}
+
+/** Frees a slot that waits for a node (unplace it first). */
+export function slotGive(slot: i32): void {
+  const service = <i32>fleet.slotService[slot];
+  unlink(fleet.serviceHead, fleet.nextOfService, fleet.prevOfService, service, slot);
+  fleet.serviceInstances[service]--;
+  unlink(fleet.nodeHead, fleet.nextOnNode, fleet.prevOnNode, WAITING, slot);
+  fleet.nodeInstances[WAITING]--;
+  fleet.slotService[slot] = NONE;
+  fleet.slotsUsed--;
+  const word = slot >> 6;
+  fleet.freeBits[word] |= <u64>1 << <u64>(slot & 63);
+  fleet.freeSummary[word >> 6] |= <u64>1 << <u64>(word & 63);
+}
+
+/** Moves a slot from its node's list (WAITING when it has none) to `node`'s (WAITING: none). */
+export function slotSetNode(slot: i32, node: i32): void {
+  const from = fleet.slotNode[slot] == NONE ? WAITING : <i32>fleet.slotNode[slot];
+  unlink(fleet.nodeHead, fleet.nextOnNode, fleet.prevOnNode, from, slot);
+  fleet.nodeInstances[from]--;
+  link(fleet.nodeHead, fleet.nextOnNode, fleet.prevOnNode, node, slot);
+  fleet.nodeInstances[node]++;
+  fleet.slotNode[slot] = node == WAITING ? NONE : <u16>node;
+}
+
+/** The first slot of a service's list (NO_SLOT: none); nextOfService walks on. */
+@inline export function firstOfService(service: i32): i32 { return fleet.serviceHead[service]; }
+/** The first slot on a node's list (WAITING: the instances waiting for a node); nextOnNode walks on. */
+@inline export function firstOnNode(node: i32): i32 { return fleet.nodeHead[node]; }
+
+function link(head: StaticArray<i32>, next: StaticArray<i32>, prev: StaticArray<i32>, list: i32, slot: i32): void {
+  const first = head[list];
+  next[slot] = first;
+  prev[slot] = NO_SLOT;
+  if (first != NO_SLOT) prev[first] = slot;
+  head[list] = slot;
+}
+
+function unlink(head: StaticArray<i32>, next: StaticArray<i32>, prev: StaticArray<i32>, list: i32, slot: i32): void {
+  const before = prev[slot], after = next[slot];
+  if (before == NO_SLOT) head[list] = after;
+  else next[before] = after;
+  if (after != NO_SLOT) prev[after] = before;
+}
+
+/**
+ * Copies the slots of a list into `out` in ascending slot order (the order a scan of the whole
+ * table would meet them); returns how many. A heap sort: no allocation, n log n.
+ */
+export function sortedSlots(first: i32, next: StaticArray<i32>, out: StaticArray<u32>): i32 {
+  let n = 0;
+  for (let slot = first; slot != NO_SLOT; slot = next[slot]) out[n++] = <u32>slot;
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(out, i, n);
+  for (let end = n - 1; end > 0; end--) {
+    const top = out[0];
+    out[0] = out[end];
+    out[end] = top;
+    siftDown(out, 0, end);
+  }
+  return n;
+}
+
+function siftDown(a: StaticArray<u32>, root: i32, n: i32): void {
+  let i = root;
+  while (true) {
+    let child = 2 * i + 1;
+    if (child >= n) return;
+    if (child + 1 < n && a[child + 1] > a[child]) child++;
+    if (a[i] >= a[child]) return;
+    const t = a[i];
+    a[i] = a[child];
+    a[child] = t;
+    i = child;
+  }
+}
