@@ -121,10 +121,13 @@ function budgets(): void {
 }
 
 /**
- * One planning round: emits a move for every displaced instance not yet moving (within the
- * gradual limits and the outbox's room). Returns how many moves it emitted.
+ * One planning round: places the instances waiting for a node where one fits now, settles the
+ * backups, then emits a move for every displaced instance not yet moving (within the gradual
+ * limits and the outbox's room). Returns how many moves it emitted.
  */
 export function planRound(): i32 {
+  replacePending(); // room freed since (a removal, a move, a finished move) places the instances waiting for a node
+  refreshBackups(-1); // and lets missing backups stand by
   sync();
   budgets();
   let emitted = 0;

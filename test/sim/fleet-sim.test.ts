@@ -34,6 +34,6 @@ describe("fleet simulator", () => {
   it("a planted forgotten backup is caught", () => {
     const result = runFleetSeed(2, { steps: STEPS, plant: "backup" });
     expect(result.ok).toBe(false);
-    expect(result.message).toMatch(/^backup: critical svc0 .* has no backup on another sclerotia/);
+    expect(result.message).toMatch(/^backup: critical svc\d \(slot \d+\) on n\d+ has no backup on another sclerotia/);
   });
 });
