@@ -94,13 +94,13 @@ function sync(): void {
   return fleet.slotService[slot] != NONE && run != NONE && want != NONE && want != run;
 }
 
-/** Why the slot moves: recorded (shrink, health, manual), else from its running node's state and the rules. */
+/** Why the slot moves: its running node gone (a failover), else recorded (shrink, health, manual), else its node's state and the rules. */
 function triggerOf(slot: i32): u8 {
-  const recorded = plans.trigger[slot];
-  if (recorded != TRIGGER_INFER) return recorded;
   const from = <i32>plans.running[slot];
   const state = fleet.nodeState[from];
-  if (state == 0 || state >= STATE_DEAD) return TRIGGER_DEATH;
+  if (state == 0 || state >= STATE_DEAD) return TRIGGER_DEATH; // a failover whatever moved it first
+  const recorded = plans.trigger[slot];
+  if (recorded != TRIGGER_INFER) return recorded;
   if (state == STATE_DRAINING) return TRIGGER_DRAIN;
   if (hardExclusion(<i32>fleet.slotService[slot], from) >= 0) return TRIGGER_RULE;
   return TRIGGER_REBALANCE;
