@@ -6,7 +6,7 @@
 // a profile without the feature holds none of its texts), and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
-import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT, WITH_RESOURCES, WITH_SENTENCES, WITH_PROFILE_TEXTS } from "./features";
+import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT, WITH_RESOURCES, WITH_SENTENCES, WITH_PROFILE_TEXTS, WITH_PLACEMENT } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -132,6 +132,11 @@ export const E_SNAPSHOT_STATE: i32 = -376;
 export const E_SNAPSHOT_UNVERIFIED: i32 = -377;
 // profiles: -395 .. -399
 export const E_NOT_IN_PROFILE: i32 = -395;
+// fleet plans and promotion (assembly/placement/plan.ts, promote.ts): -300..-309; not in the mcu profile (WITH_PLACEMENT)
+export const E_NO_MOVE: i32 = -300;
+export const E_NOT_PROMOTABLE: i32 = -301;
+export const E_INVALID_PLAN_SETTING: i32 = -302;
+export const E_INVALID_MOVE_REQUEST: i32 = -303;
 
 /**
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
@@ -245,6 +250,10 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_SNAPSHOT_STATE: if (WITH_SNAPSHOT) return out.text("snapshot holds a value out of range for its table"); break;
     case E_SNAPSHOT_UNVERIFIED: if (WITH_SNAPSHOT) return out.text("snapshot apply without a verified snapshot, or bytes changed since"); break;
     case E_NOT_IN_PROFILE: if (WITH_PROFILE_TEXTS) return out.text("this profile does not have the layer behind this export"); break;
+    case E_NO_MOVE: if (WITH_PLACEMENT) return out.text("the assignment slot has no move of this state in the plan"); break;
+    case E_NOT_PROMOTABLE: if (WITH_PLACEMENT) return out.text("the node is not a rhizomorph alive and healthy for the promotion period"); break;
+    case E_INVALID_PLAN_SETTING: if (WITH_PLACEMENT) return out.text("plan setting is outside its range"); break;
+    case E_INVALID_MOVE_REQUEST: if (WITH_PLACEMENT) return out.text("a manual move needs a requester and a reason"); break;
     case E_RESIZE_PENDING: if (WITH_ROLLOUT) return out.text("the service is still draining the instances its last resize removes"); break;
     case E_ROLLOUT_ABSENT: if (WITH_ROLLOUT) return out.text("rollouts are not in this profile"); break;
     case E_ROLLOUT_NONE: if (WITH_ROLLOUT) return out.text("the service has no rollout in that phase"); break;

@@ -407,3 +407,4 @@ export * from "./balance/permit";
 
 // ---- snapshot and restore (assembly/snapshot/; not in the mcu profile) ----
 export * from "./snapshot/abi";
+export * from "./placement/plan-abi";

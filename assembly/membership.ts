@@ -21,6 +21,8 @@ import { resizeReset } from "./lifecycle/leaving";
 import { CAUSE_COMMAND } from "./lifecycle/causes";
 import { eventLog, eventsReset, EVENT_SERVICE_REGISTERED, EVENT_SERVICE_UNREGISTERED } from "./log/events";
 import { outboxReset } from "./log/outbox";
+import { plans, healthPolicy } from "./placement/plan";
+import { nodeHealth } from "./placement/promote";
 import { timerCancel, timersReset, timerOfInstance, timerOfWatchdog, timerOfRestart, timerOfDrain, timerOfRollout } from "./timers/heap";
 import { balanceReset } from "./balance/members";
 import { healthServiceDefaults, healthServiceRemoved, healthResetAll } from "./health/service";
@@ -106,6 +108,7 @@ export function membershipReset(): void {
   }
   if (WITH_PLACEMENT) fleet.reset();
   if (WITH_PLACEMENT) reservations.reset();
+  if (WITH_PLACEMENT) { plans.reset(); nodeHealth.reset(); healthPolicy.reset(); }
   if (WITH_RESOURCES) { resourcesNode.reset(); serviceHeld.fill(false); }
   configReset();
   onReset(); // the manifest loader (manifest/apply.ts), above membership: it joins services through it

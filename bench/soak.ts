@@ -1,6 +1,7 @@
 // The soak run of the fault simulator (not part of `npm test`): 10,000 seeds x 1,000 steps by
 // default, split over one process per core. Prints every failure with its reproduce line, then
-// the count.   npx tsx bench/soak.ts [--seeds 10000] [--steps 1000] [--from 1] [--jobs N]
+// the count.   npx tsx bench/soak.ts [--seeds 10000] [--steps 1000] [--from 1] [--jobs N] [--fleet]
+// --fleet soaks the fleet simulator (host/sim/fleet-run.ts) instead: `npm run soak -- --fleet`.
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,7 @@ const seeds = option("seeds", 10_000);
 const steps = option("steps", 1_000);
 const from = option("from", 1);
 const jobs = Math.max(1, Math.min(option("jobs", availableParallelism()), seeds));
+const fleet = process.argv.includes("--fleet");
 const cli = fileURLToPath(new URL("../host/sim/cli.ts", import.meta.url));
 
 function runRange(first: number, count: number): Promise<{ passed: number; failed: number; output: string }> {
@@ -40,5 +42,5 @@ for (const r of results) if (r.output) console.log(r.output);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 const seconds = (performance.now() - started) / 1000;
-console.log(`soak: ${seeds} seeds x ${steps} steps (${jobs} processes): ${passed} passed, ${failed} failed in ${seconds.toFixed(0)} s`);
+console.log(`soak${fleet ? " --fleet" : ""}: ${seeds} seeds x ${steps} steps (${jobs} processes): ${passed} passed, ${failed} failed in ${seconds.toFixed(0)} s`);
 process.exitCode = failed === 0 ? 0 : 1;

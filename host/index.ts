@@ -13,6 +13,7 @@ export * from "./kernel/rollout.ts";
 export * from "./kernel/health.ts";
 export * from "./kernel/recovery.ts";
 export * from "./kernel/placement.ts";
+export * from "./kernel/plans.ts";
 export * from "./kernel/resources.ts";
 export * from "./manifest/index.ts";
 export { KernelManifest, ManifestLoadError, HEALTH_STATES, DISCOVERY_CHANGES, type Query, type Health } from "./kernel/manifest.ts";

@@ -178,7 +178,7 @@ export function placementPlace(service: i32, count: i32): i32 {
 
 /** Removes a service's `count` newest instances; returns how many it has left. */
 export function placementRemove(service: i32, count: i32): i32 {
-  if (WITH_PLACEMENT) return removeInstances(service, count);
+  if (WITH_PLACEMENT) { const left = removeInstances(service, count); if (left >= 0) refreshBackups(-1); return left; } // the room freed may let a backup stand by
   return absent();
 }
 

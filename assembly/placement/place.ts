@@ -456,3 +456,6 @@ export function refusalCount(reason: i32): i32 {
   if (reason < 0 || reason >= REASONS) return fail(E_INVALID_ARGUMENT).text("placement: refusal reason ").int(reason).text(" is outside 0..").int(REASONS - 1).code();
   return <i32>fleet.refusal[reason];
 }
+
+/** Takes the instance in `slot` off its node to wait for a node (plan.ts: a capacity shrink); replacePending() places it again. */
+export function unassignSlot(slot: i32): void { unassign(slot); }

@@ -35,10 +35,11 @@ export const EVENT_KINDS = [
   "audit", // 15: assembly/security/authorise.ts (an authorisation decision: from command, to 0 allowed / 1 denied, cause role, instance principal)
   "manifest-applied", "manifest-rejected", "discovery", // 16..18: assembly/log/events.ts (manifest, discovery)
   "", "instances-set", "rollout", // 20, 21: assembly/log/events.ts (a running resize, a rollout step)
+  "plan", // 22: assembly/placement/plan.ts (a plan round, a move started/done/failed, promotable, promoted, a manual request, a health drain)
 ] as const;
 export type EventKind = Exclude<(typeof EVENT_KINDS)[number], "">;
 
-export const ACTION_KINDS = ["", "spawn", "stop", "kill", "run-check", "reboot-request", "config-reload", "failover", "config-changed", "notify"] as const;
+export const ACTION_KINDS = ["", "spawn", "stop", "kill", "run-check", "reboot-request", "config-reload", "failover", "config-changed", "notify", "move"] as const;
 export type ActionKind = Exclude<(typeof ACTION_KINDS)[number], "">;
 
 export const DEPENDENCY_KINDS = { requires: 1, wants: 2, after: 3 } as const;

@@ -435,8 +435,32 @@ export interface SnapshotExports {
   snapshotLeftOut(k: number, field: number): number;
 }
 
+/** The exports of assembly/placement/plan-abi.ts. */
+export interface PlacementPlanExports {
+  /** One planning round: emits ACTION_MOVE (kind 10) for each displaced instance it starts moving; returns how many. */
+  planRound(): number;
+  /** The executor's report on the move of an assignment slot: 0 started, 1 done (the kernel commits it), 2 failed (planned again next round). */
+  planMoveReport(slot: number, outcome: number): number;
+  /** A manual move, audited: the instance of `slot` to `node`, by principal `requester` for host-defined reason code 1..255. */
+  planMoveRequest(slot: number, node: number, requester: number, reason: number): number;
+  /** Shrinks a node's capacity of a resource, moving the fewest instances off it first; returns how many wait for a node. */
+  planShrink(node: number, resource: number, amount: bigint): number;
+  /** Health threshold (1..100 percent), the duration below it that drains a node, the healthy period that makes a rhizomorph promotable (ms). */
+  planSettings(threshold: number, durationMs: bigint, promoteMs: bigint): number;
+  /** The plan's size: 0 moves needed and not yet emitted, 1 emitted and not started, 2 started, 3 rounds that emitted moves. */
+  planSize(field: number): number;
+  /** A slot's move: 0 state (0 none, 1 planned, 2 started), 1 running node, 2 target node, 3 strategy, 4 batch, 5 ms, 6 trigger. */
+  planMove(slot: number, field: number): number;
+  /** A node's health sample (0..100); returns 1 when it drained the node (below the threshold for the duration). */
+  nodeHealthSample(node: number, percent: number): number;
+  /** Promotes a promotable rhizomorph (alive and healthy for the period) to sclerotia. */
+  nodePromote(node: number): number;
+  /** A node's health: 0 promotable (0/1), 1 ms healthy (-1: not), 2 ms below the threshold (-1: not). */
+  nodeHealthField(node: number, field: number): bigint;
+}
+
 /** Everything the kernel module exports. */
-export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, SecurityExports, RolloutExports, ResourcesExports, CoreExports, BalancePermitExports, SnapshotExports {
+export interface KernelExports extends DiscoveryExports, PlacementExports, ConfigExports, ManifestExports, BalanceExports, HealthExports, RecoveryExports, RecordsExports, SecurityExports, RolloutExports, ResourcesExports, CoreExports, BalancePermitExports, SnapshotExports, PlacementPlanExports {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -480,7 +504,9 @@ export const KERNEL_FUNCTIONS = [
   "eventsOverwritten", "alertReceiverSet", "alertRouteAdd", "alertsClear", "alertSilence",
   "alertUnsilence", "alertSilenceService", "alertSilenceUntil", "alertReport", "alertGroupRead",
   "alertReceiverDown", "counter", "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire",
-  "breakerPass", "snapshotTake", "snapshotRead", "snapshotRestore", "snapshotLeftOut",
+  "breakerPass", "snapshotTake", "snapshotRead", "snapshotRestore", "snapshotLeftOut", "planRound",
+  "planMoveReport", "planMoveRequest", "planShrink", "planSettings", "planSize", "planMove",
+  "nodeHealthSample", "nodePromote", "nodeHealthField",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */

@@ -3,8 +3,12 @@
 //                                   replay one seed (optionally print its log, or write it as a
 //                                   conformance program every host replays: targets/README.md)
 //   npx tsx host/sim/cli.ts --seeds 1000 [--from 1] [--steps 200]  run a range, print failures and the count
+//   npx tsx host/sim/cli.ts --fleet --seed 7 [--steps 500] [--svg FILE]  one fleet seed (fleet-run.ts),
+//                                   its node utilisation per tier written as an SVG heat map
+//   npx tsx host/sim/cli.ts --fleet --seeds 1000 [--from 1] [--steps 500]  a range of fleet seeds
 import { writeFileSync } from "node:fs";
 import { runSeed } from "./run.ts";
+import { runFleet } from "./fleet-cli.ts";
 import type { Simulation } from "../executors/simulation.ts";
 import { attachRecorder } from "../../targets/conformance/sim-seed.ts";
 import { encodeProgram } from "../../targets/conformance/program.ts";
@@ -16,9 +20,11 @@ for (let i = 2; i < process.argv.length; i++) {
   const next = process.argv[i + 1];
   args.set(key, inline ?? (next && !next.startsWith("--") ? (i++, next) : "true"));
 }
-const steps = Number(args.get("steps") ?? 200);
+const steps = Number(args.get("steps") ?? (args.has("fleet") ? 500 : 200));
 
-if (args.has("seed")) {
+if (args.has("fleet")) {
+  process.exitCode = runFleet(args, steps);
+} else if (args.has("seed")) {
   const seed = Number(args.get("seed"));
   let sim: Simulation | undefined;
   let recorder: Recorder | undefined;

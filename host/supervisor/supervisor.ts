@@ -353,6 +353,8 @@ export class Supervisor {
         return this.note("error", `${service}: recovery gave up and asks for a reboot; a Node host does not reboot the machine`, service);
       case "notify":
         return this.notifier.handle(action);
+      case "move": // a fleet plan's move: carried out by the fleet's executor, never on one device
+        return this.note("error", `${service}: a fleet move of slot ${action.instance} reached a single-device supervisor, which has no other node`, service);
       default: {
         const unknown: never = action.kind;
         throw new Error(`an action of unknown kind '${unknown}' for ${service}`);

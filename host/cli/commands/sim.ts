@@ -25,6 +25,8 @@ import { readRecord } from "../../kernel/records.ts";
 import type { Kernel } from "../../kernel/kernel.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { timelineSvg } from "../timeline-svg.ts";
+import { runFleetSeed, type UtilisationSample } from "../../sim/fleet-run.ts";
+import { utilisationSvg } from "../../sim/fleet-svg.ts";
 import { serveDashboard, parseListen } from "../../dashboard/server.ts";
 import { replayOf } from "../../dashboard/replay.ts";
 import { untilInterrupted } from "./dashboard.ts";
@@ -51,15 +53,17 @@ export function simCommand(program: Command, io: Output, exit: (code: number) =>
   manifestOptions(program.command("sim").argument("<manifest>", "services.yaml").description("run the services in the deterministic fault simulator")
     .option("--seed <n>", "the seed: the same seed replays the same run", "1")
     .option("--steps <n>", "fault-phase steps", "200")
-    .option("--svg <file>", "write an SVG timeline of service states over virtual time")
+    .option("--svg <file>", "write an SVG timeline of service states over virtual time (with --fleet: a heat map of node utilisation per tier)")
+    .option("--fleet", "run the seeded fleet simulator instead (host/sim/fleet-run.ts: nodes join, die, drain, shrink; plans converge); the manifest is not read")
     .option("--json", "print the report (seed, steps, counts, final states, verdict) as JSON")
     .option("--dashboard <[host:]port>", "then replay the run in the web dashboard (time slider: pause, step, speed) until Ctrl-C")
     .option("--profile <name>", "kernel build profile (debug checks invariants inside the kernel too)", "debug"))
-    .action(async (file: string, flags: ManifestFlags & { seed: string; steps: string; svg?: string; profile: string; dashboard?: string; json?: boolean }) => {
+    .action(async (file: string, flags: ManifestFlags & { seed: string; steps: string; svg?: string; profile: string; dashboard?: string; json?: boolean; fleet?: boolean }) => {
       const seed = Number(flags.seed);
       const steps = Number(flags.steps);
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) { io.err(`myco sim: --seed '${flags.seed}' is not 0..4294967295`); return exit(EXIT.usage); }
       if (!Number.isInteger(steps) || steps < 1 || steps > 100_000) { io.err(`myco sim: --steps '${flags.steps}' is not 1..100000`); return exit(EXIT.usage); }
+      if (flags.fleet) return exit(fleetSim(seed, steps, flags.svg, io));
       const { hostManifest, diagnostics } = loadHostManifest(file, parseOptions(flags));
       if (!hostManifest) {
         for (const d of diagnostics) io.err(formatDiagnostic(d));
@@ -176,4 +180,14 @@ function specsOf(manifest: Manifest, kernel: Kernel): ServiceSpec[] {
     deps: s.dependencies.map((d) => ({ to: d.name, kind: d.kind, condition: d.condition })),
     policy: recoveryPolicyOf(readRecord(kernel, s.name, "recovery"), (id) => kernel.name(id)), checks: [], watchdogMs: 0,
   }));
+}
+
+/** `myco sim --fleet`: one fleet seed; its node utilisation per tier as an SVG heat map when --svg names a file. */
+function fleetSim(seed: number, steps: number, svg: string | undefined, io: Output): number {
+  const samples: UtilisationSample[][] = [];
+  const result = runFleetSeed(seed, { steps, onStep: (_, sample) => samples.push(sample) });
+  if (svg) writeFileSync(svg, utilisationSvg(samples, `myco fleet simulation, seed ${seed}: cpu utilisation per node and tier`));
+  if (!result.ok) { io.err(`myco sim --fleet: ${result.message}`); return EXIT.failed; }
+  io.out(`fleet seed=${seed}: ${steps} steps ok, ${result.moves} moves in ${result.rounds} planning rounds${svg ? `; ${svg}` : ""}`);
+  return EXIT.ok;
 }

@@ -429,5 +429,25 @@ int32_t myco_snapshot_take(void);
 int32_t myco_snapshot_read(int32_t offset);
 /* Feeds `length` bytes of a snapshot (I/O buffer) at `offset`: pass `apply` 0 verifies and changes nothing, pass 1 (after a complete verify of the same bytes) restores. Chunks in order from 0, multiples of 8 bytes but the last. Returns 1 when the pass is complete, else 0. */
 int32_t myco_snapshot_restore(int32_t offset, const uint8_t* chunk, uint32_t chunk_length, int32_t apply);
+/* One planning round: emits ACTION_MOVE (kind 10) for each displaced instance it starts moving; returns how many. */
+int32_t myco_plan_round(void);
+/* The executor's report on the move of an assignment slot: 0 started, 1 done (the kernel commits it), 2 failed (planned again next round). */
+int32_t myco_plan_move_report(int32_t slot, int32_t outcome);
+/* A manual move, audited: the instance of `slot` to `node`, by principal `requester` for host-defined reason code 1..255. */
+int32_t myco_plan_move_request(int32_t slot, int32_t node, int32_t requester, int32_t reason);
+/* Shrinks a node's capacity of a resource, moving the fewest instances off it first; returns how many wait for a node. */
+int32_t myco_plan_shrink(int32_t node, int32_t resource, int64_t amount);
+/* Health threshold (1..100 percent), the duration below it that drains a node, the healthy period that makes a rhizomorph promotable (ms). */
+int32_t myco_plan_settings(int32_t threshold, int64_t duration_ms, int64_t promote_ms);
+/* The plan's size: 0 moves needed and not yet emitted, 1 emitted and not started, 2 started, 3 rounds that emitted moves. */
+int32_t myco_plan_size(int32_t field);
+/* A slot's move: 0 state (0 none, 1 planned, 2 started), 1 running node, 2 target node, 3 strategy, 4 batch, 5 ms, 6 trigger. */
+int32_t myco_plan_move(int32_t slot, int32_t field);
+/* A node's health sample (0..100); returns 1 when it drained the node (below the threshold for the duration). */
+int32_t myco_node_health_sample(int32_t node, int32_t percent);
+/* Promotes a promotable rhizomorph (alive and healthy for the period) to sclerotia. */
+int32_t myco_node_promote(int32_t node);
+/* A node's health: 0 promotable (0/1), 1 ms healthy (-1: not), 2 ms below the threshold (-1: not). */
+int32_t myco_node_health_field(int32_t node, int32_t field, int64_t* out);
 
 #endif

@@ -1,0 +1,305 @@
+// Plans of moves. The assignment table (tables.ts slotNode) is where the kernel wants each
+// instance; `running` is where the executor last confirmed it runs. A change that displaces
+// instances (a node dead or draining, a capacity shrink, a rule now broken, health degraded past
+// the threshold for the duration, a manual request) re-places only the displaced ones (place.ts),
+// so the plan, the slots whose wanted node differs from their running node, is the fewest moves
+// that restores every invariant. Each planning round (planRound) emits one ACTION_MOVE per move
+// it starts, carrying the service's migration strategy; the executor answers moveStarted,
+// moveDone (the kernel commits: running = the move's target) or moveFailed (the move is planned
+// again next round). Gradual limits apply to moves off a live node: a `native` service moves at
+// most its rebalance count of shards per round, a `rolling` one at most its batch, counting the
+// moves still in flight (the batch's health gate). Moves off a dead node are failovers, all at once.
+//
+//   ACTION_MOVE record: service, instance = the slot, arg = target node | strategy << 16 | trigger << 24
+//   EVENT_PLAN record:  from = PLAN_EVENT_*, to = trigger, instance = slot (or node), value = node or count
+import { OK, E_NO_MOVE, E_INVALID_PLAN_SETTING, E_INVALID_MOVE_REQUEST, E_INVALID_ARGUMENT } from "../errors";
+import { fail } from "../util/detail";
+import { clockNow } from "../clock";
+import { outboxHasRoom, outboxPush, outboxNoteDeferred } from "../log/outbox";
+import { eventLog } from "../log/events";
+import { CAUSE_COMMAND, CAUSE_NONE } from "../lifecycle/causes";
+import { WITH_PLACEMENT } from "../features";
+import { PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
+import {
+  fleet, NONE, RESOURCES, STATE_DRAINING, STATE_DEAD, DEPLOY_NATIVE, MIGRATE_ROLLING,
+} from "./tables";
+import { checkNode, sayNode, nodeCapacitySet } from "./nodes";
+import { hardExclusion, moveInstance, unassignSlot, replacePending, evacuate } from "./place";
+import { refreshBackups } from "./backups";
+import { deployModel } from "./spec";
+
+/** Move an instance to another node (see the record above). */
+export const ACTION_MOVE: u8 = 10;
+/** A plan step (see the record above). */
+export const EVENT_PLAN: u8 = 22;
+
+export const PLAN_EVENT_PLANNED: u8 = 0;
+export const PLAN_EVENT_STARTED: u8 = 1;
+export const PLAN_EVENT_DONE: u8 = 2;
+export const PLAN_EVENT_FAILED: u8 = 3;
+export const PLAN_EVENT_PROMOTABLE: u8 = 4;
+export const PLAN_EVENT_PROMOTED: u8 = 5;
+export const PLAN_EVENT_REQUESTED: u8 = 6;
+export const PLAN_EVENT_HEALTH_DRAIN: u8 = 7;
+
+export const TRIGGER_DEATH: u8 = 0;
+export const TRIGGER_DRAIN: u8 = 1;
+export const TRIGGER_SHRINK: u8 = 2;
+export const TRIGGER_RULE: u8 = 3;
+export const TRIGGER_HEALTH: u8 = 4;
+export const TRIGGER_MANUAL: u8 = 5;
+export const TRIGGER_REBALANCE: u8 = 6;
+/** Not a recorded trigger: planRound infers it from the running node. */
+const TRIGGER_INFER: u8 = 0xFF;
+
+export const MOVE_NONE: u8 = 0;
+/** The action is in the outbox; the executor has not said it began. */
+export const MOVE_PLANNED: u8 = 1;
+export const MOVE_STARTED: u8 = 2;
+
+export class Plans {
+  readonly running: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
+  readonly target: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
+  readonly state: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
+  readonly trigger: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
+  /** Scratch per round: moves each service may still start off live nodes (-1: no limit). */
+  readonly budget: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES);
+  rounds: i32 = 0;
+  constructor() { this.reset(); }
+  reset(): void {
+    this.running.fill(NONE);
+    this.target.fill(NONE);
+    this.state.fill(MOVE_NONE);
+    this.trigger.fill(TRIGGER_INFER);
+    this.rounds = 0;
+  }
+}
+
+export const plans: Plans = WITH_PLACEMENT ? new Plans() : changetype<Plans>(0);
+
+/** Forgets freed slots and adopts fresh placements (an instance that never ran starts where it is placed: not a move). */
+function sync(): void {
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (fleet.slotService[slot] == NONE) {
+      if (plans.running[slot] != NONE || plans.state[slot] != MOVE_NONE) { plans.running[slot] = NONE; plans.state[slot] = MOVE_NONE; plans.trigger[slot] = TRIGGER_INFER; }
+      continue;
+    }
+    if (plans.running[slot] == NONE && plans.state[slot] == MOVE_NONE) plans.running[slot] = fleet.slotNode[slot];
+  }
+}
+
+/** Does the slot need a move: it runs somewhere and is wanted on another node. */
+@inline function displaced(slot: i32): bool {
+  const want = fleet.slotNode[slot], run = plans.running[slot];
+  return fleet.slotService[slot] != NONE && run != NONE && want != NONE && want != run;
+}
+
+/** Why the slot moves: its running node gone (a failover), else recorded (shrink, health, manual), else its node's state and the rules. */
+function triggerOf(slot: i32): u8 {
+  const from = <i32>plans.running[slot];
+  const state = fleet.nodeState[from];
+  if (state == 0 || state >= STATE_DEAD) return TRIGGER_DEATH; // a failover whatever moved it first
+  const recorded = plans.trigger[slot];
+  if (recorded != TRIGGER_INFER) return recorded;
+  if (state == STATE_DRAINING) return TRIGGER_DRAIN;
+  if (hardExclusion(<i32>fleet.slotService[slot], from) >= 0) return TRIGGER_RULE;
+  return TRIGGER_REBALANCE;
+}
+
+/** A service's limit on moves off live nodes per round: native shards per step, rolling's batch less what is in flight. */
+function budgets(): void {
+  for (let s = 0; s < PLACEMENT_SERVICES; s++) {
+    if (deployModel(s) == DEPLOY_NATIVE) plans.budget[s] = max(1, <i32>fleet.specRebalance[s]);
+    else if (fleet.specMigration[s] == MIGRATE_ROLLING) plans.budget[s] = max(1, <i32>fleet.specBatch[s]);
+    else plans.budget[s] = -1;
+  }
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (plans.state[slot] == MOVE_NONE || fleet.slotService[slot] == NONE) continue;
+    const s = <i32>fleet.slotService[slot];
+    if (plans.budget[s] > 0) plans.budget[s]--;
+  }
+}
+
+/**
+ * One planning round: places the instances waiting for a node where one fits now, settles the
+ * backups, then emits a move for every displaced instance not yet moving (within the gradual
+ * limits and the outbox's room). Returns how many moves it emitted.
+ */
+export function planRound(): i32 {
+  replacePending(); // room freed since (a removal, a move, a finished move) places the instances waiting for a node
+  refreshBackups(-1); // and lets missing backups stand by
+  sync();
+  budgets();
+  let emitted = 0;
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (plans.state[slot] != MOVE_NONE || !displaced(slot)) continue;
+    const service = <i32>fleet.slotService[slot];
+    const trigger = triggerOf(slot);
+    const failover = trigger == TRIGGER_DEATH;
+    if (!failover && plans.budget[service] == 0) continue;
+    if (!outboxHasRoom(1)) { outboxNoteDeferred(); break; }
+    const to = <i32>fleet.slotNode[slot];
+    outboxPush(ACTION_MOVE, service, slot, to | (<i32>fleet.specMigration[service] << 16) | (<i32>trigger << 24));
+    plans.state[slot] = MOVE_PLANNED;
+    plans.target[slot] = <u16>to;
+    plans.trigger[slot] = trigger;
+    if (!failover && plans.budget[service] > 0) plans.budget[service]--;
+    emitted++;
+  }
+  if (emitted > 0) {
+    plans.rounds++;
+    eventLog(EVENT_PLAN, -1, -1, PLAN_EVENT_PLANNED, 0, CAUSE_NONE, emitted);
+  }
+  return emitted;
+}
+
+function checkMove(slot: i32, state: u8): i32 {
+  if (slot >= 0 && slot < PLACEMENT_SLOTS_MAX && fleet.slotService[slot] != NONE && plans.state[slot] == state) return OK;
+  const what = state == MOVE_PLANNED ? " has no planned move to start" : " has no started move to finish";
+  return fail(E_NO_MOVE).text("plan: assignment slot ").int(slot).text(what).code();
+}
+
+function report(slot: i32, kind: u8): void {
+  eventLog(EVENT_PLAN, <i32>fleet.slotService[slot], slot, kind, plans.trigger[slot], CAUSE_COMMAND, <i32>plans.target[slot]);
+}
+
+/** The executor began the move of `slot`. */
+export function moveStarted(slot: i32): i32 {
+  const bad = checkMove(slot, MOVE_PLANNED);
+  if (bad < 0) return bad;
+  plans.state[slot] = MOVE_STARTED;
+  report(slot, PLAN_EVENT_STARTED);
+  return OK;
+}
+
+/** The executor finished the move: the kernel commits the instance to the move's target. */
+export function moveDone(slot: i32): i32 {
+  const bad = checkMove(slot, MOVE_STARTED);
+  if (bad < 0) return bad;
+  report(slot, PLAN_EVENT_DONE);
+  plans.running[slot] = plans.target[slot];
+  plans.state[slot] = MOVE_NONE;
+  plans.trigger[slot] = TRIGGER_INFER;
+  return OK;
+}
+
+/** The executor gave up on the move (planned or started): it is planned again at the next round. */
+export function moveFailed(slot: i32): i32 {
+  const bad = checkMove(slot, MOVE_STARTED) < 0 ? checkMove(slot, MOVE_PLANNED) : OK;
+  if (bad < 0) return bad;
+  report(slot, PLAN_EVENT_FAILED);
+  plans.state[slot] = MOVE_NONE;
+  return OK;
+}
+
+/** A manual move, audited: requester (a principal id, >= 0) and reason (a host-defined code, >= 1). */
+export function moveRequest(slot: i32, node: i32, requester: i32, reason: i32): i32 {
+  const unknown = checkNode(node);
+  if (unknown < 0) return unknown;
+  if (requester < 0 || reason < 1 || reason > 0xFF) {
+    return fail(E_INVALID_MOVE_REQUEST).text("plan: manual move of slot ").int(slot).text(": requester ").int(requester).text(" and reason ").int(reason)
+      .text(" (need a requester >= 0 and a reason 1..255)").code();
+  }
+  sync();
+  const moved = moveInstance(slot, node);
+  if (moved < 0) return moved;
+  refreshBackups(-1); // the room it left may let another instance's backup stand by
+  if (plans.state[slot] == MOVE_NONE) plans.trigger[slot] = TRIGGER_MANUAL;
+  eventLog(EVENT_PLAN, <i32>fleet.slotService[slot], slot, PLAN_EVENT_REQUESTED, <u8>reason, CAUSE_COMMAND, requester);
+  return OK;
+}
+
+/**
+ * Shrinks a node's capacity of a resource below what it uses: takes off the node the fewest
+ * instances (largest request of that resource first) to fit, places them elsewhere, then sets
+ * the capacity. Returns how many instances wait for a node.
+ */
+export function capacityShrink(node: i32, resource: i32, amount: i64): i32 {
+  const unknown = checkNode(node);
+  if (unknown < 0) return unknown;
+  if (resource < 0 || resource >= RESOURCES || amount < 0 || amount > <i64>u32.MAX_VALUE) {
+    return sayNode(fail(E_INVALID_ARGUMENT).text("plan: "), node).text(": resource ").int(resource).text(" capacity ").int(amount).text(" is outside the range").code();
+  }
+  sync();
+  let used = <i64>fleet.used[node * RESOURCES + resource];
+  while (used > amount) {
+    let pick = -1;
+    let most: u32 = 0;
+    for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+      if (<i32>fleet.slotNode[slot] != node) continue;
+      const need = fleet.request[<i32>fleet.slotService[slot] * RESOURCES + resource];
+      if (need > most) { most = need; pick = slot; }
+    }
+    if (pick < 0) break; // unreachable: used > 0 means an instance requests it
+    unassignSlot(pick);
+    if (plans.state[pick] == MOVE_NONE) plans.trigger[pick] = TRIGGER_SHRINK;
+    used -= <i64>most;
+  }
+  const set = nodeCapacitySet(node, resource, amount);
+  if (set < 0) return set;
+  const waiting = replacePending();
+  refreshBackups(-1);
+  return waiting;
+}
+
+/** Health: below `threshold` percent for `durationMs` drains a node; a rhizomorph at or above it for `promoteMs` becomes promotable. */
+export class HealthPolicy {
+  threshold: i32 = 50; durationMs: i64 = 30_000; promoteMs: i64 = 3_600_000;
+  reset(): void { this.threshold = 50; this.durationMs = 30_000; this.promoteMs = 3_600_000; }
+}
+export const healthPolicy: HealthPolicy = WITH_PLACEMENT ? new HealthPolicy() : changetype<HealthPolicy>(0);
+
+export function planSetting(threshold: i32, durationMs: i64, promoteMs: i64): i32 {
+  if (threshold < 1 || threshold > 100 || durationMs < 0 || durationMs > 86_400_000 || promoteMs < 0 || promoteMs > 31_536_000_000) {
+    return fail(E_INVALID_PLAN_SETTING).text("plan: threshold ").int(threshold).text(" (1..100), duration ").int(durationMs).text(" ms (0..86400000), promotion period ")
+      .int(promoteMs).text(" ms (0..31536000000)").code();
+  }
+  healthPolicy.threshold = threshold;
+  healthPolicy.durationMs = durationMs;
+  healthPolicy.promoteMs = promoteMs;
+  return OK;
+}
+
+/** Drains a node whose health stayed below the threshold for the duration; its instances move with trigger health. */
+export function healthDrain(node: i32): i32 {
+  sync();
+  fleet.nodeState[node] = STATE_DRAINING;
+  const waiting = evacuate(node);
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (<i32>plans.running[slot] == node && plans.state[slot] == MOVE_NONE && fleet.slotService[slot] != NONE) plans.trigger[slot] = TRIGGER_HEALTH;
+  }
+  refreshBackups(-1);
+  eventLog(EVENT_PLAN, -1, node, PLAN_EVENT_HEALTH_DRAIN, TRIGGER_HEALTH, CAUSE_NONE, waiting);
+  return waiting;
+}
+
+/** The plan's size: 0 moves needed now (displaced slots), 1 planned, 2 started, 3 rounds that emitted moves. */
+export function planCount(field: i32): i32 {
+  if (field == 3) return plans.rounds;
+  if (field < 0 || field > 3) return fail(E_INVALID_ARGUMENT).text("plan: field ").int(field).text(" is outside 0..3").code();
+  sync();
+  let n = 0;
+  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
+    if (field == 0 ? displaced(slot) && plans.state[slot] == MOVE_NONE : plans.state[slot] == (field == 1 ? MOVE_PLANNED : MOVE_STARTED)) n++;
+  }
+  return n;
+}
+
+/** A slot's move: 0 state (MOVE_*), 1 running node (65535 none), 2 target, 3 strategy, 4 batch, 5 ms, 6 trigger (255: none recorded). */
+export function planMoveField(slot: i32, field: i32): i32 {
+  if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || fleet.slotService[slot] == NONE) {
+    return fail(E_INVALID_ARGUMENT).text("plan: assignment slot ").int(slot).text(" is not in use").code();
+  }
+  const service = <i32>fleet.slotService[slot];
+  switch (field) {
+    case 0: return plans.state[slot];
+    case 1: return plans.running[slot];
+    case 2: return plans.state[slot] == MOVE_NONE ? <i32>fleet.slotNode[slot] : <i32>plans.target[slot];
+    case 3: return fleet.specMigration[service];
+    case 4: return fleet.specBatch[service];
+    case 5: return <i32>fleet.specMigrationMs[service];
+    case 6: return plans.trigger[slot];
+    default: return fail(E_INVALID_ARGUMENT).text("plan: move field ").int(field).text(" is outside 0..6").code();
+  }
+}
+
