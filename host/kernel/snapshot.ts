@@ -125,6 +125,10 @@ export interface UpgradeResult {
 /** A successor made ready while the old kernel still runs: instantiated, its memory's pages touched. */
 export interface PreparedUpgrade {
   instance: WebAssembly.Instance;
+  /** Its exports and I/O buffer, and room for the old kernel's first chunk (the self-check's
+   *  reference): made here so the pause allocates next to nothing (no collection inside it). */
+  port: Port;
+  first: Uint8Array;
 }
 
 const PAGE_BYTES = 4096;
@@ -136,7 +140,8 @@ export function prepareUpgrade(kernel: Kernel, module: WebAssembly.Module): Prep
   // first-write page fault of the operating system inside the pause.
   const memory = new Uint8Array(kernelExports(instance).memory.buffer);
   for (let at = 0; at < memory.length; at += PAGE_BYTES) memory[at] = memory[at];
-  return { instance };
+  const port = portOfInstance(instance);
+  return { instance, port, first: new Uint8Array(port.io.length) };
 }
 
 /**
@@ -150,12 +155,12 @@ export function prepareUpgrade(kernel: Kernel, module: WebAssembly.Module): Prep
  * untouched. `next` is a module (prepared here, before the pause) or a prepared upgrade.
  */
 export function upgradeKernel(kernel: Kernel, next: WebAssembly.Module | PreparedUpgrade): UpgradeResult {
-  const { instance } = next instanceof WebAssembly.Module ? prepareUpgrade(kernel, next) : next;
+  const { instance, port: successor, first } = next instanceof WebAssembly.Module ? prepareUpgrade(kernel, next) : next;
   const started = performance.now();
   const old = portOf(kernel);
   const total = check(old, old.x.snapshotTake());
-  const successor = portOfInstance(instance);
-  let first = new Uint8Array(0);
+  let firstBytes = 0;
+  const whole = old.io.subarray(0, old.io.length & ~7);
   // The same build reads out in the chunks the new kernel takes: each goes straight across. A
   // build with another I/O buffer gets the whole snapshot gathered first (it decides to refuse).
   const direct = (old.io.length & ~7) === (successor.io.length & ~7);
@@ -165,15 +170,18 @@ export function upgradeKernel(kernel: Kernel, next: WebAssembly.Module | Prepare
     if (bytes) return bytes.subarray(offset, offset + n);
     const read = check(old, old.x.snapshotRead(offset));
     if (read !== n) throw new Error(`the old kernel read ${read} bytes of the snapshot at ${offset}, ${n} expected`);
-    const chunk = old.io.subarray(0, n);
-    if (offset === 0) first = chunk.slice();
+    const chunk = n === whole.length ? whole : old.io.subarray(0, n);
+    if (offset === 0) {
+      first.set(chunk);
+      firstBytes = n;
+    }
     return chunk;
   };
   const taken = performance.now();
   pass(successor, total, 0, chunkAt);
   pass(successor, total, 1, chunkAt);
   const restored = performance.now();
-  selfCheck(successor, total, bytes ? bytes.subarray(0, Math.min(total, successor.io.length & ~7)) : first);
+  selfCheck(successor, total, bytes ? bytes.subarray(0, Math.min(total, successor.io.length & ~7)) : first.subarray(0, firstBytes));
   kernel.adopt(instance);
   kernel.exports.eventsNextSeq(); // the new kernel answers
   const answered = performance.now();
