@@ -8,7 +8,7 @@
 import { E_SNAPSHOT_CORRUPT, E_SNAPSHOT_SEQUENCE, E_SNAPSHOT_STATE, E_SNAPSHOT_UNVERIFIED } from "../errors";
 import { ioPtr, ioFits } from "../io";
 import { fail } from "../util/detail";
-import { crc32Update } from "../manifest/format";
+import { snapshotCrc } from "./crc";
 import { globalsLoad } from "./globals";
 import {
   GLOBALS_AT, BLOCK_HEAD_BYTES, geometryMeasure, geoHeapStart, geoHeapBytes, geoTotal, heapAt, heapAddress, heapSpan,
@@ -98,10 +98,10 @@ function feed(offset: i32, length: i32, apply: bool): i32 {
 
 /** The CRC register after the chunk's bytes, leaving out the header's CRC field. */
 function crcSkipping(register: u32, chunk: usize, offset: i32, length: i32): u32 {
-  if (offset >= AT_CRC + 4 || offset + length <= AT_CRC) return crc32Update(register, chunk, length);
+  if (offset >= AT_CRC + 4 || offset + length <= AT_CRC) return snapshotCrc(register, chunk, length);
   const before = AT_CRC - offset;
-  const crc = crc32Update(register, chunk, before);
-  return crc32Update(crc, chunk + <usize>(before + 4), length - before - 4);
+  const crc = snapshotCrc(register, chunk, before);
+  return snapshotCrc(crc, chunk + <usize>(before + 4), length - before - 4);
 }
 
 /** Where the block walk stopped after heapCheck. */

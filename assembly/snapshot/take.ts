@@ -6,7 +6,7 @@ import { E_SNAPSHOT_SEQUENCE, E_SNAPSHOT_LAYOUT } from "../errors";
 import { IO_BUFFER_BYTES } from "../limits";
 import { ioPtr } from "../io";
 import { fail } from "../util/detail";
-import { crc32Update } from "../manifest/format";
+import { snapshotCrc } from "./crc";
 import { globalsSave } from "./globals";
 import { GLOBALS_AT, geometryMeasure, geoGlobalsBytes, geoTotal, heapAt, heapHeadAt, heapAddress, heapSpan, spanLeftOut } from "./image";
 import { headerWrite, heapHeadWrite, AT_CRC } from "./header";
@@ -37,12 +37,12 @@ export function take(): i32 {
   takenCrc = 0;
   const io = ioPtr();
   frontWrite(io);
-  let crc = crc32Update(0xffffffff, io, AT_CRC);
-  crc = crc32Update(crc, io + <usize>(AT_CRC + 4), heapAt() - AT_CRC - 4);
+  let crc = snapshotCrc(0xffffffff, io, AT_CRC);
+  crc = snapshotCrc(crc, io + <usize>(AT_CRC + 4), heapAt() - AT_CRC - 4);
   for (let at = heapAt(); at < geoTotal;) {
     const address = heapAddress(at);
     const n = <i32>heapSpan(address, <usize>min(geoTotal - at, CRC_RUN_BYTES));
-    crc = crc32Update(crc, spanLeftOut ? 0 : address, n);
+    crc = snapshotCrc(crc, spanLeftOut ? 0 : address, n);
     at += n;
   }
   takenCrc = crc ^ 0xffffffff;

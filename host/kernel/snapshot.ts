@@ -59,14 +59,18 @@ function check(port: Port, status: number): number {
 export function takeSnapshot(kernel: Kernel): Uint8Array { return take(portOf(kernel)); }
 
 function take(port: Port): Uint8Array {
-  const total = check(port, port.x.snapshotTake());
-  const out = new Uint8Array(total);
+  const staging = new Uint8Array(check(port, port.x.snapshotTake()));
+  readOut(port, staging, staging.length);
+  return staging;
+}
+
+/** Reads the snapshot just taken (`total` bytes) into `into`, chunk by chunk through the I/O buffer. */
+function readOut(port: Port, into: Uint8Array, total: number): void {
   for (let offset = 0; offset < total;) {
     const n = check(port, port.x.snapshotRead(offset));
-    out.set(port.io.subarray(0, n), offset);
+    into.set(port.io.subarray(0, n), offset);
     offset += n;
   }
-  return out;
 }
 
 /**
@@ -84,17 +88,22 @@ export function verifySnapshot(kernel: Kernel, bytes: Uint8Array): void { feed(p
 
 /** One pass: chunks of the I/O buffer's capacity (a multiple of 8) in order. */
 function feed(port: Port, bytes: Uint8Array, apply: 0 | 1): void {
+  pass(port, bytes.length, apply, (offset, n) => bytes.subarray(offset, offset + n));
+}
+
+/** One pass over `length` bytes, each chunk's bytes from `chunkAt(offset, n)`. */
+function pass(port: Port, length: number, apply: 0 | 1, chunkAt: (offset: number, n: number) => Uint8Array): void {
   const chunk = port.io.length & ~7;
-  if (bytes.length === 0) throw new MycoError(ERROR_CODES.E_SNAPSHOT_SEQUENCE.code, "an empty snapshot");
-  for (let offset = 0; offset < bytes.length; offset += chunk) {
-    const n = Math.min(chunk, bytes.length - offset);
-    port.io.set(bytes.subarray(offset, offset + n), 0);
+  if (length === 0) throw new MycoError(ERROR_CODES.E_SNAPSHOT_SEQUENCE.code, "an empty snapshot");
+  for (let offset = 0; offset < length; offset += chunk) {
+    const n = Math.min(chunk, length - offset);
+    port.io.set(chunkAt(offset, n), 0);
     const status = check(port, port.x.snapshotRestore(offset, n, apply));
-    if (status === 1 && offset + n < bytes.length) {
-      throw new MycoError(ERROR_CODES.E_SNAPSHOT_CORRUPT.code, `the snapshot has ${bytes.length - offset - n} bytes past the end its header gives`);
+    if (status === 1 && offset + n < length) {
+      throw new MycoError(ERROR_CODES.E_SNAPSHOT_CORRUPT.code, `the snapshot has ${length - offset - n} bytes past the end its header gives`);
     }
-    if (status === 0 && offset + n >= bytes.length) {
-      throw new MycoError(ERROR_CODES.E_SNAPSHOT_CORRUPT.code, `the snapshot ends at ${bytes.length} bytes, before its header's length`);
+    if (status === 0 && offset + n >= length) {
+      throw new MycoError(ERROR_CODES.E_SNAPSHOT_CORRUPT.code, `the snapshot ends at ${length} bytes, before its header's length`);
     }
   }
 }
@@ -102,28 +111,88 @@ function feed(port: Port, bytes: Uint8Array, apply: 0 | 1): void {
 export interface UpgradeResult {
   /** Bytes of the snapshot carried across. */
   snapshotBytes: number;
-  /** Milliseconds the kernel was out of the host's hands (take, instantiate, restore, self-check, swap). */
+  /** The pause: milliseconds from the moment the host stops feeding the old kernel (the take
+   *  begins) to the moment the new one answers (adopted, its first call returned): take, verify,
+   *  apply, self-check, swap. Compiling and instantiating the new module come before it. */
   pauseMs: number;
+  /** Its parts: the take (the CRC-32), the restore (verify and apply passes, each chunk read out of
+   *  the old kernel into the new), the self-check and swap. */
+  takeMs: number;
+  restoreMs: number;
+  checkMs: number;
+}
+
+/** A successor made ready while the old kernel still runs: instantiated, its memory's pages touched. */
+export interface PreparedUpgrade {
+  instance: WebAssembly.Instance;
+  /** Its exports and I/O buffer, and room for the old kernel's first chunk (the self-check's
+   *  reference): made here so the pause allocates next to nothing (no collection inside it). */
+  port: Port;
+  first: Uint8Array;
+}
+
+const PAGE_BYTES = 4096;
+
+/** Instantiates `module` beside the running kernel (outside the pause; the old kernel stays in charge). */
+export function prepareUpgrade(kernel: Kernel, module: WebAssembly.Module): PreparedUpgrade {
+  const instance = kernel.instantiate(module);
+  // Every page written once (each byte rewritten with itself): the restore then meets no
+  // first-write page fault of the operating system inside the pause.
+  const memory = new Uint8Array(kernelExports(instance).memory.buffer);
+  for (let at = 0; at < memory.length; at += PAGE_BYTES) memory[at] = memory[at];
+  const port = portOfInstance(instance);
+  return { instance, port, first: new Uint8Array(port.io.length) };
 }
 
 /**
- * Replaces the running kernel's module by `module` under the same Kernel object (so the host,
- * its children and connections carry on): a snapshot of the running kernel, restored into a new
- * instance, which must then give back the very same snapshot (the self-check) before it is
- * adopted. Any failure (the module does not instantiate, refuses the snapshot, or fails the
- * self-check) throws and leaves the old kernel in charge, untouched.
+ * Replaces the running kernel's module under the same Kernel object (so the host, its children
+ * and connections carry on): the running kernel takes a snapshot, whose chunks go straight from
+ * its I/O buffer into the prepared instance's (verify pass over all of them, then the apply
+ * pass: the old kernel is not called otherwise, so it reads out the same bytes twice); the new
+ * kernel must then take the very same snapshot (same length, and the first chunk equal: the
+ * header with the CRC-32 of every byte, the globals: the self-check) before it is adopted. Any
+ * failure (a refused snapshot, a failed self-check) throws and leaves the old kernel in charge,
+ * untouched. `next` is a module (prepared here, before the pause) or a prepared upgrade.
  */
-export function upgradeKernel(kernel: Kernel, module: WebAssembly.Module): UpgradeResult {
+export function upgradeKernel(kernel: Kernel, next: WebAssembly.Module | PreparedUpgrade): UpgradeResult {
+  const { instance, port: successor, first } = next instanceof WebAssembly.Module ? prepareUpgrade(kernel, next) : next;
   const started = performance.now();
-  const bytes = take(portOf(kernel));
-  const instance = kernel.instantiate(module);
-  const next = portOfInstance(instance);
-  feed(next, bytes, 0);
-  feed(next, bytes, 1);
-  const again = take(next);
-  if (Buffer.compare(again, bytes) !== 0) {
-    throw new Error(`the new kernel restored the ${bytes.length}-byte snapshot but gives back a different one: it stays out`);
-  }
+  const old = portOf(kernel);
+  const total = check(old, old.x.snapshotTake());
+  let firstBytes = 0;
+  const whole = old.io.subarray(0, old.io.length & ~7);
+  // The same build reads out in the chunks the new kernel takes: each goes straight across. A
+  // build with another I/O buffer gets the whole snapshot gathered first (it decides to refuse).
+  const direct = (old.io.length & ~7) === (successor.io.length & ~7);
+  const bytes = direct ? null : new Uint8Array(total);
+  if (bytes) readOut(old, bytes, total);
+  const chunkAt = (offset: number, n: number): Uint8Array => {
+    if (bytes) return bytes.subarray(offset, offset + n);
+    const read = check(old, old.x.snapshotRead(offset));
+    if (read !== n) throw new Error(`the old kernel read ${read} bytes of the snapshot at ${offset}, ${n} expected`);
+    const chunk = n === whole.length ? whole : old.io.subarray(0, n);
+    if (offset === 0) {
+      first.set(chunk);
+      firstBytes = n;
+    }
+    return chunk;
+  };
+  const taken = performance.now();
+  pass(successor, total, 0, chunkAt);
+  pass(successor, total, 1, chunkAt);
+  const restored = performance.now();
+  selfCheck(successor, total, bytes ? bytes.subarray(0, Math.min(total, successor.io.length & ~7)) : first.subarray(0, firstBytes));
   kernel.adopt(instance);
-  return { snapshotBytes: bytes.length, pauseMs: performance.now() - started };
+  kernel.exports.eventsNextSeq(); // the new kernel answers
+  const answered = performance.now();
+  return { snapshotBytes: total, pauseMs: answered - started, takeMs: taken - started, restoreMs: restored - taken, checkMs: answered - restored };
+}
+
+/** The restored kernel takes its own snapshot: the same length and the same first chunk. */
+function selfCheck(port: Port, total: number, first: Uint8Array): void {
+  const again = check(port, port.x.snapshotTake());
+  const n = again === total ? check(port, port.x.snapshotRead(0)) : 0;
+  if (again !== total || n !== first.length || Buffer.compare(port.io.subarray(0, n), first) !== 0) {
+    throw new Error(`the new kernel restored the ${total}-byte snapshot but takes a different one (${again} bytes): it stays out`);
+  }
 }

@@ -154,7 +154,7 @@ export class ControlServer {
         if (input.length > REQUEST_BYTES_MAX) return void socket.end(`${JSON.stringify({ ok: false, error: "request too large" })}\n`);
         const newline = input.indexOf("\n");
         if (newline < 0) return;
-        socket.end(`${JSON.stringify(this.answer(input.slice(0, newline)))}\n`);
+        void Promise.resolve(this.answer(input.slice(0, newline))).then((response) => socket.end(`${JSON.stringify(response)}\n`));
       });
       socket.on("error", () => socket.destroy());
     });
@@ -183,7 +183,8 @@ export class ControlServer {
     try { unlinkSync(this.path); } catch { /* gone already */ }
   }
 
-  private answer(line: string): ControlResponse {
+  /** The answer to one request; a kernel upgrade answers later (its module compiles off the main thread). */
+  private answer(line: string): ControlResponse | Promise<ControlResponse> {
     let request: ControlMessage;
     try {
       request = JSON.parse(line) as ControlMessage;
@@ -231,7 +232,8 @@ export class ControlServer {
           this.supervisor.notifier.unsilence(Math.floor(Number(request.id)));
           return { ok: true };
         case "upgrade-kernel":
-          return { ok: true, upgrade: upgradeRunningKernel(this.supervisor, request.file === undefined ? undefined : String(request.file)) };
+          return upgradeRunningKernel(this.supervisor, request.file === undefined ? undefined : String(request.file))
+            .then((upgrade): ControlResponse => ({ ok: true, upgrade }), (error: unknown): ControlResponse => ({ ok: false, error: describeError(error) }));
         case "rollout":
           return { ok: true, rollout: this.supervisor.rollout(request.action, String(request.service), request.revision) };
         default:

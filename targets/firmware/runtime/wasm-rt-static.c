@@ -6,7 +6,8 @@
  * caller set (myco.c sets one around every call into the kernel) and is never silent: with no
  * target set, it goes to myco_rt_fatal().
  *
- * Only one module instance exists at a time (firmware embeds one kernel).
+ * One module instance exists at a time (firmware embeds one kernel), or MYCO_SLOTS of them in an
+ * image built with -DMYCO_SLOTS=2 (src/slots.c: an upgrade restores into the other slot).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -19,12 +20,23 @@
 #define FUNC_TYPE_VALUES_MAX 16u
 #define FUNC_TYPES_MAX 64u
 
-/* The linear memory: a fixed size, like the module's (initial = maximum pages). */
-static uint8_t memory_bytes[MYCO_MEMORY_PAGES * PAGE_BYTES] __attribute__((aligned(16)));
-static bool memory_in_use;
+#ifndef MYCO_SLOTS
+#define MYCO_SLOTS 1
+#endif
 
-static wasm_rt_funcref_t table_slots[MYCO_TABLE_SLOTS];
-static bool table_in_use;
+/* The linear memory: a fixed size, like the module's (initial = maximum pages), one a slot. */
+static uint8_t memory_bytes[MYCO_SLOTS][MYCO_MEMORY_PAGES * PAGE_BYTES] __attribute__((aligned(16)));
+static bool memory_in_use[MYCO_SLOTS];
+
+static wasm_rt_funcref_t table_slots[MYCO_SLOTS][MYCO_TABLE_SLOTS];
+static bool table_in_use[MYCO_SLOTS];
+
+/* The first free slot of `in_use`, or MYCO_SLOTS. */
+static uint32_t free_slot(const bool* in_use) {
+  uint32_t k = 0;
+  while (k < MYCO_SLOTS && in_use[k]) k++;
+  return k;
+}
 
 typedef struct {
   uint32_t params;
@@ -113,10 +125,11 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t* memory, uint32_t initial_pages, uint32_t max_pages) {
   (void)max_pages;
-  if (memory_in_use || initial_pages > MYCO_MEMORY_PAGES) wasm_rt_trap(WASM_RT_TRAP_OOB);
-  memory_in_use = true;
-  memset(memory_bytes, 0, (size_t)initial_pages * PAGE_BYTES);
-  memory->data = memory_bytes;
+  uint32_t k = free_slot(memory_in_use);
+  if (k == MYCO_SLOTS || initial_pages > MYCO_MEMORY_PAGES) wasm_rt_trap(WASM_RT_TRAP_OOB);
+  memory_in_use[k] = true;
+  memset(memory_bytes[k], 0, (size_t)initial_pages * PAGE_BYTES);
+  memory->data = memory_bytes[k];
   memory->pages = initial_pages;
   memory->max_pages = initial_pages;
   memory->size = initial_pages * PAGE_BYTES;
@@ -128,7 +141,9 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, uint32_t delta) {
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
-  if (memory->data == memory_bytes) memory_in_use = false;
+  for (uint32_t k = 0; k < MYCO_SLOTS; k++) {
+    if (memory->data == memory_bytes[k]) memory_in_use[k] = false;
+  }
   memory->data = NULL;
   memory->size = 0;
   memory->pages = 0;
@@ -136,16 +151,19 @@ void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
 
 void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t* table, uint32_t elements, uint32_t max_elements) {
   (void)max_elements;
-  if (table_in_use || elements > MYCO_TABLE_SLOTS) wasm_rt_trap(WASM_RT_TRAP_OOB);
-  table_in_use = true;
-  memset(table_slots, 0, sizeof table_slots);
-  table->data = table_slots;
+  uint32_t k = free_slot(table_in_use);
+  if (k == MYCO_SLOTS || elements > MYCO_TABLE_SLOTS) wasm_rt_trap(WASM_RT_TRAP_OOB);
+  table_in_use[k] = true;
+  memset(table_slots[k], 0, sizeof table_slots[k]);
+  table->data = table_slots[k];
   table->size = elements;
   table->max_size = elements;
 }
 
 void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t* table) {
-  if (table->data == table_slots) table_in_use = false;
+  for (uint32_t k = 0; k < MYCO_SLOTS; k++) {
+    if (table->data == table_slots[k]) table_in_use[k] = false;
+  }
   table->data = NULL;
   table->size = 0;
 }

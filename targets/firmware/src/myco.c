@@ -8,7 +8,8 @@
 #include "myco_internal.h"
 #include "wasm-rt-static.h"
 
-Z_kernel_instance_t myco_kernel;
+Z_kernel_instance_t myco_slots[MYCO_SLOTS];
+Z_kernel_instance_t* myco_active = &myco_slots[0];
 
 struct Z_hal_instance_t {
   const myco_hal_t* hal;
@@ -16,11 +17,19 @@ struct Z_hal_instance_t {
 
 static struct Z_hal_instance_t hal_instance;
 static bool module_initialized;
-static bool instantiated; /* memory and table are allocated (even if the instance then trapped) */
-static bool running;      /* instantiated and not trapped */
+typedef struct {
+  bool instantiated; /* memory and table are allocated (even if the instance then trapped) */
+  bool running;      /* instantiated and not trapped */
+  uint8_t* io;
+  uint32_t io_capacity;
+} slot_t;
+static slot_t slots[MYCO_SLOTS];
+static uint32_t active;
+#define instantiated (slots[active].instantiated)
+#define running (slots[active].running)
+#define io (slots[active].io)
+#define io_capacity (slots[active].io_capacity)
 static myco_trap_t last_trap;
-static uint8_t* io;
-static uint32_t io_capacity;
 #if WASM_RT_USE_STACK_DEPTH_COUNT
 static uint32_t saved_stack_depth;
 #endif
@@ -128,6 +137,25 @@ static void discard(void) {
   instantiated = false;
   io = NULL;
   io_capacity = 0;
+}
+
+void myco_slot_select(uint32_t k) {
+  active = k < MYCO_SLOTS ? k : 0;
+  myco_active = &myco_slots[active];
+}
+
+uint32_t myco_slot_active(void) {
+  return active;
+}
+
+int32_t myco_slot_instantiate(void) {
+  if (hal_instance.hal == NULL) return MYCO_E_NOT_RUNNING;
+  discard();
+  return instantiate();
+}
+
+void myco_slot_discard(void) {
+  discard();
 }
 
 int32_t myco_init(const myco_hal_t* hal) {

@@ -17,7 +17,14 @@
 #include "kernel.h"
 #include "myco.h"
 
-extern Z_kernel_instance_t myco_kernel;
+/* Module slots: one by default; a bootloader-style image builds with -DMYCO_SLOTS=2 (slots.c)
+ * and switches between them. Every call goes to the active slot's instance. */
+#ifndef MYCO_SLOTS
+#define MYCO_SLOTS 1
+#endif
+extern Z_kernel_instance_t myco_slots[MYCO_SLOTS];
+extern Z_kernel_instance_t* myco_active;
+#define myco_kernel (*myco_active)
 
 /* The HAL imports the kernel may use (kernel.h declares only those it imports today). */
 u64 Z_halZ_now_ms(struct Z_hal_instance_t*);
@@ -32,6 +39,14 @@ void myco_guard_end(void);
 int32_t myco_guard_trapped(void);
 
 uint8_t* myco_io_mut(void);
+
+/* For slots.c: slot `k` becomes the active one (its trap state and I/O view with it). */
+void myco_slot_select(uint32_t k);
+uint32_t myco_slot_active(void);
+/* Instantiates the active slot's kernel afresh with the HAL given to myco_init. */
+int32_t myco_slot_instantiate(void);
+/* Discards the active slot's instance. */
+void myco_slot_discard(void);
 uint32_t myco_io_bytes(void);
 
 /* setjmp is used only as a switch's controlling expression, one of the forms C allows. */

@@ -43,13 +43,19 @@ export const profileSuffix = (profile: Profile) => (profile === "release" ? "" :
 
 export interface Image { board: Board; profile: Profile; hostName: string; elf: string; map: string; kernelObject: string }
 export interface NativeHost { profile: Profile; hostName: string; executable: string; kernelObject: string }
-export interface FirmwareBuild { native: NativeHost[]; bench: string; images: Image[] }
+/** `snapshotTool`, `slotsTool`: the native release host's snapshot take/restore tool and its
+ *  two-slot upgrade (boards/native/snapshot-tool.c, slots-tool.c). */
+export interface FirmwareBuild { native: NativeHost[]; bench: string; snapshotTool: string; slotsTool: string; images: Image[] }
 
 const COMMON_SOURCES = [
-  "src/myco.c", "src/replay.c", "src/determinism.c", "src/hal_virtual.c", "src/hal_board.c", "src/out.c",
+  "src/myco.c", "src/snapshot.c", "src/replay.c", "src/determinism.c", "src/hal_virtual.c", "src/hal_board.c", "src/out.c",
   "runtime/wasm-rt-static.c",
 ];
 const HOST_SOURCES = ["src/main.c", ...COMMON_SOURCES];
+const SNAPSHOT_TOOL_SOURCES = ["boards/native/snapshot-tool.c", "src/myco.c", "src/snapshot.c", "src/replay.c", "src/determinism.c",
+  "src/hal_virtual.c", "src/out.c", "runtime/wasm-rt-static.c"];
+const SLOTS_TOOL_SOURCES = ["boards/native/slots-tool.c", "src/myco.c", "src/slots.c", "src/replay.c", "src/determinism.c",
+  "src/hal_virtual.c", "src/out.c", "runtime/wasm-rt-static.c"];
 const BENCH_SOURCES = ["bench/bench.c", "src/myco.c", "src/determinism.c", "src/hal_virtual.c", "src/out.c", "runtime/wasm-rt-static.c"];
 const OUR_WARNINGS = ["-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes"];
 // wasm2c's output: its own warnings are its authors' business, not a reason to fail the build.
@@ -160,6 +166,11 @@ async function buildNative(profile: Profile): Promise<NativeHost & { bench?: str
     result.bench = join(out, "myco-bench");
     const bench = result.bench;
     await limited(() => mustRun(NATIVE.cc, [...benchObjects, join(out, "myco_api.o"), join(out, "kernel.o"), "-o", bench]));
+    const toolObjects = await compile(NATIVE, profile, SNAPSHOT_TOOL_SOURCES, join(out, "snapshot-tool"), []);
+    const generated = ["myco_api.o", "myco_dispatch.o", "kernel.o"].map((o) => join(out, o));
+    await limited(() => mustRun(NATIVE.cc, [...toolObjects, ...generated, "-o", join(out, "myco-snapshot")]));
+    const slotObjects = await compile(NATIVE, profile, SLOTS_TOOL_SOURCES, join(out, "slots-tool"), ["-DMYCO_SLOTS=2"]);
+    await limited(() => mustRun(NATIVE.cc, [...slotObjects, ...generated, "-o", join(out, "myco-slots")]));
   }
   return result;
 }
@@ -207,7 +218,8 @@ function layout(): FirmwareBuild {
     const out = join(FIRMWARE_BUILD, `${board.cpu}${profileSuffix(profile)}`);
     return { board, profile, hostName: `qemu-${board.cpu}${profileSuffix(profile)}`, elf: join(out, "myco.elf"), map: join(out, "myco.map"), kernelObject: join(out, "kernel.o") };
   }));
-  return { native, bench: join(FIRMWARE_BUILD, "native/release/myco-bench"), images };
+  return { native, bench: join(FIRMWARE_BUILD, "native/release/myco-bench"), snapshotTool: join(FIRMWARE_BUILD, "native/release/myco-snapshot"),
+    slotsTool: join(FIRMWARE_BUILD, "native/release/myco-slots"), images };
 }
 
 async function inputs(cortexM: boolean): Promise<string> {
