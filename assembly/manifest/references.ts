@@ -8,7 +8,10 @@ import {
   E_INVALID_WEIGHT, E_UNKNOWN_SERVICE,
 } from "../errors";
 import { fail } from "../util/detail";
-import { RECORD_HEADER_BYTES, TAG_DEPENDENCY, TAG_ADDRESS, TAG_BALANCE, TAG_RECOVERY } from "./format";
+import { RECORD_HEADER_BYTES, TAG_DEPENDENCY, TAG_ADDRESS, TAG_BALANCE, TAG_RECOVERY, TAG_RESOURCES } from "./format";
+import { WITH_RESOURCES } from "../features";
+import { sparseField } from "../util/record";
+import { RES_SCALE_MAX } from "../resources/record";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depCount, blobBase, at,
   sayBlobService, u16At,
@@ -57,13 +60,24 @@ export function checkReferences(): i32 {
       }
       if (tag != TAG_ADDRESS) continue;
       const ordinal = u16At(offset + 3);
-      if (ordinal >= <i32>blobInstances[s]) {
+      const addressable = max(<i32>blobInstances[s], scaleMaxOf(s));
+      if (ordinal >= addressable) {
         return at(sayBlobService(fail(E_INVALID_ADDRESS), s).text(": address for instance ").int(ordinal).text(", which is outside 0..")
-          .int(<i32>blobInstances[s] - 1), offset);
+          .int(addressable - 1), offset);
       }
     }
   }
   return OK;
+}
+
+/** A scaling service's `scale.max` (its RESOURCES record): instances up to it may join while it runs, so they may have addresses. */
+function scaleMaxOf(service: i32): i32 {
+  if (!WITH_RESOURCES) return 0;
+  for (let offset = blobServiceAt[service]; offset < blobServiceEnd[service]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
+    if (load<u8>(blobBase + <usize>offset) != TAG_RESOURCES) continue;
+    return sparseField(blobBase + <usize>(offset + RECORD_HEADER_BYTES), RES_SCALE_MAX, 0);
+  }
+  return 0;
 }
 
 /** The offset of the n-th dependency record overall (for error offsets), found by walking. */

@@ -80,6 +80,20 @@ function giveBack(service: i32): void {
   node.holdsUnits[service] = 0;
 }
 
+/** A running resize (resources/scale.ts): what an admitted service holds becomes `count` instances'
+ *  requests (the caller checked that the added ones fit); a shrink gives back at once. */
+export function admissionResize(service: i32, count: i32): void {
+  const state = node.admit[service];
+  if (state != ADMIT_RESERVED && state != ADMIT_COMMITTED) return;
+  for (let r = 0; r < RESOURCES; r++) {
+    const before = <u64>node.holds[service * RESOURCES + r];
+    const amount = need(service, r, count);
+    node.held[r] = (node.held[r] >= before ? node.held[r] - before : 0) + amount;
+    node.holds[service * RESOURCES + r] = <u32>min<u64>(amount, u32.MAX_VALUE);
+  }
+  if (count < <i32>serviceInstanceCount[service]) admitQueued();
+}
+
 /** True when `a` is admitted before `b`: system first, then priority, then first come. */
 function ordersBefore(a: i32, b: i32): bool {
   const typeA = serviceType[a];

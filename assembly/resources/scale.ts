@@ -5,11 +5,16 @@
 //   up     at once, as far as admission lets the added instances' requests fit the node
 //   down   only once the metric has asked for fewer for the whole window (5 min default), and
 //          then to the highest count asked for during it (no flapping on a dip)
-// A change is logged (EVENT_RESOURCE, RESOURCE_EVENT_SCALE). The host changes the count.
+// A change is logged (EVENT_RESOURCE, RESOURCE_EVENT_SCALE) and, on a serving service, applied
+// by the kernel itself (lifecycle/resize.ts: joiners spawn, leavers drain through the balancer,
+// then stop); the host only reports the metric and performs the spawns and stops. While the last
+// resize still drains, the count holds (no decision). A service at rest keeps its count.
 import { clockNow } from "../clock";
-import { serviceInstanceCount } from "../registry/services";
+import { WITH_ROLLOUT } from "../features";
+import { isServing, resizeServing } from "../lifecycle/resize";
+import { resize, serviceTarget } from "../lifecycle/leaving";
 import { node, SCALE_NONE } from "./tables";
-import { fits } from "./admission";
+import { fits, admissionResize } from "./admission";
 import { resourceEvent, RESOURCE_EVENT_SCALE } from "./events";
 
 /** HPA's tolerance: a ratio within 10 % of 1 changes nothing. */
@@ -26,8 +31,9 @@ function wanted(service: i32, current: i32, value: i32): i32 {
 
 /** The count the service should have after this sample (its current count when it does not scale). */
 export function scaleReport(service: i32, value: i32): i32 {
-  const current = <i32>serviceInstanceCount[service];
+  const current = serviceTarget(service);
   if (node.scaleMetric[service] == SCALE_NONE || value < 0) return current;
+  if (!WITH_ROLLOUT || !isServing(service) || resize.serviceLeaving[service] > 0) return current; // at rest, or the last resize still drains
   let next = wanted(service, current, value);
   const now = clockNow();
   if (next >= current) {
@@ -40,6 +46,10 @@ export function scaleReport(service: i32, value: i32): i32 {
     next = <i32>node.scaleBelowPeak[service];
     node.scaleBelowSinceMs[service] = -1;
   }
-  if (next != current) resourceEvent(service, RESOURCE_EVENT_SCALE, -1, next);
+  if (next == current) return current;
+  resourceEvent(service, RESOURCE_EVENT_SCALE, -1, next);
+  const applied = resizeServing(service, next);
+  if (applied < 0) return applied;
+  admissionResize(service, next);
   return next;
 }

@@ -58,6 +58,14 @@ export function sparseFits(ptr: usize, available: i32, fields: i32): bool {
   return (fields >= 32 || (mask >> <u32>fields) == 0) && sparseBytes(ptr) <= available;
 }
 
+/** Field `index` of the sparse record at `ptr` (it fits), `fallback` when absent. */
+export function sparseField(ptr: usize, index: i32, fallback: i32): i32 {
+  const mask = load<u32>(ptr);
+  const bit = <u32>1 << <u32>index;
+  if ((mask & bit) == 0) return fallback;
+  return load<i32>(ptr + 4 + 4 * <usize>popcnt(mask & (bit - 1)));
+}
+
 /** The full record of the sparse one at `ptr` (it fits), into `to`: absent fields the sentinel. */
 export function sparseExpand(ptr: usize, fields: i32, to: usize): void {
   const mask = load<u32>(ptr);

@@ -138,13 +138,13 @@ function readService(name: string, layers: Layer[], options: ParseOptions, ctx: 
   const get = (key: string) => merged.get(key)?.value;
   service.type = readEnum(get("type"), "type", ["system", "user"] as const, "user", ctx);
   service.tags = [...new Set(readNames(get("tags"), "tags", ctx).map((t) => t.name))].sort();
+  readResources(get("resources"), get("priority"), service, ctx); // first: scale.max bounds the addresses
   readInstances(get("instances"), service, ctx);
   readTimeouts(get("timeouts"), service, ctx);
   const deps = readDependencies(merged, ctx);
   readHealth(get("health"), service, ctx);
   readRecovery(get("restart"), service, ctx);
   readBalance(get("balance"), service, ctx);
-  readResources(get("resources"), get("priority"), service, ctx);
   readUpdate(get("update"), service, ctx);
   const placement = readPlacement(get("placement"), ctx);
   if (placement) service.placement = placement;
@@ -176,8 +176,9 @@ function readInstances(node: LNode | undefined, service: Service, ctx: Context):
       const value = scalar(item);
       if (typeof value !== "string" || !/^[\x21-\x2b\x2d-\x7e]{1,255}$/.test(value)) {
         ctx.error(item.loc, "instances.addresses", `expected an address (1..255 printable bytes, no spaces or commas), got ${describe(item)}`);
-      } else if (ordinal >= service.instances) {
-        ctx.error(item.loc, "instances.addresses", `address ${ordinal + 1} of ${addresses.items.length} is for an instance that does not exist (count ${service.instances})`);
+      } else if (ordinal >= Math.max(service.instances, service.resources?.scale?.max ?? 0)) {
+        const scaling = service.resources?.scale ? `, resources.scale.max ${service.resources.scale.max}` : "";
+        ctx.error(item.loc, "instances.addresses", `address ${ordinal + 1} of ${addresses.items.length} is for an instance that does not exist (count ${service.instances}${scaling})`);
       } else service.addresses.push({ ordinal, address: value });
     });
   }

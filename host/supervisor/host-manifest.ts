@@ -257,17 +257,23 @@ function checkAgainstManifest(manifest: Manifest, run: Map<string, RunSpec>, at:
     const service = byName.get(name);
     const refusal = service && rootRefusal(service.type, spec.confinement);
     if (refusal) diagnostics.push({ ...at.user.get(name)!, service: name, field: "run.user", message: refusal });
-    if (service && spec.readyWhenListening && service.addresses.length < service.instances) {
-      diagnostics.push({ ...readyAt.get(name)!, service: name, field: "run.ready", message: `'ready: listening' needs an address for every instance (instances.addresses: ${service.addresses.length} of ${service.instances})` });
+    const needed = service ? addressesNeeded(service) : 0;
+    if (service && spec.readyWhenListening && service.addresses.length < needed) {
+      diagnostics.push({ ...readyAt.get(name)!, service: name, field: "run.ready", message: `'ready: listening' needs an address for every instance (instances.addresses: ${service.addresses.length} of ${needed})` });
     }
     if (!service || !spec.gateway) continue;
-    if (service.addresses.length < service.instances) {
-      diagnostics.push({ ...gatewayAt.get(name)!, service: name, field: "run.gateway", message: `a gateway needs an address for every instance (instances.addresses: ${service.addresses.length} of ${service.instances})` });
+    if (service.addresses.length < needed) {
+      diagnostics.push({ ...gatewayAt.get(name)!, service: name, field: "run.gateway", message: `a gateway needs an address for every instance (instances.addresses: ${service.addresses.length} of ${needed})` });
     }
     const other = spec.gateway.port !== 0 ? ports.get(spec.gateway.port) : undefined;
     if (other) diagnostics.push({ ...gatewayAt.get(name)!, service: name, field: "run.gateway.port", message: `port ${spec.gateway.port} is the gateway port of '${other}' too` });
     ports.set(spec.gateway.port, name);
   }
+}
+
+/** Every instance the service may have: its count, or up to `resources.scale.max` when it scales. */
+function addressesNeeded(service: Service): number {
+  return Math.max(service.instances, service.resources?.scale?.max ?? 0);
 }
 
 /** host:port of an address such as "127.0.0.1:7101", "http://127.0.0.1:7101", ":7101". */

@@ -43,6 +43,7 @@ import { SecretStore } from "./secret-store.ts";
 import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
 import { ResourceEnforcer, type EnforcerOptions } from "../resources/enforcer.ts";
+import { Scaler } from "../resources/scaler.ts";
 
 export interface SupervisorMessage {
   timeMs: number;
@@ -65,6 +66,8 @@ export interface SupervisorOptions {
   runtimeDir?: string;
   /** The encrypted secret store for `run.env` secrets (default: secrets.json beside the manifest; key: MYCO_SECRET_KEY or `<store>.key`). */
   secrets?: { store?: string; keyFile?: string };
+  /** Scaling metric report period (default 1000 ms; host/resources/scaler.ts). */
+  scaleReportMs?: number;
   /** Resource enforcement (host/resources/enforcer.ts): mode, sampling interval, capacity overrides. */
   resources?: Pick<EnforcerOptions, "mode" | "sampleMs" | "capacity">;
 }
@@ -93,6 +96,8 @@ export class Supervisor {
   private secrets: SecretStore | undefined;
   readonly configFiles: ConfigFiles;
   readonly enforcer: ResourceEnforcer;
+  /** Demand-driven scaling: reports each scaling service's metric; the kernel resizes. */
+  readonly scaler: Scaler;
   private services: Map<string, Service>;
   private readonly checks = new Map<number, CheckPlan>();
   /** Kernel checks the host made for a `run.check` (the manifest's own are the kernel's), with that run.check. */
@@ -113,6 +118,7 @@ export class Supervisor {
     this.executor.killAll();
     this.configFiles.remove();
     this.enforcer.stop();
+    this.scaler.stop();
   };
 
   constructor(public hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
@@ -138,6 +144,12 @@ export class Supervisor {
     this.enforcer = new ResourceEnforcer({
       kernel: this.kernel, call: (work) => this.driver.call(work), pidOf: (handle) => this.executor.pid(handle), ...options.resources,
     });
+    this.scaler = new Scaler({
+      kernel: this.kernel, resources: this.enforcer.resources, call: (work) => this.driver.call(work), pidOf: (handle) => this.executor.pid(handle),
+      inFlight: (service) => this.gateways.get(service)?.stats.active, reportMs: options.scaleReportMs,
+      changed: (service, from, to) => this.note("info", `${service}: scaling ${from} -> ${to} instances (the kernel's decision)`, service),
+    });
+    this.requestListeners.push((request) => this.scaler.observe(request.service, request.latencyMs));
     this.executor = new ProcessExecutor({
       spec: (service, ordinal) => processSpecOf(this.spawnContextOf(service, ordinal), service, ordinal),
       environment: (action) => environmentOf(this.spawnContext(), action),
@@ -178,6 +190,7 @@ export class Supervisor {
     if (this.options.gateways !== false) await this.openGateways();
     this.driver.start();
     this.driver.call(() => this.kernel.startAll());
+    if (this.enforcer.available) this.scaler.start();
   }
 
   /**
@@ -234,6 +247,7 @@ export class Supervisor {
     for (const service of next.manifest.services) this.configure(service);
     this.reloadGateways(next);
     this.notifier.configure(next.alerts);
+    if (this.enforcer.available && !this.stopping) this.scaler.start(); // the scaling services may have changed
     this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
     this.driver.poke();
     return revision;
@@ -485,6 +499,7 @@ export class Supervisor {
 
   private async stopEverything(): Promise<void> {
     this.note("info", "shutting down: draining the gateways, then stopping services in reverse dependency order");
+    this.scaler.stop(); // no resize while everything stops
     // What the gateways accepted finishes first (up to their drain-timeout): nothing is cut.
     await Promise.all([...this.gateways.values()].map((g) => g.close()));
     this.driver.call(() => this.kernel.stopAll());
