@@ -168,6 +168,12 @@ export class Kernel {
     return this.check(this.exports.serviceLookup(this.put(ref)));
   }
 
+  /**
+   * Forget the cached id -> name pairs: a manifest load or rollback adds and removes services
+   * inside the kernel, and an id a removed service freed may now name another one.
+   */
+  forgetNames(): void { this.names.clear(); }
+
   name(id: number): string {
     const cached = this.names.get(id);
     if (cached !== undefined) return cached;

@@ -60,10 +60,14 @@ export class KernelManifest {
       this.io().set(part);
       this.kernel.check(this.x.manifestStage(offset, part.length));
     }
+    this.kernel.forgetNames();
     return this.checked(this.x.manifestLoad(blob.length));
   }
 
-  rollback(): number { return this.checked(this.x.manifestRollback()); }
+  rollback(): number {
+    this.kernel.forgetNames();
+    return this.checked(this.x.manifestRollback());
+  }
 
   private checked(status: number): number {
     if (status >= 0) return status;

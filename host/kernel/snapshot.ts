@@ -81,6 +81,7 @@ export function restoreSnapshot(kernel: Kernel, bytes: Uint8Array): void {
   const port = portOf(kernel);
   feed(port, bytes, 0);
   feed(port, bytes, 1);
+  kernel.forgetNames(); // the restored state may give ids other names
 }
 
 /** Verifies `bytes` against `kernel` without changing it; throws MycoError when refused. */

@@ -51,9 +51,8 @@ beforeAll(async () => {
   await publishServices(store, keys, [...loadFleetManifest(file), ...loadFleetManifest(liveFile)]);
   await Promise.all(NODES.map((node) => fleet.startAgent({ node, tier: "sclerotia" })));
   leadership = await campaign(store, keys.election(), "migration-test", await store.grant(120)).elected;
-  // One copy of `keep` on every node throughout, and no node gets a service after losing one:
-  // KNOWN BUG (not this branch's): an agent that stopped removed instances and is then assigned
-  // new ones has its kernel start the removed ones (no command: the agent dies on E_UNKNOWN_SERVICE).
+  // One copy of `keep` on every node throughout (test/manifest/reload-names.test.ts holds the
+  // reload that removes one instance and adds another under its freed id).
   await store.txn([leadership.fence], NODES.map((node, i) => put(keys.assign(node, `keep-${i}`), JSON.stringify({ service: "keep", epoch: leadership.createRevision }))));
   await waitFor("keep on every node", async () => (await running("keep")).size === 5, 30_000);
 }, 90_000);
