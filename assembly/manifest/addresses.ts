@@ -25,3 +25,16 @@ export function addressesOf(service: i32, dst: usize, capacity: i32): i32 {
   }
   return length;
 }
+
+/**
+ * How many ordinals the service's section at blob[from, to) gives an address (the highest
+ * addressed ordinal + 1; 0 without ADDRESS records): instances beyond it would have none.
+ */
+export function addressedOrdinals(blob: usize, from: i32, to: i32): i32 {
+  let most = 0;
+  for (let offset = from; offset < to; offset = nextRecord(blob, offset)) {
+    if (load<u8>(blob + <usize>offset) != TAG_ADDRESS) continue;
+    most = max(most, <i32>load<u16>(blob + <usize>(offset + RECORD_HEADER_BYTES)) + 1);
+  }
+  return most;
+}

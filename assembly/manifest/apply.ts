@@ -38,6 +38,7 @@ import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
 import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
 import { updateSectionApply } from "./sections/update";
+import { addressedOrdinals } from "./addresses";
 import { validateBlob } from "./validate";
 import {
   manifestErrorOffset, blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs,
@@ -157,7 +158,10 @@ function applySections(ptr: usize): void {
       }
       if (pass == 1) continue;
       if (WITH_RESOURCES) resourcesSectionApply(id, sectionPayload(ptr, i, TAG_RESOURCES), sectionPayload(ptr, i, TAG_UNITS));
-      if (WITH_ROLLOUT) updateSectionApply(id, sectionPayload(ptr, i, TAG_UPDATE));
+      if (WITH_ROLLOUT) {
+        const addressed = addressedOrdinals(ptr, blobServiceAt[i], blobServiceEnd[i]);
+        updateSectionApply(id, sectionPayload(ptr, i, TAG_UPDATE), addressed == 0 ? -1 : max(0, addressed - <i32>blobInstances[i]));
+      }
       if ((change & CHANGE_RECOVERY) != 0) {
         const recovery = sectionPayload(ptr, i, TAG_RECOVERY);
         const backup = recovery == 0 ? -1 : recoveryBackupIndex(recovery);

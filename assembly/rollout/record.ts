@@ -117,6 +117,12 @@ export function updateValid(service: i32, r: usize): i32 {
 
 @inline function budgetByte(value: i32): u8 { return value >= 1000 ? PERCENT | <u8>(value - 1000) : <u8>value; }
 
+/** Holds the service's surge to at most `spare` instances (a percentage counts as more than any cap). */
+export function rolloutSurgeCap(service: i32, spare: i32): void {
+  const surge = rollout.maxSurge[service];
+  if ((surge & PERCENT) != 0 || <i32>surge > spare) rollout.maxSurge[service] = <u8>min(spare, INSTANCES_PER_SERVICE_MAX);
+}
+
 /** Applies a resolved, valid record: a rollout in progress goes by it from its next step. */
 export function updateApplyRecord(service: i32, r: usize): void {
   rollout.strategy[service] = <u8>field(r, UPDATE_STRATEGY);

@@ -306,11 +306,6 @@ export class Supervisor {
    * host's, and the kernel changes checks only at rest: a reload keeps it as it is.
    */
   private configure(service: Service): void {
-    // Instances at fixed addresses: a surge instance would have none, so a rollout replaces in place (one at a
-    // time unless `update:` says otherwise); the rest of `update:` is the kernel's from the manifest.
-    if (service.addresses.length > 0) {
-      this.rollouts.configure(service.name, { ...service.update, maxSurge: 0, maxUnavailable: service.update?.maxUnavailable ?? 1 });
-    }
     const run = this.hostManifest.run.get(service.name);
     const fromManifest = service.health !== undefined; // `check: none` parses to no health section
     const previous = [...this.checks.values()].find((plan) => plan.service === service.name);

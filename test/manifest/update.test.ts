@@ -78,6 +78,23 @@ describe("update: section", () => {
     sim.runFor(10);
   });
 
+  it("fixed addresses hold the surge to the spare ones: none spare replaces in place, two spare surge two at most", () => {
+    const addressed = (count: number, ports: number[], surge = "") => `version: 1
+services:
+  web:
+    run: { command: sleep, args: ["100"] }
+    instances: { count: ${count}, addresses: [${ports.map((p) => `"127.0.0.1:${p}"`).join(", ")}] }
+    resources: { scale: { min: 1, max: ${ports.length}, metric: inflight, target: 10 } }
+${surge ? `    update: { max-surge: ${surge} }\n` : ""}`;
+    const { m, rollouts } = device();
+    m.load(compileText(addressed(3, [7001, 7002, 7003])).blob);
+    expect(rollouts.read("web").maxSurge).toBe(0); // the default 25% would be a surge instance without an address
+    m.load(compileText(addressed(3, [7001, 7002, 7003, 7004, 7005], "4")).blob);
+    expect(rollouts.read("web").maxSurge).toBe(2);
+    m.load(compileText(addressed(3, [7001, 7002, 7003, 7004, 7005], "1")).blob);
+    expect(rollouts.read("web").maxSurge).toBe(1);
+  });
+
   it("a dump decodes back to the same update sections", () => {
     const { manifest, blob } = compileText(FULL);
     const { m } = device();

@@ -6,7 +6,7 @@
 // any unknown ancillary tag.
 import { SERVICE_SUBJECT } from "../../registry/services";
 import { recordDefaults, sparseFits, sparseBytes, sparseExpand } from "../../util/record";
-import { updateScratch, updateResolve, updateValid, updateApplyRecord, UPDATE_FIELDS } from "../../rollout/record";
+import { updateScratch, updateResolve, updateValid, updateApplyRecord, rolloutSurgeCap, UPDATE_FIELDS } from "../../rollout/record";
 
 export function updateFits(ptr: usize, size: i32): bool {
   return sparseFits(ptr, size, UPDATE_FIELDS) && sparseBytes(ptr) == size;
@@ -20,10 +20,15 @@ export function updateSectionValid(ptr: usize): i32 {
   return updateValid(SERVICE_SUBJECT, scratch);
 }
 
-/** Sets the service's update strategy as the payload says (0: no section, the defaults). */
-export function updateSectionApply(service: i32, ptr: usize): void {
+/**
+ * Sets the service's update strategy as the payload says (0: no section, the defaults).
+ * `spareAddresses` >= 0: the service's instances sit at fixed addresses and only that many
+ * ordinals beyond its count have one, so the surge is held to it (0: replace in place).
+ */
+export function updateSectionApply(service: i32, ptr: usize, spareAddresses: i32): void {
   const scratch = updateScratch();
   if (ptr != 0) sparseExpand(ptr, UPDATE_FIELDS, scratch);
   updateResolve(ptr == 0 ? recordDefaults : scratch, scratch);
   updateApplyRecord(service, scratch);
+  if (spareAddresses >= 0) rolloutSurgeCap(service, spareAddresses);
 }
