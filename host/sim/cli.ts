@@ -9,6 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { runSeed } from "./run.ts";
 import { runFleet } from "./fleet-cli.ts";
+import { runSeedRange } from "./seed-range.ts";
 import type { Simulation } from "../executors/simulation.ts";
 import { attachRecorder } from "../../targets/conformance/sim-seed.ts";
 import { encodeProgram } from "../../targets/conformance/program.ts";
@@ -45,14 +46,5 @@ if (args.has("fleet")) {
   console.log(result.ok ? `seed=${seed}: ok (${result.events} events, ${result.restarts} restarts, ${result.faults} faults)` : result.message);
   process.exitCode = result.ok ? 0 : 1;
 } else {
-  const from = Number(args.get("from") ?? 1);
-  const count = Number(args.get("seeds") ?? 100);
-  const started = performance.now();
-  let failed = 0;
-  for (let seed = from; seed < from + count; seed++) {
-    const result = runSeed(seed, { steps });
-    if (!result.ok) { failed++; console.log(`${result.message}\n`); }
-  }
-  console.log(`${count} seeds x ${steps} steps: ${count - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  process.exitCode = runSeedRange((seed) => runSeed(seed, { steps }), Number(args.get("from") ?? 1), Number(args.get("seeds") ?? 100), steps);
 }

@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { runFleetSeed, type UtilisationSample } from "./fleet-run.ts";
 import { utilisationSvg } from "./fleet-svg.ts";
+import { runSeedRange } from "./seed-range.ts";
 
 /** Runs what the arguments ask; returns the exit code. */
 export function runFleet(args: Map<string, string>, steps: number): number {
@@ -14,14 +15,5 @@ export function runFleet(args: Map<string, string>, steps: number): number {
     console.log(result.ok ? `fleet seed=${seed}: ok (${result.moves} moves in ${result.rounds} planning rounds); ${path}` : result.message);
     return result.ok ? 0 : 1;
   }
-  const from = Number(args.get("from") ?? 1);
-  const count = Number(args.get("seeds") ?? 100);
-  const started = performance.now();
-  let failed = 0;
-  for (let seed = from; seed < from + count; seed++) {
-    const result = runFleetSeed(seed, { steps });
-    if (!result.ok) { failed++; console.log(`${result.message}\n`); }
-  }
-  console.log(`${count} seeds x ${steps} steps: ${count - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return failed === 0 ? 0 : 1;
+  return runSeedRange((seed) => runFleetSeed(seed, { steps }), Number(args.get("from") ?? 1), Number(args.get("seeds") ?? 100), steps);
 }

@@ -52,9 +52,9 @@ const COMMON_SOURCES = [
   "runtime/wasm-rt-static.c",
 ];
 const HOST_SOURCES = ["src/main.c", ...COMMON_SOURCES];
-const SNAPSHOT_TOOL_SOURCES = ["boards/native/snapshot-tool.c", "src/myco.c", "src/snapshot.c", "src/replay.c", "src/determinism.c",
+const SNAPSHOT_TOOL_SOURCES = ["boards/native/snapshot-tool.c", "boards/native/read-file.c", "src/myco.c", "src/snapshot.c", "src/replay.c", "src/determinism.c",
   "src/hal_virtual.c", "src/out.c", "runtime/wasm-rt-static.c"];
-const SLOTS_TOOL_SOURCES = ["boards/native/slots-tool.c", "src/myco.c", "src/slots.c", "src/replay.c", "src/determinism.c",
+const SLOTS_TOOL_SOURCES = ["boards/native/slots-tool.c", "boards/native/read-file.c", "src/myco.c", "src/slots.c", "src/replay.c", "src/determinism.c",
   "src/hal_virtual.c", "src/out.c", "runtime/wasm-rt-static.c"];
 const BENCH_SOURCES = ["bench/bench.c", "src/myco.c", "src/determinism.c", "src/hal_virtual.c", "src/out.c", "runtime/wasm-rt-static.c"];
 const OUR_WARNINGS = ["-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes"];

@@ -21,6 +21,7 @@
 #include "hal_virtual.h"
 #include "myco.h"
 #include "out.h"
+#include "read-file.h"
 #include "replay.h"
 #include "slots.h"
 #include "wasm-rt-static.h"
@@ -31,24 +32,6 @@ static myco_hal_t hal;
 void myco_rt_fatal(wasm_rt_trap_t trap) {
   fprintf(stderr, "myco-slots: trap outside a guarded call: %s\n", wasm_rt_strerror(trap));
   exit(5);
-}
-
-static uint8_t* read_file(const char* path, size_t* length) {
-  FILE* file = fopen(path, "rb");
-  if (file == NULL) return NULL;
-  uint8_t* bytes = NULL;
-  if (fseek(file, 0, SEEK_END) == 0) {
-    long size = ftell(file);
-    if (size >= 0 && fseek(file, 0, SEEK_SET) == 0 && (bytes = malloc((size_t)size + 1)) != NULL) {
-      if (fread(bytes, 1, (size_t)size, file) != (size_t)size) {
-        free(bytes);
-        bytes = NULL;
-      }
-      *length = (size_t)size;
-    }
-  }
-  fclose(file);
-  return bytes;
 }
 
 static int replay_file(const char* path, const char* label) {

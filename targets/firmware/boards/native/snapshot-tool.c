@@ -24,6 +24,7 @@
 #include "myco.h"
 #include "myco_profile.h"
 #include "out.h"
+#include "read-file.h"
 #include "replay.h"
 #include "snapshot.h"
 #include "wasm-rt-static.h"
@@ -49,24 +50,6 @@ static uint32_t counted_random(void* context) {
 static int fail(const char* what, const char* detail, int32_t status) {
   fprintf(stderr, "myco-snapshot: %s%s%s (status %d)\n", what, detail ? " " : "", detail ? detail : "", (int)status);
   return 1;
-}
-
-static uint8_t* read_file(const char* path, size_t* length) {
-  FILE* file = fopen(path, "rb");
-  if (file == NULL) return NULL;
-  uint8_t* bytes = NULL;
-  if (fseek(file, 0, SEEK_END) == 0) {
-    long size = ftell(file);
-    if (size >= 0 && fseek(file, 0, SEEK_SET) == 0 && (bytes = malloc((size_t)size + 1)) != NULL) {
-      if (fread(bytes, 1, (size_t)size, file) != (size_t)size) {
-        free(bytes);
-        bytes = NULL;
-      }
-      *length = (size_t)size;
-    }
-  }
-  fclose(file);
-  return bytes;
 }
 
 /* A fresh kernel over the virtual HAL seeded by `program`. */
