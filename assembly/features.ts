@@ -68,6 +68,20 @@ export const WITH_CONFIG_KEYS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 
 // codes only a smaller profile answers (E_NOT_IN_PROFILE): not mcu (1, its page is full) or tiny (3).
 export const WITH_PROFILE_TEXTS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 1 && MYCO_PROFILE != 3 : true;
 
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: the health layer's check history ring and its
+// availability window (health/history.ts, availability.ts) are not kept in the tiny profile (3):
+// nothing records them, and healthHistory, healthAvailability and healthSetWindow answer
+// E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT). Checks, verdicts and flapping stay.
+export const WITH_HEALTH_HISTORY: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: recovery in the tiny profile (3) is restart with
+// backoff and intensity (issue 16): the recovery strategies restart, restart-with-backoff and
+// restart-instance, the one_for_one group (what requires the service follows it), and giving up
+// when the intensity is exceeded. The other strategies (scale up/down, failover, breaker reset,
+// config reload), the rest_for_one and one_for_all groups and the escalation steps (group restart,
+// reboot request) are compiled out: a record or manifest naming one is E_UNKNOWN_STRATEGY.
+export const WITH_FULL_RECOVERY: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
 // @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: circuit breakers and outlier ejection
 // (balance/breaker.ts, outlier.ts) are not in the tiny profile (3): every breaker stays closed,
 // nothing is ejected, a record enabling either is E_INVALID_BREAKER / E_INVALID_OUTLIER, and the

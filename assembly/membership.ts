@@ -41,6 +41,7 @@ import { placementServiceRemoved } from "./placement/place";
 import { reservations } from "./placement/reserve";
 import { ALERTS_ENABLED } from "./limits";
 import { WITH_RESOURCES } from "./features";
+import { WITH_HEALTH_HISTORY } from "./features";
 import { node as resourcesNode } from "./resources/tables";
 import { admissionForget } from "./resources/admission";
 import { reservationsForget } from "./resources/reservations";
@@ -51,7 +52,7 @@ export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i
   const id = serviceRegister(ptr, len, type, instances);
   if (id < 0) return id;
   lifecycleClear(id); // (the registry resets the balancing row itself, before the instances join)
-  availabilityStart(id);
+  if (WITH_HEALTH_HISTORY) availabilityStart(id);
   eventLog(EVENT_SERVICE_REGISTERED, id, -1, 0, 0, CAUSE_COMMAND, instances);
   if (WITH_DISCOVERY) subscriptionsRefresh(id);
   return id;

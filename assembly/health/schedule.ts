@@ -24,6 +24,7 @@ import {
   STATUS_UNKNOWN, STATUS_PASSING, STATUS_FAILING, OUTCOME_SUCCESS, OUTCOME_TIMEOUT,
 } from "./checks";
 import { historyRecord } from "./history";
+import { WITH_HEALTH_HISTORY } from "../features";
 import { healthUpdateInstance } from "./state";
 import { healthScheduleKill, healthKillPending, watchdogArm } from "./watchdog";
 
@@ -124,7 +125,7 @@ export function checkReport(check: i32, slot: i32, outcome: i32, latencyMs: i32)
 function applyResult(slot: i32, check: i32, outcome: i32, latencyMs: i32, cause: u8): void {
   const service = <i32>checkService[check];
   const k = <i32>checkIndex[check];
-  historyRecord(service, k, outcome, latencyMs);
+  if (WITH_HEALTH_HISTORY) historyRecord(service, k, outcome, latencyMs);
   const at = slot * CPS + k;
   let streak = <i32>instanceCheckStreak[at];
   const status = instanceCheckStatus[at];

@@ -30,6 +30,7 @@ import { FAULT_FLAPPING } from "../lifecycle/faults";
 import { recoveryOnFlapping } from "../recovery/supervisor";
 import { checkAt, checkRole, instanceCheckStatus, NO_CHECK, ROLE_READINESS, STATUS_UNKNOWN, STATUS_FAILING } from "./checks";
 import { availabilityUpdate } from "./availability";
+import { WITH_HEALTH_HISTORY } from "../features";
 import { alertRaise, alertRaised, alertHealthy, ALERT_RECOVERED, ALERT_DEGRADED, ALERT_UNHEALTHY, ALERT_FLAPPING } from "../recovery/alerts";
 
 export const HEALTH_UNKNOWN: u8 = 0;
@@ -99,8 +100,10 @@ export function healthUpdateInstance(slot: i32, cause: u8, check: i32): void {
 export function healthUpdateService(service: i32, cause: u8): void {
   const state = serviceState[service];
   const health = serviceVerdict(service);
-  availabilityUpdate(service, state != STATE_STOPPED && state != STATE_DISABLED,
-    state == STATE_RUNNING && (health == HEALTH_HEALTHY || health == HEALTH_DEGRADED));
+  if (WITH_HEALTH_HISTORY) {
+    availabilityUpdate(service, state != STATE_STOPPED && state != STATE_DISABLED,
+      state == STATE_RUNNING && (health == HEALTH_HEALTHY || health == HEALTH_DEGRADED));
+  }
   const previous = serviceHealth[service];
   if (health == previous) return;
   serviceHealth[service] = health;

@@ -19,6 +19,7 @@ import { intensityCount, intensityClear } from "./intensity";
 import {
   beginRecovery, recoveryLog, recoveryAction, STEP_GROUP_RESTART, STEP_GIVE_UP, STEP_REBOOT_REQUEST,
 } from "./steps";
+import { WITH_FULL_RECOVERY } from "../features";
 
 export const escalationLevel = new StaticArray<u8>(SERVICES_MAX);
 /** Gave up: stays failed, refuses to start, until reset. */
@@ -27,7 +28,7 @@ export const gaveUp = new StaticArray<bool>(SERVICES_MAX);
 export function escalate(service: i32, pattern: u8): void {
   const flags = escalationFlags[service];
   const restarts = intensityCount(service);
-  if ((flags & ESCALATE_GROUP) != 0 && escalationLevel[service] == 0) {
+  if (WITH_FULL_RECOVERY && (flags & ESCALATE_GROUP) != 0 && escalationLevel[service] == 0) {
     escalationLevel[service] = 1;
     intensityClear(service);
     recoveryLog(service, STEP_GROUP_RESTART, 1, restarts);
@@ -43,7 +44,7 @@ export function escalate(service: i32, pattern: u8): void {
   stopRequiringDependents(service, CAUSE_DEPENDENCY_FAILED, false);
   recoveryLog(service, STEP_GIVE_UP, 2, restarts);
   alertRaise(service, -1, ALERT_GAVE_UP, CAUSE_ESCALATION);
-  if ((flags & ESCALATE_REBOOT) == 0) return;
+  if (!WITH_FULL_RECOVERY || (flags & ESCALATE_REBOOT) == 0) return;
   escalationLevel[service] = 3;
   recoveryAction(service, ACTION_REBOOT_REQUEST, pattern);
   recoveryLog(service, STEP_REBOOT_REQUEST, 3, pattern);

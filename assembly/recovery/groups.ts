@@ -17,6 +17,7 @@ import { CAUSE_DEPENDENCY_FAILED, CAUSE_RESTART, CAUSE_RECOVERY } from "../lifec
 import { transitionService, serviceWantUp, servicePhase, PHASE_WAITING } from "../lifecycle/transitions";
 import { stopOne, startOne } from "../lifecycle/jobs";
 import { GROUP_ONE_FOR_ONE, GROUP_REST_FOR_ONE } from "./policy";
+import { WITH_FULL_RECOVERY } from "../features";
 
 /** heldBy[m] = root + 1 while m waits to start with root's restart; 0 otherwise. */
 const heldBy = new StaticArray<u16>(SERVICES_MAX);
@@ -72,7 +73,7 @@ function hold(member: i32, root: i32, cause: u8): void {
 export function groupFollow(root: i32, group: u8): void {
   const dependents = walkFrom(root, TOWARD_DEPENDENTS, kindBit(DEP_REQUIRES), always);
   for (let i = 1; i < dependents; i++) hold(<i32>walked[i], root, CAUSE_DEPENDENCY_FAILED);
-  if (group == GROUP_ONE_FOR_ONE || graphValidate() < 0) return;
+  if (!WITH_FULL_RECOVERY || group == GROUP_ONE_FOR_ONE || graphValidate() < 0) return;
   const count = collectGroup(root);
   for (let i = count - 1; i >= 1; i--) {
     const member = <i32>members[i];

@@ -19,7 +19,8 @@ import { successExits } from "../lifecycle/inputs"; // the lifecycle reads it: w
 import { reject, checkRange } from "../registry/reject";
 import * as D from "../defaults";
 import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "../lifecycle/faults";
-import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE } from "./strategies/kinds";
+import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE, restarts } from "./strategies/kinds";
+import { WITH_FULL_RECOVERY } from "../features";
 
 const SUCCESS_EXITS_DEFAULT: u64 = <u64><u32>D.SUCCESS_EXITS_LOW_DEFAULT | (<u64><u32>D.SUCCESS_EXITS_HIGH_DEFAULT << 32);
 
@@ -155,10 +156,10 @@ export function backoffValid(service: i32, kind: i64, baseMs: i64, capMs: i64, f
 }
 
 export function groupValid(service: i32, strategy: i64, flags: i64): i32 {
-  if (strategy < 0 || strategy > <i64>GROUP_REST_FOR_ONE) {
+  if (strategy < 0 || strategy > <i64>(WITH_FULL_RECOVERY ? GROUP_REST_FOR_ONE : GROUP_ONE_FOR_ONE)) {
     return reject(E_UNKNOWN_STRATEGY, service, "group strategy", strategy, "is not 0..2");
   }
-  return checkRange(E_UNKNOWN_STRATEGY, service, "escalation flags", flags, 0, 3);
+  return checkRange(E_UNKNOWN_STRATEGY, service, "escalation flags", flags, 0, WITH_FULL_RECOVERY ? 3 : 0);
 }
 
 /** `list`: up to 4 strategies, one per 4 bits, lowest first, 0 ends the list. */
@@ -168,6 +169,7 @@ export function strategiesValid(service: i32, pattern: i32, list: i64): i32 {
   for (let rest = <i32>list; rest != 0; rest >>= 4) {
     const strategy = rest & 15;
     if (strategy == 0) { ended = true; continue; }
+    if (!WITH_FULL_RECOVERY && !restarts(strategy)) return reject(E_UNKNOWN_STRATEGY, service, "strategy", strategy, "is not in this profile");
     if (ended || strategy >= STRATEGY_COUNT) {
       return reject(E_UNKNOWN_STRATEGY, service, "strategy", ended ? 0 : strategy, "is not 1..8 or follows the end");
     }

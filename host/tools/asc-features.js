@@ -28,6 +28,8 @@ export const TINY_ABSENT = {
   manifestDump: ["assembly/manifest/abi/manifestDump", "assembly/manifest/abi/manifestDumpRead"],
   records: ["assembly/records/abi/"],
   WITH_BREAKER: ["assembly/balance/abi/breakerIsolate", "assembly/balance/abi/breakerRelease", "assembly/balance/abi/breakerReset"],
+  WITH_HEALTH_HISTORY: ["assembly/health/abi/healthHistory", "assembly/health/abi/healthAvailability", "assembly/health/abi/healthSetWindow"],
+  WITH_ALL_STRATEGIES: ["assembly/balance/abi/balancePickKey", "assembly/balance/abi/balancePickBytes"],
 };
 /** assembly/errors.ts E_NOT_IN_PROFILE (targets/abi reads the table; this transform cannot import it). */
 export const E_NOT_IN_PROFILE = -395;
@@ -49,8 +51,15 @@ function stubAbsent(binaryen, module) {
   }
   if (!module.getGlobal(DETAIL_GLOBAL)) throw new Error(`asc-features: tiny: no global ${DETAIL_GLOBAL}`);
   const detail = () => module.global.get(DETAIL_GLOBAL, binaryen.i32);
+  // One stub per signature, exported under every name of that signature.
+  const stubs = new Set();
   for (const { name, value } of stubbed) {
     const fn = binaryen.getFunctionInfo(module.getFunction(value));
+    const stub = `assembly/absent~${fn.params}~${fn.results}`;
+    module.removeExport(name);
+    module.addFunctionExport(stub, name);
+    if (stubs.has(stub)) continue;
+    stubs.add(stub);
     const record = [
       module.i32.store(DETAIL_LENGTH_OFFSET, 4, detail(), module.i32.const(0)),
       module.i32.store(DETAIL_CODE_OFFSET, 4, detail(), module.i32.const(E_NOT_IN_PROFILE)),
@@ -60,9 +69,7 @@ function stubAbsent(binaryen, module) {
       : fn.results === binaryen.f64 ? module.f64.const(0)
       : fn.results === binaryen.f32 ? module.f32.const(0) : null;
     const body = module.block(null, result ? [...record, result] : record, fn.results);
-    module.removeExport(name);
-    module.addFunction(`${value}~absent`, fn.params, fn.results, [], body);
-    module.addFunctionExport(`${value}~absent`, name);
+    module.addFunction(stub, fn.params, fn.results, [], body);
   }
 }
 

@@ -20,7 +20,7 @@ const exportNames = (bytes: Uint8Array) => WebAssembly.Module.exports(new WebAss
 /** What the tiny module measures now, as a ceiling a change may not cross (a regression test, not the goal). */
 const TINY_WASM_CEILING_BYTES = 52 * 1024;
 
-const { E_NOT_IN_PROFILE, E_INVALID_STRATEGY, E_INVALID_BREAKER, E_MANIFEST_UNKNOWN_SECTION, E_UNKNOWN_SERVICE } = ERROR_CODES;
+const { E_NOT_IN_PROFILE, E_INVALID_STRATEGY, E_INVALID_BREAKER, E_MANIFEST_UNKNOWN_SECTION, E_UNKNOWN_SERVICE, E_UNKNOWN_STRATEGY } = ERROR_CODES;
 
 function tinyDevice() {
   const sim = new Simulation({ seed: 1, profile: "tiny" });
@@ -60,6 +60,9 @@ describe("the tiny profile", () => {
       ["configCount", () => x.configCount(id)], ["configGet", () => x.configGet(id, 0)],
       ["manifestDump", () => x.manifestDump()], ["recordRead", () => x.recordRead(id, 0)],
       ["breakerIsolate", () => x.breakerIsolate(0)], ["breakerReset", () => x.breakerReset(0)],
+      ["healthHistory", () => x.healthHistory(id)], ["healthAvailability", () => x.healthAvailability(id)],
+      ["healthSetWindow", () => x.healthSetWindow(id, 1000)],
+      ["balancePickKey", () => x.balancePickKey(id, 7)], ["balancePickBytes", () => x.balancePickBytes(id, 0)],
     ];
     for (const [name, call] of calls) {
       expect(call(), name).toBe(E_NOT_IN_PROFILE.code);
@@ -125,6 +128,12 @@ describe("the tiny profile", () => {
     }
     const withBreaker = () => m.load(compileText("services:\n  web:\n    balance: { strategy: round-robin, breaker: { failures: 3, open: 1s, half-open: 1 } }\n").blob);
     try { withBreaker(); expect.unreachable("a breaker loaded"); } catch (e) { expect((e as MycoError).code).toBe(E_INVALID_BREAKER.code); }
+    // recovery is restart with backoff and intensity: no other group, escalation step or strategy
+    for (const restart of ["strategy: one-for-all", "strategy: rest-for-one", "escalation: reboot", "escalation: restart-dependents",
+      "strategies: { crash: [scale-up] }", "strategies: { crash: [restart, failover] }"]) {
+      const load = () => m.load(compileText(`services:\n  web:\n    restart: { policy: always, ${restart} }\n`).blob);
+      try { load(); expect.unreachable(`${restart} loaded`); } catch (e) { expect((e as MycoError).code, restart).toBe(E_UNKNOWN_STRATEGY.code); }
+    }
     const withConfig = () => m.load(compileText("services:\n  web:\n    config:\n      port: { type: int, default: 80 }\n").blob);
     try { withConfig(); expect.unreachable("a config record loaded"); } catch (e) {
       expect((e as MycoError).code).toBe(E_MANIFEST_UNKNOWN_SECTION.code);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compare, firmwareHosts, formatHost, runConformance, scriptedHosts, type HostResult } from "../../targets/conformance/run.ts";
-import { buildProgram } from "../../targets/conformance/build-program.ts";
+import { buildProgram, TINY_EXPECTED } from "../../targets/conformance/build-program.ts";
 import { decodeProgram, encodeProgram, type Program } from "../../targets/conformance/program.ts";
 import { recordSeed } from "../../targets/conformance/sim-seed.ts";
 import { buildFirmware, imageWithProgram } from "../../targets/firmware/tools/build.ts";
@@ -21,6 +21,7 @@ import { replayOnLoader } from "../../targets/node/host.ts";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const RELEASE_HOSTS = ["node", "component", "wasmtime-core", "wasmtime-component", "native", "qemu-cortex-m3", "qemu-cortex-m4"];
 const MCU_HOSTS = ["node-mcu", "wasmtime-core-mcu", "native-mcu", "qemu-cortex-m3-mcu", "qemu-cortex-m4-mcu"];
+const TINY_HOSTS = ["node-tiny", "wasmtime-core-tiny", "native-tiny", "qemu-cortex-m3-tiny"];
 /** Builds every target (or waits for the other test files' builds) and runs QEMU twelve times. */
 const SLOW_MS = 900_000;
 
@@ -39,13 +40,17 @@ function expectAgreement(hosts: HostResult[], names: string[]): HostResult {
 
 describe("conformance (targets/conformance)", () => {
   it("every host answers the all-layer program byte for byte alike, per profile, as recorded", async () => {
-    const { hosts, agree, recorded } = await runConformance();
+    const { hosts, agree, recorded, tiny } = await runConformance();
     const release = expectAgreement(hosts.filter((h) => h.profile === "release"), RELEASE_HOSTS);
     const mcu = expectAgreement(hosts.filter((h) => h.profile === "mcu"), MCU_HOSTS);
     expect(mcu.hash).toBe(recorded.hash); // the program was recorded on mcu
     expect(mcu.events).toBe(recorded.events);
     expect(release.calls).toBeGreaterThan(5000);
     expect(release.events).toBeGreaterThan(500);
+    // the tiny profile's own program (only what tiny contains), against its committed answers
+    const tinyHosts = expectAgreement(hosts.filter((h) => h.profile === "tiny"), TINY_HOSTS);
+    expect(tiny).toEqual({ hash: TINY_EXPECTED.hash, events: TINY_EXPECTED.events });
+    expect({ calls: tinyHosts.calls, events: tinyHosts.events, hash: tinyHosts.hash, eventHash: tinyHosts.eventHash }).toEqual(TINY_EXPECTED);
     expect(agree).toBe(true);
   }, SLOW_MS);
 
@@ -56,8 +61,7 @@ describe("conformance (targets/conformance)", () => {
     const path = join(dir, "seed-7.program");
     const bytes = encodeProgram(seed.program);
     writeFileSync(path, bytes);
-    const hosts = [...await scriptedHosts(decodeProgram(bytes), path), ...await firmwareHosts({ cortexM: false, programPath: path })]
-      .filter((h) => h.profile === "release");
+    const hosts = [...await scriptedHosts(decodeProgram(bytes), path, ["release"]), ...await firmwareHosts({ cortexM: false, programPath: path, profiles: ["release"] })];
     expectAgreement(hosts, ["node", "component", "wasmtime-core", "wasmtime-component", "native"]);
     for (const h of hosts) expect({ host: h.host, eventHash: h.eventHash, hash: h.hash }).toEqual({ host: h.host, eventHash: seed.eventHash, hash: seed.hash });
   }, SLOW_MS);
@@ -68,7 +72,7 @@ describe("conformance (targets/conformance)", () => {
     const path = join(dir, "changed.program");
     writeFileSync(path, changed);
     const built = await buildFirmware({ cortexM: true });
-    const images = await Promise.all(built.images.map((i) => imageWithProgram(i, changed, "one-byte")));
+    const images = await Promise.all(built.images.filter((i) => i.profile !== "tiny").map((i) => imageWithProgram(i, changed, "one-byte")));
     const qemu: HostResult[] = [];
     for (const image of images) {
       const output = await runImage(image);
@@ -76,7 +80,7 @@ describe("conformance (targets/conformance)", () => {
       const { name, ...line } = output.host!;
       qemu.push({ host: name, profile: image.profile, ...line });
     }
-    const hosts = [...await scriptedHosts(decodeProgram(changed), path), ...await firmwareHosts({ cortexM: false, programPath: path }), ...qemu];
+    const hosts = [...await scriptedHosts(decodeProgram(changed), path), ...await firmwareHosts({ cortexM: false, programPath: path, profiles: ["release", "mcu"] }), ...qemu];
     for (const [profile, names] of [["release", RELEASE_HOSTS], ["mcu", MCU_HOSTS]] as const) {
       const { result: original } = await replayOnLoader(join(root, `build/${profile}.wasm`), program);
       const reference = expectAgreement(hosts.filter((h) => h.profile === profile), names);

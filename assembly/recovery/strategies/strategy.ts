@@ -16,8 +16,17 @@ import {
   STRATEGY_RESTART, STRATEGY_RESTART_BACKOFF, STRATEGY_SCALE_UP, STRATEGY_SCALE_DOWN, STRATEGY_FAILOVER,
   STRATEGY_BREAKER_RESET, STRATEGY_CONFIG_RELOAD, STRATEGY_RESTART_INSTANCE, SKIPPED,
 } from "./kinds";
+import { WITH_FULL_RECOVERY } from "../../features";
 
 export function strategyApply(strategy: i32, service: i32, slot: i32, pattern: u8): i32 {
+  if (!WITH_FULL_RECOVERY) {
+    switch (strategy) {
+      case STRATEGY_RESTART: return restartNow(service, slot, pattern);
+      case STRATEGY_RESTART_BACKOFF: return restartWithBackoff(service, slot, pattern);
+      case STRATEGY_RESTART_INSTANCE: return restartInstance(service, slot, pattern);
+      default: return SKIPPED;
+    }
+  }
   switch (strategy) {
     case STRATEGY_RESTART: return restartNow(service, slot, pattern);
     case STRATEGY_RESTART_BACKOFF: return restartWithBackoff(service, slot, pattern);

@@ -33,15 +33,15 @@ export const SCENARIO_SEED = 1103515245;
 /** Manifest chunks fit the smallest profile's I/O buffer (mcu: 1,024 bytes). */
 const STAGE_CHUNK_BYTES = 1024;
 
-/** The device's manifest blob: device.yaml, with `edits` (pattern, replacement) applied to its text. */
-export function deviceManifest(edits: [RegExp, string][] = []): { blob: Uint8Array; names: string[] } {
-  let text = readFileSync(DEVICE_PATH, "utf8");
+/** A device's manifest blob: `path` (device.yaml), with `edits` (pattern, replacement) applied to its text. */
+export function deviceManifest(edits: [RegExp, string][] = [], path = DEVICE_PATH): { blob: Uint8Array; names: string[] } {
+  let text = readFileSync(path, "utf8");
   for (const [pattern, replacement] of edits) {
-    if (!pattern.test(text)) throw new Error(`${DEVICE_PATH}: the scenario's edit ${pattern} matches nothing`);
+    if (!pattern.test(text)) throw new Error(`${path}: the scenario's edit ${pattern} matches nothing`);
     text = text.replace(pattern, replacement);
   }
-  const parsed = parseManifest(text, DEVICE_PATH);
-  if (!parsed.manifest) throw new Error(`${DEVICE_PATH}: ${parsed.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join("; ")}`);
+  const parsed = parseManifest(text, path);
+  if (!parsed.manifest) throw new Error(`${path}: ${parsed.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join("; ")}`);
   return { blob: encodeManifest(parsed.manifest), names: parsed.manifest.services.map((s) => s.name) };
 }
 

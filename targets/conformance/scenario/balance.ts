@@ -25,8 +25,9 @@ function pick(world: World, service: string, id: number, i: number): number {
 /** A request's latency: instance k is slower than k - 1, with a fraction so the EWMA is real f64 work. */
 const latencyOf = (ordinal: number, i: number): number => 4.5 + ordinal * 7.25 + (i % 3) * 0.375;
 
-function strategies(world: World, ids: Ids): void {
-  for (const service of STRATEGY_SERVICES) {
+/** Twelve picks per service with their requests reported back, then a batch pick and the statistics. */
+export function strategyPicks(world: World, ids: Ids, services: readonly string[]): void {
+  for (const service of services) {
     const id = ids[service];
     const byHandle = handles(world, id);
     const inFlight: number[] = [];
@@ -88,7 +89,7 @@ export function balancePhase(world: World, ids: Ids): void {
   const [, , wrrThird] = handles(world, ids.wrr);
   world.expect(0, "balanceSetDraining", wrrThird, 1);
   const draws = world.randomDraws;
-  strategies(world, ids);
+  strategyPicks(world, ids, STRATEGY_SERVICES);
   if (world.randomDraws === draws) throw new Error("scenario: the random strategy drew no random_u32");
   breaker(world, ids);
   outlier(world, ids);

@@ -77,7 +77,7 @@ export function lifecyclePhase(world: World, ids: Ids, part: "boot" | "shutdown"
 }
 
 /** Exits the service's instance `ordinal` with `status` (as a crash the host saw). */
-function crash(world: World, id: number, ordinal: number, status: number): void {
+export function crash(world: World, id: number, ordinal: number, status: number): void {
   const handle = world.call("serviceInstance", id, ordinal);
   if (handle >= 0) world.call("instanceExited", handle, status);
 }

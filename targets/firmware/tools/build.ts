@@ -5,8 +5,9 @@
 // board and profile (newlib nano + semihosting, boards/mps2).
 //
 //   include/myco_api.h, myco_errors.h   checked in, written by `npm run build` (targets/abi/generate.ts)
-//   build/gen/                          myco_api.c, myco_dispatch.c, conformance_program.c, live_manifest.c, wasm-rt.h (from wabt)
-//   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h
+//   build/gen/                          myco_api.c, myco_dispatch.c, live_manifest.c, wasm-rt.h (from wabt)
+//   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h, conformance_program.c (the
+//                                       profile's program: all-layers, or tiny's own for the tiny profile)
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
 import { copyFile, mkdir, readFile } from "node:fs/promises";
@@ -14,12 +15,13 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kernelAbi } from "../../abi/abi.ts";
-import { buildProgram } from "../../conformance/build-program.ts";
+import { buildProgram, programOf } from "../../conformance/build-program.ts";
 import { generateApiHeader, generateApiSource } from "./gen-api.ts";
 import { generateDispatchSource } from "./gen-dispatch.ts";
 import { generateLiveManifestSource, generateProgramSource } from "./gen-scenario.ts";
 import { fingerprint, isFresh, markFresh, withBuildLock, writeFileAtomic } from "../../tools/build-cache.ts";
 import { mustRun, requireNewlib, requireTool } from "../../tools/toolchain.ts";
+import { flashLine } from "./sizes.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 export const FIRMWARE = join(root, "targets/firmware");
@@ -27,7 +29,7 @@ export const FIRMWARE_BUILD = join(FIRMWARE, "build");
 const GEN = join(FIRMWARE_BUILD, "gen");
 const WASM_RT_HEADER = "/usr/include/wasm-rt.h";
 
-export const PROFILES = ["release", "mcu"] as const;
+export const PROFILES = ["release", "mcu", "tiny"] as const;
 /** What the conformance program is made from (its scenario, the recorder and the program format). */
 const CONFORMANCE_INPUTS = ["targets/conformance", "host/hal/virtual.ts"];
 export type Profile = (typeof PROFILES)[number];
@@ -38,6 +40,9 @@ export const BOARDS = [
   { cpu: "cortex-m4", machine: "mps2-an386" },
 ] as const;
 export type Board = (typeof BOARDS)[number];
+/** The boards a profile's image is built for: the tiny profile's goal is a Cortex-M3 image (issue 16). */
+export const boardsOf = (profile: Profile): readonly Board[] => (profile === "tiny" ? BOARDS.filter((b) => b.cpu === "cortex-m3") : BOARDS);
+const imageJobs = (): [Board, Profile][] => PROFILES.flatMap((profile) => boardsOf(profile).map((board): [Board, Profile] => [board, profile]));
 
 export const profileSuffix = (profile: Profile) => (profile === "release" ? "" : `-${profile}`);
 
@@ -111,9 +116,11 @@ async function generate(): Promise<void> {
   if (header !== generateApiHeader(abi)) throw new Error("targets/firmware/include/myco_api.h is out of date: run `npm run build`");
   await writeFileAtomic(join(GEN, "myco_api.c"), generateApiSource(abi));
   await writeFileAtomic(join(GEN, "myco_dispatch.c"), generateDispatchSource(abi));
-  await writeFileAtomic(join(GEN, PROGRAM_SOURCE), generateProgramSource(buildProgram().bytes));
   await writeFileAtomic(join(GEN, LIVE_SOURCE), generateLiveManifestSource());
   await Promise.all(PROFILES.map(wasm2c));
+  for (const profile of PROFILES) {
+    await writeFileAtomic(join(GEN, profile, PROGRAM_SOURCE), generateProgramSource(buildProgram(programOf(profile)).bytes));
+  }
 }
 
 interface Toolchain { cc: string; flags: string[]; link: string[] }
@@ -150,7 +157,7 @@ async function compile(tc: Toolchain, profile: Profile, sources: string[], out: 
 const PROGRAM_SOURCE = "conformance_program.c";
 const LIVE_SOURCE = "live_manifest.c";
 const generatedSources = (profile: Profile) => [
-  join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, PROGRAM_SOURCE), join(GEN, LIVE_SOURCE), join(GEN, profile, "kernel.c"),
+  join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, profile, PROGRAM_SOURCE), join(GEN, LIVE_SOURCE), join(GEN, profile, "kernel.c"),
 ];
 
 async function buildNative(profile: Profile): Promise<NativeHost & { bench?: string }> {
@@ -214,10 +221,10 @@ function layout(): FirmwareBuild {
     const out = join(FIRMWARE_BUILD, "native", profile);
     return { profile, hostName: `native${profileSuffix(profile)}`, executable: join(out, "myco-host"), kernelObject: join(out, "kernel.o") };
   });
-  const images = BOARDS.flatMap((board) => PROFILES.map((profile) => {
+  const images = imageJobs().map(([board, profile]) => {
     const out = join(FIRMWARE_BUILD, `${board.cpu}${profileSuffix(profile)}`);
     return { board, profile, hostName: `qemu-${board.cpu}${profileSuffix(profile)}`, elf: join(out, "myco.elf"), map: join(out, "myco.map"), kernelObject: join(out, "kernel.o") };
-  }));
+  });
   return { native, bench: join(FIRMWARE_BUILD, "native/release/myco-bench"), snapshotTool: join(FIRMWARE_BUILD, "native/release/myco-snapshot"),
     slotsTool: join(FIRMWARE_BUILD, "native/release/myco-slots"), images };
 }
@@ -243,7 +250,7 @@ export async function buildFirmware(options: { cortexM: boolean } = { cortexM: t
     if (await isFresh(FIRMWARE_BUILD, print) || (!options.cortexM && await isFresh(FIRMWARE_BUILD, await inputs(true)))) return layout();
     await generate();
     const jobs: Promise<unknown>[] = PROFILES.map(buildNative);
-    if (options.cortexM) jobs.push(...BOARDS.flatMap((b) => PROFILES.map((p) => buildImage(b, p))));
+    if (options.cortexM) jobs.push(...imageJobs().map(([b, p]) => buildImage(b, p)));
     await Promise.all(jobs);
     await markFresh(FIRMWARE_BUILD, print);
     return layout();
@@ -256,4 +263,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const built = await buildFirmware({ cortexM });
   const images = cortexM ? `, ${built.images.length} Cortex-M images` : "";
   console.log(`firmware: ${built.native.length} native hosts${images} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const image of built.images.filter((i) => i.profile === "tiny")) console.log(await flashLine(image.hostName, image.map));
 }

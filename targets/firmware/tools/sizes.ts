@@ -15,6 +15,8 @@ export interface ImageSizes {
   kernelRamBytes: number;
   /** The linear memory alone (part of kernelRamBytes). */
   linearMemoryBytes: number;
+  /** The embedded conformance program (test data a product would not carry), part of flashBytes. */
+  programFlashBytes: number;
 }
 
 interface InputSection { output: string; name: string; size: number; object: string }
@@ -59,5 +61,21 @@ export async function imageSizes(mapPath: string): Promise<ImageSizes> {
     kernelFlashBytes: kernel(FLASH_OUTPUTS),
     kernelRamBytes: kernel(RAM_OUTPUTS),
     linearMemoryBytes: memory.size,
+    programFlashBytes: sections.filter((s) => FLASH_OUTPUTS.has(s.output) && basename(s.object) === "conformance_program.o").reduce((n, s) => n + s.size, 0),
   };
+}
+
+/** Issue 16's goal for the tiny profile's Cortex-M3 image: 64 KiB of flash. */
+export const TINY_FLASH_GOAL_BYTES = 64 * 1024;
+
+/**
+ * One line for `npm run build:targets`: an image's flash against the tiny goal, whole and without
+ * the conformance program it embeds, with the kernel's share.
+ */
+export async function flashLine(hostName: string, mapPath: string): Promise<string> {
+  const sizes = await imageSizes(mapPath);
+  const verdict = (bytes: number) => (bytes <= TINY_FLASH_GOAL_BYTES ? "goal met" : `goal missed by ${bytes - TINY_FLASH_GOAL_BYTES} bytes`);
+  const product = sizes.flashBytes - sizes.programFlashBytes;
+  return `${hostName}: flash ${sizes.flashBytes} bytes (goal ${TINY_FLASH_GOAL_BYTES}: ${verdict(sizes.flashBytes)}); ` +
+    `without the ${sizes.programFlashBytes}-byte conformance program ${product} (${verdict(product)}); kernel ${sizes.kernelFlashBytes}, RAM ${sizes.ramBytes}`;
 }
