@@ -82,6 +82,13 @@ export const WITH_HEALTH_HISTORY: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE 
 // reboot request) are compiled out: a record or manifest naming one is E_UNKNOWN_STRATEGY.
 export const WITH_FULL_RECOVERY: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
 
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: the tiny profile (3) loads one manifest blob
+// into an empty kernel and never reloads it (a tiny device is configured once, at boot): no diff
+// against a running kernel (manifest/diff.ts), no removal, resize or restart of changed services
+// and no pending work after a load (apply.ts). A load when a manifest is loaded or a service is
+// registered answers E_NOT_IN_PROFILE, and so does manifestRollback (asc-features.js TINY_ABSENT).
+export const WITH_MANIFEST_RELOAD: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
 // @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: circuit breakers and outlier ejection
 // (balance/breaker.ts, outlier.ts) are not in the tiny profile (3): every breaker stays closed,
 // nothing is ejected, a record enabling either is E_INVALID_BREAKER / E_INVALID_OUTLIER, and the

@@ -153,6 +153,7 @@ export function balanceReadRecord(service: i32, out: usize): i32 {
 
 export function breakerResolve(from: usize, to: usize): void {
   resolveField(from, to, BREAKER_ENABLED, D.BREAKER_ENABLED_DEFAULT);
+  if (!WITH_BREAKER) return; // tiny: only `enabled` is read (it must be 0)
   const window = resolveField(from, to, BREAKER_WINDOW_SIZE, D.BREAKER_WINDOW_DEFAULT);
   resolveField(from, to, BREAKER_MIN_CALLS, min(D.BREAKER_MIN_CALLS_DEFAULT, max(window, 1)));
   resolveField(from, to, BREAKER_FAILURE_RATE, D.BREAKER_FAILURE_RATE_DEFAULT);
@@ -244,6 +245,7 @@ export function breakerReadRecord(service: i32, out: usize): i32 {
 
 export function outlierResolve(from: usize, to: usize): void {
   resolveField(from, to, OUTLIER_ENABLED, D.OUTLIER_ENABLED_DEFAULT);
+  if (!WITH_BREAKER) return; // tiny: only `enabled` is read (it must be 0)
   resolveField(from, to, OUTLIER_CONSECUTIVE, D.OUTLIER_CONSECUTIVE_DEFAULT);
   const base = resolveField(from, to, OUTLIER_BASE_MS, D.OUTLIER_BASE_MS_DEFAULT);
   resolveField(from, to, OUTLIER_MAX_MS, max(D.OUTLIER_MAX_MS_DEFAULT, base));

@@ -13,7 +13,7 @@
 //   health, restart, balance sections (HEALTH, RECOVERY, BALANCE records): hot, re-applied in
 //                      place when added, changed or removed (sections/: one applier each)
 import { SERVICES_MAX } from "../limits";
-import { E_MANIFEST_NO_PREVIOUS } from "../errors";
+import { E_MANIFEST_NO_PREVIOUS, E_NOT_IN_PROFILE } from "../errors";
 import {
   serviceResize, serviceUsed, serviceType, serviceTags, serviceState, serviceStartTimeoutMs, serviceStopTimeoutMs,
 } from "../registry/services";
@@ -36,7 +36,8 @@ import { admitService, dismissService } from "../membership";
 import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
 import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
-import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
+import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT, WITH_MANIFEST_RELOAD } from "../features";
+import { servicesRegistered } from "../registry/services";
 import { updateSectionApply } from "./sections/update";
 import { addressedOrdinals } from "./addresses";
 import { validateBlob } from "./validate";
@@ -87,7 +88,7 @@ export function manifestRollback(): i32 {
 
 function loadSlot(slot: i32, length: i32, how: u8): i32 {
   const ptr = slotPtr(slot);
-  let result = validateBlob(ptr, length);
+  let result = !WITH_MANIFEST_RELOAD && (currentSlot >= 0 || servicesRegistered() > 0) ? fail(E_NOT_IN_PROFILE).code() : validateBlob(ptr, length);
   if (result >= 0) {
     computeDiff(ptr, currentSlot < 0 ? 0 : slotPtr(currentSlot));
     result = checkCapacity(ptr);
@@ -108,12 +109,14 @@ function loadSlot(slot: i32, length: i32, how: u8): i32 {
 
 function apply(ptr: usize): void {
   const oldPtr: usize = currentSlot < 0 ? 0 : slotPtr(currentSlot);
-  const systemUp = anyWantsUp();
-  // 1. dependencies that change are dropped first, so removed services lose their dependents
-  for (let i = 0; i < blobServiceCount; i++) {
-    if ((blobChange[i] & CHANGE_DEPENDENCIES) != 0) edgesRemoveFrom(blobOldId[i]);
+  const systemUp = WITH_MANIFEST_RELOAD && anyWantsUp();
+  if (WITH_MANIFEST_RELOAD) {
+    // 1. dependencies that change are dropped first, so removed services lose their dependents
+    for (let i = 0; i < blobServiceCount; i++) {
+      if ((blobChange[i] & CHANGE_DEPENDENCIES) != 0) edgesRemoveFrom(blobOldId[i]);
+    }
+    removeServices();
   }
-  removeServices();
   for (let i = 0; i < blobServiceCount; i++) blobKernelId[i] = blobOldId[i] >= 0 ? blobOldId[i] : addService(ptr, i);
   for (let i = 0; i < blobServiceCount; i++) updateService(ptr, i);
   for (let e = 0; e < depCount; e++) {
@@ -131,7 +134,7 @@ function apply(ptr: usize): void {
   }
   if (WITH_DISCOVERY) for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
   applySections(ptr);
-  restartColdChanged();
+  if (WITH_MANIFEST_RELOAD) restartColdChanged();
   if (systemUp) {
     // started from manifestSettle, once every pending resize has landed (a start now could
     // pull a stopping dependency straight back up before its new instance count applied)
@@ -222,7 +225,7 @@ function updateService(ptr: usize, i: i32): void {
   serviceStartTimeoutMs[id] = blobStartMs[i];
   serviceStopTimeoutMs[id] = blobStopMs[i];
   replaceTags(ptr, id, i);
-  if ((blobChange[i] & CHANGE_INSTANCES) == 0) return;
+  if (!WITH_MANIFEST_RELOAD || (blobChange[i] & CHANGE_INSTANCES) == 0) return;
   if (isAtRest(id)) {
     serviceResize(id, blobInstances[i]);
   } else {
@@ -303,7 +306,7 @@ function always(service: i32): bool { return true; }
  * stopping dependency straight back up, skipping its change). True if anything happened.
  */
 export function manifestSettle(): bool {
-  if (!pendingAny) return false;
+  if (!WITH_MANIFEST_RELOAD || !pendingAny) return false;
   let progress = false;
   let resizing = false;
   let left = false;

@@ -18,7 +18,7 @@ import { serviceCheckCount, checksFree, checksFull } from "../health/checks";
 import { strategyOf, STRATEGY_CONSISTENT_HASH } from "../balance/tables";
 import { hashTablesTaken } from "../balance/config";
 import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, TAG_PLACEMENT, RECORD_HEADER_BYTES } from "./format";
-import { WITH_PLACEMENT, WITH_CONFIG_KEYS } from "../features";
+import { WITH_PLACEMENT, WITH_CONFIG_KEYS, WITH_MANIFEST_RELOAD, WITH_ALL_STRATEGIES } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
   depCount, blobTags, blobTagCount, at,
@@ -123,7 +123,7 @@ export function computeDiff(newPtr: usize, oldPtr: usize): void {
   hotChanges = 0;
   kept.fill(false);
   for (let i = 0; i < blobServiceCount; i++) {
-    const id = serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i));
+    const id = WITH_MANIFEST_RELOAD ? serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i)) : -1; // tiny: an empty kernel
     blobOldId[i] = id;
     if (id < 0) { blobChange[i] = CHANGE_ADDED | sectionsDiff(-1, oldPtr, newPtr, i); continue; }
     kept[id] = true;
@@ -133,7 +133,7 @@ export function computeDiff(newPtr: usize, oldPtr: usize): void {
     if (WITH_CONFIG_KEYS && configDiff(id, oldPtr, newPtr, i)) change |= CHANGE_COLD;
     blobChange[i] = change | sectionsDiff(id, oldPtr, newPtr, i);
   }
-  markFreeable();
+  if (WITH_MANIFEST_RELOAD) markFreeable(); // (tiny: no service to free, `freeable` stays all false)
 }
 
 /** The HEALTH/RECOVERY/BALANCE/PLACEMENT records of blob service i that differ from the kernel's (`id`, -1: added). */
@@ -148,6 +148,7 @@ function sectionsDiff(id: i32, oldPtr: usize, newPtr: usize, i: i32): u8 {
 
 function sectionChanged(id: i32, oldPtr: usize, newPtr: usize, i: i32, tag: u8): bool {
   const now = findRecord(newPtr, blobServiceAt[i], blobServiceEnd[i], tag);
+  if (!WITH_MANIFEST_RELOAD) return now >= 0;
   const was = id < 0 || oldPtr == 0 || sectionStart[id] < 0 ? -1 : findRecord(oldPtr, sectionStart[id], sectionEnd[id], tag);
   if (now < 0 && was < 0) return false;
   if (now >= 0 && was >= 0) {
@@ -192,14 +193,16 @@ export function checkCapacity(newBlob: usize): i32 {
   }
   let freed = 0, freedInstances = 0, lingeringEdges = 0, shrink = 0;
   let lingeringTags: u64 = 0;
-  for (let id = 0; id < SERVICES_MAX; id++) {
-    if (!serviceUsed[id]) continue;
-    if (freeable[id]) { freed++; freedInstances += <i32>serviceInstanceCount[id]; continue; }
-    if (!kept[id]) { lingeringEdges += dependencyCount[id]; lingeringTags |= serviceTags[id]; }
-  }
-  for (let i = 0; i < blobServiceCount; i++) {
-    const id = blobOldId[i];
-    if (id >= 0) shrink += max(0, <i32>serviceInstanceCount[id] - <i32>blobInstances[i]);
+  if (WITH_MANIFEST_RELOAD) { // (tiny: an empty kernel, nothing freed, lingering or shrinking)
+    for (let id = 0; id < SERVICES_MAX; id++) {
+      if (!serviceUsed[id]) continue;
+      if (freeable[id]) { freed++; freedInstances += <i32>serviceInstanceCount[id]; continue; }
+      if (!kept[id]) { lingeringEdges += dependencyCount[id]; lingeringTags |= serviceTags[id]; }
+    }
+    for (let i = 0; i < blobServiceCount; i++) {
+      const id = blobOldId[i];
+      if (id >= 0) shrink += max(0, <i32>serviceInstanceCount[id] - <i32>blobInstances[i]);
+    }
   }
   if (added > SERVICES_MAX - servicesRegistered() + freed) {
     return fail(E_CAPACITY_SERVICES).text("the manifest adds ").int(added).text(" services; ")
@@ -213,7 +216,7 @@ export function checkCapacity(newBlob: usize): i32 {
     return fail(E_CAPACITY_EDGES).text("the manifest declares ").int(depCount).text(" dependencies; ")
       .int(EDGES_MAX - lingeringEdges).text(" fit while removed services stop").code();
   }
-  const tagsNeeded = blobTagCount + lingeringTagsNotInBlob(lingeringTags);
+  const tagsNeeded = blobTagCount + (WITH_MANIFEST_RELOAD ? lingeringTagsNotInBlob(lingeringTags) : 0);
   if (tagsNeeded > TAGS_MAX) {
     return fail(E_CAPACITY_TAGS).text("the manifest uses ").int(blobTagCount).text(" tags; with the tags of removed services still stopping that is ")
       .int(tagsNeeded).text(", over the limit of ").int(TAGS_MAX).code();
@@ -233,9 +236,11 @@ export function checkCapacity(newBlob: usize): i32 {
  */
 function sectionsCapacity(ptr: usize): i32 {
   let checks = 0, checksFreed = 0, tables = 0;
-  for (let id = 0; id < SERVICES_MAX; id++) {
-    if (freeable[id]) checksFreed += <i32>serviceCheckCount[id];
-    else if (serviceUsed[id] && !kept[id] && strategyOf(id) == STRATEGY_CONSISTENT_HASH) tables++; // goes later
+  if (WITH_MANIFEST_RELOAD) { // (tiny: an empty kernel)
+    for (let id = 0; id < SERVICES_MAX; id++) {
+      if (freeable[id]) checksFreed += <i32>serviceCheckCount[id];
+      else if (serviceUsed[id] && !kept[id] && strategyOf(id) == STRATEGY_CONSISTENT_HASH) tables++; // goes later
+    }
   }
   for (let i = 0; i < blobServiceCount; i++) {
     const id = blobOldId[i];
@@ -255,7 +260,7 @@ function sectionsCapacity(ptr: usize): i32 {
     }
     const balance = (change & CHANGE_BALANCE) != 0 ? sectionPayload(ptr, i, TAG_BALANCE) : 0;
     const hashes = (change & CHANGE_BALANCE) != 0 ? balanceHashes(balance) : id >= 0 && strategyOf(id) == STRATEGY_CONSISTENT_HASH;
-    if (hashes && ++tables > HASH_TABLES_MAX) {
+    if (WITH_ALL_STRATEGIES && hashes && ++tables > HASH_TABLES_MAX) {
       subject(i);
       hashTablesTaken(SERVICE_SUBJECT);
       return at(detail, balance != 0 ? recordAt : blobServiceAt[i]);

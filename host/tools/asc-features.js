@@ -30,6 +30,7 @@ export const TINY_ABSENT = {
   WITH_BREAKER: ["assembly/balance/abi/breakerIsolate", "assembly/balance/abi/breakerRelease", "assembly/balance/abi/breakerReset"],
   WITH_HEALTH_HISTORY: ["assembly/health/abi/healthHistory", "assembly/health/abi/healthAvailability", "assembly/health/abi/healthSetWindow"],
   WITH_ALL_STRATEGIES: ["assembly/balance/abi/balancePickKey", "assembly/balance/abi/balancePickBytes"],
+  WITH_MANIFEST_RELOAD: ["assembly/manifest/abi/manifestRollback"],
 };
 /** assembly/errors.ts E_NOT_IN_PROFILE (targets/abi reads the table; this transform cannot import it). */
 export const E_NOT_IN_PROFILE = -395;
