@@ -18,6 +18,7 @@ import {
   SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE, SERVICE_WRR_TABLE,
   SERVICE_BALANCED_COUNT, SLOT_HEALTH, SLOT_ACTIVE, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
+import { WITH_ALL_STRATEGIES } from "../features";
 
 /** A service id was just taken from the registry's pool: default balancing, zero statistics. */
 export function balanceServiceReset(service: i32): void {
@@ -75,14 +76,14 @@ function slotJoin(slot: i32, ordinal: i32): void {
   store<u16>(record, 1, SLOT_WEIGHT);
   store<u8>(record, <u8>ordinal, SLOT_ORDINAL);
   store<f32>(record, -1, SLOT_LATENCY_MS);
-  store<f64>(record, -1, SLOT_COST_MS);
+  if (WITH_ALL_STRATEGIES) store<f64>(record, -1, SLOT_COST_MS); // fastest response's cost (tiny: not read)
 }
 
 /** A new run of the instance: what belonged to the previous run (requests, verdicts) goes. */
 function runReset(slot: i32): void {
   const record = slotAt(slot);
   memory.fill(record + SLOT_RUN, 0, SLOT_BYTES - <i32>SLOT_RUN);
-  store<f64>(record, -1, SLOT_COST_MS);
+  if (WITH_ALL_STRATEGIES) store<f64>(record, -1, SLOT_COST_MS); // fastest response's cost (tiny: not read)
   store<u8>(record, load<u8>(record, SLOT_FLAGS) & ~FLAG_DRAINING, SLOT_FLAGS);
 }
 
