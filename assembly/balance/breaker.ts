@@ -140,8 +140,43 @@ export function breakerRecord(slot: i32, service: i32, failed: bool, latencyMs: 
   if (windowRecord(record, config, failed, slow)) open(slot, service, clockRefresh());
 }
 
+/**
+ * A success that was not slow, on a closed breaker whose service has breakers on (the caller
+ * checked all three): its window takes it, O(1). True when the breaker is still closed.
+ */
+export function breakerSucceeded(slot: i32, service: i32): bool {
+  const record = slotAt(slot);
+  if (!windowSuccess(record, serviceAt(service))) return true;
+  open(slot, service, clockRefresh());
+  return false;
+}
+
+/**
+ * A success (not slow) enters a closed breaker's window: its position's bits clear, the streak
+ * of failures ends. True when a rule says open, which a success can only make true on the call
+ * that fills the window to `minCalls`: after every later one failed/calls and slow/calls are no
+ * higher than the last judgement found them (the counts cannot grow, the calls do not shrink),
+ * and a window that changed settings or closed starts empty. So the rates are counted (popcnt)
+ * on that one call and on failures and slow calls only.
+ */
+@inline function windowSuccess(record: usize, config: usize): bool {
+  const size = <i32>load<u8>(config, SERVICE_WINDOW_SIZE);
+  const pos = <i32>load<u8>(record, SLOT_WINDOW_POS);
+  const keep = ~(<u64>1 << <u64>pos);
+  store<u64>(record, load<u64>(record, SLOT_WINDOW_FAILED) & keep, SLOT_WINDOW_FAILED);
+  store<u64>(record, load<u64>(record, SLOT_WINDOW_SLOW) & keep, SLOT_WINDOW_SLOW);
+  store<u8>(record, <u8>(pos + 1 == size ? 0 : pos + 1), SLOT_WINDOW_POS);
+  const before = <i32>load<u8>(record, SLOT_WINDOW_COUNT);
+  const calls = min(before + 1, size);
+  store<u8>(record, <u8>calls, SLOT_WINDOW_COUNT);
+  store<u16>(record, 0, SLOT_CONSECUTIVE_FAILURES);
+  const minCalls = <i32>load<u8>(config, SERVICE_MIN_CALLS);
+  return before < minCalls && calls >= minCalls && rateRules(record, config, calls);
+}
+
 /** Adds an outcome to a closed breaker's window; true when a rule says open. */
 function windowRecord(record: usize, config: usize, failed: bool, slow: bool): bool {
+  if (!failed && !slow) return windowSuccess(record, config);
   const size = <i32>load<u8>(config, SERVICE_WINDOW_SIZE);
   const pos = <i32>load<u8>(record, SLOT_WINDOW_POS);
   const bit = <u64>1 << <u64>pos;
@@ -156,11 +191,15 @@ function windowRecord(record: usize, config: usize, failed: bool, slow: bool): b
   store<u16>(record, <u16>streak, SLOT_CONSECUTIVE_FAILURES);
   const streakMax = <i32>load<u16>(config, SERVICE_BREAKER_CONSECUTIVE);
   if (streakMax > 0 && streak >= streakMax) return true;
-  if (calls < <i32>load<u8>(config, SERVICE_MIN_CALLS)) return false;
+  return calls >= <i32>load<u8>(config, SERVICE_MIN_CALLS) && rateRules(record, config, calls);
+}
+
+/** The rate rules over a window of `calls` calls: failed/calls or slow/calls at its threshold. */
+function rateRules(record: usize, config: usize, calls: i32): bool {
   const failureRate = <i32>load<u8>(config, SERVICE_FAILURE_RATE);
-  if (failureRate > 0 && <i32>popcnt(failedSet) * 100 >= failureRate * calls) return true;
+  if (failureRate > 0 && <i32>popcnt(load<u64>(record, SLOT_WINDOW_FAILED)) * 100 >= failureRate * calls) return true;
   const slowRate = <i32>load<u8>(config, SERVICE_SLOW_RATE);
-  return slowRate > 0 && <i32>popcnt(slowSet) * 100 >= slowRate * calls;
+  return slowRate > 0 && <i32>popcnt(load<u64>(record, SLOT_WINDOW_SLOW)) * 100 >= slowRate * calls;
 }
 
 /** Holds the breaker open; returns the isolations held. */

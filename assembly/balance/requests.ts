@@ -8,13 +8,13 @@ import { fail } from "../util/detail";
 import { clockRefresh } from "../clock";
 import { instanceService } from "../registry/instances";
 import { sayInstance } from "./config";
-import { breakerAdmits, breakerAdmitted, breakerCancelled, breakerRecord, breakerRefresh } from "./breaker";
+import { breakerAdmits, breakerAdmitted, breakerCancelled, breakerRecord, breakerRefresh, breakerSucceeded } from "./breaker";
 import { outlierRecord } from "./outlier";
 import { countOutcome } from "./stats";
 import { costObserve } from "./strategies/fastest-response";
 import {
-  BREAKER_CLOSED, OUTCOME_CANCELLED, OUTCOME_FAILURE, STRATEGY_FASTEST_RESPONSE, slotAt, strategyOf, SLOT_ACTIVE,
-  SLOT_BREAKER, SLOT_FLAGS, FLAG_DRAINING,
+  BREAKER_CLOSED, OUTCOME_CANCELLED, OUTCOME_FAILURE, STRATEGY_FASTEST_RESPONSE, slotAt, serviceAt, strategyOf, SLOT_ACTIVE,
+  SLOT_BREAKER, SLOT_FLAGS, SLOT_ISOLATIONS, FLAG_DRAINING, SERVICE_BREAKER_ON, SERVICE_SLOW_CALL_MS,
 } from "./tables";
 import { instanceDrained } from "../lifecycle/resize";
 
@@ -51,4 +51,29 @@ export function requestFinished(slot: i32, latencyMs: f64, outcome: i32): i32 {
     outlierRecord(slot, service, failed);
   }
   return 0;
+}
+
+/**
+ * breakerPass's common case in O(1): a success that was not slow, reported for a call on a
+ * closed, not isolated breaker of an instance that is not draining, and the permit for the next
+ * call. Does what requestFinished and then permitTake do (the call in flight hands its place to
+ * the next, so the in-flight count stays), without their general paths; returns 1 (admitted),
+ * 0 (the success filled the window to a verdict to open: refused), or -1 when the case is not
+ * this one and the caller takes the general path. The caller validated the latency.
+ */
+export function requestPassed(slot: i32, latencyMs: f64): i32 {
+  const record = slotAt(slot);
+  if (load<u32>(record, SLOT_ACTIVE) == 0 || load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED
+    || load<u16>(record, SLOT_ISOLATIONS) != 0 || (load<u8>(record, SLOT_FLAGS) & FLAG_DRAINING) != 0) return -1;
+  const service = <i32>unchecked(instanceService[slot]);
+  const config = serviceAt(service);
+  const breakerOn = load<u8>(config, SERVICE_BREAKER_ON) != 0;
+  const slowMs = load<i32>(config, SERVICE_SLOW_CALL_MS);
+  if (breakerOn && slowMs > 0 && latencyMs > <f64>slowMs) return -1;
+  countOutcome(slot, service, false, latencyMs);
+  if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_FASTEST_RESPONSE) costObserve(slot, service, latencyMs, clockRefresh());
+  outlierRecord(slot, service, false);
+  if (!breakerOn || breakerSucceeded(slot, service)) return 1;
+  store<u32>(record, load<u32>(record, SLOT_ACTIVE) - 1, SLOT_ACTIVE); // opened: the next call is refused
+  return permitTake(slot);
 }

@@ -15,12 +15,16 @@ import { STRATEGIES } from "../../host/kernel/balance.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
+/** The one-call breaker (bench.c breaker-pass): report a success, ask the next permit. */
+const BREAKER_PASS = { name: "breaker-pass", label: "breaker pass (report + next permit)", repeat: 1000 } as const;
+
 /** Each bench operation and how many times bench.c repeats it inside the measured function. */
 export const OPERATIONS = [
   { name: "noop", label: "boundary crossing (noop)", repeat: 1000 },
   { name: "register", label: "register a service", repeat: 16 },
   { name: "start-all", label: "start-all of 16 services", repeat: 1 },
   { name: "tick-idle", label: "one tick with nothing due", repeat: 1000 },
+  BREAKER_PASS,
 ] as const;
 
 export interface Measurements {
@@ -65,6 +69,13 @@ export async function picks(bench: string): Promise<Measurements["instructions"]
     rows.push({ operation: `pick-${strategy}`, label: `pick: ${names.get(strategy) ?? `strategy ${strategy}`}`, perOperation: Math.round(total / PICKS) });
   }
   return rows;
+}
+
+/** Instructions per breakerPass on one instance with its breaker and outlier detection on. */
+export async function breakerPass(bench: string): Promise<Measurements["instructions"][number]> {
+  const total = await callgrind(bench, [BREAKER_PASS.name]);
+  if (total === null) throw new Error(`bench.c does not know ${BREAKER_PASS.name}`);
+  return { operation: BREAKER_PASS.name, label: BREAKER_PASS.label, perOperation: Math.round(total / BREAKER_PASS.repeat) };
 }
 
 async function objectBytes(sizeTool: string, object: string): Promise<number> {

@@ -54,4 +54,31 @@ describe("breaker in one call", () => {
     expectError(() => pool.balancer.pass(handle, -1, OUTCOMES.success), "E_INVALID_LATENCY", "latencyMs -1");
     expect(stats(pool).active).toBe(1); // nothing was counted
   });
+  it("pass's O(1) success path leaves the same state as report + acquire, over 5,000 seeded outcomes", () => {
+    const config = { windowSize: 20, minCalls: 10, failureRatePercent: 50, consecutiveFailures: 5, slowCallMs: 50, slowRatePercent: 60, openMs: 1000 };
+    const one = runningPool(1, { panicPercent: 0 });
+    const two = runningPool(1, { panicPercent: 0 });
+    for (const pool of [one, two]) {
+      pool.balancer.configureBreaker(pool.id, config);
+      pool.balancer.configureOutlier(pool.id, { consecutiveFailures: 3 });
+      pool.balancer.acquire(pool.handles[0]);
+    }
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    let opened = 0;
+    for (let i = 0; i < 5000; i++) {
+      const outcome = next() < 0.3 ? OUTCOMES.failure : OUTCOMES.success;
+      const latency = Math.floor(next() * 80);
+      const passed = one.balancer.pass(one.handles[0], latency, outcome);
+      two.balancer.report(two.handles[0], latency, outcome);
+      expect(two.balancer.acquire(two.handles[0])).toBe(passed);
+      expect(one.balancer.instanceStats(one.handles[0])).toEqual(two.balancer.instanceStats(two.handles[0]));
+      if (!passed) { // open: let the clock run to half-open and take a permit again
+        opened++;
+        for (const pool of [one, two]) { pool.hal.advance(60_000); pool.kernel.tick(); }
+        expect(one.balancer.acquire(one.handles[0])).toBe(two.balancer.acquire(two.handles[0]));
+      }
+    }
+    expect(opened).toBeGreaterThan(10); // the sequence went through the rules, not only the fast path
+  });
 });

@@ -12,6 +12,9 @@
  *   pick <n>   balancePickKey with strategy n over 64 running instances, 1000 times (keys vary),
  *              after one unmeasured pick;
  *              exits with status 3 when the kernel has no strategy n
+ *   breaker-pass  breakerPass (report a success, ask the next permit) on one instance with its
+ *              breaker (window 20, judged from 10, 50 %, 5 in a row) and outlier detection on,
+ *              1000 times, after one unmeasured pick
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,8 +89,24 @@ static int32_t setup_pool(void) {
   return status < 0 ? status : myco_balance_pick_key(pool, 0);
 }
 
+/* One running instance with its breaker and outlier detection on, holding one permit (a pick). */
+static int32_t setup_breaker(void) {
+  static const char name[] = "api";
+  pool = myco_service_register(name, sizeof name - 1, 1, 1);
+  if (pool < 0) return pool;
+  int32_t status = bring_up();
+  const int32_t breaker[10] = {1, 20, 10, 50, 5, -1, -1, -1, -1, -1}; /* BREAKER: on, window 20, 10, 50 %, 5 */
+  const int32_t outlier[5] = {1, -1, -1, -1, -1};                    /* OUTLIER: on, defaults */
+  if (status >= 0) status = myco_record_apply(pool, 2, (const uint8_t*)breaker, sizeof breaker);
+  if (status >= 0) status = myco_record_apply(pool, 3, (const uint8_t*)outlier, sizeof outlier);
+  if (status < 0) return status;
+  pool = myco_balance_pick(pool); /* the instance's handle; the pick holds its permit */
+  return pool < 0 ? pool : MYCO_OK;
+}
+
 static int32_t setup(void) {
   if (strcmp(operation, "pick") == 0) return setup_pool();
+  if (strcmp(operation, "breaker-pass") == 0) return setup_breaker();
   if (strcmp(operation, "start-all") == 0) return register_chain();
   if (strcmp(operation, "tick-idle") == 0) {
     int32_t status = register_chain();
@@ -110,6 +129,10 @@ __attribute__((noinline)) int32_t bench_measure(void) {
     for (int i = 0; i < REPEAT_MANY && status >= 0; i++) status = myco_tick();
   } else if (strcmp(operation, "pick") == 0) {
     for (uint32_t i = 0; i < REPEAT_MANY && status >= 0; i++) status = myco_balance_pick_key(pool, i * 2654435761u);
+  } else if (strcmp(operation, "breaker-pass") == 0) {
+    int32_t admitted = 1;
+    for (int i = 0; i < REPEAT_MANY && admitted == 1; i++) admitted = myco_breaker_pass(pool, 1.0, 1);
+    status = admitted == 1 ? MYCO_OK : (admitted < 0 ? admitted : -1);
   } else {
     status = -1;
   }
@@ -119,7 +142,7 @@ __attribute__((noinline)) int32_t bench_measure(void) {
 int main(int argc, char** argv) {
   bool pick = argc == 3 && strcmp(argv[1], "pick") == 0;
   if (argc != 2 && !pick) {
-    out_text("usage: myco-bench noop|register|start-all|tick-idle|pick <strategy>");
+    out_text("usage: myco-bench noop|register|start-all|tick-idle|breaker-pass|pick <strategy>");
     out_end_line();
     return 2;
   }
