@@ -12,9 +12,10 @@
 //
 // First each at full load (req/s), then each at half of the highest req/s seen (a fixed total
 // rate) for latency: p50, p99 and what each adds over direct at that load. Then the CPU each
-// proxy's process spends per request (utime + stime from /proc/PID/stat over the run, divided by
-// the responses served) at a fixed rate below every proxy's saturation (half of the lowest
-// full-load req/s): a cost that other work on a shared machine does not change, unlike
+// proxy's process spends per request (utime + stime from /proc/PID/stat over the run, less what
+// the process spends idle in as long, divided by the responses served) at a fixed rate below
+// http-proxy's saturation (half of its full-load req/s; a proxy slower than that serves what it
+// keeps up with): a cost that other work on a shared machine does not change, unlike
 // req/s, so the ratio of two proxies' CPU per request holds when the machine is loaded ("direct"
 // is the backend's own CPU per request). Each measurement is the median of three rounds whose
 // order rotates, so a load change on the shared machine does not fall on one proxy alone. Myco's instances
@@ -39,6 +40,8 @@ const WARMUP_S = 1;
 const ROUNDS = 3;
 /** Seconds of each CPU-per-request run (long enough for many clock ticks of CPU). */
 const CPU_DURATION_S = 5;
+/** Seconds each proxy process is watched idle before the CPU runs (its idle CPU is not counted per request). */
+const IDLE_S = 2;
 
 /** Clock ticks per second of /proc/PID/stat's utime and stime. */
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
@@ -51,7 +54,19 @@ function cpuSeconds(pid: number): number {
 }
 
 interface Load { rps: number; p50: number; p99: number; samples: number; errors: number; non2xx: number }
-interface Target { label: string; url: string; /** The process that serves it (whose CPU is measured). */ pid: number }
+interface Target {
+  label: string; url: string;
+  /** The process that serves it (whose CPU is measured). */ pid: number;
+  /** CPU seconds per second the process spends with no requests (its timers: Myco's kernel tick, say), taken off its CPU per request. */
+  idleCpuPerS?: number;
+}
+
+/** CPU seconds per second `pid` uses while nothing is sent to it, over IDLE_S. */
+async function idleCpuPerSecond(pid: number): Promise<number> {
+  const before = cpuSeconds(pid), at = performance.now();
+  await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+  return (cpuSeconds(pid) - before) / ((performance.now() - at) / 1000);
+}
 
 function load(url: string, durationS: number, rate?: number): Promise<Load> {
   const args = ["--import", "tsx", here("./proxies/load.ts"), url, String(CONNECTIONS), String(durationS), ...(rate ? [String(Math.round(rate))] : [])];
@@ -78,9 +93,10 @@ const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
 
 /** One load run with the CPU its target's process used per response served (µs). */
 async function measured(t: Target, durationS: number, rate?: number): Promise<Load & { cpuUs: number }> {
-  const before = cpuSeconds(t.pid);
+  const before = cpuSeconds(t.pid), at = performance.now();
   const result = await load(t.url, durationS, rate);
-  return { ...result, cpuUs: ((cpuSeconds(t.pid) - before) * 1e6) / Math.max(1, result.samples) };
+  const idle = (t.idleCpuPerS ?? 0) * ((performance.now() - at) / 1000);
+  return { ...result, cpuUs: (Math.max(0, cpuSeconds(t.pid) - before - idle) * 1e6) / Math.max(1, result.samples) };
 }
 
 /** Each target loaded ROUNDS times, the order rotating by one every round; the medians per target. */
@@ -132,7 +148,7 @@ export async function run(): Promise<BenchRow[]> {
     return child.pid!;
   };
   const [backendPid] = backends.map((port) => start("backend.cjs", port));
-  const myco = spawn(process.execPath, [MYCO, "run", join(dir, "services.yaml"), "--duration", "600s", "--socket", join(dir, "control.sock"), "--status-every", "1h"], { stdio: "ignore" });
+  const myco = spawn(process.execPath, [MYCO, "run", join(dir, "services.yaml"), "--duration", "3600s", "--socket", join(dir, "control.sock"), "--status-every", "1h"], { stdio: "ignore" });
   const targets: Target[] = [
     { label: "direct", url: `http://127.0.0.1:${b0}/`, pid: backendPid },
     { label: "tcp relay", url: `http://127.0.0.1:${relayPort}/`, pid: start("relay.cjs", relayPort) },
@@ -148,7 +164,8 @@ export async function run(): Promise<BenchRow[]> {
     const full = await rounds(targets);
     const half = Math.max(...[...full.values()].map((l) => l.rps)) / 2;
     const paced = await rounds(targets, half);
-    const cpuRate = Math.min(...[...full.values()].map((l) => l.rps)) / 2;
+    const cpuRate = full.get("http-proxy")!.rps / 2;
+    for (const t of targets) t.idleCpuPerS = await idleCpuPerSecond(t.pid);
     const cpu = await rounds(targets, cpuRate, CPU_DURATION_S);
     const direct = paced.get("direct")!;
     for (const t of targets) {
@@ -162,8 +179,10 @@ export async function run(): Promise<BenchRow[]> {
     }))];
   } finally {
     for (const child of children) child.kill("SIGKILL");
-    myco.kill("SIGTERM");
-    await new Promise((done) => myco.once("exit", done));
+    if (myco.exitCode === null && myco.signalCode === null) {
+      myco.kill("SIGTERM");
+      await new Promise((done) => myco.once("exit", done));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -204,10 +223,11 @@ function cpuRows(cpu: Map<string, Load & { cpuUs: number }>, rate: number): Benc
     ratio("myco http", "http-proxy"),
     ratio("myco http", "@fastify/http-proxy"),
     ratio("myco tcp", "tcp relay"),
-    { name: `${name}: offered rate (half of the lowest full-load requests/s)`, unit: "req/s", value: rate, peer: null, peerValue: null, ratio: null },
+    { name: `${name}: offered rate (half of http-proxy's full-load requests/s)`, unit: "req/s", value: rate, peer: null, peerValue: null, ratio: null },
   ];
   for (const [label, load] of cpu) {
     out.push({ name: `${name}: ${label} CPU per request`, unit: "µs", value: load.cpuUs, peer: null, peerValue: null, ratio: null });
+    out.push({ name: `${name}: ${label} requests/s at the offered rate`, unit: "req/s", value: load.rps, peer: null, peerValue: null, ratio: null });
     for (const p of ["p50", "p99"] as const) out.push({ name: `${name}: ${label} ${p} at the offered rate`, unit: "ms", value: load[p], peer: null, peerValue: null, ratio: null });
   }
   return out;
