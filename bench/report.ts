@@ -150,6 +150,28 @@ function gateway(r: Rows): string {
       `Myco L4: ${ratio("myco tcp", "tcp relay")}. The machine's 1-minute load average was ` +
       `${fmt(r.value("gateway bench conditions: 1-minute load average at its start"))} at the start of this benchmark and ` +
       `${fmt(r.value("gateway bench conditions: 1-minute load average at its end"))} at its end.`,
+    "",
+    gatewayCpu(r),
+  ].join("\n");
+}
+
+/** The CPU each proxy's process spends per request at a fixed rate below saturation (bench/gateway.bench.ts). */
+function gatewayCpu(r: Rows): string {
+  const prefix = r.rows.find((row) => /^gateway CPU per request, \d+ backends, \d+ connections: /.test(row.name))?.name.replace(/: .*$/, "");
+  if (!prefix) throw new Error("bench/results.json has no row 'gateway CPU per request, N backends, N connections: ...'");
+  const lines = GATEWAY_TARGETS.map((label) => [label === "direct" ? "direct (the backend itself)" : label,
+    `${fmt(r.value(`${prefix}: ${label} CPU per request`))} µs`, `${count(r.value(`${prefix}: ${label} requests/s at the offered rate`))} req/s`, `${fmt(r.value(`${prefix}: ${label} p50 at the offered rate`))} ms`,
+    `${fmt(r.value(`${prefix}: ${label} p99 at the offered rate`))} ms`]);
+  const ratio = (mine: string, peer: string) => `${fmt(r.get(`${prefix}: ${mine} (proxy process utime+stime / responses)`, peer).ratio!)}x against ${peer}`;
+  return [
+    `${prefix}: the proxy process's utime + stime (/proc/PID/stat) over the run, less what it spends idle in as long, divided by the responses served, ` +
+      `at ${count(r.value(`${prefix}: offered rate (half of http-proxy's full-load requests/s)`))} req/s offered (half of http-proxy's full-load req/s), ` +
+      "the median of three 5 s rounds; other work on the machine slows a process but does not add to its CPU per request:",
+    "",
+    table(["process", "CPU per request", "served", "p50", "p99"], lines),
+    "",
+    `The peer's CPU per request over Myco's (> 1: Myco spends less): Myco HTTP ${ratio("myco http", "http-proxy")}, ${ratio("myco http", "@fastify/http-proxy")}; ` +
+      `Myco L4 ${ratio("myco tcp", "tcp relay")}. At a rate this low each round sees few clock ticks of CPU (10 ms each), so these ratios carry that grain.`,
   ].join("\n");
 }
 
