@@ -38,6 +38,8 @@ import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
 import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
 import { updateSectionApply } from "./sections/update";
+import { compatCheckBlob, compatApplyBlob } from "./sections/compat";
+import { WITH_COMPAT } from "../features";
 import { addressedOrdinals } from "./addresses";
 import { validateBlob } from "./validate";
 import {
@@ -91,6 +93,7 @@ function loadSlot(slot: i32, length: i32, how: u8): i32 {
   if (result >= 0) {
     computeDiff(ptr, currentSlot < 0 ? 0 : slotPtr(currentSlot));
     result = checkCapacity(ptr);
+    if (WITH_COMPAT && result >= 0) result = compatCheckBlob(ptr); // before anything changes
   }
   if (result < 0) {
     eventLog(EVENT_MANIFEST_REJECTED, -1, manifestErrorOffset(), 0, how, CAUSE_COMMAND, result);
@@ -131,6 +134,7 @@ function apply(ptr: usize): void {
   }
   if (WITH_DISCOVERY) for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
   applySections(ptr);
+  if (WITH_COMPAT) compatApplyBlob(ptr, blobKernelId);
   restartColdChanged();
   if (systemUp) {
     // started from manifestSettle, once every pending resize has landed (a start now could
