@@ -6,7 +6,7 @@
 // a profile without the feature holds none of its texts), and ERROR_CODE_MIN naming the lowest. The build stores the texts as ASCII bytes (host/tools/asc-ascii-literals.js).
 
 import { Detail } from "./util/detail";
-import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT, WITH_RESOURCES, WITH_SENTENCES, WITH_PROFILE_TEXTS, WITH_PLACEMENT } from "./features";
+import { WITH_SECURITY, WITH_SNAPSHOT, WITH_ROLLOUT, WITH_RESOURCES, WITH_SENTENCES, WITH_PROFILE_TEXTS, WITH_PLACEMENT, WITH_COMPAT } from "./features";
 
 export const OK: i32 = 0;
 export const E_INVALID_ARGUMENT: i32 = -1;
@@ -121,6 +121,11 @@ export const E_ROLLOUT_NONE: i32 = -352;
 export const E_UNKNOWN_REVISION: i32 = -353;
 export const E_INVALID_UPDATE: i32 = -354;
 export const E_UPDATE_STRATEGY_UNAVAILABLE: i32 = -355;
+// version constraints (rollout/compat.ts): -363..-369; their texts only with FEATURE_COMPAT
+export const E_COMPAT_BREAKS: i32 = -363;
+export const E_COMPAT_UNSATISFIED: i32 = -364;
+export const E_CAPACITY_CONSTRAINTS: i32 = -365;
+export const E_INVALID_CONSTRAINT: i32 = -366;
 // snapshot and restore: -370 .. -379
 export const E_SNAPSHOT_UNAVAILABLE: i32 = -370;
 export const E_SNAPSHOT_CORRUPT: i32 = -371;
@@ -241,6 +246,10 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_INVALID_COMMAND: if (WITH_SECURITY) return out.text("control command is not one of the command codes"); break;
     case E_NO_ACCESS_CONTROL: if (WITH_SECURITY) return out.text("this build has no access control"); break;
     case E_DUPLICATE_PRINCIPAL: if (WITH_SECURITY) return out.text("a principal with this name is already registered"); break;
+    case E_COMPAT_BREAKS: if (WITH_COMPAT) return out.text("the version change would break a running dependant's version constraint"); break;
+    case E_COMPAT_UNSATISFIED: if (WITH_COMPAT) return out.text("a service's version constraint is not met by its dependency's version"); break;
+    case E_CAPACITY_CONSTRAINTS: if (WITH_COMPAT) return out.text("version constraint table is full"); break;
+    case E_INVALID_CONSTRAINT: if (WITH_COMPAT) return out.text("version constraint names no dependency or holds no version"); break;
     case E_SNAPSHOT_UNAVAILABLE: if (WITH_SNAPSHOT) return out.text("this profile has no snapshot and restore"); break;
     case E_SNAPSHOT_CORRUPT: if (WITH_SNAPSHOT) return out.text("snapshot is damaged: bad magic, CRC-32, length or section head"); break;
     case E_SNAPSHOT_VERSION: if (WITH_SNAPSHOT) return out.text("snapshot format version is not one this kernel reads"); break;

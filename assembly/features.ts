@@ -94,3 +94,9 @@ export const WITH_MANIFEST_RELOAD: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE
 // nothing is ejected, a record enabling either is E_INVALID_BREAKER / E_INVALID_OUTLIER, and the
 // breaker exports answer E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT).
 export const WITH_BREAKER: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use FEATURE_COMPAT=0|1` and `--use MYCO_PROFILE=n`
+//   FEATURE_COMPAT     rollout/compat.ts, rollout/versions.ts: service versions and the version
+//                      constraints on dependencies (manifest tag 0x89), checked before a reload
+//                      or an undo changes a version (absent means WITH_ROLLOUT: not in mcu (1) or tiny (3))
+export const WITH_COMPAT: bool = isDefined(FEATURE_COMPAT) ? FEATURE_COMPAT != 0 && WITH_ROLLOUT : WITH_ROLLOUT;

@@ -6,7 +6,7 @@
 // A profile may also leave an optional layer out with `--use FEATURE_<LAYER>=0` (features.ts):
 // the capacities of that layer's tables are then 0, so it costs no memory (see README "Build
 // profiles"). Today: FEATURE_DISCOVERY (SUBSCRIPTIONS_MAX, DISCOVERY_CACHE_ENTRIES, DISCOVERY_SERVICES).
-import { WITH_DISCOVERY, WITH_PLACEMENT, WITH_ROLLOUT, WITH_RESOURCES } from "./features";
+import { WITH_DISCOVERY, WITH_PLACEMENT, WITH_ROLLOUT, WITH_RESOURCES, WITH_COMPAT } from "./features";
 import { WITH_SECURITY } from "./features";
 
 export const PROFILE_RELEASE: i32 = 0;
@@ -286,3 +286,20 @@ export const RESOURCE_UNITS_MAX: i32 = WITH_RESOURCES ? 16 : 0;
 export const RESERVATIONS_MAX: i32 = WITH_RESOURCES ? pick(16, 0, 64) : 0;
 
 assert(RESOURCE_UNITS_MAX <= 16, "a service's units are a 16-bit set");
+
+// ---- version constraints (assembly/rollout/compat.ts; FEATURE_COMPAT, not in mcu or tiny) ----
+
+/**
+ * Version constraints (one dependant, one dependency, one interval: 24 bytes each) across all
+ * services: a manifest with more is refused (E_CAPACITY_CONSTRAINTS). 64 covers a gateway whose
+ * every second service pins one dependency; the bench profile's 1024 a large fleet node.
+ */
+export const COMPAT_CONSTRAINTS_MAX: i32 = WITH_COMPAT ? pick(64, 0, 1024) : 0;
+/** Services with a version column (9 bytes each: the version, a load's scratch flag). */
+export const COMPAT_SERVICES: i32 = WITH_COMPAT ? SERVICES_MAX : 0;
+/**
+ * Revisions whose version is remembered (12 bytes each), shared by the services that declare a
+ * version: what `undo` would bring back. An entry goes when its revision left the service's
+ * history, else the oldest; a revision no longer remembered is not checked on `undo`.
+ */
+export const COMPAT_REVISIONS_MAX: i32 = WITH_COMPAT ? pick(128, 0, 1024) : 0;

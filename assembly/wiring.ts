@@ -6,6 +6,8 @@ import { WITH_DISCOVERY } from "./features";
 import { balanceMembershipChanged, balanceInstanceMoved, balanceInstanceLeaving } from "./balance/members";
 import { WITH_ROLLOUT } from "./features";
 import { rolloutOnInstanceMoved, rolloutMembershipChanged } from "./rollout/control";
+import { compatServiceReset } from "./rollout/compat";
+import { WITH_COMPAT } from "./features";
 import {
   recoveryOnServiceTransition, recoveryOnInstanceDown, recoveryAtRest, recoveryForget, recoveryRefusesStart,
 } from "./recovery/supervisor";
@@ -39,6 +41,7 @@ function instanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
 function instanceCountChanged(service: i32, fresh: bool): void {
   balanceMembershipChanged(service, fresh);
   if (WITH_ROLLOUT) rolloutMembershipChanged(service, fresh);
+  if (WITH_COMPAT && fresh) compatServiceReset(service);
 }
 
 /** A failed service holds no instance any more: resources gives back what it held, then recovery decides. */

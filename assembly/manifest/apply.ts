@@ -36,9 +36,10 @@ import { admitService, dismissService } from "../membership";
 import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
 import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
-import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT, WITH_MANIFEST_RELOAD } from "../features";
+import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT, WITH_MANIFEST_RELOAD, WITH_COMPAT } from "../features";
 import { servicesRegistered } from "../registry/services";
 import { updateSectionApply } from "./sections/update";
+import { compatCheckBlob, compatApplyBlob } from "./sections/compat";
 import { addressedOrdinals } from "./addresses";
 import { validateBlob } from "./validate";
 import {
@@ -92,6 +93,7 @@ function loadSlot(slot: i32, length: i32, how: u8): i32 {
   if (result >= 0) {
     computeDiff(ptr, currentSlot < 0 ? 0 : slotPtr(currentSlot));
     result = checkCapacity(ptr);
+    if (WITH_COMPAT && result >= 0) result = compatCheckBlob(ptr); // before anything changes
   }
   if (result < 0) {
     eventLog(EVENT_MANIFEST_REJECTED, -1, manifestErrorOffset(), 0, how, CAUSE_COMMAND, result);
@@ -134,6 +136,7 @@ function apply(ptr: usize): void {
   }
   if (WITH_DISCOVERY) for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
   applySections(ptr);
+  if (WITH_COMPAT) compatApplyBlob(ptr, blobKernelId);
   if (WITH_MANIFEST_RELOAD) restartColdChanged();
   if (systemUp) {
     // started from manifestSettle, once every pending resize has landed (a start now could

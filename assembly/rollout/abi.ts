@@ -23,6 +23,8 @@ import {
 } from "./record";
 import { rolloutBegin, rolloutSetPaused } from "./control";
 import { historyFind, historyCopy, historyNewestGood } from "./history";
+import { compatRevisionRecord, compatUndoCheck } from "./compat";
+import { WITH_COMPAT } from "../features";
 
 function absent(): i32 { return fail(E_ROLLOUT_ABSENT).code(); }
 
@@ -86,6 +88,7 @@ export function rolloutNew(service: i32): i32 {
   if (bad < 0) return bad;
   const revision = <i32>rollout.nextRevision[service];
   rollout.nextRevision[service] = <u16>(revision + 1);
+  if (WITH_COMPAT) compatRevisionRecord(service, revision); // it runs the service's version now
   rolloutBegin(service, revision, CAUSE_COMMAND);
   tick();
   return revision;
@@ -102,6 +105,10 @@ export function rolloutUndo(service: i32, revision: i32): i32 {
   if (to <= 0 || historyFind(service, to) < 0) {
     return sayService(fail(E_UNKNOWN_REVISION).text("service "), service).text(": revision ").int(revision)
       .text(" is not in its history").code();
+  }
+  if (WITH_COMPAT) { // before anything starts
+    const refused = compatUndoCheck(service, to);
+    if (refused < 0) return refused;
   }
   rolloutBegin(service, to, CAUSE_COMMAND);
   tick();

@@ -7,6 +7,7 @@ import type {
 import { CONFIG_TYPES, REDACTED } from "./types.ts";
 import { resourcesSpecRecord, resourcesSpecOf } from "./resources.ts";
 import { updateRecordOf, updateConfigOf } from "../kernel/rollout.ts";
+import { compatPayloadOf, compatFromPayload } from "./compat.ts";
 import { recordOf, recordToBytes, recordFromBytes, recordToSparse, recordFromSparse, recordValues, type RecordKind } from "../kernel/records.ts";
 import { checkRecordOf, checkOptionsOf } from "../kernel/health.ts";
 import { recoveryRecordOf, recoveryPolicyOf } from "../kernel/recovery.ts";
@@ -20,7 +21,7 @@ export const HEADER_BYTES = 24;
 
 export const TAG = {
   service: 0x01, instances: 0x02, timeouts: 0x03, tag: 0x04, dependency: 0x05, config: 0x06, address: 0x07,
-  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85, update: 0x87,
+  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85, update: 0x87, compat: 0x89,
 } as const;
 
 export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 } as const;
@@ -138,6 +139,8 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
   if (service.resources) writeResources(w, service.name, service.resources);
   if (service.placement) { const placement = service.placement; w.record(TAG.placement, (r) => writePlacement(r, placement)); }
   if (service.update) { const record = updateRecordOf(service.update, service.name); w.record(TAG.update, (r) => r.raw(recordToSparse(record))); }
+  const compat = compatPayloadOf(service, indexOf);
+  if (compat) w.record(TAG.compat, (r) => r.raw(compat));
 }
 
 function writeHealth(w: Writer, h: HealthSpec): void {
@@ -254,6 +257,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
   const services: Service[] = [];
   const depTargets: { service: Service; index: number; kind: number; condition: number }[] = [];
   const recoveries: { service: Service; record: Int32Array }[] = [];
+  const compats: { service: Service; payload: ReturnType<typeof compatFromPayload> }[] = [];
   let at = HEADER_BYTES;
   while (at < blob.length) {
     const tag = view.getUint8(at);
@@ -279,6 +283,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
       if (current.resources) current.resources.units = names;
     }
     else if (tag === TAG.update) current.update = updateConfigOf(r.record("update"));
+    else if (tag === TAG.compat) compats.push({ service: current, payload: compatFromPayload(r.rest()) });
     else if (tag < 0x80) throw new BlobFormatError(`unknown critical tag ${tag}`, at);
     at += 3 + size;
   }
@@ -292,6 +297,14 @@ export function decodeManifest(blob: Uint8Array): Manifest {
     const target = services[index];
     if (!target) throw new BlobFormatError(`dependency index ${index} out of range`, 0);
     service.dependencies.push({ name: target.name, kind: KINDS[kind] as Dependency["kind"], condition: CONDITIONS[condition] });
+  }
+  for (const { service, payload } of compats) {
+    if (payload.version) service.version = payload.version;
+    const compatible = payload.ranges.map(({ index, range }) => {
+      if (!services[index]) throw new BlobFormatError(`version constraint index ${index} out of range`, 0);
+      return { name: services[index].name, range };
+    });
+    if (compatible.length) service.compatible = compatible.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
   return { serial: view.getUint32(16, true), services };
 }

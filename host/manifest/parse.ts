@@ -15,6 +15,7 @@ import { readPlacement } from "./placement.ts";
 import { SECTION_KEYS, readTimeouts, readHealth, readRecovery, readBalance, readWeights } from "./sections.ts";
 import { readResources } from "./resources.ts";
 import { readUpdate } from "./update.ts";
+import { readVersions } from "./compat.ts";
 import { readConfigKey } from "./config-keys.ts";
 export { envName };
 
@@ -37,7 +38,7 @@ export interface ParseResult {
 const ROOT_KEYS = ["version", "serial", "services", "templates", "alerts"];
 const SERVICE_KEYS = [
   "template", "description", "type", "tags", "instances", "timeouts", "requires", "wants", "after", "health", "restart",
-  "balance", "resources", "priority", "config", "run", "placement", "update",
+  "balance", "resources", "priority", "config", "run", "placement", "update", "version", "compatible",
 ];
 const SUBKEYS: Record<string, string[]> = {
   ...SECTION_KEYS,
@@ -146,6 +147,7 @@ function readService(name: string, layers: Layer[], options: ParseOptions, ctx: 
   readRecovery(get("restart"), service, ctx);
   readBalance(get("balance"), service, ctx);
   readUpdate(get("update"), service, ctx);
+  readVersions(get("version"), get("compatible"), deps, service, ctx);
   const placement = readPlacement(get("placement"), ctx);
   if (placement) service.placement = placement;
   const config = get("config");

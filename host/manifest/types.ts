@@ -99,6 +99,10 @@ export interface Service {
   update?: UpdateConfig;
   /** The `placement:` section: the fleet placement spec (host/manifest/placement.ts). */
   placement?: PlacementSection;
+  /** `version:` (host/manifest/versions.ts), canonical major.minor.patch. */
+  version?: string;
+  /** `compatible:`: the versions of its dependencies it works with, each range canonical (">=2.0.0 <3.0.0"). */
+  compatible?: { name: string; range: string }[];
 }
 
 export interface Manifest {

@@ -239,9 +239,10 @@ export class Supervisor {
   reload(): number {
     const next = rereadHostManifest(this.hostManifest, this.options.parse);
     const previousRuns = this.hostManifest.run;
-    const revision = this.manifestApi.load(encodeManifest(next.manifest));
+    const previousVersions = new Map([...this.services].map(([name, s]) => [name, s.version]));
+    const revision = this.manifestApi.load(encodeManifest(next.manifest)); // the kernel refuses a version that breaks a running dependant
     this.hostManifest = next;
-    this.rollOutChangedRuns(previousRuns, next.run);
+    this.rollOutChangedRuns(previousRuns, next.run, previousVersions, next.manifest.services);
     this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
     for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.forgetCheck(id);
     for (const service of next.manifest.services) this.configure(service);
@@ -254,14 +255,17 @@ export class Supervisor {
   }
 
   /**
-   * A service that runs and whose `run:` changed gets a new revision, rolled out by the kernel
-   * (assembly/rollout/): the host keeps each revision's run spec and spawns an instance with the
-   * spec of the revision the kernel gives it (instanceRevision).
+   * A service that runs and whose `run:` or `version:` changed gets a new revision, rolled out
+   * by the kernel (assembly/rollout/): the host keeps each revision's run spec and spawns an
+   * instance with the spec of the revision the kernel gives it (instanceRevision).
    */
-  private rollOutChangedRuns(before: Map<string, RunSpec>, after: Map<string, RunSpec>): void {
+  private rollOutChangedRuns(
+    before: Map<string, RunSpec>, after: Map<string, RunSpec>, versionsBefore: Map<string, string | undefined>, services: Service[],
+  ): void {
+    const versionOf = new Map(services.map((s) => [s.name, s.version]));
     for (const [name, run] of after) {
       const old = before.get(name);
-      if (!old || JSON.stringify(old) === JSON.stringify(run)) continue;
+      if (!old || (JSON.stringify(old) === JSON.stringify(run) && versionsBefore.get(name) === versionOf.get(name))) continue;
       // Not running (stopped, failed): no rollout; its next start takes the new run as it is.
       if (this.kernel.state(name) !== "running") { this.revisionRuns.delete(name); continue; }
       const specs = this.revisionRuns.get(name) ?? new Map<number, RunSpec>();

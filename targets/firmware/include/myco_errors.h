@@ -111,6 +111,10 @@
 #define MYCO_E_UNKNOWN_REVISION (-353) /* the revision is not in the service's history */
 #define MYCO_E_INVALID_UPDATE (-354) /* update strategy setting is out of range */
 #define MYCO_E_UPDATE_STRATEGY_UNAVAILABLE (-355) /* update strategy is not carried out by this kernel */
+#define MYCO_E_COMPAT_BREAKS (-363) /* the version change would break a running dependant's version constraint */
+#define MYCO_E_COMPAT_UNSATISFIED (-364) /* a service's version constraint is not met by its dependency's version */
+#define MYCO_E_CAPACITY_CONSTRAINTS (-365) /* version constraint table is full */
+#define MYCO_E_INVALID_CONSTRAINT (-366) /* version constraint names no dependency or holds no version */
 #define MYCO_E_SNAPSHOT_UNAVAILABLE (-370) /* this profile has no snapshot and restore */
 #define MYCO_E_SNAPSHOT_CORRUPT (-371) /* snapshot is damaged: bad magic, CRC-32, length or section head */
 #define MYCO_E_SNAPSHOT_VERSION (-372) /* snapshot format version is not one this kernel reads */
