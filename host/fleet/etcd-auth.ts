@@ -53,6 +53,11 @@ export async function addParty(admin: EtcdStore, keys: Keys, party: Party, name:
   const role = client.role(roleName(keys, party, name));
   const existing = await client.getUsers().then((users) => users.some((u) => u.name === name));
   if (!existing) await client.user(name).create(randomBytes(24).toString("base64url"));
+  else {
+    // One CN, one party: a node named like the operator, or like a coordinator, would gain its rights.
+    const other = (await client.user(name).roles()).map((r) => r.name).find((r) => r !== role.name);
+    if (other) throw new Error(`${party} '${name}': etcd user '${name}' already has role '${other}' (another party has that certificate name); give it another name`);
+  }
   if (!(await client.getRoles()).some((r) => r.name === role.name)) {
     await role.create();
     await role.grant(permissions(keys, party, name));

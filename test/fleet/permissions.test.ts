@@ -79,6 +79,11 @@ describe("per-node etcd permissions (auth on, users by certificate CN)", () => {
     expect(JSON.parse((await operator.get(keys.load("node-b")))!.value).load).not.toBe(1);
   });
 
+  it("a party cannot take a name that holds another party's rights (the operator's, a coordinator's)", async () => {
+    await expect(fleet.credentials("agent", "operator")).rejects.toThrow(/agent 'operator': etcd user 'operator' already has role 'root'/);
+    await expect(fleet.credentials("agent", "coordinator-1")).rejects.toThrow(/already has role 'myco-perm-coordinator-coordinator-1'/);
+  });
+
   it("the coordinator's certificate writes assignments, not a node's record", async () => {
     const c = as(issued("coordinator", "coordinator-1"));
     const probe = keys.assign("node-b", "probe-0");
