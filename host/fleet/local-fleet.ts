@@ -8,7 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEtcd, type EtcdServer } from "./etcd-server.ts";
-import { Pki, type Role, type TlsPaths } from "./pki.ts";
+import { Pki, readTls, type Role, type TlsPaths } from "./pki.ts";
+import { EtcdStore } from "./etcd-store.ts";
+import { Keys } from "./keys.ts";
+import { addParty, enableAuth } from "./etcd-auth.ts";
 import type { Tier } from "../kernel/placement.ts";
 
 const MYCO = fileURLToPath(new URL("../cli/myco.js", import.meta.url));
@@ -26,6 +29,12 @@ export interface LocalFleetOptions {
    * operator's is `operatorTls`. With `etcd` given, `tls` is that cluster's files for every child.
    */
   tls?: boolean | TlsPaths;
+  /**
+   * Per-node permissions (etcd auth, users by certificate CN; etcd-auth.ts): each agent writes only
+   * its own keys, the coordinators write assignments, the operator is root. Default: on for a fleet
+   * whose CA is made here (`tls: true`); needs it.
+   */
+  auth?: boolean;
   /** Every line a child prints, prefixed with its name. */
   log?: (name: string, line: string) => void;
 }
@@ -41,6 +50,8 @@ export class LocalFleet {
   /** The operator's certificate (status, drain, the tests' observer); undefined without TLS. */
   operatorTls: TlsPaths | undefined;
   private readonly exits = new Map<string, Promise<number | null>>();
+  /** The operator's connection that adds each party's etcd user (auth on). */
+  private admin: EtcdStore | undefined;
 
   constructor(private readonly options: LocalFleetOptions = {}) {
     this.cluster = options.cluster ?? "default";
@@ -60,11 +71,25 @@ export class LocalFleet {
       this.etcd = await startEtcd(server ? { tls: { ca: server.cacert, cert: server.cert, key: server.key } } : {});
       this.urls = [this.etcd.url];
     }
+    if (this.options.auth ?? this.options.tls === true) {
+      if (!this.pki) throw new Error("per-node etcd permissions (auth) need the fleet's own CA (tls: true): etcd names each user by its certificate's CN");
+      this.admin = new EtcdStore(this.urls, { tls: readTls(this.operatorTls!) });
+      await enableAuth(this.admin, "operator");
+    }
   }
 
-  /** The certificate of `role` `name`: issued by this fleet's CA, or the given cluster's files, or none. */
-  credentials(role: Role, name: string): TlsPaths | undefined {
-    return this.pki ? this.pki.issue(role, name) : this.operatorTls;
+  /** Per-node permissions are on: each agent and coordinator is an etcd user with its own role. */
+  get auth(): boolean { return this.admin !== undefined; }
+
+  /**
+   * The certificate of `role` `name`: issued by this fleet's CA (and, with auth on, its etcd user
+   * and role made), or the given cluster's files, or none.
+   */
+  async credentials(role: Role, name: string): Promise<TlsPaths | undefined> {
+    if (!this.pki) return this.operatorTls;
+    const tls = this.pki.issue(role, name);
+    if (this.admin && (role === "agent" || role === "coordinator")) await addParty(this.admin, new Keys(this.cluster), role, name);
+    return tls;
   }
 
   /** The connection flags a child gets (with its own certificate when TLS is on). */
@@ -98,13 +123,13 @@ export class LocalFleet {
     });
   }
 
-  startAgent(plan: AgentPlan, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-    return this.spawnMyco(plan.node, ["agent", ...this.common(this.credentials("agent", plan.node)), "--node", plan.node, "--tier", plan.tier,
+  async startAgent(plan: AgentPlan, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+    return this.spawnMyco(plan.node, ["agent", ...this.common(await this.credentials("agent", plan.node)), "--node", plan.node, "--tier", plan.tier,
       ...(plan.capacity ? ["--capacity", plan.capacity] : []), ...(plan.labels ? ["--labels", plan.labels] : []), ...(plan.extra ?? [])], /registered \(lease/, env);
   }
 
-  startCoordinator(id: string, extra: string[] = []): Promise<ChildProcess> {
-    return this.spawnMyco(id, ["coordinator", ...this.common(this.credentials("coordinator", id)), "--id", id, ...extra], /standing for election/);
+  async startCoordinator(id: string, extra: string[] = []): Promise<ChildProcess> {
+    return this.spawnMyco(id, ["coordinator", ...this.common(await this.credentials("coordinator", id)), "--id", id, ...extra], /standing for election/);
   }
 
   /** A machine dies: SIGKILL to the child and every process under it, at once. */
@@ -134,6 +159,7 @@ export class LocalFleet {
     const names = [...this.children.keys()];
     await Promise.all(names.filter((n) => n.startsWith("coordinator")).map((n) => this.stopChild(n)));
     await Promise.all(names.filter((n) => !n.startsWith("coordinator")).map((n) => this.stopChild(n)));
+    await this.admin?.close();
     await this.etcd?.stop();
     if (this.pki) rmSync(this.pki.dir, { recursive: true, force: true });
   }

@@ -5,7 +5,11 @@
 // new revision, in a new process, for `gateMs`. A gate that fails rolls back every stage done
 // (their assignments pinned to the old spec again) and the fleet's spec stays the old one. When
 // all stages pass, the fleet's spec becomes the new one and the pins are dropped (nothing
-// restarts: the agents already run it). Every write is fenced on the leader's election key.
+// restarts: the agents already run it). A node that dies mid-rollout: the coordinator re-places
+// its instances; the stage follows each instance by name to its new node, pins a re-placed one of
+// a stage done or current to the new revision again, and gates on it there; one that cannot be
+// re-placed in time fails the gate (rolled back), so a rollout never waits forever.
+// Every write is fenced on the leader's election key.
 import { put, type Compare, type Op, type Store } from "./store.ts";
 import { decodeAssign, decodeNode, decodeService, decodeStatus, specRevision, type Keys, type ServiceRecord } from "./keys.ts";
 import { DeposedError } from "./migration.ts";
@@ -45,6 +49,20 @@ export function stagesOf(nodes: Map<string, Tier>, canary?: string): Stage[] {
   return stages;
 }
 
+/** Where each instance of the service is assigned now (a dead node's instances move: the coordinator re-places them). */
+type Where = Map<string, { node: string; key: string; pinned?: string }>;
+
+async function where(store: Store, keys: Keys, service: string): Promise<Where> {
+  const out: Where = new Map();
+  for (const kv of (await store.range(keys.prefix("assign"))).kvs) {
+    const record = decodeAssign(kv.key, kv.value);
+    if (record.service !== service) continue;
+    const [node, instance] = keys.parse(kv.key)!.parts;
+    out.set(instance, { node, key: kv.key, pinned: record.spec && specRevision(record.spec) });
+  }
+  return out;
+}
+
 export async function rolloutService(next: ServiceRecord, options: RolloutOptions): Promise<RolloutResult> {
   const { store, keys } = options;
   const say = (line: string) => options.log?.(`rollout ${next.name}: ${line}`);
@@ -53,70 +71,84 @@ export async function rolloutService(next: ServiceRecord, options: RolloutOption
   if (!currentKv) throw new Error(`service '${next.name}' is not in the fleet (no ${serviceKey})`);
   const current = decodeService(serviceKey, currentKv.value);
   const revision = specRevision(next);
-  // What runs the service now: instance keys by node, and each node's tier.
-  const assigned = new Map<string, string[]>();
-  for (const kv of (await store.range(keys.prefix("assign"))).kvs) {
-    if (decodeAssign(kv.key, kv.value).service !== next.name) continue;
-    const [node] = keys.parse(kv.key)!.parts;
-    (assigned.get(node) ?? assigned.set(node, []).get(node)!).push(kv.key);
-  }
+  // What runs the service now, and each node's tier. A stage is the instances on its nodes now:
+  // one whose node dies meanwhile is followed to where the coordinator re-places it.
+  const start = await where(store, keys, next.name);
   const tiers = new Map<string, Tier>();
-  for (const node of assigned.keys()) {
+  for (const { node } of start.values()) {
+    if (tiers.has(node)) continue;
     const kv = await store.get(keys.node(node));
     tiers.set(node, kv ? decodeNode(kv.key, kv.value).tier : "sclerotia");
   }
   const stages = stagesOf(tiers, options.canary);
+  const members = (stage: Stage) => [...start].filter(([, a]) => stage.nodes.includes(a.node)).map(([instance]) => instance);
   say(`to revision ${revision} in ${stages.length} stages: ${stages.map((s) => `${s.name} (${s.nodes.join(", ")})`).join(" -> ")}`);
-  const pin = (nodes: string[], spec: ServiceRecord | undefined): Op[] =>
-    nodes.flatMap((n) => assigned.get(n)!).map((key) => put(key, JSON.stringify({ service: next.name, epoch: options.epoch, ...(spec ? { spec } : {}) })));
+  /** Pins (or, spec undefined, unpins) the instances where they are assigned now. */
+  const pin = async (instances: string[], spec: ServiceRecord | undefined, also: Op[] = []): Promise<void> => {
+    const at = await where(store, keys, next.name);
+    await write(options, [...also, ...instances.filter((i) => at.has(i)).map((i) => put(at.get(i)!.key, JSON.stringify({ service: next.name, epoch: options.epoch, ...(spec ? { spec } : {}) })))]);
+  };
   const result: RolloutResult = { done: false, stages: [], revision };
+  const rolled: string[] = [];
   for (const stage of stages) {
     const started = performance.now();
-    const before = await pids(store, keys, stage.nodes, assigned);
-    await write(options, pin(stage.nodes, next));
-    const failed = await gate(options, stage, assigned, revision, before);
+    const instances = members(stage);
+    const before = await pids(store, keys, instances);
+    rolled.push(...instances);
+    await pin(instances, next);
+    const failed = await gate(options, stage, instances, rolled, next, before);
     result.stages.push({ stage, passed: failed === undefined, ms: performance.now() - started });
     if (failed !== undefined) {
-      const done = result.stages.map((s) => s.stage.nodes).flat();
-      await write(options, pin(done, current));
-      say(`${stage.name}: gate failed (${failed}); rolled back ${result.stages.length} stage(s) on ${done.join(", ")} to revision ${specRevision(current)}`);
+      await pin(rolled, current);
+      say(`${stage.name}: gate failed (${failed}); rolled back ${result.stages.length} stage(s) on ${result.stages.flatMap((s) => s.stage.nodes).join(", ")} (${rolled.join(", ")}) to revision ${specRevision(current)}`);
       result.failed = `${stage.name}: ${failed}`;
       return result;
     }
     say(`${stage.name}: healthy on ${revision}`);
   }
-  await write(options, [put(serviceKey, JSON.stringify(next)), ...pin([...assigned.keys()], undefined)]);
+  await pin([...(await where(store, keys, next.name)).keys()], undefined, [put(serviceKey, JSON.stringify(next))]);
   say(`done: the fleet's spec is revision ${revision}`);
   result.done = true;
   return result;
 }
 
-async function pids(store: Store, keys: Keys, nodes: string[], assigned: Map<string, string[]>): Promise<Map<string, number | undefined>> {
-  const out = new Map<string, number | undefined>();
-  for (const node of nodes) for (const key of assigned.get(node)!) {
-    const instance = keys.parse(key)!.parts[1];
-    const kv = await store.get(keys.status(node, instance));
-    out.set(`${node}/${instance}`, kv ? decodeStatus(kv.key, kv.value).pid : undefined);
+/** instance -> "node pid" of the copy running now (a copy elsewhere, or in a new process, is a new one). */
+async function pids(store: Store, keys: Keys, instances: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const kv of (await store.range(keys.prefix("status"))).kvs) {
+    const [node, instance] = keys.parse(kv.key)!.parts;
+    if (instances.includes(instance)) out.set(instance, `${node} ${decodeStatus(kv.key, kv.value).pid}`);
   }
   return out;
 }
 
-/** undefined once every copy of the stage runs `revision` in a new process for gateMs; else why not. */
-async function gate(options: RolloutOptions, stage: Stage, assigned: Map<string, string[]>, revision: string, before: Map<string, number | undefined>): Promise<string | undefined> {
+/**
+ * undefined once every instance of the stage runs `revision` in a new process for gateMs, wherever
+ * it is assigned now; else why not. An instance rolled already that the coordinator re-placed
+ * (its node died) lost its pin: it is pinned again, so it runs the new revision there too.
+ */
+async function gate(options: RolloutOptions, stage: Stage, instances: string[], rolled: string[], next: ServiceRecord, before: Map<string, string>): Promise<string | undefined> {
   const { store, keys } = options;
+  const revision = specRevision(next);
   const deadline = Date.now() + (options.stageTimeoutMs ?? 30_000);
   let since: number | undefined;
   for (;;) {
     let healthy = true;
     let why = "";
-    for (const node of stage.nodes) for (const key of assigned.get(node)!) {
-      const instance = keys.parse(key)!.parts[1];
-      const kv = await store.get(keys.status(node, instance)).catch(() => undefined);
+    const at = await where(store, keys, next.name).catch(() => new Map() as Where);
+    const lost = rolled.filter((i) => at.has(i) && at.get(i)!.pinned !== revision);
+    if (lost.length) {
+      await write(options, lost.map((i) => put(at.get(i)!.key, JSON.stringify({ service: next.name, epoch: options.epoch, spec: next }))));
+      options.log?.(`rollout ${next.name}: ${stage.name}: pinned ${lost.map((i) => `${i} on ${at.get(i)!.node}`).join(", ")} to ${revision} again (re-placed: its node died)`);
+    }
+    for (const instance of instances) {
+      const node = at.get(instance)?.node;
+      const kv = node === undefined ? undefined : await store.get(keys.status(node, instance)).catch(() => undefined);
       const status = kv && decodeStatus(kv.key, kv.value);
       if (status?.revision === revision && status.state === "failed") return `${instance} failed on ${node}`;
-      if (!status || status.revision !== revision || status.state !== "running" || status.pid === before.get(`${node}/${instance}`)) {
+      if (!status || status.revision !== revision || status.state !== "running" || `${node} ${status.pid}` === before.get(instance)) {
         healthy = false;
-        why = `${instance} on ${node}: ${status ? `${status.state} on ${status.revision ?? "?"}` : "no status"}`;
+        why = `${instance} on ${node ?? "no node (waiting to be re-placed)"}: ${status ? `${status.state} on ${status.revision ?? "?"}` : "no status"}`;
       }
     }
     if (healthy) {

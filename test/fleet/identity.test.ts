@@ -81,7 +81,7 @@ describe("etcd requires a client certificate from the fleet's CA", () => {
 
 describe("agents and coordinators are who their certificates say", () => {
   it("an agent with its own certificate registers under its CN (no --node needed); a coordinator leads under its CN", async () => {
-    const cert = fleet.pki!.issue("agent", "sclerotia-9");
+    const cert = (await fleet.credentials("agent", "sclerotia-9"))!; // its etcd user too: per-node permissions are on
     await fleet.spawnMyco("sclerotia-9", ["agent", ...fleet.common(cert), "--tier", "sclerotia"], /registered \(lease/);
     expect(JSON.parse((await store!.get(keys!.node("sclerotia-9")))!.value).tier).toBe("sclerotia");
     await fleet.startCoordinator("coordinator-1");

@@ -270,6 +270,7 @@ async function up(io: Output, file: string, flags: { insecure?: boolean; etcd?: 
   }
   writeState({ etcd: local.urls, cluster: flags.cluster, pid: process.pid, tls: local.operatorTls });
   if (local.pki) io.out(`${clock()} TLS: CA and certificates in ${local.pki.dir} (etcd requires client certificates; each node's name is its certificate's CN)`);
+  if (local.auth) io.out(`${clock()} etcd auth on: each agent may write only its own node's keys and read its assignments; coordinators write assignments; the operator is root`);
   io.out(`${clock()} fleet up: ${coordinators} coordinators, ${plans.length} agents; \`myco fleet status\` in another terminal, Ctrl-C or \`myco fleet down\` to stop`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
