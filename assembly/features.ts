@@ -73,3 +73,10 @@ export const WITH_PROFILE_TEXTS: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE !
 // nothing is ejected, a record enabling either is E_INVALID_BREAKER / E_INVALID_OUTLIER, and the
 // breaker exports answer E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT).
 export const WITH_BREAKER: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use PLANT_BUG=1|2` only for the fleet simulator's planted-bug
+// test (test/sim/fleet-sim.test.ts builds a module with each): 1 plants an off-by-one in the
+// capacity check (its loop forgets the last resource a service requests), 2 a forgotten backup
+// (a critical instance gets one backup fewer than its class wants). 0 in every build of
+// asconfig.json, where the planted branches are constant-false and not compiled.
+export const PLANTED_BUG: i32 = isDefined(PLANT_BUG) ? PLANT_BUG : 0;
