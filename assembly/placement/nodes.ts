@@ -83,10 +83,13 @@ export function nodeCapacitySet(node: i32, resource: i32, amount: i64): i32 {
   if (amount < 0 || amount > <i64>u32.MAX_VALUE) {
     return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": ").text(resourceName(resource)).text(" capacity ").int(amount).text(" is outside 0..").int(u32.MAX_VALUE).code();
   }
-  const used = <i64>fleet.used[node * RESOURCES + resource] + <i64>fleet.held[node * RESOURCES + resource];
+  const held = <i64>fleet.held[node * RESOURCES + resource];
+  const used = <i64>fleet.used[node * RESOURCES + resource] + held;
   if (amount < used) {
-    return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": ").text(resourceName(resource)).text(" capacity ").int(amount)
-      .text(" is below what its instances use (").int(used).text(", moves off it under way included): drain the node first").code();
+    const d = sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": ").text(resourceName(resource)).text(" capacity ").int(amount)
+      .text(" is below what its instances use (").int(used);
+    if (held > 0) d.text(", moves off it under way included");
+    return d.text("): drain the node first").code();
   }
   fleet.capacity[node * RESOURCES + resource] = <u32>amount;
   nodeChanged(node);

@@ -240,8 +240,11 @@ export function moveInstance(slot: i32, node: i32): i32 {
   const from = <i32>fleet.slotNode[slot];
   if (from == node) return 0;
   prepare(service);
+  const back = <i32>plans.running[slot] == node && fleet.slotHoldEra[slot] != 0;
+  if (back) releaseHold(slot); // back to the node it runs on: the room it holds there is its own
   const reason = exclusion(service, node);
   if (reason >= 0) {
+    if (back) holdSource(slot, node);
     const d = sayService(fail(E_NO_NODE_FITS).text("placement: service "), service).text(": cannot move to ");
     sayNode(d, node).text(": ");
     if (reason >= REASON_RESOURCE && reason < REASON_DIRECT) return d.text("it lacks ").text(resourceName(reason - REASON_RESOURCE)).code();

@@ -34,6 +34,9 @@ describe("a move holds capacity on both nodes until it is done", () => {
     it(`${strategy}: a drained node keeps the old instance's room until the move is done; a third placement cannot take it`, () => {
       const { kernel, fleet, plans, slot, from, to } = setup(strategy);
       fleet.setState(from, "draining");
+      expect(plans.round()).toBe(1);
+      const [move] = movesOf(kernel);
+      expect(move).toMatchObject({ slot, strategy, trigger: "drain" });
       fleet.setState(from, "alive"); // back: it could take instances again, but its room is still the old instance's
       expect(fleet.assignments()[0].node).toBe(to); // the target is committed at once
       expect(fleet.used(to).cpu).toBe(600);
@@ -41,9 +44,6 @@ describe("a move holds capacity on both nodes until it is done", () => {
       expect(fleet.held(from).cpu).toBe(600); // and the source is held
       expect(fleet.free(from).cpu).toBe(400);
       expect(refused(() => fleet.place("batch", 1))).toMatch(/no node fits: 2 nodes, 2 lack cpu \(need 500, largest free 400/);
-      expect(plans.round()).toBe(1);
-      const [move] = movesOf(kernel);
-      expect(move).toMatchObject({ slot, strategy, trigger: "drain" });
       plans.report(slot, "started");
       expect(fleet.held(from).cpu).toBe(600); // under way: still held
       expect(refused(() => fleet.place("batch", 1))).toMatch(/no node fits/);
