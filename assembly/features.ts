@@ -100,3 +100,10 @@ export const WITH_BREAKER: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : 
 //                      constraints on dependencies (manifest tag 0x89), checked before a reload
 //                      or an undo changes a version (absent means WITH_ROLLOUT: not in mcu (1) or tiny (3))
 export const WITH_COMPAT: bool = isDefined(FEATURE_COMPAT) ? FEATURE_COMPAT != 0 && WITH_ROLLOUT : WITH_ROLLOUT;
+
+// @ts-ignore: defined by `asc --use PLANT_BUG=1|2` only for the fleet simulator's planted-bug
+// test (test/sim/fleet-sim.test.ts builds a module with each): 1 plants an off-by-one in the
+// capacity check (its loop forgets the last resource a service requests), 2 a forgotten backup
+// (a critical instance gets one backup fewer than its class wants). 0 in every build of
+// asconfig.json, where the planted branches are constant-false and not compiled.
+export const PLANTED_BUG: i32 = isDefined(PLANT_BUG) ? PLANT_BUG : 0;

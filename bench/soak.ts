@@ -19,7 +19,7 @@ const cli = fileURLToPath(new URL("../host/sim/cli.ts", import.meta.url));
 
 function runRange(first: number, count: number): Promise<{ passed: number; failed: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "--seeds", String(count), "--from", String(first), "--steps", String(steps)], {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, ...(fleet ? ["--fleet"] : []), "--seeds", String(count), "--from", String(first), "--steps", String(steps)], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let output = "";

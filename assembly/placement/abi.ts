@@ -14,6 +14,7 @@ import {
 } from "./nodes";
 import { specSet, specRequest, specRule, specClear, specAssignSet, specDirectAdd, specDeploySet, specRuleWhen, deployModel, deployRationale, backupsOf } from "./spec";
 import { refreshBackups, slotBackupOf, backupsMissing } from "./backups";
+import { nodeChanged } from "./moves";
 import { reserve, commit, cancel, reservationCount, slotReserved } from "./reserve";
 import { moveInstance, placeInstances, removeInstances, evacuate, replacePending, evictViolations, slotNodeOf, slotServiceOf, instancesOn, refusalCount } from "./place";
 
@@ -41,6 +42,7 @@ function nodeRemoveNow(node: i32): i32 {
   const unknown = checkNode(node);
   if (unknown < 0) return unknown;
   fleet.nodeState[node] = STATE_DEAD;
+  nodeChanged(node);
   const waiting = settled(evacuate(node));
   nodeForget(node);
   return waiting;
@@ -101,6 +103,7 @@ function nodeStateNow(node: i32, state: i32): i32 {
     return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": state ").int(state).text(" is not alive (1), suspect (2), draining (3) or dead (4)").code();
   }
   fleet.nodeState[node] = <u8>state;
+  nodeChanged(node);
   return settled(state >= <i32>STATE_DRAINING ? evacuate(node) : replacePending());
 }
 
@@ -137,10 +140,11 @@ function nodeResourceNow(node: i32, resource: i32, used: i32): i64 {
   const unknown = checkNode(node);
   if (unknown < 0) return unknown;
   if (resource < 0 || resource >= RESOURCES) return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": resource ").int(resource).text(" is outside 0..").int(RESOURCES - 1).code();
+  if (used == 2) return fleet.held[node * RESOURCES + resource];
   return used != 0 ? fleet.used[node * RESOURCES + resource] : fleet.capacity[node * RESOURCES + resource];
 }
 
-/** What a node's instances use of a resource (used 1) or its capacity (used 0); negative: an error. */
+/** What a node's instances use of a resource (used 1), its capacity (used 0), or what moves off it under way hold (used 2: the old instances still run); negative: an error. */
 export function nodeResource(node: i32, resource: i32, used: i32): i64 {
   if (WITH_PLACEMENT) return nodeResourceNow(node, resource, used);
   return <i64>absent();

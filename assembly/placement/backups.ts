@@ -7,12 +7,19 @@
 //   critical  another sclerotia (tierFits), in another zone than the instance when one can
 //   user      a sclerotia (the instance itself prefers a rhizomorph)
 //   direct    the operator's nodes after the one the instance runs on, in the operator's order
-// Backups of one instance are distinct nodes, never the instance's own.
-import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
-import { firstOfService } from "./slots";
-import { fleet, NONE, NO_SLOT, BACKUPS_PER_SLOT, DIRECT_PER_SERVICE, ASSIGN_DIRECT, CLASS_USER, TIER_SCLEROTIA, SCORE_SPREAD, RESOURCES } from "./tables";
+// Backups of one instance are distinct nodes, never the instance's own. A standby is chosen by
+// the same sampling walk as a placement (sample.ts). Settling after a change walks only what it
+// touched: the instances moved since and the instances the dirty nodes stand by for (the
+// reverse lists of slots.ts); while some instance lacks a backup its class wants, every
+// instance is retried, since room freed anywhere may let it have one.
+import { PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
+import { firstOfService, firstOnNode, firstBackedBy, slotSetBackup } from "./slots";
+import { fleet, NONE, NO_SLOT, BACKUPS_PER_SLOT, DIRECT_PER_SERVICE, ASSIGN_DIRECT, CLASS_USER, CLASS_CRITICAL, TIER_SCLEROTIA, SCORE_SPREAD, RESOURCES } from "./tables";
 import { hardExclusion, capacityExclusion, directNode, ruleScore } from "./place";
 import { backupsOf } from "./spec";
+import { sampleBest } from "./sample";
+import { PLANTED_BUG } from "../features";
+import { plans, DIRTY_BACKUPS, clearDirty } from "./moves";
 
 /** Can `node` stand by for an instance of the service running on `primary` (not counting the slot's other backups). */
 function canBackUp(service: i32, node: i32, primary: i32): bool {
@@ -46,6 +53,16 @@ function standbyScore(service: i32, slot: i32, node: i32, primary: i32): i64 {
   return s + (fleet.specScore[service] == SCORE_SPREAD ? fill : -fill); // a standby wants room: the emptier the better
 }
 
+/** The slot and primary node a standby is being chosen for (sampleBest's tests take only service and node). */
+let standbySlot: i32 = -1;
+let standbyPrimary: i32 = -1;
+
+function standbyFeasible(service: i32, node: i32): bool {
+  return !isBackup(standbySlot, node) && canBackUp(service, node, standbyPrimary);
+}
+
+function standbyRank(service: i32, node: i32): i64 { return standbyScore(service, standbySlot, node, standbyPrimary); }
+
 /** The best node to add as a backup of the slot, or -1. */
 function nextBackup(service: i32, slot: i32, primary: i32): i32 {
   if (fleet.specAssign[service] == ASSIGN_DIRECT) {
@@ -55,48 +72,70 @@ function nextBackup(service: i32, slot: i32, primary: i32): i32 {
     }
     return -1;
   }
-  let best = -1;
-  let bestScore: i64 = 0;
-  for (let node = 0; node < PLACEMENT_NODES_MAX; node++) {
-    if (fleet.nodeState[node] == 0 || isBackup(slot, node) || !canBackUp(service, node, primary)) continue;
-    const s = standbyScore(service, slot, node, primary);
-    if (best < 0 || s > bestScore) { best = node; bestScore = s; }
-  }
-  return best;
+  standbySlot = slot;
+  standbyPrimary = primary;
+  return sampleBest(service, standbyFeasible, standbyRank, -1);
 }
 
 /** Drops the slot's backups that can no longer stand by (a node gone, draining, full, ruled out) and fills the missing ones. */
 function settleSlot(slot: i32): void {
   const service = <i32>fleet.slotService[slot];
   const primary = <i32>fleet.slotNode[slot];
-  const want = backupsOf(service);
-  const row = slot * BACKUPS_PER_SLOT;
+  const want = backupsOf(service) - (PLANTED_BUG == 2 && fleet.specClass[service] == CLASS_CRITICAL ? 1 : 0); // the planted forgotten backup (features.ts)
   let kept = 0;
   for (let k = 0; k < BACKUPS_PER_SLOT; k++) {
-    const node = <i32>fleet.slotBackup[row + k];
-    fleet.slotBackup[row + k] = NONE;
-    if (node == <i32>NONE || kept >= want || primary == <i32>NONE || !canBackUp(service, node, primary)) continue;
-    fleet.slotBackup[row + kept++] = <u16>node;
+    const node = <i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k];
+    if (node == <i32>NONE) continue;
+    const keep = kept < want && primary != <i32>NONE && canBackUp(service, node, primary);
+    slotSetBackup(slot, k, NONE);
+    if (keep) slotSetBackup(slot, kept++, node); // compacted: the order of the backups stays
   }
-  if (primary == <i32>NONE) return;
-  while (kept < want) {
-    const node = nextBackup(service, slot, primary);
-    if (node < 0) return;
-    fleet.slotBackup[row + kept++] = <u16>node;
+  if (primary != <i32>NONE) {
+    while (kept < want) {
+      const node = nextBackup(service, slot, primary);
+      if (node < 0) break;
+      slotSetBackup(slot, kept++, node);
+    }
   }
+  const short = primary == <i32>NONE ? 0 : max(0, want - kept);
+  fleet.backupsShort += short - <i32>fleet.slotShort[slot];
+  fleet.slotShort[slot] = <u8>short;
 }
 
-/** Settles the backups of every instance of a service (-1: of every service). */
+/**
+ * Settles the backups of every instance of a service; -1: of every instance a change touched
+ * (on a dirty node, or standing by on one), or of every
+ * instance while some lack a backup.
+ */
 export function refreshBackups(service: i32): void {
-  if (fleet.slotsUsed == 0) return; // a fleet being set up: nothing to scan
   if (service >= 0) {
     for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) settleSlot(slot);
     return;
   }
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    const owner = fleet.slotService[slot];
-    if (owner == NONE || (service >= 0 && <i32>owner != service)) continue;
-    settleSlot(slot);
+  if (fleet.backupsShort > 0) {
+    for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (fleet.slotService[slot] != NONE) settleSlot(slot);
+  } else {
+    if (plans.movedOverflow) {
+      for (let d = 0; d < plans.backupDirtyCount; d++) {
+        for (let slot = firstOnNode(<i32>plans.backupDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) settleSlot(slot);
+      }
+    } else {
+      for (let k = 0; k < plans.movedCount; k++) {
+        const slot = <i32>plans.moved[k];
+        if (fleet.slotService[slot] != NONE) settleSlot(slot);
+      }
+    }
+    for (let d = 0; d < plans.backupDirtyCount; d++) settleStandbys(<i32>plans.backupDirty[d]);
+  }
+  clearDirty(DIRTY_BACKUPS);
+}
+
+/** Settles the instances a node stands by for (its state, labels, load, tier or room changed). */
+function settleStandbys(node: i32): void {
+  for (let entry = firstBackedBy(node); entry != NO_SLOT;) {
+    const next = fleet.nextBacked[entry]; // settling relinks only this slot's entries, and a slot names a node once
+    settleSlot(entry / BACKUPS_PER_SLOT);
+    entry = next;
   }
 }
 
@@ -109,11 +148,11 @@ export function slotBackupOf(slot: i32, k: i32): i32 {
 export function backupsMissing(service: i32): i32 {
   let missing = 0;
   if (service >= PLACEMENT_SERVICES) return 0;
+  if (service < 0) return fleet.backupsShort;
   if (service >= 0) {
     for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) missing += slotMissing(slot);
     return missing;
   }
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (fleet.slotService[slot] != NONE) missing += slotMissing(slot);
   return missing;
 }
 

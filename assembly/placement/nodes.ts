@@ -6,6 +6,8 @@ import { fail, Detail } from "../util/detail";
 import { validateName } from "../registry/names";
 import { PLACEMENT_NODES_MAX, PLACEMENT_LABELS_MAX } from "../limits";
 import { fleet, RESOURCES, STATE_ABSENT, STATE_ALIVE, STATE_DEAD, TIER_HYPHAE, resourceName } from "./tables";
+import { nodeChanged } from "./moves";
+import { dropHolds } from "./hold";
 
 /** Appends `node 'name'` to a detail. */
 export function sayNode(d: Detail, node: i32): Detail {
@@ -54,6 +56,7 @@ export function nodeRegister(ptr: usize, len: i32, tier: i32, trust: i32, reliab
   fleet.nodeZone[id] = -1;
   fleet.nodeLabels[id] = 0;
   for (let r = 0; r < RESOURCES; r++) { fleet.capacity[id * RESOURCES + r] = 0; fleet.used[id * RESOURCES + r] = 0; }
+  dropHolds(id); // holds of a node once registered under this id are not its
   fleet.nodeOrder[fleet.nodeCount] = <u16>id;
   fleet.nodePosition[id] = fleet.nodeCount;
   fleet.nodeCount++;
@@ -80,12 +83,16 @@ export function nodeCapacitySet(node: i32, resource: i32, amount: i64): i32 {
   if (amount < 0 || amount > <i64>u32.MAX_VALUE) {
     return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": ").text(resourceName(resource)).text(" capacity ").int(amount).text(" is outside 0..").int(u32.MAX_VALUE).code();
   }
-  const used = fleet.used[node * RESOURCES + resource];
-  if (<u32>amount < used) {
-    return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": ").text(resourceName(resource)).text(" capacity ").int(amount)
-      .text(" is below what its instances use (").int(used).text("): drain the node first").code();
+  const held = <i64>fleet.held[node * RESOURCES + resource];
+  const used = <i64>fleet.used[node * RESOURCES + resource] + held;
+  if (amount < used) {
+    const d = sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": ").text(resourceName(resource)).text(" capacity ").int(amount)
+      .text(" is below what its instances use (").int(used);
+    if (held > 0) d.text(", moves off it under way included");
+    return d.text("): drain the node first").code();
   }
   fleet.capacity[node * RESOURCES + resource] = <u32>amount;
+  nodeChanged(node);
   return OK;
 }
 
@@ -123,6 +130,7 @@ export function nodeLabelSet(node: i32, label: i32, on: bool): i32 {
   if (bad < 0) return bad;
   const bit = <u64>1 << <u64>label;
   fleet.nodeLabels[node] = on ? fleet.nodeLabels[node] | bit : fleet.nodeLabels[node] & ~bit;
+  nodeChanged(node);
   return OK;
 }
 
@@ -137,6 +145,7 @@ export function nodeZoneSet(node: i32, label: i32): i32 {
   }
   fleet.nodeZone[node] = <i8>label;
   fleet.preparedFor = -1; // per-zone counts are by the nodes' zones
+  nodeChanged(node);
   return OK;
 }
 
@@ -146,11 +155,13 @@ export function nodeLoadSet(node: i32, percent: i32): i32 {
   if (unknown < 0) return unknown;
   if (percent < 0 || percent > 100) return sayNode(fail(E_INVALID_ARGUMENT).text("placement: "), node).text(": load ").int(percent).text(" is outside 0..100").code();
   fleet.nodeLoad[node] = <u8>percent;
+  nodeChanged(node); // a load rule may now hold or not
   return OK;
 }
 
 /** Forgets a node whose instances are gone (the caller moved them). */
 export function nodeForget(node: i32): void {
+  nodeChanged(node); // the instances it stood by for need another backup
   fleet.nodeNames.remove(node);
   fleet.nodeState[node] = STATE_ABSENT;
   fleet.nodeCount--;

@@ -21,11 +21,14 @@ import { CAUSE_COMMAND, CAUSE_NONE } from "../lifecycle/causes";
 import { WITH_PLACEMENT } from "../features";
 import { PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
 import {
-  fleet, NONE, RESOURCES, STATE_DRAINING, STATE_DEAD, DEPLOY_NATIVE, MIGRATE_ROLLING,
+  fleet, NONE, NO_SLOT, RESOURCES, STATE_DRAINING, STATE_DEAD, DEPLOY_NATIVE, MIGRATE_ROLLING,
 } from "./tables";
 import { checkNode, sayNode, nodeCapacitySet } from "./nodes";
+import { plans, MOVE_NONE, MOVE_PLANNED, MOVE_STARTED, TRIGGER_INFER, DIRTY_PLAN, markNode, nodeChanged, clearDirty, setMoveState } from "./moves";
+import { firstOnNode, sortAscending } from "./slots";
 import { hardExclusion, moveInstance, unassignSlot, replacePending, evacuate } from "./place";
 import { refreshBackups } from "./backups";
+import { releaseHold, dropHolds } from "./hold";
 import { deployModel } from "./spec";
 
 /** Move an instance to another node (see the record above). */
@@ -49,42 +52,15 @@ export const TRIGGER_RULE: u8 = 3;
 export const TRIGGER_HEALTH: u8 = 4;
 export const TRIGGER_MANUAL: u8 = 5;
 export const TRIGGER_REBALANCE: u8 = 6;
-/** Not a recorded trigger: planRound infers it from the running node. */
-const TRIGGER_INFER: u8 = 0xFF;
 
-export const MOVE_NONE: u8 = 0;
-/** The action is in the outbox; the executor has not said it began. */
-export const MOVE_PLANNED: u8 = 1;
-export const MOVE_STARTED: u8 = 2;
+export { plans, MOVE_NONE, MOVE_PLANNED, MOVE_STARTED } from "./moves";
 
-export class Plans {
-  readonly running: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
-  readonly target: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
-  readonly state: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
-  readonly trigger: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
-  /** Scratch per round: moves each service may still start off live nodes (-1: no limit). */
-  readonly budget: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES);
-  rounds: i32 = 0;
-  constructor() { this.reset(); }
-  reset(): void {
-    this.running.fill(NONE);
-    this.target.fill(NONE);
-    this.state.fill(MOVE_NONE);
-    this.trigger.fill(TRIGGER_INFER);
-    this.rounds = 0;
-  }
-}
-
-export const plans: Plans = WITH_PLACEMENT ? new Plans() : changetype<Plans>(0);
-
-/** Forgets freed slots and adopts fresh placements (an instance that never ran starts where it is placed: not a move). */
+/** Adopts fresh placements on the dirty nodes (an instance that never ran starts where it is placed: not a move); freed slots forgot theirs (slots.ts). */
 function sync(): void {
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (fleet.slotService[slot] == NONE) {
-      if (plans.running[slot] != NONE || plans.state[slot] != MOVE_NONE) { plans.running[slot] = NONE; plans.state[slot] = MOVE_NONE; plans.trigger[slot] = TRIGGER_INFER; }
-      continue;
+  for (let d = 0; d < plans.planDirtyCount; d++) {
+    for (let slot = firstOnNode(<i32>plans.planDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
+      if (plans.running[slot] == NONE && plans.state[slot] == MOVE_NONE) plans.running[slot] = fleet.slotNode[slot];
     }
-    if (plans.running[slot] == NONE && plans.state[slot] == MOVE_NONE) plans.running[slot] = fleet.slotNode[slot];
   }
 }
 
@@ -106,46 +82,55 @@ function triggerOf(slot: i32): u8 {
   return TRIGGER_REBALANCE;
 }
 
-/** A service's limit on moves off live nodes per round: native shards per step, rolling's batch less what is in flight. */
-function budgets(): void {
-  for (let s = 0; s < PLACEMENT_SERVICES; s++) {
-    if (deployModel(s) == DEPLOY_NATIVE) plans.budget[s] = max(1, <i32>fleet.specRebalance[s]);
-    else if (fleet.specMigration[s] == MIGRATE_ROLLING) plans.budget[s] = max(1, <i32>fleet.specBatch[s]);
-    else plans.budget[s] = -1;
-  }
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (plans.state[slot] == MOVE_NONE || fleet.slotService[slot] == NONE) continue;
-    const s = <i32>fleet.slotService[slot];
-    if (plans.budget[s] > 0) plans.budget[s]--;
-  }
+/** A service's limit on moves off live nodes per round: native shards per step, rolling's batch, less what is in flight. */
+function budgetOf(s: i32): i32 {
+  let limit = -1;
+  if (deployModel(s) == DEPLOY_NATIVE) limit = max(1, <i32>fleet.specRebalance[s]);
+  else if (fleet.specMigration[s] == MIGRATE_ROLLING) limit = max(1, <i32>fleet.specBatch[s]);
+  return limit < 0 ? -1 : max(0, limit - plans.inFlight[s]);
 }
 
 /**
  * One planning round: places the instances waiting for a node where one fits now, settles the
- * backups, then emits a move for every displaced instance not yet moving (within the gradual
- * limits and the outbox's room). Returns how many moves it emitted.
+ * backups, then emits a move for every displaced instance not yet moving, in slot order (within
+ * the gradual limits and the outbox's room). It walks only the dirty nodes' instances (every
+ * displaced instance is on one: a node stays dirty while it holds one not yet moving), so its
+ * work is proportional to what changed. Returns how many moves it emitted.
  */
 export function planRound(): i32 {
   replacePending(); // room freed since (a removal, a move, a finished move) places the instances waiting for a node
   refreshBackups(-1); // and lets missing backups stand by
-  sync();
-  budgets();
+  const moving = fleet.callSlots; // scratch after replacePending
+  let n = 0;
+  for (let d = 0; d < plans.planDirtyCount; d++) {
+    for (let slot = firstOnNode(<i32>plans.planDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
+      if (plans.state[slot] != MOVE_NONE) continue;
+      if (plans.running[slot] == NONE) { plans.running[slot] = fleet.slotNode[slot]; continue; } // sync: a fresh placement
+      if (displaced(slot)) moving[n++] = <u32>slot;
+    }
+  }
+  clearDirty(DIRTY_PLAN);
+  sortAscending(moving, n);
+  for (let s = 0; s < PLACEMENT_SERVICES; s++) plans.budget[s] = -2; // not yet computed
   let emitted = 0;
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (plans.state[slot] != MOVE_NONE || !displaced(slot)) continue;
+  let k = 0;
+  for (; k < n; k++) {
+    const slot = <i32>moving[k];
     const service = <i32>fleet.slotService[slot];
     const trigger = triggerOf(slot);
     const failover = trigger == TRIGGER_DEATH;
-    if (!failover && plans.budget[service] == 0) continue;
+    if (plans.budget[service] == -2) plans.budget[service] = budgetOf(service);
+    if (!failover && plans.budget[service] == 0) { markNode(<i32>fleet.slotNode[slot], DIRTY_PLAN); continue; } // the next round
     if (!outboxHasRoom(1)) { outboxNoteDeferred(); break; }
     const to = <i32>fleet.slotNode[slot];
     outboxPush(ACTION_MOVE, service, slot, to | (<i32>fleet.specMigration[service] << 16) | (<i32>trigger << 24));
-    plans.state[slot] = MOVE_PLANNED;
+    setMoveState(slot, service, MOVE_PLANNED);
     plans.target[slot] = <u16>to;
     plans.trigger[slot] = trigger;
     if (!failover && plans.budget[service] > 0) plans.budget[service]--;
     emitted++;
   }
+  for (; k < n; k++) markNode(<i32>fleet.slotNode[<i32>moving[k]], DIRTY_PLAN); // the outbox was full: the next round
   if (emitted > 0) {
     plans.rounds++;
     eventLog(EVENT_PLAN, -1, -1, PLAN_EVENT_PLANNED, 0, CAUSE_NONE, emitted);
@@ -167,7 +152,7 @@ function report(slot: i32, kind: u8): void {
 export function moveStarted(slot: i32): i32 {
   const bad = checkMove(slot, MOVE_PLANNED);
   if (bad < 0) return bad;
-  plans.state[slot] = MOVE_STARTED;
+  setMoveState(slot, <i32>fleet.slotService[slot], MOVE_STARTED);
   report(slot, PLAN_EVENT_STARTED);
   return OK;
 }
@@ -177,9 +162,11 @@ export function moveDone(slot: i32): i32 {
   const bad = checkMove(slot, MOVE_STARTED);
   if (bad < 0) return bad;
   report(slot, PLAN_EVENT_DONE);
+  releaseHold(slot); // the new instance took over: the old one's room is free
   plans.running[slot] = plans.target[slot];
-  plans.state[slot] = MOVE_NONE;
+  setMoveState(slot, <i32>fleet.slotService[slot], MOVE_NONE);
   plans.trigger[slot] = TRIGGER_INFER;
+  markNode(<i32>fleet.slotNode[slot], DIRTY_PLAN); // wanted elsewhere since: the next round moves it again
   return OK;
 }
 
@@ -188,7 +175,8 @@ export function moveFailed(slot: i32): i32 {
   const bad = checkMove(slot, MOVE_STARTED) < 0 ? checkMove(slot, MOVE_PLANNED) : OK;
   if (bad < 0) return bad;
   report(slot, PLAN_EVENT_FAILED);
-  plans.state[slot] = MOVE_NONE;
+  setMoveState(slot, <i32>fleet.slotService[slot], MOVE_NONE);
+  markNode(<i32>fleet.slotNode[slot], DIRTY_PLAN);
   return OK;
 }
 
@@ -221,12 +209,12 @@ export function capacityShrink(node: i32, resource: i32, amount: i64): i32 {
     return sayNode(fail(E_INVALID_ARGUMENT).text("plan: "), node).text(": resource ").int(resource).text(" capacity ").int(amount).text(" is outside the range").code();
   }
   sync();
+  dropHolds(node); // the room is gone: the moves under way off the node stop their old instances now
   let used = <i64>fleet.used[node * RESOURCES + resource];
   while (used > amount) {
     let pick = -1;
     let most: u32 = 0;
-    for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-      if (<i32>fleet.slotNode[slot] != node) continue;
+    for (let slot = firstOnNode(node); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
       const need = fleet.request[<i32>fleet.slotService[slot] * RESOURCES + resource];
       if (need > most) { most = need; pick = slot; }
     }
@@ -264,10 +252,11 @@ export function planSetting(threshold: i32, durationMs: i64, promoteMs: i64): i3
 export function healthDrain(node: i32): i32 {
   sync();
   fleet.nodeState[node] = STATE_DRAINING;
-  const waiting = evacuate(node);
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (<i32>plans.running[slot] == node && plans.state[slot] == MOVE_NONE && fleet.slotService[slot] != NONE) plans.trigger[slot] = TRIGGER_HEALTH;
+  nodeChanged(node);
+  for (let slot = firstOnNode(node); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
+    if (<i32>plans.running[slot] == node && plans.state[slot] == MOVE_NONE) plans.trigger[slot] = TRIGGER_HEALTH;
   }
+  const waiting = evacuate(node);
   refreshBackups(-1);
   eventLog(EVENT_PLAN, -1, node, PLAN_EVENT_HEALTH_DRAIN, TRIGGER_HEALTH, CAUSE_NONE, waiting);
   return waiting;
@@ -277,10 +266,12 @@ export function healthDrain(node: i32): i32 {
 export function planCount(field: i32): i32 {
   if (field == 3) return plans.rounds;
   if (field < 0 || field > 3) return fail(E_INVALID_ARGUMENT).text("plan: field ").int(field).text(" is outside 0..3").code();
+  if (field == 1) return plans.planned;
+  if (field == 2) return plans.started;
   sync();
   let n = 0;
-  for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) {
-    if (field == 0 ? displaced(slot) && plans.state[slot] == MOVE_NONE : plans.state[slot] == (field == 1 ? MOVE_PLANNED : MOVE_STARTED)) n++;
+  for (let d = 0; d < plans.planDirtyCount; d++) { // every displaced instance not moving is on a dirty node (planRound keeps them)
+    for (let slot = firstOnNode(<i32>plans.planDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) if (plans.state[slot] == MOVE_NONE && displaced(slot)) n++;
   }
   return n;
 }

@@ -14,6 +14,7 @@ import { fleet, STATE_ALIVE, TIER_RHIZOMORPH, TIER_SCLEROTIA } from "./tables";
 import { checkNode, sayNode } from "./nodes";
 import { replacePending } from "./place";
 import { refreshBackups } from "./backups";
+import { nodeChanged } from "./moves";
 import { healthPolicy, healthDrain, EVENT_PLAN, PLAN_EVENT_PROMOTABLE, PLAN_EVENT_PROMOTED } from "./plan";
 
 export class NodeHealth {
@@ -70,6 +71,7 @@ export function promote(node: i32): i32 {
       .text(", healthy for ").int(since < 0 ? -1 : clockNow() - since).text(" ms of ").int(healthPolicy.promoteMs).code();
   }
   fleet.nodeTier[node] = TIER_SCLEROTIA;
+  nodeChanged(node);
   nodeHealth.promotable[node] = false;
   eventLog(EVENT_PLAN, -1, node, PLAN_EVENT_PROMOTED, TIER_SCLEROTIA, CAUSE_COMMAND, 0);
   replacePending();

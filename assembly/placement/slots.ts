@@ -2,8 +2,11 @@
 // used slot on two doubly linked lists, its service's and its node's (WAITING for a slot with
 // no node). With them placing takes the lowest free slot in a few word reads, a service's
 // instances are walked without the rest, and a node dying or draining touches only its own
-// instances. Every change of slotService/slotNode goes through here, so the lists never drift.
-import { fleet, NONE, NO_SLOT, WAITING } from "./tables";
+// instances. Every change of slotService/slotNode/slotBackup goes through here, so the lists never
+// drift: each node also lists the backup entries naming it (a node's change re-checks only the
+// instances it stands by for), and every change marks the nodes it touches dirty (moves.ts).
+import { fleet, NONE, NO_SLOT, WAITING, BACKUPS_PER_SLOT } from "./tables";
+import { nodeChanged, forgetMove, slotMoved } from "./moves";
 
 /** Takes the lowest free slot (the caller checked one is free): it becomes the service's, waiting for a node. */
 export function slotTake(service: i32): i32 {
@@ -34,6 +37,7 @@ export function slotGive(slot: i32): void {
   fleet.nodeInstances[WAITING]--;
   fleet.slotService[slot] = NONE;
   fleet.slotsUsed--;
+  forgetMove(slot, service);
   const word = slot >> 6;
   fleet.freeBits[word] |= <u64>1 << <u64>(slot & 63);
   fleet.freeSummary[word >> 6] |= <u64>1 << <u64>(word & 63);
@@ -47,7 +51,21 @@ export function slotSetNode(slot: i32, node: i32): void {
   link(fleet.nodeHead, fleet.nextOnNode, fleet.prevOnNode, node, slot);
   fleet.nodeInstances[node]++;
   fleet.slotNode[slot] = node == WAITING ? NONE : <u16>node;
+  if (node != WAITING) { slotMoved(slot); nodeChanged(node); } // the node it left only gained room: nothing there to re-check
 }
+
+/** Names `node` the k-th backup of a slot (NONE: none), keeping the node's list of the entries naming it. */
+export function slotSetBackup(slot: i32, k: i32, node: i32): void {
+  const entry = slot * BACKUPS_PER_SLOT + k;
+  const before = <i32>fleet.slotBackup[entry];
+  if (before == node) return;
+  if (before != <i32>NONE) unlink(fleet.backedHead, fleet.nextBacked, fleet.prevBacked, before, entry);
+  fleet.slotBackup[entry] = <u16>node;
+  if (node != <i32>NONE) link(fleet.backedHead, fleet.nextBacked, fleet.prevBacked, node, entry);
+}
+
+/** The first backup entry (slot * BACKUPS_PER_SLOT + k) naming a node (NO_SLOT: none); nextBacked walks on. */
+@inline export function firstBackedBy(node: i32): i32 { return fleet.backedHead[node]; }
 
 /** The first slot of a service's list (NO_SLOT: none); nextOfService walks on. */
 @inline export function firstOfService(service: i32): i32 { return fleet.serviceHead[service]; }
@@ -76,6 +94,12 @@ function unlink(head: StaticArray<i32>, next: StaticArray<i32>, prev: StaticArra
 export function sortedSlots(first: i32, next: StaticArray<i32>, out: StaticArray<u32>): i32 {
   let n = 0;
   for (let slot = first; slot != NO_SLOT; slot = next[slot]) out[n++] = <u32>slot;
+  sortAscending(out, n);
+  return n;
+}
+
+/** Sorts the first n entries of `out` ascending in place (a heap sort: no allocation, n log n). */
+export function sortAscending(out: StaticArray<u32>, n: i32): void {
   for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(out, i, n);
   for (let end = n - 1; end > 0; end--) {
     const top = out[0];
@@ -83,7 +107,6 @@ export function sortedSlots(first: i32, next: StaticArray<i32>, out: StaticArray
     out[end] = top;
     siftDown(out, 0, end);
   }
-  return n;
 }
 
 function siftDown(a: StaticArray<u32>, root: i32, n: i32): void {

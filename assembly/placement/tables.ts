@@ -100,6 +100,12 @@ export class PlacementTables {
   readonly nodeLabels: StaticArray<u64> = new StaticArray<u64>(PLACEMENT_NODES_MAX);
   readonly capacity: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_NODES_MAX * RESOURCES);
   readonly used: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_NODES_MAX * RESOURCES);
+  /** Capacity held on a node by blue-green and live moves off it still under way (hold.ts); every check counts used + held. */
+  readonly held: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_NODES_MAX * RESOURCES);
+  /** Each node's hold era and each slot's hold (the era of the node it holds on; 0: none); a u16 era wraps after 65,535 drops. */
+  readonly nodeEra: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_NODES_MAX);
+  readonly slotHoldEra: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
+  eraNext: i32 = 1;
   /** Scratch: instances of the service being placed, per node and per zone label. */
   readonly perNode: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_NODES_MAX);
   readonly perZone: StaticArray<u32> = new StaticArray<u32>(PLACEMENT_LABELS_MAX);
@@ -145,6 +151,16 @@ export class PlacementTables {
   readonly slotNode: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
   /** Each slot's backup nodes (NONE: none), BACKUPS_PER_SLOT a row: designated, not reserved (see backups.ts). */
   readonly slotBackup: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX * BACKUPS_PER_SLOT);
+  /**
+   * The reverse of slotBackup (slots.ts): per node, a doubly linked list of the backup entries
+   * (slot * BACKUPS_PER_SLOT + k) naming it, so a node's change re-checks only the instances it
+   * stands by for. Each slot's backups its class wants and lacks, and their sum.
+   */
+  readonly backedHead: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_NODES_MAX);
+  readonly nextBacked: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SLOTS_MAX * BACKUPS_PER_SLOT);
+  readonly prevBacked: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SLOTS_MAX * BACKUPS_PER_SLOT);
+  readonly slotShort: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
+  backupsShort: i32 = 0;
   slotsUsed: i32 = 0;
   /** The pending reservation holding each slot (NONE: committed or free; reserve.ts). */
   readonly slotReservation: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
@@ -196,11 +212,18 @@ export class PlacementTables {
     this.nodeZone.fill(-1);
     this.capacity.fill(0);
     this.used.fill(0);
+    this.held.fill(0);
+    this.nodeEra.fill(1);
+    this.slotHoldEra.fill(0);
+    this.eraNext = 1;
     this.nodeLabels.fill(0);
     for (let s = 0; s < PLACEMENT_SERVICES; s++) this.specDefaults(s);
     this.slotService.fill(NONE);
     this.slotNode.fill(NONE);
     this.slotBackup.fill(NONE);
+    this.backedHead.fill(NO_SLOT);
+    this.slotShort.fill(0);
+    this.backupsShort = 0;
     this.slotReservation.fill(NONE);
     this.slotsUsed = 0;
     this.directNames.clear();

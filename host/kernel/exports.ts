@@ -55,7 +55,7 @@ export interface PlacementExports {
   nodeState(node: number, state: number): number;
   /** A node's field: 0 tier, 1 state, 2 trust, 3 reliability, 4 load, 5 zone label (-1 none). */
   nodeField(node: number, field: number): number;
-  /** What a node's instances use of a resource (used 1) or its capacity (used 0); negative: an error. */
+  /** What a node's instances use of a resource (used 1), its capacity (used 0), or what moves off it under way hold (used 2: the old instances still run); negative: an error. */
   nodeResource(node: number, resource: number, used: number): bigint;
   /** A service's placement: class (0 critical, 1 user, 2 client, 3 distributed), scoring (0 binpack, 1 spread), max per node (0 none), spread over zones (0/1). */
   placementSpec(service: number, placementClass: number, scoring: number, maxPerNode: number, spreadZone: number): number;

@@ -157,9 +157,11 @@ export class Fleet {
 
   capacity(ref: string | number): Record<Resource, number> { return this.vector(this.node(ref), 0); }
   used(ref: string | number): Record<Resource, number> { return this.vector(this.node(ref), 1); }
+  /** What blue-green and live moves off the node still under way hold there (their old instances still run): no placement may take it. */
+  held(ref: string | number): Record<Resource, number> { return this.vector(this.node(ref), 2); }
   free(ref: string | number): Record<Resource, number> {
-    const capacity = this.capacity(ref), used = this.used(ref);
-    return Object.fromEntries(RESOURCES.map((r) => [r, capacity[r] - used[r]])) as Record<Resource, number>;
+    const capacity = this.capacity(ref), used = this.used(ref), held = this.held(ref);
+    return Object.fromEntries(RESOURCES.map((r) => [r, capacity[r] - used[r] - held[r]])) as Record<Resource, number>;
   }
 
   private vector(id: number, used: number): Record<Resource, number> {

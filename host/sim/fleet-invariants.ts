@@ -1,37 +1,39 @@
 // The fleet simulator's invariants, recomputed from the kernel's assignments and the simulator's
 // own model of the services (never from the kernel's counters):
-//   capacity   every node's used vector is the sum of its instances' requests, within capacity
+//   capacity   every node's used vector is the sum of its instances' requests; used plus what
+//              blue-green and live moves off it hold (their old instances still run) is within
+//              capacity, and every held unit belongs to a move still under way off that node
 //   rules      no instance on a node that is not alive/suspect, on a forbidden label, on hyphae
 //              unless client, critical only on sclerotia
 //   backup     every critical instance has a backup on another sclerotia while one can take it
 //   dead       after the first planning round, no instance still runs on a dead node when it
 //              has a node to go to
 //   placeable  an instance waits for a node only when no node could take it
-// `plant` is the test-only switch: it plants a bug in what the checks read (an off-by-one in a
-// node's capacity, a forgotten backup) to prove the invariants catch that class of bug.
+// test/sim/fleet-sim.test.ts proves they catch real kernel bugs: it builds kernels with a bug
+// planted (assembly/features.ts PLANTED_BUG: an off-by-one in the capacity check, a forgotten
+// backup) and runs the simulator on them.
 import type { Fleet, Plans, Tier, PlacementClass, Assignment } from "../index.ts";
-
-export type Plant = "capacity" | "backup";
 
 export interface ServiceModel { name: string; class: PlacementClass; request: { cpu: number; memory: number }; maxPerNode: number; forbid?: string }
 export interface FleetModel { services: Map<string, ServiceModel>; nodes: Map<string, Tier>; labels: Map<string, Set<string>> }
 
-interface NodeFacts { tier: Tier; state: string; labels: Set<string>; capacity: { cpu: number; memory: number }; used: { cpu: number; memory: number } }
+interface NodeFacts {
+  id: number; tier: Tier; state: string; labels: Set<string>; capacity: { cpu: number; memory: number }; used: { cpu: number; memory: number }; held: { cpu: number; memory: number };
+}
 
 /** The first broken invariant, or undefined. `which`: "dead" checks only the first-round rule. */
-export function checkFleet(fleet: Fleet, plans: Plans, model: FleetModel, plant: Plant | undefined, which: "dead" | "all"): string | undefined {
+export function checkFleet(fleet: Fleet, plans: Plans, model: FleetModel, which: "dead" | "all"): string | undefined {
   const assignments = fleet.assignments();
   if (which === "dead") return checkDead(fleet, plans, assignments);
   const facts = new Map<string, NodeFacts>();
   for (const name of model.nodes.keys()) {
-    const view = fleet.nodeView(name), cap = fleet.capacity(name), used = fleet.used(name);
+    const view = fleet.nodeView(name), cap = fleet.capacity(name), used = fleet.used(name), held = fleet.held(name);
     facts.set(name, {
-      tier: view.tier, state: view.state, labels: model.labels.get(name) ?? new Set(),
-      capacity: { cpu: cap.cpu - (plant === "capacity" ? 1 : 0), memory: cap.memory }, used: { cpu: used.cpu, memory: used.memory },
+      id: fleet.node(name), held: { cpu: held.cpu, memory: held.memory }, tier: view.tier, state: view.state, labels: model.labels.get(name) ?? new Set(),
+      capacity: { cpu: cap.cpu, memory: cap.memory }, used: { cpu: used.cpu, memory: used.memory },
     });
   }
-  if (plant === "backup") for (const a of assignments) if (model.services.get(a.service)?.class === "critical") a.backups.length = 0;
-  return checkCapacity(model, facts, assignments) ?? checkRules(model, facts, assignments) ?? checkBackups(model, facts, assignments)
+  return checkCapacity(model, facts, assignments) ?? checkHolds(plans, model, facts, assignments) ?? checkRules(model, facts, assignments) ?? checkBackups(model, facts, assignments)
     ?? checkPlaceable(model, facts, assignments) ?? checkDead(fleet, plans, assignments);
 }
 
@@ -47,7 +49,26 @@ function checkCapacity(model: FleetModel, facts: Map<string, NodeFacts>, assignm
   for (const [node, f] of facts) {
     const u = sum.get(node) ?? { cpu: 0, memory: 0 };
     if (u.cpu !== f.used.cpu || u.memory !== f.used.memory) return `capacity: node ${node} reports used ${JSON.stringify(f.used)}, its instances request ${JSON.stringify(u)}`;
-    if (u.cpu > f.capacity.cpu || u.memory > f.capacity.memory) return `capacity: node ${node} is over-committed: ${JSON.stringify(u)} of ${JSON.stringify(f.capacity)}`;
+    if (u.cpu + f.held.cpu > f.capacity.cpu || u.memory + f.held.memory > f.capacity.memory) {
+      return `capacity: node ${node} is over-committed: ${JSON.stringify(u)} used and ${JSON.stringify(f.held)} held by moves under way, of ${JSON.stringify(f.capacity)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Every unit a node holds belongs to a move under way off it: an instance that runs there and is wanted elsewhere. */
+function checkHolds(plans: Plans, model: FleetModel, facts: Map<string, NodeFacts>, assignments: Assignment[]): string | undefined {
+  const leaving = new Map<number, { cpu: number; memory: number }>();
+  for (const a of assignments) {
+    const m = plans.move(a.slot);
+    if (m.from === undefined || m.from === (a.node === undefined ? undefined : facts.get(a.node)?.id)) continue;
+    const r = model.services.get(a.service)!.request, u = leaving.get(m.from) ?? { cpu: 0, memory: 0 };
+    u.cpu += r.cpu; u.memory += r.memory;
+    leaving.set(m.from, u);
+  }
+  for (const [node, f] of facts) {
+    const most = leaving.get(f.id) ?? { cpu: 0, memory: 0 };
+    if (f.held.cpu > most.cpu || f.held.memory > most.memory) return `hold: node ${node} holds ${JSON.stringify(f.held)} for moves off it, more than the ${JSON.stringify(most)} its leaving instances request`;
   }
   return undefined;
 }
@@ -76,7 +97,7 @@ function fits(s: ServiceModel, f: NodeFacts, count: number): boolean {
   if (s.class === "critical" && f.tier !== "sclerotia") return false;
   if (s.forbid && f.labels.has(s.forbid)) return false;
   if (s.maxPerNode > 0 && count >= s.maxPerNode) return false;
-  return f.used.cpu + s.request.cpu <= f.capacity.cpu && f.used.memory + s.request.memory <= f.capacity.memory;
+  return f.used.cpu + f.held.cpu + s.request.cpu <= f.capacity.cpu && f.used.memory + f.held.memory + s.request.memory <= f.capacity.memory;
 }
 
 function countOn(assignments: Assignment[], service: string, node: string): number {

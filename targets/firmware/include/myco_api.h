@@ -132,7 +132,7 @@ int32_t myco_node_load(int32_t node, int32_t percent);
 int32_t myco_node_state(int32_t node, int32_t state);
 /* A node's field: 0 tier, 1 state, 2 trust, 3 reliability, 4 load, 5 zone label (-1 none). */
 int32_t myco_node_field(int32_t node, int32_t field);
-/* What a node's instances use of a resource (used 1) or its capacity (used 0); negative: an error. */
+/* What a node's instances use of a resource (used 1), its capacity (used 0), or what moves off it under way hold (used 2: the old instances still run); negative: an error. */
 int32_t myco_node_resource(int32_t node, int32_t resource, int32_t used, int64_t* out);
 /* A service's placement: class (0 critical, 1 user, 2 client, 3 distributed), scoring (0 binpack, 1 spread), max per node (0 none), spread over zones (0/1). */
 int32_t myco_placement_spec(int32_t service, int32_t placement_class, int32_t scoring, int32_t max_per_node, int32_t spread_zone);
