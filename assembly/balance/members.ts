@@ -14,7 +14,7 @@ import { instanceDrained } from "../lifecycle/resize";
 import { balanceConfigDefaults } from "./config";
 import { cycleSettle, cycleReset } from "./cycle";
 import {
-  FLAG_DRAINING, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
+  FLAG_DRAINING, FLAG_STANDBY, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
   SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE, SERVICE_WRR_TABLE,
   SERVICE_BALANCED_COUNT, SLOT_HEALTH, SLOT_ACTIVE, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
@@ -67,6 +67,19 @@ export function balanceSetHealth(slot: i32, health: u8): void {
   store<u8>(record, health, SLOT_HEALTH);
   markStale(<i32>instanceService[slot]);
 }
+
+/** A rollout holds the instance out of picks (on standby, still running) or lets it back; true when it changed. */
+export function balanceSetStandby(slot: i32, standby: bool): bool {
+  const record = slotAt(slot);
+  const flags = load<u8>(record, SLOT_FLAGS);
+  const next = standby ? flags | FLAG_STANDBY : flags & ~FLAG_STANDBY;
+  if (next == flags) return false;
+  store<u8>(record, next, SLOT_FLAGS);
+  markMembershipChanged(<i32>instanceService[slot]); // the pool and the hash membership
+  return true;
+}
+
+@inline export function isStandby(slot: i32): bool { return (load<u8>(slotAt(slot), SLOT_FLAGS) & FLAG_STANDBY) != 0; }
 
 /** A slot joins a service as instance `ordinal`: configuration and statistics start afresh. */
 function slotJoin(slot: i32, ordinal: i32): void {

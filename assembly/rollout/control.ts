@@ -19,12 +19,14 @@ import { slotAt, SLOT_BREAKER, BREAKER_CLOSED } from "../balance/tables";
 import { alertRaise, ALERT_ROLLED_BACK } from "../recovery/alerts";
 import {
   rollout, revisionOf, rolloutLog, PHASE_IDLE, PHASE_ROLLING, PHASE_PAUSED, PHASE_ROLLING_BACK, OUTCOME_PENDING, OUTCOME_GOOD,
-  OUTCOME_ROLLED_BACK, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, NO_BATCH_MS,
+  OUTCOME_ROLLED_BACK, STRATEGY_BLUE_GREEN, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, NO_BATCH_MS,
 } from "./tables";
 import { updateScratch, updateResolve, updateApplyRecord } from "./record";
 import { recordDefaults } from "../util/record";
 import { historyAppend, historyMark, historyStart } from "./history";
 import { rolloutStep } from "./step";
+import { blueGreenStep } from "./blue-green";
+import { balanceSetStandby } from "../balance/members";
 import { resize } from "../lifecycle/leaving";
 
 @inline export function rolloutActive(service: i32): bool { return rollout.phase[service] != PHASE_IDLE; }
@@ -64,6 +66,7 @@ function complete(service: i32): void {
     const slot = instanceSlotOf(service, k);
     rollout.revision[slot] = 0; // = stable now
     resize.instanceOnTrial[slot] = false; // its failures are the lifecycle's and recovery's again
+    balanceSetStandby(slot, false);
   }
   rolloutLog(service, STEP_COMPLETE, CAUSE_PROGRESS, revision);
   timerCancel(timerOfRollout(service));
@@ -91,7 +94,8 @@ export function rolloutTimerDue(service: i32): void {
     const erring = errorRateBreached(service);
     if (erring >= 0) { rollBack(service, erring, CAUSE_ERROR_RATE); return; }
   }
-  if (rolloutStep(service)) complete(service);
+  const done = rollout.strategy[service] == STRATEGY_BLUE_GREEN ? blueGreenStep(service) : rolloutStep(service);
+  if (done) complete(service);
 }
 
 /** Every instance transition (wiring.ts): readiness, failures and progress; the next step soon. */

@@ -17,7 +17,7 @@ import { field, fieldSet, resolveField } from "../util/record";
 import { sayService } from "../registry/services";
 import { checkRange } from "../registry/reject";
 import {
-  rollout, PERCENT, STRATEGY_COUNT, STRATEGY_BLUE_GREEN, STRATEGY_CANARY, STRATEGY_ROLLING, SURGE_DEFAULT, UNAVAILABLE_DEFAULT,
+  rollout, PERCENT, STRATEGY_COUNT, STRATEGY_CANARY, STRATEGY_ROLLING, SURGE_DEFAULT, UNAVAILABLE_DEFAULT,
   MIN_READY_MS_DEFAULT, BATCH_INTERVAL_MS_DEFAULT, PROGRESS_DEADLINE_MS_DEFAULT, FAILURES_MAX_DEFAULT, HEALTH_GATE_MS_DEFAULT,
   ROLLBACK_WINDOW_MS_DEFAULT, CANARY_COUNT_DEFAULT, CANARY_SHARE_PERCENT_DEFAULT, CANARY_HEALTHY_MS_DEFAULT,
   AUTO_PROMOTE_DEFAULT, ERROR_RATE_PERCENT_DEFAULT, ERROR_WINDOW_MS_DEFAULT, UPDATE_SCRATCH_FIELDS,
@@ -83,9 +83,8 @@ function strategyValid(service: i32, strategy: i32): i32 {
     return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": strategy ").int(strategy)
       .text(" is not rolling (0), recreate (1), blue-green (2) or canary (3)").code();
   }
-  if (strategy == <i32>STRATEGY_BLUE_GREEN || strategy == <i32>STRATEGY_CANARY) {
-    return sayService(fail(E_UPDATE_STRATEGY_UNAVAILABLE).text("service "), service).text(": strategy ")
-      .text(strategy == <i32>STRATEGY_BLUE_GREEN ? "blue-green" : "canary").text(" is not carried out by this kernel").code();
+  if (strategy == <i32>STRATEGY_CANARY) {
+    return sayService(fail(E_UPDATE_STRATEGY_UNAVAILABLE).text("service "), service).text(": strategy canary is not carried out by this kernel").code();
   }
   return OK;
 }

@@ -36,6 +36,8 @@ export const STEP_PAUSE: u8 = 6;
 export const STEP_RESUME: u8 = 7;
 export const STEP_FAILURE: u8 = 8;
 export const STEP_REFUSED: u8 = 9;
+/** Blue-green: the balancer's traffic switched at once to the revision logged (blue-green.ts). */
+export const STEP_SWITCH: u8 = 10;
 
 /** A max-surge or max-unavailable byte with this bit set is a percentage of the instances. */
 export const PERCENT: u8 = 0x80;
@@ -90,7 +92,7 @@ class RolloutTables {
   /** The instance count the layer last saw (new ordinals above it start on the stable revision). */
   readonly knownCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly lastProgressMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_SERVICES);
-  /** When the last batch retired a running instance (batch-interval counts from here). */
+  /** When the last batch retired a running instance (batch-interval counts from here); blue-green: when the traffic switched. */
   readonly lastBatchMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_SERVICES);
   // ---- per service: the history, newest last ----
   readonly historyCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);

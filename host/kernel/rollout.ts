@@ -11,7 +11,7 @@ export const ROLLOUT_PHASES = ["idle", "rolling", "paused", "rolling-back"] as c
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
 export const REVISION_OUTCOMES = ["pending", "good", "rolled-back"] as const;
 export type RevisionOutcome = (typeof REVISION_OUTCOMES)[number];
-export const ROLLOUT_STEPS = ["", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused"] as const;
+export const ROLLOUT_STEPS = ["", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused", "switch"] as const;
 
 /** An instance count, or a percentage of the instances ("25%"). */
 export type Budget = number | `${number}%`;
