@@ -122,6 +122,7 @@ export const E_UNKNOWN_REVISION: i32 = -353;
 export const E_INVALID_UPDATE: i32 = -354;
 export const E_UPDATE_STRATEGY_UNAVAILABLE: i32 = -355;
 export const E_BLUE_GREEN_ADDRESSES: i32 = -356;
+export const E_NO_CANARY: i32 = -357;
 // snapshot and restore: -370 .. -379
 export const E_SNAPSHOT_UNAVAILABLE: i32 = -370;
 export const E_SNAPSHOT_CORRUPT: i32 = -371;
@@ -262,6 +263,7 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_INVALID_UPDATE: if (WITH_ROLLOUT) return out.text("update strategy setting is out of range"); break;
     case E_UPDATE_STRATEGY_UNAVAILABLE: if (WITH_ROLLOUT) return out.text("update strategy is not carried out by this kernel"); break;
     case E_BLUE_GREEN_ADDRESSES: if (WITH_ROLLOUT) return out.text("blue-green needs a spare address per instance"); break;
+    case E_NO_CANARY: if (WITH_ROLLOUT) return out.text("no canary waits for promotion"); break;
     case E_RESOURCE_EXHAUSTED: if (WITH_RESOURCES) return out.text("the node has not enough of a resource free for the start"); break;
     case E_INVALID_RESOURCE: if (WITH_RESOURCES) return out.text("resource is not one of the node's dimensions or units"); break;
     case E_INVALID_RESOURCES_RECORD: if (WITH_RESOURCES) return out.text("resources record field is out of range"); break;

@@ -79,6 +79,14 @@ export function balanceSetStandby(slot: i32, standby: bool): bool {
   return true;
 }
 
+/** A rollout sets the instance's weight (1..BALANCE_WEIGHT_MAX: a canary's traffic share). */
+export function balanceWeightSet(slot: i32, weight: i32): void {
+  const record = slotAt(slot);
+  if (<i32>load<u16>(record, SLOT_WEIGHT) == weight) return;
+  store<u16>(record, <u16>weight, SLOT_WEIGHT);
+  markMembershipChanged(<i32>instanceService[slot]);
+}
+
 @inline export function isStandby(slot: i32): bool { return (load<u8>(slotAt(slot), SLOT_FLAGS) & FLAG_STANDBY) != 0; }
 
 /** A slot joins a service as instance `ordinal`: configuration and statistics start afresh. */

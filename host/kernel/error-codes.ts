@@ -109,6 +109,7 @@ export const ERROR_CODES = {
   E_INVALID_UPDATE: { code: -354, message: "update strategy setting is out of range" },
   E_UPDATE_STRATEGY_UNAVAILABLE: { code: -355, message: "update strategy is not carried out by this kernel" },
   E_BLUE_GREEN_ADDRESSES: { code: -356, message: "blue-green needs a spare address per instance" },
+  E_NO_CANARY: { code: -357, message: "no canary waits for promotion" },
   E_SNAPSHOT_UNAVAILABLE: { code: -370, message: "this profile has no snapshot and restore" },
   E_SNAPSHOT_CORRUPT: { code: -371, message: "snapshot is damaged: bad magic, CRC-32, length or section head" },
   E_SNAPSHOT_VERSION: { code: -372, message: "snapshot format version is not one this kernel reads" },

@@ -162,7 +162,6 @@ services:
       [edit((c) => { web(c).update = { failuresMax: 0 }; }), "E_INVALID_UPDATE", /service 'web': failures-max 0 is outside 1\.\.255/],
       [edit((c) => { web(c).update = { canary: { sharePercent: 101 } }; }), "E_INVALID_UPDATE", /service 'web': canary share % 101 is outside 1\.\.100/],
       [edit((c) => { web(c).update = { minReadyMs: 86_400_001 }; }), "E_INVALID_UPDATE", /service 'web': min-ready 86400001 ms is outside 0\.\.86400000/],
-      [edit((c) => { web(c).update = { strategy: "canary" }; }), "E_UPDATE_STRATEGY_UNAVAILABLE", /service 'web': strategy canary is not carried out by this kernel/],
     ];
     for (const [blob, code, text] of cases) {
       let error: ManifestLoadError | undefined;

@@ -40,7 +40,7 @@ services:
     expect(rollouts.status("web")).toMatchObject({ phase: "rolling", target: 2, stable: 1 });
     await waitFor(() => rollouts.status("web").phase === "idle", 30_000, "the rollout to complete");
     const completedAt = Date.now();
-    await new Promise((res) => setTimeout(res, 300));
+    await waitFor(() => traffic.answers.filter((x) => x.atMs > completedAt).length > 5, 30_000, "traffic after the rollout"); // (a count, not a time: the machine may be loaded)
     await traffic.stop();
     const failed = traffic.answers.filter((x) => x.status !== 200);
     expect(failed, JSON.stringify(failed.slice(0, 3))).toEqual([]);

@@ -14,7 +14,7 @@ import { Simulation, Rollouts, Recovery, Balancer, splitmix32, type KernelEvent 
 const HISTORY_MAX = 10;
 const SEEDS = Array.from({ length: 100 }, (_, i) => i + 1);
 
-function run(seed: number, strategy: "rolling" | "blue-green") {
+function run(seed: number, strategy: "rolling" | "blue-green" | "canary") {
   const random = splitmix32(seed);
   const pick = (n: number) => Math.floor((random() / 4294967296) * n);
   const crashes = seed % 2 === 0;
@@ -26,9 +26,13 @@ function run(seed: number, strategy: "rolling" | "blue-green") {
   const rollouts = new Rollouts(k);
   const blueGreen = strategy === "blue-green";
   const surge = blueGreen ? 1 : pick(3), unavailable = blueGreen ? 0 : surge === 0 ? 1 + pick(2) : pick(3); // blue-green: after its window, the rolling rule
+  const canaries = strategy === "canary" ? 1 + pick(base - 1) : 0; // replaced in place: that many fewer available until promoted
+  const autoPromote = pick(2) === 0;
   rollouts.configure("web", blueGreen
     ? { strategy, maxSurge: surge, maxUnavailable: unavailable, progressDeadlineMs: 3000, failuresMax: 1, healthGateMs: pick(300), rollbackWindowMs: 100 + pick(1500) }
-    : { maxSurge: surge, maxUnavailable: unavailable, progressDeadlineMs: 3000, failuresMax: 1 });
+    : canaries > 0
+      ? { strategy, maxSurge: surge, maxUnavailable: unavailable, progressDeadlineMs: 3000, failuresMax: 1, canary: { count: canaries, sharePercent: 1 + pick(100), healthyMs: pick(1500), autoPromote } }
+      : { maxSurge: surge, maxUnavailable: unavailable, progressDeadlineMs: 3000, failuresMax: 1 });
   const lb = new Balancer(k);
   k.start("web");
   sim.runFor(1000);
@@ -50,7 +54,8 @@ function run(seed: number, strategy: "rolling" | "blue-green") {
       lastStep = e.fromCode;
     }
     if (!crashes && e.kind === "instance-state" && status.phase !== "idle" && k.state("web") === "running") {
-      if (status.available < status.desired - unavailable) fail(`${status.available} available < ${status.desired} - ${unavailable}`, e);
+      const allowed = Math.max(unavailable, canaries);
+      if (status.available < status.desired - allowed) fail(`${status.available} available < ${status.desired} - ${allowed}`, e);
       const members = lb.serviceStats("web").members; // running, not draining, not on standby: what the balancer picks from
       if (blueGreen && members < status.desired) fail(`${members} in the balancer's pool < ${status.desired}`, e);
     }
@@ -65,11 +70,16 @@ function run(seed: number, strategy: "rolling" | "blue-green") {
       if (handles.length > 0) sim.executor.crash("web", k.instances("web").indexOf(handles[pick(handles.length)]));
     } else if (action === 5) {
       try { rollouts.undo("web"); } catch { /* no earlier good revision yet */ }
+    } else if (action === 6 && canaries > 0) {
+      try { rollouts.promote("web"); } catch { /* no canary waiting */ }
     }
     sim.runFor(50 + pick(700));
   }
   sim.executor.heal?.();
-  sim.runFor(60_000);
+  for (let t = 0; t < 60; t++) {
+    if (canaries > 0 && !autoPromote) try { rollouts.promote("web"); } catch { /* no canary waiting */ } // the operator's part
+    sim.runFor(1_000);
+  }
   const status = rollouts.status("web");
   const revs = k.instances("web").map((h) => rollouts.revisionOf(h));
   if (status.phase !== "idle") problems.push(`seed ${seed} ${strategy}: rollout still ${status.phase} after the liveness phase`);
@@ -93,6 +103,9 @@ describe("seeded rollout simulation", () => {
     expect(problems).toEqual([]);
     blueGreen.forward += switches.forward;
     blueGreen.back += switches.back;
+  });
+  it.each(SEEDS)("canary, seed %i keeps the invariants and converges", (seed) => {
+    expect(run(seed, "canary").problems).toEqual([]);
   });
   it("the blue-green seeds switched to green and back to blue inside the window, many times each", () => {
     expect(blueGreen.forward).toBeGreaterThan(50);

@@ -112,6 +112,7 @@
 #define MYCO_E_INVALID_UPDATE (-354) /* update strategy setting is out of range */
 #define MYCO_E_UPDATE_STRATEGY_UNAVAILABLE (-355) /* update strategy is not carried out by this kernel */
 #define MYCO_E_BLUE_GREEN_ADDRESSES (-356) /* blue-green needs a spare address per instance */
+#define MYCO_E_NO_CANARY (-357) /* no canary waits for promotion */
 #define MYCO_E_SNAPSHOT_UNAVAILABLE (-370) /* this profile has no snapshot and restore */
 #define MYCO_E_SNAPSHOT_CORRUPT (-371) /* snapshot is damaged: bad magic, CRC-32, length or section head */
 #define MYCO_E_SNAPSHOT_VERSION (-372) /* snapshot format version is not one this kernel reads */
