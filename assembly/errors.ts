@@ -121,6 +121,8 @@ export const E_ROLLOUT_NONE: i32 = -352;
 export const E_UNKNOWN_REVISION: i32 = -353;
 export const E_INVALID_UPDATE: i32 = -354;
 export const E_UPDATE_STRATEGY_UNAVAILABLE: i32 = -355;
+export const E_BLUE_GREEN_ADDRESSES: i32 = -356;
+export const E_NO_CANARY: i32 = -357;
 // version constraints (rollout/compat.ts): -363..-369; their texts only with FEATURE_COMPAT
 export const E_COMPAT_BREAKS: i32 = -363;
 export const E_COMPAT_UNSATISFIED: i32 = -364;
@@ -269,6 +271,8 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_UNKNOWN_REVISION: if (WITH_ROLLOUT) return out.text("the revision is not in the service's history"); break;
     case E_INVALID_UPDATE: if (WITH_ROLLOUT) return out.text("update strategy setting is out of range"); break;
     case E_UPDATE_STRATEGY_UNAVAILABLE: if (WITH_ROLLOUT) return out.text("update strategy is not carried out by this kernel"); break;
+    case E_BLUE_GREEN_ADDRESSES: if (WITH_ROLLOUT) return out.text("blue-green needs a spare address per instance"); break;
+    case E_NO_CANARY: if (WITH_ROLLOUT) return out.text("no canary waits for promotion"); break;
     case E_RESOURCE_EXHAUSTED: if (WITH_RESOURCES) return out.text("the node has not enough of a resource free for the start"); break;
     case E_INVALID_RESOURCE: if (WITH_RESOURCES) return out.text("resource is not one of the node's dimensions or units"); break;
     case E_INVALID_RESOURCES_RECORD: if (WITH_RESOURCES) return out.text("resources record field is out of range"); break;

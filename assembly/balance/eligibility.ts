@@ -1,6 +1,6 @@
 // Eligibility and the pool a strategy picks from.
 //
-//   member     the instance runs (lifecycle RUNNING), is enabled and is not draining
+//   member     the instance runs (lifecycle RUNNING), is enabled, is not draining and is not on standby
 //   available  a member that is not unhealthy, whose breaker admits a request, and that is not
 //              ejected
 //   pool       the available members, in ordinal order (health-based: healthy first, then
@@ -20,7 +20,7 @@ import { breakerAdmits, breakerRefresh } from "./breaker";
 import { hashTableBuild } from "./strategies/consistent-hash";
 import { cycleSettle } from "./cycle";
 import {
-  STRATEGY_HEALTH_BASED, STRATEGY_CONSISTENT_HASH, HEALTH_UNHEALTHY, HEALTH_DEGRADED, FLAG_DISABLED, FLAG_DRAINING,
+  STRATEGY_HEALTH_BASED, STRATEGY_CONSISTENT_HASH, HEALTH_UNHEALTHY, HEALTH_DEGRADED, FLAG_DISABLED, FLAG_DRAINING, FLAG_STANDBY,
   BREAKER_CLOSED, BREAKER_HALF_OPEN, NEVER, slotAt, serviceAt, strategyOf, poolRowAt, poolSlotAt,
   SLOT_FLAGS, SLOT_HEALTH, SLOT_IN_POOL, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_EJECTED_UNTIL_MS, SLOT_BREAKER,
   SLOT_ISOLATIONS, SLOT_POOL_CUM, SLOT_ORDINAL_CUM, SERVICE_PANIC_PERCENT, SERVICE_POOL_COUNT, SERVICE_POOL_PREFERRED,
@@ -37,7 +37,7 @@ import {
 
 @inline export function isMember(slot: i32): bool {
   return unchecked(instanceState[slot]) == STATE_RUNNING
-    && (load<u8>(slotAt(slot), SLOT_FLAGS) & (FLAG_DISABLED | FLAG_DRAINING)) == 0;
+    && (load<u8>(slotAt(slot), SLOT_FLAGS) & (FLAG_DISABLED | FLAG_DRAINING | FLAG_STANDBY)) == 0;
 }
 
 /** Breakers not closed, or isolated, among the service's instances: a statistic. */

@@ -14,7 +14,7 @@ import { instanceDrained } from "../lifecycle/resize";
 import { balanceConfigDefaults } from "./config";
 import { cycleSettle, cycleReset } from "./cycle";
 import {
-  FLAG_DRAINING, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
+  FLAG_DRAINING, FLAG_STANDBY, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
   SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE, SERVICE_WRR_TABLE,
   SERVICE_BALANCED_COUNT, SLOT_HEALTH, SLOT_ACTIVE, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
@@ -68,6 +68,27 @@ export function balanceSetHealth(slot: i32, health: u8): void {
   store<u8>(record, health, SLOT_HEALTH);
   markStale(<i32>instanceService[slot]);
 }
+
+/** A rollout holds the instance out of picks (on standby, still running) or lets it back; true when it changed. */
+export function balanceSetStandby(slot: i32, standby: bool): bool {
+  const record = slotAt(slot);
+  const flags = load<u8>(record, SLOT_FLAGS);
+  const next = standby ? flags | FLAG_STANDBY : flags & ~FLAG_STANDBY;
+  if (next == flags) return false;
+  store<u8>(record, next, SLOT_FLAGS);
+  markMembershipChanged(<i32>instanceService[slot]); // the pool and the hash membership
+  return true;
+}
+
+/** A rollout sets the instance's weight (1..BALANCE_WEIGHT_MAX: a canary's traffic share). */
+export function balanceWeightSet(slot: i32, weight: i32): void {
+  const record = slotAt(slot);
+  if (<i32>load<u16>(record, SLOT_WEIGHT) == weight) return;
+  store<u16>(record, <u16>weight, SLOT_WEIGHT);
+  markMembershipChanged(<i32>instanceService[slot]);
+}
+
+@inline export function isStandby(slot: i32): bool { return (load<u8>(slotAt(slot), SLOT_FLAGS) & FLAG_STANDBY) != 0; }
 
 /** A slot joins a service as instance `ordinal`: configuration and statistics start afresh. */
 function slotJoin(slot: i32, ordinal: i32): void {

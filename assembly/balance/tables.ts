@@ -37,6 +37,8 @@ export const HEALTH_UNHEALTHY: u8 = 3;
 export const FLAG_DISABLED: u8 = 1;
 /** Finishing its requests before a stop: no new ones. Cleared when the instance is spawned again. */
 export const FLAG_DRAINING: u8 = 2;
+/** Held out of picks by a blue-green rollout (the set not switched to), still running; its hash keys go elsewhere too. */
+export const FLAG_STANDBY: u8 = 4;
 
 export const BREAKER_CLOSED: u8 = 0;
 export const BREAKER_OPEN: u8 = 1;

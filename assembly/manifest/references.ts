@@ -17,6 +17,7 @@ import {
   sayBlobService, u16At,
 } from "./blob-tables";
 import { balanceWeightCount } from "./sections/balance";
+import { blueGreenAddressable } from "./sections/update";
 import { recoveryBackupIndex } from "./sections/recovery";
 
 // Kahn's algorithm over blob indices.
@@ -60,7 +61,7 @@ export function checkReferences(): i32 {
       }
       if (tag != TAG_ADDRESS) continue;
       const ordinal = u16At(offset + 3);
-      const addressable = max(<i32>blobInstances[s], scaleMaxOf(s));
+      const addressable = max(max(<i32>blobInstances[s], scaleMaxOf(s)), blueGreenAddressable(s));
       if (ordinal >= addressable) {
         return at(sayBlobService(fail(E_INVALID_ADDRESS), s).text(": address for instance ").int(ordinal).text(", which is outside 0..")
           .int(addressable - 1), offset);

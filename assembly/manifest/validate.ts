@@ -29,7 +29,7 @@ import { balanceSectionValid, balanceFits } from "./sections/balance";
 import { placementSectionValid, placementFits, placementValidateBegin } from "./sections/placement";
 import { WITH_PLACEMENT } from "../features";
 import { resourcesFits, resourcesSectionValid, unitsFits, unitsSectionValid } from "./sections/resources";
-import { updateFits, updateSectionValid } from "./sections/update";
+import { updateFits, updateSectionValid, updateAddressesValid } from "./sections/update";
 import { compatFits, compatSectionValid } from "./sections/compat";
 import { WITH_COMPAT } from "../features";
 import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
@@ -95,6 +95,10 @@ export function validateBlob(ptr: usize, length: i32): i32 {
   }
   const references = checkReferences();
   if (references < 0) return references;
+  if (WITH_ROLLOUT) {
+    const addresses = updateAddressesValid();
+    if (addresses < 0) return addresses;
+  }
   return checkAcyclic();
 }
 

@@ -2,7 +2,7 @@
 // new revisions, undo, pause and resume, status, history, and the revision of an instance.
 // Commands take their first step before they return (the resulting actions are in the outbox).
 // Without FEATURE_ROLLOUT (mcu, tiny) every export answers E_ROLLOUT_ABSENT.
-import { OK, E_ROLLOUT_ABSENT, E_ROLLOUT_NONE, E_UNKNOWN_REVISION, E_INVALID_ARGUMENT } from "../errors";
+import { OK, E_ROLLOUT_ABSENT, E_ROLLOUT_NONE, E_UNKNOWN_REVISION, E_INVALID_ARGUMENT, E_NO_CANARY } from "../errors";
 import { fieldSet, recordLengthValid, RECORD_DEFAULT } from "../util/record";
 import { WITH_ROLLOUT } from "../features";
 import { clockRefresh } from "../clock";
@@ -25,6 +25,7 @@ import { rolloutBegin, rolloutSetPaused } from "./control";
 import { historyFind, historyCopy, historyNewestGood } from "./history";
 import { compatRevisionRecord, compatUndoCheck } from "./compat";
 import { WITH_COMPAT } from "../features";
+import { canaryWaiting, canaryPromote } from "./canary";
 
 function absent(): i32 { return fail(E_ROLLOUT_ABSENT).code(); }
 
@@ -132,6 +133,21 @@ function command(service: i32, paused: bool): i32 {
       .text(paused ? " has no rollout in progress to pause" : " has no paused rollout to resume").code();
   }
   rolloutSetPaused(service, paused, paused ? STEP_PAUSE : STEP_RESUME);
+  tick();
+  return OK;
+}
+
+/** Promotes the service's canaries (`myco rollout promote`): the rest of its instances follow by the rolling rule. */
+export function rolloutPromote(service: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  clockRefresh();
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  if (!canaryWaiting(service)) {
+    return sayService(fail(E_NO_CANARY).text("service "), service)
+      .text(" has no canary rollout waiting for promotion (strategy canary, rolling toward a new revision, not promoted yet)").code();
+  }
+  canaryPromote(service, true);
   tick();
   return OK;
 }

@@ -19,12 +19,15 @@ import { slotAt, SLOT_BREAKER, BREAKER_CLOSED } from "../balance/tables";
 import { alertRaise, ALERT_ROLLED_BACK } from "../recovery/alerts";
 import {
   rollout, revisionOf, rolloutLog, PHASE_IDLE, PHASE_ROLLING, PHASE_PAUSED, PHASE_ROLLING_BACK, OUTCOME_PENDING, OUTCOME_GOOD,
-  OUTCOME_ROLLED_BACK, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, NO_BATCH_MS,
+  OUTCOME_ROLLED_BACK, STRATEGY_BLUE_GREEN, STRATEGY_CANARY, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, NO_BATCH_MS,
 } from "./tables";
 import { updateScratch, updateResolve, updateApplyRecord } from "./record";
 import { recordDefaults } from "../util/record";
 import { historyAppend, historyMark, historyStart } from "./history";
 import { rolloutStep } from "./step";
+import { blueGreenStep } from "./blue-green";
+import { canaryStep, canaryWeightsReset } from "./canary";
+import { balanceSetStandby } from "../balance/members";
 import { resize } from "../lifecycle/leaving";
 
 @inline export function rolloutActive(service: i32): bool { return rollout.phase[service] != PHASE_IDLE; }
@@ -50,6 +53,7 @@ function rollBack(service: i32, slot: i32, cause: u8): void {
   historyMark(service, failed, OUTCOME_ROLLED_BACK);
   rolloutLog(service, STEP_ROLLBACK, cause, failed);
   alertRaise(service, slot, ALERT_ROLLED_BACK, cause);
+  if (rollout.strategy[service] == STRATEGY_CANARY) canaryWeightsReset(service); // the canaries' share ends with them
   rolloutBegin(service, <i32>rollout.stable[service], cause);
   rollout.phase[service] = PHASE_ROLLING_BACK;
 }
@@ -64,7 +68,9 @@ function complete(service: i32): void {
     const slot = instanceSlotOf(service, k);
     rollout.revision[slot] = 0; // = stable now
     resize.instanceOnTrial[slot] = false; // its failures are the lifecycle's and recovery's again
+    balanceSetStandby(slot, false);
   }
+  if (rollout.strategy[service] == STRATEGY_CANARY) canaryWeightsReset(service);
   rolloutLog(service, STEP_COMPLETE, CAUSE_PROGRESS, revision);
   timerCancel(timerOfRollout(service));
 }
@@ -91,7 +97,9 @@ export function rolloutTimerDue(service: i32): void {
     const erring = errorRateBreached(service);
     if (erring >= 0) { rollBack(service, erring, CAUSE_ERROR_RATE); return; }
   }
-  if (rolloutStep(service)) complete(service);
+  const strategy = rollout.strategy[service];
+  const done = strategy == STRATEGY_BLUE_GREEN ? blueGreenStep(service) : strategy == STRATEGY_CANARY ? canaryStep(service) : rolloutStep(service);
+  if (done) complete(service);
 }
 
 /** Every instance transition (wiring.ts): readiness, failures and progress; the next step soon. */

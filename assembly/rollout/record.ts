@@ -9,7 +9,7 @@
 //
 // maxSurge and maxUnavailable: 0..INSTANCES_PER_SERVICE_MAX instances, or 1000 + p for p percent.
 // Defaults (docs/defaults.md) are Kubernetes' Deployment's where it has the field (tables.ts).
-import { OK, E_INVALID_UPDATE, E_UPDATE_STRATEGY_UNAVAILABLE } from "../errors";
+import { OK, E_INVALID_UPDATE } from "../errors";
 import { INSTANCES_PER_SERVICE_MAX, TIMEOUT_MS_MAX } from "../limits";
 import { fail } from "../util/detail";
 import { WITH_ROLLOUT } from "../features";
@@ -17,7 +17,7 @@ import { field, fieldSet, resolveField } from "../util/record";
 import { sayService } from "../registry/services";
 import { checkRange } from "../registry/reject";
 import {
-  rollout, PERCENT, STRATEGY_COUNT, STRATEGY_BLUE_GREEN, STRATEGY_CANARY, STRATEGY_ROLLING, SURGE_DEFAULT, UNAVAILABLE_DEFAULT,
+  rollout, PERCENT, STRATEGY_COUNT, STRATEGY_ROLLING, SURGE_DEFAULT, UNAVAILABLE_DEFAULT,
   MIN_READY_MS_DEFAULT, BATCH_INTERVAL_MS_DEFAULT, PROGRESS_DEADLINE_MS_DEFAULT, FAILURES_MAX_DEFAULT, HEALTH_GATE_MS_DEFAULT,
   ROLLBACK_WINDOW_MS_DEFAULT, CANARY_COUNT_DEFAULT, CANARY_SHARE_PERCENT_DEFAULT, CANARY_HEALTHY_MS_DEFAULT,
   AUTO_PROMOTE_DEFAULT, ERROR_RATE_PERCENT_DEFAULT, ERROR_WINDOW_MS_DEFAULT, UPDATE_SCRATCH_FIELDS,
@@ -82,10 +82,6 @@ function strategyValid(service: i32, strategy: i32): i32 {
   if (strategy < 0 || strategy >= <i32>STRATEGY_COUNT) {
     return sayService(fail(E_INVALID_UPDATE).text("service "), service).text(": strategy ").int(strategy)
       .text(" is not rolling (0), recreate (1), blue-green (2) or canary (3)").code();
-  }
-  if (strategy == <i32>STRATEGY_BLUE_GREEN || strategy == <i32>STRATEGY_CANARY) {
-    return sayService(fail(E_UPDATE_STRATEGY_UNAVAILABLE).text("service "), service).text(": strategy ")
-      .text(strategy == <i32>STRATEGY_BLUE_GREEN ? "blue-green" : "canary").text(" is not carried out by this kernel").code();
   }
   return OK;
 }

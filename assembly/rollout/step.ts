@@ -11,6 +11,7 @@
 //             Between batches (each step that retires running instances is one) the gate: wait
 //             batch-interval ms after the last batch, and until every new-revision instance has
 //             been available for health-gate ms (Nomad's update block: min_healthy_time, stagger).
+//   blue-green  blue-green.ts (control.ts takes its steps there)
 //   recreate  every old instance is retired at once; new ones start once none of the old
 //             revision is active (for services that cannot run two revisions side by side).
 // Instances keep their ordinal (and so their address and consistent-hash identity): a
@@ -32,7 +33,7 @@ import {
 } from "./tables";
 
 /** Runs, not leaving, not unhealthy, and ready for min-ready ms (else: when it will be, in `wake`). */
-function isAvailable(service: i32, slot: i32, now: i64): bool {
+export function isAvailable(service: i32, slot: i32, now: i64): bool {
   if (instanceState[slot] != STATE_RUNNING || isLeaving(slot)) return false;
   if (load<u8>(slotAt(slot), SLOT_HEALTH) == HEALTH_UNHEALTHY) return false;
   const readyAt = rollout.readyAtMs[slot] + <i64>rollout.minReadyMs[service];
@@ -50,7 +51,7 @@ function oldActive(service: i32, count: i32, target: i32): bool {
 }
 
 /** Spawns the ordinals on the target revision that are down (retired, or failed), unless the outbox is full. */
-function spawnReplacements(service: i32, count: i32, target: i32): void {
+export function spawnReplacements(service: i32, count: i32, target: i32): void {
   const recreate = rollout.strategy[service] == STRATEGY_RECREATE;
   if (recreate && oldActive(service, count, target)) return;
   const joiningFrom = count - <i32>resize.serviceJoining[service]; // the resize spawns those itself
@@ -64,12 +65,19 @@ function spawnReplacements(service: i32, count: i32, target: i32): void {
 }
 
 /** One step; true when every instance runs the target and has been available (the caller completes). */
-export function rolloutStep(service: i32): bool {
+/** The time now when the service's rollout can take a step (the watch re-armed), else -1. */
+export function stepBegin(service: i32): i64 {
   const phase = rollout.phase[service];
-  if (phase != PHASE_ROLLING && phase != PHASE_ROLLING_BACK) return false;
-  if (!isServing(service) || resize.serviceLeaving[service] > 0) return false; // a resize drains: wait for it
+  if (phase != PHASE_ROLLING && phase != PHASE_ROLLING_BACK) return -1;
+  if (!isServing(service) || resize.serviceLeaving[service] > 0) return -1; // a resize drains: wait for it
   const now = clockNow();
   timerArmBy(timerOfRollout(service), now + <i64>WATCH_MS);
+  return now;
+}
+
+export function rolloutStep(service: i32): bool {
+  const now = stepBegin(service);
+  if (now < 0) return false;
   const target = <i32>rollout.target[service];
   const base = <i32>rollout.baseCount[service];
   let count = <i32>serviceInstanceCount[service];

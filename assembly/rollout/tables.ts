@@ -36,6 +36,10 @@ export const STEP_PAUSE: u8 = 6;
 export const STEP_RESUME: u8 = 7;
 export const STEP_FAILURE: u8 = 8;
 export const STEP_REFUSED: u8 = 9;
+/** Blue-green: the balancer's traffic switched at once to the revision logged (blue-green.ts). */
+export const STEP_SWITCH: u8 = 10;
+/** Canary: promoted (automatically after its healthy period, or by command): the rest follows by the rolling rule. */
+export const STEP_PROMOTE: u8 = 11;
 
 /** A max-surge or max-unavailable byte with this bit set is a percentage of the instances. */
 export const PERCENT: u8 = 0x80;
@@ -56,6 +60,8 @@ export const ERROR_RATE_PERCENT_DEFAULT: i32 = 50; // the breaker's failure-rate
 export const ERROR_WINDOW_MS_DEFAULT: i32 = 30_000;
 /** lastBatchMs before the rollout's first batch: far enough back that any batch-interval has passed. */
 export const NO_BATCH_MS: i64 = -(<i64>1 << 50);
+/** Canary: lastBatchMs once promoted, before the first rolling batch (any batch-interval has passed too). */
+export const PROMOTED_MS: i64 = NO_BATCH_MS + 1;
 /** How often a rollout in progress looks at its new instances' breakers (error rate). */
 export const WATCH_MS: i32 = 250;
 
@@ -90,7 +96,7 @@ class RolloutTables {
   /** The instance count the layer last saw (new ordinals above it start on the stable revision). */
   readonly knownCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly lastProgressMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_SERVICES);
-  /** When the last batch retired a running instance (batch-interval counts from here). */
+  /** When the last batch retired a running instance (batch-interval counts from here); blue-green: when the traffic switched. */
   readonly lastBatchMs: StaticArray<i64> = new StaticArray<i64>(ROLLOUT_SERVICES);
   // ---- per service: the history, newest last ----
   readonly historyCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);

@@ -108,6 +108,8 @@ export const ERROR_CODES = {
   E_UNKNOWN_REVISION: { code: -353, message: "the revision is not in the service's history" },
   E_INVALID_UPDATE: { code: -354, message: "update strategy setting is out of range" },
   E_UPDATE_STRATEGY_UNAVAILABLE: { code: -355, message: "update strategy is not carried out by this kernel" },
+  E_BLUE_GREEN_ADDRESSES: { code: -356, message: "blue-green needs a spare address per instance" },
+  E_NO_CANARY: { code: -357, message: "no canary waits for promotion" },
   E_COMPAT_BREAKS: { code: -363, message: "the version change would break a running dependant's version constraint" },
   E_COMPAT_UNSATISFIED: { code: -364, message: "a service's version constraint is not met by its dependency's version" },
   E_CAPACITY_CONSTRAINTS: { code: -365, message: "version constraint table is full" },

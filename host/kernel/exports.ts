@@ -260,6 +260,8 @@ export interface RolloutExports {
   rolloutNew(service: number): number;
   /** Rolls out an earlier revision from the history (0: the last good one); returns it. */
   rolloutUndo(service: number, revision: number): number;
+  /** Promotes the service's canaries (`myco rollout promote`): the rest of its instances follow by the rolling rule. */
+  rolloutPromote(service: number): number;
   rolloutPause(service: number): number;
   rolloutResume(service: number): number;
   /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
@@ -490,23 +492,24 @@ export const KERNEL_FUNCTIONS = [
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
   "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
   "principalRead", "authorise", "rolloutConfigure", "rolloutApply", "rolloutRead", "rolloutNew",
-  "rolloutUndo", "rolloutPause", "rolloutResume", "rolloutStatus", "rolloutHistory",
-  "instanceRevision", "resourceCapacity", "resourceNode", "resourceUnit", "resourceUnitField",
-  "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued", "usageReport",
-  "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease", "scaleReport",
-  "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail", "lastError", "limit", "profile",
-  "serviceRegister", "serviceUnregister", "serviceLookup", "serviceName", "serviceTagAdd",
-  "serviceTagMask", "serviceSetInstances", "serviceState", "serviceType", "serviceInstances",
-  "serviceCount", "serviceInstance", "instanceState", "dependencyAdd", "dependencyAddByName",
-  "dependencyRemove", "order", "orderWaveCount", "serviceStart", "serviceStop", "serviceRestart",
-  "serviceEnable", "serviceDisable", "startAll", "stopAll", "instanceStarted", "instanceExited",
-  "tick", "run", "nextDeadline", "actionsDrain", "actionsPending", "eventsRead", "eventsNextSeq",
-  "eventsOverwritten", "alertReceiverSet", "alertRouteAdd", "alertsClear", "alertSilence",
-  "alertUnsilence", "alertSilenceService", "alertSilenceUntil", "alertReport", "alertGroupRead",
-  "alertReceiverDown", "counter", "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire",
-  "breakerPass", "snapshotTake", "snapshotRead", "snapshotRestore", "snapshotLeftOut", "planRound",
-  "planMoveReport", "planMoveRequest", "planShrink", "planSettings", "planSize", "planMove",
-  "nodeHealthSample", "nodePromote", "nodeHealthField",
+  "rolloutUndo", "rolloutPromote", "rolloutPause", "rolloutResume", "rolloutStatus",
+  "rolloutHistory", "instanceRevision", "resourceCapacity", "resourceNode", "resourceUnit",
+  "resourceUnitField", "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued",
+  "usageReport", "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease",
+  "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail", "lastError", "limit",
+  "profile", "serviceRegister", "serviceUnregister", "serviceLookup", "serviceName",
+  "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState", "serviceType",
+  "serviceInstances", "serviceCount", "serviceInstance", "instanceState", "dependencyAdd",
+  "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount", "serviceStart",
+  "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll", "stopAll",
+  "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
+  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
+  "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
+  "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
+  "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire", "breakerPass", "snapshotTake",
+  "snapshotRead", "snapshotRestore", "snapshotLeftOut", "planRound", "planMoveReport",
+  "planMoveRequest", "planShrink", "planSettings", "planSize", "planMove", "nodeHealthSample",
+  "nodePromote", "nodeHealthField",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */

@@ -11,7 +11,7 @@ export const ROLLOUT_PHASES = ["idle", "rolling", "paused", "rolling-back"] as c
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
 export const REVISION_OUTCOMES = ["pending", "good", "rolled-back"] as const;
 export type RevisionOutcome = (typeof REVISION_OUTCOMES)[number];
-export const ROLLOUT_STEPS = ["", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused"] as const;
+export const ROLLOUT_STEPS = ["", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused", "switch", "promote"] as const;
 
 /** An instance count, or a percentage of the instances ("25%"). */
 export type Budget = number | `${number}%`;
@@ -136,6 +136,8 @@ export class Rollouts {
   undo(ref: ServiceRef, revision = 0): number { return this.check(this.e.rolloutUndo(this.kernel.id(ref), revision)); }
   pause(ref: ServiceRef): void { this.check(this.e.rolloutPause(this.kernel.id(ref))); }
   resume(ref: ServiceRef): void { this.check(this.e.rolloutResume(this.kernel.id(ref))); }
+  /** Promotes a canary rollout's canaries: the rest follows by the rolling rule (E_NO_CANARY when none waits). */
+  promote(ref: ServiceRef): void { this.check(this.e.rolloutPromote(this.kernel.id(ref))); }
 
   status(ref: ServiceRef): RolloutStatus {
     const id = this.kernel.id(ref);

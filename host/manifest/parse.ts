@@ -140,7 +140,7 @@ function readService(name: string, layers: Layer[], options: ParseOptions, ctx: 
   service.type = readEnum(get("type"), "type", ["system", "user"] as const, "user", ctx);
   service.tags = [...new Set(readNames(get("tags"), "tags", ctx).map((t) => t.name))].sort();
   readResources(get("resources"), get("priority"), service, ctx); // first: scale.max bounds the addresses
-  readInstances(get("instances"), service, ctx);
+  readInstances(get("instances"), service, ctx, blueGreen(get("update")));
   readTimeouts(get("timeouts"), service, ctx);
   const deps = readDependencies(merged, ctx);
   readHealth(get("health"), service, ctx);
@@ -164,7 +164,12 @@ function readService(name: string, layers: Layer[], options: ParseOptions, ctx: 
   return { service, deps };
 }
 
-function readInstances(node: LNode | undefined, service: Service, ctx: Context): void {
+/** The `update:` section asks for blue-green (its whole new set needs a spare address per instance). */
+function blueGreen(update: LNode | undefined): boolean {
+  return update?.kind === "map" && scalar(update.entries.get("strategy")?.value) === "blue-green";
+}
+
+function readInstances(node: LNode | undefined, service: Service, ctx: Context, blueGreenSpares: boolean): void {
   if (!node) return;
   if (node.kind !== "map") { service.instances = readNumber(node, "instances", 0, INSTANCES_MAX, 1, ctx); return; }
   checkKeys(node, SUBKEYS.instances, "instances", ctx);
@@ -178,8 +183,8 @@ function readInstances(node: LNode | undefined, service: Service, ctx: Context):
       const value = scalar(item);
       if (typeof value !== "string" || !/^[\x21-\x2b\x2d-\x7e]{1,255}$/.test(value)) {
         ctx.error(item.loc, "instances.addresses", `expected an address (1..255 printable bytes, no spaces or commas), got ${describe(item)}`);
-      } else if (ordinal >= Math.max(service.instances, service.resources?.scale?.max ?? 0)) {
-        const scaling = service.resources?.scale ? `, resources.scale.max ${service.resources.scale.max}` : "";
+      } else if (ordinal >= Math.max(service.instances, service.resources?.scale?.max ?? 0, blueGreenSpares ? 2 * service.instances : 0)) {
+        const scaling = (service.resources?.scale ? `, resources.scale.max ${service.resources.scale.max}` : "") + (blueGreenSpares ? ", blue-green: twice the count" : "");
         ctx.error(item.loc, "instances.addresses", `address ${ordinal + 1} of ${addresses.items.length} is for an instance that does not exist (count ${service.instances}${scaling})`);
       } else service.addresses.push({ ordinal, address: value });
     });

@@ -288,7 +288,7 @@ export class Supervisor {
       case "undo": run(() => rollouts.undo(service, revision ?? 0)); break;
       case "pause": run(() => rollouts.pause(service)); break;
       case "resume": run(() => rollouts.resume(service)); break;
-      case "promote": throw new Error(`${service}: promote needs a canary rollout, and this version rolls out by rolling or recreate only`);
+      case "promote": run(() => rollouts.promote(service)); break;
       default: throw new Error(`rollout action '${String(action)}' is not status, history, undo, pause, resume or promote`);
     }
     return { status: rollouts.status(service), history: rollouts.history(service), revisions: kernel.instances(service).map((h) => rollouts.revisionOf(h)) };

@@ -162,7 +162,6 @@ services:
       [edit((c) => { web(c).update = { failuresMax: 0 }; }), "E_INVALID_UPDATE", /service 'web': failures-max 0 is outside 1\.\.255/],
       [edit((c) => { web(c).update = { canary: { sharePercent: 101 } }; }), "E_INVALID_UPDATE", /service 'web': canary share % 101 is outside 1\.\.100/],
       [edit((c) => { web(c).update = { minReadyMs: 86_400_001 }; }), "E_INVALID_UPDATE", /service 'web': min-ready 86400001 ms is outside 0\.\.86400000/],
-      [edit((c) => { web(c).update = { strategy: "blue-green" }; }), "E_UPDATE_STRATEGY_UNAVAILABLE", /service 'web': strategy blue-green is not carried out by this kernel/],
     ];
     for (const [blob, code, text] of cases) {
       let error: ManifestLoadError | undefined;
@@ -175,6 +174,21 @@ services:
     }
     expect(m.revision).toBe(1);
     sim.runFor(10);
+  });
+
+  it("blue-green at fixed addresses needs a spare address per instance: refused at load naming the service and the numbers", () => {
+    const { m, rollouts } = device();
+    const yaml = (addresses: number) => `services:\n  web:\n    instances: { count: 2, addresses: [${
+      Array.from({ length: addresses }, (_, k) => `"127.0.0.1:${9100 + k}"`).join(", ")}] }\n    update: { strategy: blue-green }\n`;
+    let error: ManifestLoadError | undefined;
+    try { m.load(compileText(yaml(3)).blob); } catch (e) { error = e as ManifestLoadError; }
+    expect(error).toBeInstanceOf(ManifestLoadError);
+    expect(error!.codeName).toBe("E_BLUE_GREEN_ADDRESSES");
+    expect(error!.message).toMatch(/service 'web': blue-green starts 2 new instances beside its 2 but only 1 spare addresses are listed \(it needs 4 addresses; or use rolling\)/);
+    expect(m.revision).toBe(0);
+    m.load(compileText(yaml(4)).blob);
+    expect(rollouts.read("web").strategy).toBe(2);
+    m.load(compileText(yaml(2).replace("blue-green", "rolling")).blob); // rolling replaces in place: no spare needed
   });
 
   it("a reload changes the strategy of running services in place, without a restart; a removed section restores the defaults", () => {

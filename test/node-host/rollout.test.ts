@@ -10,27 +10,9 @@ import { waitFor } from "./helpers.ts";
 import { get } from "./gateway-helpers.ts";
 import { serviceStatus } from "../../host/supervisor/status.ts";
 import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
+import { steadyTraffic } from "./traffic.ts";
 
 afterEach(stopAll);
-
-/** GETs `url` every `everyMs` until stopped; every answer (or error) is kept, in order. */
-function steadyTraffic(url: string, everyMs: number) {
-  const answers: { status: number; body: string; atMs: number }[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const atMs = Date.now();
-      try {
-        const a = await get(url);
-        answers.push({ status: a.status, body: a.body, atMs });
-      } catch (error) {
-        answers.push({ status: 0, body: String(error), atMs });
-      }
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })();
-  return { answers, stop: async () => { running = false; await loop; } };
-}
 
 describe("myco run rolls out a changed run: on reload", () => {
   it("rolling v1 -> v2 of 3 instances under steady traffic: 0 failed requests, every answer after it from v2, never fewer than 2 available", async () => {
@@ -58,7 +40,7 @@ services:
     expect(rollouts.status("web")).toMatchObject({ phase: "rolling", target: 2, stable: 1 });
     await waitFor(() => rollouts.status("web").phase === "idle", 30_000, "the rollout to complete");
     const completedAt = Date.now();
-    await new Promise((res) => setTimeout(res, 300));
+    await waitFor(() => traffic.answers.filter((x) => x.atMs > completedAt).length > 5, 30_000, "traffic after the rollout"); // (a count, not a time: the machine may be loaded)
     await traffic.stop();
     const failed = traffic.answers.filter((x) => x.status !== 200);
     expect(failed, JSON.stringify(failed.slice(0, 3))).toEqual([]);

@@ -17,7 +17,7 @@ import { instanceSlotOf, serviceInstanceCount, isService } from "../../registry/
 import { mix32 } from "../hash";
 import { ln } from "../math";
 import {
-  STRATEGY_CONSISTENT_HASH, FLAG_DISABLED, serviceAt, slotAt, slotOfOrdinal, strategyOf, poolSlotAt, hashTableAt, hashTableOwner,
+  STRATEGY_CONSISTENT_HASH, FLAG_DISABLED, FLAG_STANDBY, serviceAt, slotAt, slotOfOrdinal, strategyOf, poolSlotAt, hashTableAt, hashTableOwner,
   SLOT_FLAGS, SLOT_WEIGHT, SLOT_IN_POOL, SLOT_ORDINAL, SERVICE_HASH_TABLE, SERVICE_HASH_DIRTY, SERVICE_TABLE_BUILDS,
   SERVICE_TABLE_CHECKSUM,
 } from "../tables";
@@ -66,7 +66,7 @@ export function hashTableBuild(service: i32): void {
   let firstWeight: u16 = 0;
   for (let ordinal = 0; ordinal < count; ordinal++) {
     const record = slotAt(instanceSlotOf(service, ordinal));
-    if ((load<u8>(record, SLOT_FLAGS) & FLAG_DISABLED) != 0) continue;
+    if ((load<u8>(record, SLOT_FLAGS) & (FLAG_DISABLED | FLAG_STANDBY)) != 0) continue;
     const weight = load<u16>(record, SLOT_WEIGHT);
     if (members == 0) firstWeight = weight;
     else if (weight != firstWeight) weighted = true;

@@ -295,6 +295,8 @@ int32_t myco_rollout_read(int32_t service);
 int32_t myco_rollout_new(int32_t service);
 /* Rolls out an earlier revision from the history (0: the last good one); returns it. */
 int32_t myco_rollout_undo(int32_t service, int32_t revision);
+/* Promotes the service's canaries (`myco rollout promote`): the rest of its instances follow by the rolling rule. */
+int32_t myco_rollout_promote(int32_t service);
 int32_t myco_rollout_pause(int32_t service);
 int32_t myco_rollout_resume(int32_t service);
 /* A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */

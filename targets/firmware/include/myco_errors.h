@@ -111,6 +111,8 @@
 #define MYCO_E_UNKNOWN_REVISION (-353) /* the revision is not in the service's history */
 #define MYCO_E_INVALID_UPDATE (-354) /* update strategy setting is out of range */
 #define MYCO_E_UPDATE_STRATEGY_UNAVAILABLE (-355) /* update strategy is not carried out by this kernel */
+#define MYCO_E_BLUE_GREEN_ADDRESSES (-356) /* blue-green needs a spare address per instance */
+#define MYCO_E_NO_CANARY (-357) /* no canary waits for promotion */
 #define MYCO_E_COMPAT_BREAKS (-363) /* the version change would break a running dependant's version constraint */
 #define MYCO_E_COMPAT_UNSATISFIED (-364) /* a service's version constraint is not met by its dependency's version */
 #define MYCO_E_CAPACITY_CONSTRAINTS (-365) /* version constraint table is full */

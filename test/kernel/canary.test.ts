@@ -1,0 +1,100 @@
+// Canary rollouts in virtual time with the simulated executor (assembly/rollout/canary.ts): the
+// highest ordinals replaced in place, their traffic share through the balancer's weights,
+// automatic promotion after the healthy period, promotion by command, and rollback of a canary
+// that errs or never becomes ready.
+import { describe, it, expect } from "vitest";
+import { Simulation, Balancer, Rollouts } from "../../host/index.ts";
+import { expectError } from "../helpers.ts";
+
+function web(instances: number, canary: { count?: number; sharePercent?: number; healthyMs?: number; autoPromote?: boolean }) {
+  const sim = new Simulation({ profile: "debug", startDelayMs: 100, stopDelayMs: 10 });
+  sim.kernel.register("web", { instances });
+  sim.kernel.start("web");
+  sim.runFor(500);
+  expect(sim.kernel.state("web")).toBe("running");
+  const rollouts = new Rollouts(sim.kernel);
+  rollouts.configure("web", { strategy: "canary", canary });
+  const lb = new Balancer(sim.kernel);
+  lb.setStrategy("web", "weighted-round-robin");
+  return { sim, rollouts, lb, id: sim.kernel.id("web") };
+}
+
+const revisions = (sim: Simulation, rollouts: Rollouts) => sim.kernel.instances("web").map((h) => rollouts.revisionOf(h));
+const promotions = (sim: Simulation) => sim.events.filter((e) => e.kind === "rollout" && e.fromCode === 11);
+
+/** `n` picks one every `everyMs`; the revision of each (each checked running); `outcome` per revision. */
+function traffic(sim: Simulation, rollouts: Rollouts, lb: Balancer, id: number, n: number, everyMs: number, outcome?: (revision: number) => "success" | "failure") {
+  const picked: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const h = lb.pick(id);
+    expect(sim.kernel.instanceState(h)).toBe("running");
+    picked.push(rollouts.revisionOf(h));
+    lb.finished(h, 1, outcome ? outcome(rollouts.revisionOf(h)) : "success");
+    sim.runFor(everyMs);
+  }
+  return picked;
+}
+
+describe("canary", () => {
+  it("one canary of 4 takes its 10% share, is promoted after the healthy period, and the rest follows by the rolling rule", () => {
+    const { sim, rollouts, lb, id } = web(4, { count: 1, sharePercent: 10, healthyMs: 5_000 });
+    rollouts.newRevision("web");
+    sim.runFor(500);
+    expect(revisions(sim, rollouts)).toEqual([1, 1, 1, 2]); // the highest ordinal, in place
+    const picked = traffic(sim, rollouts, lb, id, 300, 10); // 3 s, inside the healthy period
+    expect(picked.filter((r) => r === 2).length).toBe(30); // weights 10 : 30 30 30 (reduced 1 : 3), smooth weighted round robin
+    expect(promotions(sim)).toHaveLength(0);
+    sim.runFor(3_000);
+    expect(promotions(sim)).toHaveLength(1);
+    sim.runFor(10_000);
+    expect(rollouts.status("web")).toMatchObject({ phase: "idle", stable: 2, target: 2 });
+    expect(revisions(sim, rollouts)).toEqual([2, 2, 2, 2]);
+    expect(sim.kernel.instances("web").map((h) => lb.instanceStats(h).weight)).toEqual([1, 1, 1, 1]); // the share ended with the canary
+  });
+
+  it("without auto-promote it waits (past the progress deadline) until `promote`; promote without a canary is refused", () => {
+    const { sim, rollouts } = web(3, { count: 1, autoPromote: false, healthyMs: 0 });
+    rollouts.configure("web", { strategy: "canary", canary: { count: 1, autoPromote: false }, progressDeadlineMs: 2_000 });
+    expectError(() => rollouts.promote("web"), "E_NO_CANARY", "service 'web' has no canary rollout waiting for promotion");
+    rollouts.newRevision("web");
+    sim.runFor(20_000);
+    expect(rollouts.status("web")).toMatchObject({ phase: "rolling", target: 2 });
+    expect(revisions(sim, rollouts)).toEqual([1, 1, 2]);
+    rollouts.promote("web");
+    sim.runFor(1);
+    expect(promotions(sim).map((e) => e.cause)).toEqual(["command"]);
+    expectError(() => rollouts.promote("web"), "E_NO_CANARY", "no canary rollout waiting");
+    sim.runFor(10_000);
+    expect(rollouts.status("web")).toMatchObject({ phase: "idle", stable: 2 });
+    expect(revisions(sim, rollouts)).toEqual([2, 2, 2]);
+  });
+
+  it("a canary erring past its breaker's threshold is rolled back with an alert naming the error rate; the failures stay near its share", () => {
+    const { sim, rollouts, lb, id } = web(4, { count: 1, sharePercent: 10, healthyMs: 60_000 });
+    lb.configureBreaker("web", { windowSize: 10, minCalls: 5, failureRatePercent: 50 });
+    rollouts.newRevision("web");
+    sim.runFor(500);
+    let failed = 0;
+    const picked = traffic(sim, rollouts, lb, id, 1000, 10, (r) => { const bad = r === 2; failed += bad ? 1 : 0; return bad ? "failure" : "success"; });
+    expect(sim.events.find((e) => e.kind === "alert" && e.toCode === 10)).toMatchObject({ cause: "error-rate" });
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThanOrEqual(10); // the breaker's window on the one canary; then it is out of the pool and rolled back
+    expect(picked.slice(-100).every((r) => r === 1)).toBe(true);
+    sim.runFor(5_000);
+    expect(rollouts.status("web")).toMatchObject({ phase: "idle", stable: 1 });
+    expect(revisions(sim, rollouts)).toEqual([1, 1, 1, 1]);
+    expect(sim.kernel.instances("web").map((h) => lb.instanceStats(h).weight)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("a canary that never becomes ready is rolled back; no pick ever reaches it", () => {
+    const { sim, rollouts, lb, id } = web(3, { count: 1 });
+    rollouts.configure("web", { strategy: "canary", progressDeadlineMs: 2_000 });
+    sim.executor.hangOnStart("web", 1);
+    rollouts.newRevision("web");
+    const picked = traffic(sim, rollouts, lb, id, 100, 100);
+    expect(picked.every((r) => r === 1)).toBe(true);
+    expect(sim.events.find((e) => e.kind === "alert" && e.toCode === 10)).toMatchObject({ cause: "progress-deadline" });
+    expect(rollouts.status("web")).toMatchObject({ phase: "idle", stable: 1 });
+    expect(revisions(sim, rollouts)).toEqual([1, 1, 1]);
+  });
+});
