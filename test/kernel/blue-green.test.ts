@@ -3,31 +3,13 @@
 // the rollback window (blue kept running, not picked), undo and automatic rollback inside it
 // switching back at once, and blue's ordinals taken over by the new revision after it.
 import { describe, it, expect } from "vitest";
-import { Simulation, Balancer, Rollouts } from "../../host/index.ts";
+import type { Simulation, Rollouts } from "../../host/index.ts";
+import { runningWeb, traffic } from "./support/rollout-web.ts";
 
 function web(instances = 3) {
-  const sim = new Simulation({ profile: "debug", startDelayMs: 100, stopDelayMs: 10 });
-  sim.kernel.register("web", { instances });
-  sim.kernel.start("web");
-  sim.runFor(500);
-  expect(sim.kernel.state("web")).toBe("running");
-  const rollouts = new Rollouts(sim.kernel);
-  rollouts.configure("web", { strategy: "blue-green" });
-  return { sim, rollouts, lb: new Balancer(sim.kernel), id: sim.kernel.id("web") };
-}
-
-/** Picks `n` requests one every `everyMs` of virtual time; the revision of each pick, in order (each checked running). */
-function traffic(sim: Simulation, rollouts: Rollouts, lb: Balancer, id: number, n: number, everyMs: number, outcome?: (revision: number) => "success" | "failure") {
-  const picked: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const h = lb.pick(id);
-    expect(sim.kernel.instanceState(h)).toBe("running");
-    const revision = rollouts.revisionOf(h);
-    picked.push(revision);
-    lb.finished(h, 1, outcome ? outcome(revision) : "success");
-    sim.runFor(everyMs);
-  }
-  return picked;
+  const w = runningWeb(instances);
+  w.rollouts.configure("web", { strategy: "blue-green" });
+  return w;
 }
 
 const switches = (sim: Simulation, from = 0) => sim.events.slice(from).filter((e) => e.kind === "rollout" && e.fromCode === 10);

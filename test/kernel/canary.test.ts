@@ -3,37 +3,19 @@
 // automatic promotion after the healthy period, promotion by command, and rollback of a canary
 // that errs or never becomes ready.
 import { describe, it, expect } from "vitest";
-import { Simulation, Balancer, Rollouts } from "../../host/index.ts";
+import type { Simulation, Rollouts } from "../../host/index.ts";
+import { runningWeb, traffic } from "./support/rollout-web.ts";
 import { expectError } from "../helpers.ts";
 
 function web(instances: number, canary: { count?: number; sharePercent?: number; healthyMs?: number; autoPromote?: boolean }) {
-  const sim = new Simulation({ profile: "debug", startDelayMs: 100, stopDelayMs: 10 });
-  sim.kernel.register("web", { instances });
-  sim.kernel.start("web");
-  sim.runFor(500);
-  expect(sim.kernel.state("web")).toBe("running");
-  const rollouts = new Rollouts(sim.kernel);
-  rollouts.configure("web", { strategy: "canary", canary });
-  const lb = new Balancer(sim.kernel);
-  lb.setStrategy("web", "weighted-round-robin");
-  return { sim, rollouts, lb, id: sim.kernel.id("web") };
+  const w = runningWeb(instances);
+  w.rollouts.configure("web", { strategy: "canary", canary });
+  w.lb.setStrategy("web", "weighted-round-robin");
+  return w;
 }
 
 const revisions = (sim: Simulation, rollouts: Rollouts) => sim.kernel.instances("web").map((h) => rollouts.revisionOf(h));
 const promotions = (sim: Simulation) => sim.events.filter((e) => e.kind === "rollout" && e.fromCode === 11);
-
-/** `n` picks one every `everyMs`; the revision of each (each checked running); `outcome` per revision. */
-function traffic(sim: Simulation, rollouts: Rollouts, lb: Balancer, id: number, n: number, everyMs: number, outcome?: (revision: number) => "success" | "failure") {
-  const picked: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const h = lb.pick(id);
-    expect(sim.kernel.instanceState(h)).toBe("running");
-    picked.push(rollouts.revisionOf(h));
-    lb.finished(h, 1, outcome ? outcome(rollouts.revisionOf(h)) : "success");
-    sim.runFor(everyMs);
-  }
-  return picked;
-}
 
 describe("canary", () => {
   it("one canary of 4 takes its 10% share, is promoted after the healthy period, and the rest follows by the rolling rule", () => {

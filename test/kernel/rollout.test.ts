@@ -4,15 +4,9 @@
 import { describe, it, expect } from "vitest";
 import { Simulation, Balancer, Rollouts, type KernelEvent } from "../../host/index.ts";
 import { expectError } from "../helpers.ts";
+import { runningWeb } from "./support/rollout-web.ts";
 
-function web(instances = 3) {
-  const sim = new Simulation({ profile: "debug", startDelayMs: 100, stopDelayMs: 10 });
-  sim.kernel.register("web", { instances });
-  sim.kernel.start("web");
-  sim.runFor(500);
-  expect(sim.kernel.state("web")).toBe("running");
-  return { sim, rollouts: new Rollouts(sim.kernel), lb: new Balancer(sim.kernel), id: sim.kernel.id("web") };
-}
+const web = runningWeb;
 
 /** Instances running and not draining, and all instances alive, after every event from now on. */
 function watch(sim: Simulation, rollouts: Rollouts) {

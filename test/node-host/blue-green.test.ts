@@ -5,11 +5,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts";
+import { supervise, stopAll, freePorts } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
 import { get } from "./gateway-helpers.ts";
 import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
 import { steadyTraffic } from "./traffic.ts";
+import { versionedWeb } from "./versioned-web.ts";
 
 afterEach(stopAll);
 
@@ -19,13 +20,7 @@ describe("myco run: blue-green", () => {
   it("v1 -> v2 of 3 instances: every request after the switch goes to green; undo inside the window brings blue back, 0 failed requests", async () => {
     const ports = await freePorts(7);
     const gateway = ports[6];
-    const yaml = (version: string) => `
-services:
-  web:
-    instances: { count: 3, addresses: [${ports.slice(0, 6).map((p) => `"127.0.0.1:${p}"`).join(", ")}] }
-    update: { strategy: blue-green, health-gate: 300ms, rollback-window: 10m }
-    ${fixture("", `, ready: listening, gateway: { port: ${gateway}, timeout: 5s }`).replace('MODE: ""', `MODE: "", VERSION: "${version}"`)}
-`;
+    const yaml = versionedWeb(3, ports.slice(0, 6), gateway, "    update: { strategy: blue-green, health-gate: 300ms, rollback-window: 10m }\n");
     const r = await supervise(yaml("v1"));
     const { kernel, rollouts, executor } = r.supervisor;
     await waitFor(() => kernel.state("web") === "running", 10_000, "web running");

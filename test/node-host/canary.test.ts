@@ -5,24 +5,19 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts";
+import { supervise, stopAll, freePorts } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
 import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
 import { steadyTraffic } from "./traffic.ts";
+import { versionedWeb } from "./versioned-web.ts";
 
 afterEach(stopAll);
 
 const PROMOTE = 11; // EVENT_ROLLOUT step (assembly/rollout/tables.ts STEP_PROMOTE)
 
 function manifest(ports: number[], gateway: number, mode: string, version: string, canary: string) {
-  return `
-services:
-  web:
-    instances: { count: 4, addresses: [${ports.map((p) => `"127.0.0.1:${p}"`).join(", ")}] }
-    balance: { strategy: weighted-round-robin, breaker: { window: 10, min-calls: 5, failure-rate: 50, open: 60s } }
-    update: { strategy: canary, canary: ${canary} }
-    ${fixture(mode, `, ready: listening, gateway: { port: ${gateway}, timeout: 5s }`).replace(`MODE: "${mode}"`, `MODE: "${mode}", VERSION: "${version}"`)}
-`;
+  const balance = "    balance: { strategy: weighted-round-robin, breaker: { window: 10, min-calls: 5, failure-rate: 50, open: 60s } }\n";
+  return versionedWeb(4, ports, gateway, `${balance}    update: { strategy: canary, canary: ${canary} }\n`)(version, mode);
 }
 
 describe("myco run: canary", () => {

@@ -5,24 +5,20 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts";
+import { supervise, stopAll, freePorts } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
 import { get } from "./gateway-helpers.ts";
 import { serviceStatus } from "../../host/supervisor/status.ts";
 import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
 import { steadyTraffic } from "./traffic.ts";
+import { versionedWeb } from "./versioned-web.ts";
 
 afterEach(stopAll);
 
 describe("myco run rolls out a changed run: on reload", () => {
   it("rolling v1 -> v2 of 3 instances under steady traffic: 0 failed requests, every answer after it from v2, never fewer than 2 available", async () => {
     const [a, b, c, gateway] = await freePorts(4);
-    const yaml = (version: string) => `
-services:
-  web:
-    instances: { count: 3, addresses: ["127.0.0.1:${a}", "127.0.0.1:${b}", "127.0.0.1:${c}"] }
-    ${fixture("", `, ready: listening, gateway: { port: ${gateway}, timeout: 5s }`).replace('MODE: ""', `MODE: "", VERSION: "${version}"`)}
-`;
+    const yaml = versionedWeb(3, [a, b, c], gateway);
     const r = await supervise(yaml("v1"));
     const { kernel, rollouts, executor } = r.supervisor;
     await waitFor(() => kernel.state("web") === "running", 10_000, "web running");
@@ -73,17 +69,12 @@ services:
 
   it("a v2 that never gets ready is rolled back to v1: no request reaches it, the service keeps serving", async () => {
     const [a, b, gateway] = await freePorts(3);
-    const yaml = (mode: string, version: string) => `
-services:
-  web:
-    instances: { count: 2, addresses: ["127.0.0.1:${a}", "127.0.0.1:${b}"] }
-    ${fixture(mode, `, ready: listening, gateway: { port: ${gateway}, timeout: 5s }`).replace(`MODE: "${mode}"`, `MODE: "${mode}", VERSION: "${version}"`)}
-`;
-    const r = await supervise(yaml("", "v1"));
+    const yaml = versionedWeb(2, [a, b], gateway);
+    const r = await supervise(yaml("v1"));
     const { kernel, rollouts } = r.supervisor;
     await waitFor(() => kernel.state("web") === "running", 10_000, "web running");
     const traffic = steadyTraffic(`http://127.0.0.1:${gateway}/`, 10);
-    writeFileSync(join(r.dir, "services.yaml"), yaml("exit-at-once", "v2"));
+    writeFileSync(join(r.dir, "services.yaml"), yaml("v2", "exit-at-once"));
     r.supervisor.reload();
     await waitFor(() => rollouts.status("web").phase === "idle" && rollouts.history("web").some((h) => h.outcome === "rolled-back"), 30_000, "the rollback");
     await waitFor(() => kernel.instances("web").every((h) => kernel.instanceState(h) === "running"), 10_000, "v1 back on every instance");
