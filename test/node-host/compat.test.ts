@@ -8,16 +8,9 @@ import { dirname, join } from "node:path";
 import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
 import { ControlServer } from "../../host/supervisor/control.ts";
-import { main } from "../../host/cli/myco.ts";
+import { cli } from "./cli-in-process.ts";
 
 afterEach(stopAll);
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(["node", "myco", ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 let ports: number[] = [];
 const manifest = (dbVersion: string, range: string) => `

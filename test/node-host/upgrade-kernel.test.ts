@@ -11,16 +11,9 @@ import { waitFor } from "./helpers.ts";
 import { get } from "./gateway-helpers.ts";
 import { ControlServer } from "../../host/supervisor/control.ts";
 import { modulePath } from "../../host/kernel/module.ts";
-import { main } from "../../host/cli/myco.ts";
+import { cli } from "./cli-in-process.ts";
 
 afterEach(stopAll);
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(["node", "myco", ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 describe("myco upgrade-kernel", () => {
   it("replaces the kernel under gateway traffic: 0 failed requests, 0 restarts, no gap in the event log", async () => {
