@@ -286,3 +286,8 @@ export const RESOURCE_UNITS_MAX: i32 = WITH_RESOURCES ? 16 : 0;
 export const RESERVATIONS_MAX: i32 = WITH_RESOURCES ? pick(16, 0, 64) : 0;
 
 assert(RESOURCE_UNITS_MAX <= 16, "a service's units are a 16-bit set");
+
+// ---- the root rule (assembly/security/root-rule.ts; FEATURE_SECURITY) ----
+
+/** Services with an identity byte (spawned, user declared, root, allow-root); 0 without security. */
+export const ROOT_RULE_SERVICES: i32 = WITH_SECURITY ? SERVICES_MAX : 0;

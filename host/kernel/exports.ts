@@ -246,6 +246,8 @@ export interface SecurityExports {
   principalRead(principal: number, which: number): number;
   /** OK when `principal` may run control `command` (0 status, 1 logs, 2 metrics, 3 start, 4 stop, 5 restart, 6 reload, 7 rollout, 8 silence, 9 secrets, 10 upgrade, 11 fleet-move, 12 roles, 13 audit) on `service` (-1: none); otherwise E_ACCESS_DENIED naming all three. A change to a system service needs admin. Every change, allowed or denied, and every denial is audited (an audit event in the event log). */
   authorise(principal: number, command: number, service: number): number;
+  /** The host reports once whether it runs as root (1) or not (0): the root rule (root-rule.ts) then refuses a user service that would run as root without `allow-root`, at load and at start. */
+  securityHostIdentity(root: number): number;
 }
 
 /** The exports of assembly/rollout/abi.ts. */
@@ -489,24 +491,25 @@ export const KERNEL_FUNCTIONS = [
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
   "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
-  "principalRead", "authorise", "rolloutConfigure", "rolloutApply", "rolloutRead", "rolloutNew",
-  "rolloutUndo", "rolloutPause", "rolloutResume", "rolloutStatus", "rolloutHistory",
-  "instanceRevision", "resourceCapacity", "resourceNode", "resourceUnit", "resourceUnitField",
-  "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued", "usageReport",
-  "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease", "scaleReport",
-  "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail", "lastError", "limit", "profile",
-  "serviceRegister", "serviceUnregister", "serviceLookup", "serviceName", "serviceTagAdd",
-  "serviceTagMask", "serviceSetInstances", "serviceState", "serviceType", "serviceInstances",
-  "serviceCount", "serviceInstance", "instanceState", "dependencyAdd", "dependencyAddByName",
-  "dependencyRemove", "order", "orderWaveCount", "serviceStart", "serviceStop", "serviceRestart",
-  "serviceEnable", "serviceDisable", "startAll", "stopAll", "instanceStarted", "instanceExited",
-  "tick", "run", "nextDeadline", "actionsDrain", "actionsPending", "eventsRead", "eventsNextSeq",
-  "eventsOverwritten", "alertReceiverSet", "alertRouteAdd", "alertsClear", "alertSilence",
-  "alertUnsilence", "alertSilenceService", "alertSilenceUntil", "alertReport", "alertGroupRead",
-  "alertReceiverDown", "counter", "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire",
-  "breakerPass", "snapshotTake", "snapshotRead", "snapshotRestore", "snapshotLeftOut", "planRound",
-  "planMoveReport", "planMoveRequest", "planShrink", "planSettings", "planSize", "planMove",
-  "nodeHealthSample", "nodePromote", "nodeHealthField",
+  "principalRead", "authorise", "securityHostIdentity", "rolloutConfigure", "rolloutApply",
+  "rolloutRead", "rolloutNew", "rolloutUndo", "rolloutPause", "rolloutResume", "rolloutStatus",
+  "rolloutHistory", "instanceRevision", "resourceCapacity", "resourceNode", "resourceUnit",
+  "resourceUnitField", "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued",
+  "usageReport", "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease",
+  "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail", "lastError", "limit",
+  "profile", "serviceRegister", "serviceUnregister", "serviceLookup", "serviceName",
+  "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState", "serviceType",
+  "serviceInstances", "serviceCount", "serviceInstance", "instanceState", "dependencyAdd",
+  "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount", "serviceStart",
+  "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll", "stopAll",
+  "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
+  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
+  "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
+  "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
+  "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire", "breakerPass", "snapshotTake",
+  "snapshotRead", "snapshotRestore", "snapshotLeftOut", "planRound", "planMoveReport",
+  "planMoveRequest", "planShrink", "planSettings", "planSize", "planMove", "nodeHealthSample",
+  "nodePromote", "nodeHealthField",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */

@@ -99,7 +99,12 @@ export interface Service {
   update?: UpdateConfig;
   /** The `placement:` section: the fleet placement spec (host/manifest/placement.ts). */
   placement?: PlacementSection;
+  /** Who the host runs the service as (set for a service with a `run:` section): the kernel's root rule reads it (IDENTITY, tag 0x88). */
+  runAs?: RunAs;
 }
+
+/** `user:` (none: the host's own user; root: uid 0; other: an unprivileged uid) and `allow-root:`. */
+export interface RunAs { user: "host" | "root" | "other"; allowRoot: boolean }
 
 export interface Manifest {
   serial: number;
