@@ -114,6 +114,8 @@ export const E_CAPACITY_UNITS: i32 = -323;
 export const E_CAPACITY_RESERVATIONS: i32 = -324;
 export const E_UNKNOWN_RESERVATION: i32 = -325;
 export const E_RESOURCES_ABSENT: i32 = -326;
+// the root rule (security/root-rule.ts): -327 (its text compiled only with FEATURE_SECURITY)
+export const E_RUNS_AS_ROOT: i32 = -327;
 // rollout (assembly/rollout/, lifecycle/resize.ts): -350..-369; not in the mcu profile (features.ts WITH_ROLLOUT)
 export const E_RESIZE_PENDING: i32 = -350;
 export const E_ROLLOUT_ABSENT: i32 = -351;
@@ -280,6 +282,7 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_CAPACITY_RESERVATIONS: if (WITH_RESOURCES) return out.text("every reservation slot is held"); break;
     case E_UNKNOWN_RESERVATION: if (WITH_RESOURCES) return out.text("no reservation has this id (released, expired or never made)"); break;
     case E_RESOURCES_ABSENT: if (WITH_RESOURCES) return out.text("this build has no resources layer"); break;
+    case E_RUNS_AS_ROOT: if (WITH_SECURITY) return out.text("a user service would run as root without allow-root"); break;
     default: return out.text("UNKNOWN");
   }
   return out.text("UNKNOWN"); // a code whose text its feature left out of this profile

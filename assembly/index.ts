@@ -30,9 +30,10 @@ import { settle, tick as tickOnce, run as runFor } from "./loop";
 import { admitService, dismissService, membershipDefaults, membershipReset } from "./membership";
 import { subscriptionsRefresh } from "./discovery/subscriptions";
 import "./wiring"; // the hook table, set once at init (hooks.ts)
-import { WITH_DISCOVERY, WITH_ROLLOUT, WITH_RESOURCES } from "./features";
+import { WITH_DISCOVERY, WITH_ROLLOUT, WITH_RESOURCES, WITH_SECURITY } from "./features";
 import { isServing, resizeServing, waitingToStart } from "./lifecycle/resize";
 import { admissionCheckStart } from "./resources/admission";
+import { rootRuleCheckStart } from "./security/root-rule";
 import { reservationsNextDeadline } from "./resources/reservations";
 import { heapTop } from "./util/heap-top";
 import {
@@ -257,6 +258,10 @@ function command(id: i32, op: (service: i32) => i32): i32 {
 
 /** An operator's start passes admission first (resources/admission.ts: a refuse-mode start that does not fit is refused). */
 function startAdmitted(id: i32): i32 {
+  if (WITH_SECURITY) {
+    const root = rootRuleCheckStart(id);
+    if (root < 0) return root;
+  }
   if (WITH_RESOURCES) {
     const refused = admissionCheckStart(id);
     if (refused < 0) return refused;

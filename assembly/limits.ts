@@ -303,3 +303,7 @@ export const COMPAT_SERVICES: i32 = WITH_COMPAT ? SERVICES_MAX : 0;
  * history, else the oldest; a revision no longer remembered is not checked on `undo`.
  */
 export const COMPAT_REVISIONS_MAX: i32 = WITH_COMPAT ? pick(128, 0, 1024) : 0;
+// ---- the root rule (assembly/security/root-rule.ts; FEATURE_SECURITY) ----
+
+/** Services with an identity byte (spawned, user declared, root, allow-root); 0 without security. */
+export const ROOT_RULE_SERVICES: i32 = WITH_SECURITY ? SERVICES_MAX : 0;

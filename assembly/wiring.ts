@@ -20,6 +20,8 @@ import { WITH_RESOURCES } from "./features";
 import { STATE_STARTING } from "./registry/states";
 import { admissionOnTransition, admissionRelease } from "./resources/admission";
 import { usageForget } from "./resources/usage";
+import { WITH_SECURITY } from "./features";
+import { rootRuleRefusesStart } from "./security/root-rule";
 
 /** A service transition: discovery tells its subscribers, recovery, then health, follow. */
 function serviceMoved(service: i32, from: u8, to: u8, cause: u8): void {
@@ -50,6 +52,11 @@ function serviceAtRest(service: i32): void {
   recoveryAtRest(service);
 }
 
+/** A start the lifecycle makes on its own: refused when recovery gave up or the root rule refuses it. */
+function startRefusedByRules(service: i32): bool {
+  return recoveryRefusesStart(service) || rootRuleRefusesStart(service);
+}
+
 function wire(): void {
   hooks.onInstanceCountChangedHook = instanceCountChanged;
   hooks.onServiceTransitionHook = serviceMoved;
@@ -59,6 +66,7 @@ function wire(): void {
   hooks.onFailureClearedHook = recoveryForget;
   hooks.onStopTimeoutHook = faultOnStopTimeout;
   hooks.startRefusedHook = recoveryRefusesStart;
+  if (WITH_SECURITY) hooks.startRefusedHook = startRefusedByRules;
   if (WITH_DISCOVERY) hooks.onServiceHealthHook = discoveryHealthChanged;
   hooks.onResetHook = manifestReset;
   if (WITH_ROLLOUT) hooks.onInstanceLeavingHook = balanceInstanceLeaving;

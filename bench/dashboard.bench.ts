@@ -31,7 +31,7 @@ function manifest(): string {
   const lines = ["services:"];
   for (let i = 0; i < SERVICES; i++) {
     lines.push(`  s${i}:`, `    instances: 1`, ...(i > 0 ? [`    wants: [s${Math.floor((i - 1) / 3)}]`] : []),
-      `    timeouts: { start: 5s, stop: 2s }`, `    run: { command: sleep, args: ["600"], ready: 50ms }`);
+      `    timeouts: { start: 5s, stop: 2s }`, `    run: { allow-root: true, command: sleep, args: ["600"], ready: 50ms }`);
   }
   return `${lines.join("\n")}\n`;
 }

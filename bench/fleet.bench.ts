@@ -28,7 +28,7 @@ async function until(probe: () => Promise<boolean>, timeoutMs = 60_000): Promise
 
 const record = (name: string, instances: number, cls: ServiceRecord["placement"]["class"], cpu: number): ServiceRecord => ({
   name, instances, placement: { class: cls, request: { cpu } }, base: process.cwd(),
-  spec: { timeouts: { start: "5s", stop: "1s" }, run: { command: process.execPath, args: [new URL("../examples/fleet/services/worker.js", import.meta.url).pathname] } },
+  spec: { timeouts: { start: "5s", stop: "1s" }, run: { "allow-root": true, command: process.execPath, args: [new URL("../examples/fleet/services/worker.js", import.meta.url).pathname] } },
 });
 
 /** Seconds from SIGKILL of the node running `svc` to `svc` running elsewhere, `rounds` times. */

@@ -124,12 +124,14 @@ services:
     ${instances}
     balance: { strategy: round-robin }
     run:
+      allow-root: true
       ${placeholder}
       gateway: { port: ${http} }
   web-tcp:
     ${instances}
     balance: { strategy: round-robin }
     run:
+      allow-root: true
       ${placeholder}
       gateway: { mode: tcp, port: ${tcp} }
 `;

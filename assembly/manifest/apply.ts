@@ -33,11 +33,13 @@ import { WITH_DISCOVERY, WITH_PLACEMENT } from "../features";
 import { configIndexBegin, configIndexService, configKeys, configRecordAt, sectionStart, sectionEnd } from "../config/store";
 import { fail } from "../util/detail";
 import { admitService, dismissService } from "../membership";
-import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
+import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, TAG_IDENTITY, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
 import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
 import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT, WITH_MANIFEST_RELOAD, WITH_COMPAT } from "../features";
 import { servicesRegistered } from "../registry/services";
+import { WITH_SECURITY } from "../features";
+import { identityApply } from "../security/root-rule";
 import { updateSectionApply } from "./sections/update";
 import { compatCheckBlob, compatApplyBlob } from "./sections/compat";
 import { addressedOrdinals } from "./addresses";
@@ -164,6 +166,7 @@ function applySections(ptr: usize): void {
       }
       if (pass == 1) continue;
       if (WITH_RESOURCES) resourcesSectionApply(id, sectionPayload(ptr, i, TAG_RESOURCES), sectionPayload(ptr, i, TAG_UNITS));
+      if (WITH_SECURITY) identityApply(id, sectionPayload(ptr, i, TAG_IDENTITY));
       if (WITH_ROLLOUT) {
         const addressed = addressedOrdinals(ptr, blobServiceAt[i], blobServiceEnd[i]);
         updateSectionApply(id, sectionPayload(ptr, i, TAG_UPDATE), addressed == 0 ? -1 : max(0, addressed - <i32>blobInstances[i]));

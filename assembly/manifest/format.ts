@@ -68,6 +68,8 @@ export const TAG_PLACEMENT: u8 = 0x84;
 export const TAG_UNITS: u8 = 0x85;
 /** The UPDATE section: the UPDATE record (rollout/record.ts), sparse; read only with the rollout layer. */
 export const TAG_UPDATE: u8 = 0x87;
+/** The IDENTITY section: one byte of flags for a service the host spawns (security/root-rule.ts); read only with the security layer. */
+export const TAG_IDENTITY: u8 = 0x88;
 /** The COMPAT section: the service's version and its dependencies' version ranges (sections/compat.ts); only with FEATURE_COMPAT. */
 export const TAG_COMPAT: u8 = 0x89;
 

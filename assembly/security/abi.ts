@@ -8,6 +8,7 @@ import { WITH_SECURITY } from "../features";
 import { CMD_ROLES } from "./roles";
 import { principalAdd, principalLookup, principalSet, checkPrincipal, checkGrant, principalRoleOf, principalCapabilitiesOf } from "./principals";
 import { authoriseNow } from "./authorise";
+import { rootRuleHostIdentity } from "./root-rule";
 
 function absent(): i32 { return fail(E_NO_ACCESS_CONTROL).code(); }
 
@@ -64,5 +65,14 @@ export function principalRead(principal: i32, which: i32): i32 {
  */
 export function authorise(principal: i32, command: i32, service: i32): i32 {
   if (WITH_SECURITY) return authoriseNow(principal, command, service);
+  return absent();
+}
+
+/**
+ * The host reports once whether it runs as root (1) or not (0): the root rule (root-rule.ts) then
+ * refuses a user service that would run as root without `allow-root`, at load and at start.
+ */
+export function securityHostIdentity(root: i32): i32 {
+  if (WITH_SECURITY) { rootRuleHostIdentity(root != 0); return OK; }
   return absent();
 }

@@ -12,14 +12,14 @@ services:
     template: database
     instances: { count: 1, addresses: ["127.0.0.1:5432"] }
     # A secret is never written here: pass it as MYCO_DB_PASSWORD or --set db.password=...
-    run: { command: postgres, args: ["-D", "./data"], ready: listening }
+    run: { allow-root: true, command: postgres, args: ["-D", "./data"], ready: listening }
 
   # The cache in front of it: disposable, restarted quickly.
   cache:
     template: cache
     requires: [db]            # starts after db is up; restarts with it
     instances: { count: 1, addresses: ["127.0.0.1:6379"] }
-    run: { command: redis-server, args: ["--port", "6379"], ready: listening }
+    run: { allow-root: true, command: redis-server, args: ["--port", "6379"], ready: listening }
 
   # The web server: two instances behind myco's balancing gateway on port 8080.
   web:
@@ -30,6 +30,7 @@ services:
     config:
       log-level: { value: info }   # hot: \`myco reload\` changes it without a restart
     run:
+      allow-root: true
       command: node
       args: [server.js]           # gets PORT, HOST and CACHE_ADDR in its environment
       ready: listening
@@ -39,5 +40,5 @@ services:
   monitoring:
     template: monitoring
     wants: [web]
-    run: { command: node-exporter }
+    run: { allow-root: true, command: node-exporter }
 `;

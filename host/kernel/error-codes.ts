@@ -95,6 +95,7 @@ export const ERROR_CODES = {
   E_CAPACITY_RESERVATIONS: { code: -324, message: "every reservation slot is held" },
   E_UNKNOWN_RESERVATION: { code: -325, message: "no reservation has this id (released, expired or never made)" },
   E_RESOURCES_ABSENT: { code: -326, message: "this build has no resources layer" },
+  E_RUNS_AS_ROOT: { code: -327, message: "a user service would run as root without allow-root" },
   E_ACCESS_DENIED: { code: -340, message: "the caller's capabilities do not allow this command" },
   E_UNKNOWN_PRINCIPAL: { code: -341, message: "no principal has this id or name" },
   E_CAPACITY_PRINCIPALS: { code: -342, message: "principal table is full" },

@@ -55,7 +55,7 @@ export interface PlacementExports {
   nodeState(node: number, state: number): number;
   /** A node's field: 0 tier, 1 state, 2 trust, 3 reliability, 4 load, 5 zone label (-1 none). */
   nodeField(node: number, field: number): number;
-  /** What a node's instances use of a resource (used 1), its capacity (used 0), or what moves off it under way hold (used 2: the old instances still run); negative: an error. */
+  /** What a node's instances use of a resource (used 1) or its capacity (used 0); negative: an error. */
   nodeResource(node: number, resource: number, used: number): bigint;
   /** A service's placement: class (0 critical, 1 user, 2 client, 3 distributed), scoring (0 binpack, 1 spread), max per node (0 none), spread over zones (0/1). */
   placementSpec(service: number, placementClass: number, scoring: number, maxPerNode: number, spreadZone: number): number;
@@ -246,6 +246,8 @@ export interface SecurityExports {
   principalRead(principal: number, which: number): number;
   /** OK when `principal` may run control `command` (0 status, 1 logs, 2 metrics, 3 start, 4 stop, 5 restart, 6 reload, 7 rollout, 8 silence, 9 secrets, 10 upgrade, 11 fleet-move, 12 roles, 13 audit) on `service` (-1: none); otherwise E_ACCESS_DENIED naming all three. A change to a system service needs admin. Every change, allowed or denied, and every denial is audited (an audit event in the event log). */
   authorise(principal: number, command: number, service: number): number;
+  /** The host reports once whether it runs as root (1) or not (0): the root rule (root-rule.ts) then refuses a user service that would run as root without `allow-root`, at load and at start. */
+  securityHostIdentity(root: number): number;
 }
 
 /** The exports of assembly/rollout/abi.ts. */
@@ -260,8 +262,6 @@ export interface RolloutExports {
   rolloutNew(service: number): number;
   /** Rolls out an earlier revision from the history (0: the last good one); returns it. */
   rolloutUndo(service: number, revision: number): number;
-  /** Promotes the service's canaries (`myco rollout promote`): the rest of its instances follow by the rolling rule. */
-  rolloutPromote(service: number): number;
   rolloutPause(service: number): number;
   rolloutResume(service: number): number;
   /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
@@ -491,8 +491,8 @@ export const KERNEL_FUNCTIONS = [
   "healthHistory", "healthAvailability", "healthSetWindow", "healthSetFlapping", "watchdogSet",
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
   "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
-  "principalRead", "authorise", "rolloutConfigure", "rolloutApply", "rolloutRead", "rolloutNew",
-  "rolloutUndo", "rolloutPromote", "rolloutPause", "rolloutResume", "rolloutStatus",
+  "principalRead", "authorise", "securityHostIdentity", "rolloutConfigure", "rolloutApply",
+  "rolloutRead", "rolloutNew", "rolloutUndo", "rolloutPause", "rolloutResume", "rolloutStatus",
   "rolloutHistory", "instanceRevision", "resourceCapacity", "resourceNode", "resourceUnit",
   "resourceUnitField", "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued",
   "usageReport", "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease",

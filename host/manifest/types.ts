@@ -103,7 +103,12 @@ export interface Service {
   version?: string;
   /** `compatible:`: the versions of its dependencies it works with, each range canonical (">=2.0.0 <3.0.0"). */
   compatible?: { name: string; range: string }[];
+  /** Who the host runs the service as (set for a service with a `run:` section): the kernel's root rule reads it (IDENTITY, tag 0x88). */
+  runAs?: RunAs;
 }
+
+/** `user:` (none: the host's own user; root: uid 0; other: an unprivileged uid) and `allow-root:`. */
+export interface RunAs { user: "host" | "root" | "other"; allowRoot: boolean }
 
 export interface Manifest {
   serial: number;

@@ -10,7 +10,8 @@
 //     private-network: true       # with namespace: a network namespace of its own
 //
 // The rules live here, in the one validator `myco check`, `myco run` and `myco up` share: user
-// ids and Linux capabilities mean nothing to the firmware host, so the kernel never needs them.
+// ids and Linux capabilities mean nothing to the firmware host. The one rule that is a decision,
+// a user service never runs as root without `allow-root: true`, is the kernel's (root-rule.ts).
 import { spawnSync } from "node:child_process";
 import { isMap, isScalar, isSeq, type YAMLMap } from "yaml";
 import { ISOLATION_LEVELS, type Confinement, type IsolationLevel } from "../executors/confine.ts";
@@ -142,10 +143,4 @@ export function readConfinement(node: YAMLMap, error: Report): ConfinementSpec |
     error(userNode ?? caps ?? groupNode, "run.user", "setpriv is not installed (Debian: util-linux)");
   }
   return spec;
-}
-
-/** The root rule: a `type: user` service runs as uid 0 only with `allow-root: true`. */
-export function rootRefusal(type: string, spec: ConfinementSpec | undefined): string | undefined {
-  if (!spec || spec.uid !== 0 || type !== "user" || spec.allowRoot) return undefined;
-  return "a user service may not run as root; give it an unprivileged user, or say `allow-root: true` (system services may)";
 }

@@ -27,7 +27,8 @@ import { parseDuration } from "../manifest/values.ts";
 import type { ProcessSpec } from "../executors/process.ts";
 import { readAlerts, type AlertsSpec } from "./alerts-manifest.ts";
 import { readGateway, type GatewaySpec } from "./gateway-manifest.ts";
-import { readConfinement, rootRefusal, CONFINEMENT_KEYS, type ConfinementSpec } from "./confinement-manifest.ts";
+import { readConfinement, CONFINEMENT_KEYS, type ConfinementSpec } from "./confinement-manifest.ts";
+import { rootRuleDiagnostics, runAsOf } from "./root-rule.ts";
 
 /** A host-only check: the kinds the manifest's `health.check` does not name. */
 export type RunCheck =
@@ -88,6 +89,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   const gatewayAt = new Map<string, Location>();
   const readyAt = new Map<string, Location>();
   const userAt = new Map<string, Location>();
+  const runAt = new Map<string, Location>();
   let alerts: AlertsSpec | undefined;
   if (doc.errors.length === 0 && isMap(doc.contents)) {
     const services = doc.contents.get("services", true);
@@ -99,6 +101,7 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
       const at = (node: unknown) => locate(lines, file, (node as Node | null)?.range?.[0] ?? 0);
       const spec = readRun(section, name, dir, at, diagnostics);
       if (spec) run.set(name, spec);
+      runAt.set(name, at(section));
       if (spec?.gateway && isMap(section)) gatewayAt.set(name, at(section.get("gateway", true)));
       if (spec?.readyWhenListening && isMap(section)) readyAt.set(name, at(section.get("ready", true)));
       if (spec?.confinement?.userNode !== undefined) userAt.set(name, at(spec.confinement.userNode));
@@ -109,7 +112,12 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   }
   const parsed = parseManifest(text, file, options);
   diagnostics.push(...parsed.diagnostics);
-  if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt, user: userAt }, diagnostics);
+  if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt }, diagnostics);
+  if (parsed.manifest && diagnostics.length === 0) {
+    // every service the host spawns tells the kernel who it runs as; the kernel's root rule decides
+    for (const service of parsed.manifest.services) if (run.has(service.name)) service.runAs = runAsOf(run.get(service.name)!.confinement);
+    diagnostics.push(...rootRuleDiagnostics(parsed.manifest, (name) => userAt.get(name) ?? runAt.get(name) ?? { file, line: 1, col: 1 }));
+  }
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
   if (!parsed.manifest || diagnostics.length > 0) return { hostManifest: null, diagnostics };
   return { hostManifest: { file, dir, manifest: parsed.manifest, run, alerts }, diagnostics };
@@ -249,14 +257,12 @@ function scalarText(node: unknown): string | undefined {
 }
 
 /** Cross-checks: a gateway needs instance addresses; two gateways cannot share a port. */
-function checkAgainstManifest(manifest: Manifest, run: Map<string, RunSpec>, at: { gateway: Map<string, Location>; ready: Map<string, Location>; user: Map<string, Location> }, diagnostics: Diagnostic[]): void {
+function checkAgainstManifest(manifest: Manifest, run: Map<string, RunSpec>, at: { gateway: Map<string, Location>; ready: Map<string, Location> }, diagnostics: Diagnostic[]): void {
   const { gateway: gatewayAt, ready: readyAt } = at;
   const ports = new Map<number, string>();
   const byName = new Map<string, Service>(manifest.services.map((s) => [s.name, s]));
   for (const [name, spec] of run) {
     const service = byName.get(name);
-    const refusal = service && rootRefusal(service.type, spec.confinement);
-    if (refusal) diagnostics.push({ ...at.user.get(name)!, service: name, field: "run.user", message: refusal });
     const needed = service ? addressesNeeded(service) : 0;
     if (service && spec.readyWhenListening && service.addresses.length < needed) {
       diagnostics.push({ ...readyAt.get(name)!, service: name, field: "run.ready", message: `'ready: listening' needs an address for every instance (instances.addresses: ${service.addresses.length} of ${needed})` });

@@ -25,6 +25,7 @@ import { Rollouts } from "../kernel/rollout.ts";
 import { faultOf, recoveryOf, FAULT_PATTERNS } from "../kernel/recovery.ts";
 import { MycoError } from "../kernel/errors.ts";
 import { encodeManifest } from "../manifest/blob.ts";
+import { reportHostIdentity } from "./root-rule.ts";
 import type { Service } from "../manifest/types.ts";
 import type { ParseOptions } from "../manifest/parse.ts";
 import { ProcessExecutor, type MessageLevel } from "../executors/process.ts";
@@ -123,6 +124,7 @@ export class Supervisor {
 
   constructor(public hostManifest: HostManifest, private readonly options: SupervisorOptions = {}) {
     this.kernel = new Kernel({ hal: this.hal, profile: options.profile ?? "release" });
+    reportHostIdentity(this.kernel);
     this.driver = new Driver(this.kernel, this.hal);
     this.health = new HealthMonitor(this.kernel);
     this.balancer = new Balancer(this.kernel);

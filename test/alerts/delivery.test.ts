@@ -170,7 +170,7 @@ alerts:
 describe("a malformed alerts: section", () => {
   it("is refused with FILE:LINE:COL and the field, by myco check too", async () => {
     const text = `services:
-  web: { instances: 1, run: { command: "true" } }
+  web: { instances: 1, run: { allow-root: true, command: "true" } }
 alerts:
   receivers:
     hook: { webhook: "ftp://x", retry: { attempts: 0 } }

@@ -39,7 +39,7 @@ services:
     health: { check: http, target: "http://127.0.0.1/healthz", interval: 500ms, timeout: 400ms, retries: 1 }
     restart: { policy: on-failure, backoff: { initial: 1500ms, max: 3s } }
     balance: { strategy: round-robin }
-    run: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], ready: listening, gateway: { port: ${gateway} } }
+    run: { allow-root: true, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], ready: listening, gateway: { port: ${gateway} } }
 `, { parse: { overrides: ["db.password=hunter2"] } });
   source = new LocalSource(running.supervisor);
   server = await serveDashboard({ port: 0, source });

@@ -45,7 +45,7 @@ beforeAll(async () => {
   const liveFile = join(stateDir, "live.yaml");
   writeFileSync(liveFile, stringify({ version: 1, services: { live: {
     instances: 1, placement: { class: "user", migration: { strategy: "live" } }, timeouts: { start: "5s", stop: "1s" },
-    run: { command: process.execPath, args: [COUNTER], env: { STATE_DIR: stateDir } },
+    run: { "allow-root": true, command: process.execPath, args: [COUNTER], env: { STATE_DIR: stateDir } },
     state: { dump: [process.execPath, COUNTER, "dump"], load: [process.execPath, COUNTER, "load"] },
   } } }));
   await publishServices(store, keys, [...loadFleetManifest(file), ...loadFleetManifest(liveFile)]);

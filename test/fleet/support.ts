@@ -46,7 +46,7 @@ export function writeManifest(services: Record<string, TestService>): string {
       ...(s.instances !== undefined ? { instances: s.instances } : {}),
       placement: s.placement,
       timeouts: { start: "5s", stop: "1s" },
-      run: { command: process.execPath, args: [WORKER], ...(s.env ? { env: s.env } : {}) },
+      run: { "allow-root": true, command: process.execPath, args: [WORKER], ...(s.env ? { env: s.env } : {}) },
     }])),
   };
   const file = join(dir, "services.yaml");

@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { compileText, newKernel } from "./helpers.ts";
 
 const manifest = (names: string[]) =>
-  `version: 1\nservices:\n${names.map((n) => `  ${n}:\n    run: { command: sleep, args: ["100"] }\n`).join("")}`;
+  `version: 1\nservices:\n${names.map((n) => `  ${n}:\n    run: { allow-root: true, command: sleep, args: ["100"] }\n`).join("")}`;
 
 describe("names across reloads", () => {
   it("an id freed by a removed service names the service added later", () => {

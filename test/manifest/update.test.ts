@@ -82,7 +82,7 @@ describe("update: section", () => {
     const addressed = (count: number, ports: number[], surge = "") => `version: 1
 services:
   web:
-    run: { command: sleep, args: ["100"] }
+    run: { allow-root: true, command: sleep, args: ["100"] }
     instances: { count: ${count}, addresses: [${ports.map((p) => `"127.0.0.1:${p}"`).join(", ")}] }
     resources: { scale: { min: 1, max: ${ports.length}, metric: inflight, target: 10 } }
 ${surge ? `    update: { max-surge: ${surge} }\n` : ""}`;

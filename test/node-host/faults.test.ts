@@ -30,9 +30,9 @@ services:
     instances: { count: 1, addresses: ["127.0.0.1:${good}"] }
     ${fixture("", ", ready: listening")}
   ghost:
-    run: { command: no-such-command-myco }
+    run: { allow-root: true, command: no-such-command-myco }
   missing:
-    run: { command: ./bin/missing-tool }
+    run: { allow-root: true, command: ./bin/missing-tool }
   quitter:
     instances: { count: 1, addresses: ["127.0.0.1:${quitter}"] }
     ${fixture("exit-at-once")}
@@ -69,7 +69,7 @@ services:
       const r = await supervise(`
 services:
   tool:
-    run: { command: ${JSON.stringify(script)} }
+    run: { allow-root: true, command: ${JSON.stringify(script)} }
 `);
       await waitFor(() => r.texts().includes(`tool#0: command '${script}' is not executable (mode 644)`), 5000, "message");
       await waitFor(() => r.supervisor.kernel.state("tool") === "failed", 5000, "failed");
@@ -102,7 +102,7 @@ services:
     const r = await supervise(`
 services:
   flood:
-    run: { command: yes, args: ["flooding the log with the same line, again and again"] }
+    run: { allow-root: true, command: yes, args: ["flooding the log with the same line, again and again"] }
   good:
     instances: { count: 1, addresses: ["127.0.0.1:${port}"] }
     ${fixture("", ", ready: listening")}

@@ -9,6 +9,7 @@ services:
   db:
     instances: { count: 1, addresses: ["127.0.0.1:5432"] }
     run: { command: x, gateway: ${gateway} }
+    type: system
 `, "services.yaml", "/srv");
 
 describe("gateway manifest", () => {

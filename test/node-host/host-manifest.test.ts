@@ -22,8 +22,10 @@ services:
       ready: listening
       check: { kind: file, path: heartbeat, max-age: 5s }
       gateway: { port: 8080, strategy: consistent-hash, hash: { header: X-User }, timeout: 2s }
+    type: system
   batch:
     run: { command: node, args: [batch.js], ready: 250ms }
+    type: system
 `);
     expect(diagnostics).toEqual([]);
     expect(hostManifest!.run.get("web")).toEqual({
@@ -89,8 +91,9 @@ services:
   a:
     run:
       command: x
-  b: { run: { command: y } }
-  c: { run: { command: z }, instances: 2 }
+    type: system
+  b: { run: { command: y }, type: system }
+  c: { run: { command: z }, instances: 2, type: system }
 `);
     expect(diagnostics).toEqual([]);
     expect(hostManifest!.manifest.services.map((s) => [s.name, s.instances])).toEqual([["a", 1], ["b", 1], ["c", 2]]);

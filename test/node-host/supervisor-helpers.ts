@@ -60,5 +60,5 @@ export async function stopAll(): Promise<void> {
 
 /** A `run:` section for the fixture service. */
 export function fixture(mode = "", extra = ""): string {
-  return `run: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], env: { MODE: "${mode}" }${extra} }`;
+  return `run: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], env: { MODE: "${mode}" }, allow-root: true${extra} }`;
 }

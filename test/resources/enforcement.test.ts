@@ -13,7 +13,7 @@ import { readLimit, detectCgroups, removeGroups } from "../../host/resources/cgr
 
 const HOG = fileURLToPath(new URL("./fixtures/hog.js", import.meta.url));
 const run = (env: Record<string, string | number>) =>
-  `run: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(HOG)}], env: ${JSON.stringify(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])))} }`;
+  `run: { allow-root: true, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(HOG)}], env: ${JSON.stringify(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])))} }`;
 
 async function until(done: () => boolean, limitMs = 30_000): Promise<void> {
   const end = Date.now() + limitMs;

@@ -72,6 +72,13 @@ describe("confinement of a service's processes", () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("ok svc#0\n");
   });
 
+  it("the root rule with real processes: no user: is refused under root, allow-root: true runs as uid 0", async () => {
+    requireRoot();
+    await expect(serviceWith("cwd: /tmp")).rejects.toThrow(/field 'run.user': declares no user and the host runs as root/);
+    const { pid } = await serviceWith("allow-root: true");
+    expect(status(pid).Uid.split("\t")).toEqual(["0", "0", "0", "0"]);
+  });
+
   it("the wrapper composes: unshare, then setpriv, then the command", () => {
     expect(confine(["/bin/app", "-v"], undefined)).toEqual(["/bin/app", "-v"]);
     expect(confine(["/bin/app"], { isolation: "process" })).toEqual(["/bin/app"]);
@@ -89,12 +96,20 @@ describe("confinement in the manifest", () => {
     return diagnostics.map(formatDiagnostic);
   };
 
-  it("a user service may run as root only when the manifest says so; a system service may", () => {
-    expect(check("user: root")).toEqual([expect.stringMatching(/^services.yaml:4:\d+: .*run.user.*a user service may not run as root/)]);
+  it("a user service may run as root only when the manifest says so; a system service may (the kernel's rule)", () => {
+    expect(check("user: root")).toEqual([expect.stringMatching(/^services.yaml:4:\d+: service 'svc', field 'run.user': would run as root \(user: root\); a user service runs as root only with `allow-root: true`/)]);
     expect(check("user: 0")).toHaveLength(1);
     expect(check("user: root, allow-root: true")).toEqual([]);
     expect(check("user: root", "system")).toEqual([]);
     expect(check("user: nobody, group: nogroup")).toEqual([]);
+  });
+
+  it("a user service with no user: under a root host is refused (it would run as root); allow-root or a user lets it load", () => {
+    requireRoot();
+    expect(check("cwd: /tmp")).toEqual([expect.stringMatching(/^services.yaml:4:10: service 'svc', field 'run.user': declares no user and the host runs as root, so it would run as root; .*allow-root: true/)]);
+    expect(check("cwd: /tmp", "system")).toEqual([]);
+    expect(check("allow-root: true")).toEqual([]);
+    expect(check("user: nobody")).toEqual([]);
   });
 
   it("names the field and value of every mistake, with file:line:col", () => {
@@ -105,7 +120,7 @@ describe("confinement in the manifest", () => {
     expect(check("isolation: sandbox")).toEqual([expect.stringMatching(/expected one of: process, namespace, container, vm/)]);
     expect(check("private-network: true")).toEqual([expect.stringMatching(/a private network needs isolation: namespace/)]);
     expect(check("allow-root: yes-please")).toEqual([expect.stringMatching(/run.allow-root.*expected true or false/)]);
-    expect(check("isolation: namespace, private-network: true, capabilities: [CAP_NET_RAW]")).toEqual([]);
+    expect(check("isolation: namespace, private-network: true, capabilities: [CAP_NET_RAW], allow-root: true")).toEqual([]);
   });
 
   it("container and vm isolation: applied only where a runtime exists, otherwise refused saying what is missing", () => {

@@ -85,7 +85,7 @@ services:
     instances: { count: 1, addresses: ["127.0.0.1:${port}"] }
     config:
       api-token: { type: string, secret: true, min: 16 }
-    run: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], ready: listening, env: { DB_PASSWORD: { secret: db-password } } }
+    run: { allow-root: true, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], ready: listening, env: { DB_PASSWORD: { secret: db-password } } }
 `, { secrets: { store: path, keyFile }, parse: { env: { MYCO_WEB_API_TOKEN: CONFIG_PLANTED } } });
     const socket = join(r.dir, "run", "control.sock");
     mkdirSync(dirname(socket), { mode: 0o700 });
@@ -128,12 +128,12 @@ services:
     await expect(supervise(`
 services:
   web:
-    run: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], env: { DB_PASSWORD: { secret: db-password } } }
+    run: { allow-root: true, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], env: { DB_PASSWORD: { secret: db-password } } }
 `, { secrets: { store: path, keyFile: join(dir, "missing.key") } })).rejects.toThrow(/no secret key: set MYCO_SECRET_KEY/);
     await expect(supervise(`
 services:
   web:
-    run: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], env: { DB_PASSWORD: { secret: db-password } } }
+    run: { allow-root: true, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SERVICE_JS)}], env: { DB_PASSWORD: { secret: db-password } } }
 `, { secrets: { store: path } })).rejects.toThrow(`secret store ${path} has no secret 'db-password'`);
   });
 });

@@ -285,6 +285,8 @@ int32_t myco_principal_grant(int32_t actor, int32_t principal, int32_t role, int
 int32_t myco_principal_read(int32_t principal, int32_t which);
 /* OK when `principal` may run control `command` (0 status, 1 logs, 2 metrics, 3 start, 4 stop, 5 restart, 6 reload, 7 rollout, 8 silence, 9 secrets, 10 upgrade, 11 fleet-move, 12 roles, 13 audit) on `service` (-1: none); otherwise E_ACCESS_DENIED naming all three. A change to a system service needs admin. Every change, allowed or denied, and every denial is audited (an audit event in the event log). */
 int32_t myco_authorise(int32_t principal, int32_t command, int32_t service);
+/* The host reports once whether it runs as root (1) or not (0): the root rule (root-rule.ts) then refuses a user service that would run as root without `allow-root`, at load and at start. */
+int32_t myco_security_host_identity(int32_t root);
 /* The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). The other update settings take their defaults (rolloutApply sets them all). Validated whole first: nothing changes on error. Takes effect from the next step. */
 int32_t myco_rollout_configure(int32_t service, int32_t strategy, int32_t max_surge, int32_t max_unavailable, int32_t min_ready_ms, int32_t progress_deadline_ms, int32_t failures_max);
 /* Applies the UPDATE record (rollout/record.ts, `length` its 60 bytes) written to the buffer; -1 fields: the defaults. */

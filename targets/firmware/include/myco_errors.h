@@ -98,6 +98,7 @@
 #define MYCO_E_CAPACITY_RESERVATIONS (-324) /* every reservation slot is held */
 #define MYCO_E_UNKNOWN_RESERVATION (-325) /* no reservation has this id (released, expired or never made) */
 #define MYCO_E_RESOURCES_ABSENT (-326) /* this build has no resources layer */
+#define MYCO_E_RUNS_AS_ROOT (-327) /* a user service would run as root without allow-root */
 #define MYCO_E_ACCESS_DENIED (-340) /* the caller's capabilities do not allow this command */
 #define MYCO_E_UNKNOWN_PRINCIPAL (-341) /* no principal has this id or name */
 #define MYCO_E_CAPACITY_PRINCIPALS (-342) /* principal table is full */
