@@ -55,7 +55,7 @@ export interface PlacementExports {
   nodeState(node: number, state: number): number;
   /** A node's field: 0 tier, 1 state, 2 trust, 3 reliability, 4 load, 5 zone label (-1 none). */
   nodeField(node: number, field: number): number;
-  /** What a node's instances use of a resource (used 1) or its capacity (used 0); negative: an error. */
+  /** What a node's instances use of a resource (used 1), its capacity (used 0), or what moves off it under way hold (used 2: the old instances still run); negative: an error. */
   nodeResource(node: number, resource: number, used: number): bigint;
   /** A service's placement: class (0 critical, 1 user, 2 client, 3 distributed), scoring (0 binpack, 1 spread), max per node (0 none), spread over zones (0/1). */
   placementSpec(service: number, placementClass: number, scoring: number, maxPerNode: number, spreadZone: number): number;
@@ -262,6 +262,8 @@ export interface RolloutExports {
   rolloutNew(service: number): number;
   /** Rolls out an earlier revision from the history (0: the last good one); returns it. */
   rolloutUndo(service: number, revision: number): number;
+  /** Promotes the service's canaries (`myco rollout promote`): the rest of its instances follow by the rolling rule. */
+  rolloutPromote(service: number): number;
   rolloutPause(service: number): number;
   rolloutResume(service: number): number;
   /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
@@ -492,17 +494,17 @@ export const KERNEL_FUNCTIONS = [
   "watchdogPing", "dependencyCondition", "healthCounter", "recoveryReset", "recoveryInfo",
   "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
   "principalRead", "authorise", "securityHostIdentity", "rolloutConfigure", "rolloutApply",
-  "rolloutRead", "rolloutNew", "rolloutUndo", "rolloutPause", "rolloutResume", "rolloutStatus",
-  "rolloutHistory", "instanceRevision", "resourceCapacity", "resourceNode", "resourceUnit",
-  "resourceUnitField", "resourceApply", "resourceRead", "resourceAdmission", "resourceQueued",
-  "usageReport", "usageActionsTaken", "resourceReserve", "resourceCommit", "resourceRelease",
-  "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail", "lastError", "limit",
-  "profile", "serviceRegister", "serviceUnregister", "serviceLookup", "serviceName",
-  "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState", "serviceType",
-  "serviceInstances", "serviceCount", "serviceInstance", "instanceState", "dependencyAdd",
-  "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount", "serviceStart",
-  "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll", "stopAll",
-  "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
+  "rolloutRead", "rolloutNew", "rolloutUndo", "rolloutPromote", "rolloutPause", "rolloutResume",
+  "rolloutStatus", "rolloutHistory", "instanceRevision", "resourceCapacity", "resourceNode",
+  "resourceUnit", "resourceUnitField", "resourceApply", "resourceRead", "resourceAdmission",
+  "resourceQueued", "usageReport", "usageActionsTaken", "resourceReserve", "resourceCommit",
+  "resourceRelease", "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
+  "lastError", "limit", "profile", "serviceRegister", "serviceUnregister", "serviceLookup",
+  "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState",
+  "serviceType", "serviceInstances", "serviceCount", "serviceInstance", "instanceState",
+  "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount",
+  "serviceStart", "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll",
+  "stopAll", "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
   "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
   "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
   "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
