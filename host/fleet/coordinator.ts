@@ -3,15 +3,19 @@
 // kernel's placement from it (what is assigned stays where it is), then follows every change
 // from that revision: a node that appears is placed onto, a node whose lease expired is gone
 // and the kernel re-places its instances, a drain evacuates a node, a spec change places or
-// removes instances, an operator's move is done and audited. Every write is a batched
-// transaction fenced on the leader's election key: once deposed, nothing it sends lands.
+// removes instances, an operator's move goes to the kernel's manual-move plan and is audited.
+// The kernel's plans of moves (deaths, drains, manual moves) are carried out by
+// plan-executor.ts and reported back to the kernel. Every write is a batched transaction fenced
+// on the leader's election key: once deposed, nothing it sends lands.
 import { put, del, type Op, type Store, type KeyValue, type WatchEvent } from "./store.ts";
 import { Keys, decodeNode, decodeLoad, decodeService, decodeAssign, decodeStatus, decodeMove, decodeRollout, MalformedValueError, type ServiceRecord } from "./keys.ts";
 import { KeptLease } from "./lease.ts";
 import { campaign, type Candidate, type Leadership } from "./election.ts";
 import { Follow } from "./follow.ts";
 import { Placement } from "./placement-adapter.ts";
-import { diffAssignments, type Assigned } from "./assignments.ts";
+import { PlanExecutor, type PlannedOp } from "./plan-executor.ts";
+import { agentHandover } from "./state-hook.ts";
+import { MycoError } from "../kernel/errors.ts";
 import { isSingleton } from "./agent.ts";
 import { rolloutService } from "./rollout.ts";
 import { describeError } from "../supervisor/supervisor.ts";
@@ -25,12 +29,18 @@ export interface CoordinatorOptions {
   /** Operations per transaction (etcd's default limit is 128 per transaction). */
   batch?: number;
   profile?: Profile;
-  /** A draining node's instances moved at once (each old copy stops once its replacement runs). */
-  rollingBatch?: number;
+  /** How long a moved instance may take to report running on its target (default 20 s). */
+  readyTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
 export type Role = "standby" | "leader" | "stopped";
+
+/** The kernel's manual-move audit codes (planMoveRequest): principal 0 is the operator, reason 1 an operator's request (its text is in the store's audit). */
+const REQUESTER_OPERATOR = 0;
+const REASON_OPERATOR = 1;
+
+const planned = (op: Op): PlannedOp => ({ op, landed: () => undefined });
 
 export class Coordinator {
   readonly keys: Keys;
@@ -41,10 +51,10 @@ export class Coordinator {
   private follow: Follow | undefined;
   private placement: Placement | undefined;
   private services = new Map<string, ServiceRecord>();
-  private current = new Map<string, Assigned>();
+  private executor: PlanExecutor | undefined;
   /** status key -> the service and state its node reports. */
   private statuses = new Map<string, { service: string; state: string }>();
-  private extra: Op[] = [];
+  private extra: PlannedOp[] = [];
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   /** Assignments written, and transactions used, since it leads. */
@@ -99,8 +109,8 @@ export class Coordinator {
   private restore(kvs: KeyValue[], revision: number): void {
     const placement = this.placement = new Placement(this.options.profile ?? "bench");
     this.services.clear();
-    this.current.clear();
     this.statuses.clear();
+    const assigned: { node: string; instance: string; service: string }[] = [];
     const drained: string[] = [];
     for (const kv of kvs) {
       const at = this.keys.parse(kv.key);
@@ -108,7 +118,7 @@ export class Coordinator {
       this.guard(kv.key, () => {
         if (at.kind === "nodes") placement.addNode(at.parts[0], decodeNode(kv.key, kv.value));
         else if (at.kind === "services") { const s = decodeService(kv.key, kv.value); this.services.set(s.name, s); }
-        else if (at.kind === "assign") this.current.set(kv.key, { node: at.parts[0], instance: at.parts[1], service: decodeAssign(kv.key, kv.value).service });
+        else if (at.kind === "assign") assigned.push({ node: at.parts[0], instance: at.parts[1], service: decodeAssign(kv.key, kv.value).service });
         else if (at.kind === "status") this.statuses.set(kv.key, decodeStatus(kv.key, kv.value));
         else if (at.kind === "drain") drained.push(at.parts[0]);
       });
@@ -119,12 +129,15 @@ export class Coordinator {
     for (const s of services) this.guard(this.keys.service(s.name), () => placement.setService(s.name, 0, s.placement));
     for (const s of services) {
       const onNode = new Map<string, number>();
-      for (const a of this.current.values()) if (a.service === s.name) onNode.set(a.node, (onNode.get(a.node) ?? 0) + 1);
+      for (const a of assigned) if (a.service === s.name) onNode.set(a.node, (onNode.get(a.node) ?? 0) + 1);
       for (const [node, n] of onNode) placement.pin(s.name, node, Math.min(n, s.instances));
     }
     for (const s of services) this.guard(this.keys.service(s.name), () => placement.setService(s.name, s.instances, s.placement));
+    this.executor?.close();
+    this.executor = new PlanExecutor(placement, this.executorContext());
+    this.executor.adopt(assigned);
     for (const kv of kvs) if (this.keys.parse(kv.key)?.kind === "requests") this.request(kv.key, kv.value);
-    this.log(`leading (epoch ${this.leadership!.createRevision}): restored ${placement.nodeNames().length} nodes, ${this.services.size} services, ${this.current.size} assignments at revision ${revision}`);
+    this.log(`leading (epoch ${this.leadership!.createRevision}): restored ${placement.nodeNames().length} nodes, ${this.services.size} services, ${assigned.length} assignments at revision ${revision}`);
     this.schedule();
   }
 
@@ -167,9 +180,16 @@ export class Coordinator {
     if (/"type":"rollout"/.test(value)) return this.rollout(key, value);
     this.guard(key, () => {
       const move = decodeMove(key, value);
-      const done = this.placement!.move(move.service, move.to);
-      this.log(`move ${move.service} to ${move.to} (${move.reason}, by ${move.requester}): ${done ? "done" : "refused: the node cannot take it"}`);
-      this.extra.push(del(key), put(this.keys.audit(`${Date.now()}-${key.slice(key.lastIndexOf("/") + 1)}`), JSON.stringify({ ...move, done, by: this.options.id, atMs: Date.now() })));
+      let slot: number | undefined, refused: string | undefined;
+      try {
+        slot = this.placement!.requestMove(move.service, move.to, REQUESTER_OPERATOR, REASON_OPERATOR);
+      } catch (error) {
+        if (!(error instanceof MycoError) && !/is not in the fleet|has no placed instance/.test((error as Error).message)) throw error;
+        refused = (error as Error).message;
+      }
+      this.log(`move ${move.service} to ${move.to} (${move.reason}, by ${move.requester}): ${refused ? `refused: ${refused}` : `the kernel plans it (slot ${slot})`}`);
+      const audit = { ...move, done: refused === undefined, ...(refused ? { refused } : { slot }), by: this.options.id, atMs: Date.now() };
+      this.extra.push(planned(del(key)), planned(put(this.keys.audit(`${Date.now()}-${key.slice(key.lastIndexOf("/") + 1)}`), JSON.stringify(audit))));
     });
   }
 
@@ -179,7 +199,7 @@ export class Coordinator {
       const request = decodeRollout(key, value);
       const leadership = this.leadership!;
       const id = key.slice(key.lastIndexOf("/") + 1);
-      this.extra.push(del(key));
+      this.extra.push(planned(del(key)));
       this.schedule();
       void rolloutService(request.spec, {
         store: this.store, keys: this.keys, fence: leadership.fence, epoch: leadership.createRevision,
@@ -188,7 +208,7 @@ export class Coordinator {
         (result) => ({ done: result.done, failed: result.failed, revision: result.revision, stages: result.stages.map((s) => ({ name: s.stage.name, nodes: s.stage.nodes, passed: s.passed, ms: Math.round(s.ms) })) }),
         (error: unknown) => ({ done: false, failed: describeError(error), revision: "", stages: [] }),
       ).then((outcome) => {
-        this.extra.push(put(this.keys.audit(`${Date.now()}-${id}`), JSON.stringify({ ...outcome, request: id, service: request.spec.name, requester: request.requester, by: this.options.id, atMs: Date.now() })));
+        this.extra.push(planned(put(this.keys.audit(`${Date.now()}-${id}`), JSON.stringify({ ...outcome, request: id, service: request.spec.name, requester: request.requester, by: this.options.id, atMs: Date.now() }))));
         this.schedule();
       });
     });
@@ -218,45 +238,49 @@ export class Coordinator {
     return false;
   }
 
+  private executorContext() {
+    const leadership = this.leadership!;
+    return {
+      store: this.store, keys: this.keys, fence: leadership.fence, epoch: leadership.createRevision, readyTimeoutMs: this.options.readyTimeoutMs,
+      alive: (node: string) => this.placement?.hasNode(node) ?? false,
+      singleton: (service: string) => { const spec = this.services.get(service); return spec !== undefined && isSingleton(spec); },
+      singletonRunning: (service: string, except: string) => this.singletonRunning(service, except),
+      handover: (service: string) => (this.services.get(service)?.state ? agentHandover(this.store, this.keys, service) : undefined),
+      changed: () => this.schedule(),
+      deposed: (why: string) => void this.depose(why),
+      log: (line: string) => this.log(line),
+    };
+  }
+
   private async write(): Promise<void> {
-    if (this.role !== "leader" || !this.placement || !this.leadership) return;
-    const placement = this.placement;
-    const diff = diffAssignments(placement.counts(), this.current.values(), this.services.keys(), {
-      singleton: (s) => { const spec = this.services.get(s); return spec !== undefined && isSingleton(spec); },
-      singletonRunning: (s, n) => this.singletonRunning(s, n),
-      draining: new Set(placement.nodeNames().filter((n) => placement.isDraining(n))),
-      running: (node, instance) => this.statuses.get(this.keys.status(node, instance))?.state === "running",
-      rollingBatch: this.options.rollingBatch ?? 1,
-    });
-    const epoch = this.leadership.createRevision;
+    if (this.role !== "leader" || !this.placement || !this.leadership || !this.executor) return;
+    const executor = this.executor;
+    const moves = executor.plan(); // the kernel's moves start in the background; each ends with a report and another write
+    const assigns = executor.reconcile();
     const fence = this.leadership.fence; // kept to the end: once deposed, etcd refuses every one of these
-    const ops: Op[] = [
-      ...this.extra.splice(0),
-      ...diff.deletes.map((a) => del(this.keys.assign(a.node, a.instance))),
-      ...diff.puts.map((a) => put(this.keys.assign(a.node, a.instance), JSON.stringify({ service: a.service, epoch }))),
-    ];
+    const ops = [...this.extra.splice(0), ...assigns];
     const batch = this.options.batch ?? 120;
     for (let i = 0; i < ops.length; i += batch) {
       const chunk = ops.slice(i, i + batch);
       let ok = false;
       try {
-        ok = (await this.store.txn([fence], chunk)).succeeded;
+        ok = (await this.store.txn([fence], chunk.map((p) => p.op))).succeeded;
       } catch (error) {
         this.log(`write failed: ${describeError(error)}; trying again`);
-        this.extra.unshift(...ops.slice(i).filter((op) => !op.key.includes("/assign/")));
+        this.extra.unshift(...ops.slice(i).filter((p) => !p.op.key.includes("/assign/"))); // the assignments are computed again
         setTimeout(() => this.schedule(), 500);
         return;
       }
       if (!ok) return this.depose("a fenced write was refused: another coordinator leads");
       this.stats.transactions++;
-      for (const op of chunk) {
-        const at = this.keys.parse(op.key);
-        if (at?.kind !== "assign") continue;
-        if (op.type === "delete") this.current.delete(op.key);
-        else if (op.type === "put") { this.current.set(op.key, { node: at.parts[0], instance: at.parts[1], service: JSON.parse(op.value).service }); this.stats.placements++; }
+      for (const p of chunk) {
+        p.landed();
+        if (p.op.type === "put" && p.op.key.includes("/assign/")) this.stats.placements++;
       }
     }
-    if (diff.puts.length || diff.deletes.length) this.log(`assigned ${diff.puts.length}, removed ${diff.deletes.length} in ${Math.ceil(ops.length / batch)} transaction(s)${diff.held.length ? `; ${diff.held.length} held (a singleton's old copy still runs, or a rolling move waits its turn)` : ""}`);
+    const puts = assigns.filter((p) => p.op.type === "put").length;
+    if (assigns.length) this.log(`assigned ${puts}, removed ${assigns.length - puts} in ${Math.ceil(ops.length / batch)} transaction(s)`);
+    if (moves) this.log(`the kernel planned ${moves} move(s)`);
   }
 
   /** Leadership lost (or never won): stop acting, then stand again with a fresh lease. */
@@ -265,6 +289,8 @@ export class Coordinator {
     const wasLeader = this.role === "leader";
     this.role = "standby";
     this.leadership = undefined;
+    this.executor?.close();
+    this.executor = undefined;
     this.log(`${wasLeader ? "deposed" : "not leading"}: ${why}`);
     for (const listener of this.listeners) listener("standby");
     await this.follow?.stop();
@@ -286,6 +312,7 @@ export class Coordinator {
   /** Leaves the election (a standby takes over at once) and stops. */
   async stop(): Promise<void> {
     this.role = "stopped";
+    this.executor?.close();
     await this.follow?.stop();
     await this.writing;
     await this.candidate?.resign();
@@ -293,6 +320,9 @@ export class Coordinator {
   }
 
   /** For status and tests: the current assignments as this leader wrote them. */
-  assignments(): Assigned[] { return [...this.current.values()]; }
+  assignments(): { node: string; service: string; instance: string }[] { return this.executor?.assignments() ?? []; }
+  /** For status and tests: the kernel (placement and plans) this leader decides with, and the moves it carried out. */
+  get kernelPlacement(): Placement | undefined { return this.placement; }
+  get moves() { return this.executor?.history ?? []; }
   waiting(): Map<string, number> { return this.placement?.waiting() ?? new Map(); }
 }

@@ -32,6 +32,8 @@ export interface MigrationContext {
   /** How long a target may take to report running (default 20 s). */
   readyTimeoutMs?: number;
   handover?: StateHandover;
+  /** The node left the fleet (its lease expired): a gate waiting on it fails at once. */
+  gone?: (node: string) => boolean;
   log?: (line: string) => void;
 }
 
@@ -113,6 +115,7 @@ async function ready(context: MigrationContext, node: string, instance: string, 
     const kv = await context.store.get(context.keys.status(node, instance)).catch(() => undefined);
     const state = kv ? (JSON.parse(kv.value) as { state: string }).state : undefined;
     if (state === "failed") return `${instance} failed on ${node}`;
+    if (context.gone?.(node)) return `${node} left the fleet while ${instance} was moving there`;
     if (state === "running") {
       since ??= Date.now();
       if (Date.now() - since >= holdMs) return undefined;

@@ -1,19 +1,20 @@
 // The coordinator's one use of the kernel's placement (host/kernel/placement.ts, `Fleet`): nodes
 // in and out, load, drains, services' specs and counts, and the per-node counts the kernel
 // decided. Kept in this one file so a change of the Fleet API touches nothing else. The kernel
-// decides where instances go and where a dead or drained node's instances go next; this only
-// encodes what the store says and reads back the kernel's assignments.
+// decides where instances go and where a dead or drained node's instances go next (its plans of
+// moves, executed by plan-executor.ts); this only encodes what the store says.
 import { Kernel } from "../kernel/kernel.ts";
 import type { Profile } from "../kernel/module.ts";
 import { RealHal } from "../hal/real.ts";
 import { Fleet, type NodeSpec, type PlacementSpec } from "../kernel/placement.ts";
 import { MycoError } from "../kernel/errors.ts";
-
-export type Counts = Map<string, Map<string, number>>;
+import { Plans } from "../kernel/plans.ts";
 
 export class Placement {
   readonly kernel: Kernel;
   readonly fleet: Fleet;
+  /** The kernel's plans of moves: drains, deaths and operators' moves come out of its rounds (plan-executor.ts). */
+  readonly plans: Plans;
   private readonly nodes = new Map<string, { draining: boolean }>();
   private readonly specs = new Map<string, { json: string; instances: number }>();
   /** The last refusal per service that could not get all its instances. */
@@ -22,6 +23,7 @@ export class Placement {
   constructor(profile: Profile = "bench") {
     this.kernel = new Kernel({ hal: new RealHal(), profile });
     this.fleet = new Fleet(this.kernel);
+    this.plans = new Plans(this.kernel, this.fleet);
   }
 
   hasNode(name: string): boolean { return this.nodes.has(name); }
@@ -94,13 +96,20 @@ export class Placement {
     return placed;
   }
 
-  /** Moves one instance of the service to the node (the kernel's newest goes); false when the node cannot take it. */
-  move(service: string, node: string): boolean {
-    if (!this.specs.has(service) || this.placedCount(service) === 0) return false;
-    this.fleet.remove(service, 1);
-    if (this.pin(service, node, 1) === 1) return true;
-    this.fill();
-    return false;
+  /**
+   * An operator's move, through the kernel's manual-move plan (audited there as a `plan` event,
+   * trigger manual): the service's first instance not on the node and not moving already. The
+   * kernel refuses (with its reasons) when the node cannot take it; the move itself comes out of
+   * the next planning round. Returns the slot.
+   */
+  requestMove(service: string, node: string, requester: number, reason: number): number {
+    if (!this.specs.has(service)) throw new Error(`service '${service}' is not in the fleet`);
+    if (!this.nodes.has(node)) throw new Error(`node '${node}' is not in the fleet`);
+    const target = this.fleet.node(node);
+    const slot = this.fleet.assignments().find((a) => a.service === service && a.node !== undefined && a.node !== node && this.plans.move(a.slot).state === "none")?.slot;
+    if (slot === undefined) throw new Error(`service '${service}' has no placed instance off ${node} that is not moving already`);
+    this.plans.request(slot, target, requester, reason);
+    return slot;
   }
 
   /** Places what each service still lacks, as far as the nodes allow (the kernel places all or none per call). */
@@ -125,18 +134,6 @@ export class Placement {
     let n = 0;
     for (const a of this.fleet.assignments()) if (a.service === service && a.node !== undefined) n++;
     return n;
-  }
-
-  /** Instances per service per node, as the kernel has them (waiting ones left out). */
-  counts(): Counts {
-    const out: Counts = new Map();
-    for (const a of this.fleet.assignments()) {
-      if (a.node === undefined) continue;
-      const perNode = out.get(a.service) ?? new Map<string, number>();
-      perNode.set(a.node, (perNode.get(a.node) ?? 0) + 1);
-      out.set(a.service, perNode);
-    }
-    return out;
   }
 
   /** Instances the kernel holds but could not place, per service. */
