@@ -2,8 +2,10 @@
 // etcd, two coordinators (one leads), five agents (2 sclerotia, 2 rhizomorph, 1 hyphae) running
 // examples/fleet/fleet.yaml. At 10 s the sclerotia node running the critical store dies
 // (SIGKILL to its agent and its processes): its services come back elsewhere. At 20 s the
-// leading coordinator is SIGKILLed: the standby takes over. At 30 s a node is drained: its
-// instances move rolling (make-before-break, one at a time). Each step prints what happened and how long it took.
+// leading coordinator is SIGKILLed: the standby takes over. At 30 s a node is drained: the
+// kernel's drain plan moves its instances (each service's strategy, rolling by default:
+// make-before-break, one batch at a time) and the leader carries the moves out. Each step prints
+// what happened and how long it took.
 import { fileURLToPath } from "node:url";
 import { LocalFleet, type AgentPlan } from "../../host/fleet/local-fleet.ts";
 import { connect } from "../../host/fleet/connect.ts";
@@ -21,7 +23,7 @@ const agents: AgentPlan[] = [
 let origin = Date.now();
 const say = (text: string) => console.log(`${((Date.now() - origin) / 1000).toFixed(1).padStart(5)}s  ${text}`);
 // The coordinators' decisions and the agents' starts and stops; not every heartbeat.
-const shown = /leading|deposed|gone|joined|assigned|draining|starting |stopping |standing|lease/;
+const shown = /leading|deposed|gone|joined|assigned|draining|starting |stopping |standing|lease|move |planned/;
 const fleet = new LocalFleet({ ttlSeconds: 3, tls: true, log: (name, line) => { if (shown.test(line)) say(`${name.padEnd(13)} ${line.replace(/^\S+ /, "")}`); } });
 const sleepUntil = (s: number) => new Promise((r) => setTimeout(r, Math.max(0, origin + s * 1000 - Date.now())));
 
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
     await sleepUntil(30);
     const busy = (await snapshot()).nodes.filter((n) => n.tier === "rhizomorph").sort((a, b) => b.instances.length - a.instances.length)[0];
     const leaving = busy.instances.filter((i) => !i.startsWith("cache-"));
-    say(`drain ${busy.name} (runs ${busy.instances.join(", ")}): a rolling move, each old copy stops once its replacement runs`);
+    say(`drain ${busy.name} (runs ${busy.instances.join(", ")}): the kernel plans the moves, the leader carries them out (rolling: each old copy stops once its replacement runs)`);
     const t3 = performance.now();
     await store.txn([], [put(keys.drain(busy.name), JSON.stringify({ reason: "demo: maintenance", by: "npm run fleet", atMs: Date.now() }))]);
     await until(`${busy.name} drained: ${leaving.join(", ") || "nothing"} running elsewhere`, (s) => {

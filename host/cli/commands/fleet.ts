@@ -99,14 +99,14 @@ export function fleetCommand(program: Command, io: Output, exit: (code: number) 
       io.out(flags.json ? JSON.stringify({ ok: true, node, draining: !flags.undo }) : `${node}: ${flags.undo ? "drain ended" : "draining (its instances move; nothing new lands on it)"}`);
     })));
 
-  conn(fleet.command("move").argument("<service>").description("move one instance of a service to a node (done and audited by the leader)"))
+  conn(fleet.command("move").argument("<service>").description("move one instance of a service to a node (the kernel plans it, the leader carries it out and audits it)"))
     .requiredOption("--to <node>", "the node to move it to").requiredOption("--reason <text>", "why (kept in the audit)")
     .action(async (service: string, flags: Conn & { to: string; reason: string }) => exit(await withFleet(io, "move", flags, async (store, keys) => {
       if (!(await store.get(keys.service(service)))) throw new InvalidInput(`service '${service}' is not in the fleet`);
       await requireNode(store, keys, flags.to);
       const id = `move-${Date.now()}-${process.pid}`;
       await store.txn([], [put(keys.request(id), JSON.stringify({ service, to: flags.to, reason: flags.reason, requester: requester() }))]);
-      io.out(flags.json ? JSON.stringify({ ok: true, request: id }) : `move of ${service} to ${flags.to} requested (${id}); the leader does it and records it in the audit`);
+      io.out(flags.json ? JSON.stringify({ ok: true, request: id }) : `move of ${service} to ${flags.to} requested (${id}); the leader's kernel plans it (or refuses it), the leader carries it out and records it in the audit`);
     })));
 
   conn(fleet.command("logs").argument("<service>").description("a service's lines from every node that runs it, prefixed by node and instance (read from the agents, never through etcd)"))
