@@ -1,6 +1,7 @@
 // The fleet as the store has it, for `myco fleet status|nodes` (and the demo): nodes by tier
 // with capacity and load, services with desired, assigned and running instances, the leader,
-// drains and the operators' moves. Malformed values are listed with their keys, not fatal.
+// drains, the moves in progress and the operators' moves. Malformed values are listed with their
+// keys, not fatal.
 import type { Store } from "./store.ts";
 import { Keys, decodeNode, decodeLoad, decodeService, decodeAssign, decodeStatus, type NodeRecord } from "./keys.ts";
 import { TIERS } from "../kernel/placement.ts";
@@ -11,6 +12,8 @@ export interface FleetSnapshot {
   coordinators: string[];
   nodes: (NodeRecord & { name: string; load: number; draining: boolean; instances: string[] })[];
   services: { name: string; class: string; desired: number; assigned: number; running: number; where: string[] }[];
+  /** Moves in progress: an instance assigned on two nodes (a make-before-break move: the new copy beside the old). */
+  moving: { instance: string; service: string; nodes: string[] }[];
   audit: Record<string, unknown>[];
   problems: string[];
 }
@@ -53,12 +56,17 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
   // Running: a node reports it running where it is assigned now (a moved copy still stopping does not count).
   const current = new Set(assigned.map((a) => `${a.node}/${a.instance}`));
   for (const st of statuses) { const s = services.get(st.service); if (s && st.state === "running" && current.has(st.key)) s.running++; }
+  const byInstance = new Map<string, { instance: string; service: string; nodes: string[] }>();
+  for (const a of assigned) {
+    const m = byInstance.get(a.instance) ?? byInstance.set(a.instance, { instance: a.instance, service: a.service, nodes: [] }).get(a.instance)!;
+    m.nodes.push(a.node);
+  }
   candidates.sort((a, b) => a.rev - b.rev);
   const order = (n: NodeRecord & { name: string }) => TIERS.indexOf(n.tier) * 1e6;
   return {
     revision, leader: candidates[0]?.value, coordinators: candidates.map((c) => c.value),
     nodes: [...nodes.values()].sort((a, b) => order(a) - order(b) || (a.name < b.name ? -1 : 1)),
-    services: [...services.values()], audit, problems,
+    services: [...services.values()], moving: [...byInstance.values()].filter((m) => m.nodes.length > 1), audit, problems,
   };
 }
 
@@ -70,6 +78,7 @@ export function formatSnapshot(s: FleetSnapshot, what: "status" | "nodes"): stri
   if (what === "nodes") return lines.join("\n");
   lines.push("", `SERVICE         CLASS       DESIRED  ASSIGNED  RUNNING  WHERE`);
   for (const v of s.services) lines.push(`${v.name.padEnd(16)}${v.class.padEnd(12)}${String(v.desired).padEnd(9)}${String(v.assigned).padEnd(10)}${String(v.running).padEnd(9)}${v.where.sort().join(" ") || "-"}`);
+  if (s.moving.length) lines.push("", `moves in progress: ${s.moving.map((m) => `${m.instance} on ${m.nodes.sort().join(" and ")}`).join(", ")}`);
   lines.push("", `leader: ${s.leader ?? "none"}; coordinators: ${s.coordinators.join(", ") || "none"}; revision ${s.revision}`);
   for (const p of s.problems) lines.push(`problem: ${p}`);
   return lines.join("\n");

@@ -16,6 +16,7 @@ import type { MoveRecord } from "../../host/fleet/plan-executor.ts";
 import { put, del } from "../../host/fleet/store.ts";
 import type { Keys } from "../../host/fleet/keys.ts";
 import { planEventOf } from "../../host/kernel/plans.ts";
+import { readSnapshot } from "../../host/fleet/snapshot.ts";
 import { writeManifest, waitFor } from "./support.ts";
 
 const lines: string[] = [];
@@ -122,14 +123,23 @@ describe("the coordinator executes the kernel's plans, real etcd and agents", ()
     const first = coordinator.moves.length;
     const freeBefore = kernel().fleet.free(target).cpu;
     let heldSeen = 0;
+    let statusSaw: string[] = []; // `myco fleet status`'s moves in progress
     let sampling = true;
-    const sampler = (async () => { while (sampling) { heldSeen = Math.max(heldSeen, kernel().fleet.held(source).cpu); await new Promise((r) => setTimeout(r, 20)); } })();
+    const sampler = (async () => {
+      while (sampling) {
+        heldSeen = Math.max(heldSeen, kernel().fleet.held(source).cpu);
+        const moving = (await readSnapshot(store, keys)).moving.find((m) => m.service === "blue");
+        if (moving) statusSaw = moving.nodes;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
     await moveRequest("blue", target);
     await waitFor("blue moved", async () => movesOf("blue", first)[0]?.outcome === "done" && (await running("blue")).size === 1 && (await nodeOf("blue")) === target && settled(), 30_000);
     sampling = false;
     await sampler;
     expect(movesOf("blue", first)).toEqual([expect.objectContaining({ from: source, to: target, trigger: "manual", strategy: "blue-green", ms: 1000 })]);
     expect(heldSeen).toBe(400); // the old copy's room, held while both ran
+    expect(statusSaw.sort()).toEqual([source, target].sort());
     expect(kernel().fleet.held(source).cpu).toBe(0); // released once reported done
     expect(kernel().fleet.free(source).cpu).toBe(CPU - kernel().fleet.used(source).cpu);
     expect(kernel().fleet.free(target).cpu).toBe(freeBefore - 400);
