@@ -15,35 +15,57 @@ export interface NodeFacts {
   capacity: { cpu: number; memory: number }; used: { cpu: number; memory: number }; held: { cpu: number; memory: number };
 }
 
-export interface FleetSnapshot {
+/** The slots' and nodes' facts; its arrays are reused by the next read (a check is one synchronous pass). */
+export class FleetSnapshot {
   /** The used slots, ascending. */
-  slots: number[];
+  slots: number[] = [];
   /** Per slot: its service's model, node (NO_NODE: waiting), reservation, move (running node, no move under way). */
-  model: ServiceModel[]; node: Int32Array; reserved: Uint8Array; moveFrom: Int32Array; moveIdle: Uint8Array;
-  backups: Int32Array; backupsPerSlot: number;
+  model: ServiceModel[];
+  node: Int32Array; reserved: Uint8Array; moveFrom: Int32Array; moveIdle: Uint8Array; backups: Int32Array;
+  readonly backupsPerSlot = BACKUPS_PER_SLOT;
   /** The model's nodes (empty when only the dead-node rule is checked) and the same by id. */
-  facts: NodeFacts[]; byId: Map<number, NodeFacts>;
+  facts: NodeFacts[] = [];
+  byId = new Map<number, NodeFacts>();
+  /** Instances per (service id, node id). */
+  readonly perNode = new Map<number, number>();
+  readonly serviceIds = new Map<string, number>();
+
+  constructor(readonly fleet: Fleet, slots: number) {
+    this.model = new Array<ServiceModel>(slots);
+    this.node = new Int32Array(slots); this.reserved = new Uint8Array(slots); this.moveFrom = new Int32Array(slots); this.moveIdle = new Uint8Array(slots);
+    this.backups = new Int32Array(slots * BACKUPS_PER_SLOT);
+  }
+
   /** Instances of a service on a node. */
-  countOn(service: string, node: number): number;
-  nameOf(node: number): string;
+  countOn(service: string, node: number): number { return this.perNode.get(this.serviceIds.get(service)! * 0x10000 + node) ?? 0; }
+  nameOf(node: number): string { return this.fleet.nodeName(node); }
   /** A node's state now, "removed" when the id names no node. */
-  stateOf(node: number): string;
+  stateOf(node: number): string {
+    const state = this.fleet.kernel.exports.nodeField(node, 1);
+    return state < 0 ? "removed" : NODE_STATES[state];
+  }
 }
 
 const CPU = 0, MEMORY = 1;
+const snapshots = new WeakMap<Fleet, FleetSnapshot>();
 
 /** Reads the slots (and, with `nodes`, the model's nodes); readMoves adds the moves. */
 export function readFleet(fleet: Fleet, model: FleetModel, nodes: boolean): FleetSnapshot {
   const kernel = fleet.kernel, x = kernel.exports;
   const n = x.placementSlots();
+  let s = snapshots.get(fleet);
+  if (!s || s.node.length !== n) snapshots.set(fleet, s = new FleetSnapshot(fleet, n));
+  s.slots = [];
+  s.facts = [];
+  s.byId.clear();
+  s.perNode.clear();
+  s.serviceIds.clear();
   const services = new Map<number, ServiceModel>();
-  for (const m of model.services.values()) services.set(kernel.id(m.name), m);
-  const s: FleetSnapshot = {
-    slots: [], model: new Array<ServiceModel>(n), node: new Int32Array(n), reserved: new Uint8Array(n), moveFrom: new Int32Array(n), moveIdle: new Uint8Array(n),
-    backups: new Int32Array(n * BACKUPS_PER_SLOT), backupsPerSlot: BACKUPS_PER_SLOT, facts: [], byId: new Map(),
-    countOn: () => 0, nameOf: (node) => fleet.nodeName(node), stateOf: (node) => stateOf(kernel, node),
-  };
-  const perNode = new Map<string, number>();
+  for (const m of model.services.values()) {
+    const id = kernel.id(m.name);
+    services.set(id, m);
+    s.serviceIds.set(m.name, id);
+  }
   for (let slot = 0; slot < n; slot++) {
     const service = x.placementSlotService(slot);
     if (service < 0) continue;
@@ -55,21 +77,25 @@ export function readFleet(fleet: Fleet, model: FleetModel, nodes: boolean): Flee
     s.node[slot] = node;
     s.reserved[slot] = kernel.check(x.placementSlotReserved(slot));
     for (let k = 0; k < BACKUPS_PER_SLOT; k++) s.backups[slot * BACKUPS_PER_SLOT + k] = kernel.check(x.placementBackup(slot, k));
-    if (node !== NO_NODE) perNode.set(`${m.name}@${node}`, (perNode.get(`${m.name}@${node}`) ?? 0) + 1);
+    if (node !== NO_NODE) s.perNode.set(service * 0x10000 + node, (s.perNode.get(service * 0x10000 + node) ?? 0) + 1);
   }
-  s.countOn = (service, node) => perNode.get(`${service}@${node}`) ?? 0;
   if (!nodes) return s;
   for (const name of model.nodes.keys()) {
     const id = fleet.node(name);
-    const vector = (which: number) => ({ cpu: kernel.check(Number(x.nodeResource(id, CPU, which))), memory: kernel.check(Number(x.nodeResource(id, MEMORY, which))) });
     const f: NodeFacts = {
       id, name, tier: TIERS[kernel.check(x.nodeField(id, 0))], state: NODE_STATES[kernel.check(x.nodeField(id, 1))], labels: model.labels.get(name) ?? new Set(),
-      capacity: vector(0), used: vector(1), held: vector(2),
+      capacity: vector(kernel, id, 0), used: vector(kernel, id, 1), held: vector(kernel, id, 2),
     };
     s.facts.push(f);
     s.byId.set(id, f);
   }
   return s;
+}
+
+/** A node's cpu and memory: 0 capacity, 1 used, 2 held. */
+function vector(kernel: Kernel, id: number, which: number): { cpu: number; memory: number } {
+  const x = kernel.exports;
+  return { cpu: kernel.check(Number(x.nodeResource(id, CPU, which))), memory: kernel.check(Number(x.nodeResource(id, MEMORY, which))) };
 }
 
 /** Each used slot's move: the node it runs on (NO_NODE: none yet) and whether no move of it is under way. */
@@ -79,9 +105,4 @@ export function readMoves(kernel: Kernel, s: FleetSnapshot): void {
     s.moveIdle[slot] = kernel.check(x.planMove(slot, 0)) === 0 ? 1 : 0;
     s.moveFrom[slot] = kernel.check(x.planMove(slot, 1));
   }
-}
-
-function stateOf(kernel: Kernel, node: number): string {
-  const state = kernel.exports.nodeField(node, 1);
-  return state < 0 ? "removed" : NODE_STATES[state];
 }
