@@ -24,33 +24,33 @@ import { plans, DIRTY_BACKUPS, clearDirty } from "./moves";
 /** Can `node` stand by for an instance of the service running on `primary` (not counting the slot's other backups). */
 function canBackUp(service: i32, node: i32, primary: i32): bool {
   if (node == primary || hardExclusion(service, node) >= 0 || capacityExclusion(service, node) >= 0) return false;
-  return fleet.specClass[service] != CLASS_USER || fleet.nodeTier[node] == TIER_SCLEROTIA;
+  return unchecked(fleet.specClass[service]) != CLASS_USER || unchecked(fleet.nodeTier[node]) == TIER_SCLEROTIA;
 }
 
 function isBackup(slot: i32, node: i32): bool {
-  for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (<i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] == node) return true;
+  for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (<i32>unchecked(fleet.slotBackup[slot * BACKUPS_PER_SLOT + k]) == node) return true;
   return false;
 }
 
 function sameZone(a: i32, b: i32): bool {
-  const zone = <i32>fleet.nodeZone[a];
-  return zone >= 0 && zone == <i32>fleet.nodeZone[b];
+  const zone = <i32>unchecked(fleet.nodeZone[a]);
+  return zone >= 0 && zone == <i32>unchecked(fleet.nodeZone[b]);
 }
 
 /** How good a standby `node` is: another zone than the instance and its other backups first, then rules, reliability, room. */
 function standbyScore(service: i32, slot: i32, node: i32, primary: i32): i64 {
   let s: i64 = sameZone(node, primary) ? 0 : 1_000_000;
   for (let k = 0; k < BACKUPS_PER_SLOT; k++) {
-    const other = <i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k];
+    const other = <i32>unchecked(fleet.slotBackup[slot * BACKUPS_PER_SLOT + k]);
     if (other != <i32>NONE && sameZone(node, other)) s -= 100_000;
   }
-  s += ruleScore(service, node) + 5 * (<i64>fleet.nodeReliability[node] - <i64>fleet.nodeLoad[node]);
+  s += ruleScore(service, node) + 5 * (<i64>unchecked(fleet.nodeReliability[node]) - <i64>unchecked(fleet.nodeLoad[node]));
   let fill: i64 = 0;
   for (let r = 0; r < RESOURCES; r++) {
-    const capacity = fleet.capacity[node * RESOURCES + r];
-    if (capacity != 0 && fleet.request[service * RESOURCES + r] != 0) fill += <i64>fleet.used[node * RESOURCES + r] * 1000 / <i64>capacity;
+    const capacity = unchecked(fleet.capacity[node * RESOURCES + r]);
+    if (capacity != 0 && unchecked(fleet.request[service * RESOURCES + r]) != 0) fill += <i64>unchecked(fleet.used[node * RESOURCES + r]) * 1000 / <i64>capacity;
   }
-  return s + (fleet.specScore[service] == SCORE_SPREAD ? fill : -fill); // a standby wants room: the emptier the better
+  return s + (unchecked(fleet.specScore[service]) == SCORE_SPREAD ? fill : -fill); // a standby wants room: the emptier the better
 }
 
 /** The slot and primary node a standby is being chosen for (sampleBest's tests take only service and node). */
@@ -65,7 +65,7 @@ function standbyRank(service: i32, node: i32): i64 { return standbyScore(service
 
 /** The best node to add as a backup of the slot, or -1. */
 function nextBackup(service: i32, slot: i32, primary: i32): i32 {
-  if (fleet.specAssign[service] == ASSIGN_DIRECT) {
+  if (unchecked(fleet.specAssign[service]) == ASSIGN_DIRECT) {
     for (let k = 0; k < DIRECT_PER_SERVICE; k++) {
       const node = directNode(service, k);
       if (node >= 0 && !isBackup(slot, node) && canBackUp(service, node, primary)) return node;
@@ -79,14 +79,15 @@ function nextBackup(service: i32, slot: i32, primary: i32): i32 {
 
 /** Drops the slot's backups that can no longer stand by (a node gone, draining, full, ruled out) and fills the missing ones. */
 function settleSlot(slot: i32): void {
-  const service = <i32>fleet.slotService[slot];
-  const primary = <i32>fleet.slotNode[slot];
-  const want = backupsOf(service) - (PLANTED_BUG == 2 && fleet.specClass[service] == CLASS_CRITICAL ? 1 : 0); // the planted forgotten backup (features.ts)
+  const service = <i32>unchecked(fleet.slotService[slot]);
+  const primary = <i32>unchecked(fleet.slotNode[slot]);
+  const want = backupsOf(service) - (PLANTED_BUG == 2 && unchecked(fleet.specClass[service]) == CLASS_CRITICAL ? 1 : 0); // the planted forgotten backup (features.ts)
   let kept = 0;
   for (let k = 0; k < BACKUPS_PER_SLOT; k++) {
-    const node = <i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k];
+    const node = <i32>unchecked(fleet.slotBackup[slot * BACKUPS_PER_SLOT + k]);
     if (node == <i32>NONE) continue;
     const keep = kept < want && primary != <i32>NONE && canBackUp(service, node, primary);
+    if (keep && kept == k) { kept++; continue; } // already in its place (every place before it is kept or cleared)
     slotSetBackup(slot, k, NONE);
     if (keep) slotSetBackup(slot, kept++, node); // compacted: the order of the backups stays
   }
@@ -98,7 +99,7 @@ function settleSlot(slot: i32): void {
     }
   }
   const short = primary == <i32>NONE ? 0 : max(0, want - kept);
-  fleet.backupsShort += short - <i32>fleet.slotShort[slot];
+  fleet.backupsShort += short - <i32>unchecked(fleet.slotShort[slot]);
   fleet.slotShort[slot] = <u8>short;
 }
 
@@ -109,23 +110,23 @@ function settleSlot(slot: i32): void {
  */
 export function refreshBackups(service: i32): void {
   if (service >= 0) {
-    for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) settleSlot(slot);
+    for (let slot = firstOfService(service); slot != NO_SLOT; slot = unchecked(fleet.nextOfService[slot])) settleSlot(slot);
     return;
   }
   if (fleet.backupsShort > 0) {
-    for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (fleet.slotService[slot] != NONE) settleSlot(slot);
+    for (let slot = 0; slot < PLACEMENT_SLOTS_MAX; slot++) if (unchecked(fleet.slotService[slot]) != NONE) settleSlot(slot);
   } else {
     if (plans.movedOverflow) {
       for (let d = 0; d < plans.backupDirtyCount; d++) {
-        for (let slot = firstOnNode(<i32>plans.backupDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) settleSlot(slot);
+        for (let slot = firstOnNode(<i32>unchecked(plans.backupDirty[d])); slot != NO_SLOT; slot = unchecked(fleet.nextOnNode[slot])) settleSlot(slot);
       }
     } else {
       for (let k = 0; k < plans.movedCount; k++) {
-        const slot = <i32>plans.moved[k];
-        if (fleet.slotService[slot] != NONE) settleSlot(slot);
+        const slot = <i32>unchecked(plans.moved[k]);
+        if (unchecked(fleet.slotService[slot]) != NONE) settleSlot(slot);
       }
     }
-    for (let d = 0; d < plans.backupDirtyCount; d++) settleStandbys(<i32>plans.backupDirty[d]);
+    for (let d = 0; d < plans.backupDirtyCount; d++) settleStandbys(<i32>unchecked(plans.backupDirty[d]));
   }
   clearDirty(DIRTY_BACKUPS);
 }
@@ -133,7 +134,7 @@ export function refreshBackups(service: i32): void {
 /** Settles the instances a node stands by for (its state, labels, load, tier or room changed). */
 function settleStandbys(node: i32): void {
   for (let entry = firstBackedBy(node); entry != NO_SLOT;) {
-    const next = fleet.nextBacked[entry]; // settling relinks only this slot's entries, and a slot names a node once
+    const next = unchecked(fleet.nextBacked[entry]); // settling relinks only this slot's entries, and a slot names a node once
     settleSlot(entry / BACKUPS_PER_SLOT);
     entry = next;
   }
@@ -141,7 +142,7 @@ function settleStandbys(node: i32): void {
 
 /** The k-th backup node of a slot (NONE: none). */
 export function slotBackupOf(slot: i32, k: i32): i32 {
-  return <i32>fleet.slotBackup[slot * BACKUPS_PER_SLOT + k];
+  return <i32>unchecked(fleet.slotBackup[slot * BACKUPS_PER_SLOT + k]);
 }
 
 /** Placed instances of the service (-1: every service) short of their backups (on return: how many backups are missing). */
@@ -150,15 +151,15 @@ export function backupsMissing(service: i32): i32 {
   if (service >= PLACEMENT_SERVICES) return 0;
   if (service < 0) return fleet.backupsShort;
   if (service >= 0) {
-    for (let slot = firstOfService(service); slot != NO_SLOT; slot = fleet.nextOfService[slot]) missing += slotMissing(slot);
+    for (let slot = firstOfService(service); slot != NO_SLOT; slot = unchecked(fleet.nextOfService[slot])) missing += slotMissing(slot);
     return missing;
   }
   return missing;
 }
 
 function slotMissing(slot: i32): i32 {
-  if (fleet.slotNode[slot] == NONE) return 0;
+  if (unchecked(fleet.slotNode[slot]) == NONE) return 0;
   let have = 0;
-  for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (fleet.slotBackup[slot * BACKUPS_PER_SLOT + k] != NONE) have++;
-  return max(0, backupsOf(<i32>fleet.slotService[slot]) - have);
+  for (let k = 0; k < BACKUPS_PER_SLOT; k++) if (unchecked(fleet.slotBackup[slot * BACKUPS_PER_SLOT + k]) != NONE) have++;
+  return max(0, backupsOf(<i32>unchecked(fleet.slotService[slot])) - have);
 }

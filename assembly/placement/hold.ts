@@ -13,23 +13,23 @@ import { plans, markNode, DIRTY_BACKUPS } from "./moves";
 
 /** Holds the source's capacity for a slot taken off `node` (the node it runs on) by a blue-green or live move. */
 export function holdSource(slot: i32, node: i32): void {
-  if (fleet.slotHoldEra[slot] != 0 || <i32>plans.running[slot] != node) return;
-  const service = <i32>fleet.slotService[slot];
-  if (fleet.specMigration[service] == MIGRATE_ROLLING || fleet.nodeState[node] >= STATE_DEAD) return;
-  for (let r = 0; r < RESOURCES; r++) fleet.held[node * RESOURCES + r] += fleet.request[service * RESOURCES + r];
-  fleet.slotHoldEra[slot] = fleet.nodeEra[node];
+  if (unchecked(fleet.slotHoldEra[slot]) != 0 || <i32>unchecked(plans.running[slot]) != node) return;
+  const service = <i32>unchecked(fleet.slotService[slot]);
+  if (unchecked(fleet.specMigration[service]) == MIGRATE_ROLLING || unchecked(fleet.nodeState[node]) >= STATE_DEAD) return;
+  for (let r = 0; r < RESOURCES; r++) fleet.held[node * RESOURCES + r] += unchecked(fleet.request[service * RESOURCES + r]);
+  fleet.slotHoldEra[slot] = unchecked(fleet.nodeEra[node]);
   markNode(node, DIRTY_BACKUPS); // less room there: its standbys are checked again
 }
 
 /** Releases a slot's hold on the node it runs on (the move is done, the instance went or came back). */
 export function releaseHold(slot: i32): void {
-  const era = fleet.slotHoldEra[slot];
+  const era = unchecked(fleet.slotHoldEra[slot]);
   if (era == 0) return;
   fleet.slotHoldEra[slot] = 0;
-  const node = <i32>plans.running[slot];
-  if (node == <i32>NONE || fleet.nodeEra[node] != era) return; // dropped with its node's holds
-  const service = <i32>fleet.slotService[slot];
-  for (let r = 0; r < RESOURCES; r++) fleet.held[node * RESOURCES + r] -= fleet.request[service * RESOURCES + r];
+  const node = <i32>unchecked(plans.running[slot]);
+  if (node == <i32>NONE || unchecked(fleet.nodeEra[node]) != era) return; // dropped with its node's holds
+  const service = <i32>unchecked(fleet.slotService[slot]);
+  for (let r = 0; r < RESOURCES; r++) fleet.held[node * RESOURCES + r] -= unchecked(fleet.request[service * RESOURCES + r]);
 }
 
 /** Drops every hold on a node (registered anew, or its capacity shrinks: that room is gone). */

@@ -1,10 +1,11 @@
 // The plan's per-slot records (plan.ts) and the dirty node sets that keep planning proportional
 // to what changed. `running` is where the executor last confirmed an instance runs, `target`
 // the node its move goes to, `state` the move's progress, `trigger` why it moves. A node is
-// marked dirty (for the plan and for the backups separately) when an instance is put on or
-// taken off it, when its state, labels, load, tier or capacity change, and when a move of one of
-// its instances ends: a planning round then walks only the dirty nodes' instances, and settling
-// backups only the instances moved since and the instances the dirty nodes stand by for (slots.ts).
+// marked dirty (for the plan and for the backups separately) when its state, labels, load, tier
+// or capacity change, and when a move of one of its instances ends; an instance put on a node is
+// remembered itself (for both). A planning round then walks only the instances put on a node
+// since and the dirty nodes' instances, and settling backups only the instances moved since and
+// the instances the dirty nodes stand by for (slots.ts).
 import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
 import { WITH_PLACEMENT } from "../features";
 import { NONE } from "./tables";
@@ -18,6 +19,9 @@ export const TRIGGER_INFER: u8 = 0xFF;
 
 /** Moved slots remembered for the backups (a sixteenth of the slots, at least 64). */
 const MOVED_MAX: i32 = PLACEMENT_SLOTS_MAX == 0 ? 0 : max(min(64, PLACEMENT_SLOTS_MAX), PLACEMENT_SLOTS_MAX >> 4);
+
+/** Slots put on a node since the last planning round, remembered for the plan (a 256th of the slots, at least 64); past it, their nodes are marked instead. */
+const PLAN_MOVED_MAX: i32 = PLACEMENT_SLOTS_MAX == 0 ? 0 : max(min(64, PLACEMENT_SLOTS_MAX), PLACEMENT_SLOTS_MAX >> 8);
 
 /** The dirty sets a mark adds a node to. */
 export const DIRTY_PLAN: u8 = 1;
@@ -45,6 +49,9 @@ export class Plans {
   readonly moved: StaticArray<u32> = new StaticArray<u32>(MOVED_MAX);
   movedCount: i32 = 0;
   movedOverflow: bool = false;
+  /** The slots put on a node since the last planning round (a planning round walks them and the slots of the plan's dirty nodes). */
+  readonly planMoved: StaticArray<u32> = new StaticArray<u32>(PLAN_MOVED_MAX);
+  planMovedCount: i32 = 0;
   constructor() { this.reset(); }
   reset(): void {
     this.running.fill(NONE);
@@ -60,6 +67,7 @@ export class Plans {
     this.backupDirtyCount = 0;
     this.movedCount = 0;
     this.movedOverflow = false;
+    this.planMovedCount = 0;
   }
 }
 
@@ -68,16 +76,19 @@ export const plans: Plans = WITH_PLACEMENT ? new Plans() : changetype<Plans>(0);
 /** Adds a node to the dirty sets `which` (DIRTY_* bits); WAITING and NONE are not nodes. */
 export function markNode(node: i32, which: u8): void {
   if (node < 0 || node >= PLACEMENT_NODES_MAX) return;
-  const had = plans.dirtyMark[node];
+  const had = unchecked(plans.dirtyMark[node]);
   if ((which & DIRTY_PLAN) != 0 && (had & DIRTY_PLAN) == 0) plans.planDirty[plans.planDirtyCount++] = <u16>node;
   if ((which & DIRTY_BACKUPS) != 0 && (had & DIRTY_BACKUPS) == 0) plans.backupDirty[plans.backupDirtyCount++] = <u16>node;
   plans.dirtyMark[node] = had | which;
 }
 
-/** Remembers a slot put on a node (its backups are settled again). */
-export function slotMoved(slot: i32): void {
+/** Remembers a slot put on `node`: its backups are settled again, and the next planning round looks at it (past the list: at every slot of its node). */
+export function slotMoved(slot: i32, node: i32): void {
   if (plans.movedCount < MOVED_MAX) plans.moved[plans.movedCount++] = <u32>slot;
   else plans.movedOverflow = true;
+  if (plans.planMovedCount < PLAN_MOVED_MAX) plans.planMoved[plans.planMovedCount++] = <u32>slot;
+  else markNode(node, DIRTY_PLAN);
+  markNode(node, DIRTY_BACKUPS);
 }
 
 /** Marks a node changed for both the plan and the backups. */
@@ -88,13 +99,13 @@ export function clearDirty(which: u8): void {
   const list = which == DIRTY_PLAN ? plans.planDirty : plans.backupDirty;
   const n = which == DIRTY_PLAN ? plans.planDirtyCount : plans.backupDirtyCount;
   for (let k = 0; k < n; k++) { const node = <i32>list[k]; plans.dirtyMark[node] &= ~which; }
-  if (which == DIRTY_PLAN) plans.planDirtyCount = 0;
+  if (which == DIRTY_PLAN) { plans.planDirtyCount = 0; plans.planMovedCount = 0; }
   else { plans.backupDirtyCount = 0; plans.movedCount = 0; plans.movedOverflow = false; }
 }
 
 /** Sets a slot's move state, keeping the in-flight counts. */
 export function setMoveState(slot: i32, service: i32, state: u8): void {
-  const before = plans.state[slot];
+  const before = unchecked(plans.state[slot]);
   if (before == state) return;
   if (before == MOVE_PLANNED) plans.planned--;
   else if (before == MOVE_STARTED) plans.started--;

@@ -170,5 +170,5 @@ export function nodeForget(node: i32): void {
   fleet.nodePosition[last] = position;
 }
 
-@inline export function nodeAccepts(node: i32): bool { return fleet.nodeState[node] == STATE_ALIVE; }
+@inline export function nodeAccepts(node: i32): bool { return unchecked(fleet.nodeState[node]) == STATE_ALIVE; }
 @inline export function nodeGone(node: i32): bool { return fleet.nodeState[node] >= STATE_DEAD; }

@@ -55,82 +55,110 @@ export const TRIGGER_REBALANCE: u8 = 6;
 
 export { plans, MOVE_NONE, MOVE_PLANNED, MOVE_STARTED } from "./moves";
 
-/** Adopts fresh placements on the dirty nodes (an instance that never ran starts where it is placed: not a move); freed slots forgot theirs (slots.ts). */
-function sync(): void {
+/**
+ * Gathers into callSlots (scratch), each once and in slot order, the slots a plan may concern:
+ * those put on a node since the last round and every slot on a node marked for the plan (every
+ * displaced instance not yet moving is one of them). Returns how many.
+ */
+function planSlots(): i32 {
+  const out = fleet.callSlots;
+  let walked = 0;
+  for (let d = 0; d < plans.planDirtyCount; d++) walked += unchecked(fleet.nodeInstances[<i32>unchecked(plans.planDirty[d])]);
+  if (walked + plans.planMovedCount > PLACEMENT_SLOTS_MAX) { // cannot happen with distinct slots; bounded all the same: their nodes are marked instead
+    for (let k = 0; k < plans.planMovedCount; k++) markNode(<i32>unchecked(fleet.slotNode[<i32>unchecked(plans.planMoved[k])]), DIRTY_PLAN);
+    plans.planMovedCount = 0;
+  }
+  let n = 0;
   for (let d = 0; d < plans.planDirtyCount; d++) {
-    for (let slot = firstOnNode(<i32>plans.planDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
-      if (plans.running[slot] == NONE && plans.state[slot] == MOVE_NONE) plans.running[slot] = fleet.slotNode[slot];
-    }
+    for (let slot = firstOnNode(<i32>unchecked(plans.planDirty[d])); slot != NO_SLOT; slot = unchecked(fleet.nextOnNode[slot])) out[n++] = <u32>slot;
+  }
+  for (let k = 0; k < plans.planMovedCount; k++) {
+    const slot = <i32>unchecked(plans.planMoved[k]);
+    const node = <i32>unchecked(fleet.slotNode[slot]);
+    if (unchecked(fleet.slotService[slot]) == NONE || node == <i32>NONE || (unchecked(plans.dirtyMark[node]) & DIRTY_PLAN) != 0) continue; // gone, waiting, or walked above
+    out[n++] = <u32>slot;
+  }
+  sortAscending(out, n);
+  let unique = 0;
+  for (let k = 0; k < n; k++) if (unique == 0 || unchecked(out[unique - 1]) != unchecked(out[k])) out[unique++] = unchecked(out[k]);
+  return unique;
+}
+
+/** Adopts fresh placements (an instance that never ran starts where it is placed: not a move); freed slots forgot theirs (slots.ts). */
+function sync(): void {
+  const n = planSlots();
+  for (let k = 0; k < n; k++) {
+    const slot = <i32>unchecked(fleet.callSlots[k]);
+    if (unchecked(plans.running[slot]) == NONE && unchecked(plans.state[slot]) == MOVE_NONE) plans.running[slot] = unchecked(fleet.slotNode[slot]);
   }
 }
 
 /** Does the slot need a move: it runs somewhere and is wanted on another node. */
 @inline function displaced(slot: i32): bool {
-  const want = fleet.slotNode[slot], run = plans.running[slot];
-  return fleet.slotService[slot] != NONE && run != NONE && want != NONE && want != run;
+  const want = unchecked(fleet.slotNode[slot]), run = unchecked(plans.running[slot]);
+  return unchecked(fleet.slotService[slot]) != NONE && run != NONE && want != NONE && want != run;
 }
 
 /** Why the slot moves: its running node gone (a failover), else recorded (shrink, health, manual), else its node's state and the rules. */
 function triggerOf(slot: i32): u8 {
-  const from = <i32>plans.running[slot];
-  const state = fleet.nodeState[from];
+  const from = <i32>unchecked(plans.running[slot]);
+  const state = unchecked(fleet.nodeState[from]);
   if (state == 0 || state >= STATE_DEAD) return TRIGGER_DEATH; // a failover whatever moved it first
-  const recorded = plans.trigger[slot];
+  const recorded = unchecked(plans.trigger[slot]);
   if (recorded != TRIGGER_INFER) return recorded;
   if (state == STATE_DRAINING) return TRIGGER_DRAIN;
-  if (hardExclusion(<i32>fleet.slotService[slot], from) >= 0) return TRIGGER_RULE;
+  if (hardExclusion(<i32>unchecked(fleet.slotService[slot]), from) >= 0) return TRIGGER_RULE;
   return TRIGGER_REBALANCE;
 }
 
 /** A service's limit on moves off live nodes per round: native shards per step, rolling's batch, less what is in flight. */
 function budgetOf(s: i32): i32 {
   let limit = -1;
-  if (deployModel(s) == DEPLOY_NATIVE) limit = max(1, <i32>fleet.specRebalance[s]);
-  else if (fleet.specMigration[s] == MIGRATE_ROLLING) limit = max(1, <i32>fleet.specBatch[s]);
-  return limit < 0 ? -1 : max(0, limit - plans.inFlight[s]);
+  if (deployModel(s) == DEPLOY_NATIVE) limit = max(1, <i32>unchecked(fleet.specRebalance[s]));
+  else if (unchecked(fleet.specMigration[s]) == MIGRATE_ROLLING) limit = max(1, <i32>unchecked(fleet.specBatch[s]));
+  return limit < 0 ? -1 : max(0, limit - unchecked(plans.inFlight[s]));
 }
 
 /**
  * One planning round: places the instances waiting for a node where one fits now, settles the
  * backups, then emits a move for every displaced instance not yet moving, in slot order (within
- * the gradual limits and the outbox's room). It walks only the dirty nodes' instances (every
- * displaced instance is on one: a node stays dirty while it holds one not yet moving), so its
- * work is proportional to what changed. Returns how many moves it emitted.
+ * the gradual limits and the outbox's room). It walks only the instances put on a node since the
+ * last round and the dirty nodes' instances (planSlots: a node stays dirty while it holds one not
+ * yet moving), so its work is proportional to what changed. Returns how many moves it emitted.
  */
 export function planRound(): i32 {
   replacePending(); // room freed since (a removal, a move, a finished move) places the instances waiting for a node
   refreshBackups(-1); // and lets missing backups stand by
   const moving = fleet.callSlots; // scratch after replacePending
+  const candidates = planSlots();
   let n = 0;
-  for (let d = 0; d < plans.planDirtyCount; d++) {
-    for (let slot = firstOnNode(<i32>plans.planDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
-      if (plans.state[slot] != MOVE_NONE) continue;
-      if (plans.running[slot] == NONE) { plans.running[slot] = fleet.slotNode[slot]; continue; } // sync: a fresh placement
-      if (displaced(slot)) moving[n++] = <u32>slot;
-    }
+  for (let k = 0; k < candidates; k++) { // in slot order
+    const slot = <i32>unchecked(moving[k]);
+    if (unchecked(plans.state[slot]) != MOVE_NONE) continue;
+    if (unchecked(plans.running[slot]) == NONE) { plans.running[slot] = unchecked(fleet.slotNode[slot]); continue; } // sync: a fresh placement
+    if (displaced(slot)) moving[n++] = <u32>slot;
   }
   clearDirty(DIRTY_PLAN);
-  sortAscending(moving, n);
-  for (let s = 0; s < PLACEMENT_SERVICES; s++) plans.budget[s] = -2; // not yet computed
+  plans.budget.fill(-2); // not yet computed
   let emitted = 0;
   let k = 0;
   for (; k < n; k++) {
     const slot = <i32>moving[k];
-    const service = <i32>fleet.slotService[slot];
+    const service = <i32>unchecked(fleet.slotService[slot]);
     const trigger = triggerOf(slot);
     const failover = trigger == TRIGGER_DEATH;
-    if (plans.budget[service] == -2) plans.budget[service] = budgetOf(service);
-    if (!failover && plans.budget[service] == 0) { markNode(<i32>fleet.slotNode[slot], DIRTY_PLAN); continue; } // the next round
+    if (unchecked(plans.budget[service]) == -2) plans.budget[service] = budgetOf(service);
+    if (!failover && unchecked(plans.budget[service]) == 0) { markNode(<i32>unchecked(fleet.slotNode[slot]), DIRTY_PLAN); continue; } // the next round
     if (!outboxHasRoom(1)) { outboxNoteDeferred(); break; }
-    const to = <i32>fleet.slotNode[slot];
-    outboxPush(ACTION_MOVE, service, slot, to | (<i32>fleet.specMigration[service] << 16) | (<i32>trigger << 24));
+    const to = <i32>unchecked(fleet.slotNode[slot]);
+    outboxPush(ACTION_MOVE, service, slot, to | (<i32>unchecked(fleet.specMigration[service]) << 16) | (<i32>trigger << 24));
     setMoveState(slot, service, MOVE_PLANNED);
     plans.target[slot] = <u16>to;
     plans.trigger[slot] = trigger;
-    if (!failover && plans.budget[service] > 0) plans.budget[service]--;
+    if (!failover && unchecked(plans.budget[service]) > 0) plans.budget[service]--;
     emitted++;
   }
-  for (; k < n; k++) markNode(<i32>fleet.slotNode[<i32>moving[k]], DIRTY_PLAN); // the outbox was full: the next round
+  for (; k < n; k++) markNode(<i32>unchecked(fleet.slotNode[<i32>moving[k]]), DIRTY_PLAN); // the outbox was full: the next round
   if (emitted > 0) {
     plans.rounds++;
     eventLog(EVENT_PLAN, -1, -1, PLAN_EVENT_PLANNED, 0, CAUSE_NONE, emitted);
@@ -139,20 +167,20 @@ export function planRound(): i32 {
 }
 
 function checkMove(slot: i32, state: u8): i32 {
-  if (slot >= 0 && slot < PLACEMENT_SLOTS_MAX && fleet.slotService[slot] != NONE && plans.state[slot] == state) return OK;
+  if (slot >= 0 && slot < PLACEMENT_SLOTS_MAX && unchecked(fleet.slotService[slot]) != NONE && unchecked(plans.state[slot]) == state) return OK;
   const what = state == MOVE_PLANNED ? " has no planned move to start" : " has no started move to finish";
   return fail(E_NO_MOVE).text("plan: assignment slot ").int(slot).text(what).code();
 }
 
 function report(slot: i32, kind: u8): void {
-  eventLog(EVENT_PLAN, <i32>fleet.slotService[slot], slot, kind, plans.trigger[slot], CAUSE_COMMAND, <i32>plans.target[slot]);
+  eventLog(EVENT_PLAN, <i32>unchecked(fleet.slotService[slot]), slot, kind, unchecked(plans.trigger[slot]), CAUSE_COMMAND, <i32>unchecked(plans.target[slot]));
 }
 
 /** The executor began the move of `slot`. */
 export function moveStarted(slot: i32): i32 {
   const bad = checkMove(slot, MOVE_PLANNED);
   if (bad < 0) return bad;
-  setMoveState(slot, <i32>fleet.slotService[slot], MOVE_STARTED);
+  setMoveState(slot, <i32>unchecked(fleet.slotService[slot]), MOVE_STARTED);
   report(slot, PLAN_EVENT_STARTED);
   return OK;
 }
@@ -163,10 +191,10 @@ export function moveDone(slot: i32): i32 {
   if (bad < 0) return bad;
   report(slot, PLAN_EVENT_DONE);
   releaseHold(slot); // the new instance took over: the old one's room is free
-  plans.running[slot] = plans.target[slot];
-  setMoveState(slot, <i32>fleet.slotService[slot], MOVE_NONE);
+  plans.running[slot] = unchecked(plans.target[slot]);
+  setMoveState(slot, <i32>unchecked(fleet.slotService[slot]), MOVE_NONE);
   plans.trigger[slot] = TRIGGER_INFER;
-  markNode(<i32>fleet.slotNode[slot], DIRTY_PLAN); // wanted elsewhere since: the next round moves it again
+  markNode(<i32>unchecked(fleet.slotNode[slot]), DIRTY_PLAN); // wanted elsewhere since: the next round moves it again
   return OK;
 }
 
@@ -175,8 +203,8 @@ export function moveFailed(slot: i32): i32 {
   const bad = checkMove(slot, MOVE_STARTED) < 0 ? checkMove(slot, MOVE_PLANNED) : OK;
   if (bad < 0) return bad;
   report(slot, PLAN_EVENT_FAILED);
-  setMoveState(slot, <i32>fleet.slotService[slot], MOVE_NONE);
-  markNode(<i32>fleet.slotNode[slot], DIRTY_PLAN);
+  setMoveState(slot, <i32>unchecked(fleet.slotService[slot]), MOVE_NONE);
+  markNode(<i32>unchecked(fleet.slotNode[slot]), DIRTY_PLAN);
   return OK;
 }
 
@@ -192,8 +220,8 @@ export function moveRequest(slot: i32, node: i32, requester: i32, reason: i32): 
   const moved = moveInstance(slot, node);
   if (moved < 0) return moved;
   refreshBackups(-1); // the room it left may let another instance's backup stand by
-  if (plans.state[slot] == MOVE_NONE) plans.trigger[slot] = TRIGGER_MANUAL;
-  eventLog(EVENT_PLAN, <i32>fleet.slotService[slot], slot, PLAN_EVENT_REQUESTED, <u8>reason, CAUSE_COMMAND, requester);
+  if (unchecked(plans.state[slot]) == MOVE_NONE) plans.trigger[slot] = TRIGGER_MANUAL;
+  eventLog(EVENT_PLAN, <i32>unchecked(fleet.slotService[slot]), slot, PLAN_EVENT_REQUESTED, <u8>reason, CAUSE_COMMAND, requester);
   return OK;
 }
 
@@ -210,17 +238,17 @@ export function capacityShrink(node: i32, resource: i32, amount: i64): i32 {
   }
   sync();
   dropHolds(node); // the room is gone: the moves under way off the node stop their old instances now
-  let used = <i64>fleet.used[node * RESOURCES + resource];
+  let used = <i64>unchecked(fleet.used[node * RESOURCES + resource]);
   while (used > amount) {
     let pick = -1;
     let most: u32 = 0;
-    for (let slot = firstOnNode(node); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
-      const need = fleet.request[<i32>fleet.slotService[slot] * RESOURCES + resource];
+    for (let slot = firstOnNode(node); slot != NO_SLOT; slot = unchecked(fleet.nextOnNode[slot])) {
+      const need = unchecked(fleet.request[<i32>unchecked(fleet.slotService[slot]) * RESOURCES + resource]);
       if (need > most) { most = need; pick = slot; }
     }
     if (pick < 0) break; // unreachable: used > 0 means an instance requests it
     unassignSlot(pick);
-    if (plans.state[pick] == MOVE_NONE) plans.trigger[pick] = TRIGGER_SHRINK;
+    if (unchecked(plans.state[pick]) == MOVE_NONE) plans.trigger[pick] = TRIGGER_SHRINK;
     used -= <i64>most;
   }
   const set = nodeCapacitySet(node, resource, amount);
@@ -253,8 +281,8 @@ export function healthDrain(node: i32): i32 {
   sync();
   fleet.nodeState[node] = STATE_DRAINING;
   nodeChanged(node);
-  for (let slot = firstOnNode(node); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) {
-    if (<i32>plans.running[slot] == node && plans.state[slot] == MOVE_NONE) plans.trigger[slot] = TRIGGER_HEALTH;
+  for (let slot = firstOnNode(node); slot != NO_SLOT; slot = unchecked(fleet.nextOnNode[slot])) {
+    if (<i32>unchecked(plans.running[slot]) == node && unchecked(plans.state[slot]) == MOVE_NONE) plans.trigger[slot] = TRIGGER_HEALTH;
   }
   const waiting = evacuate(node);
   refreshBackups(-1);
@@ -269,27 +297,29 @@ export function planCount(field: i32): i32 {
   if (field == 1) return plans.planned;
   if (field == 2) return plans.started;
   sync();
+  const candidates = planSlots(); // every displaced instance not moving is among them (planRound keeps them)
   let n = 0;
-  for (let d = 0; d < plans.planDirtyCount; d++) { // every displaced instance not moving is on a dirty node (planRound keeps them)
-    for (let slot = firstOnNode(<i32>plans.planDirty[d]); slot != NO_SLOT; slot = fleet.nextOnNode[slot]) if (plans.state[slot] == MOVE_NONE && displaced(slot)) n++;
+  for (let k = 0; k < candidates; k++) {
+    const slot = <i32>unchecked(fleet.callSlots[k]);
+    if (unchecked(plans.state[slot]) == MOVE_NONE && displaced(slot)) n++;
   }
   return n;
 }
 
 /** A slot's move: 0 state (MOVE_*), 1 running node (65535 none), 2 target, 3 strategy, 4 batch, 5 ms, 6 trigger (255: none recorded). */
 export function planMoveField(slot: i32, field: i32): i32 {
-  if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || fleet.slotService[slot] == NONE) {
+  if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || unchecked(fleet.slotService[slot]) == NONE) {
     return fail(E_INVALID_ARGUMENT).text("plan: assignment slot ").int(slot).text(" is not in use").code();
   }
-  const service = <i32>fleet.slotService[slot];
+  const service = <i32>unchecked(fleet.slotService[slot]);
   switch (field) {
-    case 0: return plans.state[slot];
-    case 1: return plans.running[slot];
-    case 2: return plans.state[slot] == MOVE_NONE ? <i32>fleet.slotNode[slot] : <i32>plans.target[slot];
-    case 3: return fleet.specMigration[service];
-    case 4: return fleet.specBatch[service];
-    case 5: return <i32>fleet.specMigrationMs[service];
-    case 6: return plans.trigger[slot];
+    case 0: return unchecked(plans.state[slot]);
+    case 1: return unchecked(plans.running[slot]);
+    case 2: return unchecked(plans.state[slot]) == MOVE_NONE ? <i32>unchecked(fleet.slotNode[slot]) : <i32>unchecked(plans.target[slot]);
+    case 3: return unchecked(fleet.specMigration[service]);
+    case 4: return unchecked(fleet.specBatch[service]);
+    case 5: return <i32>unchecked(fleet.specMigrationMs[service]);
+    case 6: return unchecked(plans.trigger[slot]);
     default: return fail(E_INVALID_ARGUMENT).text("plan: move field ").int(field).text(" is outside 0..6").code();
   }
 }

@@ -33,13 +33,13 @@ export function sampleBest(service: i32, feasible: (service: i32, node: i32) => 
   let best = -1;
   let bestScore: i64 = 0;
   let found = 0;
-  if (want < n && hint >= 0 && fleet.nodeState[hint] != 0 && feasible(service, hint)) {
+  if (want < n && hint >= 0 && unchecked(fleet.nodeState[hint]) != 0 && feasible(service, hint)) {
     best = hint;
     bestScore = score(service, hint);
   }
   for (let k = 0, position = start; k < n && found < want; k++, position++) {
     if (position == n) position = 0;
-    const node = <i32>fleet.nodeOrder[position];
+    const node = <i32>unchecked(fleet.nodeOrder[position]);
     if (!feasible(service, node)) continue;
     found++;
     const s = score(service, node);

@@ -53,6 +53,26 @@ describe("plans of moves", () => {
     expect(plans.round()).toBe(0); // converged
   });
 
+  it("more displaced instances than the plan remembers (a 256th of the slots, at least 64): their nodes stand in, and every one still moves once", () => {
+    const { kernel, fleet, plans } = setup({ class: "client", request: { cpu: 10 }, scoring: "binpack", migration: { strategy: "blue-green", ms: 1000 } }, 3, 150);
+    kernel.register("web"); // a second service, its instances interleaved with the first's in slot order
+    fleet.spec("web", { class: "client", request: { cpu: 10 }, maxPerNode: 60, scoring: "binpack" });
+    fleet.place("web", 100);
+    expect(plans.round()).toBe(0);
+    const victims = slotsOn(fleet, "n0");
+    expect(victims.length).toBeGreaterThan(64 + 60);
+    fleet.setState("n0", "dead");
+    expect(plans.size().needed).toBe(victims.length);
+    expect(plans.round()).toBe(victims.length);
+    const moves = movesOf(kernel);
+    expect(moves.map((m) => m.slot).sort((a, b) => a - b)).toEqual(victims.sort((a, b) => a - b)); // each once
+    expect(moves.every((m) => m.trigger === "death")).toBe(true);
+    for (const node of ["n1", "n2"]) expect(fleet.assignments().filter((a) => a.service === "web" && a.node === node).length).toBeLessThanOrEqual(60);
+    execute(plans, moves);
+    expect(plans.round()).toBe(0);
+    expect(plans.size()).toMatchObject({ needed: 0, planned: 0, started: 0 });
+  });
+
   it("a drain under rolling moves one batch at a time: the next batch waits for the previous one (the health gate)", () => {
     const { kernel, fleet, plans } = setup({ class: "client", request: { cpu: 500 }, maxPerNode: 0, migration: { strategy: "rolling", batch: 2, ms: 1000 } }, 3, 5);
     const on = slotsOn(fleet, "n0");
