@@ -52,6 +52,11 @@ export const GOALS: Goal[] = [
     what: `instructions per pick, ${strategy}, 64 instances (callgrind, native C build)`, name: `native C (callgrind): pick: ${strategy}`,
     field: "value", atMost: 300, bound: "<= 300", source: "targets/tools/instructions.ts",
   }))),
+  ...(STRATEGIES.map((code) => code.replaceAll("-", " ")).map((strategy): Goal => ({ // unequal weights (measure.ts WEIGHTED_LABEL)
+    what: `instructions per pick, ${strategy}, 64 instances weighing 1..5 (callgrind, native C build)`,
+    name: `native C (callgrind): pick: ${strategy}, weights 1..5`,
+    field: "value", atMost: 300, bound: "<= 300", source: "targets/tools/instructions.ts",
+  }))),
   ...([["round-robin", "loadbalance roundRobin"], ["weighted-round-robin", "loadbalance roundRobin (weighted)"], ["random", "loadbalance random"]]
     .map(([strategy, peer]): Goal => ({
       what: `batch pick (pickMany of 64), ${strategy}, per pick against ${peer}`,

@@ -20,6 +20,7 @@ import { checkService, isService, sayService } from "../registry/services";
 import { instanceResolve, instanceHandle, instanceService } from "../registry/instances";
 import { pickInstance } from "./pick";
 import { pickRun } from "./batch";
+import { pickSteady } from "./steady";
 import { balanceSetHealth } from "./members";
 import { poolReady } from "./eligibility";
 import { requestStarted, requestFinished } from "./requests";
@@ -114,7 +115,9 @@ export function breakerReset(handle: i32): i32 {
 /** Picks an instance for a request (which counts as started); returns its handle. */
 export function balancePick(service: i32): i32 {
   if (!isService(service)) return checkService(service);
-  const slot = pickInstance(service, 0, false);
+  // The common case inlined (steady.ts), or -1; the tiny profile spends no bytes on a second path
+  let slot = WITH_ALL_STRATEGIES ? pickSteady(service) : -1;
+  if (slot < 0) slot = pickInstance(service, 0, false);
   return slot < 0 ? slot : instanceHandle(slot);
 }
 

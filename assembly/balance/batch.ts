@@ -1,21 +1,17 @@
 // A run of picks for balancePickMany: the same picks, in the same order, with the same
 // statistics as that many calls of pickInstance, but paying once per run for what cannot change
 // within it. The first pick makes the pool current (and builds a weighted round robin cycle).
-// While nothing can change the pool between two picks (no time-driven change pending, no panic,
-// no half-open breaker whose probe permits a pick would take), round robin, weighted round robin
-// with a ready cycle and uniform random continue as one loop over the pool row; anything else
-// picks one by one.
+// While the pool is steady (steady.ts: nothing can change it between two picks, and the
+// strategy's pick is a position alone), the rest continue as one loop over the pool row;
+// anything else picks one by one.
 import { WITH_ALL_STRATEGIES } from "../features";
 import { instanceHandle } from "../registry/instances";
 import { pickInstance } from "./pick";
+import { steadyKind, STEADY_NONE, STEADY_UNIFORM, STEADY_CYCLE } from "./steady";
 import { randomBelow } from "./random";
-import { cycleNext, CYCLE_READY } from "./cycle";
+import { cycleTableOf, cycleAt, cycleAtSet, cyclePosition, cycleAfter } from "./cycle";
 import { countSlotPick } from "./stats";
-import {
-  STRATEGY_ROUND_ROBIN, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_RANDOM, NEVER, serviceAt, poolRowAt, byteIn,
-  SERVICE_WAKE_MS, SERVICE_POOL_WORD, SERVICE_POOL_COUNT, SERVICE_PANIC, SERVICE_HALF_OPEN, SERVICE_WEIGHTS_EQUAL,
-  SERVICE_STRATEGY, SERVICE_CURSOR, SERVICE_WRR_STATE, SERVICE_PICKS,
-} from "./tables";
+import { serviceAt, poolRowAt, SERVICE_POOL_COUNT, SERVICE_PICKS, SERVICE_CURSOR } from "./tables";
 
 /**
  * `count` (>= 1) picks for the requests at `out`: u32 keys in when `keyed`, i32 handles out.
@@ -34,32 +30,39 @@ export function pickRun(service: i32, count: i32, out: usize, keyed: bool): i32 
   return count;
 }
 
-/** Picks `from` .. `count` in one loop when the pool is steady and the strategy allows; returns where it stopped. */
+/** Picks `from` .. `count` in one loop when the pool is steady; returns where it stopped. */
 function steadyRun(service: i32, from: i32, count: i32, out: usize): i32 {
   const config = serviceAt(service);
-  const pool = load<u64>(config, SERVICE_POOL_WORD);
-  if (load<i64>(config, SERVICE_WAKE_MS) != NEVER || byteIn(pool, SERVICE_POOL_WORD, SERVICE_PANIC) != 0
-    || byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0) return from;
-  const strategy = load<u8>(config, SERVICE_STRATEGY);
-  const cyclic = WITH_ALL_STRATEGIES && strategy == STRATEGY_WEIGHTED_ROUND_ROBIN && load<u8>(config, SERVICE_WRR_STATE) == CYCLE_READY;
-  const uniform = WITH_ALL_STRATEGIES && strategy == STRATEGY_RANDOM && byteIn(pool, SERVICE_POOL_WORD, SERVICE_WEIGHTS_EQUAL) != 0;
-  if (strategy != STRATEGY_ROUND_ROBIN && !cyclic && !uniform) return from;
-  const n = byteIn(pool, SERVICE_POOL_WORD, SERVICE_POOL_COUNT);
+  const kind = steadyKind(config);
+  if (kind == STEADY_NONE) return from;
+  const n = <i32>load<u8>(config, SERVICE_POOL_COUNT);
   const row = poolRowAt(service);
-  let cursor = <i32>load<u8>(config, SERVICE_CURSOR);
-  for (let i = from; i < count; i++) {
-    let position: i32;
-    if (uniform) position = randomBelow(n);
-    else if (cyclic) position = cycleNext(config);
-    else { // round robin, as rotate (round-robin.ts)
-      if (cursor >= n) cursor = 0;
-      position = cursor++;
+  // One loop per kind, its rotation point in a local: the loop carries no dependency through memory.
+  if (WITH_ALL_STRATEGIES && kind == STEADY_UNIFORM) {
+    for (let i = from; i < count; i++) steadyPick(row, out, i, randomBelow(n)); // as steadyPosition
+  } else if (WITH_ALL_STRATEGIES && kind == STEADY_CYCLE) {
+    const table = cycleTableOf(config);
+    let at = cycleAt(config);
+    for (let i = from; i < count; i++) {
+      steadyPick(row, out, i, cyclePosition(table, at)); // as cycleNext
+      at = cycleAfter(table, at);
     }
-    const slot = <i32>load<u16>(row + (<usize>position << 1));
-    countSlotPick(slot);
-    store<i32>(out + (<usize>i << 2), instanceHandle(slot));
+    cycleAtSet(config, at);
+  } else {
+    let cursor = <i32>load<u8>(config, SERVICE_CURSOR);
+    for (let i = from; i < count; i++) {
+      if (cursor >= n) cursor = 0; // as rotatePosition
+      steadyPick(row, out, i, cursor++);
+    }
+    store<u8>(config, <u8>cursor, SERVICE_CURSOR);
   }
-  if (strategy == STRATEGY_ROUND_ROBIN) store<u8>(config, <u8>cursor, SERVICE_CURSOR);
-  store<u64>(config, load<u64>(config, SERVICE_PICKS) + <u64>(count - from), SERVICE_PICKS);
+  store<u64>(config, load<u64>(config, SERVICE_PICKS) + <u64>(count - from), SERVICE_PICKS); // the service counts the run once
   return count;
+}
+
+/** Pick `i` of a run: the slot at pool `position`, counted on the instance, its handle written out. */
+@inline function steadyPick(row: usize, out: usize, i: i32, position: i32): void {
+  const slot = <i32>load<u16>(row + (<usize>position << 1));
+  countSlotPick(slot);
+  store<i32>(out + (<usize>i << 2), instanceHandle(slot));
 }

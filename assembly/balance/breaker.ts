@@ -144,7 +144,7 @@ export function breakerRecord(slot: i32, service: i32, failed: bool, latencyMs: 
  * A success that was not slow, on a closed breaker whose service has breakers on (the caller
  * checked all three): its window takes it, O(1). True when the breaker is still closed.
  */
-export function breakerSucceeded(slot: i32, service: i32): bool {
+@inline export function breakerSucceeded(slot: i32, service: i32): bool {
   const record = slotAt(slot);
   if (!windowSuccess(record, serviceAt(service))) return true;
   open(slot, service, clockRefresh());

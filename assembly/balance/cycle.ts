@@ -50,15 +50,26 @@ const scratch: usize = changetype<usize>(scratchStore);
 @inline function currentAt(position: i32): usize { return scratch + (<usize>position << 2); }
 @inline function startAt(position: i32): usize { return scratch + (<usize>(INSTANCES_PER_SERVICE_MAX + position) << 2); }
 
+/** A ready cycle's table, and where in it the next pick is (a run of picks keeps `at` in a local: batch.ts). */
+@inline export function cycleTableOf(config: usize): usize { return tableAt(<i32>load<i8>(config, SERVICE_WRR_TABLE)); }
+@inline export function cycleAt(config: usize): u32 { return <u32>load<u16>(config, SERVICE_WRR_AT); }
+@inline export function cycleAtSet(config: usize, at: u32): void { store<u16>(config, <u16>at, SERVICE_WRR_AT); }
+
+/** The pool position at entry `at` of a table. */
+@inline export function cyclePosition(table: usize, at: u32): i32 { return <i32>load<u8>(table + at); }
+
+/** The entry after `at`: the next, or the loop's start after the last. */
+@inline export function cycleAfter(table: usize, at: u32): u32 {
+  const next = at + 1;
+  return next == <u32>load<u16>(table + TABLE_END) ? <u32>load<u16>(table + TABLE_LOOP) : next;
+}
+
 /** The next pool position of a ready cycle, advancing it. */
 @inline export function cycleNext(config: usize): i32 {
-  const table = tableAt(<i32>load<i8>(config, SERVICE_WRR_TABLE));
-  let at = <u32>load<u16>(config, SERVICE_WRR_AT);
-  const position = <i32>load<u8>(table + at);
-  at++;
-  if (at == <u32>load<u16>(table + TABLE_END)) at = <u32>load<u16>(table + TABLE_LOOP);
-  store<u16>(config, <u16>at, SERVICE_WRR_AT);
-  return position;
+  const table = cycleTableOf(config);
+  const at = cycleAt(config);
+  cycleAtSet(config, cycleAfter(table, at));
+  return cyclePosition(table, at);
 }
 
 /** Writes the current weights a ready cycle stands for back to the slots; the next pick builds anew. */

@@ -11,12 +11,18 @@ import {
   SERVICE_EJECT_BASE_MS, SERVICE_EJECT_MAX_MS, SERVICE_EJECT_MAX_PERCENT, SERVICE_EJECTED,
 } from "./tables";
 
+/** A success ends the instance's streak of failures (inlined: breakerPass's common case). */
+@inline export function outlierSucceeded(slot: i32, service: i32): void {
+  if (load<u16>(serviceAt(service), SERVICE_EJECT_CONSECUTIVE) != 0) store<u16>(slotAt(slot), 0, SLOT_OUTLIER_FAILURES);
+}
+
 export function outlierRecord(slot: i32, service: i32, failed: bool): void {
+  if (!failed) { outlierSucceeded(slot, service); return; }
   const config = serviceAt(service);
   const threshold = <i32>load<u16>(config, SERVICE_EJECT_CONSECUTIVE);
   if (threshold == 0) return;
   const record = slotAt(slot);
-  const streak = failed ? min(<i32>load<u16>(record, SLOT_OUTLIER_FAILURES) + 1, 0xffff) : 0;
+  const streak = min(<i32>load<u16>(record, SLOT_OUTLIER_FAILURES) + 1, 0xffff);
   store<u16>(record, <u16>streak, SLOT_OUTLIER_FAILURES);
   if (streak < threshold || load<i64>(record, SLOT_EJECTED_UNTIL_MS) != 0) return;
   const allowed = max(1, <i32>serviceInstanceCount[service] * <i32>load<u8>(config, SERVICE_EJECT_MAX_PERCENT) / 100);

@@ -13,10 +13,12 @@
 // outlier detector and the fastest-response estimate (requests.ts). breakerPass's common case
 // (a success on a closed breaker: requests.ts requestPassed) is O(1) integer work: two counters,
 // the latency average, the window's bits and count; the rates are judged only when a failure
-// or a slow call arrives, or when the window first holds minCalls calls (breaker.ts).
+// or a slow call arrives, or when the window first holds minCalls calls (breaker.ts). It is one
+// function: every step of it is inlined (a call between wasm functions costs more than the
+// integer work itself, in V8 and in wasm2c's C alike), only the rare paths are calls.
 import { WITH_BREAKER } from "../features";
 import { TIMEOUT_MS_MAX } from "../limits";
-import { instanceResolve } from "../registry/instances";
+import { instanceResolve, instanceLiveSlot } from "../registry/instances";
 import { permitTake, requestPassed } from "./requests";
 import { balanceRequestFinished } from "./abi";
 import { OUTCOME_SUCCESS } from "./tables";
@@ -30,10 +32,11 @@ export function breakerAcquire(handle: i32): i32 {
 /** Reports the finished call (outcome 0 failure, 1 success, 2 cancelled), then asks for the next permit. */
 export function breakerPass(handle: i32, latencyMs: f64, outcome: i32): i32 {
   if (WITH_BREAKER && outcome == OUTCOME_SUCCESS && latencyMs >= 0 && latencyMs <= <f64>TIMEOUT_MS_MAX) {
-    const slot = instanceResolve(handle);
-    if (slot < 0) return slot;
-    const admitted = requestPassed(slot, latencyMs); // the common case in O(1), or -1
-    if (admitted >= 0) return admitted;
+    const slot = instanceLiveSlot(handle); // a bad handle: the general path says why
+    if (slot >= 0) {
+      const admitted = requestPassed(slot, latencyMs); // the common case in O(1), or -1
+      if (admitted >= 0) return admitted;
+    }
   }
   const status = balanceRequestFinished(handle, latencyMs, outcome);
   return status < 0 ? status : permitTake(handle & 0xffff);

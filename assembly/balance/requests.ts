@@ -9,7 +9,7 @@ import { clockRefresh } from "../clock";
 import { instanceService } from "../registry/instances";
 import { sayInstance } from "./config";
 import { breakerAdmits, breakerAdmitted, breakerCancelled, breakerRecord, breakerRefresh, breakerSucceeded } from "./breaker";
-import { outlierRecord } from "./outlier";
+import { outlierRecord, outlierSucceeded } from "./outlier";
 import { countOutcome } from "./stats";
 import { costObserve } from "./strategies/fastest-response";
 import {
@@ -61,7 +61,7 @@ export function requestFinished(slot: i32, latencyMs: f64, outcome: i32): i32 {
  * 0 (the success filled the window to a verdict to open: refused), or -1 when the case is not
  * this one and the caller takes the general path. The caller validated the latency.
  */
-export function requestPassed(slot: i32, latencyMs: f64): i32 {
+@inline export function requestPassed(slot: i32, latencyMs: f64): i32 {
   const record = slotAt(slot);
   if (load<u32>(record, SLOT_ACTIVE) == 0 || load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED
     || load<u16>(record, SLOT_ISOLATIONS) != 0 || (load<u8>(record, SLOT_FLAGS) & FLAG_DRAINING) != 0) return -1;
@@ -72,7 +72,7 @@ export function requestPassed(slot: i32, latencyMs: f64): i32 {
   if (breakerOn && slowMs > 0 && latencyMs > <f64>slowMs) return -1;
   countOutcome(slot, service, false, latencyMs);
   if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_FASTEST_RESPONSE) costObserve(slot, service, latencyMs, clockRefresh());
-  outlierRecord(slot, service, false);
+  outlierSucceeded(slot, service);
   if (!breakerOn || breakerSucceeded(slot, service)) return 1;
   store<u32>(record, load<u32>(record, SLOT_ACTIVE) - 1, SLOT_ACTIVE); // opened: the next call is refused
   return permitTake(slot);

@@ -52,7 +52,7 @@ const LATENCY_WEIGHT: f32 = 0.125;
   bump64(serviceAt(service), SERVICE_PICKS); // and, in panic mode, SERVICE_PANIC_PICKS (pick.ts)
 }
 
-export function countOutcome(slot: i32, service: i32, failed: bool, latencyMs: f64): void {
+@inline export function countOutcome(slot: i32, service: i32, failed: bool, latencyMs: f64): void {
   const record = slotAt(slot);
   bump64(record, failed ? SLOT_FAILURES : SLOT_SUCCESSES);
   bump64(serviceAt(service), failed ? SERVICE_FAILURES : SERVICE_SUCCESSES);

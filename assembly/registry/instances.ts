@@ -48,17 +48,31 @@ export function instanceNextGeneration(slot: i32): void {
 /** The current handle of a slot (callers pass a slot the kernel gave them: no bounds check). */
 @inline export function instanceHandle(slot: i32): i32 { return (<i32>unchecked(instanceGeneration[slot]) << 16) | slot; }
 
+/**
+ * The slot behind a live handle, or -1 (no detail: for a hot path that hands anything else to
+ * a general path, whose instanceResolve says why). The slot is bounds-checked once, so the
+ * tables are read unchecked: no call and no second check per read.
+ */
+@inline export function instanceLiveSlot(handle: i32): i32 {
+  const slot = handle & 0xffff;
+  return handle > 0 && slot < INSTANCES_MAX && unchecked(instanceUsed[slot])
+    && (handle >>> 16) == <i32>unchecked(instanceGeneration[slot]) ? slot : -1;
+}
+
 /** The slot behind a handle from the host, or an error code (with detail). */
 export function instanceResolve(handle: i32): i32 {
+  const slot = instanceLiveSlot(handle);
+  return slot >= 0 ? slot : resolveFailed(handle);
+}
+
+/** Why `handle` (not live) resolves to nothing: no such instance, or an earlier run of its slot. */
+function resolveFailed(handle: i32): i32 {
   const slot = handle & 0xffff;
   if (handle <= 0 || slot >= INSTANCES_MAX || !instanceUsed[slot]) {
     return fail(E_UNKNOWN_INSTANCE).text("instance handle ").int(handle).text(" is not an instance").code();
   }
-  if ((handle >>> 16) != <i32>instanceGeneration[slot]) {
-    return fail(E_STALE_INSTANCE).text("instance handle ").int(handle).text(" is from an earlier run; the current handle is ")
-      .int(instanceHandle(slot)).code();
-  }
-  return slot;
+  return fail(E_STALE_INSTANCE).text("instance handle ").int(handle).text(" is from an earlier run; the current handle is ")
+    .int(instanceHandle(slot)).code();
 }
 
 export function instancesReset(): void {

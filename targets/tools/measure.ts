@@ -45,7 +45,7 @@ async function callgrind(bench: string, args: string[]): Promise<number | null> 
   await requireTool("valgrind");
   const dir = join(FIRMWARE_BUILD, "callgrind");
   await mkdir(dir, { recursive: true });
-  const out = join(dir, `${args.join("-")}.out`);
+  const out = join(dir, `${args.join("-")}.out`); // e.g. pick-3-weighted.out
   const run = await command("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, "--toggle-collect=bench_measure", bench, ...args]);
   if (run.code === EXIT_NO_SUCH_STRATEGY) return null;
   if (run.code !== 0) throw new Error(`callgrind ${args.join(" ")} failed (exit ${run.code}):\n${run.stdout}${run.stderr}`);
@@ -59,14 +59,24 @@ function strategyNames(): Map<number, string> {
   return new Map(STRATEGIES.map((name, code) => [code, name.replaceAll("-", " ")]));
 }
 
-/** Instructions per pick for every strategy the kernel has (64 running instances, default options). */
-export async function picks(bench: string): Promise<Measurements["instructions"]> {
+/** How a weighted run of picks is labelled (bench.c `pick <n> weighted`: instance k weighs 1 + k % 5). */
+export const WEIGHTED_LABEL = ", weights 1..5";
+
+/**
+ * Instructions per pick for every strategy the kernel has (64 running instances, default
+ * options); `weighted`: with unequal weights, so the strategies' weighted paths run.
+ */
+export async function picks(bench: string, weighted = false): Promise<Measurements["instructions"]> {
   const names = strategyNames();
   const rows: Measurements["instructions"] = [];
   for (let strategy = 0; strategy < 64; strategy++) {
-    const total = await callgrind(bench, ["pick", String(strategy)]);
+    const total = await callgrind(bench, ["pick", String(strategy), ...(weighted ? ["weighted"] : [])]);
     if (total === null) break;
-    rows.push({ operation: `pick-${strategy}`, label: `pick: ${names.get(strategy) ?? `strategy ${strategy}`}`, perOperation: Math.round(total / PICKS) });
+    rows.push({
+      operation: `pick-${strategy}${weighted ? "-weighted" : ""}`,
+      label: `pick: ${names.get(strategy) ?? `strategy ${strategy}`}${weighted ? WEIGHTED_LABEL : ""}`,
+      perOperation: Math.round(total / PICKS),
+    });
   }
   return rows;
 }
@@ -94,7 +104,7 @@ export async function measureTargets(): Promise<Measurements> {
     if (total === null) throw new Error(`bench.c does not know ${op.name}`);
     instructions.push({ operation: op.name, label: op.label, perOperation: Math.round(total / op.repeat) });
   }
-  instructions.push(...await picks(firmware.bench));
+  instructions.push(...await picks(firmware.bench), ...await picks(firmware.bench, true));
   const wasmBytes: Record<string, number> = {};
   for (const profile of PROFILES) wasmBytes[profile] = (await stat(join(root, `build/${profile}.wasm`))).size;
   const kernelObjectBytes: Record<string, number> = {};

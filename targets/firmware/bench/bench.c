@@ -9,8 +9,10 @@
  *   register   registering a service, 16 times (16 services)
  *   start-all  startAll with 16 registered services (a chain: each requires the previous), once
  *   tick-idle  tick with nothing due (16 services running), 1000 times
- *   pick <n>   balancePickKey with strategy n over 64 running instances, 1000 times (keys vary),
- *              after one unmeasured pick;
+ *   pick <n> [weighted]
+ *              balancePickKey with strategy n over 64 running instances, 1000 times (keys vary),
+ *              after one unmeasured pick; `weighted` gives instance k the weight 1 + k % 5
+ *              (unequal weights: the strategies' weighted paths) instead of the default 1;
  *              exits with status 3 when the kernel has no strategy n
  *   breaker-pass  breakerPass (report a success, ask the next permit) on one instance with its
  *              breaker (window 20, judged from 10, 50 %, 5 in a row) and outlier detection on,
@@ -35,6 +37,7 @@ static hal_virtual_t clock_state;
 static myco_hal_t hal;
 static const char* operation;
 static int32_t strategy = -1;
+static bool weighted = false;
 static int32_t pool = -1;
 
 void myco_rt_fatal(wasm_rt_trap_t trap) {
@@ -83,6 +86,10 @@ static int32_t setup_pool(void) {
   pool = myco_service_register(name, sizeof name - 1, 1, POOL_INSTANCES);
   if (pool < 0) return pool;
   int32_t status = bring_up();
+  for (int32_t k = 0; weighted && k < POOL_INSTANCES && status >= 0; k++) {
+    int32_t handle = myco_service_instance(pool, k);
+    status = handle < 0 ? handle : myco_balance_set_weight(handle, 1 + k % 5);
+  }
   const int32_t balance[6] = {strategy, -1, -1, -1, -1, -1}; /* the BALANCE record: the strategy, default options */
   if (status >= 0) status = myco_record_apply(pool, 1, (const uint8_t*)balance, sizeof balance);
   /* One pick first: tables a strategy builds lazily (a consistent-hash ring) are built here, not measured. */
@@ -140,9 +147,10 @@ __attribute__((noinline)) int32_t bench_measure(void) {
 }
 
 int main(int argc, char** argv) {
-  bool pick = argc == 3 && strcmp(argv[1], "pick") == 0;
-  if (argc != 2 && !pick) {
-    out_text("usage: myco-bench noop|register|start-all|tick-idle|breaker-pass|pick <strategy>");
+  bool pick = (argc == 3 || argc == 4) && strcmp(argv[1], "pick") == 0;
+  weighted = pick && argc == 4 && strcmp(argv[3], "weighted") == 0;
+  if ((argc != 2 && !pick) || (pick && argc == 4 && !weighted)) {
+    out_text("usage: myco-bench noop|register|start-all|tick-idle|breaker-pass|pick <strategy> [weighted]");
     out_end_line();
     return 2;
   }
