@@ -14,7 +14,7 @@ import { countSlotPick } from "./stats";
 import {
   STRATEGY_ROUND_ROBIN, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_RANDOM, NEVER, serviceAt, poolRowAt, byteIn,
   SERVICE_WAKE_MS, SERVICE_POOL_WORD, SERVICE_POOL_COUNT, SERVICE_PANIC, SERVICE_HALF_OPEN, SERVICE_WEIGHTS_EQUAL,
-  SERVICE_STRATEGY, SERVICE_CURSOR, SERVICE_WRR_STATE, SERVICE_PICKS,
+  SERVICE_STRATEGY, SERVICE_CURSOR, SERVICE_WRR_STATE, SERVICE_PICKS, SERVICE_SPLIT_SHARE,
 } from "./tables";
 
 /**
@@ -39,7 +39,7 @@ function steadyRun(service: i32, from: i32, count: i32, out: usize): i32 {
   const config = serviceAt(service);
   const pool = load<u64>(config, SERVICE_POOL_WORD);
   if (load<i64>(config, SERVICE_WAKE_MS) != NEVER || byteIn(pool, SERVICE_POOL_WORD, SERVICE_PANIC) != 0
-    || byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0) return from;
+    || byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0 || load<u8>(config, SERVICE_SPLIT_SHARE) != 0) return from; // (a split: one by one)
   const strategy = load<u8>(config, SERVICE_STRATEGY);
   const cyclic = WITH_ALL_STRATEGIES && strategy == STRATEGY_WEIGHTED_ROUND_ROBIN && load<u8>(config, SERVICE_WRR_STATE) == CYCLE_READY;
   const uniform = WITH_ALL_STRATEGIES && strategy == STRATEGY_RANDOM && byteIn(pool, SERVICE_POOL_WORD, SERVICE_WEIGHTS_EQUAL) != 0;
