@@ -1,6 +1,7 @@
 // Eligibility and the pool a strategy picks from.
 //
 //   member     the instance runs (lifecycle RUNNING), is enabled, is not draining and is not on standby
+//              (a canary rollout's split orders the pool: stable members, then canaries: split.ts)
 //   available  a member that is not unhealthy, whose breaker admits a request, and that is not
 //              ejected
 //   pool       the available members, in ordinal order (health-based: healthy first, then
@@ -11,7 +12,8 @@
 // by the lifecycle, the setters, the breaker and the outlier detector) or when a time-driven
 // change is due (SERVICE_WAKE_MS reached: a breaker may turn half-open, an ejection ends).
 // Otherwise a pick pays one load here, and reads the HAL clock only while such a change is pending.
-import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
+import { WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_ROLLOUT } from "../features";
+import { splitApplies, splitPartition } from "./split";
 import { clockRefresh } from "../clock";
 import { instanceSlotOf, serviceInstanceCount } from "../registry/services";
 import { instanceState } from "../registry/instances";
@@ -26,7 +28,7 @@ import {
   SLOT_ISOLATIONS, SLOT_POOL_CUM, SLOT_ORDINAL_CUM, SERVICE_PANIC_PERCENT, SERVICE_POOL_COUNT, SERVICE_POOL_PREFERRED,
   SERVICE_POOL_MEMBERS, SERVICE_WEIGHT_TOTAL, SERVICE_WEIGHTS_EQUAL, SERVICE_ORDINAL_WEIGHT_TOTAL, SERVICE_PANIC,
   STALE, SERVICE_WAKE_MS, SERVICE_CURSOR, SERVICE_EJECTED, SERVICE_HASH_DIRTY, SERVICE_PANIC_ENTRIES,
-  SERVICE_POOL_BUILDS, SERVICE_ORDINAL_WEIGHTS_EQUAL, SERVICE_HALF_OPEN,
+  SERVICE_POOL_BUILDS, SERVICE_ORDINAL_WEIGHTS_EQUAL, SERVICE_HALF_OPEN, SERVICE_SPLIT_SHARE,
 } from "./tables";
 
 /** Makes the pool current: rebuilt when marked stale or when a time-driven change is due. */
@@ -90,6 +92,8 @@ export function poolRebuild(service: i32): void {
   const resume = resumeOrdinal(service);
   fillPool(service, count, panic);
   placeCursor(service, resume);
+  const strategy = <i32>strategyOf(service);
+  if (WITH_ROLLOUT && load<u8>(config, SERVICE_SPLIT_SHARE) != 0 && splitApplies(strategy)) splitPartition(service, strategy);
   sumWeights(service, count);
   if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
   store<i64>(config, wake, SERVICE_WAKE_MS);

@@ -13,8 +13,9 @@ import { randomReset } from "./random";
 import { instanceDrained } from "../lifecycle/resize";
 import { balanceConfigDefaults } from "./config";
 import { cycleSettle, cycleReset } from "./cycle";
+import { splitReset } from "./split";
 import {
-  FLAG_DRAINING, FLAG_STANDBY, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
+  FLAG_DRAINING, FLAG_STANDBY, FLAG_CANARY, SERVICE_SPLIT_SHARE, markStale, NEVER, SLOT_BYTES, SERVICE_BYTES, SLOT_WEIGHT, SLOT_ORDINAL, SLOT_LATENCY_MS, SLOT_FLAGS, SLOT_RUN,
   SLOT_COST_MS, SERVICE_WAKE_MS, SERVICE_HASH_TABLE, SERVICE_WRR_TABLE,
   SERVICE_BALANCED_COUNT, SLOT_HEALTH, SLOT_ACTIVE, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
@@ -86,6 +87,25 @@ export function balanceWeightSet(slot: i32, weight: i32): void {
   if (<i32>load<u16>(record, SLOT_WEIGHT) == weight) return;
   store<u16>(record, <u16>weight, SLOT_WEIGHT);
   markMembershipChanged(<i32>instanceService[slot]);
+}
+
+/** A rollout marks the instance a canary (its class of the split) or not. */
+export function balanceSetCanary(slot: i32, canary: bool): void {
+  const record = slotAt(slot);
+  const flags = load<u8>(record, SLOT_FLAGS);
+  const next = canary ? flags | FLAG_CANARY : flags & ~FLAG_CANARY;
+  if (next == flags) return;
+  store<u8>(record, next, SLOT_FLAGS);
+  markStale(<i32>instanceService[slot]); // the pool's order
+}
+
+/** A canary rollout's share of the service's picks (1..100), 0 when none runs: the split (split.ts). */
+export function balanceSplitSet(service: i32, share: i32): void {
+  const record = serviceAt(service);
+  if (<i32>load<u8>(record, SERVICE_SPLIT_SHARE) == share) return;
+  store<u8>(record, <u8>share, SERVICE_SPLIT_SHARE);
+  splitReset(service);
+  markStale(service);
 }
 
 @inline export function isStandby(slot: i32): bool { return (load<u8>(slotAt(slot), SLOT_FLAGS) & FLAG_STANDBY) != 0; }

@@ -1,4 +1,5 @@
-// One pick: make the pool current, let the service's strategy choose, count it.
+// One pick: make the pool current, let the service's strategy choose (within a canary rollout's
+// class when it splits the picks: split.ts), count it.
 //
 // The strategy interface (one file per strategy in strategies/, as Envoy keeps one policy per
 // extension): `pick<Strategy>(service, count[, key or options]): slot`, called only with a current,
@@ -22,13 +23,14 @@ import { pickIpHash } from "./strategies/ip-hash";
 import { pickConsistentHash } from "./strategies/consistent-hash";
 import { pickFastestResponse } from "./strategies/fastest-response";
 import { pickHealthBased } from "./strategies/health-based";
-import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
+import { WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_ROLLOUT } from "../features";
+import { splitApplies, splitStable, splitTakesCanary, splitEnterCanaries, splitLeaveCanaries } from "./split";
 import {
   STRATEGY_ROUND_ROBIN, STRATEGY_LEAST_CONNECTIONS, STRATEGY_WEIGHTED_ROUND_ROBIN, STRATEGY_WEIGHTED_LEAST_CONNECTIONS,
   STRATEGY_RANDOM, STRATEGY_IP_HASH, STRATEGY_CONSISTENT_HASH, STRATEGY_FASTEST_RESPONSE, BREAKER_HALF_OPEN,
   serviceAt, slotAt, byteIn, SERVICE_STRATEGY, SERVICE_CHOICES, SERVICE_POOL_COUNT, SERVICE_POOL_MEMBERS, SERVICE_PANIC,
   SERVICE_PANIC_PICKS, SERVICE_NO_ELIGIBLE, SERVICE_HALF_OPEN, SERVICE_WEIGHTS_EQUAL, SERVICE_OPTIONS_WORD, SERVICE_POOL_WORD,
-  SLOT_BREAKER,
+  SLOT_BREAKER, SERVICE_SPLIT_SHARE,
 } from "./tables";
 
 /** Picks an instance of a registered service: its slot, or E_NO_ELIGIBLE_INSTANCE. */
@@ -39,24 +41,11 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   const count = byteIn(pool, SERVICE_POOL_WORD, SERVICE_POOL_COUNT);
   if (count == 0) return noEligible(service);
   const options = load<u64>(config, SERVICE_OPTIONS_WORD);
-  const choices = byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_CHOICES);
-  let slot: i32;
   const strategy = byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_STRATEGY);
-  if (!WITH_ALL_STRATEGIES) slot = pickInTiny(service, count, strategy, choices);
-  else switch (strategy) {
-    case STRATEGY_ROUND_ROBIN: { slot = pickRoundRobin(service, count); break; }
-    case STRATEGY_LEAST_CONNECTIONS: { slot = pickLeastConnections(service, count, choices); break; }
-    case STRATEGY_WEIGHTED_ROUND_ROBIN: { slot = pickSmoothWeighted(service, count); break; }
-    case STRATEGY_WEIGHTED_LEAST_CONNECTIONS: {
-      slot = pickWeightedLeastConnections(service, count, choices, <i32><u16>options, byteIn(pool, SERVICE_POOL_WORD, SERVICE_WEIGHTS_EQUAL) != 0);
-      break;
-    }
-    case STRATEGY_RANDOM: { slot = pickRandom(service, count); break; }
-    case STRATEGY_IP_HASH: { slot = pickIpHash(service, count, keyed ? key : randomU32()); break; }
-    case STRATEGY_CONSISTENT_HASH: { slot = pickConsistentHash(service, count, keyed ? key : randomU32()); break; }
-    case STRATEGY_FASTEST_RESPONSE: { slot = pickFastestResponse(service, count); break; }
-    default: { slot = pickHealthBased(service, count); break; }
-  }
+  const share = <i32>load<u8>(config, SERVICE_SPLIT_SHARE);
+  const slot = WITH_ROLLOUT && share != 0 && splitApplies(strategy)
+    ? pickSplit(service, count, strategy, options, pool, share)
+    : pickBy(service, count, strategy, options, pool, key, keyed);
   countPick(slot, service);
   // Picks in panic mode are counted; otherwise a half-open breaker hands out a probe permit
   // (under the panic rule the pool ignores breakers). Both bytes clear: nothing to do.
@@ -65,6 +54,37 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   } else if (WITH_BREAKER && byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0 && load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
     breakerAdmitted(slot, service);
   }
+  return slot;
+}
+
+/** The service's strategy over the pool's first `count` entries. */
+@inline function pickBy(service: i32, count: i32, strategy: i32, options: u64, pool: u64, key: u32, keyed: bool): i32 {
+  const choices = byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_CHOICES);
+  if (!WITH_ALL_STRATEGIES) return pickInTiny(service, count, strategy, choices);
+  switch (strategy) {
+    case STRATEGY_ROUND_ROBIN: return pickRoundRobin(service, count);
+    case STRATEGY_LEAST_CONNECTIONS: return pickLeastConnections(service, count, choices);
+    case STRATEGY_WEIGHTED_ROUND_ROBIN: return pickSmoothWeighted(service, count);
+    case STRATEGY_WEIGHTED_LEAST_CONNECTIONS:
+      return pickWeightedLeastConnections(service, count, choices, <i32><u16>options, byteIn(pool, SERVICE_POOL_WORD, SERVICE_WEIGHTS_EQUAL) != 0);
+    case STRATEGY_RANDOM: return pickRandom(service, count);
+    case STRATEGY_IP_HASH: return pickIpHash(service, count, keyed ? key : randomU32());
+    case STRATEGY_CONSISTENT_HASH: return pickConsistentHash(service, count, keyed ? key : randomU32());
+    case STRATEGY_FASTEST_RESPONSE: return pickFastestResponse(service, count);
+    default: return pickHealthBased(service, count);
+  }
+}
+
+/** A canary rollout's split (split.ts): the class by the share counter, then the strategy within it. */
+function pickSplit(service: i32, count: i32, strategy: i32, options: u64, pool: u64, share: i32): i32 {
+  const stable = splitStable(service);
+  let canary = splitTakesCanary(service, share);
+  if (stable == count) canary = false; // a class with no member gives its picks to the other
+  else if (stable == 0) canary = true;
+  if (!canary) return pickBy(service, stable, strategy, options, pool, 0, false);
+  splitEnterCanaries(service, stable, count);
+  const slot = pickBy(service, count - stable, strategy, options, pool, 0, false);
+  splitLeaveCanaries(service, stable, count);
   return slot;
 }
 

@@ -15,7 +15,8 @@
 //  +56 u16 weight  +58 u16 isolations           +52 u8 eligible (pool size)  +53 u8 members
 //  +60 u8 breaker state  +61 u8 health          +54 u8 ejected now  +55 u8 strategy
 //  +62 u8 flags: 1 disabled, 2 draining,        +56 u8 in panic (0/1)  +57 u8 breakers not closed
-//      4 ejected, 8 in pool, 16 isolated        +58 u8 instances  +59..63 zero
+//      4 ejected, 8 in pool, 16 isolated,       +58 u8 instances  +59..63 zero
+//      32 canary (split.ts)
 //  +63 u8 lifecycle state
 import { clockNow } from "../clock";
 import { instanceState, instanceService } from "../registry/instances";

@@ -39,6 +39,8 @@ export const FLAG_DISABLED: u8 = 1;
 export const FLAG_DRAINING: u8 = 2;
 /** Held out of picks by a blue-green rollout (the set not switched to), still running; its hash keys go elsewhere too. */
 export const FLAG_STANDBY: u8 = 4;
+/** A canary of a canary rollout: its class of the split (split.ts). Cleared when the slot joins a service. */
+export const FLAG_CANARY: u8 = 32;
 
 export const BREAKER_CLOSED: u8 = 0;
 export const BREAKER_OPEN: u8 = 1;
@@ -133,7 +135,7 @@ const slotRecords = new StaticArray<u8>(INSTANCES_MAX * SLOT_BYTES);
 //  106 | halfOpenPermits u8 | ejectMaxPercent u8 | ejected u8 | poolCount u8 | poolPreferred u8 |
 //  111 | poolMembers u8 | weightsEqual u8 | panic u8 | halfOpen u8 | cursor u8 | balancedCount u8 |
 //  117 | hashTable i8 (-1: none) | hashDirty u8 | ordinalWeightsEqual u8 | ejectConfigured u16 |
-//  122 | wrrTable i8 (-1: none) | wrrState u8 | wrrAt u16 | (spare to 128)
+//  122 | wrrTable i8 (-1: none) | wrrState u8 | wrrAt u16 | splitShare u8 | splitCredit u8 |
 
 export const SERVICE_BYTES: i32 = 128;
 export const SERVICE_PICKS: usize = 0;
@@ -199,6 +201,9 @@ export const SERVICE_EJECT_CONFIGURED: usize = 120;
 export const SERVICE_WRR_TABLE: usize = 122;
 export const SERVICE_WRR_STATE: usize = 123;
 export const SERVICE_WRR_AT: usize = 124;
+/** A canary rollout's share of the picks, per cent (0: no split), and the split's counter (split.ts). */
+export const SERVICE_SPLIT_SHARE: usize = 126;
+export const SERVICE_SPLIT_CREDIT: usize = 127;
 
 const serviceRecords = new StaticArray<u8>(SERVICES_MAX * SERVICE_BYTES);
 

@@ -26,6 +26,7 @@ import { historyFind, historyCopy, historyNewestGood } from "./history";
 import { compatRevisionRecord, compatUndoCheck } from "./compat";
 import { WITH_COMPAT } from "../features";
 import { canaryWaiting, canaryPromote } from "./canary";
+import { verdictRequests } from "./verdict";
 
 function absent(): i32 { return fail(E_ROLLOUT_ABSENT).code(); }
 
@@ -62,7 +63,7 @@ export function rolloutConfigure(service: i32, strategy: i32, maxSurge: i32, max
   return applyUpdate(service, r);
 }
 
-/** Applies the UPDATE record (rollout/record.ts, `length` its 60 bytes) written to the buffer; -1 fields: the defaults. */
+/** Applies the UPDATE record (rollout/record.ts, `length` its 64 bytes) written to the buffer; -1 fields: the defaults. */
 export function rolloutApply(service: i32, length: i32): i32 {
   if (!WITH_ROLLOUT) return absent();
   let bad = checkService(service);
@@ -163,8 +164,14 @@ export const ROLLOUT_FIELD_AVAILABLE: i32 = 4;
 export const ROLLOUT_FIELD_FAILURES: i32 = 5;
 export const ROLLOUT_FIELD_BASE: i32 = 6;
 export const ROLLOUT_FIELD_STRATEGY: i32 = 7;
+export const ROLLOUT_FIELD_WINDOW_REQUESTS: i32 = 8;
+export const ROLLOUT_FIELD_WINDOW_FAILURES: i32 = 9;
 
-/** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+/**
+ * A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable,
+ * 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy, 8 requests and
+ * 9 failed requests of the target revision in the error-rate window (as last sampled; capped at i32 max).
+ */
 export function rolloutStatus(service: i32, field: i32): i32 {
   if (!WITH_ROLLOUT) return absent();
   const bad = checkService(service);
@@ -190,7 +197,9 @@ export function rolloutStatus(service: i32, field: i32): i32 {
     case ROLLOUT_FIELD_FAILURES: return <i32>rollout.failures[service];
     case ROLLOUT_FIELD_BASE: return rollout.phase[service] == PHASE_IDLE ? count : <i32>rollout.baseCount[service];
     case ROLLOUT_FIELD_STRATEGY: return <i32>rollout.strategy[service];
-    default: return fail(E_INVALID_ARGUMENT).text("rollout status field ").int(field).text(" is outside 0..7").code();
+    case ROLLOUT_FIELD_WINDOW_REQUESTS: return <i32>min<u64>(verdictRequests(service, false), <u64>i32.MAX_VALUE);
+    case ROLLOUT_FIELD_WINDOW_FAILURES: return <i32>min<u64>(verdictRequests(service, true), <u64>i32.MAX_VALUE);
+    default: return fail(E_INVALID_ARGUMENT).text("rollout status field ").int(field).text(" is outside 0..9").code();
   }
 }
 

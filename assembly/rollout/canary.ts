@@ -2,10 +2,11 @@
 // (control.ts). The service's n instances (the base count):
 //   1. canaries: the c highest ordinals (c = canary count, at most n - 1) are replaced in place
 //      by the target revision (drained, stopped, spawned again: no surge, so no spare address);
-//   2. share: while they run, the balancer's weights give the canaries share% of the picks
-//      (weight (n-c)*share on each canary, c*(100-share) on each other instance, reduced);
-//      the weights are the balancer's own: a weighted strategy (weighted round robin, weighted
-//      least connections, random, the hashes) follows them, round robin does not;
+//   2. share: while they run, the canaries take share% of the picks under every strategy: the
+//      balancer's split (balance/split.ts: the class per pick by a smooth share counter, then
+//      the strategy within it) for the strategies that ignore weights, and the weights
+//      ((n-c)*share on each canary, c*(100-share) on each other instance, reduced) for weighted
+//      round robin, random and the hashes, which follow them;
 //   3. promotion: once every canary has been available for min-ready + healthy-period ms (with
 //      auto-promote), or by `rolloutPromote` (`myco rollout promote SERVICE`), every weight goes
 //      back to 1 (STEP_PROMOTE) and the rest is replaced by the rolling rule (step.ts).
@@ -20,7 +21,7 @@ import { timerArmBy, timerOfRollout } from "../timers/heap";
 import { CAUSE_ROLLOUT, CAUSE_PROGRESS, CAUSE_COMMAND } from "../lifecycle/causes";
 import { instanceRetire } from "../lifecycle/resize";
 import { resize } from "../lifecycle/leaving";
-import { balanceWeightSet } from "../balance/members";
+import { balanceWeightSet, balanceSetCanary, balanceSplitSet } from "../balance/members";
 import { BALANCE_WEIGHT_MAX } from "../limits";
 import { rollout, revisionOf, rolloutLog, STRATEGY_CANARY, PHASE_ROLLING, NO_BATCH_MS, PROMOTED_MS, STEP_REPLACE, STEP_PROMOTE } from "./tables";
 import { isAvailable, spawnReplacements, rolloutStep, stepBegin } from "./step";
@@ -54,10 +55,15 @@ function shareWeights(service: i32, base: i32, canaries: i32, canary: bool): i32
   return canary ? onCanary : onOther;
 }
 
-/** Every instance of the service back to weight 1 (the end of a canary's share). */
+/** Every instance of the service back to weight 1, no canary, no split (the end of a canary's share). */
 export function canaryWeightsReset(service: i32): void {
   const count = <i32>serviceInstanceCount[service];
-  for (let k = 0; k < count; k++) balanceWeightSet(instanceSlotOf(service, k), 1);
+  for (let k = 0; k < count; k++) {
+    const slot = instanceSlotOf(service, k);
+    balanceWeightSet(slot, 1);
+    balanceSetCanary(slot, false);
+  }
+  balanceSplitSet(service, 0);
 }
 
 /** Promotes the canaries: the weights go back to 1 and the rest follows by the rolling rule from the next step. */
@@ -92,8 +98,11 @@ export function canaryStep(service: i32): bool {
   }
   spawnReplacements(service, count, target);
   for (let k = 0; k < count; k++) {
-    balanceWeightSet(instanceSlotOf(service, k), shareWeights(service, base, canaries, k >= base - canaries && k < base));
+    const canary = k >= base - canaries && k < base;
+    balanceWeightSet(instanceSlotOf(service, k), shareWeights(service, base, canaries, canary));
+    balanceSetCanary(instanceSlotOf(service, k), canary);
   }
+  balanceSplitSet(service, <i32>rollout.canarySharePercent[service]);
   const healthy = <i64>rollout.minReadyMs[service] + <i64>rollout.canaryHealthyMs[service];
   let due: i64 = 0;
   for (let k = base - canaries; k < base; k++) {

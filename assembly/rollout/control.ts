@@ -3,8 +3,11 @@
 // automatically to the stable revision by the same strategy when
 //   - it made no progress (no new-revision instance became available) for progress-deadline ms,
 //   - failures-max new-revision instances failed (exited or timed out before or after ready),
-//   - a new-revision instance's circuit breaker opened (its error rate over the breaker's window
-//     passed the threshold: the balancer's statistics decide),
+//   - the new revision's error rate over the update's error-rate window passed its threshold,
+//     once the window holds min-requests requests (verdict.ts: the balancer's per-instance
+//     outcomes, of the new revision's runs only; logged as STEP_VERDICT with the rate first),
+//   - or a new-revision instance's circuit breaker opened (its own failure rate over the
+//     breaker's window: the balancer's verdict on one instance),
 // with an alert naming the cause (recovery/alerts.ts ALERT_ROLLED_BACK) and every step logged
 // as EVENT_ROLLOUT (from: the step; to: the cause; value: the revision).
 import { clockNow } from "../clock";
@@ -20,7 +23,9 @@ import { alertRaise, ALERT_ROLLED_BACK } from "../recovery/alerts";
 import {
   rollout, revisionOf, rolloutLog, PHASE_IDLE, PHASE_ROLLING, PHASE_PAUSED, PHASE_ROLLING_BACK, OUTCOME_PENDING, OUTCOME_GOOD,
   OUTCOME_ROLLED_BACK, STRATEGY_BLUE_GREEN, STRATEGY_CANARY, STEP_BEGIN, STEP_COMPLETE, STEP_ROLLBACK, STEP_FAILURE, NO_BATCH_MS,
+  STEP_VERDICT,
 } from "./tables";
+import { verdictSample, verdictBreached, verdictOnSpawn, verdictSlotJoined, verdictRestart } from "./verdict";
 import { updateScratch, updateResolve, updateApplyRecord } from "./record";
 import { recordDefaults } from "../util/record";
 import { historyAppend, historyMark, historyStart } from "./history";
@@ -42,6 +47,7 @@ export function rolloutBegin(service: i32, revision: i32, cause: u8): void {
   rollout.failures[service] = 0;
   rollout.lastProgressMs[service] = clockNow();
   rollout.lastBatchMs[service] = NO_BATCH_MS;
+  verdictRestart(service); // the window judges the new target's runs only
   historyAppend(service, revision, revision == <i32>rollout.stable[service] ? OUTCOME_GOOD : OUTCOME_PENDING);
   rolloutLog(service, STEP_BEGIN, cause, revision);
   timerArmBy(timerOfRollout(service), clockNow());
@@ -94,6 +100,13 @@ export function rolloutTimerDue(service: i32): void {
     const deadline = rollout.lastProgressMs[service] + <i64>rollout.progressDeadlineMs[service];
     if (clockNow() >= deadline) { rollBack(service, -1, CAUSE_PROGRESS_DEADLINE); return; }
     timerArmBy(timerOfRollout(service), deadline);
+    verdictSample(service);
+    const rate = verdictBreached(service);
+    if (rate >= 0) {
+      rolloutLog(service, STEP_VERDICT, CAUSE_ERROR_RATE, rate); // (value: the rate in basis points)
+      rollBack(service, -1, CAUSE_ERROR_RATE);
+      return;
+    }
     const erring = errorRateBreached(service);
     if (erring >= 0) { rollBack(service, erring, CAUSE_ERROR_RATE); return; }
   }
@@ -105,6 +118,7 @@ export function rolloutTimerDue(service: i32): void {
 /** Every instance transition (wiring.ts): readiness, failures and progress; the next step soon. */
 export function rolloutOnInstanceMoved(slot: i32, from: u8, to: u8, cause: u8): void {
   const service = <i32>instanceService[slot];
+  if (to == STATE_STARTING) verdictOnSpawn(slot);
   if (to == STATE_RUNNING) rollout.readyAtMs[slot] = clockNow();
   const phase = rollout.phase[service];
   if (phase == PHASE_IDLE || phase == PHASE_PAUSED) return;
@@ -132,6 +146,7 @@ export function rolloutMembershipChanged(service: i32, fresh: bool): void {
     rollout.revision[slot] = 0; // the stable revision, until a rollout says otherwise
     resize.instanceOnTrial[slot] = false;
     rollout.readyAtMs[slot] = 0;
+    verdictSlotJoined(slot);
   }
   rollout.knownCount[service] = <u8>count;
 }

@@ -5,7 +5,7 @@
 //    0 strategy (0 rolling, 1 recreate, 2 blue-green, 3 canary) | 4 maxSurge | 8 maxUnavailable |
 //   12 minReadyMs | 16 batchIntervalMs | 20 progressDeadlineMs | 24 failuresMax | 28 healthGateMs |
 //   32 rollbackWindowMs | 36 canaryCount | 40 canarySharePercent | 44 canaryHealthyMs |
-//   48 autoPromote | 52 errorRatePercent | 56 errorWindowMs
+//   48 autoPromote | 52 errorRatePercent | 56 errorWindowMs | 60 errorMinRequests
 //
 // maxSurge and maxUnavailable: 0..INSTANCES_PER_SERVICE_MAX instances, or 1000 + p for p percent.
 // Defaults (docs/defaults.md) are Kubernetes' Deployment's where it has the field (tables.ts).
@@ -16,11 +16,12 @@ import { WITH_ROLLOUT } from "../features";
 import { field, fieldSet, resolveField } from "../util/record";
 import { sayService } from "../registry/services";
 import { checkRange } from "../registry/reject";
+import { verdictRestart } from "./verdict";
 import {
   rollout, PERCENT, STRATEGY_COUNT, STRATEGY_ROLLING, SURGE_DEFAULT, UNAVAILABLE_DEFAULT,
   MIN_READY_MS_DEFAULT, BATCH_INTERVAL_MS_DEFAULT, PROGRESS_DEADLINE_MS_DEFAULT, FAILURES_MAX_DEFAULT, HEALTH_GATE_MS_DEFAULT,
   ROLLBACK_WINDOW_MS_DEFAULT, CANARY_COUNT_DEFAULT, CANARY_SHARE_PERCENT_DEFAULT, CANARY_HEALTHY_MS_DEFAULT,
-  AUTO_PROMOTE_DEFAULT, ERROR_RATE_PERCENT_DEFAULT, ERROR_WINDOW_MS_DEFAULT, UPDATE_SCRATCH_FIELDS,
+  AUTO_PROMOTE_DEFAULT, ERROR_RATE_PERCENT_DEFAULT, ERROR_WINDOW_MS_DEFAULT, ERROR_MIN_REQUESTS_DEFAULT, UPDATE_SCRATCH_FIELDS,
 } from "./tables";
 
 export const UPDATE_STRATEGY: i32 = 0;
@@ -38,7 +39,8 @@ export const UPDATE_CANARY_HEALTHY_MS: i32 = 11;
 export const UPDATE_AUTO_PROMOTE: i32 = 12;
 export const UPDATE_ERROR_RATE: i32 = 13;
 export const UPDATE_ERROR_WINDOW_MS: i32 = 14;
-export const UPDATE_FIELDS: i32 = 15;
+export const UPDATE_ERROR_MIN_REQUESTS: i32 = 15;
+export const UPDATE_FIELDS: i32 = 16;
 export const UPDATE_RECORD_BYTES: i32 = 4 * UPDATE_FIELDS;
 assert(UPDATE_FIELDS == UPDATE_SCRATCH_FIELDS, "the rollout tables' scratch holds one UPDATE record");
 
@@ -64,6 +66,7 @@ export function updateResolve(from: usize, to: usize): void {
   resolveField(from, to, UPDATE_AUTO_PROMOTE, AUTO_PROMOTE_DEFAULT);
   resolveField(from, to, UPDATE_ERROR_RATE, ERROR_RATE_PERCENT_DEFAULT);
   resolveField(from, to, UPDATE_ERROR_WINDOW_MS, ERROR_WINDOW_MS_DEFAULT);
+  resolveField(from, to, UPDATE_ERROR_MIN_REQUESTS, ERROR_MIN_REQUESTS_DEFAULT);
 }
 
 function budgetValid(service: i32, name: string, value: i32): i32 {
@@ -107,6 +110,7 @@ export function updateValid(service: i32, r: usize): i32 {
     if (bad == OK) bad = checkRange(E_INVALID_UPDATE, service, "auto-promote", field(r, UPDATE_AUTO_PROMOTE), 0, 1);
     if (bad == OK) bad = checkRange(E_INVALID_UPDATE, service, "error-rate %", field(r, UPDATE_ERROR_RATE), 1, 100);
     if (bad == OK) bad = periodValid(service, "error-rate window", field(r, UPDATE_ERROR_WINDOW_MS), 1);
+    if (bad == OK) bad = checkRange(E_INVALID_UPDATE, service, "error-rate min-requests", field(r, UPDATE_ERROR_MIN_REQUESTS), 1, 65535);
   }
   return bad;
 }
@@ -135,7 +139,10 @@ export function updateApplyRecord(service: i32, r: usize): void {
   rollout.canaryHealthyMs[service] = field(r, UPDATE_CANARY_HEALTHY_MS);
   rollout.autoPromote[service] = <u8>field(r, UPDATE_AUTO_PROMOTE);
   rollout.errorRatePercent[service] = <u8>field(r, UPDATE_ERROR_RATE);
-  rollout.errorWindowMs[service] = field(r, UPDATE_ERROR_WINDOW_MS);
+  const windowMs = field(r, UPDATE_ERROR_WINDOW_MS);
+  if (windowMs != rollout.errorWindowMs[service]) verdictRestart(service); // its buckets had another width
+  rollout.errorWindowMs[service] = windowMs;
+  rollout.errorMinRequests[service] = <u16>field(r, UPDATE_ERROR_MIN_REQUESTS);
 }
 
 /** Writes the service's effective record to `out`; returns its length. */
@@ -155,5 +162,6 @@ export function updateReadRecord(service: i32, out: usize): i32 {
   fieldSet(out, UPDATE_AUTO_PROMOTE, <i32>rollout.autoPromote[service]);
   fieldSet(out, UPDATE_ERROR_RATE, <i32>rollout.errorRatePercent[service]);
   fieldSet(out, UPDATE_ERROR_WINDOW_MS, rollout.errorWindowMs[service]);
+  fieldSet(out, UPDATE_ERROR_MIN_REQUESTS, <i32>rollout.errorMinRequests[service]);
   return UPDATE_RECORD_BYTES;
 }

@@ -40,6 +40,8 @@ export const STEP_REFUSED: u8 = 9;
 export const STEP_SWITCH: u8 = 10;
 /** Canary: promoted (automatically after its healthy period, or by command): the rest follows by the rolling rule. */
 export const STEP_PROMOTE: u8 = 11;
+/** The error-rate verdict (verdict.ts): value, the new revision's failed share over the window in basis points. */
+export const STEP_VERDICT: u8 = 12;
 
 /** A max-surge or max-unavailable byte with this bit set is a percentage of the instances. */
 export const PERCENT: u8 = 0x80;
@@ -58,6 +60,7 @@ export const CANARY_HEALTHY_MS_DEFAULT: i32 = 300_000; // Argo Rollouts' pause s
 export const AUTO_PROMOTE_DEFAULT: i32 = 1;
 export const ERROR_RATE_PERCENT_DEFAULT: i32 = 50; // the breaker's failure-rate default
 export const ERROR_WINDOW_MS_DEFAULT: i32 = 30_000;
+export const ERROR_MIN_REQUESTS_DEFAULT: i32 = 10; // the breaker's minCalls default: fewer requests judge nothing
 /** lastBatchMs before the rollout's first batch: far enough back that any batch-interval has passed. */
 export const NO_BATCH_MS: i64 = -(<i64>1 << 50);
 /** Canary: lastBatchMs once promoted, before the first rolling batch (any batch-interval has passed too). */
@@ -82,6 +85,7 @@ class RolloutTables {
   readonly autoPromote: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly errorRatePercent: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly errorWindowMs: StaticArray<i32> = new StaticArray<i32>(ROLLOUT_SERVICES);
+  readonly errorMinRequests: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_SERVICES);
   // ---- per service: the rollout in progress ----
   readonly phase: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   /** The revision the instances move to (the stable one when idle). */
@@ -113,7 +117,7 @@ class RolloutTables {
 }
 
 /** record.ts's UPDATE_FIELDS (it asserts they agree). */
-export const UPDATE_SCRATCH_FIELDS: i32 = 15;
+export const UPDATE_SCRATCH_FIELDS: i32 = 16;
 
 export const rollout: RolloutTables = WITH_ROLLOUT ? new RolloutTables() : changetype<RolloutTables>(0);
 

@@ -122,6 +122,8 @@ export interface InstanceBalanceStats {
   health: Health;
   enabled: boolean;
   draining: boolean;
+  /** A canary of a canary rollout: its class of the balancer's split (assembly/balance/split.ts). */
+  canary: boolean;
   /** In the pool the next pick chooses from. */
   eligible: boolean;
 }
@@ -352,6 +354,7 @@ export class Balancer {
       enabled: (flags & 1) === 0,
       draining: (flags & 2) !== 0,
       eligible: (flags & 8) !== 0,
+      canary: (flags & 32) !== 0,
     };
   }
 

@@ -254,7 +254,7 @@ export interface SecurityExports {
 export interface RolloutExports {
   /** The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). The other update settings take their defaults (rolloutApply sets them all). Validated whole first: nothing changes on error. Takes effect from the next step. */
   rolloutConfigure(service: number, strategy: number, maxSurge: number, maxUnavailable: number, minReadyMs: number, progressDeadlineMs: number, failuresMax: number): number;
-  /** Applies the UPDATE record (rollout/record.ts, `length` its 60 bytes) written to the buffer; -1 fields: the defaults. */
+  /** Applies the UPDATE record (rollout/record.ts, `length` its 64 bytes) written to the buffer; -1 fields: the defaults. */
   rolloutApply(service: number, length: number): number;
   /** Writes the service's effective UPDATE record (every default filled in) to the buffer; returns its length. */
   rolloutRead(service: number): number;
@@ -266,7 +266,7 @@ export interface RolloutExports {
   rolloutPromote(service: number): number;
   rolloutPause(service: number): number;
   rolloutResume(service: number): number;
-  /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+  /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy, 8 requests and 9 failed requests of the target revision in the error-rate window (as last sampled; capped at i32 max). */
   rolloutStatus(service: number, field: number): number;
   /** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
   rolloutHistory(service: number): number;
@@ -280,6 +280,8 @@ export interface RolloutExports {
   readonly ROLLOUT_FIELD_FAILURES: WebAssembly.Global;
   readonly ROLLOUT_FIELD_BASE: WebAssembly.Global;
   readonly ROLLOUT_FIELD_STRATEGY: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_WINDOW_REQUESTS: WebAssembly.Global;
+  readonly ROLLOUT_FIELD_WINDOW_FAILURES: WebAssembly.Global;
 }
 
 /** The exports of assembly/resources/abi.ts. */
@@ -540,6 +542,8 @@ export const KERNEL_CONSTANTS = {
   ROLLOUT_FIELD_FAILURES: 5,
   ROLLOUT_FIELD_BASE: 6,
   ROLLOUT_FIELD_STRATEGY: 7,
+  ROLLOUT_FIELD_WINDOW_REQUESTS: 8,
+  ROLLOUT_FIELD_WINDOW_FAILURES: 9,
   LIMIT_SERVICES: 0,
   LIMIT_INSTANCES: 1,
   LIMIT_INSTANCES_PER_SERVICE: 2,

@@ -42,7 +42,7 @@ export const FIELDS = {
   update: [
     "strategy", "maxSurge", "maxUnavailable", "minReadyMs", "batchIntervalMs", "progressDeadlineMs", "failuresMax",
     "healthGateMs", "rollbackWindowMs", "canaryCount", "canarySharePercent", "canaryHealthyMs", "autoPromote",
-    "errorRatePercent", "errorWindowMs",
+    "errorRatePercent", "errorWindowMs", "errorMinRequests",
   ],
 } as const;
 

@@ -11,7 +11,9 @@ export const ROLLOUT_PHASES = ["idle", "rolling", "paused", "rolling-back"] as c
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
 export const REVISION_OUTCOMES = ["pending", "good", "rolled-back"] as const;
 export type RevisionOutcome = (typeof REVISION_OUTCOMES)[number];
-export const ROLLOUT_STEPS = ["", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused", "switch", "promote"] as const;
+export const ROLLOUT_STEPS = [
+  "", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused", "switch", "promote", "verdict",
+] as const;
 
 /** An instance count, or a percentage of the instances ("25%"). */
 export type Budget = number | `${number}%`;
@@ -33,7 +35,8 @@ export interface UpdateConfig {
   /** Blue-green: how long the old set is kept after the switch. */
   rollbackWindowMs?: number;
   canary?: { count?: number; sharePercent?: number; healthyMs?: number; autoPromote?: boolean };
-  errorRate?: { thresholdPercent?: number; windowMs?: number };
+  /** The new revision's error rate that rolls back: failed / requests over the window, once it holds minRequests. */
+  errorRate?: { thresholdPercent?: number; windowMs?: number; minRequests?: number };
 }
 
 /** The UPDATE record of a config (-1: the kernel's default). */
@@ -46,7 +49,7 @@ export function updateRecordOf(config: UpdateConfig, service = "?"): Int32Array 
     failuresMax: config.failuresMax, healthGateMs: config.healthGateMs, rollbackWindowMs: config.rollbackWindowMs,
     canaryCount: config.canary?.count, canarySharePercent: config.canary?.sharePercent, canaryHealthyMs: config.canary?.healthyMs,
     autoPromote: bool(config.canary?.autoPromote), errorRatePercent: config.errorRate?.thresholdPercent,
-    errorWindowMs: config.errorRate?.windowMs,
+    errorWindowMs: config.errorRate?.windowMs, errorMinRequests: config.errorRate?.minRequests,
   });
 }
 
@@ -65,7 +68,7 @@ export function updateConfigOf(record: Int32Array): UpdateConfig {
     autoPromote: v.autoPromote === undefined ? undefined : v.autoPromote !== 0,
   };
   if (Object.values(canary).some((x) => x !== undefined)) config.canary = canary;
-  const errorRate = { thresholdPercent: v.errorRatePercent, windowMs: v.errorWindowMs };
+  const errorRate = { thresholdPercent: v.errorRatePercent, windowMs: v.errorWindowMs, minRequests: v.errorMinRequests };
   if (Object.values(errorRate).some((x) => x !== undefined)) config.errorRate = errorRate;
   return prune(config);
 }
@@ -97,6 +100,9 @@ export interface RolloutStatus {
   /** The instance count the rollout keeps (surge instances come on top). */
   desired: number;
   strategy: UpdateStrategy;
+  /** The target revision's requests, and the failed ones, in the error-rate window (as last sampled). */
+  windowRequests: number;
+  windowFailures: number;
 }
 
 export interface RevisionEntry { revision: number; outcome: RevisionOutcome }
@@ -144,7 +150,8 @@ export class Rollouts {
     const field = (f: number) => this.check(this.e.rolloutStatus(id, f));
     return {
       phase: ROLLOUT_PHASES[field(0)], target: field(1), stable: field(2), updated: field(3), available: field(4),
-      failures: field(5), desired: field(6), strategy: UPDATE_STRATEGIES[field(7)],
+      failures: field(5), desired: field(6), strategy: UPDATE_STRATEGIES[field(7)], windowRequests: field(8),
+      windowFailures: field(9),
     };
   }
 

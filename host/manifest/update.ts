@@ -14,7 +14,7 @@
 //     health-gate: 30s             # new instances available this long before the next batch / the switch
 //     rollback-window: 5m          # blue-green: the old set is kept this long after the switch
 //     canary: { count: 1, share: 10%, healthy-period: 5m, auto-promote: true }
-//     error-rate: { threshold: 5%, window: 30s }
+//     error-rate: { threshold: 5%, window: 30s, min-requests: 20 }   # the new revision's failed share that rolls back
 import type { Service } from "./types.ts";
 import type { LNode } from "./tree.ts";
 import { describe } from "./tree.ts";
@@ -27,7 +27,7 @@ export const UPDATE_KEYS = [
   "rollback-window", "canary", "error-rate",
 ];
 export const CANARY_KEYS = ["count", "share", "healthy-period", "auto-promote"];
-export const ERROR_RATE_KEYS = ["threshold", "window"];
+export const ERROR_RATE_KEYS = ["threshold", "window", "min-requests"];
 
 /** A count 0..64 or a percentage "0%".."100%". */
 function optBudget(node: LNode | undefined, field: string, ctx: Context): Budget | undefined {
@@ -88,6 +88,7 @@ export function readUpdate(node: LNode | undefined, service: Service, ctx: Conte
     config.errorRate = defined({
       thresholdPercent: optPercent(e("threshold"), "update.error-rate.threshold", ctx),
       windowMs: optDuration(e("window"), "update.error-rate.window", TIMEOUT_MS_MAX, ctx, 1),
+      minRequests: optNumber(e("min-requests"), "update.error-rate.min-requests", 1, 65535, ctx),
     });
   }
   strategyOnly(map, "rollback-window", "blue-green", config, ctx);

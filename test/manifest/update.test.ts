@@ -26,7 +26,7 @@ services:
       progress-deadline: 2m
       failures-max: 2
       health-gate: 10s
-      error-rate: { threshold: 5%, window: 20s }
+      error-rate: { threshold: 5%, window: 20s, min-requests: 40 }
   api:
     instances: 3
     update: { strategy: recreate, progress-deadline: 30s }
@@ -38,7 +38,7 @@ services:
 const DEFAULTS = {
   strategy: 0, maxSurge: 1025, maxUnavailable: 1025, minReadyMs: 0, batchIntervalMs: 0, progressDeadlineMs: 600_000,
   failuresMax: 1, healthGateMs: 0, rollbackWindowMs: 300_000, canaryCount: 1, canarySharePercent: 10, canaryHealthyMs: 300_000,
-  autoPromote: 1, errorRatePercent: 50, errorWindowMs: 30_000,
+  autoPromote: 1, errorRatePercent: 50, errorWindowMs: 30_000, errorMinRequests: 10,
 };
 
 function device() {
@@ -57,13 +57,13 @@ describe("update: section", () => {
     const { manifest, blob } = compileText(FULL);
     expect(manifest.services.find((s) => s.name === "web")!.update).toEqual({
       strategy: "rolling", maxSurge: "50%", maxUnavailable: 1, minReadyMs: 2_000, batchIntervalMs: 3_000, progressDeadlineMs: 120_000,
-      failuresMax: 2, healthGateMs: 10_000, errorRate: { thresholdPercent: 5, windowMs: 20_000 },
+      failuresMax: 2, healthGateMs: 10_000, errorRate: { thresholdPercent: 5, windowMs: 20_000, minRequests: 40 },
     });
     const { sim, m, rollouts } = device();
     m.load(blob);
     expect(rollouts.read("web")).toEqual({
       ...DEFAULTS, maxSurge: 1050, maxUnavailable: 1, minReadyMs: 2_000, batchIntervalMs: 3_000, progressDeadlineMs: 120_000,
-      failuresMax: 2, healthGateMs: 10_000, errorRatePercent: 5, errorWindowMs: 20_000,
+      failuresMax: 2, healthGateMs: 10_000, errorRatePercent: 5, errorWindowMs: 20_000, errorMinRequests: 40,
     });
     expect(rollouts.read("api")).toEqual({ ...DEFAULTS, strategy: 1, progressDeadlineMs: 30_000 });
     expect(rollouts.read("plain")).toEqual(DEFAULTS);
@@ -140,6 +140,10 @@ services:
       .toEqual([expect.stringMatching(/^4:7 batch-intervall: unknown key 'batch-intervall' in update \(did you mean 'batch-interval'\?\)/)]);
     expect(problems(`services:\n  web:\n    update:\n      error-rate: { threshold: 0%, window: 5s }\n`))
       .toEqual([expect.stringMatching(/^4:32 update\.error-rate\.threshold: 0 is out of range 1\.\.100/)]);
+    expect(problems(`services:\n  web:\n    update:\n      error-rate: { threshold: 5%, min-requests: 0 }\n`))
+      .toEqual([expect.stringMatching(/^4:50 update\.error-rate\.min-requests: 0 is out of range 1\.\.65535/)]);
+    expect(problems(`services:\n  web:\n    update:\n      error-rate: { min-request: 5 }\n`))
+      .toEqual([expect.stringMatching(/^4:21 min-request: unknown key 'min-request' in update\.error-rate \(did you mean 'min-requests'\?\)/)]);
   });
 
   it("fields one strategy reads are refused with another; a canary needs an old instance left", () => {
@@ -162,6 +166,7 @@ services:
       [edit((c) => { web(c).update = { failuresMax: 0 }; }), "E_INVALID_UPDATE", /service 'web': failures-max 0 is outside 1\.\.255/],
       [edit((c) => { web(c).update = { canary: { sharePercent: 101 } }; }), "E_INVALID_UPDATE", /service 'web': canary share % 101 is outside 1\.\.100/],
       [edit((c) => { web(c).update = { minReadyMs: 86_400_001 }; }), "E_INVALID_UPDATE", /service 'web': min-ready 86400001 ms is outside 0\.\.86400000/],
+      [edit((c) => { web(c).update = { errorRate: { minRequests: 0 } }; }), "E_INVALID_UPDATE", /service 'web': error-rate min-requests 0 is outside 1\.\.65535/],
     ];
     for (const [blob, code, text] of cases) {
       let error: ManifestLoadError | undefined;

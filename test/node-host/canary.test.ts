@@ -1,7 +1,8 @@
 // Canary with real processes on loopback, through the gateway at a steady request rate (weighted
 // round robin, so the balancer's weights carry the canary's share): promotion by `myco rollout
-// promote` over the control socket, and a v3 that is ready but answers 500: rolled back, the
-// failed requests bounded by the canary's share.
+// promote` over the control socket; a v3 that is ready but answers 500: rolled back by its
+// breaker, the failed requests bounded by the canary's share; and a v3 failing one request in
+// four, judged by the update's own error-rate verdict (no breaker): rolled back at its threshold.
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,10 +15,12 @@ import { versionedWeb } from "./versioned-web.ts";
 afterEach(stopAll);
 
 const PROMOTE = 11; // EVENT_ROLLOUT step (assembly/rollout/tables.ts STEP_PROMOTE)
+const VERDICT = 12; // EVENT_ROLLOUT step STEP_VERDICT (value: the error rate in basis points)
+const BREAKER = "breaker: { window: 10, min-calls: 5, failure-rate: 50, open: 60s }";
 
-function manifest(ports: number[], gateway: number, mode: string, version: string, canary: string) {
-  const balance = "    balance: { strategy: weighted-round-robin, breaker: { window: 10, min-calls: 5, failure-rate: 50, open: 60s } }\n";
-  return versionedWeb(4, ports, gateway, `${balance}    update: { strategy: canary, canary: ${canary} }\n`)(version, mode);
+function manifest(ports: number[], gateway: number, mode: string, version: string, canary: string, breaker = BREAKER, errorRate = "") {
+  const balance = `    balance: { strategy: weighted-round-robin${breaker ? `, ${breaker}` : ""} }\n`;
+  return versionedWeb(4, ports, gateway, `${balance}    update: { strategy: canary, canary: ${canary}${errorRate ? `, error-rate: ${errorRate}` : ""} }\n`)(version, mode);
 }
 
 describe("myco run: canary", () => {
@@ -73,6 +76,35 @@ describe("myco run: canary", () => {
     expect(failed.length).toBeLessThanOrEqual(20); // the breaker's window (10) on the one canary, with margin
     expect(traffic.answers.slice(after).every((x) => x.status === 200 && x.body.endsWith(" v2\n"))).toBe(true);
     expect(r.events.some((e) => e.kind === "alert" && e.toCode === 10 && e.cause === "error-rate")).toBe(true);
+    expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([1, 1, 1, 1]);
+  }, 90_000);
+
+  it("a v3 failing one request in four passes the update's 5% error-rate threshold: rolled back by the verdict, no breaker involved", async () => {
+    const ports = await freePorts(5);
+    const gateway = ports[4];
+    const yaml = (mode: string, version: string) => manifest(ports.slice(0, 4), gateway, mode, version,
+      "{ count: 1, share: 10%, healthy-period: 10m }", "", "{ threshold: 5%, window: 30s, min-requests: 12 }");
+    const r = await supervise(yaml("", "v2"));
+    const { kernel, rollouts } = r.supervisor;
+    await waitFor(() => kernel.state("web") === "running", 10_000, "web running");
+    const traffic = steadyTraffic(`http://127.0.0.1:${gateway}/`, 5);
+    writeFileSync(join(r.dir, "services.yaml"), yaml("error-quarter", "v3"));
+    r.supervisor.reload();
+    await waitFor(() => rollouts.history("web").some((h) => h.outcome === "rolled-back") && rollouts.status("web").phase === "idle", 60_000, "the rollback");
+    const after = traffic.answers.length;
+    await waitFor(() => traffic.answers.length >= after + 100, 30_000, "traffic after the rollback");
+    await traffic.stop();
+    const verdict = r.events.filter((e) => e.kind === "rollout" && e.fromCode === VERDICT);
+    expect(verdict).toHaveLength(1);
+    expect(verdict[0].value).toBeGreaterThanOrEqual(500); // basis points: one in four failed, at least the 5% threshold
+    expect(r.events.some((e) => e.kind === "alert" && e.toCode === 10 && e.cause === "error-rate")).toBe(true);
+    const v3 = traffic.answers.filter((x) => x.body.endsWith(" v3\n") || x.status === 500);
+    const failed = traffic.answers.filter((x) => x.status !== 200);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((x) => x.status === 500)).toBe(true); // only the canary's own answers failed
+    expect(failed.length).toBeLessThanOrEqual(Math.ceil(v3.length / 4)); // one in four of the canary's share, judged at min-requests
+    expect(v3.length).toBeLessThan(60); // judged soon after min-requests (12), sampled every 250 ms
+    expect(traffic.answers.slice(after).every((x) => x.status === 200 && x.body.endsWith(" v2\n"))).toBe(true);
     expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([1, 1, 1, 1]);
   }, 90_000);
 });

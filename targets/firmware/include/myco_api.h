@@ -34,6 +34,8 @@
 #define MYCO_ROLLOUT_FIELD_FAILURES (5)
 #define MYCO_ROLLOUT_FIELD_BASE (6)
 #define MYCO_ROLLOUT_FIELD_STRATEGY (7)
+#define MYCO_ROLLOUT_FIELD_WINDOW_REQUESTS (8)
+#define MYCO_ROLLOUT_FIELD_WINDOW_FAILURES (9)
 #define MYCO_LIMIT_SERVICES (0)
 #define MYCO_LIMIT_INSTANCES (1)
 #define MYCO_LIMIT_INSTANCES_PER_SERVICE (2)
@@ -289,7 +291,7 @@ int32_t myco_authorise(int32_t principal, int32_t command, int32_t service);
 int32_t myco_security_host_identity(int32_t root);
 /* The service's update strategy (-1 in any field: the default): strategy 0 rolling, 1 recreate; maxSurge and maxUnavailable in instances or 1000 + percent (defaults 25%, 25%); minReadyMs (0); progressDeadlineMs (600000); failuresMax new-revision failures before a rollback (1). The other update settings take their defaults (rolloutApply sets them all). Validated whole first: nothing changes on error. Takes effect from the next step. */
 int32_t myco_rollout_configure(int32_t service, int32_t strategy, int32_t max_surge, int32_t max_unavailable, int32_t min_ready_ms, int32_t progress_deadline_ms, int32_t failures_max);
-/* Applies the UPDATE record (rollout/record.ts, `length` its 60 bytes) written to the buffer; -1 fields: the defaults. */
+/* Applies the UPDATE record (rollout/record.ts, `length` its 64 bytes) written to the buffer; -1 fields: the defaults. */
 int32_t myco_rollout_apply(int32_t service, const uint8_t* record, uint32_t record_length);
 /* Writes the service's effective UPDATE record (every default filled in) to the buffer; returns its length. */
 int32_t myco_rollout_read(int32_t service);
@@ -301,7 +303,7 @@ int32_t myco_rollout_undo(int32_t service, int32_t revision);
 int32_t myco_rollout_promote(int32_t service);
 int32_t myco_rollout_pause(int32_t service);
 int32_t myco_rollout_resume(int32_t service);
-/* A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy. */
+/* A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy, 8 requests and 9 failed requests of the target revision in the error-rate window (as last sampled; capped at i32 max). */
 int32_t myco_rollout_status(int32_t service, int32_t field);
 /* Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
 int32_t myco_rollout_history(int32_t service);
