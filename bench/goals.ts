@@ -88,6 +88,14 @@ export const GOALS: Goal[] = [
     what: "kernel upgrade pause (snapshot, new instance, restore, self-check, swap)", name: "kernel upgrade (release): pause",
     field: "value", atMost: 5, bound: "<= 5 ms", source: "bench/snapshot.bench.ts",
   },
+  {
+    what: "host CPU supervising 50 idle services against pm2's God daemon (issue 12: at most half)", name: "supervising 50 idle services: myco run CPU, host process and its guards (% of one core)",
+    peer: "pm2 7.0.4 (its God daemon)", field: "ratio", atLeast: 2, bound: ">= 2x less", source: "bench/overhead.bench.ts",
+  },
+  {
+    what: "host memory supervising 50 idle services against pm2's God daemon (issue 12: at most half)", name: "supervising 50 idle services: myco run memory, host process (mean RSS)",
+    peer: "pm2 7.0.4 (its God daemon)", field: "ratio", atLeast: 2, bound: ">= 2x less", source: "bench/overhead.bench.ts",
+  },
 ];
 
 export function goalMet(goal: Goal, measured: number): boolean {

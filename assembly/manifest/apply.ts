@@ -36,6 +36,7 @@ import { admitService, dismissService } from "../membership";
 import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, TAG_IDENTITY, RECORD_HEADER_BYTES, H_SERIAL } from "./format";
 import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
+import { admissionRekey } from "../resources/admission";
 import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT, WITH_MANIFEST_RELOAD, WITH_COMPAT } from "../features";
 import { servicesRegistered } from "../registry/services";
 import { WITH_SECURITY } from "../features";
@@ -228,6 +229,7 @@ function addService(ptr: usize, i: i32): i32 {
 function updateService(ptr: usize, i: i32): void {
   const id = blobKernelId[i];
   if (serviceType[id] != blobType[i]) { serviceType[id] = blobType[i]; registryChanged(); }
+  if (WITH_RESOURCES) admissionRekey(id); // a queued start follows its type
   serviceStartTimeoutMs[id] = blobStartMs[i];
   serviceStopTimeoutMs[id] = blobStopMs[i];
   replaceTags(ptr, id, i);

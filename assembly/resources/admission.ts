@@ -8,18 +8,20 @@
 //   STOPPED, DISABLED, BACKOFF, FAILED at rest -> released; the queue is then admitted in order
 //
 // The queue is strict: system services before user ones, then higher `priority`, then first
-// come; a queued start never overtakes one ahead of it, so a large one cannot starve. An
+// come; a queued start never overtakes one ahead of it, so a large one cannot starve. It is a
+// binary heap in fixed tables (queue.ts): joining, being admitted or leaving costs O(log n). An
 // exclusive unit (`radio`) has one holder: a service holds it from admission until it is at
 // rest, so two running services never hold it at once.
 import { OK, E_RESOURCE_EXHAUSTED } from "../errors";
-import { SERVICES_MAX, RESOURCE_UNITS_MAX } from "../limits";
+import { RESOURCE_UNITS_MAX } from "../limits";
 import { fail, Detail } from "../util/detail";
-import { serviceType, serviceInstanceCount, sayService } from "../registry/services";
+import { serviceInstanceCount, sayService } from "../registry/services";
 import { STATE_STARTING, STATE_RUNNING, STATE_STOPPED, STATE_DISABLED, STATE_BACKOFF } from "../registry/states";
 import { serviceHeld } from "../lifecycle/inputs";
 import { markDirty } from "../lifecycle/dirty";
 import { RESOURCES, resourceName } from "./vector";
 import { node, ADMIT_NONE, ADMIT_QUEUED, ADMIT_RESERVED, ADMIT_COMMITTED, ADMISSION_REFUSE } from "./tables";
+import { queuePush, queueHead, queueRemove, queueRekey, queueAhead, queueAheadOf } from "./queue";
 import { resourceEvent, RESOURCE_EVENT_QUEUED, RESOURCE_EVENT_ADMITTED, RESOURCE_EVENT_REFUSED, UNIT_BASE } from "./events";
 
 /** What blocked the last fit test: a resource index, UNIT_BASE + unit, or -1 (it fits). */
@@ -94,39 +96,6 @@ export function admissionResize(service: i32, count: i32): void {
   if (count < <i32>serviceInstanceCount[service]) admitQueued();
 }
 
-/** True when `a` is admitted before `b`: system first, then priority, then first come. */
-function ordersBefore(a: i32, b: i32): bool {
-  const typeA = serviceType[a];
-  const typeB = serviceType[b];
-  if (typeA != typeB) return typeA < typeB;
-  const priorityA = node.priority[a];
-  const priorityB = node.priority[b];
-  if (priorityA != priorityB) return priorityA > priorityB;
-  return node.queuedSeq[a] < node.queuedSeq[b];
-}
-
-/** The queued service admitted next, or -1. */
-function queueHead(): i32 {
-  if (node.queuedCount == 0) return -1;
-  let best = -1;
-  for (let s = 0; s < SERVICES_MAX; s++) {
-    if (node.admit[s] != ADMIT_QUEUED) continue;
-    if (best < 0 || ordersBefore(s, best)) best = s;
-  }
-  return best;
-}
-
-/** Whether a queued service orders before `service` (which is not queued yet: it would come last in its class). */
-function queuedAhead(service: i32): bool {
-  if (node.queuedCount == 0) return false;
-  for (let s = 0; s < SERVICES_MAX; s++) {
-    if (node.admit[s] != ADMIT_QUEUED) continue;
-    if (serviceType[s] < serviceType[service]) return true;
-    if (serviceType[s] == serviceType[service] && node.priority[s] >= node.priority[service]) return true;
-  }
-  return false;
-}
-
 function reserve(service: i32): void {
   take(service, <i32>serviceInstanceCount[service]);
   node.admit[service] = ADMIT_RESERVED;
@@ -134,8 +103,7 @@ function reserve(service: i32): void {
 
 function enqueue(service: i32): void {
   node.admit[service] = ADMIT_QUEUED;
-  node.queuedSeq[service] = node.queueSeq++;
-  node.queuedCount++;
+  queuePush(service);
   serviceHeld[service] = true;
   resourceEvent(service, RESOURCE_EVENT_QUEUED, blocking, 0);
 }
@@ -145,7 +113,7 @@ export function admitQueued(): i32 {
   let admitted = 0;
   for (let head = queueHead(); head >= 0; head = queueHead()) {
     if (!fits(head, <i32>serviceInstanceCount[head], node.units[head])) break;
-    node.queuedCount--;
+    queueRemove(head);
     reserve(head);
     serviceHeld[head] = false;
     markDirty(head);
@@ -160,7 +128,7 @@ export function admissionRelease(service: i32): void {
   const state = node.admit[service];
   if (state == ADMIT_NONE) return;
   if (state == ADMIT_QUEUED) {
-    node.queuedCount--;
+    queueRemove(service);
     serviceHeld[service] = false;
   } else {
     giveBack(service);
@@ -174,7 +142,7 @@ export function admissionOnTransition(service: i32, to: u8): void {
   const state = node.admit[service];
   if (to == STATE_STARTING) {
     if (state != ADMIT_NONE) return; // a restart keeps what it holds
-    if (!queuedAhead(service) && fits(service, <i32>serviceInstanceCount[service], node.units[service])) reserve(service);
+    if (!queueAhead(service) && fits(service, <i32>serviceInstanceCount[service], node.units[service])) reserve(service);
     else enqueue(service);
   } else if (to == STATE_RUNNING) {
     if (state == ADMIT_RESERVED) node.admit[service] = ADMIT_COMMITTED;
@@ -205,7 +173,7 @@ export function admissionCheckStart(service: i32): i32 {
   if (node.admit[service] != ADMIT_NONE || node.admission[service] != ADMISSION_REFUSE) return OK;
   const count = <i32>serviceInstanceCount[service];
   if (fits(service, count, node.units[service])) {
-    if (!queuedAhead(service)) return OK;
+    if (!queueAhead(service)) return OK;
     resourceEvent(service, RESOURCE_EVENT_REFUSED, -1, node.queuedCount);
     return sayService(fail(E_RESOURCE_EXHAUSTED).text("service "), service).text(" is refused: ").int(node.queuedCount)
       .text(" queued start(s) come before it").code();
@@ -222,12 +190,12 @@ export function admissionQueued(): i32 { return node.queuedCount; }
 
 /** The service's place in the queue (0: next), or -1 when it is not queued. */
 export function admissionPosition(service: i32): i32 {
-  if (node.admit[service] != ADMIT_QUEUED) return -1;
-  let ahead = 0;
-  for (let s = 0; s < SERVICES_MAX; s++) {
-    if (s != service && node.admit[s] == ADMIT_QUEUED && ordersBefore(s, service)) ahead++;
-  }
-  return ahead;
+  return node.admit[service] == ADMIT_QUEUED ? queueAheadOf(service) : -1;
+}
+
+/** A service's type or priority changed (manifest/apply.ts, record.ts): a queued one keeps its place among equals. */
+export function admissionRekey(service: i32): void {
+  if (node.admit[service] == ADMIT_QUEUED) queueRekey(service);
 }
 
 /** A service leaves (unregistered): it holds nothing, its row goes back to the defaults. */

@@ -17,6 +17,7 @@ import { sayService } from "../registry/services";
 import { field, fieldSet, resolveField } from "../util/record";
 import { RESOURCES, resourceName } from "./vector";
 import { node, SCALE_CPU } from "./tables";
+import { admissionRekey } from "./admission";
 
 export const RES_REQUEST: i32 = 0;
 export const RES_LIMIT: i32 = RESOURCES;
@@ -106,6 +107,7 @@ export function resourcesApplyRecord(service: i32, rec: usize): void {
     node.limit[service * RESOURCES + r] = <u32>field(rec, RES_LIMIT + r);
   }
   node.priority[service] = <u16>field(rec, RES_PRIORITY);
+  admissionRekey(service);
   node.onLimit[service] = <u8>field(rec, RES_ON_LIMIT);
   node.graceMs[service] = field(rec, RES_GRACE_MS);
   node.admission[service] = <u8>field(rec, RES_ADMISSION);

@@ -69,9 +69,13 @@ export class ResourceTables {
   readonly admit: StaticArray<u8> = new StaticArray<u8>(RESOURCE_SERVICES);
   readonly holds: StaticArray<u32> = new StaticArray<u32>(RESOURCE_SERVICES * RESOURCES);
   readonly holdsUnits: StaticArray<u16> = new StaticArray<u16>(RESOURCE_SERVICES);
-  /** Queue order within a priority: the sequence number of the enqueue. */
-  readonly queuedSeq: StaticArray<u32> = new StaticArray<u32>(RESOURCE_SERVICES);
+  // the admission queue (queue.ts): a binary heap of the queued services, each one's place in it and its key
+  readonly queueAt: StaticArray<u16> = new StaticArray<u16>(RESOURCE_SERVICES);
+  readonly queuePlace: StaticArray<u16> = new StaticArray<u16>(RESOURCE_SERVICES);
+  readonly queueKey: StaticArray<u64> = new StaticArray<u64>(RESOURCE_SERVICES);
+  /** The next enqueue's sequence number (first come among equals). */
   queueSeq: u32 = 0;
+  /** Services in the queue: the heap's size. */
   queuedCount: i32 = 0;
 
   // scaling (scale.ts): the count it wants, since when the metric asked for fewer

@@ -37,13 +37,16 @@ export interface EnforcerOptions {
 const CGROUP_FIELDS: Record<CgroupController, "limitMemory" | "limitCpu" | "limitPids"> = {
   memory: "limitMemory", cpu: "limitCpu", pids: "limitPids",
 };
-const SAMPLED: ["memory" | "cpu" | "pids", CgroupController][] = [["memory", "memory"], ["cpu", "cpu"], ["pids", "pids"]];
+type SampledResource = "memory" | "cpu" | "pids";
+const SAMPLED: [SampledResource, CgroupController][] = [["memory", "memory"], ["cpu", "cpu"], ["pids", "pids"]];
 const JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 126; shift; done; shift; exec "$@"';
 
 export class ResourceEnforcer {
   readonly resources: NodeResources;
   readonly cgroups: CgroupSupport;
   private timer: NodeJS.Timeout | undefined;
+  /** The services with a sampled limit, and which (refresh()). */
+  private sampled: { id: number; resources: SampledResource[] }[] = [];
   private readonly cpuSeen = new Map<number, { ticks: number; atMs: number }>();
   samples = 0;
   /** False on a profile without the kernel's resources layer (mcu): nothing to enforce. */
@@ -61,16 +64,35 @@ export class ResourceEnforcer {
   /** The node's capacity: detected, then the overrides. */
   capacity(): ResourceVector { return { ...detectCapacity(), ...this.options.capacity }; }
 
-  /** Sets the node's capacity in the kernel and starts sampling. */
+  /** Sets the node's capacity in the kernel and starts sampling what needs it. */
   start(): void {
     if (!this.available) return;
     this.resources.setCapacity(this.capacity());
+    this.refresh();
+  }
+
+  /**
+   * Reads again which services have a limit that only sampling holds (at start and after every
+   * manifest load): the timer runs only while some do, so a host whose limits are all held by
+   * cgroups or prlimit, or that has none, never wakes up to sample.
+   */
+  refresh(): void {
+    if (!this.available) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const k = this.options.kernel;
+    this.sampled = k.serviceIds().map((id) => {
+      const how = this.enforcement(k.name(id));
+      return { id, resources: SAMPLED.map(([r]) => r).filter((r) => how[r] === "sampled") };
+    }).filter((s) => s.resources.length > 0);
+    if (this.sampled.length === 0) return;
     this.timer = setInterval(() => this.sample(), this.options.sampleMs ?? 1000);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
     removeGroups(this.cgroups);
   }
 
@@ -104,12 +126,8 @@ export class ResourceEnforcer {
   /** One sampling pass: the usage of every limited instance no cgroup holds, to the kernel. */
   sample(): void {
     const k = this.options.kernel;
-    const wanted: { handle: number; pid: number; resources: ("memory" | "cpu" | "pids")[] }[] = [];
-    for (const id of k.serviceIds()) {
-      const name = k.name(id);
-      const how = this.enforcement(name);
-      const resources = SAMPLED.map(([r]) => r).filter((r) => how[r] === "sampled");
-      if (resources.length === 0) continue;
+    const wanted: { handle: number; pid: number; resources: SampledResource[] }[] = [];
+    for (const { id, resources } of this.sampled) {
       for (const handle of k.instances(id)) {
         const pid = this.options.pidOf(handle);
         if (pid !== undefined) wanted.push({ handle, pid, resources });

@@ -250,6 +250,7 @@ export class Supervisor {
     for (const service of next.manifest.services) this.configure(service);
     this.reloadGateways(next);
     this.notifier.configure(next.alerts);
+    if (!this.stopping) this.enforcer.refresh(); // the services with sampled limits may have changed
     if (this.enforcer.available && !this.stopping) this.scaler.start(); // the scaling services may have changed
     this.note("info", `manifest ${next.file} reloaded: revision ${revision}`);
     this.driver.poke();

@@ -100,7 +100,8 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
     return EXIT.failed;
   }
   const view = new View(supervisor, io, flags.live !== false && process.stdout.isTTY === true, statusEveryMs!);
-  supervisor.onMessage((m) => view.message(m));
+  supervisor.onMessage((m) => { view.changed(); view.message(m); });
+  supervisor.onRequest(() => view.changed()); // picks move without a message
   const echoed = new Set(flags.echo);
   supervisor.executor.onLine((service, ordinal, line) => {
     if (echoed.has(service) && line.stream !== "myco") view.message({ timeMs: line.timeMs, level: "info", service, text: `${service}#${ordinal} | ${line.text}` });
@@ -251,10 +252,15 @@ function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? "127.0.0.1", port: Number(m[2]) };
 }
 
-/** What the operator sees: messages as they come, and the table (redrawn live on a terminal). */
+/**
+ * What the operator sees: messages as they come, and the table (redrawn live on a terminal; in a
+ * log, every `--status-every` when something changed since the last one: an idle host neither
+ * rebuilds nor repeats an identical table).
+ */
 class View {
   private readonly recent: string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private dirty = true;
 
   constructor(private readonly supervisor: Supervisor, private readonly io: Output, private readonly live: boolean, private readonly everyMs: number) {}
 
@@ -275,7 +281,12 @@ class View {
     if (this.live) this.draw();
   }
 
+  /** A message or a request came: the table may differ from the last one printed. */
+  changed(): void { this.dirty = true; }
+
   private draw(): void {
+    if (!this.live && !this.dirty) return;
+    this.dirty = false;
     const table = formatStatus(serviceStatus(this.supervisor));
     if (!this.live) return this.io.out(`${table}\n`);
     const uptime = ((Date.now() - this.supervisor.startedAt) / 1000).toFixed(1);
