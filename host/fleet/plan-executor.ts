@@ -165,7 +165,7 @@ export class PlanExecutor {
     this.moving.delete(m.slot);
     if (this.closed) return;
     const w = this.written.get(m.slot);
-    if (done && w) w.node = m.to;
+    if (done && w && m.from !== m.to) w.node = m.to; // from == to: nothing was written, the next write puts it where it runs
     try {
       this.placement.plans.report(m.slot, done ? "done" : "failed");
     } catch (error) {
