@@ -5,7 +5,8 @@
 //   cgroups where a writable hierarchy is usable: memory, cpu and pids limits are in the group's
 //           files, and a fork bomb is held at pids.max (the test says which path it took)
 import { describe, it, expect, afterEach } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { supervise, stopAll, type Running } from "../node-host/supervisor-helpers.ts";
 import { faultOf, resourceEventOf } from "../../host/index.ts";
@@ -59,6 +60,29 @@ services:
     expect(k.state("calm")).toBe("running");
     expect(r.supervisor.enforcer.enforcement("leaky")).toEqual({ memory: "sampled" });
   }, 60_000);
+});
+
+describe("sampling runs only while a service has a sampled limit", () => {
+  it("an idle host without limits never samples; a reload that adds one starts the sampling", async () => {
+    const yaml = (resources: string) => `
+services:
+  calm:
+${resources}    ${run({ MODE: "idle" })}
+`;
+    const r = await supervise(yaml(""), { resources: { mode: "sampling", sampleMs: 50 } });
+    const { enforcer, kernel: k } = r.supervisor;
+    let passes = 0;
+    const sample = enforcer.sample.bind(enforcer);
+    enforcer.sample = () => { passes++; sample(); };
+    await until(() => k.state("calm") === "running");
+    await new Promise((done) => setTimeout(done, 400)); // eight sampling intervals
+    expect(passes).toBe(0);
+    writeFileSync(join(r.dir, "services.yaml"), yaml("    resources: { limits: { memory: 512MiB } }\n"));
+    r.supervisor.reload();
+    expect(enforcer.enforcement("calm")).toEqual({ memory: "sampled" });
+    await until(() => enforcer.samples > 0);
+    expect(passes).toBeGreaterThan(0);
+  });
 });
 
 describe("open files, by prlimit", () => {

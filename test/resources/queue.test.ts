@@ -3,6 +3,8 @@
 // are exactly the model's (system before user, then higher priority, then first come).
 import { describe, it, expect } from "vitest";
 import { Simulation, NodeResources } from "../../host/index.ts";
+import { KernelManifest } from "../../host/kernel/manifest.ts";
+import { compileText } from "../manifest/helpers.ts";
 
 interface Waiting { name: string; system: boolean; priority: number; seq: number }
 
@@ -71,5 +73,40 @@ describe("the admission queue is a heap with the linear queue's order", () => {
     expect(admitted.length).toBeGreaterThan(200);
     expect(cancelled).toBeGreaterThan(200);
     expect(reprioritised).toBeGreaterThan(100);
+  });
+});
+
+describe("a queued start follows a manifest change of its type or priority", () => {
+  it("a reload that makes a waiting user service a system one moves it to the head; a priority moves it among its kind", () => {
+    const sim = new Simulation({ profile: "debug", startDelayMs: 10, stopDelayMs: 5 });
+    const k = sim.kernel;
+    const res = new NodeResources(k);
+    const manifest = new KernelManifest(k);
+    const yaml = (serial: number, types: Record<string, string>, priorities: Record<string, number> = {}) => `
+version: 1
+serial: ${serial}
+services:
+${["holder", "a", "b", "c"].map((name) => `  ${name}:
+    type: ${types[name] ?? "user"}
+    resources: { requests: { memory: 1MiB }, admission: queue }
+    priority: ${priorities[name] ?? 0}
+`).join("")}`;
+    manifest.load(compileText(yaml(1, { holder: "system" })).blob);
+    res.setCapacity({ memory: 1 });
+    k.start("holder");
+    sim.runFor(20);
+    for (const name of ["a", "b", "c"]) k.start(name);
+    sim.runFor(20);
+    const positions = () => ["a", "b", "c"].map((name) => res.admission(name).position);
+    expect(positions()).toEqual([0, 1, 2]);
+    manifest.load(compileText(yaml(2, { holder: "system", c: "system" })).blob);
+    expect(positions()).toEqual([1, 2, 0]);
+    manifest.load(compileText(yaml(3, { holder: "system", c: "system" }, { b: 7 })).blob);
+    expect(positions()).toEqual([2, 1, 0]);
+    manifest.load(compileText(yaml(4, { holder: "system" }, { b: 7 })).blob);
+    expect(positions()).toEqual([1, 0, 2]); // back among the user services, behind a: it came last
+    k.stop("holder");
+    sim.runFor(20);
+    expect(k.state("b")).toBe("running");
   });
 });

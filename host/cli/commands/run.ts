@@ -53,7 +53,7 @@ export function runCommand(program: Command, io: Output, exit: (code: number) =>
     .option("--capacity <list>", "this node's capacity for admission, overriding what is detected (cpu=2,memory=4GiB,fds=4096)")
     .option("--limits <mode>", "who enforces memory/cpu/pids limits: auto (cgroups where writable, else sampling), cgroups, sampling", "auto")
     .option("--sample-every <time>", "how often the usage of limited services is sampled from /proc", "1s")
-    .option("--status-every <time>", "print the status table this often when the output is not a terminal", "5s")
+    .option("--status-every <time>", "when the output is not a terminal, print the status table this often if something changed since the last one", "5s")
     .option("--no-live", "never redraw the table in place, even on a terminal")
     .option("--kill <service#n@time>", "fault injection: SIGKILL instance n of the service at this time (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--echo <service>", "print this service's output as it comes (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
