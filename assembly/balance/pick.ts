@@ -48,14 +48,19 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
     : pickBy(service, count, strategy, options, pool, key, keyed);
   countPick(slot, service);
   // Picks in panic mode are counted; otherwise a half-open breaker hands out a probe permit
-  // (under the panic rule the pool ignores breakers). Both bytes clear: nothing to do.
-  if (byteIn(pool, SERVICE_POOL_WORD, SERVICE_PANIC) != 0) {
-    store<u32>(config, load<u32>(config, SERVICE_PANIC_PICKS) + 1, SERVICE_PANIC_PICKS);
-  } else if (WITH_BREAKER && byteIn(pool, SERVICE_POOL_WORD, SERVICE_HALF_OPEN) != 0 && load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
-    breakerAdmitted(slot, service);
+  // (under the panic rule the pool ignores breakers). Both bytes clear (one test of the two
+  // adjacent bytes): nothing to do.
+  if (<u16>(pool >> (<u64>(SERVICE_PANIC - SERVICE_POOL_WORD) << 3)) != 0) {
+    if (byteIn(pool, SERVICE_POOL_WORD, SERVICE_PANIC) != 0) {
+      store<u32>(config, load<u32>(config, SERVICE_PANIC_PICKS) + 1, SERVICE_PANIC_PICKS);
+    } else if (WITH_BREAKER && load<u8>(slotAt(slot), SLOT_BREAKER) == BREAKER_HALF_OPEN) {
+      breakerAdmitted(slot, service);
+    }
   }
   return slot;
 }
+
+assert(SERVICE_HALF_OPEN == SERVICE_PANIC + 1, "a pick tests the panic and half-open bytes as one u16");
 
 /** The service's strategy over the pool's first `count` entries. */
 @inline function pickBy(service: i32, count: i32, strategy: i32, options: u64, pool: u64, key: u32, keyed: bool): i32 {
