@@ -31,6 +31,7 @@ typedef struct {
   size_t at;
   uint32_t step; /* 1-based, for messages */
   bool bad;
+  bool compact; /* version 2 (targets/firmware/tools/compact-program.ts): integers are zigzag varints */
 } reader_t;
 
 static program_export_t exports[PROGRAM_EXPORTS_MAX];
@@ -62,7 +63,25 @@ static const uint8_t* take(reader_t* r, size_t n) {
   return at;
 }
 
+/* A zigzag LEB128 varint (at most 10 bytes), as its 64 bits. */
+static uint64_t read_varint(reader_t* r) {
+  uint64_t u = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    const uint8_t* at = take(r, 1);
+    if (at == NULL) return 0;
+    u |= (uint64_t)(*at & 0x7f) << shift;
+    if ((*at & 0x80) == 0) return (u >> 1) ^ (0 - (u & 1));
+  }
+  r->bad = true;
+  return 0;
+}
+
+/* An n-byte integer field: little-endian in version 1, a varint (wider than a byte) in version 2. */
 static uint64_t read_le(reader_t* r, size_t n) {
+  if (r->compact && n > 1) {
+    uint64_t value = read_varint(r);
+    return n < 8 ? value & ((UINT64_C(1) << (8 * n)) - 1) : value;
+  }
   const uint8_t* at = take(r, n);
   uint64_t value = 0;
   for (size_t i = 0; at != NULL && i < n; i++) value |= (uint64_t)at[i] << (8 * i);
@@ -90,7 +109,9 @@ static int32_t find_export(const char* name) {
 static int32_t read_header(reader_t* r, uint32_t* count_out, uint32_t* seed, uint32_t* steps) {
   const uint8_t* magic = take(r, 4);
   if (magic == NULL || memcmp(magic, "MYCP", 4) != 0) return fail(r, "not a conformance program (magic)", NULL, REPLAY_E_PROGRAM);
-  if (read_le(r, 2) != 1) return fail(r, "program version is not 1", NULL, REPLAY_E_PROGRAM);
+  uint64_t version = read_le(r, 2);
+  if (version != 1 && version != 2) return fail(r, "program version is not 1 or 2", NULL, REPLAY_E_PROGRAM);
+  r->compact = version == 2;
   uint32_t count = (uint32_t)read_le(r, 2);
   *seed = (uint32_t)read_le(r, 4);
   if (count > PROGRAM_EXPORTS_MAX) return fail(r, "too many exports in the program", NULL, REPLAY_E_PROGRAM);
@@ -114,8 +135,13 @@ static int32_t read_header(reader_t* r, uint32_t* count_out, uint32_t* seed, uin
 }
 
 uint32_t replay_seed(const uint8_t* program, size_t length) {
-  if (length < 12 || memcmp(program, "MYCP", 4) != 0) return 0;
-  return (uint32_t)program[8] | (uint32_t)program[9] << 8 | (uint32_t)program[10] << 16 | (uint32_t)program[11] << 24;
+  reader_t r = {program, length, 0, 0, false, false};
+  const uint8_t* magic = take(&r, 4);
+  if (magic == NULL || memcmp(magic, "MYCP", 4) != 0) return 0;
+  r.compact = read_le(&r, 2) == 2;
+  (void)read_le(&r, 2);
+  uint32_t seed = (uint32_t)read_le(&r, 4);
+  return r.bad ? 0 : seed;
 }
 
 /* One CALL step: the export's arguments, the call, and its answer into the hashes. */
@@ -147,7 +173,7 @@ static int32_t call_step(reader_t* r, uint32_t export_count, replay_result_t* re
 }
 
 int32_t replay_program(const uint8_t* program, size_t length, hal_virtual_t* clock, replay_result_t* result) {
-  reader_t r = {program, length, 0, 0, false};
+  reader_t r = {program, length, 0, 0, false, false};
   fnv1a64_t hash;
   fnv1a64_t event_hash;
   uint32_t seed = 0;

@@ -6,8 +6,9 @@
 //
 //   include/myco_api.h, myco_errors.h   checked in, written by `npm run build` (targets/abi/generate.ts)
 //   build/gen/                          myco_api.c, myco_dispatch.c, live_manifest.c, wasm-rt.h (from wabt)
-//   build/gen/<profile>/                kernel.{c,h} (wasm2c), myco_profile.h, conformance_program.c (the
-//                                       profile's program: all-layers, or tiny's own for the tiny profile)
+//   build/gen/<profile>/                kernel.{c,h} (wasm2c, then kernel-c.ts), myco_profile.h, conformance_program.c (the
+//                                       profile's program: all-layers, or tiny's own for the tiny profile,
+//                                       in its compact form: compact-program.ts)
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
 import { copyFile, mkdir, readFile } from "node:fs/promises";
@@ -22,6 +23,8 @@ import { generateLiveManifestSource, generateProgramSource } from "./gen-scenari
 import { fingerprint, isFresh, markFresh, withBuildLock, writeFileAtomic } from "../../tools/build-cache.ts";
 import { mustRun, requireNewlib, requireTool } from "../../tools/toolchain.ts";
 import { flashLine } from "./sizes.ts";
+import { rewriteKernelC } from "./kernel-c.ts";
+import { compactProgram } from "./compact-program.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 export const FIRMWARE = join(root, "targets/firmware");
@@ -90,7 +93,8 @@ async function wasm2c(profile: Profile): Promise<void> {
   const wasm = join(root, `build/${profile}.wasm`);
   await readFile(wasm).catch(() => { throw new Error(`${wasm} is missing: run \`npm run build\` first`); });
   await mustRun("wasm2c", [wasm, "-n", "kernel", "-o", join(dir, "kernel.c")]);
-  const kernel = await readFile(join(dir, "kernel.c"), "utf8");
+  const kernel = rewriteKernelC(await readFile(join(dir, "kernel.c"), "utf8")).source;
+  await writeFileAtomic(join(dir, "kernel.c"), kernel);
   const memory = /wasm_rt_allocate_memory\(&instance->w2c_memory, (\d+), (\d+)\)/.exec(kernel);
   if (!memory) throw new Error(`build/${profile}.wasm: wasm2c output allocates no memory`);
   if (memory[1] !== memory[2]) throw new Error(`build/${profile}.wasm: memory is not fixed (${memory[1]}..${memory[2]} pages)`);
@@ -119,7 +123,7 @@ async function generate(): Promise<void> {
   await writeFileAtomic(join(GEN, LIVE_SOURCE), generateLiveManifestSource());
   await Promise.all(PROFILES.map(wasm2c));
   for (const profile of PROFILES) {
-    await writeFileAtomic(join(GEN, profile, PROGRAM_SOURCE), generateProgramSource(buildProgram(programOf(profile)).bytes));
+    await writeFileAtomic(join(GEN, profile, PROGRAM_SOURCE), generateProgramSource(compactProgram(buildProgram(programOf(profile)).bytes)));
   }
 }
 
@@ -206,7 +210,7 @@ export async function imageWithProgram(image: Image, program: Uint8Array, tag: s
   const out = join(FIRMWARE_BUILD, "variants", tag, `${image.board.cpu}${profileSuffix(image.profile)}`);
   await mkdir(out, { recursive: true });
   const source = join(out, PROGRAM_SOURCE);
-  await writeFileAtomic(source, generateProgramSource(program));
+  await writeFileAtomic(source, generateProgramSource(compactProgram(program)));
   const [programObject] = await compile(tc, image.profile, [source], out, []);
   const objects = imageSources(image.profile).filter((s) => !s.endsWith(PROGRAM_SOURCE))
     .map((s) => join(built, basename(s).replace(/\.c$/, ".o")));

@@ -1,0 +1,115 @@
+// Two rewrites of wasm2c's C of a kernel (wabt 1.0.32) that keep its semantics and cost less
+// code on a Cortex-M (issue 16: the tiny profile's Cortex-M3 image), applied to every profile:
+//
+// - The call-depth count (wasm2c's stack-exhaustion trap without signal handlers: every function
+//   increments a global on entry, compares it with the limit and decrements it before each
+//   return) is kept only in the functions that can take part in unbounded recursion: those on a
+//   cycle of direct calls and those that make an indirect call. Every recursion passes through
+//   one of them, so the count still bounds the depth (by the limit times the longest acyclic
+//   chain of direct calls between two counted frames), and an exhausted stack still traps.
+//   gcc inlines small functions, so each count was copied into every call site: on the tiny
+//   kernel this is about a fifth of its code.
+// - The memory bounds check compares the address with the module's fixed memory size (a
+//   constant: build.ts refuses a module whose memory can grow), not with the size field the
+//   instance holds, which every access loaded; and a load whose value goes unused may be dropped
+//   (wasm2c pins every loaded value in a register with an empty asm, which only matters when a
+//   signal handler, not this explicit check, is what traps).
+//
+// Each rewrite finds the exact text it replaces or throws, so another wabt fails the build
+// instead of quietly compiling the unrewritten code.
+
+const DEPTH_LINES = new Set(["FUNC_PROLOGUE;", "FUNC_EPILOGUE;"]);
+const DEFINITION = /^(?:static )?[\w ]+?\b(w2c_\w+|Z_kernel\w*)\(Z_kernel_instance_t\* instance[^)]*\) \{$/;
+const CALL = /\b(w2c_\w+|Z_kernel\w*)\(/g;
+
+const MEMCHECK = "#define MEMCHECK(mem, a, t) RANGE_CHECK(mem, a, sizeof(t))";
+const PINNED_LOAD = /\n {4}wasm_asm\("" ::"r"\(result\)\); +\\/g;
+const FIXED_MEMCHECK = [
+  "#include \"myco_profile.h\" /* MYCO_MEMORY_PAGES: the module's memory never grows */",
+  "#define MEMCHECK(mem, a, t) \\",
+  "  if (UNLIKELY((a) > (u64)(MYCO_MEMORY_PAGES * 65536ull - sizeof(t)))) TRAP(OOB);",
+].join("\n");
+
+interface FunctionSpan { start: number; end: number; calls: Set<string>; indirect: boolean }
+
+function functionsOf(lines: string[]): Map<string, FunctionSpan> {
+  const spans = new Map<string, FunctionSpan>();
+  for (let i = 0; i < lines.length; i++) {
+    const match = DEFINITION.exec(lines[i]);
+    if (!match) continue;
+    let end = i + 1;
+    while (end < lines.length && lines[end] !== "}") end++;
+    if (end === lines.length) throw new Error(`wasm2c output: ${match[1]} has no closing brace`);
+    const body = lines.slice(i + 1, end).join("\n");
+    spans.set(match[1], { start: i, end, calls: new Set([...body.matchAll(CALL)].map((m) => m[1])), indirect: body.includes("CALL_INDIRECT(") });
+    i = end;
+  }
+  return spans;
+}
+
+/** The functions on a cycle of direct calls (Tarjan's strongly connected components, iterative). */
+export function recursiveFunctions(calls: Map<string, Set<string>>): Set<string> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cyclic = new Set<string>();
+  let next = 0;
+  for (const root of calls.keys()) {
+    if (index.has(root)) continue;
+    const work: { node: string; edges: string[]; at: number }[] = [];
+    const open = (node: string) => {
+      index.set(node, next);
+      low.set(node, next++);
+      stack.push(node);
+      onStack.add(node);
+      work.push({ node, edges: [...(calls.get(node) ?? [])].filter((c) => calls.has(c)), at: 0 });
+    };
+    open(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      if (frame.at < frame.edges.length) {
+        const to = frame.edges[frame.at++];
+        if (!index.has(to)) open(to);
+        else if (onStack.has(to)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
+      }
+      if (low.get(frame.node) !== index.get(frame.node)) continue;
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.node);
+      if (component.length > 1 || calls.get(frame.node)!.has(frame.node)) for (const c of component) cyclic.add(c);
+    }
+  }
+  return cyclic;
+}
+
+export interface KernelRewrite { source: string; functions: number; counted: string[] }
+
+/** wasm2c's kernel.c with the depth count only where recursion can pass and the fixed-size bounds check. */
+export function rewriteKernelC(source: string): KernelRewrite {
+  if (!source.includes(MEMCHECK)) throw new Error(`wasm2c output: no "${MEMCHECK}" to replace (another wabt than 1.0.32?)`);
+  if ((source.match(PINNED_LOAD) ?? []).length !== 2) throw new Error("wasm2c output: not the two pinned loads of wabt 1.0.32");
+  const lines = source.replace(MEMCHECK, FIXED_MEMCHECK).replace(PINNED_LOAD, "").split("\n");
+  const spans = functionsOf(lines);
+  if (spans.size === 0) throw new Error("wasm2c output: no kernel function found");
+  const recursive = recursiveFunctions(new Map([...spans].map(([name, span]) => [name, span.calls])));
+  const counted: string[] = [];
+  for (const [name, span] of spans) {
+    if (recursive.has(name) || span.indirect) {
+      counted.push(name);
+      continue;
+    }
+    for (let k = span.start + 1; k < span.end; k++) if (DEPTH_LINES.has(lines[k].trim())) lines[k] = "";
+  }
+  return { source: lines.join("\n"), functions: spans.size, counted };
+}

@@ -1,0 +1,114 @@
+// What the firmware build does to wasm2c's C of the kernel (targets/firmware/tools/kernel-c.ts)
+// and to the conformance program it embeds (compact-program.ts), on small inputs whose answer is
+// known; test/targets/firmware.test.ts shows the rewritten kernels and the compact programs
+// replaying like the Node host on every native and Cortex-M host.
+import { describe, expect, it } from "vitest";
+import { recursiveFunctions, rewriteKernelC } from "../../targets/firmware/tools/kernel-c.ts";
+import { compactProgram } from "../../targets/firmware/tools/compact-program.ts";
+import { encodeProgram } from "../../targets/conformance/program.ts";
+
+const HEADER = [
+  "#if WASM_RT_MEMCHECK_SIGNAL_HANDLER",
+  "#define MEMCHECK(mem, a, t)",
+  "#else",
+  "#define MEMCHECK(mem, a, t) RANGE_CHECK(mem, a, sizeof(t))",
+  "#endif",
+  "#define DEFINE_LOAD(name, t1, t2, t3)                                  \\",
+  "    wasm_asm(\"\" ::\"r\"(result));                                        \\",
+  "    return (t3)(t2)result;                                             \\",
+  "#define DEFINE_LOAD(name, t1, t2, t3)                      \\",
+  "    wasm_asm(\"\" ::\"r\"(result));                            \\",
+  "    return (t3)(t2)result;                                 \\",
+];
+
+function fn(name: string, body: string[]): string[] {
+  return [`static u32 ${name}(Z_kernel_instance_t* instance, u32 w2c_p0) {`, "  FUNC_PROLOGUE;", ...body.map((l) => `  ${l}`), "  FUNC_EPILOGUE;", "  return 0;", "}"];
+}
+
+const SOURCE = [
+  ...HEADER,
+  ...fn("w2c_leaf", ["w2c_i0 = i32_load(&instance->w2c_memory, (u64)(w2c_p0) + 4u);"]),
+  ...fn("w2c_a", ["w2c_b(instance, 1);", "w2c_leaf(instance, 2);"]),
+  ...fn("w2c_b", ["if (w2c_p0) { FUNC_EPILOGUE; return w2c_a(instance, 0); }"]),
+  ...fn("w2c_self", ["w2c_self(instance, w2c_p0 - 1);"]),
+  ...fn("w2c_table", ["CALL_INDIRECT(instance->w2c_T0, u32 (*)(void*, u32), 1, w2c_p0, instance, 0);"]),
+  ...fn("w2c_top", ["w2c_leaf(instance, 0);", "w2c_table(instance, 1);"]),
+  "u32 Z_kernelZ_top(Z_kernel_instance_t* instance, u32 w2c_p0) {",
+  "  return w2c_top(instance, w2c_p0);",
+  "}",
+].join("\n");
+
+const bodyOf = (source: string, name: string) => source.slice(source.indexOf(`${name}(Z_kernel_instance_t* instance`), source.indexOf("\n}", source.indexOf(`${name}(Z_kernel_instance_t* instance`)));
+
+describe("wasm2c's kernel.c rewritten for the firmware (kernel-c.ts)", () => {
+  it("keeps the depth count only in functions on a call cycle or making an indirect call", () => {
+    const rewritten = rewriteKernelC(SOURCE);
+    expect(rewritten.functions).toBe(7);
+    expect(rewritten.counted.sort()).toEqual(["w2c_a", "w2c_b", "w2c_self", "w2c_table"]);
+    for (const name of ["w2c_a", "w2c_b", "w2c_self", "w2c_table"]) expect(bodyOf(rewritten.source, name)).toContain("FUNC_PROLOGUE;");
+    for (const name of ["w2c_leaf", "w2c_top"]) expect(bodyOf(rewritten.source, name)).not.toMatch(/FUNC_(PRO|EPI)LOGUE/);
+    // every return path of a counted function keeps its decrement
+    expect(bodyOf(rewritten.source, "w2c_b").match(/FUNC_EPILOGUE;/g)).toHaveLength(2);
+  });
+
+  it("checks bounds against the fixed memory size and drops the register pins of loads", () => {
+    const { source } = rewriteKernelC(SOURCE);
+    expect(source).toContain("#include \"myco_profile.h\"");
+    expect(source).toContain("if (UNLIKELY((a) > (u64)(MYCO_MEMORY_PAGES * 65536ull - sizeof(t)))) TRAP(OOB);");
+    expect(source).not.toContain("RANGE_CHECK(mem, a, sizeof(t))");
+    expect(source).not.toContain("wasm_asm(\"\" ::\"r\"(result))");
+  });
+
+  it("fails on another wasm2c's output instead of compiling it unrewritten", () => {
+    expect(() => rewriteKernelC(SOURCE.replace("RANGE_CHECK(mem, a, sizeof(t))", "CHECK(mem, a)"))).toThrow(/another wabt/);
+    expect(() => rewriteKernelC(SOURCE.replaceAll("wasm_asm", "asm_pin"))).toThrow(/pinned loads/);
+  });
+
+  it("finds the functions on cycles of direct calls", () => {
+    const calls = new Map([["a", new Set(["b"])], ["b", new Set(["c"])], ["c", new Set(["a", "d"])], ["d", new Set<string>()], ["e", new Set(["e"])], ["f", new Set(["d", "x"])]]);
+    expect([...recursiveFunctions(calls)].sort()).toEqual(["a", "b", "c", "e"]);
+  });
+});
+
+describe("the conformance program in its compact form (compact-program.ts)", () => {
+  const exports = [
+    { name: "unused", signature: "i>i", outUnit: 0, flags: 0 },
+    { name: "eventsRead", signature: "i>i", outUnit: 32, flags: 1 },
+    { name: "pick", signature: "iI>i", outUnit: 0, flags: 0 },
+  ];
+  const program = encodeProgram({
+    seed: 300,
+    exports,
+    steps: [
+      { kind: "io", bytes: Uint8Array.of(7, 8) },
+      { kind: "clock", ms: 1000n },
+      { kind: "call", index: 2, args: [-1n, 64n] },
+      { kind: "wake", ms: -1n },
+      { kind: "call", index: 1, args: [5n] },
+      { kind: "call", index: 2, args: [3n, -65n] },
+    ],
+  });
+
+  it("writes version 2: varint integers, only the called exports in first-call order", () => {
+    const ascii = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+    expect(Array.from(compactProgram(program))).toEqual([
+      ...ascii("MYCP").slice(1), 2, 0, // magic, version (fixed u16)
+      4, 0xd8, 0x04, // 2 exports, seed 300 (zigzag 600)
+      ...ascii("pick"), ...ascii("iI>i"), 0, 0,
+      ...ascii("eventsRead"), ...ascii("i>i"), 32, 1,
+      12, // 6 steps
+      1, 4, 7, 8, // io, 2 bytes
+      2, 0xd0, 0x0f, // clock 1000 (zigzag 2000)
+      4, 0, 1, 0x80, 0x01, // pick(-1, 64), renumbered 0
+      3, 1, // wake -1
+      4, 2, 10, // eventsRead(5), renumbered 1
+      4, 0, 6, 0x81, 0x01, // pick(3, -65)
+    ]);
+  });
+
+  it("is much smaller than the program for the tiny profile's program", async () => {
+    const { buildProgram, programOf } = await import("../../targets/conformance/build-program.ts");
+    const bytes = buildProgram(programOf("tiny")).bytes;
+    expect(compactProgram(bytes).length).toBeLessThan(bytes.length / 2);
+  });
+});
