@@ -130,6 +130,7 @@ export const E_COMPAT_BREAKS: i32 = -363;
 export const E_COMPAT_UNSATISFIED: i32 = -364;
 export const E_CAPACITY_CONSTRAINTS: i32 = -365;
 export const E_INVALID_CONSTRAINT: i32 = -366;
+export const E_COMPAT_RUNNING: i32 = -367;
 // snapshot and restore: -370 .. -379
 export const E_SNAPSHOT_UNAVAILABLE: i32 = -370;
 export const E_SNAPSHOT_CORRUPT: i32 = -371;
@@ -254,6 +255,7 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_COMPAT_UNSATISFIED: if (WITH_COMPAT) return out.text("a service's version constraint is not met by its dependency's version"); break;
     case E_CAPACITY_CONSTRAINTS: if (WITH_COMPAT) return out.text("version constraint table is full"); break;
     case E_INVALID_CONSTRAINT: if (WITH_COMPAT) return out.text("version constraint names no dependency or holds no version"); break;
+    case E_COMPAT_RUNNING: if (WITH_COMPAT) return out.text("a running dependant's new version constraint does not hold for the version its dependency runs"); break;
     case E_SNAPSHOT_UNAVAILABLE: if (WITH_SNAPSHOT) return out.text("this profile has no snapshot and restore"); break;
     case E_SNAPSHOT_CORRUPT: if (WITH_SNAPSHOT) return out.text("snapshot is damaged: bad magic, CRC-32, length or section head"); break;
     case E_SNAPSHOT_VERSION: if (WITH_SNAPSHOT) return out.text("snapshot format version is not one this kernel reads"); break;

@@ -298,11 +298,10 @@ export const COMPAT_CONSTRAINTS_MAX: i32 = WITH_COMPAT ? pick(64, 0, 1024) : 0;
 /** Services with a version column (9 bytes each: the version, a load's scratch flag). */
 export const COMPAT_SERVICES: i32 = WITH_COMPAT ? SERVICES_MAX : 0;
 /**
- * Revisions whose version is remembered (12 bytes each), shared by the services that declare a
- * version: what `undo` would bring back. An entry goes when its revision left the service's
- * history, else the oldest; a revision no longer remembered is not checked on `undo`.
+ * The version each revision in a service's history ran (8 bytes per history entry, one more
+ * column of rollout/history.ts): `undo` to any revision the history holds is checked by it.
  */
-export const COMPAT_REVISIONS_MAX: i32 = WITH_COMPAT ? pick(128, 0, 1024) : 0;
+export const COMPAT_HISTORY_VERSIONS: i32 = WITH_COMPAT ? ROLLOUT_SERVICES * ROLLOUT_HISTORY : 0;
 // ---- the root rule (assembly/security/root-rule.ts; FEATURE_SECURITY) ----
 
 /** Services with an identity byte (spawned, user declared, root, allow-root); 0 without security. */

@@ -4,7 +4,7 @@
 import {
   serviceStart, serviceState, manifestRevision, rolloutNew, rolloutUndo, rolloutStatus, tick,
 } from "../index";
-import { OK, E_COMPAT_BREAKS, E_COMPAT_UNSATISFIED, E_CAPACITY_CONSTRAINTS, E_INVALID_CONSTRAINT } from "../errors";
+import { OK, E_COMPAT_BREAKS, E_COMPAT_UNSATISFIED, E_CAPACITY_CONSTRAINTS, E_INVALID_CONSTRAINT, E_COMPAT_RUNNING } from "../errors";
 import { STATE_RUNNING } from "../registry/states";
 import { COMPAT_CONSTRAINTS_MAX } from "../limits";
 import { TAG_COMPAT } from "../manifest/format";
@@ -132,16 +132,36 @@ describe("a reload that changes a version", () => {
   });
 });
 
-/** db 2.4.0 (revision 1) rolled out to 2.5.0 (revision 2) under web with `rows`. */
+describe("a reload that narrows a running dependant's range", () => {
+  beforeEach(() => { freshKernel(); });
+
+  it("is refused while its dependency still runs (or would roll back to) a version outside it", () => {
+    expect<i32>(loadBlob(dbAndWeb(2, 4, 1, db2to3()))).toBeGreaterThan(0);
+    startAll();
+    expect<i32>(loadBlob(dbAndWeb(2, 5, 1, db2to3()))).toBeGreaterThan(0);
+    const db = lookup("db");
+    expect<i32>(rolloutNew(db)).toBe(2); // 2.5.0 rolling out: 2.4.0 still runs, and a rollback goes to it
+    const revision = manifestRevision();
+    expect<i32>(loadBlob(dbAndWeb(2, 5, 1, [row(0, RANGE, [2, 5, 0], [3, 0, 0])]))).toBe(E_COMPAT_RUNNING);
+    expect<string>(detailText()).toBe("reload giving service 'web' 1.0.0 the range >=2.5.0 <3.0.0 on service 'db' would leave it on running 2.4.0 (roll that out first) (at offset 41)");
+    expect<u32>(manifestRevision()).toBe(revision);
+    for (let round = 0; round < 20; round++) { answerAll(); advanceMs(1000); tick(); }
+    expect<i32>(rolloutStatus(db, 0)).toBe(0); // complete: 2.5.0 everywhere, and stable
+    expect<i32>(loadBlob(dbAndWeb(2, 5, 1, [row(0, RANGE, [2, 5, 0], [3, 0, 0])]))).toBeGreaterThan(0);
+  });
+});
+
+/** db 2.4.0 (revision 1) rolled out to 2.5.0 (revision 2) under web, then web given `rows`. */
 function rolledOut(rows: u8[][]): i32 {
   expect<i32>(loadBlob(dbAndWeb(2, 4, 1, db2to3()))).toBeGreaterThan(0);
   startAll();
-  expect<i32>(loadBlob(dbAndWeb(2, 5, 1, rows))).toBeGreaterThan(0);
+  expect<i32>(loadBlob(dbAndWeb(2, 5, 1, db2to3()))).toBeGreaterThan(0);
   const db = lookup("db");
   expect<i32>(rolloutNew(db)).toBe(2);
   for (let round = 0; round < 20; round++) { answerAll(); advanceMs(1000); tick(); }
   expect<i32>(rolloutStatus(db, 0)).toBe(0); // idle: complete
   expect<i32>(rolloutStatus(db, 2)).toBe(2);
+  expect<i32>(loadBlob(dbAndWeb(2, 5, 1, rows))).toBeGreaterThan(0); // 2.5.0 runs everywhere: a narrower range is taken
   return db;
 }
 
@@ -161,4 +181,35 @@ describe("undo to an older revision", () => {
     expect<i32>(rolloutUndo(db, 1)).toBe(1);
     expect<i32>(rolloutStatus(db, 1)).toBe(1);
   });
+
+  it("is refused for a revision long past: every revision in the history keeps its version", () => {
+    // 15 more versioned services with 9 new revisions each: 135 revisions held in histories, more
+    // than a shared ring of 128 remembered versions held (an undo to db's revision 1 went unchecked)
+    const fillers = 15;
+    expect<i32>(loadBlob(withFillers(4, db2to3(), fillers))).toBeGreaterThan(0);
+    startAll();
+    const strict = [row(0, RANGE, [2, 5, 0], [3, 0, 0])];
+    expect<i32>(loadBlob(withFillers(5, db2to3(), fillers))).toBeGreaterThan(0);
+    const db = lookup("db");
+    expect<i32>(rolloutNew(db)).toBe(2);
+    for (let round = 0; round < 20; round++) { answerAll(); advanceMs(1000); tick(); }
+    expect<i32>(rolloutStatus(db, 2)).toBe(2);
+    expect<i32>(loadBlob(withFillers(5, strict, fillers))).toBeGreaterThan(0);
+    for (let f = 0; f < fillers; f++) {
+      const id = lookup("filler-" + f.toString());
+      for (let k = 0; k < 9; k++) expect<i32>(rolloutNew(id)).toBe(k + 2);
+    }
+    expect<i32>(rolloutUndo(db, 1)).toBe(E_COMPAT_BREAKS);
+    expect<bool>(contains(detailText(), "undo of 'db' from 2.5.0 to 2.4.0 would break running 'web' 1.0.0")).toBe(true);
+    expect<i32>(rolloutStatus(db, 0)).toBe(0);
+  });
 });
+
+/** db 2.`dbMinor`.0, web 1.0.0 working with db `rows`, and `fillers` services filler-N at 1.0.0. */
+function withFillers(dbMinor: i32, rows: u8[][], fillers: i32): u8[] {
+  const w = new BlobWriter();
+  w.service("db").record(TAG_COMPAT, compatPayload(2, dbMinor, 0, []));
+  w.service("web").requires(0).record(TAG_COMPAT, compatPayload(1, 0, 0, rows));
+  for (let f = 0; f < fillers; f++) w.service("filler-" + f.toString()).record(TAG_COMPAT, compatPayload(1, 0, 0, []));
+  return w.finish();
+}

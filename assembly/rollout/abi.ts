@@ -22,8 +22,8 @@ import {
   UPDATE_STRATEGY, UPDATE_MAX_SURGE, UPDATE_MAX_UNAVAILABLE, UPDATE_MIN_READY_MS, UPDATE_PROGRESS_DEADLINE_MS, UPDATE_FAILURES_MAX,
 } from "./record";
 import { rolloutBegin, rolloutSetPaused } from "./control";
-import { historyFind, historyCopy, historyNewestGood } from "./history";
-import { compatRevisionRecord, compatUndoCheck } from "./compat";
+import { historyFind, historyCopy, historyNewestGood, historyVersionOf } from "./history";
+import { compatUndoCheck } from "./compat";
 import { WITH_COMPAT } from "../features";
 import { canaryWaiting, canaryPromote } from "./canary";
 import { verdictRequests } from "./verdict";
@@ -90,7 +90,6 @@ export function rolloutNew(service: i32): i32 {
   if (bad < 0) return bad;
   const revision = <i32>rollout.nextRevision[service];
   rollout.nextRevision[service] = <u16>(revision + 1);
-  if (WITH_COMPAT) compatRevisionRecord(service, revision); // it runs the service's version now
   rolloutBegin(service, revision, CAUSE_COMMAND);
   tick();
   return revision;
@@ -109,7 +108,7 @@ export function rolloutUndo(service: i32, revision: i32): i32 {
       .text(" is not in its history").code();
   }
   if (WITH_COMPAT) { // before anything starts
-    const refused = compatUndoCheck(service, to);
+    const refused = compatUndoCheck(service, historyVersionOf(service, to));
     if (refused < 0) return refused;
   }
   rolloutBegin(service, to, CAUSE_COMMAND);

@@ -1,16 +1,16 @@
 // Compatibility of versions (FEATURE_COMPAT): each service's version, the version ranges its
 // dependants work with (rows: dependant, dependency, interval; a dependant's rows on one
-// dependency are alternatives), and the version each remembered revision ran. The manifest
-// loader fills them (manifest/sections/compat.ts); `undo` and a reload ask here whether a
-// version change would break a running dependant before anything starts.
-import { COMPAT_CONSTRAINTS_MAX, COMPAT_SERVICES, COMPAT_REVISIONS_MAX } from "../limits";
+// dependency are alternatives); the version each revision ran is a column of the revision
+// history (rollout/history.ts). The manifest loader fills them (manifest/sections/compat.ts);
+// `undo` and a reload ask here whether a version change would break a running dependant before
+// anything starts.
+import { COMPAT_CONSTRAINTS_MAX, COMPAT_SERVICES } from "../limits";
 import { WITH_COMPAT } from "../features";
 import { OK, E_COMPAT_BREAKS } from "../errors";
 import { Detail, fail } from "../util/detail";
 import { sayService, serviceState } from "../registry/services";
 import { STATE_RUNNING, STATE_STARTING } from "../registry/states";
 import { NO_VERSION, intervalHolds, sayVersion, sayInterval } from "./versions";
-import { historyFind } from "./history";
 
 class CompatTables {
   /** Each service's declared version (NO_VERSION: none). */
@@ -21,11 +21,6 @@ class CompatTables {
   readonly rowLow: StaticArray<u64> = new StaticArray<u64>(COMPAT_CONSTRAINTS_MAX);
   readonly rowHigh: StaticArray<u64> = new StaticArray<u64>(COMPAT_CONSTRAINTS_MAX);
   rowCount: i32 = 0;
-  /** The remembered (service, revision, version) entries (revision 0: a free entry); `revisionNext` the oldest. */
-  readonly revisionService: StaticArray<u16> = new StaticArray<u16>(COMPAT_REVISIONS_MAX);
-  readonly revisionNumber: StaticArray<u16> = new StaticArray<u16>(COMPAT_REVISIONS_MAX);
-  readonly revisionVersion: StaticArray<u64> = new StaticArray<u64>(COMPAT_REVISIONS_MAX);
-  revisionNext: i32 = 0;
   /** Scratch of a load's check: the dependants left out (removed, or changing version themselves). */
   readonly changing: StaticArray<bool> = new StaticArray<bool>(COMPAT_SERVICES);
   constructor() { for (let s = 0; s < COMPAT_SERVICES; s++) this.version[s] = NO_VERSION; }
@@ -33,11 +28,10 @@ class CompatTables {
 
 export const compat: CompatTables = WITH_COMPAT ? new CompatTables() : changetype<CompatTables>(0);
 
-/** A service id was just taken: no version, no constraints from or on it, no revisions. */
+/** A service id was just taken: no version, no constraints from or on it (its history starts anew: historyStart). */
 export function compatServiceReset(service: i32): void {
   compat.version[service] = NO_VERSION;
   compatRowsDrop(service);
-  for (let e = 0; e < COMPAT_REVISIONS_MAX; e++) if (<i32>compat.revisionService[e] == service) compat.revisionNumber[e] = 0;
 }
 
 /** Drops every row from or on `service` (order kept). */
@@ -118,55 +112,15 @@ export function refuseBreak(what: string, service: i32, to: u64, dependant: i32)
   return sayConstraint(sayService(d, service).text(" "), dependant, service).code();
 }
 
-/** The entry of (service, revision), or -1. */
-function revisionEntry(service: i32, revision: i32): i32 {
-  for (let e = 0; e < COMPAT_REVISIONS_MAX; e++) {
-    if (<i32>compat.revisionNumber[e] == revision && <i32>compat.revisionService[e] == service) return e;
-  }
-  return -1;
-}
-
-/** An entry to (re)use: a free one, or one whose revision left its service's history, else the oldest. */
-function revisionVictim(): i32 {
-  for (let e = 0; e < COMPAT_REVISIONS_MAX; e++) {
-    const revision = <i32>compat.revisionNumber[e];
-    if (revision == 0 || historyFind(<i32>compat.revisionService[e], revision) < 0) return e;
-  }
-  const oldest = compat.revisionNext;
-  compat.revisionNext = (oldest + 1) % COMPAT_REVISIONS_MAX;
-  return oldest;
-}
-
-/** Remembers that `revision` of `service` runs its current version (a new revision: rollout/abi.ts). */
-export function compatRevisionRecord(service: i32, revision: i32): void {
-  if (compat.version[service] == NO_VERSION) return; // nothing to check on its undo
-  let e = revisionEntry(service, revision);
-  if (e < 0) e = revisionVictim();
-  compat.revisionService[e] = <u16>service;
-  compat.revisionNumber[e] = <u16>revision;
-  compat.revisionVersion[e] = compat.version[service];
-}
-
-/** The version `revision` ran, or the service's current one when it is not remembered. */
-export function revisionVersionOf(service: i32, revision: i32): u64 {
-  const e = revisionEntry(service, revision);
-  return e < 0 ? compat.version[service] : compat.revisionVersion[e];
-}
-
-/** `undo` of `service` to `revision`: OK (the service's version is the revision's now), or E_COMPAT_BREAKS naming the running dependant it would break. */
-export function compatUndoCheck(service: i32, revision: i32): i32 {
-  if (!WITH_COMPAT) return OK;
-  const version = revisionVersionOf(service, revision);
-  if (version == compat.version[service]) return OK;
+/**
+ * `undo` of `service` to a revision that ran `version` (rollout/history.ts keeps it for every
+ * revision listed): OK (the service's version is that one now), or E_COMPAT_BREAKS naming the
+ * running dependant it would break.
+ */
+export function compatUndoCheck(service: i32, version: u64): i32 {
+  if (!WITH_COMPAT || version == compat.version[service]) return OK;
   const broken = brokenDependant(service, version, null);
   if (broken >= 0) return refuseBreak("undo of", service, version, broken);
   compat.version[service] = version; // the instances go back to it
   return OK;
-}
-
-/** Sets a service's version; `stable` the revision its instances run (remembered with the old version first). */
-export function compatVersionSet(service: i32, version: u64, stable: i32, running: bool): void {
-  if (revisionEntry(service, stable) < 0) compatRevisionRecord(service, stable); // with the version it ran until now
-  compat.version[service] = version;
-  if (!running) compatRevisionRecord(service, stable); // at rest: its next start is this version
 }

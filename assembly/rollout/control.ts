@@ -28,7 +28,9 @@ import {
 import { verdictSample, verdictBreached, verdictOnSpawn, verdictSlotJoined, verdictRestart } from "./verdict";
 import { updateScratch, updateResolve, updateApplyRecord } from "./record";
 import { recordDefaults } from "../util/record";
-import { historyAppend, historyMark, historyStart } from "./history";
+import { historyAppend, historyMark, historyStart, historyVersionOf } from "./history";
+import { compat } from "./compat";
+import { WITH_COMPAT } from "../features";
 import { rolloutStep } from "./step";
 import { blueGreenStep } from "./blue-green";
 import { canaryStep, canaryWeightsReset } from "./canary";
@@ -60,6 +62,7 @@ function rollBack(service: i32, slot: i32, cause: u8): void {
   rolloutLog(service, STEP_ROLLBACK, cause, failed);
   alertRaise(service, slot, ALERT_ROLLED_BACK, cause);
   if (rollout.strategy[service] == STRATEGY_CANARY) canaryWeightsReset(service); // the canaries' share ends with them
+  if (WITH_COMPAT) compat.version[service] = historyVersionOf(service, <i32>rollout.stable[service]); // what it runs again
   rolloutBegin(service, <i32>rollout.stable[service], cause);
   rollout.phase[service] = PHASE_ROLLING_BACK;
 }

@@ -1,9 +1,14 @@
 // A service's revision history: the last ROLLOUT_HISTORY revisions, oldest first, each with its
-// outcome (pending, good, rolled back). When it is full the oldest entry goes that is neither
-// the stable revision (where a rollback goes) nor the rollout's target, so a rollback always
-// finds a good revision and `undo` reaches any revision still listed.
+// outcome (pending, good, rolled back) and, with FEATURE_COMPAT, the version it ran (the
+// service's version when the revision was made; rollout/compat.ts checks an `undo` by it). When
+// it is full the oldest entry goes that is neither the stable revision (where a rollback goes)
+// nor the rollout's target, so a rollback always finds a good revision and `undo` reaches any
+// revision still listed.
 import { ROLLOUT_HISTORY } from "../limits";
+import { WITH_COMPAT } from "../features";
 import { rollout, OUTCOME_GOOD } from "./tables";
+import { compat } from "./compat";
+import { NO_VERSION } from "./versions";
 
 @inline function rowOf(service: i32): i32 { return service * ROLLOUT_HISTORY; }
 
@@ -21,14 +26,22 @@ function historyDrop(service: i32, index: i32): void {
   for (let i = index; i + 1 < count; i++) {
     rollout.historyRevision[row + i] = rollout.historyRevision[row + i + 1];
     rollout.historyOutcome[row + i] = rollout.historyOutcome[row + i + 1];
+    if (WITH_COMPAT) rollout.historyVersion[row + i] = rollout.historyVersion[row + i + 1];
   }
   rollout.historyCount[service] = <u8>(count - 1);
 }
 
-/** Appends `revision` (newest); drops the oldest entry that is neither stable nor the target when full. */
+/**
+ * Appends `revision` (newest); drops the oldest entry that is neither stable nor the target when
+ * full. A new revision runs the service's version now; one already listed keeps its own.
+ */
 export function historyAppend(service: i32, revision: i32, outcome: u8): void {
   const existing = historyFind(service, revision);
-  if (existing >= 0) historyDrop(service, existing); // an undo moves it to the end
+  let version = WITH_COMPAT ? compat.version[service] : NO_VERSION;
+  if (existing >= 0) { // an undo or a rollback moves it to the end
+    if (WITH_COMPAT) version = rollout.historyVersion[rowOf(service) + existing];
+    historyDrop(service, existing);
+  }
   if (<i32>rollout.historyCount[service] == ROLLOUT_HISTORY) {
     const row = rowOf(service);
     let victim = 0;
@@ -43,7 +56,20 @@ export function historyAppend(service: i32, revision: i32, outcome: u8): void {
   const at = rowOf(service) + <i32>rollout.historyCount[service];
   rollout.historyRevision[at] = <u16>revision;
   rollout.historyOutcome[at] = outcome;
+  if (WITH_COMPAT) rollout.historyVersion[at] = version;
   rollout.historyCount[service]++;
+}
+
+/** The version `revision` ran (NO_VERSION: none declared, or not in the history). */
+export function historyVersionOf(service: i32, revision: i32): u64 {
+  const index = historyFind(service, revision);
+  return !WITH_COMPAT || index < 0 ? NO_VERSION : rollout.historyVersion[rowOf(service) + index];
+}
+
+/** `revision`'s instances run `version` from their next start (a reload changed it at rest). */
+export function historySetVersion(service: i32, revision: i32, version: u64): void {
+  const index = historyFind(service, revision);
+  if (WITH_COMPAT && index >= 0) rollout.historyVersion[rowOf(service) + index] = version;
 }
 
 export function historyMark(service: i32, revision: i32, outcome: u8): void {
@@ -73,8 +99,9 @@ export function historyNewestGood(service: i32, except: i32): i32 {
   return -1;
 }
 
-/** A fresh service: revision 1, good, stable. */
+/** A fresh service: revision 1, good, stable, no version yet (the manifest's load sets it). */
 export function historyStart(service: i32): void {
   rollout.historyCount[service] = 0;
   historyAppend(service, 1, OUTCOME_GOOD);
+  historySetVersion(service, 1, NO_VERSION);
 }

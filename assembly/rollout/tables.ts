@@ -2,7 +2,7 @@
 // its revision history) and one per instance slot (the revision it runs, since when it is
 // ready). All of it lives in one object that exists only with FEATURE_ROLLOUT (features.ts):
 // a zero-length array still costs a header, and the mcu page has no byte to spare.
-import { ROLLOUT_SERVICES, ROLLOUT_INSTANCES, ROLLOUT_HISTORY } from "../limits";
+import { ROLLOUT_SERVICES, ROLLOUT_INSTANCES, ROLLOUT_HISTORY, COMPAT_HISTORY_VERSIONS } from "../limits";
 import { WITH_ROLLOUT } from "../features";
 import { eventLog, EVENT_ROLLOUT } from "../log/events";
 
@@ -106,6 +106,8 @@ class RolloutTables {
   readonly historyCount: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES);
   readonly historyRevision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
   readonly historyOutcome: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
+  /** The version each entry's revision ran (rollout/versions.ts keys; FEATURE_COMPAT, else empty). */
+  readonly historyVersion: StaticArray<u64> = new StaticArray<u64>(COMPAT_HISTORY_VERSIONS);
   // ---- per instance slot ----
   /** The revision the instance runs, or runs when next spawned; 0: the service's stable revision. */
   readonly revision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_INSTANCES);

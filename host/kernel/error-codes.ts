@@ -115,6 +115,7 @@ export const ERROR_CODES = {
   E_COMPAT_UNSATISFIED: { code: -364, message: "a service's version constraint is not met by its dependency's version" },
   E_CAPACITY_CONSTRAINTS: { code: -365, message: "version constraint table is full" },
   E_INVALID_CONSTRAINT: { code: -366, message: "version constraint names no dependency or holds no version" },
+  E_COMPAT_RUNNING: { code: -367, message: "a running dependant's new version constraint does not hold for the version its dependency runs" },
   E_SNAPSHOT_UNAVAILABLE: { code: -370, message: "this profile has no snapshot and restore" },
   E_SNAPSHOT_CORRUPT: { code: -371, message: "snapshot is damaged: bad magic, CRC-32, length or section head" },
   E_SNAPSHOT_VERSION: { code: -372, message: "snapshot format version is not one this kernel reads" },

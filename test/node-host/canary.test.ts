@@ -1,8 +1,9 @@
 // Canary with real processes on loopback, through the gateway at a steady request rate (weighted
 // round robin, so the balancer's weights carry the canary's share): promotion by `myco rollout
 // promote` over the control socket; a v3 that is ready but answers 500: rolled back by its
-// breaker, the failed requests bounded by the canary's share; and a v3 failing one request in
-// four, judged by the update's own error-rate verdict (no breaker): rolled back at its threshold.
+// breaker, the failed requests bounded by the canary's share; a v3 failing one request in
+// four, judged by the update's own error-rate verdict (no breaker): rolled back at its threshold;
+// a v3 that never gets ready: rolled back at the progress deadline, no request served by it, none failed.
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +18,8 @@ afterEach(stopAll);
 const PROMOTE = 11; // EVENT_ROLLOUT step (assembly/rollout/tables.ts STEP_PROMOTE)
 const VERDICT = 12; // EVENT_ROLLOUT step STEP_VERDICT (value: the error rate in basis points)
 const BREAKER = "breaker: { window: 10, min-calls: 5, failure-rate: 50, open: 60s }";
+const BEGIN = 1; // STEP_BEGIN
+const ROLLBACK = 5; // STEP_ROLLBACK
 
 function manifest(ports: number[], gateway: number, mode: string, version: string, canary: string, breaker = BREAKER, errorRate = "") {
   const balance = `    balance: { strategy: weighted-round-robin${breaker ? `, ${breaker}` : ""} }\n`;
@@ -105,6 +108,35 @@ describe("myco run: canary", () => {
     expect(failed.length).toBeLessThanOrEqual(Math.ceil(v3.length / 4)); // one in four of the canary's share, judged at min-requests
     expect(v3.length).toBeLessThan(60); // judged soon after min-requests (12), sampled every 250 ms
     expect(traffic.answers.slice(after).every((x) => x.status === 200 && x.body.endsWith(" v2\n"))).toBe(true);
+    expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([1, 1, 1, 1]);
+  }, 90_000);
+
+  it("a v3 whose canary never gets ready: rolled back at the progress deadline, 0 requests served by it, 0 failed", async () => {
+    const ports = await freePorts(5);
+    const gateway = ports[4];
+    const deadlineMs = 4000; // below the start timeout (10 s): the deadline, not a start failure, decides
+    const yaml = (mode: string, version: string) => manifest(ports.slice(0, 4), gateway, mode, version,
+      `{ count: 1, share: 10%, healthy-period: 10m }, progress-deadline: ${deadlineMs}ms`);
+    const r = await supervise(yaml("", "v2"));
+    const { kernel, rollouts } = r.supervisor;
+    await waitFor(() => kernel.state("web") === "running", 10_000, "web running");
+    const traffic = steadyTraffic(`http://127.0.0.1:${gateway}/`, 5);
+    writeFileSync(join(r.dir, "services.yaml"), yaml("never-ready", "v3"));
+    r.supervisor.reload();
+    await waitFor(() => rollouts.history("web").some((h) => h.revision === 2 && h.outcome === "rolled-back") && rollouts.status("web").phase === "idle", 60_000, "the rollback");
+    await waitFor(() => kernel.instances("web").every((h) => kernel.instanceState(h) === "running"), 10_000, "v2 back on every instance");
+    const after = traffic.answers.length;
+    await waitFor(() => traffic.answers.length >= after + 100, 30_000, "traffic after the rollback");
+    await traffic.stop();
+    const steps = r.events.filter((e) => e.kind === "rollout" && e.value === 2);
+    const begun = steps.find((e) => e.fromCode === BEGIN)!;
+    const rolledBack = steps.find((e) => e.fromCode === ROLLBACK)!;
+    expect(rolledBack.cause).toBe("progress-deadline");
+    expect(rolledBack.timeMs - begun.timeMs).toBeGreaterThanOrEqual(deadlineMs); // the kernel waited the deadline out, no more verdict
+    expect(r.events.some((e) => e.kind === "alert" && e.toCode === 10 && e.cause === "progress-deadline")).toBe(true);
+    expect(traffic.answers.length).toBeGreaterThan(after);
+    expect(traffic.answers.filter((x) => x.status !== 200)).toEqual([]);
+    expect(traffic.answers.filter((x) => !x.body.endsWith(" v2\n"))).toEqual([]); // none served by the never-ready v3
     expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([1, 1, 1, 1]);
   }, 90_000);
 });

@@ -49,14 +49,24 @@ describe("version constraints on myco reload", () => {
       expect(executor.pids().sort(), r.texts().join("\n")).toEqual(pids); // nothing restarted
       expect(rollouts.status("db")).toMatchObject({ phase: "idle", stable: 1 });
 
-      // inside the range: db rolls out to revision 2, web keeps its processes
-      const webPids = [0, 1].map((k) => executor.pidOf("web", k));
+      // narrowing web's range while db runs 2.4.0: refused (E_COMPAT_RUNNING)
       writeFileSync(file, manifest("2.5.0", ">=2.5 <3"));
+      const early = await cli(["reload", "--socket", socket]);
+      expect(early.code).toBe(1);
+      expect(early.err).toContain("reload giving service 'web' 1.0.0 the range >=2.5.0 <3.0.0 on service 'db' would leave it on running 2.4.0");
+
+      // inside the range: db rolls out to revision 2, web keeps its processes; then the narrower range is taken
+      const webPids = [0, 1].map((k) => executor.pidOf("web", k));
+      writeFileSync(file, manifest("2.5.0", ">=2 <3"));
       const taken = await cli(["reload", "--socket", socket]);
       expect(taken.err).toBe("");
       expect(taken.code).toBe(0);
       await waitFor(() => rollouts.status("db").phase === "idle" && rollouts.status("db").stable === 2, 20_000, "db on revision 2");
       expect([0, 1].map((k) => executor.pidOf("web", k))).toEqual(webPids);
+      writeFileSync(file, manifest("2.5.0", ">=2.5 <3"));
+      const narrowed = await cli(["reload", "--socket", socket]);
+      expect(narrowed.err).toBe("");
+      expect(narrowed.code).toBe(0);
 
       // back to 2.4.0 breaks web's ">=2.5 <3": refused before anything starts
       const before = executor.pids().sort();

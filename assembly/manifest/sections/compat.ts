@@ -11,14 +11,16 @@
 // kernel before anything is applied (compatCheckBlob): a version change that would break a
 // running dependant, a manifest whose own constraints are not met, more rows than the profile
 // holds, a row naming no dependency are refused. Applied whole on every load.
-import { OK, E_INVALID_CONSTRAINT, E_COMPAT_UNSATISFIED, E_CAPACITY_CONSTRAINTS } from "../../errors";
+import { OK, E_INVALID_CONSTRAINT, E_COMPAT_UNSATISFIED, E_CAPACITY_CONSTRAINTS, E_COMPAT_RUNNING } from "../../errors";
 import { COMPAT_CONSTRAINTS_MAX, COMPAT_SERVICES } from "../../limits";
 import { WITH_COMPAT } from "../../features";
 import { fail, detail, Detail } from "../../util/detail";
-import { rollout } from "../../rollout/tables";
+import { rollout, revisionOf, PHASE_IDLE } from "../../rollout/tables";
+import { serviceInstanceCount, instanceSlotOf } from "../../registry/services";
 import {
-  compat, compatRowAdd, compatVersionSet, brokenDependant, refuseBreak, isUp,
+  compat, compatRowAdd, brokenDependant, refuseBreak, isUp,
 } from "../../rollout/compat";
+import { historySetVersion, historyVersionOf } from "../../rollout/history";
 import { NO_VERSION, versionAt, intervalHolds, intervalNonEmpty, sayVersion, sayInterval } from "../../rollout/versions";
 import { TAG_COMPAT, RECORD_HEADER_BYTES } from "../format";
 import { blobServiceCount, blobServiceAt, blobServiceEnd, sayBlobService, at } from "../blob-tables";
@@ -141,11 +143,49 @@ function constraintsMet(ptr: usize): i32 {
   return OK;
 }
 
+/** A version `dependency` runs (on an instance, or its stable revision: where a rollback goes) that `payload`'s rows on blob service `j` do not hold, or NO_VERSION. */
+function runningOutside(payload: usize, j: i32, dependency: i32): u64 {
+  const stable = historyVersionOf(dependency, <i32>rollout.stable[dependency]);
+  if (stable != NO_VERSION && !blobConstraintHolds(payload, j, stable)) return stable;
+  const count = <i32>serviceInstanceCount[dependency];
+  for (let k = 0; k < count; k++) {
+    const runs = historyVersionOf(dependency, revisionOf(dependency, instanceSlotOf(dependency, k)));
+    if (runs != NO_VERSION && !blobConstraintHolds(payload, j, runs)) return runs;
+  }
+  return NO_VERSION;
+}
+
+/**
+ * A running dependant that keeps its version gets constraints that hold for what its running
+ * dependencies run now: each instance's revision's version and the stable revision's (a version
+ * the history does not know, NO_VERSION, is not judged).
+ */
+function rangesHoldRunning(ptr: usize): i32 {
+  for (let i = 0; i < blobServiceCount; i++) {
+    const id = blobOldId[i];
+    if (id < 0 || !isUp(id) || blobVersion(ptr, i) != compat.version[id]) continue;
+    const payload = payloadOf(ptr, i);
+    const n = rowCount(payload);
+    for (let k = 0; k < n; k++) {
+      const j = rowDependency(payload, k);
+      const dependency = blobOldId[j];
+      if (dependency < 0) continue; // up or not (mid-rollout it may be stopping an instance): what its instances run
+      const runs = runningOutside(payload, j, dependency);
+      if (runs == NO_VERSION) continue;
+      const d = sayVersion(sayBlobService(fail(E_COMPAT_RUNNING).text("reload giving "), i).text(" "), compat.version[id]).text(" the range ");
+      sayBlobConstraint(d, payload, j).text(" on ");
+      return at(sayVersion(sayBlobService(d, j).text(" would leave it on running "), runs).text(" (roll that out first)"), blobServiceAt[i]);
+    }
+  }
+  return OK;
+}
+
 /** After validateBlob and computeDiff, before anything applies: OK or the refusal. */
 export function compatCheckBlob(ptr: usize): i32 {
   let bad = rowsValid(ptr);
   if (bad == OK) bad = breaksNoRunning(ptr);
   if (bad == OK) bad = constraintsMet(ptr);
+  if (bad == OK) bad = rangesHoldRunning(ptr);
   return bad;
 }
 
@@ -155,7 +195,10 @@ export function compatApplyBlob(ptr: usize, kernelId: StaticArray<i32>): void {
   for (let i = 0; i < blobServiceCount; i++) {
     const id = kernelId[i];
     const version = blobVersion(ptr, i);
-    if (version != compat.version[id]) compatVersionSet(id, version, <i32>rollout.stable[id], isUp(id));
+    if (version != compat.version[id]) {
+      compat.version[id] = version; // the next new revision runs it (rollout/history.ts)
+      if (!isUp(id) && rollout.phase[id] == PHASE_IDLE) historySetVersion(id, <i32>rollout.stable[id], version); // at rest: its next start is this version
+    }
     const payload = payloadOf(ptr, i);
     const n = rowCount(payload);
     for (let k = 0; k < n; k++) {

@@ -118,6 +118,7 @@
 #define MYCO_E_COMPAT_UNSATISFIED (-364) /* a service's version constraint is not met by its dependency's version */
 #define MYCO_E_CAPACITY_CONSTRAINTS (-365) /* version constraint table is full */
 #define MYCO_E_INVALID_CONSTRAINT (-366) /* version constraint names no dependency or holds no version */
+#define MYCO_E_COMPAT_RUNNING (-367) /* a running dependant's new version constraint does not hold for the version its dependency runs */
 #define MYCO_E_SNAPSHOT_UNAVAILABLE (-370) /* this profile has no snapshot and restore */
 #define MYCO_E_SNAPSHOT_CORRUPT (-371) /* snapshot is damaged: bad magic, CRC-32, length or section head */
 #define MYCO_E_SNAPSHOT_VERSION (-372) /* snapshot format version is not one this kernel reads */
