@@ -19,7 +19,7 @@ import { outboxHasRoom, outboxPush, outboxNoteDeferred } from "../log/outbox";
 import { eventLog } from "../log/events";
 import { CAUSE_COMMAND, CAUSE_NONE } from "../lifecycle/causes";
 import { WITH_PLACEMENT } from "../features";
-import { PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
+import { PLACEMENT_SLOTS_MAX } from "../limits";
 import {
   fleet, NONE, NO_SLOT, RESOURCES, STATE_DRAINING, STATE_DEAD, DEPLOY_NATIVE, MIGRATE_ROLLING,
 } from "./tables";
