@@ -42,7 +42,7 @@ export function pickInstance(service: i32, key: u32, keyed: bool): i32 {
   if (count == 0) return noEligible(service);
   const options = load<u64>(config, SERVICE_OPTIONS_WORD);
   const strategy = byteIn(options, SERVICE_OPTIONS_WORD, SERVICE_STRATEGY);
-  const share = <i32>load<u8>(config, SERVICE_SPLIT_SHARE);
+  const share = WITH_ROLLOUT ? <i32>load<u8>(config, SERVICE_SPLIT_SHARE) : 0; // (no load where rollouts are compiled out)
   const slot = WITH_ROLLOUT && share != 0 && splitApplies(strategy)
     ? pickSplit(service, count, strategy, options, pool, share)
     : pickBy(service, count, strategy, options, pool, key, keyed);

@@ -17,8 +17,12 @@ import { TINY_WASM_GOAL_BYTES, tinySizeLine } from "../../host/tools/build.ts";
 const wasm = (profile: string) => readFileSync(new URL(`../../build/${profile}.wasm`, import.meta.url));
 const exportNames = (bytes: Uint8Array) => WebAssembly.Module.exports(new WebAssembly.Module(new Uint8Array(bytes))).map((e) => e.name).sort();
 
-/** What the tiny module measures now (46,800 bytes), as a ceiling a change may not cross (a regression test, not the goal). */
-const TINY_WASM_CEILING_BYTES = 46 * 1024;
+/**
+ * What the tiny module measures now (47,106 bytes: every profile carries every export, and the
+ * rollout verdict and compatibility history added two), as a ceiling a change may not cross (a
+ * regression test, not the goal).
+ */
+const TINY_WASM_CEILING_BYTES = 47_200;
 
 const { E_NOT_IN_PROFILE, E_INVALID_STRATEGY, E_INVALID_BREAKER, E_MANIFEST_UNKNOWN_SECTION, E_UNKNOWN_SERVICE, E_UNKNOWN_STRATEGY } = ERROR_CODES;
 
