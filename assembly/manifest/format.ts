@@ -72,6 +72,8 @@ export const TAG_UPDATE: u8 = 0x87;
 export const TAG_IDENTITY: u8 = 0x88;
 /** The COMPAT section: the service's version and its dependencies' version ranges (sections/compat.ts); only with FEATURE_COMPAT. */
 export const TAG_COMPAT: u8 = 0x89;
+/** The RUN section: u32 digest of the service's run spec (sections/run.ts); only with the rollout layer. */
+export const TAG_RUN: u8 = 0x8a;
 
 @inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
 

@@ -22,7 +22,7 @@ import {
   UPDATE_STRATEGY, UPDATE_MAX_SURGE, UPDATE_MAX_UNAVAILABLE, UPDATE_MIN_READY_MS, UPDATE_PROGRESS_DEADLINE_MS, UPDATE_FAILURES_MAX,
 } from "./record";
 import { rolloutBegin, rolloutSetPaused } from "./control";
-import { historyFind, historyCopy, historyNewestGood, historyVersionOf } from "./history";
+import { historyFind, historyCopy, historyNewestGood, historyVersionOf, historyDigestOf } from "./history";
 import { compatUndoCheck } from "./compat";
 import { WITH_COMPAT } from "../features";
 import { canaryWaiting, canaryPromote } from "./canary";
@@ -103,10 +103,7 @@ export function rolloutUndo(service: i32, revision: i32): i32 {
   if (bad < 0) return bad;
   let to = revision;
   if (to == 0) to = previousGood(service);
-  if (to <= 0 || historyFind(service, to) < 0) {
-    return sayService(fail(E_UNKNOWN_REVISION).text("service "), service).text(": revision ").int(revision)
-      .text(" is not in its history").code();
-  }
+  if (to <= 0 || historyFind(service, to) < 0) return notInHistory(service, revision);
   if (WITH_COMPAT) { // before anything starts
     const refused = compatUndoCheck(service, historyVersionOf(service, to));
     if (refused < 0) return refused;
@@ -114,6 +111,11 @@ export function rolloutUndo(service: i32, revision: i32): i32 {
   rolloutBegin(service, to, CAUSE_COMMAND);
   tick();
   return to;
+}
+
+function notInHistory(service: i32, revision: i32): i32 {
+  return sayService(fail(E_UNKNOWN_REVISION).text("service "), service).text(": revision ").int(revision)
+    .text(" is not in its history").code();
 }
 
 /** The stable revision while a rollout runs; otherwise the newest good revision before it. */
@@ -202,11 +204,22 @@ export function rolloutStatus(service: i32, field: i32): i32 {
   }
 }
 
-/** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
+/** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, 3 superseded, u8 0); returns the count. */
 export function rolloutHistory(service: i32): i32 {
   if (!WITH_ROLLOUT) return absent();
   const bad = checkService(service);
   return bad < 0 ? bad : historyCopy(service, ioPtr());
+}
+
+/**
+ * The run-spec digest `revision` of the service runs (the manifest's RUN section when the revision
+ * was made, 31 bits; 0: none given); E_UNKNOWN_REVISION when it is not in the history. The host spawns an instance with the spec it keeps for that digest.
+ */
+export function rolloutRevisionDigest(service: i32, revision: i32): i32 {
+  if (!WITH_ROLLOUT) return absent();
+  const bad = checkService(service);
+  if (bad < 0) return bad;
+  return historyFind(service, revision) < 0 ? notInHistory(service, revision) : <i32>historyDigestOf(service, revision);
 }
 
 /** The revision instance `handle` runs (or will run once its spawn is performed). */

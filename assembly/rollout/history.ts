@@ -27,19 +27,22 @@ function historyDrop(service: i32, index: i32): void {
     rollout.historyRevision[row + i] = rollout.historyRevision[row + i + 1];
     rollout.historyOutcome[row + i] = rollout.historyOutcome[row + i + 1];
     if (WITH_COMPAT) rollout.historyVersion[row + i] = rollout.historyVersion[row + i + 1];
+    rollout.historyDigest[row + i] = rollout.historyDigest[row + i + 1];
   }
   rollout.historyCount[service] = <u8>(count - 1);
 }
 
 /**
  * Appends `revision` (newest); drops the oldest entry that is neither stable nor the target when
- * full. A new revision runs the service's version now; one already listed keeps its own.
+ * full. A new revision runs the service's version and run spec now; one already listed keeps its own.
  */
 export function historyAppend(service: i32, revision: i32, outcome: u8): void {
   const existing = historyFind(service, revision);
   let version = WITH_COMPAT ? compat.version[service] : NO_VERSION;
+  let digest = rollout.runDigest[service];
   if (existing >= 0) { // an undo or a rollback moves it to the end
     if (WITH_COMPAT) version = rollout.historyVersion[rowOf(service) + existing];
+    digest = rollout.historyDigest[rowOf(service) + existing];
     historyDrop(service, existing);
   }
   if (<i32>rollout.historyCount[service] == ROLLOUT_HISTORY) {
@@ -57,7 +60,20 @@ export function historyAppend(service: i32, revision: i32, outcome: u8): void {
   rollout.historyRevision[at] = <u16>revision;
   rollout.historyOutcome[at] = outcome;
   if (WITH_COMPAT) rollout.historyVersion[at] = version;
+  rollout.historyDigest[at] = digest;
   rollout.historyCount[service]++;
+}
+
+/** The run-spec digest `revision` runs (0: none given, or not in the history). */
+export function historyDigestOf(service: i32, revision: i32): u32 {
+  const index = historyFind(service, revision);
+  return index < 0 ? 0 : rollout.historyDigest[rowOf(service) + index];
+}
+
+/** `revision` runs the spec with `digest` (the manifest gave the first digest of a service). */
+export function historySetDigest(service: i32, revision: i32, digest: u32): void {
+  const index = historyFind(service, revision);
+  if (index >= 0) rollout.historyDigest[rowOf(service) + index] = digest;
 }
 
 /** The version `revision` ran (NO_VERSION: none declared, or not in the history). */
@@ -99,9 +115,10 @@ export function historyNewestGood(service: i32, except: i32): i32 {
   return -1;
 }
 
-/** A fresh service: revision 1, good, stable, no version yet (the manifest's load sets it). */
+/** A fresh service: revision 1, good, stable, no version or run spec yet (the manifest's load sets them). */
 export function historyStart(service: i32): void {
   rollout.historyCount[service] = 0;
+  rollout.runDigest[service] = 0;
   historyAppend(service, 1, OUTCOME_GOOD);
   historySetVersion(service, 1, NO_VERSION);
 }

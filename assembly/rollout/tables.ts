@@ -25,6 +25,8 @@ export const PHASE_ROLLING_BACK: u8 = 3;
 export const OUTCOME_PENDING: u8 = 0;
 export const OUTCOME_GOOD: u8 = 1;
 export const OUTCOME_ROLLED_BACK: u8 = 2;
+/** A reload made a newer revision before this one's rollout completed (rollout/reload.ts). */
+export const OUTCOME_SUPERSEDED: u8 = 3;
 
 /** The steps logged as EVENT_ROLLOUT (from). */
 export const STEP_BEGIN: u8 = 1;
@@ -42,6 +44,8 @@ export const STEP_SWITCH: u8 = 10;
 export const STEP_PROMOTE: u8 = 11;
 /** The error-rate verdict (verdict.ts): value, the new revision's failed share over the window in basis points. */
 export const STEP_VERDICT: u8 = 12;
+/** A reload changed the run spec of a service at rest: the new revision is stable at once (reload.ts). */
+export const STEP_ADOPT: u8 = 13;
 
 /** A max-surge or max-unavailable byte with this bit set is a percentage of the instances. */
 export const PERCENT: u8 = 0x80;
@@ -108,6 +112,10 @@ class RolloutTables {
   readonly historyOutcome: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
   /** The version each entry's revision ran (rollout/versions.ts keys; FEATURE_COMPAT, else empty). */
   readonly historyVersion: StaticArray<u64> = new StaticArray<u64>(COMPAT_HISTORY_VERSIONS);
+  /** The run-spec digest each entry's revision runs (the manifest's RUN section; 0: not given). */
+  readonly historyDigest: StaticArray<u32> = new StaticArray<u32>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
+  /** The run-spec digest of the manifest in force (a new revision runs it; reload.ts). */
+  readonly runDigest: StaticArray<u32> = new StaticArray<u32>(ROLLOUT_SERVICES);
   // ---- per instance slot ----
   /** The revision the instance runs, or runs when next spawned; 0: the service's stable revision. */
   readonly revision: StaticArray<u16> = new StaticArray<u16>(ROLLOUT_INSTANCES);

@@ -268,8 +268,10 @@ export interface RolloutExports {
   rolloutResume(service: number): number;
   /** A field of the service's rollout: 0 phase (0 idle, 1 rolling, 2 paused, 3 rolling back), 1 target, 2 stable, 3 instances on the target, 4 running and not leaving, 5 failures, 6 base count, 7 strategy, 8 requests and 9 failed requests of the target revision in the error-rate window (as last sampled; capped at i32 max). */
   rolloutStatus(service: number, field: number): number;
-  /** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, u8 0); returns the count. */
+  /** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, 3 superseded, u8 0); returns the count. */
   rolloutHistory(service: number): number;
+  /** The run-spec digest `revision` of the service runs (the manifest's RUN section when the revision was made, 31 bits; 0: none given); E_UNKNOWN_REVISION when it is not in the history. The host spawns an instance with the spec it keeps for that digest. */
+  rolloutRevisionDigest(service: number, revision: number): number;
   /** The revision instance `handle` runs (or will run once its spawn is performed). */
   instanceRevision(handle: number): number;
   readonly ROLLOUT_FIELD_PHASE: WebAssembly.Global;
@@ -497,23 +499,23 @@ export const KERNEL_FUNCTIONS = [
   "recordApply", "recordRead", "principalRegister", "principalFind", "principalGrant",
   "principalRead", "authorise", "securityHostIdentity", "rolloutConfigure", "rolloutApply",
   "rolloutRead", "rolloutNew", "rolloutUndo", "rolloutPromote", "rolloutPause", "rolloutResume",
-  "rolloutStatus", "rolloutHistory", "instanceRevision", "resourceCapacity", "resourceNode",
-  "resourceUnit", "resourceUnitField", "resourceApply", "resourceRead", "resourceAdmission",
-  "resourceQueued", "usageReport", "usageActionsTaken", "resourceReserve", "resourceCommit",
-  "resourceRelease", "scaleReport", "ioBuffer", "ioCapacity", "errorMessageOf", "errorDetail",
-  "lastError", "limit", "profile", "serviceRegister", "serviceUnregister", "serviceLookup",
-  "serviceName", "serviceTagAdd", "serviceTagMask", "serviceSetInstances", "serviceState",
-  "serviceType", "serviceInstances", "serviceCount", "serviceInstance", "instanceState",
-  "dependencyAdd", "dependencyAddByName", "dependencyRemove", "order", "orderWaveCount",
-  "serviceStart", "serviceStop", "serviceRestart", "serviceEnable", "serviceDisable", "startAll",
-  "stopAll", "instanceStarted", "instanceExited", "tick", "run", "nextDeadline", "actionsDrain",
-  "actionsPending", "eventsRead", "eventsNextSeq", "eventsOverwritten", "alertReceiverSet",
-  "alertRouteAdd", "alertsClear", "alertSilence", "alertUnsilence", "alertSilenceService",
-  "alertSilenceUntil", "alertReport", "alertGroupRead", "alertReceiverDown", "counter",
-  "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire", "breakerPass", "snapshotTake",
-  "snapshotRead", "snapshotRestore", "snapshotLeftOut", "planRound", "planMoveReport",
-  "planMoveRequest", "planShrink", "planSettings", "planSize", "planMove", "nodeHealthSample",
-  "nodePromote", "nodeHealthField",
+  "rolloutStatus", "rolloutHistory", "rolloutRevisionDigest", "instanceRevision",
+  "resourceCapacity", "resourceNode", "resourceUnit", "resourceUnitField", "resourceApply",
+  "resourceRead", "resourceAdmission", "resourceQueued", "usageReport", "usageActionsTaken",
+  "resourceReserve", "resourceCommit", "resourceRelease", "scaleReport", "ioBuffer", "ioCapacity",
+  "errorMessageOf", "errorDetail", "lastError", "limit", "profile", "serviceRegister",
+  "serviceUnregister", "serviceLookup", "serviceName", "serviceTagAdd", "serviceTagMask",
+  "serviceSetInstances", "serviceState", "serviceType", "serviceInstances", "serviceCount",
+  "serviceInstance", "instanceState", "dependencyAdd", "dependencyAddByName", "dependencyRemove",
+  "order", "orderWaveCount", "serviceStart", "serviceStop", "serviceRestart", "serviceEnable",
+  "serviceDisable", "startAll", "stopAll", "instanceStarted", "instanceExited", "tick", "run",
+  "nextDeadline", "actionsDrain", "actionsPending", "eventsRead", "eventsNextSeq",
+  "eventsOverwritten", "alertReceiverSet", "alertRouteAdd", "alertsClear", "alertSilence",
+  "alertUnsilence", "alertSilenceService", "alertSilenceUntil", "alertReport", "alertGroupRead",
+  "alertReceiverDown", "counter", "heapHighWater", "memoryPages", "reset", "noop", "breakerAcquire",
+  "breakerPass", "snapshotTake", "snapshotRead", "snapshotRestore", "snapshotLeftOut", "planRound",
+  "planMoveReport", "planMoveRequest", "planShrink", "planSettings", "planSize", "planMove",
+  "nodeHealthSample", "nodePromote", "nodeHealthField",
 ] as const;
 
 /** The exported constants' values (also readable as globals of the module). */

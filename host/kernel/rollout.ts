@@ -9,10 +9,10 @@ export const UPDATE_STRATEGIES = ["rolling", "recreate", "blue-green", "canary"]
 export type UpdateStrategy = (typeof UPDATE_STRATEGIES)[number];
 export const ROLLOUT_PHASES = ["idle", "rolling", "paused", "rolling-back"] as const;
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
-export const REVISION_OUTCOMES = ["pending", "good", "rolled-back"] as const;
+export const REVISION_OUTCOMES = ["pending", "good", "rolled-back", "superseded"] as const;
 export type RevisionOutcome = (typeof REVISION_OUTCOMES)[number];
 export const ROLLOUT_STEPS = [
-  "", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused", "switch", "promote", "verdict",
+  "", "begin", "surge", "replace", "complete", "rollback", "pause", "resume", "failure", "refused", "switch", "promote", "verdict", "adopt",
 ] as const;
 
 /** An instance count, or a percentage of the instances ("25%"). */
@@ -165,4 +165,9 @@ export class Rollouts {
 
   /** The revision the instance runs, or will run once its spawn is performed. */
   revisionOf(handle: number): number { return this.check(this.e.instanceRevision(handle)); }
+
+  /** The run-spec digest `revision` runs (the manifest's RUN section when it was made; 0: none given). */
+  revisionDigest(ref: ServiceRef, revision: number): number {
+    return this.check(this.e.rolloutRevisionDigest(this.kernel.id(ref), revision));
+  }
 }

@@ -21,7 +21,7 @@ export const HEADER_BYTES = 24;
 
 export const TAG = {
   service: 0x01, instances: 0x02, timeouts: 0x03, tag: 0x04, dependency: 0x05, config: 0x06, address: 0x07,
-  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85, update: 0x87, identity: 0x88, compat: 0x89,
+  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85, update: 0x87, identity: 0x88, compat: 0x89, run: 0x8a,
 } as const;
 
 export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 } as const;
@@ -142,6 +142,7 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
   const compat = compatPayloadOf(service, indexOf);
   if (compat) w.record(TAG.compat, (r) => r.raw(compat));
   if (service.runAs) { const flags = identityFlags(service.runAs); w.record(TAG.identity, (r) => r.u8(flags)); }
+  if (service.runDigest !== undefined) { const digest = service.runDigest; w.record(TAG.run, (r) => r.u32(digest)); }
 }
 
 /** The IDENTITY byte (assembly/security/root-rule.ts): spawned 1, user declared 2, user root 4, allow-root 8. */
@@ -295,6 +296,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
     else if (tag === TAG.update) current.update = updateConfigOf(r.record("update"));
     else if (tag === TAG.compat) compats.push({ service: current, payload: compatFromPayload(r.rest()) });
     else if (tag === TAG.identity) current.runAs = runAsOf(r.u8());
+    else if (tag === TAG.run) current.runDigest = r.u32();
     else if (tag < 0x80) throw new BlobFormatError(`unknown critical tag ${tag}`, at);
     at += 3 + size;
   }

@@ -53,7 +53,11 @@ export type ControlRequest =
   | { command: "rollout"; action: RolloutAction; service: string; revision?: number };
 
 export type RolloutAction = "status" | "history" | "undo" | "pause" | "resume" | "promote";
-export interface RolloutView { status: RolloutStatus; history: RevisionEntry[]; revisions: number[] }
+export interface RolloutView {
+  status: RolloutStatus; history: RevisionEntry[]; revisions: number[];
+  /** The `update: error-rate` verdict's settings (the kernel's, defaults filled in). */
+  errorRate: { thresholdPercent: number; windowMs: number; minRequests: number };
+}
 
 /** A request as it travels: the caller's credential with it. */
 export type ControlMessage = ControlRequest & { credential?: string };

@@ -29,6 +29,7 @@ import { readAlerts, type AlertsSpec } from "./alerts-manifest.ts";
 import { readGateway, type GatewaySpec } from "./gateway-manifest.ts";
 import { readConfinement, CONFINEMENT_KEYS, type ConfinementSpec } from "./confinement-manifest.ts";
 import { rootRuleDiagnostics, runAsOf } from "./root-rule.ts";
+import { runDigestOf } from "./run-digest.ts";
 
 /** A host-only check: the kinds the manifest's `health.check` does not name. */
 export type RunCheck =
@@ -115,7 +116,12 @@ export function parseHostManifest(text: string, file: string, dir: string, optio
   if (parsed.manifest) checkAgainstManifest(parsed.manifest, run, { gateway: gatewayAt, ready: readyAt }, diagnostics);
   if (parsed.manifest && diagnostics.length === 0) {
     // every service the host spawns tells the kernel who it runs as; the kernel's root rule decides
-    for (const service of parsed.manifest.services) if (run.has(service.name)) service.runAs = runAsOf(run.get(service.name)!.confinement);
+    for (const service of parsed.manifest.services) {
+      const spec = run.get(service.name);
+      if (!spec) continue;
+      service.runAs = runAsOf(spec.confinement);
+      service.runDigest = runDigestOf(spec, service.version); // a change is the kernel's to judge (a new revision or not)
+    }
     diagnostics.push(...rootRuleDiagnostics(parsed.manifest, (name) => userAt.get(name) ?? runAt.get(name) ?? { file, line: 1, col: 1 }));
   }
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);

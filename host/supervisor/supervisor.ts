@@ -90,8 +90,8 @@ export class Supervisor {
   readonly balancer: Balancer;
   /** Revisions and update strategies (assembly/rollout/). */
   readonly rollouts: Rollouts;
-  /** Each service's run spec per revision, once its run: changed while it ran. */
-  private readonly revisionRuns = new Map<string, Map<number, RunSpec>>();
+  /** The run specs by digest (RUN, tag 0x8A): an instance spawns with its revision's (the kernel says which). */
+  private readonly runsByDigest = new Map<number, RunSpec>();
   readonly manifestApi: KernelManifest;
   readonly gateways = new Map<string, Gateway>();
   private secrets: SecretStore | undefined;
@@ -185,6 +185,7 @@ export class Supervisor {
   async start(): Promise<void> {
     this.checkSecrets();
     this.manifestApi.load(encodeManifest(this.hostManifest.manifest));
+    this.keepRuns();
     for (const service of this.hostManifest.manifest.services) this.configure(service);
     this.notifier.configure(this.hostManifest.alerts);
     this.enforcer.start();
@@ -240,11 +241,12 @@ export class Supervisor {
    */
   reload(): number {
     const next = rereadHostManifest(this.hostManifest, this.options.parse);
-    const previousRuns = this.hostManifest.run;
-    const previousVersions = new Map([...this.services].map(([name, s]) => [name, s.version]));
-    const revision = this.manifestApi.load(encodeManifest(next.manifest)); // the kernel refuses a version that breaks a running dependant
+    // the kernel refuses a version that breaks a running dependant, and decides which changed run specs roll out
+    const targets = new Map([...this.services.keys()].map((name) => [name, this.rollouts.status(name).target]));
+    const revision = this.manifestApi.load(encodeManifest(next.manifest));
     this.hostManifest = next;
-    this.rollOutChangedRuns(previousRuns, next.run, previousVersions, next.manifest.services);
+    this.keepRuns();
+    this.noteNewRevisions(targets);
     this.services = new Map(next.manifest.services.map((s) => [s.name, s]));
     for (const [id, plan] of this.checks) if (!this.services.has(plan.service)) this.forgetCheck(id);
     for (const service of next.manifest.services) this.configure(service);
@@ -257,29 +259,27 @@ export class Supervisor {
     return revision;
   }
 
-  /**
-   * A service that runs and whose `run:` or `version:` changed gets a new revision, rolled out
-   * by the kernel (assembly/rollout/): the host keeps each revision's run spec and spawns an
-   * instance with the spec of the revision the kernel gives it (instanceRevision).
-   */
-  private rollOutChangedRuns(
-    before: Map<string, RunSpec>, after: Map<string, RunSpec>, versionsBefore: Map<string, string | undefined>, services: Service[],
-  ): void {
-    const versionOf = new Map(services.map((s) => [s.name, s.version]));
-    for (const [name, run] of after) {
-      const old = before.get(name);
-      if (!old || (JSON.stringify(old) === JSON.stringify(run) && versionsBefore.get(name) === versionOf.get(name))) continue;
-      // Not running (stopped, failed): no rollout; its next start takes the new run as it is.
-      if (this.kernel.state(name) !== "running") { this.revisionRuns.delete(name); continue; }
-      const specs = this.revisionRuns.get(name) ?? new Map<number, RunSpec>();
-      this.revisionRuns.set(name, specs);
-      const stable = this.rollouts.status(name).stable;
-      if (!specs.has(stable)) specs.set(stable, old);
-      for (const revision of specs.keys()) if (!this.rollouts.history(name).some((h) => h.revision === revision)) specs.delete(revision);
-      const revision = this.rollouts.newRevision(name);
-      specs.set(revision, run);
-      this.note("info", `${name}: its run: changed: rolling out revision ${revision}`, name);
+  /** Says which services the kernel gave a new revision in the load just made (`before`: each one's target before it). */
+  private noteNewRevisions(before: Map<string, number>): void {
+    for (const service of this.hostManifest.manifest.services) {
+      const was = before.get(service.name);
+      const status = this.rollouts.status(service.name);
+      if (was === undefined || status.target === was) continue;
+      this.note("info", status.phase === "idle"
+        ? `${service.name}: its run: changed at rest: revision ${status.target} runs from its next start (the kernel's decision)`
+        : `${service.name}: its run: changed: rolling out revision ${status.target} (the kernel's decision)`, service.name);
     }
+  }
+
+  /** Keeps the manifest's run specs by digest, and of the older ones those a revision in a history still runs. */
+  private keepRuns(): void {
+    const { run, manifest } = this.hostManifest;
+    for (const service of manifest.services) if (service.runDigest !== undefined) this.runsByDigest.set(service.runDigest, run.get(service.name)!);
+    const held = new Set<number>();
+    for (const service of manifest.services) {
+      for (const { revision } of this.rollouts.history(service.name)) held.add(this.rollouts.revisionDigest(service.name, revision));
+    }
+    for (const digest of this.runsByDigest.keys()) if (!held.has(digest)) this.runsByDigest.delete(digest);
   }
 
   /** `myco rollout ACTION SERVICE`: acts on the service's rollout, then tells where it stands. */
@@ -294,16 +294,20 @@ export class Supervisor {
       case "promote": run(() => rollouts.promote(service)); break;
       default: throw new Error(`rollout action '${String(action)}' is not status, history, undo, pause, resume or promote`);
     }
-    return { status: rollouts.status(service), history: rollouts.history(service), revisions: kernel.instances(service).map((h) => rollouts.revisionOf(h)) };
+    const update = rollouts.read(service);
+    return {
+      status: rollouts.status(service), history: rollouts.history(service), revisions: kernel.instances(service).map((h) => rollouts.revisionOf(h)),
+      errorRate: { thresholdPercent: update.errorRatePercent, windowMs: update.errorWindowMs, minRequests: update.errorMinRequests },
+    };
   }
 
   /** The spawn context of one instance: its run spec is the one of the revision it runs. */
   private spawnContextOf(service: string, ordinal: number): SpawnContext {
     const context = this.spawnContext();
-    const specs = this.revisionRuns.get(service);
-    const handle = specs ? this.kernel.instances(service)[ordinal] : undefined;
-    const spec = handle === undefined ? undefined : specs?.get(this.rollouts.revisionOf(handle));
-    return spec ? { ...context, run: new Map(context.run).set(service, spec) } : context;
+    const handle = this.kernel.instances(service)[ordinal];
+    const digest = handle === undefined ? 0 : this.rollouts.revisionDigest(service, this.rollouts.revisionOf(handle));
+    const spec = this.runsByDigest.get(digest);
+    return spec && spec !== context.run.get(service) ? { ...context, run: new Map(context.run).set(service, spec) } : context;
   }
 
   /**

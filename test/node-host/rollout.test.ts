@@ -1,7 +1,7 @@
 // Rollouts with real processes on loopback, through the gateway at a steady request rate: a
 // reloaded manifest whose `run:` changed rolls out a new revision instead of restarting the
-// service (host/supervisor/supervisor.ts reload; the kernel decides which instance runs which
-// revision, the host keeps each revision's run spec).
+// service (the kernel decides from the run-spec digest whether and how, and which instance runs
+// which revision; the host keeps a run spec per digest).
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { serviceStatus } from "../../host/supervisor/status.ts";
 import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
 import { steadyTraffic } from "./traffic.ts";
 import { versionedWeb } from "./versioned-web.ts";
+import { cli } from "./cli-in-process.ts";
 
 afterEach(stopAll);
 
@@ -49,7 +50,7 @@ describe("myco run rolls out a changed run: on reload", () => {
     expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([2, 2, 2]);
     expect([0, 1, 2].every((k, i) => executor.pidOf("web", k) !== pidsBefore[i])).toBe(true);
     expect(serviceStatus(r.supervisor).find((row) => row.service === "web")!.revisions).toBe("2 2 2");
-    expect(r.texts()).toContain("web: its run: changed: rolling out revision 2");
+    expect(r.texts()).toContain("web: its run: changed: rolling out revision 2 (the kernel's decision)");
 
     // `myco rollout ...` over the control socket: history, then undo to v1.
     const control = new ControlServer(r.supervisor, join(r.dir, "control.sock"));
@@ -66,6 +67,42 @@ describe("myco run rolls out a changed run: on reload", () => {
       await control.close();
     }
   }, 90_000);
+
+  it("a reload in a rollout: the kernel supersedes it (v1 -> v2 in flight -> v3); no instance stays on v2, 0 failed requests; `myco rollout status` shows the verdict window", async () => {
+    const [a, b, c, gateway] = await freePorts(4);
+    const yaml = versionedWeb(3, [a, b, c], gateway, "    update: { batch-interval: 2s }\n");
+    const r = await supervise(yaml("v1"));
+    const { kernel, rollouts } = r.supervisor;
+    await waitFor(() => kernel.state("web") === "running", 10_000, "web running");
+    const url = `http://127.0.0.1:${gateway}/`;
+    const traffic = steadyTraffic(url, 10);
+    writeFileSync(join(r.dir, "services.yaml"), yaml("v2"));
+    r.supervisor.reload();
+    await waitFor(() => traffic.answers.some((x) => x.body.endsWith(" v2\n")), 30_000, "a v2 instance serving");
+    expect(rollouts.status("web")).toMatchObject({ phase: "rolling", target: 2 });
+    writeFileSync(join(r.dir, "services.yaml"), yaml("v3"));
+    r.supervisor.reload();
+    expect(rollouts.status("web")).toMatchObject({ phase: "rolling", target: 3, stable: 1 });
+    expect(r.texts()).toContain("web: its run: changed: rolling out revision 3 (the kernel's decision)");
+    const control = new ControlServer(r.supervisor, join(r.dir, "control.sock"));
+    await control.listen();
+    try {
+      const status = await cli(["rollout", "status", "web", "--socket", control.path]);
+      expect(status.code).toBe(0);
+      expect(status.out).toMatch(/^web: rolling, revision 3 \(from 1\)/);
+      expect(status.out).toMatch(/error-rate verdict: revision 3: \d+ of \d+ requests failed( \(\d+\.\d%\))? in the last 30 s; rolls back above 50% once 10 requests/);
+    } finally {
+      await control.close();
+    }
+    await waitFor(() => rollouts.status("web").phase === "idle", 60_000, "the rollout to v3 to complete");
+    const completedAt = Date.now();
+    await waitFor(() => traffic.answers.filter((x) => x.atMs > completedAt).length > 5, 30_000, "traffic after the rollout");
+    await traffic.stop();
+    expect(traffic.answers.filter((x) => x.status !== 200)).toEqual([]);
+    expect(traffic.answers.filter((x) => x.atMs > completedAt).every((x) => x.body.endsWith(" v3\n"))).toBe(true);
+    expect(kernel.instances("web").map((h) => rollouts.revisionOf(h))).toEqual([3, 3, 3]);
+    expect(rollouts.history("web").map((h) => `${h.revision} ${h.outcome}`)).toEqual(["1 good", "2 superseded", "3 good"]);
+  }, 120_000);
 
   it("a v2 that never gets ready is rolled back to v1: no request reaches it, the service keeps serving", async () => {
     const [a, b, gateway] = await freePorts(3);

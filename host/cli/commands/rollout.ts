@@ -1,7 +1,7 @@
 // `myco rollout status|history|undo|pause|resume|promote SERVICE`: a running `myco run`'s
 // rollouts (assembly/rollout/), over its control socket. `undo` takes an optional revision
-// (default: the last good one). A rollout starts when `myco reload` (or SIGHUP) finds a
-// service's `run:` changed.
+// (default: the last good one). A rollout starts when `myco reload` (or SIGHUP) loads a manifest
+// whose run spec digest for a running service differs (the kernel decides: assembly/rollout/reload.ts).
 import type { Command } from "commander";
 import { ask } from "./status.ts";
 import type { Output } from "../myco.ts";
@@ -13,7 +13,15 @@ function describe(service: string, action: RolloutAction, view: RolloutView): st
   const s = view.status;
   if (action === "history") return view.history.map((h) => `${service} revision ${h.revision}: ${h.outcome}${h.revision === s.stable ? " (stable)" : ""}`);
   const head = `${service}: ${s.phase}, revision ${s.target}${s.phase === "idle" ? "" : ` (from ${s.stable}): ${s.updated}/${s.desired} updated`}, ${s.available} available, strategy ${s.strategy}`;
-  return action === "status" ? [head, `instances on revisions: ${view.revisions.join(" ")}`] : [`${service}: ${action} done`, head];
+  return action === "status" ? [head, `instances on revisions: ${view.revisions.join(" ")}`, verdictLine(view)] : [`${service}: ${action} done`, head];
+}
+
+/** The error-rate verdict's window: what the new revision's runs finished in it, against the threshold. */
+function verdictLine({ status: s, errorRate: e }: RolloutView): string {
+  const rule = `rolls back above ${e.thresholdPercent}% once ${e.minRequests} requests`;
+  if (s.phase === "idle") return `error-rate verdict: no rollout to judge (${rule} over ${e.windowMs / 1000} s)`;
+  const rate = s.windowRequests === 0 ? "" : ` (${((100 * s.windowFailures) / s.windowRequests).toFixed(1)}%)`;
+  return `error-rate verdict: revision ${s.target}: ${s.windowFailures} of ${s.windowRequests} requests failed${rate} in the last ${e.windowMs / 1000} s; ${rule}`;
 }
 
 export function rolloutCommand(program: Command, io: Output, exit: (code: number) => void): void {
