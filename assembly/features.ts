@@ -95,6 +95,13 @@ export const WITH_MANIFEST_RELOAD: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE
 // breaker exports answer E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT).
 export const WITH_BREAKER: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
 
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: watchdog channels (health/watchdog.ts: a running
+// instance pings within its service's period) are not in the tiny profile (3), whose health is its
+// checks: watchdogSet and watchdogPing answer E_NOT_IN_PROFILE (host/tools/asc-features.js
+// TINY_ABSENT) and no watchdog deadline is ever armed. The kill a failed liveness check schedules
+// on the same timer stays.
+export const WITH_WATCHDOG: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
 // @ts-ignore: defined by `asc --use FEATURE_COMPAT=0|1` and `--use MYCO_PROFILE=n`
 //   FEATURE_COMPAT     rollout/compat.ts, rollout/versions.ts: service versions and the version
 //                      constraints on dependencies (manifest tag 0x89), checked before a reload
