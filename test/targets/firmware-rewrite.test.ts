@@ -7,6 +7,13 @@ import { recursiveFunctions, rewriteKernelC } from "../../targets/firmware/tools
 import { compactProgram } from "../../targets/firmware/tools/compact-program.ts";
 import { encodeProgram } from "../../targets/conformance/program.ts";
 
+/** wabt 1.0.32's accessor definitions (one of the big- and little-endian variants each). */
+const ACCESSORS = [
+  "  static inline t3 name(wasm_rt_memory_t* mem, u64 addr) { \\",
+  "    MEMCHECK(mem, addr, t1);                               \\",
+  "  static inline void name(wasm_rt_memory_t* mem, u64 addr, t2 value) { \\",
+  "    MEMCHECK(mem, addr, t1);                                           \\",
+];
 const HEADER = [
   "#if WASM_RT_MEMCHECK_SIGNAL_HANDLER",
   "#define MEMCHECK(mem, a, t)",
@@ -14,9 +21,11 @@ const HEADER = [
   "#define MEMCHECK(mem, a, t) RANGE_CHECK(mem, a, sizeof(t))",
   "#endif",
   "#define DEFINE_LOAD(name, t1, t2, t3)                                  \\",
+  ...ACCESSORS,
   "    wasm_asm(\"\" ::\"r\"(result));                                        \\",
   "    return (t3)(t2)result;                                             \\",
   "#define DEFINE_LOAD(name, t1, t2, t3)                      \\",
+  ...ACCESSORS,
   "    wasm_asm(\"\" ::\"r\"(result));                            \\",
   "    return (t3)(t2)result;                                 \\",
 ];
@@ -27,7 +36,7 @@ function fn(name: string, body: string[]): string[] {
 
 const SOURCE = [
   ...HEADER,
-  ...fn("w2c_leaf", ["w2c_i0 = i32_load(&instance->w2c_memory, (u64)(w2c_p0) + 4u);"]),
+  ...fn("w2c_leaf", ["w2c_i0 = i32_load(&instance->w2c_memory, (u64)(w2c_p0) + 4u);", "i32_store8(&instance->w2c_memory, (u64)(w2c_i0), w2c_p0);"]),
   ...fn("w2c_a", ["w2c_b(instance, 1);", "w2c_leaf(instance, 2);"]),
   ...fn("w2c_b", ["if (w2c_p0) { FUNC_EPILOGUE; return w2c_a(instance, 0); }"]),
   ...fn("w2c_self", ["w2c_self(instance, w2c_p0 - 1);"]),
@@ -54,9 +63,20 @@ describe("wasm2c's kernel.c rewritten for the firmware (kernel-c.ts)", () => {
   it("checks bounds against the fixed memory size and drops the register pins of loads", () => {
     const { source } = rewriteKernelC(SOURCE);
     expect(source).toContain("#include \"myco_profile.h\"");
-    expect(source).toContain("if (UNLIKELY((a) > (u64)(MYCO_MEMORY_PAGES * 65536ull - sizeof(t)))) TRAP(OOB);");
+    expect(source).toContain("(u64)(base) > MYCO_MEMORY_PAGES * 65536ull - sizeof(t) - (offset))) TRAP(OOB);");
     expect(source).not.toContain("RANGE_CHECK(mem, a, sizeof(t))");
     expect(source).not.toContain("wasm_asm(\"\" ::\"r\"(result))");
+  });
+
+  it("passes each load's and store's address as its 32-bit base and constant offset", () => {
+    const { source } = rewriteKernelC(SOURCE);
+    expect(source).toContain("w2c_i0 = i32_load(&instance->w2c_memory, w2c_p0, 4u);");
+    expect(source).toContain("i32_store8(&instance->w2c_memory, w2c_i0, 0u, w2c_p0);");
+    expect(source.match(/\(wasm_rt_memory_t\* mem, u32 base, u32 offset(, t2 value)?\) \{/g)).toHaveLength(4);
+    expect(source.match(/MEMCHECK\(mem, base, offset, t1\); u64 addr = \(u64\)base \+ offset;/g)).toHaveLength(4);
+    expect(source).not.toContain("(u64)(w2c_");
+    // an address of another form is refused, not compiled with the 64-bit sum
+    expect(() => rewriteKernelC(SOURCE.replace("(u64)(w2c_p0) + 4u", "(u64)(w2c_p0 + 1) + 4u"))).toThrow(/another form/);
   });
 
   it("fails on another wasm2c's output instead of compiling it unrewritten", () => {
