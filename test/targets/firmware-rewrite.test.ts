@@ -45,6 +45,20 @@ const SOURCE = [
   "u32 Z_kernelZ_top(Z_kernel_instance_t* instance, u32 w2c_p0) {",
   "  return w2c_top(instance, w2c_p0);",
   "}",
+  "static void init_globals(Z_kernel_instance_t* instance) {",
+  "  instance->w2c_g0 = 0u;",
+  "  instance->w2c_g1 = 4294967295u;",
+  "  instance->w2c_g2 = 0ull;",
+  "  instance->w2c_LIMIT = 16u;",
+  "}",
+  "static const u8 data_segment_data_w2c_d0[] = {",
+  "  0x3c, ",
+  "};",
+  "static void init_memories(Z_kernel_instance_t* instance) {",
+  "  wasm_rt_allocate_memory(&instance->w2c_memory, 1, 1);",
+  "  LOAD_DATA(instance->w2c_memory, 1036u, data_segment_data_w2c_d0, 1);",
+  "  LOAD_DATA(instance->w2c_memory, 1048u, data_segment_data_w2c_d1, 39);",
+  "}",
 ].join("\n");
 
 const bodyOf = (source: string, name: string) => source.slice(source.indexOf(`${name}(Z_kernel_instance_t* instance`), source.indexOf("\n}", source.indexOf(`${name}(Z_kernel_instance_t* instance`)));
@@ -77,6 +91,21 @@ describe("wasm2c's kernel.c rewritten for the firmware (kernel-c.ts)", () => {
     expect(source).not.toContain("(u64)(w2c_");
     // an address of another form is refused, not compiled with the 64-bit sum
     expect(() => rewriteKernelC(SOURCE.replace("(u64)(w2c_p0) + 4u", "(u64)(w2c_p0 + 1) + 4u"))).toThrow(/another form/);
+  });
+
+  it("loads the data segments in one loop over a table and zeroes the globals' run before the non-zero values", () => {
+    const { source } = rewriteKernelC(SOURCE);
+    expect(source).toContain("  {1036u, 1u, data_segment_data_w2c_d0},\n  {1048u, 39u, data_segment_data_w2c_d1},\n};");
+    expect(source).toContain("LOAD_DATA(instance->w2c_memory, myco_data_segments[k].offset, myco_data_segments[k].bytes, myco_data_segments[k].size);");
+    expect(source).not.toContain("LOAD_DATA(instance->w2c_memory, 1036u");
+    // the table comes after the segments' bytes it points to
+    expect(source.indexOf("myco_data_segments[] = {")).toBeGreaterThan(source.indexOf("data_segment_data_w2c_d0[] = {"));
+    const globals = source.slice(source.indexOf("static void init_globals"), source.indexOf("}", source.indexOf("static void init_globals")));
+    expect(globals).toContain("memset(&instance->w2c_g0, 0, (size_t)((char*)(&instance->w2c_LIMIT + 1) - (char*)&instance->w2c_g0));");
+    expect(globals).toContain("instance->w2c_g1 = 4294967295u;");
+    expect(globals).toContain("instance->w2c_LIMIT = 16u;");
+    expect(globals).not.toMatch(/= 0u?l*;/);
+    expect(() => rewriteKernelC(SOURCE.replace("instance->w2c_g2 = 0ull;", "instance->w2c_g2 = w2c_f(instance);"))).toThrow(/init_globals/);
   });
 
   it("fails on another wasm2c's output instead of compiling it unrewritten", () => {
