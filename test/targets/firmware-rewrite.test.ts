@@ -54,10 +54,17 @@ const SOURCE = [
   "static const u8 data_segment_data_w2c_d0[] = {",
   "  0x3c, ",
   "};",
+  "",
+  "static const u8 data_segment_data_w2c_d1[] = {",
+  "  0x02, 0x00, ",
+  "  0x20, ",
+  "};",
   "static void init_memories(Z_kernel_instance_t* instance) {",
   "  wasm_rt_allocate_memory(&instance->w2c_memory, 1, 1);",
   "  LOAD_DATA(instance->w2c_memory, 1036u, data_segment_data_w2c_d0, 1);",
-  "  LOAD_DATA(instance->w2c_memory, 1048u, data_segment_data_w2c_d1, 39);",
+  "  LOAD_DATA(instance->w2c_memory, 1048u, data_segment_data_w2c_d1, 3);",
+  "}",
+  "static void init_data_instances(Z_kernel_instance_t *instance) {",
   "}",
 ].join("\n");
 
@@ -95,11 +102,13 @@ describe("wasm2c's kernel.c rewritten for the firmware (kernel-c.ts)", () => {
 
   it("loads the data segments in one loop over a table and zeroes the globals' run before the non-zero values", () => {
     const { source } = rewriteKernelC(SOURCE);
-    expect(source).toContain("  {1036u, 1u, data_segment_data_w2c_d0},\n  {1048u, 39u, data_segment_data_w2c_d1},\n};");
-    expect(source).toContain("LOAD_DATA(instance->w2c_memory, myco_data_segments[k].offset, myco_data_segments[k].bytes, myco_data_segments[k].size);");
+    expect(source).toContain("static const u8 myco_data_bytes[] = {\n  0x3c, 0x02, 0x00, 0x20,\n};");
+    expect(source).toContain("static const struct { u16 offset; u16 size; } myco_data_segments[] = {\n  {1036u, 1u},\n  {1048u, 3u},\n};");
+    expect(source).toContain("LOAD_DATA(instance->w2c_memory, (u32)myco_data_segments[k].offset, bytes, (u32)myco_data_segments[k].size);");
     expect(source).not.toContain("LOAD_DATA(instance->w2c_memory, 1036u");
-    // the table comes after the segments' bytes it points to
-    expect(source.indexOf("myco_data_segments[] = {")).toBeGreaterThan(source.indexOf("data_segment_data_w2c_d0[] = {"));
+    expect(source).not.toContain("data_segment_data_w2c_d");
+    // a segment whose array holds another count of bytes is refused
+    expect(() => rewriteKernelC(SOURCE.replace("data_segment_data_w2c_d1, 3);", "data_segment_data_w2c_d1, 4);"))).toThrow(/holds 3 bytes, not 4/);
     const globals = source.slice(source.indexOf("static void init_globals"), source.indexOf("}", source.indexOf("static void init_globals")));
     expect(globals).toContain("memset(&instance->w2c_g0, 0, (size_t)((char*)(&instance->w2c_LIMIT + 1) - (char*)&instance->w2c_g0));");
     expect(globals).toContain("instance->w2c_g1 = 4294967295u;");

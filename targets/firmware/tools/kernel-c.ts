@@ -19,8 +19,9 @@
 //   - offset` (the constant part folds) traps exactly when `base + offset > size - width` does, and
 //   a 32-bit core compares one register instead of adding and comparing a carried pair (about
 //   4 instructions less per access on a Cortex-M3: 644 accesses in the tiny kernel).
-// - Instantiation copies the data segments in one loop over a table of (offset, size, bytes)
-//   instead of one bounds-checked copy per segment written out (124 in the tiny kernel), and sets
+// - Instantiation copies the data segments in one loop over a table of (offset, size) and their
+//   bytes in one array, instead of one bounds-checked copy per segment written out, each from its
+//   own array (124 in the tiny kernel; the table is u16 where every offset and size fits), and sets
 //   the globals by zeroing their run of the instance at once, then storing the non-zero initial
 //   values, instead of one store per global (init_globals assigns every global, in the order of
 //   the instance's fields, so the run holds nothing else).
@@ -61,8 +62,20 @@ function bodyRange(lines: string[], head: string): [number, number] {
   return [start + 1, end];
 }
 
+/** The bytes of a data segment's array (`static const u8 <name>[] = {` ... `};`), which it removes from `lines`. */
+function takeSegmentBytes(lines: string[], name: string): string[] {
+  const start = lines.indexOf(`static const u8 ${name}[] = {`);
+  const end = lines.indexOf("};", start);
+  if (start < 0 || end < 0) throw new Error(`wasm2c output: no array ${name}`);
+  const bytes = lines.slice(start + 1, end).join(" ").split(",").map((b) => b.trim()).filter((b) => b !== "");
+  if (!bytes.every((b) => /^0x[0-9a-f]{2}$/.test(b))) throw new Error(`wasm2c output: ${name} is not a list of bytes`);
+  lines.splice(start, end + 1 - start);
+  return bytes;
+}
+
 /** init_memories: the data segments from a table in one loop (the fifth rewrite above). */
-function loopSegments(lines: string[]): string[] {
+function loopSegments(source: string[]): string[] {
+  const lines = [...source];
   const head = "static void init_memories(Z_kernel_instance_t* instance) {";
   const [from, to] = bodyRange(lines, head);
   const body = lines.slice(from, to);
@@ -70,18 +83,34 @@ function loopSegments(lines: string[]): string[] {
   const others = body.filter((l) => !SEGMENT_LOAD.test(l));
   if (others.length !== 1 || !others[0].startsWith("  wasm_rt_allocate_memory(")) throw new Error("wasm2c output: init_memories is not an allocation and data loads");
   if (segments.length === 0) return lines;
-  const table = [
-    "static const struct { u32 offset; u32 size; const u8* bytes; } myco_data_segments[] = {",
-    ...segments.map((m) => `  {${m[1]}u, ${m[3]}u, ${m[2]}},`),
+  lines.splice(from - 1, to + 1 - (from - 1)); // init_memories, written again below
+  const bytes: string[] = [];
+  for (const m of segments) {
+    const own = takeSegmentBytes(lines, m[2]);
+    if (own.length !== Number(m[3])) throw new Error(`wasm2c output: ${m[2]} holds ${own.length} bytes, not ${m[3]}`);
+    bytes.push(...own);
+  }
+  const word = segments.every((m) => Number(m[1]) + Number(m[3]) < 0x10000) ? "u16" : "u32";
+  const rewritten = [
+    `static const u8 myco_data_bytes[] = {`,
+    ...Array.from({ length: Math.ceil(bytes.length / 16) }, (_, k) => `  ${bytes.slice(16 * k, 16 * k + 16).join(", ")},`),
     "};",
-  ];
-  const loop = [
+    `static const struct { ${word} offset; ${word} size; } myco_data_segments[] = {`,
+    ...segments.map((m) => `  {${m[1]}u, ${m[3]}u},`),
+    "};",
+    head,
     others[0],
+    "  const u8* bytes = myco_data_bytes;",
     "  for (u32 k = 0; k < sizeof myco_data_segments / sizeof myco_data_segments[0]; k++) {",
-    "    LOAD_DATA(instance->w2c_memory, myco_data_segments[k].offset, myco_data_segments[k].bytes, myco_data_segments[k].size);",
+    "    LOAD_DATA(instance->w2c_memory, (u32)myco_data_segments[k].offset, bytes, (u32)myco_data_segments[k].size);",
+    "    bytes += myco_data_segments[k].size;",
     "  }",
+    "}",
   ];
-  return [...lines.slice(0, from - 1), ...table, head, ...loop, ...lines.slice(to)];
+  const at = lines.findIndex((l) => l.startsWith("static void init_data_instances("));
+  if (at < 0) throw new Error("wasm2c output: no init_data_instances");
+  lines.splice(at, 0, ...rewritten);
+  return lines;
 }
 
 /** init_globals: their run zeroed at once, then the non-zero values (the sixth rewrite above). */
