@@ -15,7 +15,7 @@
 // Only the layers that nothing below the top calls into can be left out; the others are wired
 // into lower layers' decisions (health feeds recovery, recovery resets breakers, ...).
 // The tiny profile (MYCO_PROFILE 3) also leaves out parts of the kept layers, each behind a
-// constant below (WITH_SENTENCES, WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_CONFIG_KEYS) and keeps
+// constant below (WITH_SENTENCES, WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_CONFIG_KEYS, WITH_WATCHDOG) and keeps
 // every export: the ones it leaves out answer E_NOT_IN_PROFILE (host/tools/asc-features.js).
 
 // @ts-ignore: defined by `asc --use FEATURE_DISCOVERY=0|1` and `--use MYCO_PROFILE=n`: the tiny
