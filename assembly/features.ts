@@ -15,7 +15,7 @@
 // Only the layers that nothing below the top calls into can be left out; the others are wired
 // into lower layers' decisions (health feeds recovery, recovery resets breakers, ...).
 // The tiny profile (MYCO_PROFILE 3) also leaves out parts of the kept layers, each behind a
-// constant below (WITH_SENTENCES, WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_CONFIG_KEYS) and keeps
+// constant below (WITH_SENTENCES, WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_CONFIG_KEYS, WITH_WATCHDOG) and keeps
 // every export: the ones it leaves out answer E_NOT_IN_PROFILE (host/tools/asc-features.js).
 
 // @ts-ignore: defined by `asc --use FEATURE_DISCOVERY=0|1` and `--use MYCO_PROFILE=n`: the tiny
@@ -94,6 +94,13 @@ export const WITH_MANIFEST_RELOAD: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE
 // nothing is ejected, a record enabling either is E_INVALID_BREAKER / E_INVALID_OUTLIER, and the
 // breaker exports answer E_NOT_IN_PROFILE (host/tools/asc-features.js TINY_ABSENT).
 export const WITH_BREAKER: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
+
+// @ts-ignore: defined by `asc --use MYCO_PROFILE=n`: watchdog channels (health/watchdog.ts: a running
+// instance pings within its service's period) are not in the tiny profile (3), whose health is its
+// checks: watchdogSet and watchdogPing answer E_NOT_IN_PROFILE (host/tools/asc-features.js
+// TINY_ABSENT) and no watchdog deadline is ever armed. The kill a failed liveness check schedules
+// on the same timer stays.
+export const WITH_WATCHDOG: bool = isDefined(MYCO_PROFILE) ? MYCO_PROFILE != 3 : true;
 
 // @ts-ignore: defined by `asc --use FEATURE_COMPAT=0|1` and `--use MYCO_PROFILE=n`
 //   FEATURE_COMPAT     rollout/compat.ts, rollout/versions.ts: service versions and the version

@@ -24,40 +24,48 @@ export const PROFILE: i32 = isDefined(MYCO_PROFILE) ? MYCO_PROFILE : PROFILE_REL
   return PROFILE == PROFILE_MCU || PROFILE == PROFILE_TINY ? mcu : PROFILE == PROFILE_BENCH || PROFILE == PROFILE_FLEET ? bench : release;
 }
 
+/**
+ * The tiny profile has the mcu profile's capacities, written as `TINY ? mcu : pick(...)`: asc folds
+ * a ternary on a constant into a constant global, but not an inlined call, so through `pick` every
+ * capacity is a global set by the start function and read at each use; as constants they fold into
+ * the code (597 bytes less tiny.wasm). The other profiles keep `pick`, their modules byte for byte.
+ */
+const TINY: bool = PROFILE == PROFILE_TINY;
+
 /** Services the registry holds. 16 fits a sensor node; 128 a gateway; 8192 is the ordering benchmark's N. */
-export const SERVICES_MAX: i32 = pick(128, 16, 8192);
+export const SERVICES_MAX: i32 = TINY ? 16 : pick(128, 16, 8192);
 
 /** Instances across all services (each costs ~24 bytes plus a timer slot). */
-export const INSTANCES_MAX: i32 = pick(512, 32, 16384);
+export const INSTANCES_MAX: i32 = TINY ? 32 : pick(512, 32, 16384);
 
 /** Instances one service may own: bounds a service's slot row (2 bytes each). */
-export const INSTANCES_PER_SERVICE_MAX: i32 = pick(64, 8, 64);
+export const INSTANCES_PER_SERVICE_MAX: i32 = TINY ? 8 : pick(64, 8, 64);
 
 /** Dependency edges (requires/wants/after), ~4 per service plus headroom; 20 bytes each. */
-export const EDGES_MAX: i32 = pick(1024, 64, 40960);
+export const EDGES_MAX: i32 = TINY ? 64 : pick(1024, 64, 40960);
 
 /** Distinct tags; a service's tags are a bit set, so at most 64. */
-export const TAGS_MAX: i32 = pick(64, 16, 64);
+export const TAGS_MAX: i32 = TINY ? 16 : pick(64, 16, 64);
 
 /** Bytes of a service or tag name. Long enough for `telemetry-uplink-eu-west-2`. */
 export const NAME_BYTES_MAX: i32 = 32;
 
 /** Event log ring (32 bytes a record), a power of two. Old records are overwritten and counted. */
-export const EVENT_LOG_CAPACITY: i32 = pick(512, 64, 16384);
+export const EVENT_LOG_CAPACITY: i32 = TINY ? 64 : pick(512, 64, 16384);
 
 /** Outbox ring (16 bytes an action), a power of two. A full outbox defers work, never drops it. */
-export const OUTBOX_CAPACITY: i32 = pick(256, 64, 32768);
+export const OUTBOX_CAPACITY: i32 = TINY ? 64 : pick(256, 64, 32768);
 
 /** The one byte buffer shared with the host: names in; order, events, actions, messages out. */
-export const IO_BUFFER_BYTES: i32 = pick(8192, 1024, 131072);
+export const IO_BUFFER_BYTES: i32 = TINY ? 1024 : pick(8192, 1024, 131072);
 
 /** Human-readable detail of the last error (names the service, field and value). */
-export const ERROR_DETAIL_BYTES: i32 = pick(512, 160, 512);
+export const ERROR_DETAIL_BYTES: i32 = TINY ? 160 : pick(512, 160, 512);
 
 /** Timers: see TIMERS_MAX in "health and recovery" below (it counts the health checks). */
 
 /** Open-addressing name index: a power of two at least twice the services (load ≤ 50 %). */
-export const NAME_INDEX_SLOTS: i32 = pick(256, 32, 16384);
+export const NAME_INDEX_SLOTS: i32 = TINY ? 32 : pick(256, 32, 16384);
 
 /** The longest duration any setting may hold (a day). Defaults: defaults.ts. */
 export const TIMEOUT_MS_MAX: i32 = 86_400_000;
@@ -79,11 +87,11 @@ assert(IO_BUFFER_BYTES >= 4 * SERVICES_MAX, "the order result (id, wave) must fi
  * rollback), so the bill is 3x this. A 16-service sensor node compiles to ~1.5 KB; a gateway
  * with 128 services and config needs ~8 KB.
  */
-export const MANIFEST_BYTES_MAX: i32 = pick(8192, 1536, 65536);
+export const MANIFEST_BYTES_MAX: i32 = TINY ? 1536 : pick(8192, 1536, 65536);
 
 /** Config keys across all services (an index of 8 bytes each into the current blob). 32 on mcu:
  *  two a service for its 16 services, and its one page has no bytes to spare. */
-export const CONFIG_KEYS_MAX: i32 = pick(512, 32, 16384);
+export const CONFIG_KEYS_MAX: i32 = TINY ? 32 : pick(512, 32, 16384);
 
 /** Config keys one service may declare. */
 export const CONFIG_KEYS_PER_SERVICE_MAX: i32 = 32;
@@ -92,7 +100,7 @@ export const CONFIG_KEYS_PER_SERVICE_MAX: i32 = 32;
 export const CONFIG_VALUE_BYTES_MAX: i32 = 255;
 
 /** Bytes of a discovery pattern (with its `glob:` / `regex:` prefix). */
-export const PATTERN_BYTES_MAX: i32 = pick(128, 48, 128);
+export const PATTERN_BYTES_MAX: i32 = TINY ? 48 : pick(128, 48, 128);
 
 /**
  * NFA states of a compiled pattern. Every pattern byte makes at most two states (a literal and
@@ -136,10 +144,10 @@ export const BALANCE_WEIGHT_MAX: i32 = 1000;
  * noise of 10,000 keys. One byte a position (an instance ordinal): 64 KiB a table; the MCU's
  * 1021 positions still give each of its at most 8 instances ~128 of them (1 KiB, one table).
  */
-export const HASH_TABLE_SLOTS: i32 = pick(65537, 1021, 65537);
+export const HASH_TABLE_SLOTS: i32 = TINY ? 1021 : pick(65537, 1021, 65537);
 
 /** Services that may use consistent hashing at once (each holds one table). */
-export const HASH_TABLES_MAX: i32 = pick(2, 1, 8);
+export const HASH_TABLES_MAX: i32 = TINY ? 1 : pick(2, 1, 8);
 
 /**
  * Smooth weighted round robin keeps each service's pick sequence as a precomputed cycle (one
@@ -172,10 +180,10 @@ assert(HASH_TABLES_MAX <= 255 && HASH_TABLE_SLOTS > 4 * INSTANCES_PER_SERVICE_MA
 // ---- health and recovery ----
 
 /** Health checks across all services, a pool (~32 bytes and a timer slot each). */
-export const CHECKS_MAX: i32 = pick(128, 16, 8192);
+export const CHECKS_MAX: i32 = TINY ? 16 : pick(128, 16, 8192);
 
 /** Checks one service may own: Kubernetes' three probes (startup, liveness, readiness) and a spare. */
-export const CHECKS_PER_SERVICE_MAX: i32 = pick(4, 3, 2);
+export const CHECKS_PER_SERVICE_MAX: i32 = TINY ? 3 : pick(4, 3, 2);
 
 // ---- running resize and rollouts (lifecycle/resize.ts, assembly/rollout/; FEATURE_ROLLOUT, not in mcu) ----
 
@@ -204,16 +212,16 @@ export const TIMERS_MAX: i32 = INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX + 2 * R
 export const TIMER_IDS: i32 = 3 * INSTANCES_MAX + SERVICES_MAX + CHECKS_MAX + 2 * ROLLOUT_SERVICES;
 
 /** Check results remembered per service (8 bytes each): the history ring's N. */
-export const HEALTH_HISTORY: i32 = pick(8, 4, 2);
+export const HEALTH_HISTORY: i32 = TINY ? 4 : pick(8, 4, 2);
 
 /** Buckets of the availability window (8 bytes each per service): the window slides by 1/B. */
-export const AVAILABILITY_BUCKETS: i32 = pick(4, 4, 2);
+export const AVAILABILITY_BUCKETS: i32 = TINY ? 4 : pick(4, 4, 2);
 
 /**
  * Timestamps a sliding-window counter keeps per service (4 bytes each; three counters: restart
  * intensity, crash loop, flapping). It bounds R, K and F: "at most R restarts in T" needs R stamps.
  */
-export const WINDOW_SLOTS: i32 = pick(8, 6, 5);
+export const WINDOW_SLOTS: i32 = TINY ? 6 : pick(8, 6, 5);
 
 /** Success and failure thresholds (Kubernetes allows any; past this a typo is likelier than intent). */
 export const THRESHOLD_MAX: i32 = 100;
@@ -232,16 +240,16 @@ assert(WINDOW_SLOTS <= 255 && HEALTH_HISTORY <= 255, "ring positions are stored 
 export const ALERTS_ENABLED: bool = PROFILE != PROFILE_MCU && PROFILE != PROFILE_TINY;
 
 /** Receivers an `alerts:` section may name (webhook, command, log: the host knows which). ~16 bytes each. */
-export const ALERT_RECEIVERS_MAX: i32 = pick(8, 4, 8);
+export const ALERT_RECEIVERS_MAX: i32 = TINY ? 4 : pick(8, 4, 8);
 
 /** Routes, tried in order; the first that matches an alert takes it. ~24 bytes each. */
-export const ALERT_ROUTES_MAX: i32 = pick(16, 4, 16);
+export const ALERT_ROUTES_MAX: i32 = TINY ? 4 : pick(16, 4, 16);
 
 /** Silences in force at once (a service, or every service, until a time). ~16 bytes each. */
-export const ALERT_SILENCES_MAX: i32 = pick(16, 4, 16);
+export const ALERT_SILENCES_MAX: i32 = TINY ? 4 : pick(16, 4, 16);
 
 /** Notification groups: one per (route, service) with alerts not yet resolved and delivered. ~40 bytes each. */
-export const ALERT_GROUPS_MAX: i32 = pick(32, 8, 64);
+export const ALERT_GROUPS_MAX: i32 = TINY ? 8 : pick(32, 8, 64);
 
 // ---- fleet placement (assembly/placement/; FEATURE_PLACEMENT, not in the mcu profile) ----
 

@@ -7,7 +7,7 @@
 // ejection due to end) is pending for the service. A report reads it only when its outcome
 // changes something timed (a breaker opens, an instance is ejected, a peak-EWMA sample).
 // Strategy, options, breaker and outlier settings are records: recordApply (records/abi.ts).
-import { WITH_ALL_STRATEGIES } from "../features";
+import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
 import { BALANCE_WEIGHT_MAX, TIMEOUT_MS_MAX, IO_BUFFER_BYTES, PROFILE, PROFILE_MCU } from "../limits";
 import {
   E_INVALID_ARGUMENT, E_INVALID_WEIGHT, E_INVALID_HEALTH, E_INVALID_OUTCOME, E_INVALID_LATENCY, E_INVALID_KEY,
@@ -225,7 +225,8 @@ export function balanceInstanceStats(handle: i32): i32 {
   if (slot < 0) return slot;
   const service = <i32>instanceService[slot];
   poolReady(service);
-  breakerRefresh(slot, service, clockRefresh());
+  const now = clockRefresh();
+  if (WITH_BREAKER) breakerRefresh(slot, service, now);
   return writeInstanceStats(slot, ioPtr());
 }
 

@@ -94,7 +94,7 @@ export function poolRebuild(service: i32): void {
   placeCursor(service, resume);
   const strategy = <i32>strategyOf(service);
   if (WITH_ROLLOUT && load<u8>(config, SERVICE_SPLIT_SHARE) != 0 && splitApplies(strategy)) splitPartition(service, strategy);
-  sumWeights(service, count);
+  if (WITH_ALL_STRATEGIES) sumWeights(service, count); // only the weighted strategies read the sums
   if (WITH_ALL_STRATEGIES && strategyOf(service) == STRATEGY_CONSISTENT_HASH && load<u8>(config, SERVICE_HASH_DIRTY) != 0) hashTableBuild(service);
   store<i64>(config, wake, SERVICE_WAKE_MS);
   store<u32>(config, load<u32>(config, SERVICE_POOL_BUILDS) + 1, SERVICE_POOL_BUILDS);

@@ -13,6 +13,7 @@ import { CAUSE_CHECK_FAILED, CAUSE_WATCHDOG, CAUSE_RESOURCE_LIMIT } from "../lif
 import { FAULT_NONE, FAULT_WATCHDOG, FAULT_CHECK, FAULT_RESOURCE } from "../lifecycle/faults";
 import { instanceKill } from "../lifecycle/instances";
 import { timerArmInstance, timerOfWatchdog } from "../timers/heap";
+import { WITH_WATCHDOG } from "../features";
 
 /** Watchdog period per service; 0: none. Takes effect when an instance (re)starts. */
 export const watchdogMs = new StaticArray<i32>(SERVICES_MAX);
@@ -21,7 +22,7 @@ const killEvidence = new StaticArray<i32>(INSTANCES_MAX);
 
 export function watchdogArm(slot: i32, service: i32): void {
   killFault[slot] = FAULT_NONE;
-  if (watchdogMs[service] > 0) timerArmInstance(timerOfWatchdog(slot), clockNow() + <i64>watchdogMs[service]);
+  if (WITH_WATCHDOG && watchdogMs[service] > 0) timerArmInstance(timerOfWatchdog(slot), clockNow() + <i64>watchdogMs[service]);
 }
 
 /** A ping from the instance: its deadline moves one period on. */
@@ -51,7 +52,7 @@ export function watchdogDue(slot: i32): void {
   if (instanceState[slot] != STATE_RUNNING) return; // (cancelled when it stops running: health/follow.ts)
   const scheduled = killFault[slot] != FAULT_NONE;
   const service = <i32>instanceService[slot];
-  if (!scheduled && watchdogMs[service] <= 0) return;
+  if (!scheduled && (!WITH_WATCHDOG || watchdogMs[service] <= 0)) return;
   const fault = scheduled ? killFault[slot] : FAULT_WATCHDOG;
   const evidence = scheduled ? killEvidence[slot] : watchdogMs[service];
   const cause = fault == FAULT_CHECK ? CAUSE_CHECK_FAILED : fault == FAULT_RESOURCE ? CAUSE_RESOURCE_LIMIT : CAUSE_WATCHDOG;

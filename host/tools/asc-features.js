@@ -31,6 +31,10 @@ export const TINY_ABSENT = {
   WITH_HEALTH_HISTORY: ["assembly/health/abi/healthHistory", "assembly/health/abi/healthAvailability", "assembly/health/abi/healthSetWindow"],
   WITH_ALL_STRATEGIES: ["assembly/balance/abi/balancePickKey", "assembly/balance/abi/balancePickBytes"],
   WITH_MANIFEST_RELOAD: ["assembly/manifest/abi/manifestRollback"],
+  WITH_WATCHDOG: ["assembly/health/abi/watchdogSet", "assembly/health/abi/watchdogPing"],
+  // N picks into the I/O buffer for a host routing many requests per call (tiny's hosts pick one at a
+  // time; balancePickBatch, the in-kernel loop, stays: the tiny conformance program calls it)
+  batchPicks: ["assembly/balance/abi/balancePickMany"],
 };
 /** assembly/errors.ts E_NOT_IN_PROFILE (targets/abi reads the table; this transform cannot import it). */
 export const E_NOT_IN_PROFILE = -395;

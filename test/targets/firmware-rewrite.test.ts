@@ -7,6 +7,13 @@ import { recursiveFunctions, rewriteKernelC } from "../../targets/firmware/tools
 import { compactProgram } from "../../targets/firmware/tools/compact-program.ts";
 import { encodeProgram } from "../../targets/conformance/program.ts";
 
+/** wabt 1.0.32's accessor definitions (one of the big- and little-endian variants each). */
+const ACCESSORS = [
+  "  static inline t3 name(wasm_rt_memory_t* mem, u64 addr) { \\",
+  "    MEMCHECK(mem, addr, t1);                               \\",
+  "  static inline void name(wasm_rt_memory_t* mem, u64 addr, t2 value) { \\",
+  "    MEMCHECK(mem, addr, t1);                                           \\",
+];
 const HEADER = [
   "#if WASM_RT_MEMCHECK_SIGNAL_HANDLER",
   "#define MEMCHECK(mem, a, t)",
@@ -14,9 +21,11 @@ const HEADER = [
   "#define MEMCHECK(mem, a, t) RANGE_CHECK(mem, a, sizeof(t))",
   "#endif",
   "#define DEFINE_LOAD(name, t1, t2, t3)                                  \\",
+  ...ACCESSORS,
   "    wasm_asm(\"\" ::\"r\"(result));                                        \\",
   "    return (t3)(t2)result;                                             \\",
   "#define DEFINE_LOAD(name, t1, t2, t3)                      \\",
+  ...ACCESSORS,
   "    wasm_asm(\"\" ::\"r\"(result));                            \\",
   "    return (t3)(t2)result;                                 \\",
 ];
@@ -27,7 +36,7 @@ function fn(name: string, body: string[]): string[] {
 
 const SOURCE = [
   ...HEADER,
-  ...fn("w2c_leaf", ["w2c_i0 = i32_load(&instance->w2c_memory, (u64)(w2c_p0) + 4u);"]),
+  ...fn("w2c_leaf", ["w2c_i0 = i32_load(&instance->w2c_memory, (u64)(w2c_p0) + 4u);", "i32_store8(&instance->w2c_memory, (u64)(w2c_i0), w2c_p0);"]),
   ...fn("w2c_a", ["w2c_b(instance, 1);", "w2c_leaf(instance, 2);"]),
   ...fn("w2c_b", ["if (w2c_p0) { FUNC_EPILOGUE; return w2c_a(instance, 0); }"]),
   ...fn("w2c_self", ["w2c_self(instance, w2c_p0 - 1);"]),
@@ -35,6 +44,27 @@ const SOURCE = [
   ...fn("w2c_top", ["w2c_leaf(instance, 0);", "w2c_table(instance, 1);"]),
   "u32 Z_kernelZ_top(Z_kernel_instance_t* instance, u32 w2c_p0) {",
   "  return w2c_top(instance, w2c_p0);",
+  "}",
+  "static void init_globals(Z_kernel_instance_t* instance) {",
+  "  instance->w2c_g0 = 0u;",
+  "  instance->w2c_g1 = 4294967295u;",
+  "  instance->w2c_g2 = 0ull;",
+  "  instance->w2c_LIMIT = 16u;",
+  "}",
+  "static const u8 data_segment_data_w2c_d0[] = {",
+  "  0x3c, ",
+  "};",
+  "",
+  "static const u8 data_segment_data_w2c_d1[] = {",
+  "  0x02, 0x00, ",
+  "  0x20, ",
+  "};",
+  "static void init_memories(Z_kernel_instance_t* instance) {",
+  "  wasm_rt_allocate_memory(&instance->w2c_memory, 1, 1);",
+  "  LOAD_DATA(instance->w2c_memory, 1036u, data_segment_data_w2c_d0, 1);",
+  "  LOAD_DATA(instance->w2c_memory, 1048u, data_segment_data_w2c_d1, 3);",
+  "}",
+  "static void init_data_instances(Z_kernel_instance_t *instance) {",
   "}",
 ].join("\n");
 
@@ -54,9 +84,37 @@ describe("wasm2c's kernel.c rewritten for the firmware (kernel-c.ts)", () => {
   it("checks bounds against the fixed memory size and drops the register pins of loads", () => {
     const { source } = rewriteKernelC(SOURCE);
     expect(source).toContain("#include \"myco_profile.h\"");
-    expect(source).toContain("if (UNLIKELY((a) > (u64)(MYCO_MEMORY_PAGES * 65536ull - sizeof(t)))) TRAP(OOB);");
+    expect(source).toContain("(u64)(base) > MYCO_MEMORY_PAGES * 65536ull - sizeof(t) - (offset))) TRAP(OOB);");
     expect(source).not.toContain("RANGE_CHECK(mem, a, sizeof(t))");
     expect(source).not.toContain("wasm_asm(\"\" ::\"r\"(result))");
+  });
+
+  it("passes each load's and store's address as its 32-bit base and constant offset", () => {
+    const { source } = rewriteKernelC(SOURCE);
+    expect(source).toContain("w2c_i0 = i32_load(&instance->w2c_memory, w2c_p0, 4u);");
+    expect(source).toContain("i32_store8(&instance->w2c_memory, w2c_i0, 0u, w2c_p0);");
+    expect(source.match(/\(wasm_rt_memory_t\* mem, u32 base, u32 offset(, t2 value)?\) \{/g)).toHaveLength(4);
+    expect(source.match(/MEMCHECK\(mem, base, offset, t1\); u64 addr = \(u64\)base \+ offset;/g)).toHaveLength(4);
+    expect(source).not.toContain("(u64)(w2c_");
+    // an address of another form is refused, not compiled with the 64-bit sum
+    expect(() => rewriteKernelC(SOURCE.replace("(u64)(w2c_p0) + 4u", "(u64)(w2c_p0 + 1) + 4u"))).toThrow(/another form/);
+  });
+
+  it("loads the data segments in one loop over a table and zeroes the globals' run before the non-zero values", () => {
+    const { source } = rewriteKernelC(SOURCE);
+    expect(source).toContain("static const u8 myco_data_bytes[] = {\n  0x3c, 0x02, 0x00, 0x20,\n};");
+    expect(source).toContain("static const struct { u16 offset; u16 size; } myco_data_segments[] = {\n  {1036u, 1u},\n  {1048u, 3u},\n};");
+    expect(source).toContain("LOAD_DATA(instance->w2c_memory, (u32)myco_data_segments[k].offset, bytes, (u32)myco_data_segments[k].size);");
+    expect(source).not.toContain("LOAD_DATA(instance->w2c_memory, 1036u");
+    expect(source).not.toContain("data_segment_data_w2c_d");
+    // a segment whose array holds another count of bytes is refused
+    expect(() => rewriteKernelC(SOURCE.replace("data_segment_data_w2c_d1, 3);", "data_segment_data_w2c_d1, 4);"))).toThrow(/holds 3 bytes, not 4/);
+    const globals = source.slice(source.indexOf("static void init_globals"), source.indexOf("}", source.indexOf("static void init_globals")));
+    expect(globals).toContain("memset(&instance->w2c_g0, 0, (size_t)((char*)(&instance->w2c_LIMIT + 1) - (char*)&instance->w2c_g0));");
+    expect(globals).toContain("instance->w2c_g1 = 4294967295u;");
+    expect(globals).toContain("instance->w2c_LIMIT = 16u;");
+    expect(globals).not.toMatch(/= 0u?l*;/);
+    expect(() => rewriteKernelC(SOURCE.replace("instance->w2c_g2 = 0ull;", "instance->w2c_g2 = w2c_f(instance);"))).toThrow(/init_globals/);
   });
 
   it("fails on another wasm2c's output instead of compiling it unrewritten", () => {

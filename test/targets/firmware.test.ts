@@ -23,8 +23,8 @@ const reference = new Map<string, NodeHostRun>();
  * change may not cross: the whole image, and the image without the conformance program it embeds
  * (the part a product ships). Issue 16's goal is 64 KiB; not met yet (README "The tiny profile").
  */
-const TINY_M3_FLASH_CEILING_BYTES = 100_000; // measured 98,692 (137,768 before kernel-c.ts and the compact program)
-const TINY_M3_FLASH_WITHOUT_PROGRAM_CEILING_BYTES = 86_000; // measured 84,455 (98,058 before kernel-c.ts)
+const TINY_M3_FLASH_CEILING_BYTES = 89_500; // measured 88,984 (98,692 before the second -Oz, split addresses, looped segments and zeroed globals; 137,768 before kernel-c.ts and the compact program)
+const TINY_M3_FLASH_WITHOUT_PROGRAM_CEILING_BYTES = 75_000; // measured 74,747 (84,455 before; 98,058 before kernel-c.ts)
 
 /** Compiling wasm2c's kernel six times is most of this file's time (about half a minute on 2 cores). */
 const BUILD_TIMEOUT_MS = 600_000;
