@@ -15,7 +15,7 @@
 import { PICK_GUIDE_BUCKETS, SERVICES_MAX } from "../limits";
 import { slotAt, poolSlotAt, slotOfOrdinal, SLOT_POOL_CUM, SLOT_ORDINAL_CUM } from "./tables";
 
-/** log2 of the buckets: a draw's bucket is its top bits. */
+/** A draw's bucket is its top log2(PICK_GUIDE_BUCKETS) bits: draw >>> GUIDE_SHIFT. */
 const GUIDE_SHIFT: u32 = PICK_GUIDE_BUCKETS > 0 ? 32 - <u32>ctz<i32>(PICK_GUIDE_BUCKETS) : 0;
 
 /** Table `which` (GUIDE_POOL or GUIDE_ORDINALS) of a service. */
@@ -50,8 +50,8 @@ export function guideBuild(service: i32, which: i32, n: i32, total: u32): void {
 }
 
 /**
- * The first of `n` entries whose prefix sum exceeds target = (draw * total) >> 32 (as a binary
- * search finds it), starting at the draw's bucket.
+ * The first entry whose prefix sum exceeds target = (draw * total) >> 32 (the one a binary
+ * search finds), walking forward from the draw's bucket; `total` is the last entry's sum.
  */
 @inline export function guideFind(service: i32, which: i32, draw: u32, total: u32): i32 {
   const target = <u32>((<u64>draw * <u64>total) >>> 32);
