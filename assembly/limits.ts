@@ -159,6 +159,14 @@ export const HASH_TABLES_MAX: i32 = TINY ? 1 : pick(2, 1, 8);
 export const WRR_TABLES_MAX: i32 = PROFILE == PROFILE_MCU || PROFILE == PROFILE_TINY ? 0 : 4;
 export const WRR_CYCLE_MAX: i32 = PROFILE == PROFILE_MCU || PROFILE == PROFILE_TINY ? 0 : 512;
 
+/**
+ * Buckets of a weighted pick's guide table (balance/guide.ts): a weighted random or IP hash pick
+ * starts its walk over the prefix sums at its draw's bucket instead of searching them. Two
+ * tables of one byte a bucket per service; none in the mcu and tiny profiles (binary search).
+ */
+export const PICK_GUIDE_BUCKETS: i32 = PROFILE == PROFILE_MCU || PROFILE == PROFILE_TINY ? 0 : 64;
+assert(PICK_GUIDE_BUCKETS == 0 || (isPowerOfTwo(PICK_GUIDE_BUCKETS) && INSTANCES_PER_SERVICE_MAX <= 256), "guide tables: a power of two of buckets, a byte an entry");
+
 /** Calls a circuit breaker's sliding window can hold: a 64-bit set of outcomes per instance. */
 export const BREAKER_WINDOW_MAX: i32 = 64;
 

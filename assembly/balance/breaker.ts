@@ -160,19 +160,20 @@ export function breakerRecord(slot: i32, service: i32, failed: bool, latencyMs: 
  * on that one call and on failures and slow calls only.
  */
 @inline function windowSuccess(record: usize, config: usize): bool {
-  const size = <i32>load<u8>(config, SERVICE_WINDOW_SIZE);
-  const pos = <i32>load<u8>(record, SLOT_WINDOW_POS);
+  const limits = <i32>load<u16>(config, SERVICE_WINDOW_SIZE); // the window's size, then minCalls
+  const size = limits & 0xff, minCalls = limits >>> 8;
+  const window = <i32>load<u16>(record, SLOT_WINDOW_COUNT); // the window's count, then its position
+  const before = window & 0xff, pos = window >>> 8;
   const keep = ~(<u64>1 << <u64>pos);
   store<u64>(record, load<u64>(record, SLOT_WINDOW_FAILED) & keep, SLOT_WINDOW_FAILED);
   store<u64>(record, load<u64>(record, SLOT_WINDOW_SLOW) & keep, SLOT_WINDOW_SLOW);
-  store<u8>(record, <u8>(pos + 1 == size ? 0 : pos + 1), SLOT_WINDOW_POS);
-  const before = <i32>load<u8>(record, SLOT_WINDOW_COUNT);
   const calls = min(before + 1, size);
-  store<u8>(record, <u8>calls, SLOT_WINDOW_COUNT);
+  store<u16>(record, <u16>(calls | (pos + 1 == size ? 0 : pos + 1) << 8), SLOT_WINDOW_COUNT);
   store<u16>(record, 0, SLOT_CONSECUTIVE_FAILURES);
-  const minCalls = <i32>load<u8>(config, SERVICE_MIN_CALLS);
   return before < minCalls && calls >= minCalls && rateRules(record, config, calls);
 }
+
+assert(SLOT_WINDOW_POS == SLOT_WINDOW_COUNT + 1 && SERVICE_MIN_CALLS == SERVICE_WINDOW_SIZE + 1, "a success reads the window's bytes in pairs");
 
 /** Adds an outcome to a closed breaker's window; true when a rule says open. */
 function windowRecord(record: usize, config: usize, failed: bool, slow: bool): bool {

@@ -21,6 +21,7 @@ import { STATE_RUNNING } from "../registry/states";
 import { breakerAdmits, breakerRefresh } from "./breaker";
 import { hashTableBuild } from "./strategies/consistent-hash";
 import { cycleSettle } from "./cycle";
+import { guideBuild, GUIDE_POOL, GUIDE_ORDINALS } from "./guide";
 import {
   STRATEGY_HEALTH_BASED, STRATEGY_CONSISTENT_HASH, HEALTH_UNHEALTHY, HEALTH_DEGRADED, FLAG_DISABLED, FLAG_DRAINING, FLAG_STANDBY,
   BREAKER_CLOSED, BREAKER_HALF_OPEN, NEVER, slotAt, serviceAt, strategyOf, poolRowAt, poolSlotAt,
@@ -139,7 +140,7 @@ function placeCursor(service: i32, ordinal: i32): void {
   store<u8>(config, <u8>position, SERVICE_CURSOR);
 }
 
-/** Prefix sums of weights over the pool (weighted random) and over all ordinals (IP hash). */
+/** Prefix sums of weights over the pool (weighted random) and over all ordinals (IP hash), and their guide tables. */
 function sumWeights(service: i32, count: i32): void {
   const config = serviceAt(service);
   const n = <i32>load<u8>(config, SERVICE_POOL_COUNT);
@@ -154,6 +155,7 @@ function sumWeights(service: i32, count: i32): void {
   }
   store<u32>(config, total, SERVICE_WEIGHT_TOTAL);
   store<u8>(config, <u8>equal, SERVICE_WEIGHTS_EQUAL);
+  if (WITH_ALL_STRATEGIES && !equal) guideBuild(service, GUIDE_POOL, n, total); // weighted random
   total = 0;
   equal = true;
   for (let k = 0; k < count; k++) {
@@ -165,4 +167,5 @@ function sumWeights(service: i32, count: i32): void {
   }
   store<u32>(config, total, SERVICE_ORDINAL_WEIGHT_TOTAL);
   store<u8>(config, <u8>equal, SERVICE_ORDINAL_WEIGHTS_EQUAL);
+  if (WITH_ALL_STRATEGIES && !equal) guideBuild(service, GUIDE_ORDINALS, count, total); // weighted IP hash
 }

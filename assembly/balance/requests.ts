@@ -18,6 +18,8 @@ import {
 } from "./tables";
 import { instanceDrained } from "../lifecycle/resize";
 
+assert(SLOT_FLAGS == SLOT_ISOLATIONS + 2, "requestPassed reads a slot's isolations and flags as one u32");
+
 /** Admits a request on the instance's breaker (1: it counts as in flight) or refuses it (0). */
 export function permitTake(slot: i32): i32 {
   const service = <i32>unchecked(instanceService[slot]);
@@ -63,8 +65,9 @@ export function requestFinished(slot: i32, latencyMs: f64, outcome: i32): i32 {
  */
 @inline export function requestPassed(slot: i32, latencyMs: f64): i32 {
   const record = slotAt(slot);
+  // isolations (u16) and flags (the u8 after it) in one read: no isolation held, not draining
   if (load<u32>(record, SLOT_ACTIVE) == 0 || load<u8>(record, SLOT_BREAKER) != BREAKER_CLOSED
-    || load<u16>(record, SLOT_ISOLATIONS) != 0 || (load<u8>(record, SLOT_FLAGS) & FLAG_DRAINING) != 0) return -1;
+    || (load<u32>(record, SLOT_ISOLATIONS) & (0xffff | (<u32>FLAG_DRAINING << 16))) != 0) return -1;
   const service = <i32>unchecked(instanceService[slot]);
   const config = serviceAt(service);
   const breakerOn = load<u8>(config, SERVICE_BREAKER_ON) != 0;

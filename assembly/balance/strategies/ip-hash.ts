@@ -2,9 +2,13 @@
 // instances in proportion to weight, so a client keeps its instance while the pool is unchanged
 // and other instances coming and going do not move it. When the instance it lands on is not
 // eligible, the hash is stirred and tried again (nginx tries 20 times), then the pick falls back
-// to the eligible pool. IPv4 and IPv6 keys: balance/hash.ts addressKey. O(log n) per try.
+// to the eligible pool. IPv4 and IPv6 keys: balance/hash.ts addressKey. O(1) expected per try
+// with unequal weights (the guide table, guide.ts; the same ordinal as a binary search), O(log n)
+// in a profile without guide tables.
+import { PICK_GUIDE_BUCKETS } from "../../limits";
 import { serviceInstanceCount } from "../../registry/services";
 import { mix32 } from "../hash";
+import { guideFind, GUIDE_ORDINALS } from "../guide";
 import {
   serviceAt, slotAt, poolSlotAt, slotOfOrdinal, SERVICE_ORDINAL_WEIGHT_TOTAL, SERVICE_ORDINAL_WEIGHTS_EQUAL,
   SLOT_IN_POOL, SLOT_ORDINAL_CUM,
@@ -32,6 +36,7 @@ function ordinalAt(service: i32, instances: i32, target: u32): i32 {
   for (let attempt = 0; attempt < TRIES_MAX; attempt++) {
     const ordinal = equal
       ? <i32>((<u64>hash * <u64>instances) >>> 32)
+      : PICK_GUIDE_BUCKETS > 0 ? guideFind(service, GUIDE_ORDINALS, hash, <u32>total)
       : ordinalAt(service, instances, <u32>((<u64>hash * total) >>> 32));
     const slot = slotOfOrdinal(service, ordinal);
     if (load<u8>(slotAt(slot), SLOT_IN_POOL) != 0) return slot;
