@@ -2,8 +2,7 @@
 // running `myco fleet up` leaves; one read proves etcd answers, else a clear error naming the URLs.
 import { readFileSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { EtcdPermissionDeniedError } from "etcd3";
-import { EtcdStore } from "./etcd-store.ts";
+import { EtcdStore, etcd3 } from "./etcd-store.ts";
 import { Keys } from "./keys.ts";
 import { readTls, IdentityError, type TlsPaths } from "./pki.ts";
 import { runtimeDir } from "../supervisor/control.ts";
@@ -63,7 +62,7 @@ export async function connect(urls: string[], cluster: string, timeoutMs = 3000,
     await store.get(keys.root);
   } catch (error) {
     // With per-node permissions (etcd-auth.ts) an agent may not read the root: etcd answered and took its certificate.
-    if (error instanceof EtcdPermissionDeniedError) return { store, keys };
+    if (error instanceof etcd3().EtcdPermissionDeniedError) return { store, keys };
     await store.close();
     const hint = https ? (tls ? ` (etcd refused the certificate ${tls.cert}, or it is not signed by the CA it trusts, or ${tls.cacert} is not etcd's CA)` : " (etcd requires a client certificate: pass --cacert, --cert and --key)") : "";
     throw new EtcdUnreachableError(`cannot reach etcd at ${urls.join(", ")}: ${(error as Error).message.split("\n")[0].replace(/\.? ?Resolution note:.*$/, "")}${hint}`);

@@ -8,7 +8,8 @@
 // An agent that writes another node's key is refused by etcd ("permission denied"), whatever
 // program holds its certificate. Set up with the operator's connection before auth is enabled.
 import { randomBytes } from "node:crypto";
-import { Range, type IPermissionRequest } from "etcd3";
+import type { IPermissionRequest } from "etcd3";
+import { etcd3 } from "./etcd-store.ts";
 import type { EtcdStore } from "./etcd-store.ts";
 import type { Keys, Kind } from "./keys.ts";
 
@@ -24,16 +25,16 @@ export const roleName = (keys: Keys, party: Party, name: string): string => `myc
 export function permissions(keys: Keys, party: Party, name: string): IPermissionRequest[] {
   if (party === "coordinator") {
     return [
-      { permission: "Read", range: Range.prefix(keys.root) },
-      ...COORDINATOR_WRITES.map((kind): IPermissionRequest => ({ permission: "Readwrite", range: Range.prefix(keys.prefix(kind)) })),
+      { permission: "Read", range: etcd3().Range.prefix(keys.root) },
+      ...COORDINATOR_WRITES.map((kind): IPermissionRequest => ({ permission: "Readwrite", range: etcd3().Range.prefix(keys.prefix(kind)) })),
     ];
   }
   return [
     { permission: "Readwrite", key: keys.node(name) },
     { permission: "Readwrite", key: keys.load(name) },
-    { permission: "Readwrite", range: Range.prefix(keys.status(name)) },
-    { permission: "Read", range: Range.prefix(keys.assign(name)) },
-    { permission: "Read", range: Range.prefix(keys.prefix("services")) },
+    { permission: "Readwrite", range: etcd3().Range.prefix(keys.status(name)) },
+    { permission: "Read", range: etcd3().Range.prefix(keys.assign(name)) },
+    { permission: "Read", range: etcd3().Range.prefix(keys.prefix("services")) },
   ];
 }
 

@@ -3,7 +3,11 @@
 // compare is exactly etcd's; watches through the client's watch manager, which reconnects and
 // resumes from the last revision it delivered. Calls have a deadline and a short retry, so an
 // unreachable etcd is an error within seconds, never a hang.
-import { Etcd3, isRecoverableError, type IOptions, type IKeyValue } from "etcd3";
+import type { Etcd3, IOptions, IKeyValue } from "etcd3";
+import { lazyModule } from "../lazy-module.ts";
+
+/** etcd3 and its gRPC stack are loaded when a store is first made (not by every `myco` command). */
+export const etcd3 = lazyModule<typeof import("etcd3")>("etcd3");
 import { ExponentialBackoff, handleWhen, noop, retry } from "cockatiel";
 import { prefixEnd, LeaseLostError, type Compare, type KeyValue, type Op, type Store, type TxnResult, type Watch, type WatchEvent } from "./store.ts";
 
@@ -31,13 +35,13 @@ export class EtcdStore implements Store {
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeout }),
       faultHandling: {
         host: () => noop,
-        global: retry(handleWhen(isRecoverableError), { maxAttempts: 1 }),
+        global: retry(handleWhen(etcd3().isRecoverableError), { maxAttempts: 1 }),
         // etcd3 calls next() on it as on its own default (an ExponentialBackoff); its typings predate cockatiel 3.2.
         watchBackoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }) as never,
       },
       ...(options.tls ? { credentials: { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert } } : {}),
     };
-    this.client = new Etcd3(config);
+    this.client = new (etcd3().Etcd3)(config);
   }
 
   get address(): string { return this.urls.join(","); }

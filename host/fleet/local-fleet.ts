@@ -6,15 +6,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startEtcd, type EtcdServer } from "./etcd-server.ts";
 import { Pki, readTls, type Role, type TlsPaths } from "./pki.ts";
 import { EtcdStore } from "./etcd-store.ts";
 import { Keys } from "./keys.ts";
 import { addParty, enableAuth } from "./etcd-auth.ts";
 import type { Tier } from "../kernel/placement.ts";
+import { fromRoot } from "../package-root.ts";
 
-const MYCO = fileURLToPath(new URL("../cli/myco.js", import.meta.url));
+const MYCO = fromRoot("host", "cli", "myco.js");
 
 export interface AgentPlan { node: string; tier: Tier; capacity?: string; labels?: string; extra?: string[] }
 

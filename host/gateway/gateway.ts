@@ -17,7 +17,8 @@
 // strategy picks, its instances answer, and the reports count for them.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from "node:http";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
-import { Pool, type Dispatcher } from "undici";
+import type { Pool, Dispatcher } from "undici";
+import { lazyModule } from "../lazy-module.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { Balancer, Outcome } from "../kernel/balance.ts";
 import { GATEWAY_DEFAULTS, type GatewaySpec } from "../supervisor/gateway-manifest.ts";
@@ -25,6 +26,8 @@ import { Exchange, type HttpHost } from "./http.ts";
 import { TcpRelay, type TcpHost } from "./tcp.ts";
 import { Connections, draining, overLimit } from "./connections.ts";
 import { Upstream, plainAddress, type Addresses, type Target } from "./upstream.ts";
+
+const undici = lazyModule<typeof import("undici")>("undici"); // loaded when the first gateway opens a pool
 
 export type { Addresses } from "./upstream.ts";
 
@@ -208,7 +211,7 @@ export class Gateway implements HttpHost, TcpHost {
   pool(target: Target): Dispatcher {
     let pool = this.pools.get(target.origin);
     if (!pool) {
-      pool = new Pool(`http://${target.origin}`, { connections: 256, pipelining: 1, keepAliveTimeout: 4_000 });
+      pool = new (undici().Pool)(`http://${target.origin}`, { connections: 256, pipelining: 1, keepAliveTimeout: 4_000 });
       this.pools.set(target.origin, pool);
     }
     return pool;

@@ -1,6 +1,6 @@
 // Finding and compiling the kernel module of a build profile (build/<profile>.wasm), once.
 import { readFileSync, existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fromRoot } from "../package-root.ts";
 
 export type Profile = "release" | "mcu" | "bench" | "debug" | "fleet" | "tiny";
 export const PROFILES: readonly Profile[] = ["release", "mcu", "bench", "debug", "fleet", "tiny"];
@@ -8,7 +8,7 @@ export const PROFILES: readonly Profile[] = ["release", "mcu", "bench", "debug",
 const compiled = new Map<string, WebAssembly.Module>();
 
 export function modulePath(profile: Profile): string {
-  return fileURLToPath(new URL(`../../build/${profile}.wasm`, import.meta.url));
+  return fromRoot("build", `${profile}.wasm`);
 }
 
 export function loadModule(profile: Profile): WebAssembly.Module {

@@ -3,7 +3,6 @@
 // kept out of the file, dependencies checked (unknown names, cycles with their whole path).
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, basename, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Manifest, Service, Dependency } from "./types.ts";
 import { type Diagnostic, didYouMean } from "./diagnostics.ts";
 import { parseYaml, describe, type LNode, type Location } from "./tree.ts";
@@ -17,9 +16,10 @@ import { readResources } from "./resources.ts";
 import { readUpdate } from "./update.ts";
 import { readVersions } from "./compat.ts";
 import { readConfigKey } from "./config-keys.ts";
+import { fromRoot } from "../package-root.ts";
 export { envName };
 
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../../examples/templates/", import.meta.url));
+export const DEFAULT_TEMPLATES_DIR = fromRoot("examples", "templates");
 
 export interface ParseOptions extends ConfigSources {
   /** Directory of template files (<name>.yaml); default examples/templates/. */

@@ -15,7 +15,11 @@
 //   myco_ejections_total{service,instance}       outlier ejections
 //   myco_check_duration_seconds{service,kind,outcome}        histogram
 //   myco_gateway_request_duration_seconds{service,outcome}   histogram
-import { Registry, Gauge, Counter, Histogram } from "prom-client";
+import type { Registry, Counter, Histogram } from "prom-client";
+import { lazyModule } from "../lazy-module.ts";
+
+/** Loaded when metrics are first made (`myco run --metrics`), not by every `myco run`. */
+const prom = lazyModule<typeof import("prom-client")>("prom-client");
 import { SERVICE_STATES } from "../kernel/abi.ts";
 import { HEALTH_STATES, BREAKER_STATES, type Balancer, type InstanceBalanceStats } from "../kernel/balance.ts";
 import type { Kernel } from "../kernel/kernel.ts";
@@ -28,7 +32,7 @@ import type { GatewayRequest } from "../gateway/gateway.ts";
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class SupervisorMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry = new (prom().Registry)();
   private readonly restarts: Counter<"service">;
   private readonly faults: Counter<"service" | "pattern">;
   private readonly checkDuration: Histogram<"service" | "kind" | "outcome">;
@@ -54,7 +58,7 @@ export class SupervisorMetrics {
       }
     };
 
-    new Gauge({
+    new (prom().Gauge)({
       name: "myco_service_state", help: "1 for the service's current lifecycle state", labelNames: ["service", "state"], registers,
       collect() {
         this.reset();
@@ -64,7 +68,7 @@ export class SupervisorMetrics {
         }
       },
     });
-    new Gauge({
+    new (prom().Gauge)({
       name: "myco_service_health", help: "1 for the service's current health", labelNames: ["service", "health"], registers,
       collect() {
         this.reset();
@@ -74,14 +78,14 @@ export class SupervisorMetrics {
         }
       },
     });
-    new Gauge({
+    new (prom().Gauge)({
       name: "myco_service_availability_ratio", help: "Time-weighted availability over the service's window (0..1)", labelNames: ["service"], registers,
       collect() {
         this.reset();
         for (const { id, name } of services()) this.set({ service: name }, health.availability(id));
       },
     });
-    new Gauge({
+    new (prom().Gauge)({
       name: "myco_service_instances_running", help: "Instances of the service that are running", labelNames: ["service"], registers,
       collect() {
         this.reset();
@@ -90,8 +94,8 @@ export class SupervisorMetrics {
         }
       },
     });
-    this.restarts = new Counter({ name: "myco_service_restarts_total", help: "Restarts of the service (recovery and operator)", labelNames: ["service"], registers });
-    this.faults = new Counter({ name: "myco_faults_total", help: "Faults by pattern", labelNames: ["service", "pattern"], registers });
+    this.restarts = new (prom().Counter)({ name: "myco_service_restarts_total", help: "Restarts of the service (recovery and operator)", labelNames: ["service"], registers });
+    this.faults = new (prom().Counter)({ name: "myco_faults_total", help: "Faults by pattern", labelNames: ["service", "pattern"], registers });
 
     /** Every balanced instance with its stats: [service, ordinal, stats]. */
     const rows = () => {
@@ -105,21 +109,21 @@ export class SupervisorMetrics {
       }
       return out;
     };
-    new Counter({
+    new (prom().Counter)({
       name: "myco_balancer_picks_total", help: "Picks of each instance (its current run)", labelNames: ["service", "instance"], registers,
       collect() {
         this.reset();
         for (const [service, instance, s] of rows()) this.inc({ service, instance }, s.picks);
       },
     });
-    new Gauge({
+    new (prom().Gauge)({
       name: "myco_requests_active", help: "Requests in flight per instance", labelNames: ["service", "instance"], registers,
       collect() {
         this.reset();
         for (const [service, instance, s] of rows()) this.set({ service, instance }, s.active);
       },
     });
-    new Gauge({
+    new (prom().Gauge)({
       name: "myco_breaker_state", help: "1 for the instance breaker's current state", labelNames: ["service", "instance", "state"], registers,
       collect() {
         this.reset();
@@ -128,7 +132,7 @@ export class SupervisorMetrics {
         }
       },
     });
-    new Counter({
+    new (prom().Counter)({
       name: "myco_breaker_transitions_total", help: "Breaker transitions per instance, by the state entered", labelNames: ["service", "instance", "to"], registers,
       collect() {
         this.reset();
@@ -139,17 +143,17 @@ export class SupervisorMetrics {
         }
       },
     });
-    new Counter({
+    new (prom().Counter)({
       name: "myco_ejections_total", help: "Outlier ejections per instance", labelNames: ["service", "instance"], registers,
       collect() {
         this.reset();
         for (const [service, instance, s] of rows()) this.inc({ service, instance }, s.ejections);
       },
     });
-    this.checkDuration = new Histogram({
+    this.checkDuration = new (prom().Histogram)({
       name: "myco_check_duration_seconds", help: "Health check latency", labelNames: ["service", "kind", "outcome"], buckets: LATENCY_BUCKETS, registers,
     });
-    this.gatewayDuration = new Histogram({
+    this.gatewayDuration = new (prom().Histogram)({
       name: "myco_gateway_request_duration_seconds", help: "Time a request spends in the gateway, upstream included",
       labelNames: ["service", "outcome"], buckets: LATENCY_BUCKETS, registers,
     });

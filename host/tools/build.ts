@@ -1,7 +1,7 @@
 // `npm run build`: the files generated from the kernel's sources (the typed host exports, the
 // error tables and the C API header: targets/abi/generate.ts), then one kernel module per build
-// profile (build/<profile>.wasm), compiled in parallel, and the dashboard's libraries copied out
-// of node_modules.
+// profile (build/<profile>.wasm), compiled in parallel, the dashboard's libraries copied out
+// of node_modules, and the `myco` command bundled (build/myco.mjs: bundle-cli.ts).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeGenerated } from "../../targets/abi/generate.ts";
 import { vendorDashboardAssets } from "../dashboard/assets.ts";
+import { bundleCli } from "./bundle-cli.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -84,7 +85,7 @@ export async function build(): Promise<void> {
   const written = await writeGenerated();
   if (written.length > 0) console.log(`generated ${written.join(", ")}`);
   await vendorDashboardAssets();
-  await Promise.all(PROFILES.map((profile) => compile(profile)));
+  await Promise.all([...PROFILES.map((profile) => compile(profile)), bundleCli()]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -7,15 +7,15 @@
 import { spawn } from "node:child_process";
 import { openSync, closeSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { controlRequest, defaultSocketPath, ControlUnavailable } from "../../supervisor/control.ts";
 import type { ServiceStatus } from "../../supervisor/status.ts";
 import { parseDuration } from "../../manifest/values.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { Output } from "../myco.ts";
+import { fromRoot } from "../../package-root.ts";
 
-const MYCO_JS = fileURLToPath(new URL("../myco.js", import.meta.url));
+const MYCO_JS = fromRoot("host", "cli", "myco.js");
 const POLL_MS = 200;
 /** Log lines shown when the background run ended before its services started. */
 const LOG_TAIL = 20;

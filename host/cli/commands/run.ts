@@ -8,10 +8,9 @@ import { parseCapacity } from "../../resources/capacity.ts";
 import type { EnforcementMode } from "../../resources/enforcer.ts";
 import { serviceStatus, formatStatus } from "../../supervisor/status.ts";
 import { ControlServer, defaultSocketPath } from "../../supervisor/control.ts";
-import { SupervisorMetrics } from "../../metrics/metrics.ts";
-import { serveMetrics, type MetricsServer } from "../../metrics/server.ts";
-import { serveDashboard, parseListen as parseDashboardListen, type DashboardServer } from "../../dashboard/server.ts";
-import { LocalSource } from "../../dashboard/source.ts";
+import type { MetricsServer } from "../../metrics/server.ts";
+import type { DashboardServer } from "../../dashboard/server.ts";
+import type { LocalSource } from "../../dashboard/source.ts";
 import { detach } from "./detach.ts";
 import { formatDiagnostic, type Diagnostic } from "../../manifest/diagnostics.ts";
 import { parseDuration } from "../../manifest/values.ts";
@@ -109,7 +108,8 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
   let metricsServer: MetricsServer | undefined;
   let dashboard: { server: DashboardServer; source: LocalSource } | undefined;
   try {
-    if (flags.metrics !== undefined) {
+    if (flags.metrics !== undefined) { // (prom-client and the dashboard are loaded only when asked for)
+      const [{ SupervisorMetrics }, { serveMetrics }] = await Promise.all([import("../../metrics/metrics.ts"), import("../../metrics/server.ts")]);
       const metrics = new SupervisorMetrics(supervisor.kernel, supervisor.health, supervisor.balancer);
       metrics.attach(supervisor);
       const { host, port } = parseListen(flags.metrics);
@@ -117,6 +117,7 @@ async function run(file: string, flags: RunFlags, io: Output): Promise<number> {
       io.out(`metrics: http://${metricsServer.address}/metrics`);
     }
     if (flags.dashboard !== undefined) {
+      const [{ serveDashboard, parseListen: parseDashboardListen }, { LocalSource }] = await Promise.all([import("../../dashboard/server.ts"), import("../../dashboard/source.ts")]);
       const source = new LocalSource(supervisor);
       const listen = parseDashboardListen(flags.dashboard, "--dashboard");
       const server = await serveDashboard({ ...listen, source, onError: (e) => supervisor.note("warn", `dashboard: ${describeError(e)}`) })

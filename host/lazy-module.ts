@@ -1,0 +1,11 @@
+// A dependency loaded on its first use, synchronously (createRequire: these are CommonJS
+// packages): an idle `myco run` does not pay for what it does not use. Measured RSS of a bare
+// Node importing each one alone: etcd3 +23 MiB, undici +20 MiB (bench/overhead.bench.ts).
+import { createRequire } from "node:module";
+
+const load = createRequire(import.meta.url);
+
+export function lazyModule<T>(name: string): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load(name) as T);
+}
