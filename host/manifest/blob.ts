@@ -189,12 +189,16 @@ function writeResources(w: Writer, service: string, v: ResourcesSpec): void {
 }
 
 /** Encodes a normalized manifest; services in the given order (the kernel registers them so). */
-export function encodeManifest(manifest: Manifest): Uint8Array {
+/** `hostSections`: a host's own ancillary records per service (e.g. the RUN section, tag 0x8B), which the kernel skips. */
+export function encodeManifest(manifest: Manifest, hostSections?: (service: Service) => { tag: number; payload: Uint8Array }[]): Uint8Array {
   const indexOf = new Map(manifest.services.map((s, i) => [s.name, i]));
   const w = new Writer();
   w.raw(encoder.encode(MAGIC)).u16(FORMAT_VERSION).u16(HEADER_BYTES).u32(0).u32(0).u32(manifest.serial)
     .u16(manifest.services.length).u16(0);
-  for (const service of manifest.services) writeService(w, service, indexOf);
+  for (const service of manifest.services) {
+    writeService(w, service, indexOf);
+    for (const { tag, payload } of hostSections?.(service) ?? []) w.record(tag, (r) => r.raw(payload));
+  }
   return seal(w.done());
 }
 
