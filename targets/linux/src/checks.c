@@ -27,6 +27,8 @@ typedef struct {
   uint64_t started_ms;
   uint64_t deadline_ms;
   bool sent; /* http: the request is written, the status line awaited */
+  const char* service;
+  int32_t ordinal;
   char request[512];
 } pending_t;
 
@@ -37,8 +39,13 @@ void checks_init(int fd) {
   epoll_fd = fd;
 }
 
-static void report(int32_t check, int32_t handle, int32_t outcome, uint64_t started_ms) {
-  int32_t status = myco_check_report(check, handle, outcome, (int32_t)(host_now_ms() - started_ms));
+static const char* const KINDS[] = {"http", "tcp", "process", "file", "command", "custom"};
+static const char* const OUTCOMES[] = {"success", "failure", "timeout"};
+
+static void report(const pending_t* p, int32_t outcome) {
+  int32_t check = p->check;
+  printf("check %s#%d %s %s\n", p->service, p->ordinal, p->kind < 6 ? KINDS[p->kind] : "?", OUTCOMES[outcome]);
+  int32_t status = myco_check_report(check, p->handle, outcome, (int32_t)(host_now_ms() - p->started_ms));
   if (status < 0 && status != MYCO_E_STALE_INSTANCE && status != MYCO_E_UNKNOWN_CHECK) {
     host_log(status, "check %d report: %s", check, host_kernel_detail(status));
   }
@@ -49,7 +56,7 @@ static void finish(uint32_t slot, int32_t outcome) {
   if (p->fd >= 0) close(p->fd); /* close also leaves the epoll set */
   if (p->pid > 0) kill(-p->pid, SIGKILL); /* a command past its timeout; reaped through SIGCHLD */
   p->used = false;
-  report(p->check, p->handle, outcome, p->started_ms);
+  report(p, outcome);
 }
 
 /* The runner's timeout: the kernel's check timeout less a margin, so the kernel hears "timeout" from the runner. */
@@ -131,12 +138,14 @@ void checks_start(int32_t check, int32_t handle, const run_spec_t* spec, int32_t
   uint32_t slot = 0;
   while (slot < CHECKS_PENDING_MAX && pending[slot].used) slot++;
   uint64_t now = host_now_ms();
+  pending_t run = {.used = true, .kind = spec->check_kind, .check = check, .handle = handle, .fd = -1, .started_ms = now,
+                   .service = spec->name, .ordinal = ordinal};
   if (slot == CHECKS_PENDING_MAX || ordinal < 0 || (uint32_t)ordinal >= spec->ordinals) {
-    report(check, handle, OUTCOME_FAILURE, now);
+    report(&run, OUTCOME_FAILURE); /* more checks out than slots, or an instance of an earlier layout */
     return;
   }
   pending_t* p = &pending[slot];
-  *p = (pending_t){.used = true, .kind = spec->check_kind, .check = check, .handle = handle, .fd = -1, .started_ms = now};
+  *p = run;
   p->deadline_ms = now + runner_timeout_ms(check);
   int32_t outcome = begin(p, slot, spec->targets[ordinal], spec->name, ordinal);
   if (outcome >= 0) finish(slot, outcome);
