@@ -73,6 +73,9 @@ export const TAG_IDENTITY: u8 = 0x88;
 /** The COMPAT section: the service's version and its dependencies' version ranges (sections/compat.ts); only with FEATURE_COMPAT. */
 export const TAG_COMPAT: u8 = 0x89;
 
+// 0x8B RUN is a host's own (host/supervisor/run-section.ts: a service's `run:` for targets/linux):
+// the kernel skips it like any unknown ancillary tag.
+
 @inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
 
 export const CONDITION_STARTED: u8 = 0;

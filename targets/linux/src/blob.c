@@ -22,13 +22,18 @@ int32_t blob_read(const char* path, uint8_t** bytes, size_t* length) {
   if (file == NULL) return host_log(MYCO_E_BLOB_FILE, "cannot read the blob %s: %s", path, strerror(errno));
   size_t capacity = 4096, used = 0;
   uint8_t* data = malloc(capacity);
-  for (size_t n; (n = fread(data + used, 1, capacity - used, file)) > 0;) {
+  for (size_t n; data != NULL && (n = fread(data + used, 1, capacity - used, file)) > 0;) {
     used += n;
-    if (used == capacity) data = realloc(data, capacity *= 2);
+    uint8_t* grown = used == capacity ? realloc(data, capacity *= 2) : data;
+    if (grown == NULL) free(data);
+    data = grown;
   }
-  bool failed = ferror(file) != 0;
+  bool failed = data == NULL || ferror(file) != 0;
   fclose(file);
-  if (failed) return host_log(MYCO_E_BLOB_FILE, "cannot read the blob %s", path);
+  if (failed) {
+    free(data);
+    return host_log(MYCO_E_BLOB_FILE, "cannot read the blob %s", path);
+  }
   *bytes = data;
   *length = used;
   return MYCO_OK;
