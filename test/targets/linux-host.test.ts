@@ -181,11 +181,22 @@ describe("myco-linux", () => {
     expect(bare.stdout).toBe("");
   });
 
-  it("refuses what this host does not execute: readiness, secrets, and a recovery that asks for a reboot", () => {
+  it("refuses what this host does not execute: readiness, secrets, a recovery that asks for a reboot or a failover", () => {
     expect(refused(compile(one(`{ command: sleep, ready: 200ms }`))).stderr).toMatch(/service 'svc': run.ready \(a start delay\) is not supported by the native Linux host/);
     expect(refused(compile(one(`{ command: sleep, env: { TOKEN: { secret: api-token } } }`))).stderr).toMatch(/service 'svc': run.env secrets is not supported/);
     const reboot = refused(compile(one(`{ command: sleep }`, "    restart: { policy: always, escalation: reboot }\n")));
     expect(reboot.stderr).toMatch(/service 'svc': recovery escalation to a reboot request is an action the native Linux host does not execute/);
     expect(reboot.status).toBe(1);
+    const failover = refused(compile(one(`{ command: sleep }`, "    restart: { policy: always, backup: spare }\n")
+      + `  spare:\n    type: system\n    run: { command: sleep }\n`));
+    expect(failover.stderr).toMatch(/service 'svc': recovery failover to a backup service is an action the native Linux host does not execute/);
+    expect(failover.stdout).toBe("");
+  });
+
+  it("check: validates the blob and every run spec, then exits without spawning", () => {
+    const checked = spawnSync(host, ["check", compile(one(`{ command: sleep, args: ["1000"] }`))], { encoding: "utf8" });
+    expect(checked.status).toBe(0);
+    expect(checked.stdout).toMatch(/^loaded 1 services from .*\.myco\n$/);
+    expect(spawnSync(host, ["serve"], { encoding: "utf8" }).status).toBe(2);
   });
 });
