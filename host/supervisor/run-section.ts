@@ -16,7 +16,7 @@ import type { RunSpec } from "./host-manifest.ts";
 
 export const TAG_RUN = 0x8b;
 export const RUN_SECTION_VERSION = 1;
-export const RUN_NEEDS = { ready: 1, listening: 2, confinement: 4, gateway: 8, secretEnv: 16, fileCheck: 32 } as const;
+export const RUN_NEEDS = { ready: 1, listening: 2, confinement: 4, gateway: 8, secretEnv: 16, fileCheck: 32, resources: 64 } as const;
 /** The kernel's CHECK_* kinds (assembly/health/checks.ts). */
 const CHECK_KIND = { http: 0, tcp: 1, process: 2, file: 3, command: 4, custom: 5 } as const;
 const NO_CHECK = 0xff;
@@ -42,12 +42,12 @@ class Bytes {
   done(): Uint8Array { return Uint8Array.from(this.parts); }
 }
 
-function needsOf(run: RunSpec): number {
+function needsOf(service: Service, run: RunSpec): number {
   const c = run.confinement;
   const confined = c !== undefined && (c.uid !== undefined || c.gid !== undefined || (c.capabilities?.length ?? 0) > 0 || c.isolation !== "process");
   return (run.ready ? RUN_NEEDS.ready : 0) | (run.readyWhenListening ? RUN_NEEDS.listening : 0) | (confined ? RUN_NEEDS.confinement : 0)
     | (run.gateway ? RUN_NEEDS.gateway : 0) | (run.secretEnv && Object.keys(run.secretEnv).length > 0 ? RUN_NEEDS.secretEnv : 0)
-    | (run.check?.kind === "file" ? RUN_NEEDS.fileCheck : 0);
+    | (run.check?.kind === "file" ? RUN_NEEDS.fileCheck : 0) | (service.resources ? RUN_NEEDS.resources : 0);
 }
 
 /** What a check runs against one instance, as strings (the layout's per-ordinal list). */
@@ -62,7 +62,7 @@ function targetOf(spec: CheckSpec): string[] {
 
 /** The RUN section's payload for one service. */
 export function runSection(service: Service, run: RunSpec): Uint8Array {
-  const out = new Bytes().u8(RUN_SECTION_VERSION).u32(needsOf(run)).u8(run.inheritEnv === false ? 0 : 1)
+  const out = new Bytes().u8(RUN_SECTION_VERSION).u32(needsOf(service, run)).u8(run.inheritEnv === false ? 0 : 1)
     .text(run.cwd ?? "", `${service.name}: run.cwd`)
     .list([run.command, ...(run.args ?? [])], `${service.name}: run.command and args`)
     .list(Object.entries(run.env ?? {}).map(([k, v]) => `${k}=${v}`), `${service.name}: run.env`);

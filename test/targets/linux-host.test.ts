@@ -181,9 +181,10 @@ describe("myco-linux", () => {
     expect(bare.stdout).toBe("");
   });
 
-  it("refuses what this host does not execute: readiness, secrets, a recovery that asks for a reboot or a failover", () => {
+  it("refuses what this host does not execute: readiness, secrets, resource limits, a recovery that asks for a reboot or a failover", () => {
     expect(refused(compile(one(`{ command: sleep, ready: 200ms }`))).stderr).toMatch(/service 'svc': run.ready \(a start delay\) is not supported by the native Linux host/);
     expect(refused(compile(one(`{ command: sleep, env: { TOKEN: { secret: api-token } } }`))).stderr).toMatch(/service 'svc': run.env secrets is not supported/);
+    expect(refused(compile(one(`{ command: sleep }`, "    resources: { limits: { memory: 64MiB } }\n"))).stderr).toMatch(/service 'svc': resources: \(limits need .*\) is not supported/);
     const reboot = refused(compile(one(`{ command: sleep }`, "    restart: { policy: always, escalation: reboot }\n")));
     expect(reboot.stderr).toMatch(/service 'svc': recovery escalation to a reboot request is an action the native Linux host does not execute/);
     expect(reboot.status).toBe(1);

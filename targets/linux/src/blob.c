@@ -56,6 +56,7 @@ int32_t blob_load(const uint8_t* bytes, size_t length) {
 
 static const char* const NEEDS[] = {
   "run.ready (a start delay)", "run.ready: listening", "run.user/group/capabilities/isolation", "run.gateway", "run.env secrets", "a run.check of kind file",
+  "resources: (limits need the host's usage samples and node capacity)",
 };
 
 /* True when any fault pattern's strategy list (4-bit entries) holds `strategy`. */

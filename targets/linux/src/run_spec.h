@@ -19,6 +19,7 @@
 #define RUN_NEEDS_GATEWAY 8u
 #define RUN_NEEDS_SECRET_ENV 16u
 #define RUN_NEEDS_FILE_CHECK 32u
+#define RUN_NEEDS_RESOURCES 64u
 
 typedef struct {
   char* name;          /* the service's name in the blob */
