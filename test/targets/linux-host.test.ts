@@ -159,6 +159,19 @@ describe("myco-linux", () => {
     }
   }, 60_000);
 
+  it("services die with the host (PR_SET_PDEATHSIG), even when it is killed without a shutdown", async () => {
+    const run = start(compile("version: 1\nservices:\n  a:\n    type: system\n    instances: 2\n    run: { command: sleep, args: [\"1000\"] }\n"));
+    await run.until(/^spawn a#1 pid \d+$/);
+    const pids = pidsOf(run.lines);
+    expect(pids.every(alive)).toBe(true);
+    run.child.kill("SIGKILL");
+    await run.exited;
+    // a zombie whose parent (now init) has not reaped it yet is dead too: state Z
+    const running = () => pids.filter((pid) => { try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return false; } });
+    while (running().length > 0) await new Promise((r) => setTimeout(r, 20));
+    expect(running()).toEqual([]);
+  }, 60_000);
+
   const refused = (blob: string) => spawnSync(host, ["run", blob], { encoding: "utf8", timeout: 30_000 });
   const one = (run: string, extra = "") => `version: 1\nservices:\n  svc:\n    type: system\n${extra}    run: ${run}\n`;
 
