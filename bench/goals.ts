@@ -96,6 +96,16 @@ export const GOALS: Goal[] = [
     what: "host memory supervising 50 idle services against pm2's God daemon (issue 12: at most half)", name: "supervising 50 idle services: myco run memory, host process (mean RSS)",
     peer: "pm2 7.0.4 (its God daemon)", field: "ratio", atLeast: 2, bound: ">= 2x less", source: "bench/overhead.bench.ts",
   },
+  {
+    what: "native Linux host (targets/linux) CPU supervising 50 idle services against pm2's God daemon (issue 12: at most half)",
+    name: "supervising 50 idle services: myco native host (targets/linux) CPU (% of one core)",
+    peer: "pm2 7.0.4 (its God daemon)", field: "ratio", atLeast: 2, bound: ">= 2x less", source: "bench/overhead.bench.ts",
+  },
+  {
+    what: "native Linux host (targets/linux) memory supervising 50 idle services against pm2's God daemon (issue 12: at most half)",
+    name: "supervising 50 idle services: myco native host (targets/linux) memory (mean RSS)",
+    peer: "pm2 7.0.4 (its God daemon)", field: "ratio", atLeast: 2, bound: ">= 2x less", source: "bench/overhead.bench.ts",
+  },
 ];
 
 export function goalMet(goal: Goal, measured: number): boolean {

@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lowerIsBetter, type BenchRow } from "./harness.ts";
+import { buildLinux } from "../targets/linux/tools/build.ts";
 
 const SERVICES = 50;
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -153,6 +154,37 @@ async function pm2Run(dir: string, seconds: number): Promise<Cost> {
   }
 }
 
+/**
+ * The native Linux host (targets/linux: the same kernel as C, an epoll loop, no guard shells)
+ * supervising the same 50 services from the blob `myco compile` writes; its CPU and RSS against
+ * pm2's. Its whole tree minus the services is the one process.
+ */
+async function nativeRows(dir: string, seconds: number, pm2: Cost, prefix: string): Promise<BenchRow[]> {
+  const { executable } = await buildLinux();
+  const manifest = join(dir, "native.yaml");
+  const blob = join(dir, "native.myco");
+  const services = Array.from({ length: SERVICES }, (_, i) => `  idle-${i}:\n    run: { allow-root: true, command: sleep, args: ["3600"] }\n`);
+  writeFileSync(manifest, `version: 1\nserial: 1\nservices:\n${services.join("")}`);
+  execFileSync(process.execPath, [join(root, "host/cli/myco.js"), "compile", manifest, "-o", blob], { stdio: "ignore" });
+  const child = spawn(executable, ["run", blob], { stdio: ["ignore", "ignore", "pipe"] });
+  let output = "";
+  child.stderr!.on("data", (d: Buffer) => { output += d; });
+  let native: Cost;
+  try {
+    native = await measure(child.pid!, seconds, "myco-linux");
+    child.kill("SIGINT");
+    await exited(child);
+    await allGone(native.servicePids, "myco-linux");
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+  const tick = 100 / TICKS / seconds;
+  const cpu = lowerIsBetter(`${prefix}: myco native host (targets/linux) CPU (% of one core)`, "%", native.cpuPercent, PM2, pm2.cpuPercent);
+  cpu.ratio = Math.max(pm2.cpuPercent, tick) / Math.max(native.cpuPercent, tick); // as the myco run row: a 0-tick window counts one tick
+  return [cpu, lowerIsBetter(`${prefix}: myco native host (targets/linux) memory (mean RSS)`, "MiB", native.rssMiB, PM2, pm2.rssMiB)];
+}
+
 function windowSeconds(): number {
   const flag = process.argv.indexOf("--seconds");
   const value = flag >= 0 ? process.argv[flag + 1] : process.env.MYCO_OVERHEAD_SECONDS ?? "60";
@@ -178,6 +210,7 @@ export async function run(): Promise<BenchRow[]> {
       lowerIsBetter(`${prefix}: myco run memory, host process (mean RSS)`, "MiB", myco.rssMiB, PM2, pm2.rssMiB),
       { name: `${prefix}: myco run memory, its ${myco.processes - 1} helper process(es) (guards; PSS)`, unit: "MiB", value: myco.helpersPssMiB, peer: null, peerValue: null, ratio: null },
       { name: `${prefix}: window sampled`, unit: "s", value: seconds, peer: null, peerValue: null, ratio: null },
+      ...(await nativeRows(dir, seconds, pm2, prefix)),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -55,7 +55,7 @@ import {
   CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES, CHANGE_HEALTH, CHANGE_RECOVERY, CHANGE_BALANCE, CHANGE_PLACEMENT, sectionPayload,
 } from "./diff";
 import { healthApply } from "./sections/health";
-import { runSectionsApply } from "./sections/run";
+import { runDigestsApply } from "./sections/run-digest";
 import { recoveryApply, recoveryBackupIndex } from "./sections/recovery";
 import { balanceApply, balanceHashes, balanceWeights } from "./sections/balance";
 import { slotPtr, slotLength, setSlotLength, stagingSlot, currentSlot, previousSlot, promote } from "./slots";
@@ -140,9 +140,9 @@ function apply(ptr: usize): void {
   }
   if (WITH_DISCOVERY) for (let i = 0; i < blobServiceCount; i++) subscriptionsRefresh(blobKernelId[i]);
   applySections(ptr);
-  if (WITH_ROLLOUT) runSectionsApply(ptr, blobKernelId, false); // at rest: before the versions (sections/run.ts)
+  if (WITH_ROLLOUT) runDigestsApply(ptr, blobKernelId, false); // at rest: before the versions (sections/run-digest.ts)
   if (WITH_COMPAT) compatApplyBlob(ptr, blobKernelId);
-  if (WITH_ROLLOUT) runSectionsApply(ptr, blobKernelId, true); // rolling out: after them
+  if (WITH_ROLLOUT) runDigestsApply(ptr, blobKernelId, true); // rolling out: after them
   if (WITH_MANIFEST_RELOAD) restartColdChanged();
   if (systemUp) {
     // started from manifestSettle, once every pending resize has landed (a start now could

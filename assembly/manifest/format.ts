@@ -72,8 +72,11 @@ export const TAG_UPDATE: u8 = 0x87;
 export const TAG_IDENTITY: u8 = 0x88;
 /** The COMPAT section: the service's version and its dependencies' version ranges (sections/compat.ts); only with FEATURE_COMPAT. */
 export const TAG_COMPAT: u8 = 0x89;
-/** The RUN section: u32 digest of the service's run spec (sections/run.ts); only with the rollout layer. */
-export const TAG_RUN: u8 = 0x8a;
+/** The RUN DIGEST section: u32 digest of the service's run spec (sections/run-digest.ts); only with the rollout layer. */
+export const TAG_RUN_DIGEST: u8 = 0x8a;
+
+// 0x8B RUN SPEC is a host's own (host/supervisor/run-section.ts: a service's `run:` for targets/linux):
+// the kernel skips it like any unknown ancillary tag.
 
 @inline export function isAncillary(tag: u8): bool { return tag >= 0x80; }
 

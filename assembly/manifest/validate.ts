@@ -17,9 +17,9 @@ import { fail, detail, Detail } from "../util/detail";
 import {
   MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
-  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, TAG_COMPAT, TAG_IDENTITY, TAG_RUN, CONDITION_HEALTHY, isAncillary, crc32,
+  TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, TAG_COMPAT, TAG_IDENTITY, TAG_RUN_DIGEST, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
-import { runFits } from "./sections/run";
+import { runDigestFits } from "./sections/run-digest";
 import { serviceSubject, SERVICE_SUBJECT } from "../registry/services";
 import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
 import { field, recordScratch } from "../util/record";
@@ -126,7 +126,7 @@ function walkRecords(length: i32): i32 {
       if (made < 0) return made;
       current = made;
       seen = 0;
-    } else if (isAncillary(tag) && (current < 0 || (tag > TAG_BALANCE && !(WITH_PLACEMENT && tag == TAG_PLACEMENT) && !isResourcesTag(tag) && !isUpdateTag(tag) && !isCompatTag(tag) && !isIdentityTag(tag) && !isRunTag(tag)))) {
+    } else if (isAncillary(tag) && (current < 0 || (tag > TAG_BALANCE && !(WITH_PLACEMENT && tag == TAG_PLACEMENT) && !isResourcesTag(tag) && !isUpdateTag(tag) && !isCompatTag(tag) && !isIdentityTag(tag) && !isRunDigestTag(tag)))) {
       // skipped here (unknown ones; PLACEMENT, RESOURCES, UNITS and UPDATE without their layers), kept in the service's section for the dump
     } else if (current < 0) {
       return at(fail(E_MANIFEST_ORDER).text("record (tag ").int(tag).text(") comes before the first service"), offset);
@@ -219,7 +219,7 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
 @inline function isUpdateTag(tag: u8): bool { return WITH_ROLLOUT && tag == TAG_UPDATE; }
 @inline function isCompatTag(tag: u8): bool { return WITH_COMPAT && tag == TAG_COMPAT; }
 @inline function isIdentityTag(tag: u8): bool { return WITH_SECURITY && tag == TAG_IDENTITY; }
-@inline function isRunTag(tag: u8): bool { return WITH_ROLLOUT && tag == TAG_RUN; }
+@inline function isRunDigestTag(tag: u8): bool { return WITH_ROLLOUT && tag == TAG_RUN_DIGEST; }
 @inline function isResourcesTag(tag: u8): bool { return WITH_RESOURCES && (tag == TAG_RESOURCES || tag == TAG_UNITS); }
 
 function sectionFits(tag: u8, ptr: usize, size: i32): bool {
@@ -235,7 +235,7 @@ function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
   if (WITH_PLACEMENT && tag == TAG_PLACEMENT) return placementFits(ptr, size) ? placementSectionValid(ptr) : sectionMalformed(current, tag, size);
   if (isUpdateTag(tag)) return updateFits(ptr, size) ? updateSectionValid(ptr) : sectionMalformed(current, tag, size);
   if (isCompatTag(tag)) return compatFits(ptr, size) ? compatSectionValid(current, ptr) : sectionMalformed(current, tag, size);
-  if (isRunTag(tag)) return runFits(ptr, size) ? OK : sectionMalformed(current, tag, size);
+  if (isRunDigestTag(tag)) return runDigestFits(ptr, size) ? OK : sectionMalformed(current, tag, size);
   if (isIdentityTag(tag)) return identityFits(ptr, size) ? identitySectionValid(blobType[current], ptr) : sectionMalformed(current, tag, size);
   if (!sectionFits(tag, ptr, size)) return sectionMalformed(current, tag, size);
   if (tag == TAG_HEALTH) return healthValid(ptr);

@@ -212,7 +212,7 @@ export function rolloutHistory(service: i32): i32 {
 }
 
 /**
- * The run-spec digest `revision` of the service runs (the manifest's RUN section when the revision
+ * The run-spec digest `revision` of the service runs (the manifest's RUN DIGEST section when the revision
  * was made, 31 bits; 0: none given); E_UNKNOWN_REVISION when it is not in the history. The host spawns an instance with the spec it keeps for that digest.
  */
 export function rolloutRevisionDigest(service: i32, revision: i32): i32 {

@@ -1,5 +1,5 @@
 // What a manifest load's run spec means for a service's revisions: the kernel's decision, so every
-// host gets the same one. The RUN section (manifest tag 0x8A) carries a digest of what the host
+// host gets the same one. The RUN DIGEST section (manifest tag 0x8A) carries a digest of what the host
 // spawns for the service (its command, arguments, environment, version...); the kernel compares
 // it with the digest in force:
 //   - the same, or none on either side: nothing happens;

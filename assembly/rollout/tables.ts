@@ -112,7 +112,7 @@ class RolloutTables {
   readonly historyOutcome: StaticArray<u8> = new StaticArray<u8>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
   /** The version each entry's revision ran (rollout/versions.ts keys; FEATURE_COMPAT, else empty). */
   readonly historyVersion: StaticArray<u64> = new StaticArray<u64>(COMPAT_HISTORY_VERSIONS);
-  /** The run-spec digest each entry's revision runs (the manifest's RUN section; 0: not given). */
+  /** The run-spec digest each entry's revision runs (the manifest's RUN DIGEST section; 0: not given). */
   readonly historyDigest: StaticArray<u32> = new StaticArray<u32>(ROLLOUT_SERVICES * ROLLOUT_HISTORY);
   /** The run-spec digest of the manifest in force (a new revision runs it; reload.ts). */
   readonly runDigest: StaticArray<u32> = new StaticArray<u32>(ROLLOUT_SERVICES);

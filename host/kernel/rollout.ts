@@ -166,7 +166,7 @@ export class Rollouts {
   /** The revision the instance runs, or will run once its spawn is performed. */
   revisionOf(handle: number): number { return this.check(this.e.instanceRevision(handle)); }
 
-  /** The run-spec digest `revision` runs (the manifest's RUN section when it was made; 0: none given). */
+  /** The run-spec digest `revision` runs (the manifest's RUN DIGEST section when it was made; 0: none given). */
   revisionDigest(ref: ServiceRef, revision: number): number {
     return this.check(this.e.rolloutRevisionDigest(this.kernel.id(ref), revision));
   }

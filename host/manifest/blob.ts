@@ -21,7 +21,7 @@ export const HEADER_BYTES = 24;
 
 export const TAG = {
   service: 0x01, instances: 0x02, timeouts: 0x03, tag: 0x04, dependency: 0x05, config: 0x06, address: 0x07,
-  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85, update: 0x87, identity: 0x88, compat: 0x89, run: 0x8a,
+  health: 0x80, recovery: 0x81, balance: 0x82, resources: 0x83, placement: 0x84, units: 0x85, update: 0x87, identity: 0x88, compat: 0x89, runDigest: 0x8a,
 } as const;
 
 export const FLAG = { required: 1, secret: 2, hot: 4, hasValue: 8, redacted: 16 } as const;
@@ -142,7 +142,7 @@ function writeService(w: Writer, service: Service, indexOf: Map<string, number>)
   const compat = compatPayloadOf(service, indexOf);
   if (compat) w.record(TAG.compat, (r) => r.raw(compat));
   if (service.runAs) { const flags = identityFlags(service.runAs); w.record(TAG.identity, (r) => r.u8(flags)); }
-  if (service.runDigest !== undefined) { const digest = service.runDigest; w.record(TAG.run, (r) => r.u32(digest)); }
+  if (service.runDigest !== undefined) { const digest = service.runDigest; w.record(TAG.runDigest, (r) => r.u32(digest)); }
 }
 
 /** The IDENTITY byte (assembly/security/root-rule.ts): spawned 1, user declared 2, user root 4, allow-root 8. */
@@ -190,12 +190,16 @@ function writeResources(w: Writer, service: string, v: ResourcesSpec): void {
 }
 
 /** Encodes a normalized manifest; services in the given order (the kernel registers them so). */
-export function encodeManifest(manifest: Manifest): Uint8Array {
+/** `hostSections`: a host's own ancillary records per service (e.g. the RUN section, tag 0x8B), which the kernel skips. */
+export function encodeManifest(manifest: Manifest, hostSections?: (service: Service) => { tag: number; payload: Uint8Array }[]): Uint8Array {
   const indexOf = new Map(manifest.services.map((s, i) => [s.name, i]));
   const w = new Writer();
   w.raw(encoder.encode(MAGIC)).u16(FORMAT_VERSION).u16(HEADER_BYTES).u32(0).u32(0).u32(manifest.serial)
     .u16(manifest.services.length).u16(0);
-  for (const service of manifest.services) writeService(w, service, indexOf);
+  for (const service of manifest.services) {
+    writeService(w, service, indexOf);
+    for (const { tag, payload } of hostSections?.(service) ?? []) w.record(tag, (r) => r.raw(payload));
+  }
   return seal(w.done());
 }
 
@@ -296,7 +300,7 @@ export function decodeManifest(blob: Uint8Array): Manifest {
     else if (tag === TAG.update) current.update = updateConfigOf(r.record("update"));
     else if (tag === TAG.compat) compats.push({ service: current, payload: compatFromPayload(r.rest()) });
     else if (tag === TAG.identity) current.runAs = runAsOf(r.u8());
-    else if (tag === TAG.run) current.runDigest = r.u32();
+    else if (tag === TAG.runDigest) current.runDigest = r.u32();
     else if (tag < 0x80) throw new BlobFormatError(`unknown critical tag ${tag}`, at);
     at += 3 + size;
   }

@@ -105,7 +105,7 @@ export interface Service {
   compatible?: { name: string; range: string }[];
   /** Who the host runs the service as (set for a service with a `run:` section): the kernel's root rule reads it (IDENTITY, tag 0x88). */
   runAs?: RunAs;
-  /** The digest of the service's `run:` spec and version (host/supervisor/run-digest.ts; RUN, tag 0x8A): the kernel decides from it whether a reload makes a new revision. */
+  /** The digest of the service's `run:` spec and version (host/supervisor/run-digest.ts; RUN DIGEST, tag 0x8A): the kernel decides from it whether a reload makes a new revision. */
   runDigest?: number;
 }
 

@@ -52,7 +52,7 @@ function planKind(health: HealthSpec | undefined, run: RunSpec | undefined): Che
   return health!.check === "exec" ? "command" : health!.check;
 }
 
-function planOf(service: Service, health: HealthSpec | undefined, run: RunSpec | undefined, kernelTimeoutMs: number): CheckPlan["build"] {
+export function planOf(service: Service, health: HealthSpec | undefined, run: RunSpec | undefined, kernelTimeoutMs: number): CheckPlan["build"] {
   const timeoutMs = runnerTimeoutMs(kernelTimeoutMs);
   const address = (ordinal: number) => splitAddress(service.addresses.find((a) => a.ordinal === ordinal)?.address ?? "");
   const check = run?.check;

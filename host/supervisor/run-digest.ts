@@ -1,5 +1,5 @@
 // The digest of what the host spawns for a service (its `run:` spec and `version:`), carried to
-// the kernel in the manifest's RUN section (tag 0x8A). The kernel decides from it whether a
+// the kernel in the manifest's RUN DIGEST section (tag 0x8A). The kernel decides from it whether a
 // reload makes a new revision (assembly/rollout/reload.ts); the host keeps one spec per digest.
 import type { RunSpec } from "./host-manifest.ts";
 

@@ -1,8 +1,11 @@
 // `myco compile services.yaml -o services.myco`: the manifest as the blob a kernel loads (from
 // flash on a device). Validates first; prints problems like `check` and writes nothing on error.
+// A service with a `run:` section gets its RUN section (tag 0x8B, run-section.ts): what a native
+// host (targets/linux) spawns; the kernel skips it and a firmware host ignores it.
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { parseManifestFile } from "../../manifest/parse.ts";
+import { loadHostManifest } from "../../supervisor/host-manifest.ts";
+import { runSection, TAG_RUN } from "../../supervisor/run-section.ts";
 import { formatDiagnostic } from "../../manifest/diagnostics.ts";
 import { encodeManifest } from "../../manifest/blob.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
@@ -14,13 +17,17 @@ export function compileCommand(program: Command, io: Output, exit: (code: number
     .option("--serial <n>", "manifest serial number stored in the header (default: the file's `serial`)"))
     .action((file: string, flags: ManifestFlags & { output: string; serial?: string }) => {
       const options = { ...parseOptions(flags), serial: flags.serial === undefined ? undefined : Number(flags.serial) };
-      const { manifest, diagnostics } = parseManifestFile(file, options);
-      if (!manifest) {
+      const { hostManifest, diagnostics } = loadHostManifest(file, options);
+      if (!hostManifest) {
         for (const d of diagnostics) io.err(formatDiagnostic(d));
         exit(1);
         return;
       }
-      const blob = encodeManifest(manifest);
+      const { manifest, run } = hostManifest;
+      const blob = encodeManifest(manifest, (service) => {
+        const spec = run.get(service.name);
+        return spec ? [{ tag: TAG_RUN, payload: runSection(service, spec) }] : [];
+      });
       writeFileSync(flags.output, blob);
       const secrets = manifest.services.reduce((n, s) => n + s.config.filter((k) => k.secret && k.value !== undefined).length, 0);
       io.out(`${flags.output}: ${blob.length} bytes, ${manifest.services.length} services, serial ${manifest.serial}`

@@ -186,6 +186,17 @@ async function buildNative(profile: Profile): Promise<NativeHost & { bench?: str
   return result;
 }
 
+/** The native build's objects another native host links (targets/linux): the kernel (wasm2c), its C API, the trap guard, the static runtime. */
+export const nativeKernelObjects = (profile: Profile): string[] =>
+  ["myco.o", "myco_api.o", "kernel.o", "wasm-rt-static.o"].map((o) => join(FIRMWARE_BUILD, "native", profile, o));
+
+/** Compiles another native host's sources with this build's flags, warnings and include paths (plus `extra` flags); returns the objects. */
+export const compileNative = (profile: Profile, sources: string[], out: string, extra: string[]): Promise<string[]> =>
+  compile(NATIVE, profile, sources, out, extra);
+
+/** Links objects with the native toolchain. */
+export const linkNative = (objects: string[], executable: string): Promise<unknown> => limited(() => mustRun(NATIVE.cc, [...objects, "-o", executable]));
+
 const imageSources = (profile: Profile) => [...HOST_SOURCES, "boards/mps2/board.c", "boards/mps2/startup.c", ...generatedSources(profile)];
 
 async function buildImage(board: Board, profile: Profile): Promise<Image> {

@@ -1,4 +1,4 @@
-// The RUN section (tag 0x8A): the digest of a service's run spec. Whether a reload that changes
+// The RUN DIGEST section (tag 0x8A): the digest of a service's run spec. Whether a reload that changes
 // it makes a new revision, and how that revision goes out, is the kernel's decision
 // (assembly/rollout/reload.ts): up -> rolled out, in a rollout -> superseded, paused -> stays
 // paused, at rest -> stable at once (step `adopt`), unchanged -> nothing.
@@ -13,7 +13,7 @@ import { compileText } from "./helpers.ts";
 const ADOPT = ROLLOUT_STEPS.indexOf("adopt");
 const YAML = `services:\n  web:\n    instances: 3\n    update: { max-surge: 0, max-unavailable: 1, batch-interval: 2s }\n`;
 
-/** The manifest with web's run-spec digest `digest` (undefined: no RUN section). */
+/** The manifest with web's run-spec digest `digest` (undefined: no RUN DIGEST section). */
 function blob(digest: number | undefined, yaml = YAML): Uint8Array {
   const { manifest } = compileText(yaml);
   manifest.services[0].runDigest = digest;
@@ -29,7 +29,7 @@ function device(digest: number | undefined) {
 
 const revisions = (d: ReturnType<typeof device>) => d.sim.kernel.instances("web").map((h) => d.rollouts.revisionOf(h));
 
-describe("RUN section: the kernel decides what a changed run spec means", () => {
+describe("RUN DIGEST section: the kernel decides what a changed run spec means", () => {
   it("round-trips through the blob and a kernel dump; the host's digest covers run: and version:, not where they are written", () => {
     expect(decodeManifest(blob(0x1234567)).services[0].runDigest).toBe(0x1234567);
     const d = device(0x1234567);
@@ -122,7 +122,7 @@ describe("RUN section: the kernel decides what a changed run spec means", () => 
     const d = device(101);
     const bad = blob(101);
     const at = bad.length - 7; // the RUN record (tag, u16 length, u32) is the blob's last
-    expect(bad[at]).toBe(TAG.run);
+    expect(bad[at]).toBe(TAG.runDigest);
     new DataView(bad.buffer).setUint32(at + 3, 0x8000_0001, true);
     expect(() => d.m.load(seal(bad))).toThrow(ManifestLoadError);
     expect(() => d.m.load(seal(bad))).toThrow(/web/);
