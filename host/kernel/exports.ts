@@ -270,7 +270,7 @@ export interface RolloutExports {
   rolloutStatus(service: number, field: number): number;
   /** Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, 3 superseded, u8 0); returns the count. */
   rolloutHistory(service: number): number;
-  /** The run-spec digest `revision` of the service runs (the manifest's RUN section when the revision was made, 31 bits; 0: none given); E_UNKNOWN_REVISION when it is not in the history. The host spawns an instance with the spec it keeps for that digest. */
+  /** The run-spec digest `revision` of the service runs (the manifest's RUN DIGEST section when the revision was made, 31 bits; 0: none given); E_UNKNOWN_REVISION when it is not in the history. The host spawns an instance with the spec it keeps for that digest. */
   rolloutRevisionDigest(service: number, revision: number): number;
   /** The revision instance `handle` runs (or will run once its spawn is performed). */
   instanceRevision(handle: number): number;

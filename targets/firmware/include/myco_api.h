@@ -307,7 +307,7 @@ int32_t myco_rollout_resume(int32_t service);
 int32_t myco_rollout_status(int32_t service, int32_t field);
 /* Writes the history, oldest first, as (u16 revision, u8 outcome: 0 pending, 1 good, 2 rolled back, 3 superseded, u8 0); returns the count. */
 int32_t myco_rollout_history(int32_t service);
-/* The run-spec digest `revision` of the service runs (the manifest's RUN section when the revision was made, 31 bits; 0: none given); E_UNKNOWN_REVISION when it is not in the history. The host spawns an instance with the spec it keeps for that digest. */
+/* The run-spec digest `revision` of the service runs (the manifest's RUN DIGEST section when the revision was made, 31 bits; 0: none given); E_UNKNOWN_REVISION when it is not in the history. The host spawns an instance with the spec it keeps for that digest. */
 int32_t myco_rollout_revision_digest(int32_t service, int32_t revision);
 /* The revision instance `handle` runs (or will run once its spawn is performed). */
 int32_t myco_instance_revision(int32_t handle);
