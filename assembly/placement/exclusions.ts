@@ -68,3 +68,9 @@ export function failuresClear(slot: i32): void {
   plans.failNode[slot] = NONE;
   plans.failCount[slot] = 0;
 }
+
+/** The k-th target excluded for the slot and in force, or NONE. */
+export function excludedAt(slot: i32, k: i32): i32 {
+  const held = <i32>unchecked(plans.excluded[slot * EXCLUDED_PER_SLOT + k]);
+  return held != <i32>NONE && unchecked(plans.excludedEra[slot * EXCLUDED_PER_SLOT + k]) == unchecked(fleet.nodeEra[held]) ? held : <i32>NONE;
+}

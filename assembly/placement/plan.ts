@@ -31,7 +31,8 @@ import { refreshBackups } from "./backups";
 import { releaseHold, dropHolds } from "./hold";
 import { deployModel } from "./spec";
 import { moveFailure } from "./retry";
-import { failuresClear, exclusionsOf } from "./exclusions";
+import { failuresClear, exclusionsOf, excludedAt } from "./exclusions";
+import { EXCLUDED_PER_SLOT } from "./moves";
 
 /** Move an instance to another node (see the record above). */
 export const ACTION_MOVE: u8 = 10;
@@ -314,7 +315,7 @@ export function planCount(field: i32): i32 {
 
 /**
  * A slot's move: 0 state (MOVE_*), 1 running node (65535 none), 2 target, 3 strategy, 4 batch, 5 ms, 6 trigger (255: none recorded),
- * 7 consecutive failed starts on the target (255: given up), 8 targets excluded for it (exclusions.ts).
+ * 7 consecutive failed starts on the target (255: given up), 8 targets excluded for it (exclusions.ts), 9.. each excluded target (65535: none).
  */
 export function planMoveField(slot: i32, field: i32): i32 {
   if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || unchecked(fleet.slotService[slot]) == NONE) {
@@ -331,7 +332,9 @@ export function planMoveField(slot: i32, field: i32): i32 {
     case 6: return unchecked(plans.trigger[slot]);
     case 7: return unchecked(plans.failCount[slot]);
     case 8: return exclusionsOf(slot);
-    default: return fail(E_INVALID_ARGUMENT).text("plan: move field ").int(field).text(" is outside 0..8").code();
+    default:
+      if (field >= 9 && field < 9 + EXCLUDED_PER_SLOT) return excludedAt(slot, field - 9);
+      return fail(E_INVALID_ARGUMENT).text("plan: move field ").int(field).text(" is outside 0..").int(8 + EXCLUDED_PER_SLOT).code();
   }
 }
 

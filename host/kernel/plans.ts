@@ -26,8 +26,8 @@ export interface MoveView {
   state: MoveState; from: number | undefined; to: number | undefined; strategy: Migration; batch: number; ms: number; trigger: Trigger | undefined;
   /** Consecutive failed starts on the target (the kernel excludes it at its retry limit), and whether the move was given up. */
   failures: number; gaveUp: boolean;
-  /** Targets the kernel excluded for this instance after failed moves (until they rejoin). */
-  excluded: number;
+  /** Targets the kernel excluded for this instance after failed moves (until they rejoin): how many, and their node ids. */
+  excluded: number; excludedNodes: number[];
 }
 
 export interface PlanSize { needed: number; planned: number; started: number; rounds: number }
@@ -87,6 +87,7 @@ export class Plans {
       state: MOVE_STATES[f(0)], from: from === NONE ? undefined : from, to: to === NONE ? undefined : to,
       strategy: MIGRATIONS[f(3)], batch: f(4), ms: f(5), trigger: TRIGGERS[trigger],
       failures: failures === GAVE_UP ? 0 : failures, gaveUp: failures === GAVE_UP, excluded: f(8),
+      excludedNodes: [f(9), f(10)].filter((n) => n !== NONE),
     };
   }
 
