@@ -24,11 +24,13 @@ export function excludedFor(slot: i32, node: i32): bool {
 
 /** Counts a failed start of the slot's move on `target`; returns the consecutive failures there. */
 export function noteFailure(slot: i32, target: i32): i32 {
-  if (<i32>unchecked(plans.failNode[slot]) != target || unchecked(plans.failCount[slot]) == GAVE_UP) {
+  const count = <i32>unchecked(plans.failCount[slot]);
+  // afresh on another target, after a give-up, and on a target past the limit (targeted again: its exclusion ended, it rejoined)
+  if (<i32>unchecked(plans.failNode[slot]) != target || (count & <i32>GAVE_UP) != 0 || count >= plans.retryLimit) {
     plans.failNode[slot] = <u16>target;
     plans.failCount[slot] = 0;
   }
-  const n = min(<i32>unchecked(plans.failCount[slot]) + 1, <i32>GAVE_UP - 1);
+  const n = min(<i32>unchecked(plans.failCount[slot]) + 1, <i32>GAVE_UP - 1); // a count below the flag
   plans.failCount[slot] = <u8>n;
   return n;
 }
@@ -57,7 +59,7 @@ export function exclusionsOf(slot: i32): i32 {
 
 /** A given-up instance waits for a node until one of its excluded nodes rejoins (then it is placed again, its count afresh). */
 export function parked(slot: i32): bool {
-  if (unchecked(plans.failCount[slot]) != GAVE_UP) return false;
+  if ((unchecked(plans.failCount[slot]) & GAVE_UP) == 0) return false;
   if (exclusionsOf(slot) == EXCLUDED_PER_SLOT) return true;
   plans.failCount[slot] = 0;
   return false;

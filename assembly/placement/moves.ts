@@ -18,8 +18,8 @@ export const MOVE_STARTED: u8 = 2;
 export const TRIGGER_INFER: u8 = 0xFF;
 /** Targets a slot's failed moves exclude at once (exclusions.ts); one more to exclude gives the move up. */
 export const EXCLUDED_PER_SLOT: i32 = 2;
-/** failCount of a slot whose move was given up (exclusions.ts): it waits until an excluded node rejoins. */
-export const GAVE_UP: u8 = 0xFF;
+/** The flag in failCount of a slot whose move was given up (exclusions.ts): it waits until an excluded node rejoins. */
+export const GAVE_UP: u8 = 0x80;
 
 /** Default: consecutive failed starts of a move on one target before that target is excluded for the instance. */
 export const MOVE_RETRY_LIMIT: i32 = 3;
@@ -39,7 +39,7 @@ export class Plans {
   readonly target: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
   readonly state: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
   readonly trigger: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
-  /** Failed moves (exclusions.ts): the target the slot's consecutive failures were on and how many (GAVE_UP: given up). */
+  /** Failed moves (exclusions.ts): the target the slot's consecutive failures were on and how many (| GAVE_UP: given up). */
   readonly failNode: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
   readonly failCount: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
   /** The targets excluded for each slot (EXCLUDED_PER_SLOT a row, NONE: free), each with its node's era when excluded. */

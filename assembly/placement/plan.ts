@@ -315,7 +315,7 @@ export function planCount(field: i32): i32 {
 
 /**
  * A slot's move: 0 state (MOVE_*), 1 running node (65535 none), 2 target, 3 strategy, 4 batch, 5 ms, 6 trigger (255: none recorded),
- * 7 consecutive failed starts on the target (255: given up), 8 targets excluded for it (exclusions.ts), 9.. each excluded target (65535: none).
+ * 7 consecutive failed starts on the last failing target (+ 128: given up), 8 targets excluded for it (exclusions.ts), 9.. each excluded target (65535: none).
  */
 export function planMoveField(slot: i32, field: i32): i32 {
   if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || unchecked(fleet.slotService[slot]) == NONE) {

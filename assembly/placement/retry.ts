@@ -13,7 +13,7 @@ import { sayService } from "../registry/services";
 import { eventLog } from "../log/events";
 import { CAUSE_NONE } from "../lifecycle/causes";
 import { fleet, NONE } from "./tables";
-import { plans, GAVE_UP } from "./moves";
+import { plans, GAVE_UP, TRIGGER_INFER } from "./moves";
 import { sayNode } from "./nodes";
 import { unassignSlot, replacePending, moveInstance } from "./place";
 import { noteFailure, exclude } from "./exclusions";
@@ -36,13 +36,13 @@ export function moveFailure(slot: i32, eventKind: u8): i32 {
   if (<i32>unchecked(fleet.slotNode[slot]) == target) unassignSlot(slot); // wanted elsewhere now
   if (room) {
     replacePending(); // the next-best node (the target is excluded for it), or back where it runs
-    if (unchecked(fleet.slotNode[slot]) != NONE) {
-      plans.failCount[slot] = 0;
+    if (unchecked(fleet.slotNode[slot]) != NONE) { // its failures stay readable (planMove field 7) until a move elsewhere fails or one is done
+      if (unchecked(fleet.slotNode[slot]) == unchecked(plans.running[slot])) plans.trigger[slot] = TRIGGER_INFER; // back where it runs: no move under way
       eventLog(eventKind, service, slot, PLAN_EVENT_RETARGETED, trigger, CAUSE_NONE, target);
       return 0;
     }
   }
-  plans.failCount[slot] = GAVE_UP;
+  plans.failCount[slot] = <u8>failures | GAVE_UP;
   const run = <i32>unchecked(plans.running[slot]);
   const back = run != <i32>NONE && unchecked(fleet.slotNode[slot]) == NONE && moveInstance(slot, run) == 0;
   eventLog(eventKind, service, slot, PLAN_EVENT_GAVE_UP, trigger, CAUSE_NONE, failures);

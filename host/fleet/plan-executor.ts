@@ -178,6 +178,7 @@ export class PlanExecutor {
       if (!(error instanceof MycoError)) throw error;
       if (error.codeName === "E_MOVE_GAVE_UP") { // the kernel's refusal, explained: an alert for the operator
         m.gaveUp = true;
+        m.failures = this.placement.plans.move(m.slot).failures;
         this.context.log(`alert: move of ${m.instance} (${m.service}#${m.ordinal}) ${m.from} -> ${m.to} given up: ${error.message}`);
       } else this.context.log(`move ${m.instance}: ${error.message}`); // the instance went meanwhile: the next write removes its key
     }

@@ -16,8 +16,8 @@ export type PlanEventKind = (typeof PLAN_EVENTS)[number];
 export const MOVE_OUTCOMES = { started: 0, done: 1, failed: 2 } as const;
 
 const NONE = 0xffff;
-/** planMove field 7 of a given-up move. */
-const GAVE_UP = 0xff;
+/** The flag in planMove field 7 of a given-up move (the failure count below it). */
+const GAVE_UP = 0x80;
 
 /** An ACTION_MOVE decoded: the instance of assignment slot `slot` goes to node `to` by `strategy`. */
 export interface Move { slot: number; service: string; to: number; strategy: Migration; trigger: Trigger }
@@ -86,7 +86,7 @@ export class Plans {
     return {
       state: MOVE_STATES[f(0)], from: from === NONE ? undefined : from, to: to === NONE ? undefined : to,
       strategy: MIGRATIONS[f(3)], batch: f(4), ms: f(5), trigger: TRIGGERS[trigger],
-      failures: failures === GAVE_UP ? 0 : failures, gaveUp: failures === GAVE_UP, excluded: f(8),
+      failures: failures & ~GAVE_UP, gaveUp: (failures & GAVE_UP) !== 0, excluded: f(8),
       excludedNodes: [f(9), f(10)].filter((n) => n !== NONE),
     };
   }

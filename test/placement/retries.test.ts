@@ -46,7 +46,7 @@ describe("bounded move retries", () => {
       expect(error).toBeUndefined();
       expect(move.to).toBe(bad); // retried on the same target until the limit
     }
-    expect(plans.move(slot)).toMatchObject({ failures: 0, excluded: 1, gaveUp: false });
+    expect(plans.move(slot)).toMatchObject({ failures: LIMIT, excluded: 1, excludedNodes: [bad], gaveUp: false });
     const events = planEvents(kernel);
     expect(events.filter((e) => e.what === "failed").length).toBe(LIMIT);
     expect(events.find((e) => e.what === "retargeted")).toMatchObject({ slot, value: bad });
