@@ -12,7 +12,7 @@
 //   /myco/<cluster>/audit/<id>              what the leader did for an operator, with the reason
 //   /myco/<cluster>/election/<lease>        the coordinators' election
 //   /myco/<cluster>/routes/<service>        which copies serve (node/instance), switched at once by a migration
-//   /myco/<cluster>/moves                   the leader's moves: in flight and recently ended (fenced; `myco fleet status`)
+//   /myco/<cluster>/moves/leader            the leader's moves: in flight and recently ended (fenced; `myco fleet status`)
 import { createHash } from "node:crypto";
 import { TIERS, PLACEMENT_CLASSES, RESOURCES, type NodeSpec, type PlacementSpec, type ResourceVector } from "../kernel/placement.ts";
 
@@ -42,7 +42,7 @@ export class Keys {
   audit(id: string): string { return `${this.root}audit/${id}`; }
   election(): string { return `${this.root}election`; }
   route(service: string): string { return `${this.root}routes/${service}`; }
-  moves(): string { return `${this.root}moves`; }
+  moves(): string { return `${this.prefix("moves")}leader`; }
 
   /** The kind of a key and its parts after the kind (node, or node and instance). */
   parse(key: string): { kind: Kind; parts: string[] } | undefined {
