@@ -147,6 +147,8 @@ export const E_NO_MOVE: i32 = -300;
 export const E_NOT_PROMOTABLE: i32 = -301;
 export const E_INVALID_PLAN_SETTING: i32 = -302;
 export const E_INVALID_MOVE_REQUEST: i32 = -303;
+// bounded move retries (assembly/placement/retry.ts): -304..-309
+export const E_MOVE_GAVE_UP: i32 = -304;
 
 /**
  * The lowest code: every code lies in ERROR_CODE_MIN..-1 (the errors spec reads each one). The
@@ -269,6 +271,7 @@ export function writeErrorMessage(code: i32, out: Detail): Detail {
     case E_NOT_PROMOTABLE: if (WITH_PLACEMENT) return out.text("the node is not a rhizomorph alive and healthy for the promotion period"); break;
     case E_INVALID_PLAN_SETTING: if (WITH_PLACEMENT) return out.text("plan setting is outside its range"); break;
     case E_INVALID_MOVE_REQUEST: if (WITH_PLACEMENT) return out.text("a manual move needs a requester and a reason"); break;
+    case E_MOVE_GAVE_UP: if (WITH_PLACEMENT) return out.text("a move failed on its target too often and no other node may take the instance: given up"); break;
     case E_RESIZE_PENDING: if (WITH_ROLLOUT) return out.text("the service is still draining the instances its last resize removes"); break;
     case E_ROLLOUT_ABSENT: if (WITH_ROLLOUT) return out.text("rollouts are not in this profile"); break;
     case E_ROLLOUT_NONE: if (WITH_ROLLOUT) return out.text("the service has no rollout in that phase"); break;

@@ -16,6 +16,13 @@ export const MOVE_PLANNED: u8 = 1;
 export const MOVE_STARTED: u8 = 2;
 /** Not a recorded trigger: planRound infers it from the running node. */
 export const TRIGGER_INFER: u8 = 0xFF;
+/** Targets a slot's failed moves exclude at once (exclusions.ts); one more to exclude gives the move up. */
+export const EXCLUDED_PER_SLOT: i32 = 2;
+/** The flag in failCount of a slot whose move was given up (exclusions.ts): it waits until an excluded node rejoins. */
+export const GAVE_UP: u8 = 0x80;
+
+/** Default: consecutive failed starts of a move on one target before that target is excluded for the instance. */
+export const MOVE_RETRY_LIMIT: i32 = 3;
 
 /** Moved slots remembered for the backups (a sixteenth of the slots, at least 64). */
 const MOVED_MAX: i32 = PLACEMENT_SLOTS_MAX == 0 ? 0 : max(min(64, PLACEMENT_SLOTS_MAX), PLACEMENT_SLOTS_MAX >> 4);
@@ -32,6 +39,16 @@ export class Plans {
   readonly target: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
   readonly state: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
   readonly trigger: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
+  /** Failed moves (exclusions.ts): the target the slot's consecutive failures were on and how many (| GAVE_UP: given up). */
+  readonly failNode: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX);
+  readonly failCount: StaticArray<u8> = new StaticArray<u8>(PLACEMENT_SLOTS_MAX);
+  /** The targets excluded for each slot (EXCLUDED_PER_SLOT a row, NONE: free), each with its node's era when excluded. */
+  readonly excluded: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX * EXCLUDED_PER_SLOT);
+  readonly excludedEra: StaticArray<u16> = new StaticArray<u16>(PLACEMENT_SLOTS_MAX * EXCLUDED_PER_SLOT);
+  /** Failed starts of one target that exclude it for the instance (docs/defaults.md). */
+  retryLimit: i32 = MOVE_RETRY_LIMIT;
+  /** The slot being placed again (exclusions apply to it only), or -1. */
+  placing: i32 = -1;
   /** Scratch per round: moves each service may still start off live nodes (-1: no limit). */
   readonly budget: StaticArray<i32> = new StaticArray<i32>(PLACEMENT_SERVICES);
   /** Moves planned or started per service, and over all (planned, started). */
@@ -58,6 +75,11 @@ export class Plans {
     this.target.fill(NONE);
     this.state.fill(MOVE_NONE);
     this.trigger.fill(TRIGGER_INFER);
+    this.failNode.fill(NONE);
+    this.failCount.fill(0);
+    this.excluded.fill(NONE);
+    this.retryLimit = MOVE_RETRY_LIMIT;
+    this.placing = -1;
     this.inFlight.fill(0);
     this.planned = 0;
     this.started = 0;
@@ -122,4 +144,7 @@ export function forgetMove(slot: i32, service: i32): void {
   plans.running[slot] = NONE;
   plans.target[slot] = NONE;
   plans.trigger[slot] = TRIGGER_INFER;
+  plans.failNode[slot] = NONE;
+  plans.failCount[slot] = 0;
+  for (let k = 0; k < EXCLUDED_PER_SLOT; k++) plans.excluded[slot * EXCLUDED_PER_SLOT + k] = NONE;
 }

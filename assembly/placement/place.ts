@@ -11,7 +11,7 @@ import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "..
 import {
   fleet, NONE, RESOURCES, REASONS, REASON_STATE, REASON_TIER, REASON_REQUIRE, REASON_FORBID, REASON_MAX_PER_NODE, REASON_RESOURCE,
   TIER_SCLEROTIA, TIER_RHIZOMORPH, TIER_HYPHAE, CLASS_CRITICAL, CLASS_USER, CLASS_CLIENT, CLASS_DISTRIBUTED, SCORE_SPREAD, resourceName,
-  REASON_DIRECT, REASON_RULE, RULES_PER_SERVICE, DIRECT_PER_SERVICE, ASSIGN_DIRECT, PRIORITY_WEIGHT,
+  REASON_DIRECT, REASON_RULE, REASON_RETRY, RULES_PER_SERVICE, DIRECT_PER_SERVICE, ASSIGN_DIRECT, PRIORITY_WEIGHT,
   COND_TIER, COND_LABEL, COND_LOAD_ABOVE, COND_LOAD_BELOW, BACKUPS_PER_SLOT,
 } from "./tables";
 import { nodeAccepts, sayNode } from "./nodes";
@@ -21,6 +21,7 @@ import { sampleBest } from "./sample";
 import { plans } from "./moves";
 import { PLANTED_BUG } from "../features";
 import { holdSource, releaseHold } from "./hold";
+import { retryExcludes, parked } from "./exclusions";
 import { RULE_REQUIRE, RULE_FORBID, RULE_PREFER } from "./spec";
 
 /**
@@ -106,6 +107,7 @@ export function capacityExclusion(service: i32, node: i32): i32 {
 function exclusion(service: i32, node: i32): i32 {
   const hard = hardExclusion(service, node);
   if (hard >= 0) return hard;
+  if (retryExcludes(node)) return REASON_RETRY;
   const limit = <i32>unchecked(fleet.specMaxPerNode[service]);
   if (limit > 0 && <i32>unchecked(fleet.perNode[node]) >= limit) return REASON_MAX_PER_NODE;
   return capacityExclusion(service, node);
@@ -270,6 +272,7 @@ function reasonText(reason: i32): string {
     case REASON_FORBID: return "it carries a forbidden label";
     case REASON_MAX_PER_NODE: return "it is at max-per-node";
     case REASON_DIRECT: return "it is not among the operator's direct nodes";
+    case REASON_RETRY: return "the instance's moves failed there too often";
     default: return "it fails a tier, load or trust rule";
   }
 }
@@ -327,6 +330,7 @@ function explainRefusal(service: i32, ordinal: i32): i32 {
   if (unchecked(fleet.refusal[REASON_MAX_PER_NODE]) > 0) d.text(", ").int(unchecked(fleet.refusal[REASON_MAX_PER_NODE])).text(" at max-per-node ").int(unchecked(fleet.specMaxPerNode[service]));
   say(d, REASON_DIRECT, " not among the operator's direct nodes");
   say(d, REASON_RULE, " fail a tier, load or trust rule");
+  say(d, REASON_RETRY, " failed this instance's move too often");
   for (let r = 0; r < RESOURCES; r++) {
     if (unchecked(fleet.refusal[REASON_RESOURCE + r]) == 0) continue;
     d.text(", ").int(unchecked(fleet.refusal[REASON_RESOURCE + r])).text(" lack ").text(resourceName(r)).text(" (need ").int(unchecked(fleet.refusalNeed[r]))
@@ -381,8 +385,16 @@ export function evictViolations(node: i32): i32 {
   return replacePending();
 }
 
-/** A waiting instance's node: its first backup that can take it (a failover), else the best node, else -1. */
+/** A waiting instance's node: its first backup that can take it (a failover), else the best node, else -1; never a node its failed moves excluded. */
 function takeover(slot: i32, service: i32): i32 {
+  if (parked(slot)) return -1;
+  plans.placing = slot;
+  const node = takeoverNode(slot, service);
+  plans.placing = -1;
+  return node;
+}
+
+function takeoverNode(slot: i32, service: i32): i32 {
   for (let k = 0; k < BACKUPS_PER_SLOT; k++) {
     const backup = <i32>unchecked(fleet.slotBackup[slot * BACKUPS_PER_SLOT + k]);
     if (backup != <i32>NONE && exclusion(service, backup) < 0) return backup;

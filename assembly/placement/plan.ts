@@ -30,6 +30,9 @@ import { hardExclusion, moveInstance, unassignSlot, replacePending, evacuate } f
 import { refreshBackups } from "./backups";
 import { releaseHold, dropHolds } from "./hold";
 import { deployModel } from "./spec";
+import { moveFailure } from "./retry";
+import { failuresClear, exclusionsOf, excludedAt } from "./exclusions";
+import { EXCLUDED_PER_SLOT } from "./moves";
 
 /** Move an instance to another node (see the record above). */
 export const ACTION_MOVE: u8 = 10;
@@ -194,18 +197,22 @@ export function moveDone(slot: i32): i32 {
   plans.running[slot] = unchecked(plans.target[slot]);
   setMoveState(slot, <i32>unchecked(fleet.slotService[slot]), MOVE_NONE);
   plans.trigger[slot] = TRIGGER_INFER;
+  failuresClear(slot);
   markNode(<i32>unchecked(fleet.slotNode[slot]), DIRTY_PLAN); // wanted elsewhere since: the next round moves it again
   return OK;
 }
 
-/** The executor gave up on the move (planned or started): it is planned again at the next round. */
+/**
+ * The executor gave up on the move (planned or started): it is planned again at the next round,
+ * on the same target until the retry limit, then elsewhere or given up (retry.ts: E_MOVE_GAVE_UP).
+ */
 export function moveFailed(slot: i32): i32 {
   const bad = checkMove(slot, MOVE_STARTED) < 0 ? checkMove(slot, MOVE_PLANNED) : OK;
   if (bad < 0) return bad;
   report(slot, PLAN_EVENT_FAILED);
   setMoveState(slot, <i32>unchecked(fleet.slotService[slot]), MOVE_NONE);
   markNode(<i32>unchecked(fleet.slotNode[slot]), DIRTY_PLAN);
-  return OK;
+  return moveFailure(slot, EVENT_PLAN);
 }
 
 /** A manual move, audited: requester (a principal id, >= 0) and reason (a host-defined code, >= 1). */
@@ -306,7 +313,10 @@ export function planCount(field: i32): i32 {
   return n;
 }
 
-/** A slot's move: 0 state (MOVE_*), 1 running node (65535 none), 2 target, 3 strategy, 4 batch, 5 ms, 6 trigger (255: none recorded). */
+/**
+ * A slot's move: 0 state (MOVE_*), 1 running node (65535 none), 2 target, 3 strategy, 4 batch, 5 ms, 6 trigger (255: none recorded),
+ * 7 consecutive failed starts on the last failing target (+ 128: given up), 8 targets excluded for it (exclusions.ts), 9.. each excluded target (65535: none).
+ */
 export function planMoveField(slot: i32, field: i32): i32 {
   if (slot < 0 || slot >= PLACEMENT_SLOTS_MAX || unchecked(fleet.slotService[slot]) == NONE) {
     return fail(E_INVALID_ARGUMENT).text("plan: assignment slot ").int(slot).text(" is not in use").code();
@@ -320,7 +330,11 @@ export function planMoveField(slot: i32, field: i32): i32 {
     case 4: return unchecked(fleet.specBatch[service]);
     case 5: return <i32>unchecked(fleet.specMigrationMs[service]);
     case 6: return unchecked(plans.trigger[slot]);
-    default: return fail(E_INVALID_ARGUMENT).text("plan: move field ").int(field).text(" is outside 0..6").code();
+    case 7: return unchecked(plans.failCount[slot]);
+    case 8: return exclusionsOf(slot);
+    default:
+      if (field >= 9 && field < 9 + EXCLUDED_PER_SLOT) return excludedAt(slot, field - 9);
+      return fail(E_INVALID_ARGUMENT).text("plan: move field ").int(field).text(" is outside 0..").int(8 + EXCLUDED_PER_SLOT).code();
   }
 }
 

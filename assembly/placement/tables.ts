@@ -21,7 +21,9 @@ export const REASON_RESOURCE: i32 = 5;
 export const REASON_DIRECT: i32 = REASON_RESOURCE + RESOURCES;
 /** A hard rule on tier, load or trust (a label rule counts under require/forbid). */
 export const REASON_RULE: i32 = REASON_DIRECT + 1;
-export const REASONS: i32 = REASON_RULE + 1;
+/** The instance's moves failed there too often (exclusions.ts). */
+export const REASON_RETRY: i32 = REASON_RULE + 1;
+export const REASONS: i32 = REASON_RETRY + 1;
 
 export const TIER_SCLEROTIA: u8 = 0;
 export const TIER_RHIZOMORPH: u8 = 1;

@@ -55,6 +55,8 @@ export class Coordinator {
   /** status key -> the service and state its node reports. */
   private statuses = new Map<string, { service: string; state: string }>();
   private extra: PlannedOp[] = [];
+  /** The moves value last written (keys.moves), so an unchanged view is not written again. */
+  private movesWritten: string | undefined;
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   /** Assignments written, and transactions used, since it leads. */
@@ -135,6 +137,7 @@ export class Coordinator {
     for (const s of services) this.guard(this.keys.service(s.name), () => placement.setService(s.name, s.instances, s.placement));
     this.executor?.close();
     this.executor = new PlanExecutor(placement, this.executorContext());
+    this.movesWritten = undefined;
     this.executor.adopt(assigned);
     for (const kv of kvs) if (this.keys.parse(kv.key)?.kind === "requests") this.request(kv.key, kv.value);
     this.log(`leading (epoch ${this.leadership!.createRevision}): restored ${placement.nodeNames().length} nodes, ${this.services.size} services, ${assigned.length} assignments at revision ${revision}`);
@@ -258,7 +261,7 @@ export class Coordinator {
     const moves = executor.plan(); // the kernel's moves start in the background; each ends with a report and another write
     const assigns = executor.reconcile();
     const fence = this.leadership.fence; // kept to the end: once deposed, etcd refuses every one of these
-    const ops = [...this.extra.splice(0), ...assigns];
+    const ops = [...this.extra.splice(0), ...assigns, ...this.movesOp(executor)];
     const batch = this.options.batch ?? 120;
     for (let i = 0; i < ops.length; i += batch) {
       const chunk = ops.slice(i, i + batch);
@@ -281,6 +284,13 @@ export class Coordinator {
     const puts = assigns.filter((p) => p.op.type === "put").length;
     if (assigns.length) this.log(`assigned ${puts}, removed ${assigns.length - puts} in ${Math.ceil(ops.length / batch)} transaction(s)`);
     if (moves) this.log(`the kernel planned ${moves} move(s)`);
+  }
+
+  /** The moves for `myco fleet status` (keys.moves), written fenced with the rest when they changed since the last write. */
+  private movesOp(executor: PlanExecutor): PlannedOp[] {
+    const value = JSON.stringify({ epoch: this.leadership!.createRevision, moves: executor.movesView() });
+    if (value === this.movesWritten) return [];
+    return [{ op: put(this.keys.moves(), value), landed: () => { this.movesWritten = value; } }];
   }
 
   /** Leadership lost (or never won): stop acting, then stand again with a fresh lease. */

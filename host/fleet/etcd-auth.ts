@@ -3,7 +3,7 @@
 //   agent <node>        read/write only its own keys: nodes/<node>, load/<node>, status/<node>/...;
 //                       read its assignments (assign/<node>/...) and the services' specs
 //   coordinator <id>    read the whole cluster; write assignments, routes, services (a rollout),
-//                       audit, the operators' requests (done and deleted) and the election
+//                       audit, the operators' requests (done and deleted), the election and its moves (status)
 //   operator            etcd's root role (fleet up publishes, drains, moves, reads everything)
 // An agent that writes another node's key is refused by etcd ("permission denied"), whatever
 // program holds its certificate. Set up with the operator's connection before auth is enabled.
@@ -16,7 +16,7 @@ import type { Keys, Kind } from "./keys.ts";
 type Party = "agent" | "coordinator";
 
 /** Reads of the whole cluster; the kinds a coordinator writes. */
-const COORDINATOR_WRITES: Kind[] = ["assign", "routes", "services", "audit", "requests", "election"];
+const COORDINATOR_WRITES: Kind[] = ["assign", "routes", "services", "audit", "requests", "election", "moves"];
 
 /** The etcd role of a party (one per agent node: its keys are its own). */
 export const roleName = (keys: Keys, party: Party, name: string): string => `myco-${keys.cluster}-${party}-${name}`;

@@ -12,10 +12,11 @@
 //   /myco/<cluster>/audit/<id>              what the leader did for an operator, with the reason
 //   /myco/<cluster>/election/<lease>        the coordinators' election
 //   /myco/<cluster>/routes/<service>        which copies serve (node/instance), switched at once by a migration
+//   /myco/<cluster>/moves/leader            the leader's moves: in flight and recently ended (fenced; `myco fleet status`)
 import { createHash } from "node:crypto";
 import { TIERS, PLACEMENT_CLASSES, RESOURCES, type NodeSpec, type PlacementSpec, type ResourceVector } from "../kernel/placement.ts";
 
-export const KINDS = ["nodes", "load", "services", "assign", "status", "drain", "requests", "audit", "election", "routes"] as const;
+export const KINDS = ["nodes", "load", "services", "assign", "status", "drain", "requests", "audit", "election", "routes", "moves"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export class MalformedValueError extends Error {
@@ -41,6 +42,7 @@ export class Keys {
   audit(id: string): string { return `${this.root}audit/${id}`; }
   election(): string { return `${this.root}election`; }
   route(service: string): string { return `${this.root}routes/${service}`; }
+  moves(): string { return `${this.prefix("moves")}leader`; }
 
   /** The kind of a key and its parts after the kind (node, or node and instance). */
   parse(key: string): { kind: Kind; parts: string[] } | undefined {
@@ -151,4 +153,22 @@ export const decodeRollout = (key: string, text: string) => decode<RolloutReques
 export const decodeMove = (key: string, text: string) => decode<MoveRequest>(key, text, (k, v) => {
   need(k, typeof v.service === "string" && typeof v.to === "string", "service or to missing");
   need(k, typeof v.reason === "string" && v.reason.length > 0, "a move needs a reason");
+});
+
+/** One move as the leader publishes it (host/fleet/plan-executor.ts movesView). */
+export interface MoveRow {
+  instance: string; service: string; ordinal: number; from: string; to: string; strategy: string; trigger: string;
+  state: "moving" | "done" | "failed" | "gave-up"; failures: number; startedAtMs: number; endedAtMs?: number; reason?: string;
+}
+
+export const MOVE_ROW_STATES = ["moving", "done", "failed", "gave-up"] as const;
+
+export const decodeMoves = (key: string, text: string) => decode<{ moves: MoveRow[]; epoch: number }>(key, text, (k, v) => {
+  need(k, Array.isArray(v.moves), "moves is not a list");
+  for (const m of v.moves as Record<string, unknown>[]) {
+    need(k, typeof m === "object" && m !== null, "a move is not an object");
+    for (const f of ["instance", "service", "from", "to", "strategy", "trigger"]) need(k, typeof m[f] === "string", `a move's ${f} is not a string`);
+    need(k, (MOVE_ROW_STATES as readonly unknown[]).includes(m.state), `move state ${JSON.stringify(m.state)} is not one of ${MOVE_ROW_STATES.join(", ")}`);
+    need(k, isCount(m.failures, 255) && isCount(m.ordinal), "a move's failures or ordinal is not a count");
+  }
 });

@@ -11,7 +11,7 @@
 //   (the old key deleted, a singleton's put waiting until no copy of it reports a status);
 //   any other move: executeMoves with the kernel's strategy (blue-green, rolling, live).
 import { put, del, type Compare, type Op, type Store } from "./store.ts";
-import type { Keys } from "./keys.ts";
+import type { Keys, MoveRow } from "./keys.ts";
 import type { Placement } from "./placement-adapter.ts";
 import { moveOf, type Move as KernelMove, type Trigger } from "../kernel/plans.ts";
 import { MycoError } from "../kernel/errors.ts";
@@ -24,7 +24,12 @@ interface Written { service: string; instance: string; node: string | undefined 
 /** One move as the kernel planned it and the executor carried it out. */
 export interface MoveRecord extends Move {
   slot: number; instance: string; trigger: Trigger; startedAtMs: number; endedAtMs?: number; outcome?: "done" | "failed"; reason?: string;
+  /** The kernel's count of consecutive failed starts on this target after this move's report, and whether it gave the move up. */
+  failures?: number; gaveUp?: boolean;
 }
+
+/** Ended moves kept in the published view (`myco fleet status`). */
+const RECENT_MOVES = 20;
 
 /** A store write and what it means for the executor's record once it landed. */
 export interface PlannedOp { op: Op; landed: () => void }
@@ -168,11 +173,16 @@ export class PlanExecutor {
     if (done && w && m.from !== m.to) w.node = m.to; // from == to: nothing was written, the next write puts it where it runs
     try {
       this.placement.plans.report(m.slot, done ? "done" : "failed");
+      if (!done) m.failures = this.placement.plans.move(m.slot).failures;
     } catch (error) {
       if (!(error instanceof MycoError)) throw error;
-      this.context.log(`move ${m.instance}: ${error.message}`); // the instance went meanwhile: the next write removes its key
+      if (error.codeName === "E_MOVE_GAVE_UP") { // the kernel's refusal, explained: an alert for the operator
+        m.gaveUp = true;
+        m.failures = this.placement.plans.move(m.slot).failures;
+        this.context.log(`alert: move of ${m.instance} (${m.service}#${m.ordinal}) ${m.from} -> ${m.to} given up: ${error.message}`);
+      } else this.context.log(`move ${m.instance}: ${error.message}`); // the instance went meanwhile: the next write removes its key
     }
-    this.context.log(`move ${m.instance} -> ${m.to} ${done ? "done" : `failed (${reason}): the kernel plans it again`}`);
+    if (!m.gaveUp) this.context.log(`move ${m.instance} -> ${m.to} ${done ? "done" : `failed (${reason}; ${m.failures ?? "?"} in a row there): the kernel decides the next try`}`);
     if (done) this.context.changed();
     else setTimeout(() => this.context.changed(), 1000); // a target that keeps failing is not retried in a tight loop
   }
@@ -217,6 +227,18 @@ export class PlanExecutor {
   }
 
   inFlight(): number { return this.moving.size; }
+
+  /** The moves for `myco fleet status`: each in flight, then the last RECENT_MOVES ended, newest first. */
+  movesView(): MoveRow[] {
+    const row = (m: MoveRecord): MoveRow => ({
+      instance: m.instance, service: m.service, ordinal: m.ordinal, from: m.from, to: m.to, strategy: m.strategy, trigger: m.trigger,
+      state: m.outcome === undefined ? "moving" : m.gaveUp ? "gave-up" : m.outcome, failures: m.failures ?? 0, startedAtMs: m.startedAtMs,
+      ...(m.endedAtMs === undefined ? {} : { endedAtMs: m.endedAtMs }), ...(m.reason === undefined ? {} : { reason: m.reason }),
+    });
+    const moving = this.history.filter((m) => m.outcome === undefined);
+    const ended = this.history.filter((m) => m.outcome !== undefined).slice(-RECENT_MOVES).reverse();
+    return [...moving, ...ended].map(row);
+  }
 
   private async write(ops: Op[]): Promise<void> {
     if (this.closed) throw new DeposedError("this executor no longer acts for the leader");

@@ -3,7 +3,7 @@
 // drains, the moves in progress and the operators' moves. Malformed values are listed with their
 // keys, not fatal.
 import type { Store } from "./store.ts";
-import { Keys, decodeNode, decodeLoad, decodeService, decodeAssign, decodeStatus, type NodeRecord } from "./keys.ts";
+import { Keys, decodeNode, decodeLoad, decodeService, decodeAssign, decodeStatus, decodeMoves, type NodeRecord, type MoveRow } from "./keys.ts";
 import { TIERS } from "../kernel/placement.ts";
 
 export interface FleetSnapshot {
@@ -14,6 +14,8 @@ export interface FleetSnapshot {
   services: { name: string; class: string; desired: number; assigned: number; running: number; where: string[] }[];
   /** Moves in progress: an instance assigned on two nodes (a make-before-break move: the new copy beside the old). */
   moving: { instance: string; service: string; nodes: string[] }[];
+  /** The leader's moves as the kernel planned them (keys.moves): in flight, then recently ended. */
+  moves: MoveRow[];
   audit: Record<string, unknown>[];
   problems: string[];
 }
@@ -28,6 +30,7 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
   const statuses: { key: string; service: string; state: string }[] = [];
   const candidates: { value: string; rev: number }[] = [];
   const audit: Record<string, unknown>[] = [];
+  let moves: MoveRow[] = [];
   const problems: string[] = [];
   for (const kv of kvs) {
     const at = keys.parse(kv.key);
@@ -42,6 +45,7 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
         case "status": statuses.push({ key: `${at.parts[0]}/${at.parts[1]}`, ...decodeStatus(kv.key, kv.value) }); break;
         case "election": candidates.push({ value: kv.value, rev: kv.createRevision }); break;
         case "audit": audit.push(JSON.parse(kv.value)); break;
+        case "moves": moves = decodeMoves(kv.key, kv.value).moves; break;
       }
     } catch (error) {
       problems.push((error as Error).message);
@@ -66,7 +70,7 @@ export async function readSnapshot(store: Store, keys: Keys): Promise<FleetSnaps
   return {
     revision, leader: candidates[0]?.value, coordinators: candidates.map((c) => c.value),
     nodes: [...nodes.values()].sort((a, b) => order(a) - order(b) || (a.name < b.name ? -1 : 1)),
-    services: [...services.values()], moving: [...byInstance.values()].filter((m) => m.nodes.length > 1), audit, problems,
+    services: [...services.values()], moving: [...byInstance.values()].filter((m) => m.nodes.length > 1), moves, audit, problems,
   };
 }
 
@@ -79,6 +83,12 @@ export function formatSnapshot(s: FleetSnapshot, what: "status" | "nodes"): stri
   lines.push("", `SERVICE         CLASS       DESIRED  ASSIGNED  RUNNING  WHERE`);
   for (const v of s.services) lines.push(`${v.name.padEnd(16)}${v.class.padEnd(12)}${String(v.desired).padEnd(9)}${String(v.assigned).padEnd(10)}${String(v.running).padEnd(9)}${v.where.sort().join(" ") || "-"}`);
   if (s.moving.length) lines.push("", `moves in progress: ${s.moving.map((m) => `${m.instance} on ${m.nodes.sort().join(" and ")}`).join(", ")}`);
+  if (s.moves.length) {
+    lines.push("", `MOVE            FROM -> TO                            STRATEGY    TRIGGER    STATE    FAILURES`);
+    for (const m of s.moves) {
+      lines.push(`${`${m.service}#${m.ordinal}`.padEnd(16)}${`${m.from} -> ${m.to}`.padEnd(38)}${m.strategy.padEnd(12)}${m.trigger.padEnd(11)}${m.state.padEnd(9)}${m.failures}`);
+    }
+  }
   lines.push("", `leader: ${s.leader ?? "none"}; coordinators: ${s.coordinators.join(", ") || "none"}; revision ${s.revision}`);
   for (const p of s.problems) lines.push(`problem: ${p}`);
   return lines.join("\n");

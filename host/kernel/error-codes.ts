@@ -88,6 +88,7 @@ export const ERROR_CODES = {
   E_NOT_PROMOTABLE: { code: -301, message: "the node is not a rhizomorph alive and healthy for the promotion period" },
   E_INVALID_PLAN_SETTING: { code: -302, message: "plan setting is outside its range" },
   E_INVALID_MOVE_REQUEST: { code: -303, message: "a manual move needs a requester and a reason" },
+  E_MOVE_GAVE_UP: { code: -304, message: "a move failed on its target too often and no other node may take the instance: given up" },
   E_RESOURCE_EXHAUSTED: { code: -320, message: "the node has not enough of a resource free for the start" },
   E_INVALID_RESOURCE: { code: -321, message: "resource is not one of the node's dimensions or units" },
   E_INVALID_RESOURCES_RECORD: { code: -322, message: "resources record field is out of range" },

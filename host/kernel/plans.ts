@@ -11,17 +11,23 @@ export type Trigger = (typeof TRIGGERS)[number];
 export const MOVE_STATES = ["none", "planned", "started"] as const;
 export type MoveState = (typeof MOVE_STATES)[number];
 /** What a `plan` event says (its fromCode). */
-export const PLAN_EVENTS = ["planned", "started", "done", "failed", "promotable", "promoted", "requested", "health-drain"] as const;
+export const PLAN_EVENTS = ["planned", "started", "done", "failed", "promotable", "promoted", "requested", "health-drain", "retargeted", "gave-up"] as const;
 export type PlanEventKind = (typeof PLAN_EVENTS)[number];
 export const MOVE_OUTCOMES = { started: 0, done: 1, failed: 2 } as const;
 
 const NONE = 0xffff;
+/** The flag in planMove field 7 of a given-up move (the failure count below it). */
+const GAVE_UP = 0x80;
 
 /** An ACTION_MOVE decoded: the instance of assignment slot `slot` goes to node `to` by `strategy`. */
 export interface Move { slot: number; service: string; to: number; strategy: Migration; trigger: Trigger }
 
 export interface MoveView {
   state: MoveState; from: number | undefined; to: number | undefined; strategy: Migration; batch: number; ms: number; trigger: Trigger | undefined;
+  /** Consecutive failed starts on the target (the kernel excludes it at its retry limit), and whether the move was given up. */
+  failures: number; gaveUp: boolean;
+  /** Targets the kernel excluded for this instance after failed moves (until they rejoin): how many, and their node ids. */
+  excluded: number; excludedNodes: number[];
 }
 
 export interface PlanSize { needed: number; planned: number; started: number; rounds: number }
@@ -76,10 +82,12 @@ export class Plans {
   /** The move of an assignment slot (state none: the instance runs where it is wanted, or waits). */
   move(slot: number): MoveView {
     const f = (field: number) => this.check(this.kernel.exports.planMove(slot, field));
-    const from = f(1), to = f(2), trigger = f(6);
+    const from = f(1), to = f(2), trigger = f(6), failures = f(7);
     return {
       state: MOVE_STATES[f(0)], from: from === NONE ? undefined : from, to: to === NONE ? undefined : to,
       strategy: MIGRATIONS[f(3)], batch: f(4), ms: f(5), trigger: TRIGGERS[trigger],
+      failures: failures & ~GAVE_UP, gaveUp: (failures & GAVE_UP) !== 0, excluded: f(8),
+      excludedNodes: [f(9), f(10)].filter((n) => n !== NONE),
     };
   }
 

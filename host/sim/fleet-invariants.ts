@@ -27,7 +27,7 @@ export function checkFleet(fleet: Fleet, plans: Plans, model: FleetModel, which:
   const s = readFleet(fleet, model, which === "all");
   readMoves(fleet.kernel, s);
   if (which === "dead") return checkDead(fleet, s);
-  return checkCapacity(s) ?? checkHolds(s) ?? checkRules(s) ?? checkBackups(s) ?? checkPlaceable(s) ?? checkDead(fleet, s);
+  return checkCapacity(s) ?? checkHolds(s) ?? checkRules(s) ?? checkBackups(s) ?? checkPlaceable(s, plans) ?? checkDead(fleet, s);
 }
 
 const json = (cpu: number, memory: number): string => JSON.stringify({ cpu, memory });
@@ -116,11 +116,13 @@ function checkBackups(s: FleetSnapshot): string | undefined {
   return undefined;
 }
 
-function checkPlaceable(s: FleetSnapshot): string | undefined {
+/** A waiting instance has no node that could take it, except the targets the kernel excluded for it after failed moves. */
+function checkPlaceable(s: FleetSnapshot, plans: Plans): string | undefined {
   for (const slot of s.slots) {
     if (s.node[slot] !== NO_NODE || s.reserved[slot]) continue;
     const m = s.model[slot];
-    const could = s.facts.find((f) => fits(m, f, s.countOn(m.name, f.id)));
+    const excluded = plans.move(slot).excludedNodes;
+    const could = s.facts.find((f) => !excluded.includes(f.id) && fits(m, f, s.countOn(m.name, f.id)));
     if (could) return `placeable: ${m.name} (slot ${slot}) waits for a node while ${could.name} could take it`;
   }
   return undefined;

@@ -18,7 +18,11 @@ export interface FleetSimOptions {
 
 export interface UtilisationSample { node: string; tier: Tier; state: string; cpu: number; memory: number }
 
-export interface FleetSimResult { seed: number; ok: boolean; step: number; message: string; moves: number; rounds: number }
+export interface FleetSimResult {
+  seed: number; ok: boolean; step: number; message: string; moves: number; rounds: number;
+  /** Moves the kernel gave up at its retry limit (no node left for the instance). */
+  gaveUp: number;
+}
 
 const LABELS = ["disk=ssd", "disk=hdd", "gpu=yes"];
 const ZONES = ["zone=a", "zone=b", "zone=c"];
@@ -38,7 +42,7 @@ export function runFleetSeed(seed: number, options: FleetSimOptions = {}): Fleet
   const plans = new Plans(kernel, fleet);
   plans.settings({ healthThreshold: 40, healthDurationMs: 2_000, promoteAfterMs: 5_000 });
   const model: FleetModel = { services: new Map(), nodes: new Map(), labels: new Map() };
-  let moves = 0, step = 0, nextNode = 0;
+  let moves = 0, gaveUp = 0, step = 0, nextNode = 0;
 
   for (let i = 0; i < 6; i++) {
     const name = `svc${i}`;
@@ -74,6 +78,11 @@ export function runFleetSeed(seed: number, options: FleetSimOptions = {}): Fleet
     try { f(); } catch (error) { if (!(error instanceof MycoError)) throw error; } // a refusal is an answer, not a failure
   };
 
+  /** A failed move's report: the kernel's retry limit may give the move up (E_MOVE_GAVE_UP), an answer, not a failure. */
+  const giveUp = (f: () => unknown): void => {
+    try { f(); } catch (error) { if (!(error instanceof MycoError) || error.codeName !== "E_MOVE_GAVE_UP") throw error; gaveUp++; }
+  };
+
   /** Plans and executes until the plan is empty; some moves fail and are planned again. */
   const converge = (): string | undefined => {
     for (let round = 0; round < ROUNDS_MAX; round++) {
@@ -85,7 +94,7 @@ export function runFleetSeed(seed: number, options: FleetSimOptions = {}): Fleet
       }
       for (const m of batch) {
         plans.report(m.slot, "started");
-        if (random() < 0.1) plans.report(m.slot, "failed");
+        if (random() < 0.1) giveUp(() => plans.report(m.slot, "failed")); // at the kernel's retry limit: elsewhere, or given up
         else { plans.report(m.slot, "done"); moves++; }
       }
       const size = plans.size();
@@ -124,7 +133,7 @@ export function runFleetSeed(seed: number, options: FleetSimOptions = {}): Fleet
   } catch (error) {
     return fail(error instanceof Error ? `${error.message}\n${error.stack}` : String(error));
   }
-  return { seed, ok: true, step: steps, message: `seed=${seed}: ok`, moves, rounds: plans.size().rounds };
+  return { seed, ok: true, step: steps, message: `seed=${seed}: ok`, moves, gaveUp, rounds: plans.size().rounds };
 
   function refreshNodes(): void {
     for (const n of [...model.nodes.keys()]) {
@@ -138,6 +147,6 @@ export function runFleetSeed(seed: number, options: FleetSimOptions = {}): Fleet
     });
   }
   function fail(message: string): FleetSimResult {
-    return { seed, ok: false, step, message: `${message}\nreproduce with seed=${seed} step=${step}`, moves, rounds: plans.size().rounds };
+    return { seed, ok: false, step, message: `${message}\nreproduce with seed=${seed} step=${step}`, moves, gaveUp, rounds: plans.size().rounds };
   }
 }

@@ -16,7 +16,8 @@ import type { MoveRecord } from "../../host/fleet/plan-executor.ts";
 import { put, del } from "../../host/fleet/store.ts";
 import type { Keys } from "../../host/fleet/keys.ts";
 import { planEventOf } from "../../host/kernel/plans.ts";
-import { readSnapshot } from "../../host/fleet/snapshot.ts";
+import { readSnapshot, formatSnapshot } from "../../host/fleet/snapshot.ts";
+import type { MoveRow } from "../../host/fleet/keys.ts";
 import { writeManifest, waitFor } from "./support.ts";
 
 const lines: string[] = [];
@@ -85,7 +86,18 @@ describe("the coordinator executes the kernel's plans, real etcd and agents", ()
     const first = coordinator.moves.length;
     let fewest = Infinity;
     let sampling = true;
-    const sampler = (async () => { while (sampling) { fewest = Math.min(fewest, (await running("roll")).size); await new Promise((r) => setTimeout(r, 50)); } })();
+    const published: MoveRow[] = []; // `myco fleet status`'s moves (the leader's fenced moves key), as seen during the drain
+    let table = "";
+    const sampler = (async () => {
+      while (sampling) {
+        fewest = Math.min(fewest, (await running("roll")).size);
+        const snapshot = await readSnapshot(store, keys);
+        const live = snapshot.moves.filter((m) => m.state === "moving" && m.from === busy);
+        if (live.length && !table) table = formatSnapshot(snapshot, "status");
+        published.push(...live);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
     await store.txn([], [put(keys.drain(busy), JSON.stringify({ reason: "test", by: "vitest", atMs: Date.now() }))]);
     await waitFor(`${busy} drained`, async () => {
       for (const service of ["roll", "blue", "slow", "one"]) for (const nodes of (await running(service)).values()) if (nodes.includes(busy)) return false;
@@ -109,6 +121,16 @@ describe("the coordinator executes the kernel's plans, real etcd and agents", ()
     for (let i = 1; i < drained.length; i++) expect(drained[i].startedAtMs).toBeGreaterThanOrEqual(drained[i - 1].endedAtMs!);
     if (!died) expect(fewest).toBeGreaterThanOrEqual(3); // make-before-break: never fewer than the service's copies
     else console.log(`${busy}'s agent lost its lease during the drain (a loaded machine): its remaining moves were failovers`);
+    // `myco fleet status` during the drain: the moves in flight, service#ordinal, from -> to, strategy and trigger, from the kernel's plan
+    expect(published.length).toBeGreaterThan(0);
+    for (const row of published) {
+      expect(died ? ["drain", "death"] : ["drain"]).toContain(row.trigger);
+      expect(row.strategy).toBe(kernel().fleet.specOf(row.service).migration.strategy);
+      expect(row.instance).toBe(`${row.service}-${row.ordinal}`);
+    }
+    expect(table).toMatch(new RegExp(`#\\d+ +${busy} -> \\S+ +(rolling|blue-green|live) +(drain|death) +moving +0`));
+    const after = (await readSnapshot(store, keys)).moves;
+    for (const m of coordinator.moves.slice(first)) expect(after).toContainEqual(expect.objectContaining({ instance: m.instance, from: busy, to: m.to, trigger: m.trigger, state: "done" }));
     const events = kernel().kernel.readEvents().map(planEventOf).filter((e) => e !== undefined).map((e) => e!.what);
     expect(events.filter((e) => e === "done").length).toBeGreaterThanOrEqual(coordinator.moves.length - first);
     expect(events).toContain("planned");

@@ -91,6 +91,7 @@
 #define MYCO_E_NOT_PROMOTABLE (-301) /* the node is not a rhizomorph alive and healthy for the promotion period */
 #define MYCO_E_INVALID_PLAN_SETTING (-302) /* plan setting is outside its range */
 #define MYCO_E_INVALID_MOVE_REQUEST (-303) /* a manual move needs a requester and a reason */
+#define MYCO_E_MOVE_GAVE_UP (-304) /* a move failed on its target too often and no other node may take the instance: given up */
 #define MYCO_E_RESOURCE_EXHAUSTED (-320) /* the node has not enough of a resource free for the start */
 #define MYCO_E_INVALID_RESOURCE (-321) /* resource is not one of the node's dimensions or units */
 #define MYCO_E_INVALID_RESOURCES_RECORD (-322) /* resources record field is out of range */
