@@ -270,7 +270,8 @@ export class Coordinator {
         ok = (await this.store.txn([fence], chunk.map((p) => p.op))).succeeded;
       } catch (error) {
         this.log(`write failed: ${describeError(error)}; trying again`);
-        this.extra.unshift(...ops.slice(i).filter((p) => !p.op.key.includes("/assign/"))); // the assignments are computed again
+        // the assignments and the moves view are computed again by the next write (queued twice, one txn would hold a key twice)
+        this.extra.unshift(...ops.slice(i).filter((p) => !p.op.key.includes("/assign/") && p.op.key !== this.keys.moves()));
         setTimeout(() => this.schedule(), 500);
         return;
       }
