@@ -1,4 +1,4 @@
-// The RUN section (blob tag 0x8B, host-only): what a native host needs to spawn a service, written
+// The RUN SPEC section (blob tag 0x8B, host-only): what a native host needs to spawn a service, written
 // by `myco compile` into the service's records. The kernel skips it (an unknown ancillary tag) and
 // a firmware host ignores it; targets/linux reads it (src/run_spec.c). Strings are u16 length +
 // UTF-8 bytes; counts are u8.
