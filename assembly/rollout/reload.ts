@@ -11,7 +11,6 @@
 //     revision is stable at once (logged as STEP_ADOPT), so its next start runs the new spec.
 // The history keeps each revision's digest: the host keeps a spec per digest and spawns an
 // instance with the spec of the revision instanceRevision names (rolloutRevisionDigest).
-import { clockNow } from "../clock";
 import { CAUSE_COMMAND } from "../lifecycle/causes";
 import { rollout, rolloutLog, PHASE_IDLE, PHASE_PAUSED, OUTCOME_GOOD, OUTCOME_SUPERSEDED, STEP_ADOPT } from "./tables";
 import { historyAppend, historySetDigest, historyMark } from "./history";
@@ -50,6 +49,5 @@ export function rolloutSpecLoaded(service: i32, digest: u32, rolling: bool): voi
   rollout.stable[service] = <u16>revision;
   rollout.target[service] = <u16>revision;
   historyAppend(service, revision, OUTCOME_GOOD);
-  rollout.lastProgressMs[service] = clockNow();
   rolloutLog(service, STEP_ADOPT, CAUSE_COMMAND, revision);
 }

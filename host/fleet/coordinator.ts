@@ -261,7 +261,8 @@ export class Coordinator {
     const moves = executor.plan(); // the kernel's moves start in the background; each ends with a report and another write
     const assigns = executor.reconcile();
     const fence = this.leadership.fence; // kept to the end: once deposed, etcd refuses every one of these
-    const ops = [...this.extra.splice(0), ...assigns, ...this.movesOp(executor)];
+    const queued = this.extra.splice(0); // one-shot ops; the assignments and the moves view are computed by every write
+    const ops = [...queued, ...assigns, ...this.movesOp(executor)];
     const batch = this.options.batch ?? 120;
     for (let i = 0; i < ops.length; i += batch) {
       const chunk = ops.slice(i, i + batch);
@@ -270,8 +271,8 @@ export class Coordinator {
         ok = (await this.store.txn([fence], chunk.map((p) => p.op))).succeeded;
       } catch (error) {
         this.log(`write failed: ${describeError(error)}; trying again`);
-        // the assignments and the moves view are computed again by the next write (queued twice, one txn would hold a key twice)
-        this.extra.unshift(...ops.slice(i).filter((p) => !p.op.key.includes("/assign/") && p.op.key !== this.keys.moves()));
+        const unlanded = new Set(ops.slice(i));
+        this.extra.unshift(...queued.filter((p) => unlanded.has(p))); // only those: the next write computes the rest again
         setTimeout(() => this.schedule(), 500);
         return;
       }
