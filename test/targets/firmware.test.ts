@@ -26,6 +26,9 @@ const reference = new Map<string, NodeHostRun>();
 const TINY_M3_FLASH_CEILING_BYTES = 89_500; // measured 88,984 (98,692 before the second -Oz, split addresses, looped segments and zeroed globals; 137,768 before kernel-c.ts and the compact program)
 const TINY_M3_FLASH_WITHOUT_PROGRAM_CEILING_BYTES = 75_000; // measured 74,747 (84,455 before; 98,058 before kernel-c.ts)
 
+/** The tiny device image (src/device.c: the kernel, its C API, the board and a manifest; no conformance harness). */
+const TINY_DEVICE_FLASH_CEILING_BYTES = 55_000; // measured 54,288 (goal 65,536)
+
 /** Compiling wasm2c's kernel six times is most of this file's time (about half a minute on 2 cores). */
 const BUILD_TIMEOUT_MS = 600_000;
 
@@ -103,5 +106,20 @@ describe("Cortex-M images under qemu-system-arm (targets/firmware, arm-none-eabi
     // smaller than mcu's image on the same board, program aside
     const mcu = await imageSizes(built.images.find((i) => i.hostName === "qemu-cortex-m3-mcu")!.map);
     expect(product).toBeLessThan(mcu.flashBytes - mcu.programFlashBytes);
+  });
+
+  it("runs the tiny device image (no conformance harness) on the board's clock, within the 64 KiB goal", async () => {
+    const output = await runImage(built.device);
+    expect(output.ok, output.text).toBe(true);
+    // storage, radio, sampler (twice: its crash restarted by the backoff), two uplinks; all but the crashed one stopped
+    expect(output.device).toMatchObject({ board: built.device.board.machine, spawned: 6, restarts: 1, stopped: 5 });
+    expect(output.device!.checks).toBeGreaterThan(0);
+    expect(output.device!.picks).toBeGreaterThan(0);
+    const sizes = await imageSizes(built.device.map);
+    const line = await flashLine(built.device.hostName, built.device.map);
+    console.log(line);
+    expect(sizes.programFlashBytes).toBe(0);
+    expect(line).toContain(`flash ${sizes.flashBytes} bytes (goal ${TINY_FLASH_GOAL_BYTES}: goal met)`);
+    expect(sizes.flashBytes).toBeLessThanOrEqual(TINY_DEVICE_FLASH_CEILING_BYTES);
   });
 });

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "hal_virtual.h"
 #include "myco.h"
 #include "out.h"
@@ -30,7 +31,6 @@
 #define SERVICES 16
 #define REPEAT_MANY 1000
 #define POOL_INSTANCES 64
-#define ACTION_SPAWN 1
 #define EXIT_NO_SUCH_STRATEGY 3
 
 static hal_virtual_t clock_state;

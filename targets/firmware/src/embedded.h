@@ -4,6 +4,7 @@
  *                        a test links the same objects with another program file to show every
  *                        host's hash follows the program
  *   LIVE_MANIFEST        the manifest blob of the live run (src/live.yaml, compiled by host/manifest)
+ *   DEVICE_MANIFEST      the device image's manifest blob (src/device.yaml)
  */
 #ifndef EMBEDDED_H
 #define EMBEDDED_H
@@ -16,5 +17,7 @@ extern const size_t CONFORMANCE_PROGRAM_BYTES;
 
 extern const uint8_t LIVE_MANIFEST[];
 extern const size_t LIVE_MANIFEST_BYTES;
+extern const uint8_t DEVICE_MANIFEST[];
+extern const size_t DEVICE_MANIFEST_BYTES;
 
 #endif

@@ -17,63 +17,22 @@
 
 #include "board.h"
 #include "embedded.h"
-#include "hal_board.h"
 #include "hal_virtual.h"
+#include "live.h"
 #include "myco.h"
 #include "myco_profile.h"
 #include "out.h"
 #include "replay.h"
-#include "wasm-rt-static.h"
+#include "status.h"
 
 #ifndef MYCO_HOST_NAME
 #error "define MYCO_HOST_NAME (the name this host prints, e.g. \"native\")"
 #endif
 
-#define LIVE_RUN_MS 1000
-#define CAUSE_START_TIMEOUT 7
-#define EVENT_INSTANCE_STATE 2
-#define ACTION_SPAWN 1
-#define ACTION_KILL 3
-
 static hal_virtual_t virtual_state;
 static myco_hal_t virtual_hal;
-static hal_board_t board_state;
 static const uint8_t* program = CONFORMANCE_PROGRAM;
 static size_t program_length;
-static myco_hal_t board_hal;
-
-static int32_t failed(const char* what, int32_t status) {
-  out_text("myco: ");
-  out_text(what);
-  out_text(" failed: ");
-  out_int(status);
-  if (status == MYCO_E_TRAPPED) {
-    out_text(" (trap ");
-    out_text(myco_last_trap()->kind_name);
-    out_text(")");
-  }
-  out_end_line();
-  return status < 0 ? status : -1;
-}
-
-#define CHECK(call)                                   \
-  do {                                                \
-    int32_t status_ = (call);                         \
-    if (status_ < 0) return failed(#call, status_);   \
-  } while (0)
-
-#define EXPECT(condition)                                       \
-  do {                                                          \
-    if (!(condition)) return failed("expected " #condition, -1); \
-  } while (0)
-
-/* A trap with no guarded call around it is a host bug: report it and stop. */
-void myco_rt_fatal(wasm_rt_trap_t trap) {
-  out_text("myco: trap outside a guarded call: ");
-  out_text(wasm_rt_strerror(trap));
-  out_end_line();
-  board_exit(5);
-}
 
 static bool print_hash_line(const char* prefix, const replay_result_t* result) {
   return out_text(prefix) && out_text(" calls ") && out_int(result->calls) && out_text(" events ") && out_int(result->events) &&
@@ -139,7 +98,7 @@ static int32_t fault_round(uint8_t fill, const probe_t* probes, size_t count) {
     EXPECT(printed);
     return MYCO_OK;
   }
-  return failed("a trap after corrupting the kernel's tables", -1);
+  return status_failed("a trap after corrupting the kernel's tables", -1);
 }
 
 static int32_t faults(const replay_result_t* first) {
@@ -151,62 +110,6 @@ static int32_t faults(const replay_result_t* first) {
   CHECK(fault_round(0xff, ROUND_TWO, sizeof ROUND_TWO / sizeof ROUND_TWO[0]));
   CHECK(replay_fresh(&again, true));
   EXPECT(again.hash == first->hash);
-  return MYCO_OK;
-}
-
-/* The first drained action of `kind`, if any. */
-static bool drained_action(int32_t count, uint8_t kind) {
-  for (int32_t i = 0; i < count; i++) {
-    if (myco_action_at((uint32_t)i).kind == kind) return true;
-  }
-  return false;
-}
-
-/* Whether the event log holds an instance event with `cause`. */
-static int32_t find_instance_event(uint8_t cause, bool* found) {
-  *found = false;
-  uint32_t seq = 1;
-  for (int32_t count = myco_events_read(seq); count != 0; count = myco_events_read(seq)) {
-    CHECK(count);
-    for (int32_t i = 0; i < count; i++) {
-      myco_event_t event = myco_event_at((uint32_t)i);
-      if (event.kind == EVENT_INSTANCE_STATE && event.cause == cause) *found = true;
-      seq = event.seq + 1;
-    }
-  }
-  return MYCO_OK;
-}
-
-/*
- * The kernel on the board's clock: a service that never reports started is killed on time. It
- * is configured as a device would be, by its manifest (src/live.yaml: a 30 ms start timeout).
- */
-static int32_t live(void) {
-  static const char name[] = "sensor";
-  bool timed_out = false;
-  myco_shutdown();
-  hal_board_init(&board_state, &board_hal);
-  CHECK(myco_init(&board_hal));
-  CHECK(myco_manifest_stage(0, LIVE_MANIFEST, (uint32_t)LIVE_MANIFEST_BYTES));
-  CHECK(myco_manifest_load((int32_t)LIVE_MANIFEST_BYTES));
-  CHECK(myco_service_lookup(name, sizeof name - 1));
-  CHECK(myco_start_all());
-  int32_t spawned = myco_actions_drain();
-  CHECK(spawned);
-  EXPECT(drained_action(spawned, ACTION_SPAWN));
-  uint64_t started_ms = board_now_ms();
-  int32_t pending = myco_run(LIVE_RUN_MS); /* sleeps on the board's clock until the deadline */
-  uint64_t elapsed_ms = board_now_ms() - started_ms;
-  CHECK(pending);
-  int32_t drained = myco_actions_drain();
-  CHECK(drained);
-  EXPECT(drained_action(drained, ACTION_KILL));
-  CHECK(find_instance_event(CAUSE_START_TIMEOUT, &timed_out));
-  EXPECT(timed_out);
-  bool printed = out_text("live ") && out_text(BOARD_NAME) && out_text(" start-timeout kill after ") &&
-                 out_int((int64_t)elapsed_ms) && out_text(" ms") && out_end_line();
-  EXPECT(printed);
-  myco_shutdown();
   return MYCO_OK;
 }
 
@@ -226,7 +129,7 @@ static int32_t run(int argc, char** argv) {
   CHECK(replay_fresh(&result, false));
   EXPECT(print_hash_line("host " MYCO_HOST_NAME, &result));
   CHECK(faults(&result));
-  CHECK(live());
+  CHECK(live_run());
   EXPECT(out_text("myco: ok") && out_end_line());
   return MYCO_OK;
 }

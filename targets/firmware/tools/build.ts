@@ -2,15 +2,17 @@
 // the C API, the export dispatch and the conformance program are generated (gen-api.ts,
 // gen-dispatch.ts, gen-scenario.ts), then gcc builds the
 // native host and the callgrind bench, and arm-none-eabi-gcc builds one image per Cortex-M
-// board and profile (newlib nano + semihosting, boards/mps2).
+// board and profile (newlib nano + semihosting, boards/mps2), and the tiny profile's device image
+// (src/device.c: what a product carries, without the conformance harness).
 //
 //   include/myco_api.h, myco_errors.h   checked in, written by `npm run build` (targets/abi/generate.ts)
-//   build/gen/                          myco_api.c, myco_dispatch.c, live_manifest.c, wasm-rt.h (from wabt)
+//   build/gen/                          myco_api.c, myco_dispatch.c, live_manifest.c, device_manifest.c, wasm-rt.h (from wabt)
 //   build/gen/<profile>/                kernel.{c,h} (wasm2c, then kernel-c.ts), myco_profile.h, conformance_program.c (the
 //                                       profile's program: all-layers, or tiny's own for the tiny profile,
 //                                       in its compact form: compact-program.ts)
 //   build/native/<profile>/myco-host    the native host (and myco-bench for release)
 //   build/<cpu>-<profile>/myco.elf      a Cortex-M image, with myco.map
+//   build/cortex-m3-tiny-device/        the device image (myco.elf, myco.map)
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
@@ -19,7 +21,7 @@ import { kernelAbi } from "../../abi/abi.ts";
 import { buildProgram, programOf } from "../../conformance/build-program.ts";
 import { generateApiHeader, generateApiSource } from "./gen-api.ts";
 import { generateDispatchSource } from "./gen-dispatch.ts";
-import { generateLiveManifestSource, generateProgramSource } from "./gen-scenario.ts";
+import { generateManifestSource, generateProgramSource } from "./gen-scenario.ts";
 import { fingerprint, isFresh, markFresh, withBuildLock, writeFileAtomic } from "../../tools/build-cache.ts";
 import { mustRun, requireNewlib, requireTool } from "../../tools/toolchain.ts";
 import { flashLine } from "./sizes.ts";
@@ -52,14 +54,15 @@ export const profileSuffix = (profile: Profile) => (profile === "release" ? "" :
 export interface Image { board: Board; profile: Profile; hostName: string; elf: string; map: string; kernelObject: string }
 export interface NativeHost { profile: Profile; hostName: string; executable: string; kernelObject: string }
 /** `snapshotTool`, `slotsTool`: the native release host's snapshot take/restore tool and its
- *  two-slot upgrade (boards/native/snapshot-tool.c, slots-tool.c). */
-export interface FirmwareBuild { native: NativeHost[]; bench: string; snapshotTool: string; slotsTool: string; images: Image[] }
+ *  two-slot upgrade (boards/native/snapshot-tool.c, slots-tool.c); `device`: the tiny profile's
+ *  device image on the Cortex-M3 (src/device.c), the image issue 16 sizes. */
+export interface FirmwareBuild { native: NativeHost[]; bench: string; snapshotTool: string; slotsTool: string; images: Image[]; device: Image }
 
 const COMMON_SOURCES = [
   "src/myco.c", "src/snapshot.c", "src/replay.c", "src/determinism.c", "src/hal_virtual.c", "src/hal_board.c", "src/out.c",
   "runtime/wasm-rt-static.c",
 ];
-const HOST_SOURCES = ["src/main.c", ...COMMON_SOURCES];
+const HOST_SOURCES = ["src/main.c", "src/live.c", "src/status.c", ...COMMON_SOURCES];
 const SNAPSHOT_TOOL_SOURCES = ["boards/native/snapshot-tool.c", "boards/native/read-file.c", "src/myco.c", "src/snapshot.c", "src/replay.c", "src/determinism.c",
   "src/hal_virtual.c", "src/out.c", "runtime/wasm-rt-static.c"];
 const SLOTS_TOOL_SOURCES = ["boards/native/slots-tool.c", "boards/native/read-file.c", "src/myco.c", "src/slots.c", "src/replay.c", "src/determinism.c",
@@ -120,7 +123,8 @@ async function generate(): Promise<void> {
   if (header !== generateApiHeader(abi)) throw new Error("targets/firmware/include/myco_api.h is out of date: run `npm run build`");
   await writeFileAtomic(join(GEN, "myco_api.c"), generateApiSource(abi));
   await writeFileAtomic(join(GEN, "myco_dispatch.c"), generateDispatchSource(abi));
-  await writeFileAtomic(join(GEN, LIVE_SOURCE), generateLiveManifestSource());
+  await writeFileAtomic(join(GEN, LIVE_SOURCE), generateManifestSource("LIVE_MANIFEST"));
+  await writeFileAtomic(join(GEN, DEVICE_SOURCE), generateManifestSource("DEVICE_MANIFEST"));
   await Promise.all(PROFILES.map(wasm2c));
   for (const profile of PROFILES) {
     await writeFileAtomic(join(GEN, profile, PROGRAM_SOURCE), generateProgramSource(compactProgram(buildProgram(programOf(profile)).bytes)));
@@ -160,6 +164,7 @@ async function compile(tc: Toolchain, profile: Profile, sources: string[], out: 
 
 const PROGRAM_SOURCE = "conformance_program.c";
 const LIVE_SOURCE = "live_manifest.c";
+const DEVICE_SOURCE = "device_manifest.c";
 const generatedSources = (profile: Profile) => [
   join(GEN, "myco_api.c"), join(GEN, "myco_dispatch.c"), join(GEN, profile, PROGRAM_SOURCE), join(GEN, LIVE_SOURCE), join(GEN, profile, "kernel.c"),
 ];
@@ -198,6 +203,25 @@ export const compileNative = (profile: Profile, sources: string[], out: string, 
 export const linkNative = (objects: string[], executable: string): Promise<unknown> => limited(() => mustRun(NATIVE.cc, [...objects, "-o", executable]));
 
 const imageSources = (profile: Profile) => [...HOST_SOURCES, "boards/mps2/board.c", "boards/mps2/startup.c", ...generatedSources(profile)];
+
+/** The device image's own sources; the rest of it is the tiny Cortex-M3 image's objects, linked as they are. */
+const deviceSources = () => ["src/device.c", join(GEN, DEVICE_SOURCE)];
+const DEVICE_SHARED_OBJECTS = ["myco.o", "status.o", "hal_board.o", "determinism.o", "out.o", "wasm-rt-static.o", "board.o", "startup.o", "myco_api.o", "kernel.o"];
+const DEVICE_BOARD = BOARDS[0];
+const deviceDir = () => join(FIRMWARE_BUILD, `${DEVICE_BOARD.cpu}-tiny-device`);
+const deviceLayout = (): Image => ({ board: DEVICE_BOARD, profile: "tiny", hostName: `qemu-${DEVICE_BOARD.cpu}-tiny-device`,
+  elf: join(deviceDir(), "myco.elf"), map: join(deviceDir(), "myco.map"), kernelObject: join(deviceDir(), "..", `${DEVICE_BOARD.cpu}-tiny`, "kernel.o") });
+
+/** The device image, linked from the built tiny Cortex-M3 image's objects and its own program. */
+async function buildDeviceImage(tinyImage: Promise<Image>): Promise<Image> {
+  const tc = armToolchain(DEVICE_BOARD);
+  const own = await compile(tc, "tiny", deviceSources(), deviceDir(), []);
+  const built = join((await tinyImage).elf, "..");
+  const image = deviceLayout();
+  await limited(() => mustRun(tc.cc, [...tc.flags, ...own, ...DEVICE_SHARED_OBJECTS.map((o) => join(built, o)), ...tc.link,
+    `-Wl,-Map=${image.map}`, "-o", image.elf]));
+  return image;
+}
 
 async function buildImage(board: Board, profile: Profile): Promise<Image> {
   const tc = armToolchain(board);
@@ -241,7 +265,7 @@ function layout(): FirmwareBuild {
     return { board, profile, hostName: `qemu-${board.cpu}${profileSuffix(profile)}`, elf: join(out, "myco.elf"), map: join(out, "myco.map"), kernelObject: join(out, "kernel.o") };
   });
   return { native, bench: join(FIRMWARE_BUILD, "native/release/myco-bench"), snapshotTool: join(FIRMWARE_BUILD, "native/release/myco-snapshot"),
-    slotsTool: join(FIRMWARE_BUILD, "native/release/myco-slots"), images };
+    slotsTool: join(FIRMWARE_BUILD, "native/release/myco-slots"), images, device: deviceLayout() };
 }
 
 async function inputs(cortexM: boolean): Promise<string> {
@@ -265,7 +289,11 @@ export async function buildFirmware(options: { cortexM: boolean } = { cortexM: t
     if (await isFresh(FIRMWARE_BUILD, print) || (!options.cortexM && await isFresh(FIRMWARE_BUILD, await inputs(true)))) return layout();
     await generate();
     const jobs: Promise<unknown>[] = PROFILES.map(buildNative);
-    if (options.cortexM) jobs.push(...imageJobs().map(([b, p]) => buildImage(b, p)));
+    if (options.cortexM) {
+      const images = imageJobs().map(([b, p]) => buildImage(b, p));
+      const tiny = images[imageJobs().findIndex(([b, p]) => b === DEVICE_BOARD && p === "tiny")];
+      jobs.push(...images, buildDeviceImage(tiny));
+    }
     await Promise.all(jobs);
     await markFresh(FIRMWARE_BUILD, print);
     return layout();
@@ -278,5 +306,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const built = await buildFirmware({ cortexM });
   const images = cortexM ? `, ${built.images.length} Cortex-M images` : "";
   console.log(`firmware: ${built.native.length} native hosts${images} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  for (const image of built.images.filter((i) => i.profile === "tiny")) console.log(await flashLine(image.hostName, image.map));
+  if (cortexM) {
+    for (const image of [...built.images.filter((i) => i.profile === "tiny"), built.device]) console.log(await flashLine(image.hostName, image.map));
+  }
 }

@@ -1,13 +1,20 @@
 // Generates the data the firmware embeds as C byte arrays (declared in src/embedded.h): the
-// conformance program (targets/conformance/program.ts; src/replay.c replays it) and the live
-// run's manifest blob (src/live.yaml, compiled by host/manifest), so no C code parses anything
+// conformance program (targets/conformance/program.ts; src/replay.c replays it) and the manifest
+// blobs of the live run and of the device image (src/live.yaml, src/device.yaml, compiled by
+// host/manifest), so no C code parses anything
 // but the program and the kernel its manifests. Each array is compiled on its own, so an image
 // can be relinked with another program without compiling the kernel again.
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeManifest, parseManifest } from "../../../host/manifest/index.ts";
 
-export const LIVE_MANIFEST_PATH = fileURLToPath(new URL("../src/live.yaml", import.meta.url));
+/** The manifests built into the firmware, by the C name of their blob (src/embedded.h). */
+export const MANIFESTS = {
+  LIVE_MANIFEST: fileURLToPath(new URL("../src/live.yaml", import.meta.url)),
+  DEVICE_MANIFEST: fileURLToPath(new URL("../src/device.yaml", import.meta.url)),
+} as const;
+export type ManifestName = keyof typeof MANIFESTS;
 
 function byteArraySource(name: string, bytes: Uint8Array, from: string): string {
   const rows: string[] = [];
@@ -28,8 +35,9 @@ export function generateProgramSource(bytes: Uint8Array): string {
   return byteArraySource("CONFORMANCE_PROGRAM", bytes, "the conformance program");
 }
 
-export function generateLiveManifestSource(): string {
-  const parsed = parseManifest(readFileSync(LIVE_MANIFEST_PATH, "utf8"), LIVE_MANIFEST_PATH);
-  if (!parsed.manifest) throw new Error(`${LIVE_MANIFEST_PATH}: ${parsed.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join("; ")}`);
-  return byteArraySource("LIVE_MANIFEST", encodeManifest(parsed.manifest), "src/live.yaml");
+export function generateManifestSource(name: ManifestName): string {
+  const path = MANIFESTS[name];
+  const parsed = parseManifest(readFileSync(path, "utf8"), path);
+  if (!parsed.manifest) throw new Error(`${path}: ${parsed.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join("; ")}`);
+  return byteArraySource(name, encodeManifest(parsed.manifest), `src/${basename(path)}`);
 }

@@ -1,5 +1,5 @@
 // Runs the firmware host: natively (optionally under valgrind memcheck) or as a Cortex-M image
-// under `qemu-system-arm -semihosting`, and reads the lines main.c prints.
+// under `qemu-system-arm -semihosting`, and reads the lines main.c (or the device image's device.c) prints.
 import type { Image, NativeHost } from "./build.ts";
 import { command, requireTool, type CommandResult } from "../../tools/toolchain.ts";
 
@@ -15,6 +15,8 @@ export interface HostOutput {
   restart: HashLine | null;
   traps: TrapLine[];
   live: { board: string; elapsedMs: number } | null;
+  /** The device image's line: `device <board> spawned <n> checks <n> picks <n> restarts <n> stopped <n>`. */
+  device: { board: string; spawned: number; checks: number; picks: number; restarts: number; stopped: number } | null;
   ok: boolean;
   exitCode: number;
   text: string;
@@ -27,11 +29,14 @@ export function parseHostOutput(result: CommandResult): HostOutput {
     m ? { name, calls: Number(m[1]), events: Number(m[2]), hash: m[3], eventHash: m[4] } : null;
   const host = /^host (\S+) calls/m.exec(text);
   const live = /^live (\S+) start-timeout kill after (\d+) ms$/m.exec(text);
+  const device = /^device (\S+) spawned (\d+) checks (\d+) picks (\d+) restarts (\d+) stopped (\d+)$/m.exec(text);
   return {
     host: host ? hashLine(host[1], line(`host ${host[1]}`)) : null,
     restart: hashLine("restart", line("restart")),
     traps: [...text.matchAll(/^trap (\S+) kind (\S+) abort "(.*)" at (.*)$/gm)].map((m) => ({ call: m[1], kind: m[2], abort: m[3], at: m[4] })),
     live: live ? { board: live[1], elapsedMs: Number(live[2]) } : null,
+    device: device ? { board: device[1], spawned: Number(device[2]), checks: Number(device[3]), picks: Number(device[4]),
+      restarts: Number(device[5]), stopped: Number(device[6]) } : null,
     ok: /^myco: ok$/m.test(text) && result.code === 0,
     exitCode: result.code,
     text,
