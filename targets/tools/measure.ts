@@ -114,6 +114,8 @@ export async function measureTargets(): Promise<Measurements> {
   }
   const images = [];
   for (const image of firmware.images) images.push({ image: `${image.board.cpu} (${image.board.machine}), ${image.profile}`, ...await imageSizes(image.map) });
+  const device = firmware.device;
+  images.push({ image: `${device.board.cpu} (${device.board.machine}), tiny device image`, ...await imageSizes(device.map) });
   return { instructions, wasmBytes, componentBytes: component.bytes.component, kernelObjectBytes, images };
 }
 
