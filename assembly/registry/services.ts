@@ -64,7 +64,7 @@ export function sayService(detail: Detail, id: i32): Detail {
     .text("'");
 }
 
-@inline export function instanceSlotOf(service: i32, ordinal: i32): i32 {
+export function instanceSlotOf(service: i32, ordinal: i32): i32 {
   return serviceInstanceSlots[service * INSTANCES_PER_SERVICE_MAX + ordinal];
 }
 

@@ -50,7 +50,7 @@ export function recordLengthValid(what: string, length: i32, bytes: i32): i32 {
 //   +---------+---------+-- ... --+    sentinel. A blob so carries only what the YAML says.
 
 /** The bytes of the sparse record at `ptr`. */
-@inline export function sparseBytes(ptr: usize): i32 { return 4 + 4 * <i32>popcnt(load<u32>(ptr)); }
+export function sparseBytes(ptr: usize): i32 { return 4 + 4 * <i32>popcnt(load<u32>(ptr)); }
 
 /** Whether a sparse record of a `fields`-field layout starts at `ptr` within `available` bytes. */
 export function sparseFits(ptr: usize, available: i32, fields: i32): bool {

@@ -26,9 +26,9 @@ const BALANCE_FIELDS: i32 = BALANCE_RECORD_BYTES / 4;
 const BREAKER_FIELDS: i32 = BREAKER_RECORD_BYTES / 4;
 const OUTLIER_FIELDS: i32 = OUTLIER_RECORD_BYTES / 4;
 
-@inline function breakerAt(ptr: usize): usize { return ptr + <usize>sparseBytes(ptr); }
-@inline function outlierAt(ptr: usize): usize { const at = breakerAt(ptr); return at + <usize>sparseBytes(at); }
-@inline function weightsAt(ptr: usize): usize { const at = outlierAt(ptr); return at + <usize>sparseBytes(at); }
+function breakerAt(ptr: usize): usize { return ptr + <usize>sparseBytes(ptr); }
+function outlierAt(ptr: usize): usize { const at = breakerAt(ptr); return at + <usize>sparseBytes(at); }
+function weightsAt(ptr: usize): usize { const at = outlierAt(ptr); return at + <usize>sparseBytes(at); }
 @inline function weightAt(ptr: usize, ordinal: i32): i32 { return <i32>load<u16>(weightsAt(ptr) + <usize>(2 + 2 * ordinal)); }
 
 /** How many weights the (fitting) payload at `ptr` gives. */
