@@ -17,6 +17,7 @@ import { checkAtRest } from "../lifecycle/jobs";
 import { timerCancel, timerOfCheck } from "../timers/heap";
 import { fail } from "../util/detail";
 import { reject, checkRange } from "../registry/reject";
+import { fillAll } from "../util/fill";
 
 export const CHECK_HTTP: u8 = 0;
 export const CHECK_TCP: u8 = 1;
@@ -180,11 +181,11 @@ export function checksRelease(service: i32): void {
 }
 
 export function checksReset(): void {
-  checkUsed.fill(false);
-  serviceChecks.fill(NO_CHECK);
-  serviceCheckCount.fill(0);
-  serviceStartupCheck.fill(-1);
-  instancePendingChecks.fill(0);
+  fillAll(checkUsed, false);
+  fillAll(serviceChecks, NO_CHECK);
+  fillAll(serviceCheckCount, 0);
+  fillAll(serviceStartupCheck, -1);
+  fillAll(instancePendingChecks, 0);
   freeCount = 0;
   for (let check = CHECKS_MAX - 1; check >= 0; check--) freeChecks[freeCount++] = <u16>check;
 }

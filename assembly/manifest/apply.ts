@@ -59,6 +59,7 @@ import { runDigestsApply } from "./sections/run-digest";
 import { recoveryApply, recoveryBackupIndex } from "./sections/recovery";
 import { balanceApply, balanceHashes, balanceWeights } from "./sections/balance";
 import { slotPtr, slotLength, setSlotLength, stagingSlot, currentSlot, previousSlot, promote } from "./slots";
+import { fillAll } from "../util/fill";
 
 const PENDING_REMOVE: u8 = 1;
 const PENDING_RESIZE: u8 = 2;
@@ -352,7 +353,7 @@ export function manifestSettle(): bool {
 }
 
 export function manifestReset(): void {
-  pending.fill(0);
+  fillAll(pending, 0);
   pendingAny = false;
   revision = 0;
 }

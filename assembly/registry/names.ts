@@ -3,6 +3,7 @@
 import { NAME_BYTES_MAX } from "../limits";
 import { OK, E_NAME_EMPTY, E_NAME_TOO_LONG, E_NAME_INVALID_CHAR } from "../errors";
 import { fail } from "../util/detail";
+import { fillAll } from "../util/fill";
 
 const EMPTY: i32 = 0;
 const TOMBSTONE: i32 = -1;
@@ -100,7 +101,7 @@ export class NameTable {
   }
 
   clear(): void {
-    this.index.fill(EMPTY);
-    this.lengths.fill(0);
+    fillAll(this.index, EMPTY);
+    fillAll(this.lengths, 0);
   }
 }

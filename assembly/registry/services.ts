@@ -16,6 +16,7 @@ import { fail, Detail } from "../util/detail";
 import { IdPool } from "../util/id-pool";
 import { registryChanged } from "./generation";
 import { onInstanceCountChanged } from "../hooks";
+import { fillAll } from "../util/fill";
 
 export const SERVICE_TYPE_SYSTEM: u8 = 0;
 export const SERVICE_TYPE_USER: u8 = 1;
@@ -183,7 +184,7 @@ export function serviceTagAdd(id: i32, ptr: usize, len: i32): i32 {
 
 export function servicesReset(): void {
   serviceNames.clear();
-  serviceUsed.fill(false);
+  fillAll(serviceUsed, false);
   ids.reset();
   registeredCount = 0;
   registryChanged();
