@@ -58,6 +58,6 @@ export function sayBlobService(d: Detail, index: i32): Detail {
   return d.text("service '").raw(blobNames.namePtr(index), blobNames.nameLength(index)).text("'");
 }
 
-@inline export function u16At(offset: i32): i32 { return <i32>load<u16>(blobBase + <usize>offset); }
+export function u16At(offset: i32): i32 { return <i32>load<u16>(blobBase + <usize>offset); }
 @inline export function u32At(offset: i32): u32 { return load<u32>(blobBase + <usize>offset); }
 @inline export function i32At(offset: i32): i32 { return load<i32>(blobBase + <usize>offset); }
