@@ -259,9 +259,10 @@ function sectionsCapacity(ptr: usize): i32 {
         }
       }
     }
+    if (!WITH_ALL_STRATEGIES) continue; // (tiny: no consistent hashing, no hash table to count)
     const balance = (change & CHANGE_BALANCE) != 0 ? sectionPayload(ptr, i, TAG_BALANCE) : 0;
     const hashes = (change & CHANGE_BALANCE) != 0 ? balanceHashes(balance) : id >= 0 && strategyOf(id) == STRATEGY_CONSISTENT_HASH;
-    if (WITH_ALL_STRATEGIES && hashes && ++tables > HASH_TABLES_MAX) {
+    if (hashes && ++tables > HASH_TABLES_MAX) {
       subject(i);
       hashTablesTaken(SERVICE_SUBJECT);
       return at(detail, balance != 0 ? recordAt : blobServiceAt[i]);

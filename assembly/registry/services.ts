@@ -37,7 +37,7 @@ let registeredCount: i32 = 0;
 
 @inline export function servicesRegistered(): i32 { return registeredCount; }
 
-@inline export function isService(id: i32): bool {
+export function isService(id: i32): bool {
   return id >= 0 && id < SERVICES_MAX && unchecked(serviceUsed[id]);
 }
 

@@ -11,6 +11,7 @@
 // settings change. No section: every field the kernel's default, every weight 1. Weights:
 // instance ordinal k < n weighs weights[k], the others 1.
 import { OK } from "../../errors";
+import { WITH_BREAKER } from "../../features";
 import { SERVICE_SUBJECT, serviceInstanceCount } from "../../registry/services";
 import { field, recordScratch, recordDefaults, sparseFits, sparseBytes, sparseExpand } from "../../util/record";
 import {
@@ -80,10 +81,12 @@ export function balanceApply(service: i32, ptr: usize): void {
   balanceResolve(expand(ptr, BALANCE_FIELDS), r);
   const set = balanceApplyRecord(service, r);
   assert(set == OK, "a validated balance section did not apply"); // capacity was checked by the diff
-  breakerResolve(expand(ptr == 0 ? 0 : breakerAt(ptr), BREAKER_FIELDS), r);
-  breakerApplyRecord(service, r);
-  outlierResolve(expand(ptr == 0 ? 0 : outlierAt(ptr), OUTLIER_FIELDS), r);
-  outlierApplyRecord(service, r);
+  if (WITH_BREAKER) { // (tiny: no breaker or ejection to set)
+    breakerResolve(expand(ptr == 0 ? 0 : breakerAt(ptr), BREAKER_FIELDS), r);
+    breakerApplyRecord(service, r);
+    outlierResolve(expand(ptr == 0 ? 0 : outlierAt(ptr), OUTLIER_FIELDS), r);
+    outlierApplyRecord(service, r);
+  }
   balanceWeights(service, ptr);
 }
 
