@@ -78,7 +78,7 @@ export const instanceCheckStatus = new StaticArray<u8>(INSTANCES_MAX * CPS);
 export const instancePendingChecks = new StaticArray<u8>(INSTANCES_MAX);
 export const instanceUpSinceMs = new StaticArray<i64>(INSTANCES_MAX);
 
-@inline export function checkAt(service: i32, k: i32): i32 { return <i32>serviceChecks[service * CPS + k]; }
+export function checkAt(service: i32, k: i32): i32 { return <i32>serviceChecks[service * CPS + k]; }
 
 /** OK when `check` is a check in use; the error (with detail) otherwise. */
 export function checkResolve(check: i32): i32 {

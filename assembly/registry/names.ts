@@ -30,7 +30,7 @@ export function validateName(ptr: usize, len: i32, field: string): i32 {
   return OK;
 }
 
-@inline function fnv1a(ptr: usize, len: i32): u32 {
+function fnv1a(ptr: usize, len: i32): u32 {
   let h: u32 = 0x811c9dc5;
   for (let i = 0; i < len; i++) h = (h ^ load<u8>(ptr + <usize>i)) * 0x01000193;
   return h;
