@@ -7,6 +7,7 @@ import { serviceUsed, serviceNames } from "../registry/services";
 import { firstDependency, edgeNextOut, edgeTo, NO_EDGE } from "./edges";
 import { Detail } from "../util/detail";
 import { fillAll } from "../util/fill";
+import { WITH_SENTENCES } from "../features";
 
 const walkOf = new StaticArray<i32>(SERVICES_MAX);
 const positionInWalk = new StaticArray<i32>(SERVICES_MAX);
@@ -21,6 +22,7 @@ function firstUnmetDependency(id: i32, pending: StaticArray<i32>): i32 {
 }
 
 function sayName(detail: Detail, id: i32): void {
+  if (!WITH_SENTENCES) return; // without sentences (tiny) the name is not read: its loads would stay in every error path
   detail.raw(serviceNames.namePtr(id), serviceNames.nameLength(id));
 }
 

@@ -17,6 +17,7 @@ import { IdPool } from "../util/id-pool";
 import { registryChanged } from "./generation";
 import { onInstanceCountChanged } from "../hooks";
 import { fillAll } from "../util/fill";
+import { WITH_SENTENCES } from "../features";
 
 export const SERVICE_TYPE_SYSTEM: u8 = 0;
 export const SERVICE_TYPE_USER: u8 = 1;
@@ -60,6 +61,7 @@ export function serviceSubject(ptr: usize, len: i32): void { subjectPtr = ptr; s
 
 /** Appends `'name'` of a service to an error detail. */
 export function sayService(detail: Detail, id: i32): Detail {
+  if (!WITH_SENTENCES) return detail; // without sentences (tiny) the name is not read: its loads would stay in every error path
   const subject = id == SERVICE_SUBJECT;
   return detail.text("'").raw(subject ? subjectPtr : serviceNames.namePtr(id), subject ? subjectLength : serviceNames.nameLength(id))
     .text("'");
