@@ -9,7 +9,8 @@
 // is every other string literal passed to a call (the field names handed to the error helpers:
 // `validateName(p, n, "tag")`, either branch of `.text(a ? "x" : "y")`), but for the few callees
 // whose string is behaviour, not a sentence (BEHAVIOUR_STRINGS), and every string of an array
-// literal (the names of states and kinds the sentences use).
+// literal (the names of states and kinds the sentences use); the other arguments of the Detail
+// writers become 0, so nothing is computed for a sentence that is not written.
 import { Transform } from "assemblyscript/transform";
 import { Node } from "assemblyscript";
 
@@ -51,6 +52,22 @@ function dropArguments(call) {
   let dropped = false;
   for (const arg of call.args) dropped = dropString(arg) || dropped;
   return dropped;
+}
+
+/** The Detail writers (assembly/util/detail.ts): without sentences they return at once. */
+const WRITERS = new Set(["byte", "text", "ascii", "raw", "int"]);
+
+/** Without sentences: a writer's arguments become constants ("" or 0), so what they would have
+ *  computed for the sentence (a name's loads, a count) is not in the module either. Only Detail
+ *  has methods of these names in the kernel, and no writer argument has a side effect. */
+function dropWriterArguments(call) {
+  const callee = call.expression;
+  if (callee.kind !== NODE_PROPERTY_ACCESS || !WRITERS.has(callee.property.text)) return false;
+  const range = call.range;
+  call.args = call.args.map((arg) => callee.property.text === "text"
+    ? Node.createStringLiteralExpression("", range)
+    : Node.createIntegerLiteralExpression(globalThis.i64_new(0, 0), range));
+  return true;
 }
 
 /** Without sentences: the strings of an array literal become "" (the kernel's string arrays name
@@ -112,7 +129,7 @@ export default class AsciiLiterals extends Transform {
       visitAll(source, (node) => {
         if (node.kind !== NODE_CALL) { if (!sentences) dropArrayStrings(node); return; }
         if (rewrite(node, sentences)) rewritten++;
-        else if (!sentences) dropArguments(node);
+        else if (!sentences && !dropWriterArguments(node)) dropArguments(node);
       });
     }
     if (rewritten === 0) throw new Error("asc-ascii-literals: no detail.text(\"...\") call found; is the transform still needed?");
