@@ -67,6 +67,15 @@ export function sparseField(ptr: usize, index: i32, fallback: i32): i32 {
   return load<i32>(ptr + 4 + 4 * <usize>popcnt(mask & (bit - 1)));
 }
 
+/** The sparse record at `ptr` (it fits; 0: none) as a full one for a resolver: expanded into
+ *  recordScratch, or recordDefaults when there is none. Every section of the manifest reads its
+ *  records through here. */
+export function sparseRead(ptr: usize, fields: i32): usize {
+  if (ptr == 0) return recordDefaults;
+  sparseExpand(ptr, fields, recordScratch);
+  return recordScratch;
+}
+
 /** The full record of the sparse one at `ptr` (it fits), into `to`: absent fields the sentinel. */
 export function sparseExpand(ptr: usize, fields: i32, to: usize): void {
   const mask = load<u32>(ptr);
