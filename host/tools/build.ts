@@ -53,8 +53,9 @@ async function outFileOf(target: string, extra: string[]): Promise<string> {
  * The tiny profile's module goes through binaryen's size pipeline (-Oz: optimize 2, shrink 2) a
  * second time: asc runs it once, and a second run over its output still folds what the first
  * exposed (about 620 bytes); then the functions are ordered by how often they are called, so the
- * most called take the 1-byte indices (214 bytes). The features are asc's defaults, so the module needs nothing new of
- * a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an error, never written.
+ * most called take the 1-byte indices (214 bytes). The features are asc's defaults, so the module
+ * needs nothing new of a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an
+ * error, never written.
  * (binaryen is the optimizer asc itself uses, the same version: package.json pins it.)
  */
 async function shrinkAgain(path: string, names: boolean): Promise<void> {
