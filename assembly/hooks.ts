@@ -72,7 +72,7 @@ export let onServiceHealthHook: ((service: i32, health: u8) => void) | null = nu
   const hook = onStopTimeoutHook;
   if (hook) hook(service, slot, timeoutMs);
 }
-@inline export function startRefused(service: i32): bool {
+export function startRefused(service: i32): bool {
   const hook = startRefusedHook;
   return hook ? hook(service) : false;
 }

@@ -46,6 +46,7 @@ import { node as resourcesNode } from "./resources/tables";
 import { admissionForget } from "./resources/admission";
 import { reservationsForget } from "./resources/reservations";
 import { serviceHeld } from "./lifecycle/inputs";
+import { fillAll } from "./util/fill";
 
 /** Registers a validated-by-the-registry service; returns its id or the registry's error. */
 export function admitService(ptr: usize, len: i32, type: i32, instances: i32): i32 {
@@ -110,7 +111,7 @@ export function membershipReset(): void {
   if (WITH_PLACEMENT) fleet.reset();
   if (WITH_PLACEMENT) reservations.reset();
   if (WITH_PLACEMENT) { plans.reset(); nodeHealth.reset(); healthPolicy.reset(); }
-  if (WITH_RESOURCES) { resourcesNode.reset(); serviceHeld.fill(false); }
+  if (WITH_RESOURCES) { resourcesNode.reset(); fillAll(serviceHeld, false); }
   configReset();
   onReset(); // the manifest loader (manifest/apply.ts), above membership: it joins services through it
   slotsReset();

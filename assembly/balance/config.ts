@@ -9,7 +9,7 @@
 //   BREAKER   0 enabled | 4 windowSize | 8 minCalls | 12 failureRatePercent | 16 consecutiveFailures |
 //             20 slowCallMs | 24 slowRatePercent | 28 openMs | 32 openMaxMs | 36 halfOpenPermits
 //   OUTLIER   0 enabled | 4 consecutiveFailures | 8 baseEjectionMs | 12 maxEjectionMs | 16 maxEjectedPercent
-import { WITH_ALL_STRATEGIES, WITH_BREAKER } from "../features";
+import { WITH_ALL_STRATEGIES, WITH_BREAKER, WITH_SENTENCES } from "../features";
 import {
   OK, E_INVALID_STRATEGY, E_INVALID_OPTION, E_INVALID_BREAKER, E_INVALID_OUTLIER, E_CAPACITY_HASH_TABLES, E_INVALID_WEIGHT,
 } from "../errors";
@@ -65,6 +65,7 @@ export function outside(code: i32, service: i32, name: string, value: i64, low: 
 
 /** "instance <handle> of service 'api': " */
 export function sayInstance(detail: Detail, slot: i32): Detail {
+  if (!WITH_SENTENCES) return detail; // without sentences (tiny) the name is not read: its loads would stay in every error path
   return sayService(detail.text("instance ").int(instanceHandle(slot)).text(" of service "), <i32>instanceService[slot])
     .text(": ");
 }

@@ -66,7 +66,7 @@ export function poolRebuild(service: i32): void {
     const slot = instanceSlotOf(service, k);
     const record = slotAt(slot);
     if (WITH_BREAKER) wake = min(wake, breakerRefresh(slot, service, now));
-    let ejectedUntil = load<i64>(record, SLOT_EJECTED_UNTIL_MS);
+    let ejectedUntil = WITH_BREAKER ? load<i64>(record, SLOT_EJECTED_UNTIL_MS) : 0; // (tiny: nothing is ejected)
     if (ejectedUntil != 0 && ejectedUntil <= now) {
       ejectedUntil = 0;
       store<i64>(record, 0, SLOT_EJECTED_UNTIL_MS);
@@ -76,7 +76,7 @@ export function poolRebuild(service: i32): void {
     const ok = member && ejectedUntil == 0 && load<u8>(record, SLOT_HEALTH) != HEALTH_UNHEALTHY
       && (!WITH_BREAKER || breakerAdmits(slot, service));
     store<u8>(record, <u8>ok, SLOT_IN_POOL);
-    halfOpen = halfOpen || (ok && load<u8>(record, SLOT_BREAKER) == BREAKER_HALF_OPEN);
+    halfOpen = WITH_BREAKER && (halfOpen || (ok && load<u8>(record, SLOT_BREAKER) == BREAKER_HALF_OPEN));
     members += <i32>member;
     available += <i32>ok;
   }

@@ -20,6 +20,7 @@ import {
   SERVICE_BALANCED_COUNT, SLOT_HEALTH, SLOT_ACTIVE, slotAt, serviceAt, markStale, markMembershipChanged, hashTableOwner,
 } from "./tables";
 import { WITH_ALL_STRATEGIES } from "../features";
+import { fillAll } from "../util/fill";
 
 /** A service id was just taken from the registry's pool: default balancing, zero statistics. */
 export function balanceServiceReset(service: i32): void {
@@ -130,7 +131,7 @@ function runReset(slot: i32): void {
 
 /** Back to init: records are reset when taken, so only the shared state is cleared here. */
 export function balanceReset(): void {
-  hashTableOwner.fill(-1);
+  fillAll(hashTableOwner, -1);
   cycleReset();
   randomReset();
 }

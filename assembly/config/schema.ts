@@ -15,6 +15,7 @@ import { validateName } from "../registry/names";
 import { patternCompile, patternMatches } from "../discovery/pattern";
 import { maskByte } from "../manifest/format";
 import { fail, Detail, detail } from "../util/detail";
+import { fillAll } from "../util/fill";
 
 export const CONFIG_INT: u8 = 1;
 export const CONFIG_BOOL: u8 = 2;
@@ -158,7 +159,7 @@ function checkValue(servicePtr: usize, serviceLength: i32): i32 {
     valuePtr = changetype<usize>(secretScratch);
   }
   const result = checkText(valuePtr, servicePtr, serviceLength);
-  secretScratch.fill(0);
+  fillAll(secretScratch, 0);
   return result;
 }
 

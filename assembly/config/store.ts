@@ -4,6 +4,7 @@
 import { SERVICES_MAX, CONFIG_KEYS_MAX } from "../limits";
 import { TAG_CONFIG } from "../manifest/format";
 import { nextRecord, findConfig } from "../manifest/reader";
+import { fillAll } from "../util/fill";
 
 /** Offsets (in the current slot) of the CONFIG records, grouped by service. */
 const configAt = new StaticArray<i32>(CONFIG_KEYS_MAX);
@@ -21,9 +22,9 @@ export function configRecordAt(service: i32, ordinal: i32): i32 { return configA
 /** Starts a rebuild (the caller then indexes every service of the new blob, in any order). */
 export function configIndexBegin(): void {
   configTotal = 0;
-  configCount.fill(0);
-  sectionStart.fill(-1);
-  sectionEnd.fill(-1);
+  fillAll(configCount, 0);
+  fillAll(sectionStart, -1);
+  fillAll(sectionEnd, -1);
 }
 
 /** Indexes `service`'s section [from, to) of the blob at ptr; the blob is validated (capacity too). */

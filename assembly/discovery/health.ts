@@ -5,6 +5,7 @@ import { DISCOVERY_SERVICES } from "../limits";
 import { CAUSE_NONE } from "../lifecycle/causes";
 import { subscriptionsNotify, DISCOVERY_CHANGE_HEALTH } from "./subscriptions";
 import { statusChanged } from "../registry/generation";
+import { fillAll } from "../util/fill";
 
 export const HEALTH_UNKNOWN: u8 = 0;
 export const HEALTH_HEALTHY: u8 = 1;
@@ -21,4 +22,4 @@ export function discoveryHealthChanged(service: i32, health: u8): void {
   subscriptionsNotify(service, DISCOVERY_CHANGE_HEALTH, from, health, CAUSE_NONE);
 }
 
-export function healthReset(): void { serviceHealth.fill(HEALTH_UNKNOWN); }
+export function healthReset(): void { fillAll(serviceHealth, HEALTH_UNKNOWN); }

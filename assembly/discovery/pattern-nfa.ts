@@ -8,6 +8,7 @@ import {
   OP_CHAR, OP_ANY, OP_CLASS, OP_SPLIT, OP_EMPTY, OP_BOL, OP_EOL, OP_MATCH, T_CONCAT, T_ALT, T_STAR, T_QUEST, NONE,
   stateOp, stateArg, stateOut, stateOut1, postKind, postArg, postfixLength, classHas, syntax, tooComplex, sourceEnd,
 } from "./pattern-program";
+import { fillAll } from "../util/fill";
 
 const STACK_MAX: i32 = PATTERN_STATES_MAX * 2 + 4;
 let stateCount: i32 = 0;
@@ -147,7 +148,7 @@ function addClosure(list: StaticArray<u16>, length: i32, s: i32, pos: i32, input
 
 function nextListId(): void {
   listId++;
-  if (listId == 0) { mark.fill(0); listId = 1; }
+  if (listId == 0) { fillAll(mark, 0); listId = 1; }
 }
 
 /** Does the compiled pattern match `len` bytes at `ptr`? Counts steps in patternSteps(). */

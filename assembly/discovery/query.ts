@@ -11,6 +11,7 @@ import { registryGeneration, statusGeneration } from "../registry/generation";
 import { clockNow } from "../clock";
 import { patternCompile, patternMatches } from "./pattern";
 import { serviceHealth } from "./health";
+import { fillAll } from "../util/fill";
 
 export const ANY: i32 = -1;
 
@@ -121,7 +122,7 @@ function victim(): i32 {
   return oldest;
 }
 
-export function cacheClear(): void { entryUsed.fill(false); }
+export function cacheClear(): void { fillAll(entryUsed, false); }
 
 export function queryReset(): void {
   cacheClear();

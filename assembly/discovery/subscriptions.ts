@@ -10,6 +10,7 @@ import { eventLog, EVENT_DISCOVERY } from "../log/events";
 import { CAUSE_NONE } from "../lifecycle/causes";
 import { patternCompile, patternMatches } from "./pattern";
 import { fail } from "../util/detail";
+import { fillAll } from "../util/fill";
 
 export const DISCOVERY_CHANGE_REGISTERED: i32 = 1;
 export const DISCOVERY_CHANGE_UNREGISTERED: i32 = 2;
@@ -125,7 +126,7 @@ export function subscriptionsForget(service: i32): void {
 }
 
 export function subscriptionsReset(): void {
-  used.fill(false);
-  members.fill(0);
+  fillAll(used, false);
+  fillAll(members, 0);
   active = 0;
 }

@@ -6,6 +6,8 @@ import { SERVICES_MAX } from "../limits";
 import { serviceUsed, serviceNames } from "../registry/services";
 import { firstDependency, edgeNextOut, edgeTo, NO_EDGE } from "./edges";
 import { Detail } from "../util/detail";
+import { fillAll } from "../util/fill";
+import { WITH_SENTENCES } from "../features";
 
 const walkOf = new StaticArray<i32>(SERVICES_MAX);
 const positionInWalk = new StaticArray<i32>(SERVICES_MAX);
@@ -20,12 +22,13 @@ function firstUnmetDependency(id: i32, pending: StaticArray<i32>): i32 {
 }
 
 function sayName(detail: Detail, id: i32): void {
+  if (!WITH_SENTENCES) return; // without sentences (tiny) the name is not read: its loads would stay in every error path
   detail.raw(serviceNames.namePtr(id), serviceNames.nameLength(id));
 }
 
 /** Writes "dependency cycle: a -> b -> a; c -> d -> c" to `detail`; returns the cycle count. */
 export function reportCycles(detail: Detail, pending: StaticArray<i32>): i32 {
-  walkOf.fill(0);
+  fillAll(walkOf, 0);
   detail.text("dependency cycle: ");
   let cycles = 0;
   let walk = 0;

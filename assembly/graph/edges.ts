@@ -2,6 +2,7 @@
 // insertion order (its dependencies, and its dependents), threaded through one fixed edge pool.
 import { SERVICES_MAX, EDGES_MAX } from "../limits";
 import { IdPool } from "../util/id-pool";
+import { fillAll } from "../util/fill";
 
 /** Hard: pulled in on start; its stop or failure stops the dependent. Orders the start. */
 export const DEP_REQUIRES: u8 = 1;
@@ -95,12 +96,12 @@ export function edgesRemoveFrom(from: i32): void {
 }
 
 export function edgesReset(): void {
-  firstDependency.fill(NO_EDGE);
-  lastDependency.fill(NO_EDGE);
-  firstDependent.fill(NO_EDGE);
-  lastDependent.fill(NO_EDGE);
-  dependencyCount.fill(0);
-  dependentCount.fill(0);
+  fillAll(firstDependency, NO_EDGE);
+  fillAll(lastDependency, NO_EDGE);
+  fillAll(firstDependent, NO_EDGE);
+  fillAll(lastDependent, NO_EDGE);
+  fillAll(dependencyCount, 0);
+  fillAll(dependentCount, 0);
   edgeSlots.reset();
   generation++;
 }

@@ -2,6 +2,7 @@
 // kinds, in one direction. Fixed queue, epoch marks (no clearing), no recursion.
 import { SERVICES_MAX } from "../limits";
 import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, edgeKind, NO_EDGE } from "./edges";
+import { fillAll } from "../util/fill";
 
 export const TOWARD_DEPENDENCIES: bool = true;
 export const TOWARD_DEPENDENTS: bool = false;
@@ -20,7 +21,7 @@ let epoch: u32 = 0;
  */
 export function walkFrom(start: i32, towardDependencies: bool, kinds: u8, expand: (service: i32) => bool): i32 {
   epoch++;
-  if (epoch == 0) { seenEpoch.fill(0); epoch = 1; }
+  if (epoch == 0) { fillAll(seenEpoch, 0); epoch = 1; }
   let count = 0;
   walked[count++] = <u16>start;
   seenEpoch[start] = epoch;

@@ -8,6 +8,7 @@ import { SERVICES_MAX, AVAILABILITY_BUCKETS, TIMEOUT_MS_MAX } from "../limits";
 import { E_INVALID_PERIOD } from "../errors";
 import { clockNow } from "../clock";
 import { checkRange } from "../registry/reject";
+import { fillAll } from "../util/fill";
 
 const B: i32 = AVAILABILITY_BUCKETS;
 
@@ -81,13 +82,13 @@ export function availabilityStart(service: i32): void {
 
 /** availabilityClear(service, true) for every row at once, at time 0 (reset and init). */
 export function availabilityClearAll(): void {
-  availabilityWindowMs.fill(600_000);
-  upMs.fill(0);
-  observedMs.fill(0);
-  lastMs.fill(0);
-  lastBucket.fill(0);
-  observed.fill(false);
-  up.fill(false);
+  fillAll(availabilityWindowMs, 600_000);
+  fillAll(upMs, 0);
+  fillAll(observedMs, 0);
+  fillAll(lastMs, 0);
+  fillAll(lastBucket, 0);
+  fillAll(observed, false);
+  fillAll(up, false);
 }
 
 export function availabilityClear(service: i32, defaults: bool): void {

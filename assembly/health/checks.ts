@@ -17,6 +17,7 @@ import { checkAtRest } from "../lifecycle/jobs";
 import { timerCancel, timerOfCheck } from "../timers/heap";
 import { fail } from "../util/detail";
 import { reject, checkRange } from "../registry/reject";
+import { fillAll } from "../util/fill";
 
 export const CHECK_HTTP: u8 = 0;
 export const CHECK_TCP: u8 = 1;
@@ -77,7 +78,7 @@ export const instanceCheckStatus = new StaticArray<u8>(INSTANCES_MAX * CPS);
 export const instancePendingChecks = new StaticArray<u8>(INSTANCES_MAX);
 export const instanceUpSinceMs = new StaticArray<i64>(INSTANCES_MAX);
 
-@inline export function checkAt(service: i32, k: i32): i32 { return <i32>serviceChecks[service * CPS + k]; }
+export function checkAt(service: i32, k: i32): i32 { return <i32>serviceChecks[service * CPS + k]; }
 
 /** OK when `check` is a check in use; the error (with detail) otherwise. */
 export function checkResolve(check: i32): i32 {
@@ -180,11 +181,11 @@ export function checksRelease(service: i32): void {
 }
 
 export function checksReset(): void {
-  checkUsed.fill(false);
-  serviceChecks.fill(NO_CHECK);
-  serviceCheckCount.fill(0);
-  serviceStartupCheck.fill(-1);
-  instancePendingChecks.fill(0);
+  fillAll(checkUsed, false);
+  fillAll(serviceChecks, NO_CHECK);
+  fillAll(serviceCheckCount, 0);
+  fillAll(serviceStartupCheck, -1);
+  fillAll(instancePendingChecks, 0);
   freeCount = 0;
   for (let check = CHECKS_MAX - 1; check >= 0; check--) freeChecks[freeCount++] = <u16>check;
 }

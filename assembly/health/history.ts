@@ -14,6 +14,7 @@
 //               i64       i32         u8       u8
 import { SERVICES_MAX, HEALTH_HISTORY } from "../limits";
 import { clockNow } from "../clock";
+import { fillAll } from "../util/fill";
 
 export const HISTORY_RECORD_BYTES: i32 = 16;
 const STORED_BYTES: i32 = 8;
@@ -58,6 +59,6 @@ export function historyClear(service: i32): void {
 }
 
 export function historyClearAll(): void {
-  next.fill(0);
-  filled.fill(0);
+  fillAll(next, 0);
+  fillAll(filled, 0);
 }

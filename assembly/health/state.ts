@@ -32,6 +32,7 @@ import { checkAt, checkRole, instanceCheckStatus, NO_CHECK, ROLE_READINESS, STAT
 import { availabilityUpdate } from "./availability";
 import { WITH_HEALTH_HISTORY } from "../features";
 import { alertRaise, alertRaised, alertHealthy, ALERT_RECOVERED, ALERT_DEGRADED, ALERT_UNHEALTHY, ALERT_FLAPPING } from "../recovery/alerts";
+import { fillAll } from "../util/fill";
 
 export const HEALTH_UNKNOWN: u8 = 0;
 export const HEALTH_HEALTHY: u8 = 1;
@@ -134,8 +135,8 @@ export function healthServiceClear(service: i32): void {
 }
 
 export function healthStateReset(): void {
-  instanceHealth.fill(HEALTH_UNKNOWN);
-  serviceHealth.fill(HEALTH_UNKNOWN);
-  serviceHealthy.fill(false);
-  lastKnown.fill(NONE_YET);
+  fillAll(instanceHealth, HEALTH_UNKNOWN);
+  fillAll(serviceHealth, HEALTH_UNKNOWN);
+  fillAll(serviceHealthy, false);
+  fillAll(lastKnown, NONE_YET);
 }

@@ -14,6 +14,7 @@ import { FAULT_NONE, FAULT_WATCHDOG, FAULT_CHECK, FAULT_RESOURCE } from "../life
 import { instanceKill } from "../lifecycle/instances";
 import { timerArmInstance, timerOfWatchdog } from "../timers/heap";
 import { WITH_WATCHDOG } from "../features";
+import { fillAll } from "../util/fill";
 
 /** Watchdog period per service; 0: none. Takes effect when an instance (re)starts. */
 export const watchdogMs = new StaticArray<i32>(SERVICES_MAX);
@@ -60,6 +61,6 @@ export function watchdogDue(slot: i32): void {
 }
 
 export function watchdogReset(): void {
-  killFault.fill(FAULT_NONE);
-  watchdogMs.fill(0);
+  fillAll(killFault, FAULT_NONE);
+  fillAll(watchdogMs, 0);
 }

@@ -2,6 +2,7 @@
 // flag, so a service is queued at most once). Work that found the outbox full goes to the
 // deferred set and is retried on the next tick, never in a tight loop.
 import { SERVICES_MAX } from "../limits";
+import { fillAll } from "../util/fill";
 
 const queue = new StaticArray<u16>(SERVICES_MAX);
 const queued = new StaticArray<bool>(SERVICES_MAX);
@@ -47,7 +48,7 @@ export function retryDeferred(): void {
 export function dirtyReset(): void {
   head = 0;
   length = 0;
-  queued.fill(false);
+  fillAll(queued, false);
   deferredLength = 0;
-  isDeferred.fill(false);
+  fillAll(isDeferred, false);
 }

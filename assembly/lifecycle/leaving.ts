@@ -3,6 +3,7 @@
 import { ROLLOUT_SERVICES, ROLLOUT_INSTANCES } from "../limits";
 import { WITH_ROLLOUT } from "../features";
 import { serviceInstanceCount } from "../registry/services";
+import { fillAll } from "../util/fill";
 
 /** The tables, in one object that exists only with the feature (a zero-length array still costs a header). */
 class ResizeTables {
@@ -44,10 +45,10 @@ export function resizeClear(service: i32): void {
 
 export function resizeReset(): void {
   if (!WITH_ROLLOUT) return;
-  resize.serviceDrainMs.fill(DRAIN_MS_DEFAULT);
-  resize.serviceLeaving.fill(0);
-  resize.serviceJoining.fill(0);
-  resize.instanceLeaving.fill(0);
-  resize.instanceOnTrial.fill(false);
+  fillAll(resize.serviceDrainMs, DRAIN_MS_DEFAULT);
+  fillAll(resize.serviceLeaving, 0);
+  fillAll(resize.serviceJoining, 0);
+  fillAll(resize.instanceLeaving, 0);
+  fillAll(resize.instanceOnTrial, false);
 }
 

@@ -37,7 +37,7 @@ import { TAG_TAG, TAG_CONFIG, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEME
 import { placementApply } from "./sections/placement";
 import { resourcesSectionApply } from "./sections/resources";
 import { admissionRekey } from "../resources/admission";
-import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT, WITH_MANIFEST_RELOAD, WITH_COMPAT } from "../features";
+import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT, WITH_MANIFEST_RELOAD, WITH_COMPAT, WITH_ALL_STRATEGIES } from "../features";
 import { servicesRegistered } from "../registry/services";
 import { WITH_SECURITY } from "../features";
 import { identityApply } from "../security/root-rule";
@@ -59,6 +59,7 @@ import { runDigestsApply } from "./sections/run-digest";
 import { recoveryApply, recoveryBackupIndex } from "./sections/recovery";
 import { balanceApply, balanceHashes, balanceWeights } from "./sections/balance";
 import { slotPtr, slotLength, setSlotLength, stagingSlot, currentSlot, previousSlot, promote } from "./slots";
+import { fillAll } from "../util/fill";
 
 const PENDING_REMOVE: u8 = 1;
 const PENDING_RESIZE: u8 = 2;
@@ -159,14 +160,16 @@ function apply(ptr: usize): void {
  * services as they are: hot, no restart. Consistent hashing last, so the services that give up
  * a hash table have let it go before the ones that take one.
  */
+const SECTION_PASSES: i32 = WITH_ALL_STRATEGIES ? 2 : 1; // (tiny: no consistent hashing)
+
 function applySections(ptr: usize): void {
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < SECTION_PASSES; pass++) {
     for (let i = 0; i < blobServiceCount; i++) {
       const id = blobKernelId[i];
       const change = blobChange[i];
       if ((change & CHANGE_BALANCE) != 0) {
         const balance = sectionPayload(ptr, i, TAG_BALANCE);
-        if (balanceHashes(balance) == (pass == 1)) balanceApply(id, balance);
+        if (!WITH_ALL_STRATEGIES || balanceHashes(balance) == (pass == 1)) balanceApply(id, balance);
       }
       if (pass == 1) continue;
       if (WITH_RESOURCES) resourcesSectionApply(id, sectionPayload(ptr, i, TAG_RESOURCES), sectionPayload(ptr, i, TAG_UNITS));
@@ -352,7 +355,7 @@ export function manifestSettle(): bool {
 }
 
 export function manifestReset(): void {
-  pending.fill(0);
+  fillAll(pending, 0);
   pendingAny = false;
   revision = 0;
 }

@@ -4,6 +4,7 @@
 import { SERVICES_MAX, EDGES_MAX, NAME_INDEX_SLOTS, TAGS_MAX } from "../limits";
 import { NameTable } from "../registry/names";
 import { Detail } from "../util/detail";
+import { WITH_SENTENCES } from "../features";
 
 // ---- the blob's services (by blob index) --------------------------------------------------
 
@@ -55,9 +56,10 @@ export function at(d: Detail, offset: i32): i32 {
 }
 
 export function sayBlobService(d: Detail, index: i32): Detail {
+  if (!WITH_SENTENCES) return d; // without sentences (tiny) the name is not read: its loads would stay in every error path
   return d.text("service '").raw(blobNames.namePtr(index), blobNames.nameLength(index)).text("'");
 }
 
-@inline export function u16At(offset: i32): i32 { return <i32>load<u16>(blobBase + <usize>offset); }
+export function u16At(offset: i32): i32 { return <i32>load<u16>(blobBase + <usize>offset); }
 @inline export function u32At(offset: i32): u32 { return load<u32>(blobBase + <usize>offset); }
 @inline export function i32At(offset: i32): i32 { return load<i32>(blobBase + <usize>offset); }

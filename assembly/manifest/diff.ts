@@ -28,6 +28,7 @@ import { healthRoom } from "./sections/health";
 import { balanceHashes } from "./sections/balance";
 import { parseConfig, cfgValueAt, cfgFlags, FLAG_HOT } from "../config/schema";
 import { sectionStart, sectionEnd } from "../config/store";
+import { fillAll } from "../util/fill";
 
 export const CHANGE_ADDED: u8 = 1;
 /** Something only a restart applies: instances, dependencies, a cold config key. */
@@ -121,7 +122,7 @@ function sameDependencies(id: i32, index: i32): bool {
 /** Fills the diff tables; `oldPtr` is the current blob (0 when none). */
 export function computeDiff(newPtr: usize, oldPtr: usize): void {
   hotChanges = 0;
-  kept.fill(false);
+  fillAll(kept, false);
   for (let i = 0; i < blobServiceCount; i++) {
     const id = WITH_MANIFEST_RELOAD ? serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i)) : -1; // tiny: an empty kernel
     blobOldId[i] = id;
@@ -258,9 +259,10 @@ function sectionsCapacity(ptr: usize): i32 {
         }
       }
     }
+    if (!WITH_ALL_STRATEGIES) continue; // (tiny: no consistent hashing, no hash table to count)
     const balance = (change & CHANGE_BALANCE) != 0 ? sectionPayload(ptr, i, TAG_BALANCE) : 0;
     const hashes = (change & CHANGE_BALANCE) != 0 ? balanceHashes(balance) : id >= 0 && strategyOf(id) == STRATEGY_CONSISTENT_HASH;
-    if (WITH_ALL_STRATEGIES && hashes && ++tables > HASH_TABLES_MAX) {
+    if (hashes && ++tables > HASH_TABLES_MAX) {
       subject(i);
       hashTablesTaken(SERVICE_SUBJECT);
       return at(detail, balance != 0 ? recordAt : blobServiceAt[i]);

@@ -3,7 +3,7 @@
 import { RECORD_HEADER_BYTES, TAG_CONFIG } from "./format";
 
 /** The next record offset after the one at `offset` (the blob at `ptr` is validated). */
-@inline export function nextRecord(ptr: usize, offset: i32): i32 {
+export function nextRecord(ptr: usize, offset: i32): i32 {
   return offset + RECORD_HEADER_BYTES + <i32>load<u16>(ptr + <usize>(offset + 1));
 }
 

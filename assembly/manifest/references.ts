@@ -19,6 +19,7 @@ import {
 import { balanceWeightCount } from "./sections/balance";
 import { blueGreenAddressable } from "./sections/update";
 import { recoveryBackupIndex } from "./sections/recovery";
+import { fillAll } from "../util/fill";
 
 // Kahn's algorithm over blob indices.
 const byTarget = new StaticArray<u16>(EDGES_MAX);
@@ -94,7 +95,7 @@ function recordOffset(service: i32, tag: u8, nth: i32): i32 {
 
 /** Kahn's algorithm on blob indices; a cycle is reported with its whole path. */
 export function checkAcyclic(): i32 {
-  targetStart.fill(0);
+  fillAll(targetStart, 0);
   for (let e = 0; e < depCount; e++) targetStart[<i32>depTo[e] + 1]++;
   for (let s = 0; s < blobServiceCount; s++) targetStart[s + 1] += targetStart[s];
   for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
@@ -122,7 +123,7 @@ export function checkAcyclic(): i32 {
 function reportCycle(): i32 {
   let start = 0;
   while (pending[start] == 0) start++;
-  walkMark.fill(-1);
+  fillAll(walkMark, -1);
   let atService = start;
   for (let step = 0; walkMark[atService] < 0; step++) {
     walkMark[atService] = step;

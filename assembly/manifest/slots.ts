@@ -4,6 +4,7 @@
 import { MANIFEST_BYTES_MAX } from "../limits";
 import { OK, E_MANIFEST_STAGE } from "../errors";
 import { fail } from "../util/detail";
+import { fillAll } from "../util/fill";
 
 const bytes = new StaticArray<u8>(3 * MANIFEST_BYTES_MAX);
 const lengths = new StaticArray<i32>(3);
@@ -42,5 +43,5 @@ export function slotsReset(): void {
   stagingSlot = 0;
   currentSlot = -1;
   previousSlot = -1;
-  lengths.fill(0);
+  fillAll(lengths, 0);
 }

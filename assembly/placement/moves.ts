@@ -9,6 +9,7 @@
 import { PLACEMENT_NODES_MAX, PLACEMENT_SLOTS_MAX, PLACEMENT_SERVICES } from "../limits";
 import { WITH_PLACEMENT } from "../features";
 import { NONE } from "./tables";
+import { fillAll } from "../util/fill";
 
 export const MOVE_NONE: u8 = 0;
 /** The action is in the outbox; the executor has not said it began. */
@@ -71,20 +72,20 @@ export class Plans {
   planMovedCount: i32 = 0;
   constructor() { this.reset(); }
   reset(): void {
-    this.running.fill(NONE);
-    this.target.fill(NONE);
-    this.state.fill(MOVE_NONE);
-    this.trigger.fill(TRIGGER_INFER);
-    this.failNode.fill(NONE);
-    this.failCount.fill(0);
-    this.excluded.fill(NONE);
+    fillAll(this.running, NONE);
+    fillAll(this.target, NONE);
+    fillAll(this.state, MOVE_NONE);
+    fillAll(this.trigger, TRIGGER_INFER);
+    fillAll(this.failNode, NONE);
+    fillAll(this.failCount, 0);
+    fillAll(this.excluded, NONE);
     this.retryLimit = MOVE_RETRY_LIMIT;
     this.placing = -1;
-    this.inFlight.fill(0);
+    fillAll(this.inFlight, 0);
     this.planned = 0;
     this.started = 0;
     this.rounds = 0;
-    this.dirtyMark.fill(0);
+    fillAll(this.dirtyMark, 0);
     this.planDirtyCount = 0;
     this.backupDirtyCount = 0;
     this.movedCount = 0;

@@ -23,6 +23,7 @@ import { PLANTED_BUG } from "../features";
 import { holdSource, releaseHold } from "./hold";
 import { retryExcludes, parked } from "./exclusions";
 import { RULE_REQUIRE, RULE_FORBID, RULE_PREFER } from "./spec";
+import { fillAll } from "../util/fill";
 
 /**
  * Counts the service's instances per node and per zone into the scratch rows, walking only its
@@ -34,7 +35,7 @@ function prepare(service: i32): void {
   if (fleet.preparedFor == service || !counted(service)) return;
   for (let k = 0; k < fleet.touchedCount; k++) { fleet.perNode[<i32>unchecked(fleet.touched[k])] = 0; fleet.touchedMark[<i32>unchecked(fleet.touched[k])] = false; }
   fleet.touchedCount = 0;
-  fleet.perZone.fill(0);
+  fillAll(fleet.perZone, 0);
   fleet.preparedFor = service;
   for (let slot = firstOfService(service); slot != NO_SLOT; slot = unchecked(fleet.nextOfService[slot])) {
     const node = <i32>unchecked(fleet.slotNode[slot]);
@@ -200,7 +201,7 @@ function explainAll(service: i32): i32 {
 }
 
 function clearRefusal(service: i32): void {
-  fleet.refusal.fill(0);
+  fillAll(fleet.refusal, 0);
   for (let r = 0; r < RESOURCES; r++) {
     fleet.refusalNeed[r] = unchecked(fleet.request[service * RESOURCES + r]);
     fleet.refusalLargest[r] = 0;

@@ -33,6 +33,7 @@ import { deployModel } from "./spec";
 import { moveFailure } from "./retry";
 import { failuresClear, exclusionsOf, excludedAt } from "./exclusions";
 import { EXCLUDED_PER_SLOT } from "./moves";
+import { fillAll } from "../util/fill";
 
 /** Move an instance to another node (see the record above). */
 export const ACTION_MOVE: u8 = 10;
@@ -142,7 +143,7 @@ export function planRound(): i32 {
     if (displaced(slot)) moving[n++] = <u32>slot;
   }
   clearDirty(DIRTY_PLAN);
-  plans.budget.fill(-2); // not yet computed
+  fillAll(plans.budget, -2); // not yet computed
   let emitted = 0;
   let k = 0;
   for (; k < n; k++) {

@@ -16,6 +16,7 @@ import { replacePending } from "./place";
 import { refreshBackups } from "./backups";
 import { nodeChanged } from "./moves";
 import { healthPolicy, healthDrain, EVENT_PLAN, PLAN_EVENT_PROMOTABLE, PLAN_EVENT_PROMOTED } from "./plan";
+import { fillAll } from "../util/fill";
 
 export class NodeHealth {
   /** Kernel time since which the node's health is below the threshold (-1: it is not). */
@@ -24,7 +25,7 @@ export class NodeHealth {
   readonly healthySince: StaticArray<i64> = new StaticArray<i64>(PLACEMENT_NODES_MAX);
   readonly promotable: StaticArray<bool> = new StaticArray<bool>(PLACEMENT_NODES_MAX);
   constructor() { this.reset(); }
-  reset(): void { this.lowSince.fill(-1); this.healthySince.fill(-1); this.promotable.fill(false); }
+  reset(): void { fillAll(this.lowSince, -1); fillAll(this.healthySince, -1); fillAll(this.promotable, false); }
 }
 
 export const nodeHealth: NodeHealth = WITH_PLACEMENT ? new NodeHealth() : changetype<NodeHealth>(0);

@@ -12,6 +12,7 @@ import { fleet, NONE, NO_SLOT } from "./tables";
 import { firstOfService } from "./slots";
 import { placeInstances, releaseSlot } from "./place";
 import { refreshBackups } from "./backups";
+import { fillAll } from "../util/fill";
 
 /** The longest a reservation may wait for its commit (a day). */
 export const RESERVATION_MS_MAX: i64 = 86_400_000;
@@ -22,7 +23,7 @@ export class Reservations {
   /** Kernel time at which an uncommitted reservation expires; -1: the entry is free. */
   readonly deadline: StaticArray<i64> = new StaticArray<i64>(PLACEMENT_RESERVATIONS_MAX);
   constructor() { this.reset(); }
-  reset(): void { this.deadline.fill(-1); }
+  reset(): void { fillAll(this.deadline, -1); }
 }
 
 export const reservations: Reservations = PLACEMENT_RESERVATIONS_MAX > 0 ? new Reservations() : changetype<Reservations>(0);

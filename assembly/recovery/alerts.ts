@@ -13,6 +13,7 @@ import { clockNow } from "../clock";
 import { instanceHandle } from "../registry/instances";
 import { eventLog, EVENT_ALERT } from "../log/events";
 import { stableRunMs } from "./policy";
+import { fillAll } from "../util/fill";
 
 export const SEVERITY_INFO: u8 = 0;
 export const SEVERITY_WARNING: u8 = 1;
@@ -73,8 +74,8 @@ export function alertsClear(service: i32): void {
 }
 
 export function alertsReset(): void {
-  raised.fill(0);
-  healthySinceMs.fill(-1);
+  fillAll(raised, 0);
+  fillAll(healthySinceMs, -1);
   sequence = 0;
   suppressed = 0;
 }

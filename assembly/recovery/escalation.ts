@@ -31,7 +31,7 @@ export function escalate(service: i32, pattern: u8): void {
   if (WITH_FULL_RECOVERY && (flags & ESCALATE_GROUP) != 0 && escalationLevel[service] == 0) {
     escalationLevel[service] = 1;
     intensityClear(service);
-    recoveryLog(service, STEP_GROUP_RESTART, 1, restarts);
+    recoveryLog(service, STEP_GROUP_RESTART, 1, restarts, -1);
     beginRecovery(service, 0, GROUP_ONE_FOR_ALL, CAUSE_ESCALATION);
     return;
   }
@@ -42,11 +42,11 @@ export function escalate(service: i32, pattern: u8): void {
   serviceStopCause[service] = CAUSE_ESCALATION;
   transitionService(service, STATE_FAILED, CAUSE_ESCALATION, pattern);
   stopRequiringDependents(service, CAUSE_DEPENDENCY_FAILED, false);
-  recoveryLog(service, STEP_GIVE_UP, 2, restarts);
+  recoveryLog(service, STEP_GIVE_UP, 2, restarts, -1);
   alertRaise(service, -1, ALERT_GAVE_UP, CAUSE_ESCALATION);
   if (!WITH_FULL_RECOVERY || (flags & ESCALATE_REBOOT) == 0) return;
   escalationLevel[service] = 3;
   recoveryAction(service, ACTION_REBOOT_REQUEST, pattern);
-  recoveryLog(service, STEP_REBOOT_REQUEST, 3, pattern);
+  recoveryLog(service, STEP_REBOOT_REQUEST, 3, pattern, -1);
   alertRaise(service, -1, ALERT_REBOOT_REQUESTED, CAUSE_ESCALATION);
 }

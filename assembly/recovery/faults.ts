@@ -16,6 +16,7 @@ import { WindowCounter } from "./window";
 import { alertRaise, ALERT_CRASH_LOOP, ALERT_WATCHDOG, ALERT_START_TIMEOUT, ALERT_STOP_TIMEOUT } from "./alerts";
 import { CAUSE_STOP_TIMEOUT } from "../lifecycle/causes";
 import { FAULT_NONE, FAULT_CRASH_LOOP, FAULT_START_TIMEOUT, FAULT_WATCHDOG, FAULT_STOP_TIMEOUT } from "../lifecycle/faults";
+import { fillAll } from "../util/fill";
 
 
 /** Crash loop: K faults within W ms (defaults.ts: 3 in 10 s, kubelet's CrashLoopBackOff after a few). */
@@ -75,10 +76,10 @@ export function faultOnHealthTransition(service: i32): bool {
 }
 
 export function faultsClearAll(): void {
-  crashLoopFaults.fill(<u8>CRASH_LOOP_FAULTS_DEFAULT);
-  crashLoopWindowMs.fill(CRASH_LOOP_WINDOW_MS_DEFAULT);
-  flappingTransitions.fill(5);
-  flappingWindowMs.fill(60_000);
+  fillAll(crashLoopFaults, <u8>CRASH_LOOP_FAULTS_DEFAULT);
+  fillAll(crashLoopWindowMs, CRASH_LOOP_WINDOW_MS_DEFAULT);
+  fillAll(flappingTransitions, 5);
+  fillAll(flappingWindowMs, 60_000);
   faultTimes.clearAll();
   healthTimes.clearAll();
 }

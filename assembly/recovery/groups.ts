@@ -18,6 +18,7 @@ import { transitionService, serviceWantUp, servicePhase, PHASE_WAITING } from ".
 import { stopOne, startOne } from "../lifecycle/jobs";
 import { GROUP_ONE_FOR_ONE, GROUP_REST_FOR_ONE } from "./policy";
 import { WITH_FULL_RECOVERY } from "../features";
+import { fillAll } from "../util/fill";
 
 /** heldBy[m] = root + 1 while m waits to start with root's restart; 0 otherwise. */
 const heldBy = new StaticArray<u16>(SERVICES_MAX);
@@ -36,7 +37,7 @@ function always(service: i32): bool { return true; }
 
 /** The service's `requires` group, the service first; returns the count in `members`. */
 function collectGroup(service: i32): i32 {
-  if (++epoch == 0) { seenEpoch.fill(0); epoch = 1; }
+  if (++epoch == 0) { fillAll(seenEpoch, 0); epoch = 1; }
   let count = 0;
   members[count++] = <u16>service;
   seenEpoch[service] = epoch;
@@ -113,6 +114,6 @@ export function groupForget(service: i32): void {
 }
 
 export function groupsReset(): void {
-  heldBy.fill(0);
+  fillAll(heldBy, 0);
   heldCount = 0;
 }

@@ -13,6 +13,7 @@ import { SERVICES_MAX } from "../limits";
 import { clockNow } from "../clock";
 import { restartsMax, restartWindowMs } from "./policy";
 import { WindowCounter } from "./window";
+import { fillAll } from "../util/fill";
 
 const restarts = new WindowCounter();
 /** Time spent waiting out restart delays, which the supervised clock does not count. */
@@ -39,5 +40,5 @@ export function intensityClear(service: i32): void { restarts.clear(service); }
 
 export function intensityClearAll(): void {
   restarts.clearAll();
-  delayedMs.fill(0);
+  fillAll(delayedMs, 0);
 }

@@ -21,6 +21,7 @@ import * as D from "../defaults";
 import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "../lifecycle/faults";
 import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE, restarts } from "./strategies/kinds";
 import { WITH_FULL_RECOVERY } from "../features";
+import { fillAll } from "../util/fill";
 
 const SUCCESS_EXITS_DEFAULT: u64 = <u64><u32>D.SUCCESS_EXITS_LOW_DEFAULT | (<u64><u32>D.SUCCESS_EXITS_HIGH_DEFAULT << 32);
 
@@ -103,26 +104,26 @@ export function policyClear(service: i32): void {
 
 /** policyClear for every row at once (column fills: reset and init stay cheap at 8192 services). */
 export function policyClearAll(): void {
-  restartPolicy.fill(<u8>D.POLICY_DEFAULT);
-  successExits.fill(SUCCESS_EXITS_DEFAULT);
-  restartsMax.fill(<u8>RESTARTS_DEFAULT);
-  restartWindowMs.fill(D.RESTART_WINDOW_MS_DEFAULT);
-  countEveryStart.fill(D.COUNT_EVERY_START_DEFAULT != 0);
-  backoffKind.fill(<u8>D.BACKOFF_KIND_DEFAULT);
-  backoffJitter.fill(<u8>D.JITTER_DEFAULT);
-  backoffBaseMs.fill(D.BACKOFF_BASE_MS_DEFAULT);
-  backoffCapMs.fill(max(D.BACKOFF_CAP_MS_DEFAULT, D.BACKOFF_BASE_MS_DEFAULT));
-  backoffFactorPercent.fill(<u16>D.BACKOFF_FACTOR_PERCENT_DEFAULT);
-  stableRunMs.fill(D.STABLE_MS_DEFAULT);
+  fillAll(restartPolicy, <u8>D.POLICY_DEFAULT);
+  fillAll(successExits, SUCCESS_EXITS_DEFAULT);
+  fillAll(restartsMax, <u8>RESTARTS_DEFAULT);
+  fillAll(restartWindowMs, D.RESTART_WINDOW_MS_DEFAULT);
+  fillAll(countEveryStart, D.COUNT_EVERY_START_DEFAULT != 0);
+  fillAll(backoffKind, <u8>D.BACKOFF_KIND_DEFAULT);
+  fillAll(backoffJitter, <u8>D.JITTER_DEFAULT);
+  fillAll(backoffBaseMs, D.BACKOFF_BASE_MS_DEFAULT);
+  fillAll(backoffCapMs, max(D.BACKOFF_CAP_MS_DEFAULT, D.BACKOFF_BASE_MS_DEFAULT));
+  fillAll(backoffFactorPercent, <u16>D.BACKOFF_FACTOR_PERCENT_DEFAULT);
+  fillAll(stableRunMs, D.STABLE_MS_DEFAULT);
   for (let service = 0; service < SERVICES_MAX; service++) {
     for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
       unchecked(strategyLists[service * FAULT_PATTERNS + pattern] = strategiesDefault(pattern));
     }
   }
-  groupStrategy.fill(<u8>D.GROUP_DEFAULT);
-  escalationFlags.fill(<u8>D.ESCALATION_DEFAULT);
-  scaleMax.fill(<u8>D.SCALE_MAX_DEFAULT);
-  backupService.fill(<i16>D.BACKUP_DEFAULT);
+  fillAll(groupStrategy, <u8>D.GROUP_DEFAULT);
+  fillAll(escalationFlags, <u8>D.ESCALATION_DEFAULT);
+  fillAll(scaleMax, <u8>D.SCALE_MAX_DEFAULT);
+  fillAll(backupService, <i16>D.BACKUP_DEFAULT);
 }
 
 // ---- checks (no state read but the arguments: the manifest validates a blob's values with

@@ -38,7 +38,7 @@ const pendingArgs = new StaticArray<i32>(SERVICES_MAX * 3);
 const FIRST_PENDING_KIND: u8 = 5;
 
 /** An EVENT_RECOVERY record; `handle`: the instance concerned (restart-instance), or -1. */
-export function recoveryLog(service: i32, step: u8, detail: i32, value: i32, handle: i32 = -1): void {
+export function recoveryLog(service: i32, step: u8, detail: i32, value: i32, handle: i32): void {
   eventLog(EVENT_RECOVERY, service, handle, step, <u8>min(detail, 255), CAUSE_RECOVERY, value);
 }
 

@@ -35,6 +35,7 @@ import { groupRelease, groupForget, groupDrop, groupsReset } from "./groups";
 import { instanceRestartsCancel } from "./strategies/restart-instance";
 import { escalationLevel, gaveUp } from "./escalation";
 import { pendingDelayMs, runningSinceMs, pendingActions, flushActions } from "./steps";
+import { fillAll } from "../util/fill";
 
 const backoffUntilMs = new StaticArray<i64>(SERVICES_MAX);
 const backoffSinceMs = new StaticArray<i64>(SERVICES_MAX);
@@ -133,14 +134,14 @@ export function recoveryForget(service: i32): void {
 export function recoveryClearAll(): void {
   policyClearAll();
   faultsClearAll();
-  gaveUp.fill(false);
-  escalationLevel.fill(0);
-  serviceRecovering.fill(false);
+  fillAll(gaveUp, false);
+  fillAll(escalationLevel, 0);
+  fillAll(serviceRecovering, false);
   intensityClearAll();
   backoffForgetAll();
   adaptiveClearAll();
-  flappingPending.fill(false);
-  pendingActions.fill(0);
+  fillAll(flappingPending, false);
+  fillAll(pendingActions, 0);
   groupsReset();
 }
 

@@ -4,6 +4,7 @@
 // for every N <= WINDOW_SLOTS. Serves restart intensity (OTP's MaxR in MaxT), crash loops and
 // flapping alike.
 import { SERVICES_MAX, WINDOW_SLOTS } from "../limits";
+import { fillAll } from "../util/fill";
 
 export class WindowCounter {
   private readonly stamps: StaticArray<u32> = new StaticArray<u32>(SERVICES_MAX * WINDOW_SLOTS);
@@ -47,7 +48,7 @@ export class WindowCounter {
   }
 
   clearAll(): void {
-    this.next.fill(0);
-    this.filled.fill(0);
+    fillAll(this.next, 0);
+    fillAll(this.filled, 0);
   }
 }

@@ -6,6 +6,7 @@ import { E_UNKNOWN_INSTANCE, E_STALE_INSTANCE } from "../errors";
 import { STATE_STOPPED } from "./states";
 import { fail } from "../util/detail";
 import { IdPool } from "../util/id-pool";
+import { fillAll } from "../util/fill";
 
 const GENERATION_MASK: i32 = 0x7fff;
 
@@ -76,10 +77,10 @@ function resolveFailed(handle: i32): i32 {
 }
 
 export function instancesReset(): void {
-  instanceUsed.fill(false);
-  instanceState.fill(STATE_STOPPED);
-  instanceGeneration.fill(0); // as at init: the same inputs after a reset give the same handles
-  instanceExitCode.fill(0);
+  fillAll(instanceUsed, false);
+  fillAll(instanceState, STATE_STOPPED);
+  fillAll(instanceGeneration, 0); // as at init: the same inputs after a reset give the same handles
+  fillAll(instanceExitCode, 0);
   slots.reset();
 }
 

@@ -3,6 +3,7 @@
 import { NAME_BYTES_MAX } from "../limits";
 import { OK, E_NAME_EMPTY, E_NAME_TOO_LONG, E_NAME_INVALID_CHAR } from "../errors";
 import { fail } from "../util/detail";
+import { fillAll } from "../util/fill";
 
 const EMPTY: i32 = 0;
 const TOMBSTONE: i32 = -1;
@@ -29,7 +30,7 @@ export function validateName(ptr: usize, len: i32, field: string): i32 {
   return OK;
 }
 
-@inline function fnv1a(ptr: usize, len: i32): u32 {
+function fnv1a(ptr: usize, len: i32): u32 {
   let h: u32 = 0x811c9dc5;
   for (let i = 0; i < len; i++) h = (h ^ load<u8>(ptr + <usize>i)) * 0x01000193;
   return h;
@@ -100,7 +101,7 @@ export class NameTable {
   }
 
   clear(): void {
-    this.index.fill(EMPTY);
-    this.lengths.fill(0);
+    fillAll(this.index, EMPTY);
+    fillAll(this.lengths, 0);
   }
 }

@@ -16,6 +16,8 @@ import { fail, Detail } from "../util/detail";
 import { IdPool } from "../util/id-pool";
 import { registryChanged } from "./generation";
 import { onInstanceCountChanged } from "../hooks";
+import { fillAll } from "../util/fill";
+import { WITH_SENTENCES } from "../features";
 
 export const SERVICE_TYPE_SYSTEM: u8 = 0;
 export const SERVICE_TYPE_USER: u8 = 1;
@@ -36,7 +38,7 @@ let registeredCount: i32 = 0;
 
 @inline export function servicesRegistered(): i32 { return registeredCount; }
 
-@inline export function isService(id: i32): bool {
+export function isService(id: i32): bool {
   return id >= 0 && id < SERVICES_MAX && unchecked(serviceUsed[id]);
 }
 
@@ -59,12 +61,13 @@ export function serviceSubject(ptr: usize, len: i32): void { subjectPtr = ptr; s
 
 /** Appends `'name'` of a service to an error detail. */
 export function sayService(detail: Detail, id: i32): Detail {
+  if (!WITH_SENTENCES) return detail; // without sentences (tiny) the name is not read: its loads would stay in every error path
   const subject = id == SERVICE_SUBJECT;
   return detail.text("'").raw(subject ? subjectPtr : serviceNames.namePtr(id), subject ? subjectLength : serviceNames.nameLength(id))
     .text("'");
 }
 
-@inline export function instanceSlotOf(service: i32, ordinal: i32): i32 {
+export function instanceSlotOf(service: i32, ordinal: i32): i32 {
   return serviceInstanceSlots[service * INSTANCES_PER_SERVICE_MAX + ordinal];
 }
 
@@ -183,7 +186,7 @@ export function serviceTagAdd(id: i32, ptr: usize, len: i32): i32 {
 
 export function servicesReset(): void {
   serviceNames.clear();
-  serviceUsed.fill(false);
+  fillAll(serviceUsed, false);
   ids.reset();
   registeredCount = 0;
   registryChanged();

@@ -4,6 +4,7 @@ import { TAGS_MAX } from "../limits";
 import { E_CAPACITY_TAGS } from "../errors";
 import { NameTable, validateName } from "./names";
 import { fail } from "../util/detail";
+import { fillAll } from "../util/fill";
 
 export const tagNames = new NameTable(TAGS_MAX, TAGS_MAX * 2);
 const tagUses = new StaticArray<i32>(TAGS_MAX);
@@ -35,5 +36,5 @@ export function tagFind(ptr: usize, len: i32): i32 { return tagNames.find(ptr, l
 
 export function tagsReset(): void {
   tagNames.clear();
-  tagUses.fill(0);
+  fillAll(tagUses, 0);
 }

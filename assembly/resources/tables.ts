@@ -11,6 +11,7 @@ import {
 import { WITH_RESOURCES } from "../features";
 import { NameTable } from "../registry/names";
 import { RESOURCES } from "./vector";
+import { fillAll } from "../util/fill";
 
 /** A service's admission state. */
 export const ADMIT_NONE: u8 = 0;
@@ -102,20 +103,20 @@ export class ResourceTables {
   constructor() { this.reset(); }
 
   reset(): void {
-    this.capacity.fill(0);
-    this.held.fill(0);
+    fillAll(this.capacity, 0);
+    fillAll(this.held, 0);
     this.unitNames.clear();
     this.unitCount = 0;
-    this.unitCapacity.fill(0);
-    this.unitExclusive.fill(false);
-    this.unitHeld.fill(0);
-    this.unitHolder.fill(-1);
+    fillAll(this.unitCapacity, 0);
+    fillAll(this.unitExclusive, false);
+    fillAll(this.unitHeld, 0);
+    fillAll(this.unitHolder, -1);
     for (let s = 0; s < RESOURCE_SERVICES; s++) this.serviceClear(s);
     this.queueSeq = 0;
     this.queuedCount = 0;
-    this.overSinceMs.fill(-1);
-    this.overActed.fill(false);
-    this.reservationState.fill(RESERVATION_FREE);
+    fillAll(this.overSinceMs, -1);
+    fillAll(this.overActed, false);
+    fillAll(this.reservationState, RESERVATION_FREE);
   }
 
   /** A fresh service row: what resolve() gives an all-default record, holding nothing. */

@@ -15,6 +15,7 @@
 // the heap then holds at most TIMERS_MAX timers, one per instance, service and check, while
 // every owner has ids of its own.
 import { TIMERS_MAX, TIMER_IDS, INSTANCES_MAX, SERVICES_MAX, CHECKS_MAX, ROLLOUT_SERVICES } from "../limits";
+import { fillAll } from "../util/fill";
 
 export const NO_DEADLINE: i64 = i64.MAX_VALUE;
 const NOT_ARMED: i32 = 0xffff;
@@ -142,7 +143,7 @@ export function timerArmedCount(): i32 { return size; }
 
 export function timersReset(): void {
   size = 0;
-  positions.fill(<u16>NOT_ARMED);
+  fillAll(positions, <u16>NOT_ARMED);
 }
 
 timersReset();

@@ -7,15 +7,20 @@
 // Without sentences (the tiny profile, MYCO_PROFILE=3: assembly/features.ts WITH_SENTENCES) the
 // literal is dropped instead: `detail.ascii(0, 0)`, so no byte of it reaches the module; and so
 // is every other string literal passed to a call (the field names handed to the error helpers:
-// `validateName(p, n, "tag")`), but for the few callees whose string is behaviour, not a sentence
-// (BEHAVIOUR_STRINGS).
+// `validateName(p, n, "tag")`, either branch of `.text(a ? "x" : "y")`), but for the few callees
+// whose string is behaviour, not a sentence (BEHAVIOUR_STRINGS), and every string of an array
+// literal (the names of states and kinds the sentences use); the other arguments of the Detail
+// writers become 0, so nothing is computed for a sentence that is not written.
 import { Transform } from "assemblyscript/transform";
 import { Node } from "assemblyscript";
 
 const NODE_CALL = 9;
 const NODE_LITERAL = 16;
+const NODE_PARENTHESIZED = 20;
 const NODE_PROPERTY_ACCESS = 21;
+const NODE_TERNARY = 22;
 const LITERAL_STRING = 2;
+const LITERAL_ARRAY = 5;
 
 function asciiBytes(text) {
   const bytes = [];
@@ -30,18 +35,46 @@ function asciiBytes(text) {
 /** Callees whose string argument is output or a match, not part of an error sentence. */
 const BEHAVIOUR_STRINGS = new Set(["writeText", "hasPrefix"]);
 
+/** A string literal becomes "", also as either branch of a ternary (`.text(a ? "x" : "y")`). */
+function dropString(node) {
+  if (node.kind === NODE_PARENTHESIZED) return dropString(node.expression);
+  if (node.kind === NODE_TERNARY) return dropString(node.ifThen) | dropString(node.ifElse);
+  if (node.kind !== NODE_LITERAL || node.literalKind !== LITERAL_STRING || node.value.length === 0) return false;
+  node.value = "";
+  return true;
+}
+
 /** Without sentences: a string literal argument of any other call becomes "". */
 function dropArguments(call) {
   const callee = call.expression;
   const name = callee.kind === NODE_PROPERTY_ACCESS ? callee.property.text : callee.text;
   if (BEHAVIOUR_STRINGS.has(name)) return false;
   let dropped = false;
-  for (const arg of call.args) {
-    if (arg.kind !== NODE_LITERAL || arg.literalKind !== LITERAL_STRING || arg.value.length === 0) continue;
-    arg.value = "";
-    dropped = true;
-  }
+  for (const arg of call.args) dropped = dropString(arg) || dropped;
   return dropped;
+}
+
+/** The Detail writers (assembly/util/detail.ts): without sentences they return at once. */
+const WRITERS = new Set(["byte", "text", "ascii", "raw", "int"]);
+
+/** Without sentences: a writer's arguments become constants ("" or 0), so what they would have
+ *  computed for the sentence (a name's loads, a count) is not in the module either. Only Detail
+ *  has methods of these names in the kernel, and no writer argument has a side effect. */
+function dropWriterArguments(call) {
+  const callee = call.expression;
+  if (callee.kind !== NODE_PROPERTY_ACCESS || !WRITERS.has(callee.property.text)) return false;
+  const range = call.range;
+  call.args = call.args.map((arg) => callee.property.text === "text"
+    ? Node.createStringLiteralExpression("", range)
+    : Node.createIntegerLiteralExpression(globalThis.i64_new(0, 0), range));
+  return true;
+}
+
+/** Without sentences: the strings of an array literal become "" (the kernel's string arrays name
+ *  states and kinds for error sentences: lifecycle/instances.ts STATE_NAMES and the like). */
+function dropArrayStrings(node) {
+  if (node.kind !== NODE_LITERAL || node.literalKind !== LITERAL_ARRAY) return;
+  for (const element of node.elementExpressions) if (element) dropString(element);
 }
 
 /** `x.text("...")` -> `x.ascii(memory.data<u8>([...]), n)` (or `x.ascii(0, 0)`), in place. */
@@ -70,7 +103,7 @@ function rewrite(call, sentences) {
   return true;
 }
 
-/** Visits every node below `node` (iteratively: no recursion limit on deep ASTs). */
+/** Visits every node below `root` (iteratively: no recursion limit on deep ASTs). */
 function visitAll(root, visit) {
   const stack = [root];
   const seen = new Set();
@@ -78,7 +111,7 @@ function visitAll(root, visit) {
     const node = stack.pop();
     if (!node || typeof node !== "object" || seen.has(node)) continue;
     seen.add(node);
-    if (typeof node.kind === "number" && node.kind === NODE_CALL) visit(node);
+    if (typeof node.kind === "number") visit(node);
     for (const [key, value] of Object.entries(node)) {
       if (key === "range" || key === "parent") continue;
       if (Array.isArray(value)) stack.push(...value);
@@ -93,8 +126,11 @@ export default class AsciiLiterals extends Transform {
     const sentences = this.program.options.globalAliases?.get("MYCO_PROFILE") !== "3";
     for (const source of parser.sources) {
       if (source.isLibrary || !source.normalizedPath.startsWith("assembly/") || source.normalizedPath.includes("__tests__")) continue;
-      visitAll(source, (call) => { if (rewrite(call, sentences)) rewritten++;
-        else if (!sentences) dropArguments(call); });
+      visitAll(source, (node) => {
+        if (node.kind !== NODE_CALL) { if (!sentences) dropArrayStrings(node); return; }
+        if (rewrite(node, sentences)) rewritten++;
+        else if (!sentences && !dropWriterArguments(node)) dropArguments(node);
+      });
     }
     if (rewritten === 0) throw new Error("asc-ascii-literals: no detail.text(\"...\") call found; is the transform still needed?");
   }

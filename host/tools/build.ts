@@ -29,7 +29,9 @@ const snapshot = fileURLToPath(new URL("./asc-snapshot.js", import.meta.url));
  */
 export async function compile(target: string, extra: string[] = []): Promise<void> {
   const asc = fileURLToPath(new URL("../../node_modules/assemblyscript/bin/asc.js", import.meta.url));
-  const args = [asc, "assembly/index.ts", "--target", target, "--transform", asciiLiterals, "--transform", features, "--transform", snapshot, ...extra];
+  // tiny: asc keeps the function names for shrinkAgain, which removes them unless `--debug` asked for them
+  const names = target === "tiny" && !extra.includes("--debug") ? ["--debug"] : [];
+  const args = [asc, "assembly/index.ts", "--target", target, "--transform", asciiLiterals, "--transform", features, "--transform", snapshot, ...extra, ...names];
   try {
     await run(process.execPath, args, { cwd: root });
   } catch (error) {
@@ -50,8 +52,10 @@ async function outFileOf(target: string, extra: string[]): Promise<string> {
 /**
  * The tiny profile's module goes through binaryen's size pipeline (-Oz: optimize 2, shrink 2) a
  * second time: asc runs it once, and a second run over its output still folds what the first
- * exposed (about 620 bytes). The features are asc's defaults, so the module needs nothing new of
- * a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an error, never written.
+ * exposed (about 620 bytes); then the functions are ordered by how often they are called, so the
+ * most called take the 1-byte indices (214 bytes). The features are asc's defaults, so the module
+ * needs nothing new of a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an
+ * error, never written.
  * (binaryen is the optimizer asc itself uses, the same version: package.json pins it.)
  */
 async function shrinkAgain(path: string, names: boolean): Promise<void> {
@@ -59,15 +63,44 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
   try {
     const F = binaryen.Features;
     module.setFeatures(F.MVP | F.SignExt | F.MutableGlobals | F.BulkMemory | F.NontrappingFPToInt);
+    dropUnreadTables(module);
     binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(names); // a `--debug` build keeps its function names
     module.optimize();
+    module.runPasses(["reorder-functions"]); // the most called first: their calls take 1-byte indices
     if (!module.validate()) throw new Error(`${path}: binaryen's second -Oz gave a module that does not validate`);
     await writeFile(path, module.emitBinary());
   } finally {
     module.dispose();
   }
+}
+
+/**
+ * The start function's allocations of tables nothing reads: in tiny, the tables of the code it
+ * leaves out (history rings, the layers' scratch, capacity-0 tables). binaryen removed their
+ * globals but keeps `drop(new StaticArray(n))`, since the allocator moves the heap's end. Nothing
+ * reads that memory, so the calls go (code) and the heap ends lower (RAM). Found by name: asc
+ * compiled the module with them (compile).
+ */
+function dropUnreadTables(module: binaryen.Module): void {
+  for (let f = 0; f < module.getNumFunctions(); f++) {
+    const { name, body } = binaryen.getFunctionInfo(module.getFunctionByIndex(f));
+    if (name.startsWith("start:") && binaryen.getExpressionId(body) === binaryen.BlockId) dropUnreadIn(module, body);
+  }
+}
+
+/** The top-level `drop(new StaticArray(n))` of a file's start function (asc's `start:<file>`). */
+function dropUnreadIn(module: binaryen.Module, body: binaryen.ExpressionRef): void {
+  const { children } = binaryen.getExpressionInfo(body) as binaryen.BlockInfo;
+  children.forEach((child, index) => {
+    const drop = binaryen.getExpressionInfo(child);
+    if (drop.id !== binaryen.DropId) return;
+    const call = binaryen.getExpressionInfo((drop as binaryen.DropInfo).value) as binaryen.CallInfo;
+    if (call.id !== binaryen.CallId || !/^~lib\/staticarray\/StaticArray<\w+>#constructor$/.test(call.target)) return;
+    if (call.operands.some((operand) => binaryen.getExpressionInfo(operand).id !== binaryen.ConstId)) return;
+    binaryen.Block.setChildAt(body, index, module.nop());
+  });
 }
 
 /** Issue 16's goal for build/tiny.wasm (test/kernel/tiny.test.ts asserts the measured ceiling). */

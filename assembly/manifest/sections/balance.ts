@@ -11,8 +11,9 @@
 // settings change. No section: every field the kernel's default, every weight 1. Weights:
 // instance ordinal k < n weighs weights[k], the others 1.
 import { OK } from "../../errors";
+import { WITH_BREAKER } from "../../features";
 import { SERVICE_SUBJECT, serviceInstanceCount } from "../../registry/services";
-import { field, recordScratch, recordDefaults, sparseFits, sparseBytes, sparseExpand } from "../../util/record";
+import { field, recordScratch, sparseFits, sparseBytes, sparseRead } from "../../util/record";
 import {
   weightValid, balanceResolve, balanceValid, balanceApplyRecord, breakerResolve, breakerValid, breakerApplyRecord,
   outlierResolve, outlierValid, outlierApplyRecord, BALANCE_RECORD_BYTES, BREAKER_RECORD_BYTES, OUTLIER_RECORD_BYTES,
@@ -26,9 +27,9 @@ const BALANCE_FIELDS: i32 = BALANCE_RECORD_BYTES / 4;
 const BREAKER_FIELDS: i32 = BREAKER_RECORD_BYTES / 4;
 const OUTLIER_FIELDS: i32 = OUTLIER_RECORD_BYTES / 4;
 
-@inline function breakerAt(ptr: usize): usize { return ptr + <usize>sparseBytes(ptr); }
-@inline function outlierAt(ptr: usize): usize { const at = breakerAt(ptr); return at + <usize>sparseBytes(at); }
-@inline function weightsAt(ptr: usize): usize { const at = outlierAt(ptr); return at + <usize>sparseBytes(at); }
+function breakerAt(ptr: usize): usize { return ptr + <usize>sparseBytes(ptr); }
+function outlierAt(ptr: usize): usize { const at = breakerAt(ptr); return at + <usize>sparseBytes(at); }
+function weightsAt(ptr: usize): usize { const at = outlierAt(ptr); return at + <usize>sparseBytes(at); }
 @inline function weightAt(ptr: usize, ordinal: i32): i32 { return <i32>load<u16>(weightsAt(ptr) + <usize>(2 + 2 * ordinal)); }
 
 /** How many weights the (fitting) payload at `ptr` gives. */
@@ -50,11 +51,10 @@ export function balanceFits(ptr: usize, size: i32): bool {
 export function balanceSectionValid(ptr: usize): i32 {
   const S = SERVICE_SUBJECT;
   const r = recordScratch;
-  sparseExpand(ptr, BALANCE_FIELDS, r);
-  balanceResolve(r, r);
+  balanceResolve(sparseRead(ptr, BALANCE_FIELDS), r);
   let bad = balanceValid(S, r);
-  if (bad == OK) { sparseExpand(breakerAt(ptr), BREAKER_FIELDS, r); breakerResolve(r, r); bad = breakerValid(S, r); }
-  if (bad == OK) { sparseExpand(outlierAt(ptr), OUTLIER_FIELDS, r); outlierResolve(r, r); bad = outlierValid(S, r); }
+  if (bad == OK) { breakerResolve(sparseRead(breakerAt(ptr), BREAKER_FIELDS), r); bad = breakerValid(S, r); }
+  if (bad == OK) { outlierResolve(sparseRead(outlierAt(ptr), OUTLIER_FIELDS), r); bad = outlierValid(S, r); }
   for (let k = 0, n = balanceWeightCount(ptr); k < n && bad == OK; k++) bad = weightValid(S, weightAt(ptr, k));
   return bad; // n against the instance count: references.ts, once the whole section is read
 }
@@ -62,28 +62,22 @@ export function balanceSectionValid(ptr: usize): i32 {
 /** Whether the payload (0: none) asks for consistent hashing, which holds one of the hash tables. */
 export function balanceHashes(ptr: usize): bool {
   if (ptr == 0) return false;
-  sparseExpand(ptr, BALANCE_FIELDS, recordScratch);
-  balanceResolve(recordScratch, recordScratch);
+  balanceResolve(sparseRead(ptr, BALANCE_FIELDS), recordScratch);
   return field(recordScratch, BALANCE_STRATEGY) == <i32>STRATEGY_CONSISTENT_HASH;
-}
-
-/** The record at `sparse` (0: every field the default), expanded and resolved into scratch. */
-function expand(sparse: usize, fields: i32): usize {
-  if (sparse == 0) return recordDefaults;
-  sparseExpand(sparse, fields, recordScratch);
-  return recordScratch;
 }
 
 /** Sets the service's balancing as the payload at `ptr` says (0: no section, the defaults). */
 export function balanceApply(service: i32, ptr: usize): void {
   const r = recordScratch;
-  balanceResolve(expand(ptr, BALANCE_FIELDS), r);
+  balanceResolve(sparseRead(ptr, BALANCE_FIELDS), r);
   const set = balanceApplyRecord(service, r);
   assert(set == OK, "a validated balance section did not apply"); // capacity was checked by the diff
-  breakerResolve(expand(ptr == 0 ? 0 : breakerAt(ptr), BREAKER_FIELDS), r);
-  breakerApplyRecord(service, r);
-  outlierResolve(expand(ptr == 0 ? 0 : outlierAt(ptr), OUTLIER_FIELDS), r);
-  outlierApplyRecord(service, r);
+  if (WITH_BREAKER) { // (tiny: no breaker or ejection to set)
+    breakerResolve(sparseRead(ptr == 0 ? 0 : breakerAt(ptr), BREAKER_FIELDS), r);
+    breakerApplyRecord(service, r);
+    outlierResolve(sparseRead(ptr == 0 ? 0 : outlierAt(ptr), OUTLIER_FIELDS), r);
+    outlierApplyRecord(service, r);
+  }
   balanceWeights(service, ptr);
 }
 

@@ -7,7 +7,7 @@
 // through the ABI alone. No section: no manifest check.
 import { CHECKS_PER_SERVICE_MAX } from "../../limits";
 import { SERVICE_SUBJECT } from "../../registry/services";
-import { field, recordScratch, sparseFits, sparseExpand } from "../../util/record";
+import { field, recordScratch, sparseFits, sparseRead } from "../../util/record";
 import {
   checkTake, checkOfManifest, checkStartupTaken, checksFull, checkKind, checkRole, checkIndex, serviceCheckCount,
   serviceStartupCheck, CHECK_FROM_MANIFEST, ROLE_STARTUP,
@@ -24,8 +24,7 @@ export function healthFits(ptr: usize, size: i32): bool { return sparseFits(ptr,
 
 /** The payload's CHECK record, resolved, into `r`. */
 function resolve(ptr: usize, r: usize): void {
-  sparseExpand(ptr, CHECK_FIELDS, r);
-  checkRecordResolve(r, r);
+  checkRecordResolve(sparseRead(ptr, CHECK_FIELDS), r);
 }
 
 /** The payload at `ptr` (its size checked) of the blob's service named by SERVICE_SUBJECT: OK or the error. */

@@ -6,13 +6,12 @@
 // The record's backup is a blob service index here (validate.ts checks it against the blob);
 // apply.ts passes the kernel id it maps to.
 import { SERVICE_SUBJECT } from "../../registry/services";
-import { field, fieldSet, recordScratch, recordDefaults, sparseFits, sparseBytes, sparseExpand } from "../../util/record";
+import { fieldSet, recordScratch, sparseFits, sparseBytes, sparseRead, sparseField, RECORD_DEFAULT } from "../../util/record";
 import {
   recoveryResolve, recoveryValid, recoveryApplyRecord, RECOVERY_RECORD_BYTES, RECOVERY_BACKUP,
 } from "../../recovery/record";
 
 const RECOVERY_FIELDS: i32 = RECOVERY_RECORD_BYTES / 4;
-const expanded = recordScratch; // expanded, then resolved in place
 
 export function recoveryFits(ptr: usize, size: i32): bool {
   return sparseFits(ptr, size, RECOVERY_FIELDS) && sparseBytes(ptr) == size;
@@ -20,22 +19,19 @@ export function recoveryFits(ptr: usize, size: i32): bool {
 
 /** The payload at `ptr` (its size checked) of the blob's service named by SERVICE_SUBJECT: OK or the error. */
 export function recoverySectionValid(ptr: usize): i32 {
-  sparseExpand(ptr, RECOVERY_FIELDS, expanded);
-  recoveryResolve(expanded, expanded);
-  return recoveryValid(SERVICE_SUBJECT, expanded);
+  recoveryResolve(sparseRead(ptr, RECOVERY_FIELDS), recordScratch);
+  return recoveryValid(SERVICE_SUBJECT, recordScratch);
 }
 
 /** The payload's backup: a blob service index, or -1 (none or the default). */
 export function recoveryBackupIndex(ptr: usize): i32 {
-  sparseExpand(ptr, RECOVERY_FIELDS, expanded);
-  return field(expanded, RECOVERY_BACKUP);
+  return sparseField(ptr, RECOVERY_BACKUP, RECORD_DEFAULT);
 }
 
 /** Sets the service's recovery as the payload at `ptr` says (0: no section, the defaults);
  *  `backup` is the kernel id of the payload's backup (-1: none). */
 export function recoveryApply(service: i32, ptr: usize, backup: i32): void {
-  if (ptr != 0) sparseExpand(ptr, RECOVERY_FIELDS, expanded);
-  recoveryResolve(ptr == 0 ? recordDefaults : expanded, recordScratch);
+  recoveryResolve(sparseRead(ptr, RECOVERY_FIELDS), recordScratch);
   fieldSet(recordScratch, RECOVERY_BACKUP, backup);
   recoveryApplyRecord(service, recordScratch);
 }

@@ -6,6 +6,7 @@
 import { clockNow } from "../../clock";
 import { SERVICES_MAX } from "../../limits";
 import { backoffBaseMs, backoffCapMs, backoffFactorPercent, stableRunMs } from "../policy";
+import { fillAll } from "../../util/fill";
 
 const currentMs = new StaticArray<i64>(SERVICES_MAX);
 const lastFailureMs = new StaticArray<i64>(SERVICES_MAX);
@@ -28,4 +29,4 @@ export function adaptiveDelay(service: i32, attempt: i32): i64 {
 }
 
 export function adaptiveClear(service: i32): void { currentMs[service] = 0; }
-export function adaptiveClearAll(): void { currentMs.fill(0); }
+export function adaptiveClearAll(): void { fillAll(currentMs, 0); }

@@ -7,6 +7,7 @@ import { linearDelay } from "./linear";
 import { exponentialDelay } from "./exponential";
 import { adaptiveDelay } from "./adaptive";
 import { jitterApply } from "./jitter";
+import { fillAll } from "../../util/fill";
 
 /** Attempts are counted up to here; past it every kind has long reached its cap. */
 const ATTEMPT_MAX: i32 = 1024;
@@ -37,4 +38,4 @@ export function backoffForget(service: i32): void {
   backoffAttempt[service] = 0;
 }
 
-export function backoffForgetAll(): void { backoffAttempt.fill(0); }
+export function backoffForgetAll(): void { fillAll(backoffAttempt, 0); }

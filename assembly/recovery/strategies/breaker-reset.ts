@@ -7,6 +7,6 @@ import { CONTINUE } from "./kinds";
 
 export function breakerReset(service: i32, slot: i32, pattern: u8): i32 {
   breakerResetAll(service);
-  recoveryLog(service, STEP_BREAKER_RESET, 0, pattern);
+  recoveryLog(service, STEP_BREAKER_RESET, 0, pattern, -1);
   return CONTINUE;
 }

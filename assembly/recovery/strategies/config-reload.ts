@@ -6,6 +6,6 @@ import { CONTINUE } from "./kinds";
 
 export function configReload(service: i32, slot: i32, pattern: u8): i32 {
   recoveryAction(service, ACTION_CONFIG_RELOAD, pattern);
-  recoveryLog(service, STEP_CONFIG_RELOAD, 0, pattern);
+  recoveryLog(service, STEP_CONFIG_RELOAD, 0, pattern, -1);
   return CONTINUE;
 }

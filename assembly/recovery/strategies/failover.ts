@@ -12,6 +12,6 @@ export function failover(service: i32, slot: i32, pattern: u8): i32 {
   const backup = <i32>backupService[service];
   if (!isService(backup) || requestStart(backup) < 0) return SKIPPED;
   recoveryAction(service, ACTION_FAILOVER, backup);
-  recoveryLog(service, STEP_FAILOVER, 0, backup);
+  recoveryLog(service, STEP_FAILOVER, 0, backup, -1);
   return CONTINUE;
 }

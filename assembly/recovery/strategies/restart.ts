@@ -16,7 +16,7 @@ export function restartService(service: i32, pattern: u8, withBackoff: bool): i3
     return HANDLED;
   }
   const delay = withBackoff ? backoffNext(service) : 0;
-  recoveryLog(service, withBackoff ? STEP_RESTART_BACKOFF : STEP_RESTART, <i32>backoffAttempt[service], delay);
+  recoveryLog(service, withBackoff ? STEP_RESTART_BACKOFF : STEP_RESTART, <i32>backoffAttempt[service], delay, -1);
   beginRecovery(service, delay, groupStrategy[service], pattern == FAULT_NONE ? CAUSE_INSTANCE_EXITED : CAUSE_INSTANCE_FAILED);
   return HANDLED;
 }

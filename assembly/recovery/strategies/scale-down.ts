@@ -26,6 +26,6 @@ export function dropInstance(service: i32, slot: i32): bool {
 export function scaleDown(service: i32, slot: i32, pattern: u8): i32 {
   if (slot < 0 || serviceState[service] != STATE_RUNNING || serviceUp[service] == 0) return SKIPPED;
   if (!dropInstance(service, slot)) return SKIPPED;
-  recoveryLog(service, STEP_SCALE_DOWN, 0, <i32>serviceInstanceCount[service]);
+  recoveryLog(service, STEP_SCALE_DOWN, 0, <i32>serviceInstanceCount[service], -1);
   return HANDLED;
 }

@@ -23,6 +23,6 @@ export function scaleUp(service: i32, slot: i32, pattern: u8): i32 {
   const target = from + replace + grow;
   serviceResize(service, target);
   for (let ordinal = from; ordinal < target; ordinal++) spawnInstance(service, ordinal);
-  recoveryLog(service, STEP_SCALE_UP, 0, target);
+  recoveryLog(service, STEP_SCALE_UP, 0, target, -1);
   return HANDLED;
 }
