@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { writeGenerated } from "../../targets/abi/generate.ts";
 import { vendorDashboardAssets } from "../dashboard/assets.ts";
 import { bundleCli } from "./bundle-cli.ts";
+import { fixTables } from "./tiny-tables.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -63,7 +64,7 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
   try {
     const F = binaryen.Features;
     module.setFeatures(F.MVP | F.SignExt | F.MutableGlobals | F.BulkMemory | F.NontrappingFPToInt);
-    dropUnreadTables(module);
+    fixTables(module); // the tables at build-time addresses (tiny-tables.ts)
     binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(names); // a `--debug` build keeps its function names
@@ -74,33 +75,6 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
   } finally {
     module.dispose();
   }
-}
-
-/**
- * The start function's allocations of tables nothing reads: in tiny, the tables of the code it
- * leaves out (history rings, the layers' scratch, capacity-0 tables). binaryen removed their
- * globals but keeps `drop(new StaticArray(n))`, since the allocator moves the heap's end. Nothing
- * reads that memory, so the calls go (code) and the heap ends lower (RAM). Found by name: asc
- * compiled the module with them (compile).
- */
-function dropUnreadTables(module: binaryen.Module): void {
-  for (let f = 0; f < module.getNumFunctions(); f++) {
-    const { name, body } = binaryen.getFunctionInfo(module.getFunctionByIndex(f));
-    if (name.startsWith("start:") && binaryen.getExpressionId(body) === binaryen.BlockId) dropUnreadIn(module, body);
-  }
-}
-
-/** The top-level `drop(new StaticArray(n))` of a file's start function (asc's `start:<file>`). */
-function dropUnreadIn(module: binaryen.Module, body: binaryen.ExpressionRef): void {
-  const { children } = binaryen.getExpressionInfo(body) as binaryen.BlockInfo;
-  children.forEach((child, index) => {
-    const drop = binaryen.getExpressionInfo(child);
-    if (drop.id !== binaryen.DropId) return;
-    const call = binaryen.getExpressionInfo((drop as binaryen.DropInfo).value) as binaryen.CallInfo;
-    if (call.id !== binaryen.CallId || !/^~lib\/staticarray\/StaticArray<\w+>#constructor$/.test(call.target)) return;
-    if (call.operands.some((operand) => binaryen.getExpressionInfo(operand).id !== binaryen.ConstId)) return;
-    binaryen.Block.setChildAt(body, index, module.nop());
-  });
 }
 
 /** Issue 16's goal for build/tiny.wasm (test/kernel/tiny.test.ts asserts the measured ceiling). */

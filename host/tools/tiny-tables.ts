@@ -1,0 +1,128 @@
+// The tiny profile's tables at addresses fixed by the build. asc reserves each table at init:
+// the start function calls `new StaticArray<T>(n)` and stores the pointer in a mutable global,
+// so every table costs a global (5 bytes), its allocation in the start function (~5 bytes) and
+// a `global.get` at every use. In tiny the capacities are constants, so where the bump allocator
+// would put each table is known at build time: here each table gets its address, its global
+// becomes that constant (the optimizer then writes it into every use and drops the global), and
+// the start function only writes the tables' length words. The tiny module is ~1 KB smaller.
+//
+// The tables share one allocator block, laid out smallest first after the I/O buffer (the
+// smallest are the most used, and an address below 8 KiB is a 2-byte constant):
+//
+//   startOffset                                                            the new `offset`
+//   | mmInfo = S | len | table 0 | len | table 1 | ... | len | table k | 0 ...| mmInfo ...
+//                ^ the block's payload (S bytes), 16-byte aligned   each table 8-byte aligned
+//
+// What reads a table's header: `.length` reads the length word before it (fillAll), and the
+// high-water walk (util/heap-top.ts) reads each block's mmInfo, so both are written; nothing in
+// the stub runtime reads the others (no GC, nothing freed), so they are not.
+import binaryen from "binaryen";
+
+/** asc's `StaticArray<T>` constructor, called with a constant length at the top of a start function. */
+const CONSTRUCTOR = /^~lib\/staticarray\/StaticArray<(\w+)>#constructor$/;
+const ELEMENT_BYTES: Record<string, number> = {
+  bool: 1, u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4, usize: 4, isize: 4, u64: 8, i64: 8, f64: 8,
+};
+/** The stub allocator's bump pointer: the start function sets it first, to its first block's header. */
+const OFFSET_GLOBAL = "~lib/rt/stub/offset";
+const ENTRY_START = "start:assembly/index";
+/** The I/O buffer comes first, as asc allocates it: a host's fault injection corrupts the tables
+ *  past it (targets/conformance/faults.ts). */
+const IO_BUFFER = "assembly/io/buffer";
+const HEADERS_FUNCTION = "tiny~tableHeaders";
+const BLOCK_OVERHEAD = 4;
+const TABLE_ALIGN = 8;
+
+interface Table { global: string; bytes: number }
+
+/** Gives the tables of the start functions fixed addresses (see the file); drops the ones nothing reads. */
+export function fixTables(module: binaryen.Module): void {
+  const tables: Table[] = [];
+  for (let f = 0; f < module.getNumFunctions(); f++) {
+    const { name, body } = binaryen.getFunctionInfo(module.getFunctionByIndex(f));
+    if (name.startsWith("start:") && binaryen.getExpressionId(body) === binaryen.BlockId) takeTables(module, body, tables);
+  }
+  const offsetInit = offsetInitOf(module);
+  const blockStart = binaryen.getExpressionInfo(offsetInit).value as number;
+  const payload = blockStart + BLOCK_OVERHEAD;
+  tables.sort((a, b) => +(b.global === IO_BUFFER) - +(a.global === IO_BUFFER) || a.bytes - b.bytes || (a.global < b.global ? -1 : 1));
+  let cursor = payload;
+  for (const table of tables) {
+    const address = alignUp(cursor + 4, TABLE_ALIGN);
+    const global = binaryen.getGlobalInfo(module.getGlobal(table.global));
+    if (!global.mutable || global.type !== binaryen.i32) throw new Error(`tiny-tables: ${table.global} is not a mutable i32`);
+    module.removeGlobal(table.global);
+    module.addGlobal(table.global, binaryen.i32, false, module.i32.const(address));
+    cursor = address + table.bytes;
+  }
+  // the next block's payload 16-byte aligned, as the allocator keeps it
+  const nextBlock = alignUp(cursor + BLOCK_OVERHEAD, 16) - BLOCK_OVERHEAD;
+  binaryen.Const.setValueI32(offsetInit, nextBlock);
+  prependHeaderWrites(module, blockStart, nextBlock - payload, tables);
+}
+
+/** Moves the start function's table allocations out: a kept table into `tables`, an unread one (dropped) away. */
+function takeTables(module: binaryen.Module, body: binaryen.ExpressionRef, tables: Table[]): void {
+  const { children } = binaryen.getExpressionInfo(body) as binaryen.BlockInfo;
+  children.forEach((child, index) => {
+    const info = binaryen.getExpressionInfo(child);
+    const kept = info.id === binaryen.GlobalSetId;
+    if (!kept && info.id !== binaryen.DropId) return;
+    const value = kept ? (info as binaryen.GlobalSetInfo).value : (info as binaryen.DropInfo).value;
+    const call = binaryen.getExpressionInfo(value) as binaryen.CallInfo;
+    const element = call.id === binaryen.CallId ? CONSTRUCTOR.exec(call.target)?.[1] : undefined;
+    if (element === undefined || call.operands.length !== 1) return;
+    const length = binaryen.getExpressionInfo(call.operands[0]);
+    if (length.id !== binaryen.ConstId) return;
+    if (kept) {
+      const bytes = ELEMENT_BYTES[element];
+      if (bytes === undefined) throw new Error(`tiny-tables: no element size for StaticArray<${element}>`);
+      tables.push({ global: (info as binaryen.GlobalSetInfo).name, bytes: (length as binaryen.ConstInfo).value as number * bytes });
+    }
+    binaryen.Block.setChildAt(body, index, module.nop());
+  });
+}
+
+/** The constant the entry start function sets the allocator's offset to (its first block's header). */
+function offsetInitOf(module: binaryen.Module): binaryen.ExpressionRef {
+  const { body } = binaryen.getFunctionInfo(module.getFunction(ENTRY_START));
+  const { children } = binaryen.getExpressionInfo(body) as binaryen.BlockInfo;
+  for (const child of children) {
+    const set = binaryen.getExpressionInfo(child) as binaryen.GlobalSetInfo;
+    if (set.id !== binaryen.GlobalSetId || set.name !== OFFSET_GLOBAL) continue;
+    if (binaryen.getExpressionId(set.value) === binaryen.ConstId) return set.value;
+  }
+  throw new Error(`tiny-tables: ${ENTRY_START} does not set ${OFFSET_GLOBAL} to a constant`);
+}
+
+/**
+ * First thing in the start function: the block's mmInfo, then each table's length word, written
+ * by one helper per run of equal sizes: headers(address, bytes, count) writes `count` tables'
+ * words from `address` and returns the address after them (the tables are laid out that way).
+ */
+function prependHeaderWrites(module: binaryen.Module, blockStart: number, payloadBytes: number, tables: Table[]): void {
+  const i32 = binaryen.i32;
+  const [address, bytes, count] = [0, 1, 2].map((index) => () => module.local.get(index, i32));
+  module.addFunction(HEADERS_FUNCTION, binaryen.createType([i32, i32, i32]), i32, [], module.block(null, [
+    module.loop("table", module.block(null, [
+      module.i32.store(0, 4, module.i32.sub(address(), module.i32.const(4)), bytes()),
+      module.local.set(0, module.i32.and(module.i32.add(address(), module.i32.add(bytes(), module.i32.const(4 + TABLE_ALIGN - 1))), module.i32.const(-TABLE_ALIGN))),
+      module.br("table", module.local.tee(2, module.i32.sub(count(), module.i32.const(1)), i32)),
+    ])),
+    address(),
+  ], i32));
+  let next = module.i32.const(alignUp(blockStart + BLOCK_OVERHEAD + 4, TABLE_ALIGN));
+  for (let t = 0; t < tables.length;) {
+    let run = 1;
+    while (t + run < tables.length && tables[t + run].bytes === tables[t].bytes) run++;
+    next = module.call(HEADERS_FUNCTION, [next, module.i32.const(tables[t].bytes), module.i32.const(run)], i32);
+    t += run;
+  }
+  const writes = [module.i32.store(0, 4, module.i32.const(blockStart), module.i32.const(payloadBytes))];
+  if (tables.length > 0) writes.push(module.drop(next));
+  const start = module.getFunction(ENTRY_START);
+  const { body } = binaryen.getFunctionInfo(start);
+  binaryen.Function.setBody(start, module.block(null, [...writes, body]));
+}
+
+function alignUp(value: number, align: number): number { return (value + align - 1) & -align; }
