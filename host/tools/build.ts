@@ -12,6 +12,7 @@ import { writeGenerated } from "../../targets/abi/generate.ts";
 import { vendorDashboardAssets } from "../dashboard/assets.ts";
 import { bundleCli } from "./bundle-cli.ts";
 import { fixTables } from "./tiny-tables.ts";
+import { dropUnreadData } from "./tiny-data.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -70,6 +71,7 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
     binaryen.setDebugInfo(names); // a `--debug` build keeps its function names
     module.optimize();
     module.runPasses(["reorder-functions"]); // the most called first: their calls take 1-byte indices
+    dropUnreadData(module); // the strings and arrays of left-out code, the static objects' headers (tiny-data.ts)
     if (!module.validate()) throw new Error(`${path}: binaryen's second -Oz gave a module that does not validate`);
     await writeFile(path, module.emitBinary());
   } finally {

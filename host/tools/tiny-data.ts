@@ -1,0 +1,71 @@
+// The tiny profile's static data without what nothing reads. binaryen removes dead code but
+// keeps every data segment (it cannot know what the memory's readers reach), so the strings and
+// arrays of the code tiny leaves out stay: names of states and kinds, "true"/"false", a
+// pattern's "regex:" (224 bytes in 9 segments). And each static object carries its allocator
+// header, a 1-byte segment of its own (mmInfo), that only the allocator's free and realloc read.
+//
+// A segment is read when the code names an address within it (or just before it: its header),
+// as an `i32.const` or a load/store offset, or when a read segment holds such an address (an
+// array of strings). The other segments go, and so do the mmInfo segments when the module has
+// no free or realloc. Runs after the optimizer, so the code left is the code that reads.
+import binaryen from "binaryen";
+
+/** asc's static object: mmInfo, gcInfo, gcInfo2 (zero, so no segment), rtId, rtSize, payload. */
+const OBJECT_HEADER_BYTES = 20;
+const MMINFO_TO_RTID = 12;
+/** The allocator's functions that read a block's mmInfo (std/assembly/rt/stub.ts). */
+const MMINFO_READERS = ["~lib/rt/stub/__free", "~lib/rt/stub/__realloc", "~lib/rt/stub/__renew"];
+
+interface Segment { offset: number; data: Uint8Array; passive: boolean; read: boolean }
+
+/** Drops the data segments nothing reads (see the file); returns the bytes of data dropped. */
+export function dropUnreadData(module: binaryen.Module): number {
+  const segments: Segment[] = [];
+  for (let i = 0; i < module.getNumMemorySegments(); i++) {
+    const { offset, data, passive } = module.getMemorySegmentInfoByIndex(i);
+    if (passive) return 0; // (asc emits active segments only; a passive one is read by index)
+    segments.push({ offset: offset as unknown as number, data: new Uint8Array(data), passive, read: false });
+  }
+  const addresses = codeAddresses(module);
+  const reaches = (segment: Segment, address: number) =>
+    address >= segment.offset - OBJECT_HEADER_BYTES && address < segment.offset + segment.data.byteLength;
+  const found = segments.filter((segment) => addresses.some((address) => reaches(segment, address)));
+  for (const segment of found) segment.read = true;
+  while (found.length > 0) { // the addresses a read segment holds
+    const { data } = found.pop()!;
+    const words = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    for (let at = 0; at + 4 <= data.byteLength; at += 4) {
+      const address = words.getInt32(at, true);
+      for (const segment of segments) {
+        if (!segment.read && reaches(segment, address)) { segment.read = true; found.push(segment); }
+      }
+    }
+  }
+  const freeable = MMINFO_READERS.some((name) => module.getFunction(name) !== 0);
+  const isMmInfo = (segment: Segment) =>
+    segment.data.byteLength <= 4 && segments.some((other) => other.offset === segment.offset + MMINFO_TO_RTID);
+  const objectRead = (header: Segment) => segments.some((other) => other.read && other.offset === header.offset + MMINFO_TO_RTID);
+  const kept = segments.filter((segment) => isMmInfo(segment) ? freeable && objectRead(segment) : segment.read);
+  replaceSegments(module, kept);
+  return segments.reduce((bytes, segment) => bytes + segment.data.byteLength, 0) - kept.reduce((bytes, segment) => bytes + segment.data.byteLength, 0);
+}
+
+/** Every constant and load/store offset in the code, the globals' initializers and the table. */
+function codeAddresses(module: binaryen.Module): number[] {
+  const text = module.emitText().split("\n").filter((line) => !line.trimStart().startsWith("(data")).join("\n");
+  const addresses = new Set<number>();
+  for (const match of text.matchAll(/i32\.const (-?\d+)|offset=(\d+)/g)) addresses.add(Number(match[1] ?? match[2]));
+  return [...addresses];
+}
+
+/** The module's memory with `segments` as its only data. */
+function replaceSegments(module: binaryen.Module, segments: Segment[]): void {
+  let exported: string | null = null;
+  for (let i = 0; i < module.getNumExports(); i++) {
+    const info = binaryen.getExportInfo(module.getExportByIndex(i));
+    if (info.kind === binaryen.ExternalMemory) { exported = info.name; module.removeExport(info.name); break; }
+  }
+  const memory = module.getMemoryInfo();
+  module.setMemory(memory.initial, memory.max ?? memory.initial, exported,
+    segments.map(({ offset, data, passive }) => ({ offset: module.i32.const(offset), data, passive })), memory.shared, memory.is64);
+}
