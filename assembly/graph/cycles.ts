@@ -28,6 +28,7 @@ function sayName(detail: Detail, id: i32): void {
 
 /** Writes "dependency cycle: a -> b -> a; c -> d -> c" to `detail`; returns the cycle count. */
 export function reportCycles(detail: Detail, pending: StaticArray<i32>): i32 {
+  if (!WITH_SENTENCES) return 0; // without sentences (tiny) the walks would find names for no sentence
   fillAll(walkOf, 0);
   detail.text("dependency cycle: ");
   let cycles = 0;

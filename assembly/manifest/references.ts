@@ -9,7 +9,7 @@ import {
 } from "../errors";
 import { fail } from "../util/detail";
 import { RECORD_HEADER_BYTES, TAG_DEPENDENCY, TAG_ADDRESS, TAG_BALANCE, TAG_RECOVERY, TAG_RESOURCES } from "./format";
-import { WITH_RESOURCES } from "../features";
+import { WITH_RESOURCES, WITH_SENTENCES } from "../features";
 import { sparseField } from "../util/record";
 import { RES_SCALE_MAX } from "../resources/record";
 import {
@@ -131,7 +131,8 @@ function reportCycle(): i32 {
   }
   const d = fail(E_DEPENDENCY_CYCLE).text("dependency cycle: ");
   const first = atService;
-  for (let n = 0; n <= blobServiceCount; n++) {
+  // the cycle's names (without sentences, tiny, only its first service's offset is reported)
+  for (let n = 0; WITH_SENTENCES && n <= blobServiceCount; n++) {
     d.raw(blobNames.namePtr(atService), blobNames.nameLength(atService)).text(" -> ");
     atService = unmetDependency(atService);
     if (atService == first) break;
