@@ -7,7 +7,9 @@
 // A segment is read when the code names an address within it (or just before it: its header),
 // as an `i32.const` or a load/store offset, or when a read segment holds such an address (an
 // array of strings). The other segments go, and so do the mmInfo segments when the module has
-// no free or realloc. Runs after the optimizer, so the code left is the code that reads.
+// no free or realloc, and the objects' rtId words when nothing reads a type id (only the rtSize
+// before an object's payload is read: its `.length`). Runs after the optimizer, so the code left
+// is the code that reads.
 import binaryen from "binaryen";
 
 /** asc's static object: mmInfo, gcInfo, gcInfo2 (zero, so no segment), rtId, rtSize, payload. */
@@ -15,6 +17,8 @@ const OBJECT_HEADER_BYTES = 20;
 const MMINFO_TO_RTID = 12;
 /** The allocator's functions that read a block's mmInfo (std/assembly/rt/stub.ts). */
 const MMINFO_READERS = ["~lib/rt/stub/__free", "~lib/rt/stub/__realloc", "~lib/rt/stub/__renew"];
+/** The functions that read an object's rtId: asc's `instanceof` helpers and the runtime's type info. */
+const RTID_READER = /instanceof|__typeinfo/;
 
 interface Segment { offset: number; data: Uint8Array; passive: boolean; read: boolean }
 
@@ -46,8 +50,21 @@ export function dropUnreadData(module: binaryen.Module): number {
     segment.data.byteLength <= 4 && segments.some((other) => other.offset === segment.offset + MMINFO_TO_RTID);
   const objectRead = (header: Segment) => segments.some((other) => other.read && other.offset === header.offset + MMINFO_TO_RTID);
   const kept = segments.filter((segment) => isMmInfo(segment) ? freeable && objectRead(segment) : segment.read);
-  replaceSegments(module, kept);
+  if (!functionNames(module).some((name) => RTID_READER.test(name))) {
+    for (const segment of kept) { // an object's first word, its rtId: nothing reads it
+      if (!segments.some((header) => isMmInfo(header) && header.offset + MMINFO_TO_RTID === segment.offset)) continue;
+      segment.offset += 4;
+      segment.data = segment.data.subarray(4);
+    }
+  }
+  replaceSegments(module, kept.filter((segment) => segment.data.byteLength > 0));
   return segments.reduce((bytes, segment) => bytes + segment.data.byteLength, 0) - kept.reduce((bytes, segment) => bytes + segment.data.byteLength, 0);
+}
+
+function functionNames(module: binaryen.Module): string[] {
+  const names: string[] = [];
+  for (let f = 0; f < module.getNumFunctions(); f++) names.push(binaryen.getFunctionInfo(module.getFunctionByIndex(f)).name);
+  return names;
 }
 
 /** Every constant and load/store offset in the code, the globals' initializers and the table. */
