@@ -12,6 +12,7 @@ import { writeGenerated } from "../../targets/abi/generate.ts";
 import { vendorDashboardAssets } from "../dashboard/assets.ts";
 import { bundleCli } from "./bundle-cli.ts";
 import { fixTables } from "./tiny-tables.ts";
+import { fixHooks } from "./tiny-hooks.ts";
 import { dropUnreadData } from "./tiny-data.ts";
 
 const run = promisify(execFile);
@@ -65,7 +66,8 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
   try {
     const F = binaryen.Features;
     module.setFeatures(F.MVP | F.SignExt | F.MutableGlobals | F.BulkMemory | F.NontrappingFPToInt);
-    fixTables(module); // the tables at build-time addresses (tiny-tables.ts)
+    fixHooks(module); // the hooks wired at init as constants (tiny-hooks.ts)
+    fixTables(module); // the tables at build-time addresses (tiny-tables.ts; it wraps the start function's body)
     binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(names); // a `--debug` build keeps its function names
