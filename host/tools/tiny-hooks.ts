@@ -6,6 +6,7 @@
 // register no service and move no state); a second set anywhere makes the module invalid, and
 // the build fails.
 import binaryen from "binaryen";
+import { expressions } from "./binaryen-setters.ts";
 
 const HOOKS = "assembly/hooks/";
 
@@ -24,7 +25,7 @@ export function fixHooks(module: binaryen.Module): void {
       if (global.type !== binaryen.i32) return;
       module.removeGlobal(set.name);
       module.addGlobal(set.name, binaryen.i32, false, module.i32.const(value.value as number));
-      binaryen.Block.setChildAt(body, index, module.nop());
+      expressions.Block.setChildAt(body, index, module.nop());
     });
   }
 }

@@ -17,6 +17,7 @@
 // high-water walk (util/heap-top.ts) reads each block's mmInfo, so both are written; nothing in
 // the stub runtime reads the others (no GC, nothing freed), so they are not.
 import binaryen from "binaryen";
+import { expressions } from "./binaryen-setters.ts";
 
 /** asc's `StaticArray<T>` constructor, called with a constant length at the top of a start function. */
 const CONSTRUCTOR = /^~lib\/staticarray\/StaticArray<(\w+)>#constructor$/;
@@ -43,7 +44,7 @@ export function fixTables(module: binaryen.Module): void {
     if (name.startsWith("start:") && binaryen.getExpressionId(body) === binaryen.BlockId) takeTables(module, body, tables);
   }
   const offsetInit = offsetInitOf(module);
-  const blockStart = binaryen.getExpressionInfo(offsetInit).value as number;
+  const blockStart = (binaryen.getExpressionInfo(offsetInit) as binaryen.ConstInfo).value as number;
   const payload = blockStart + BLOCK_OVERHEAD;
   tables.sort((a, b) => +(b.global === IO_BUFFER) - +(a.global === IO_BUFFER) || a.bytes - b.bytes || (a.global < b.global ? -1 : 1));
   let cursor = payload;
@@ -57,7 +58,7 @@ export function fixTables(module: binaryen.Module): void {
   }
   // the next block's payload 16-byte aligned, as the allocator keeps it
   const nextBlock = alignUp(cursor + BLOCK_OVERHEAD, 16) - BLOCK_OVERHEAD;
-  binaryen.Const.setValueI32(offsetInit, nextBlock);
+  expressions.Const.setValueI32(offsetInit, nextBlock);
   prependHeaderWrites(module, blockStart, nextBlock - payload, tables);
 }
 
@@ -79,7 +80,7 @@ function takeTables(module: binaryen.Module, body: binaryen.ExpressionRef, table
       if (bytes === undefined) throw new Error(`tiny-tables: no element size for StaticArray<${element}>`);
       tables.push({ global: (info as binaryen.GlobalSetInfo).name, bytes: (length as binaryen.ConstInfo).value as number * bytes });
     }
-    binaryen.Block.setChildAt(body, index, module.nop());
+    expressions.Block.setChildAt(body, index, module.nop());
   });
 }
 
@@ -122,7 +123,7 @@ function prependHeaderWrites(module: binaryen.Module, blockStart: number, payloa
   if (tables.length > 0) writes.push(module.drop(next));
   const start = module.getFunction(ENTRY_START);
   const { body } = binaryen.getFunctionInfo(start);
-  binaryen.Function.setBody(start, module.block(null, [...writes, body]));
+  expressions.Function.setBody(start, module.block(null, [...writes, body]));
 }
 
 function alignUp(value: number, align: number): number { return (value + align - 1) & -align; }
