@@ -7,4 +7,5 @@ export const expressions = binaryen as unknown as {
   Block: { setChildAt(block: Ref, index: number, child: Ref): void };
   Const: { setValueI32(constant: Ref, value: number): void };
   Function: { setBody(func: binaryen.FunctionRef, body: Ref): void };
+  CallIndirect: { setTarget(call: Ref, target: Ref): void };
 };

@@ -12,7 +12,7 @@ import { writeGenerated } from "../../targets/abi/generate.ts";
 import { vendorDashboardAssets } from "../dashboard/assets.ts";
 import { bundleCli } from "./bundle-cli.ts";
 import { fixTables } from "./tiny-tables.ts";
-import { fixHooks } from "./tiny-hooks.ts";
+import { fixHooks, callHooksDirectly } from "./tiny-hooks.ts";
 import { dropUnreadData } from "./tiny-data.ts";
 
 const run = promisify(execFile);
@@ -68,12 +68,14 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
   try {
     const F = binaryen.Features;
     module.setFeatures(F.MVP | F.SignExt | F.MutableGlobals | F.BulkMemory | F.NontrappingFPToInt);
-    fixHooks(module); // the hooks wired at init as constants (tiny-hooks.ts)
+    const hooks = fixHooks(module); // the hooks wired at init as constants (tiny-hooks.ts)
     fixTables(module); // the tables at build-time addresses (tiny-tables.ts; it wraps the start function's body)
     binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(names); // a `--debug` build keeps its function names
     module.optimize();
+    callHooksDirectly(module, hooks); // their calls' table indices as constants (tiny-hooks.ts) ...
+    module.optimize(); // ... made direct calls (and what the first run exposed folded)
     module.runPasses(["reorder-functions"]); // the most called first: their calls take 1-byte indices
     dropUnreadData(module); // the strings and arrays of left-out code, the static objects' headers (tiny-data.ts)
     if (!module.validate()) throw new Error(`${path}: binaryen's second -Oz gave a module that does not validate`);

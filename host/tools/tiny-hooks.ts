@@ -1,17 +1,22 @@
-// The tiny profile's hooks (assembly/hooks.ts) as constants. wiring.ts sets each hook once, in
-// the start function, to a static function object; asc keeps each as a mutable global, set
-// there and tested for null at every call. Here each hook the start function sets to a constant
-// becomes that constant, so its global, its set and the null tests go (~130 bytes).
+// The tiny profile's hooks (assembly/hooks.ts) as constants, called directly. wiring.ts sets each
+// hook once, in the start function, to a static function object; asc keeps each as a mutable
+// global, set there, tested for null at every call and called through the table. Here each hook
+// the start function sets to a constant becomes that constant, so its global, its set and the
+// null tests go (158 bytes), and its calls become direct calls (callHooksDirectly, 176 bytes with
+// the optimizer run that makes them).
 // Sound because nothing the start function runs before wire() calls a hook (the resets at init
-// register no service and move no state); a second set anywhere makes the module invalid, and
-// the build fails.
+// register no service and move no state: the memory after start is byte for byte the same); a
+// second set anywhere makes the module invalid, and the build fails.
 import binaryen from "binaryen";
 import { expressions } from "./binaryen-setters.ts";
+import { walk } from "./binaryen-walk.ts";
 
 const HOOKS = "assembly/hooks/";
 
-/** Makes the hooks the start functions wire to constants constant (see the file). */
-export function fixHooks(module: binaryen.Module): void {
+/** Makes the hooks the start functions wire to constants constant (see the file); returns their
+ *  function objects for callHooksDirectly. */
+export function fixHooks(module: binaryen.Module): Set<number> {
+  const wired = new Set<number>();
   for (let f = 0; f < module.getNumFunctions(); f++) {
     const { name, body } = binaryen.getFunctionInfo(module.getFunctionByIndex(f));
     if (!name.startsWith("start:") || binaryen.getExpressionId(body) !== binaryen.BlockId) continue;
@@ -26,6 +31,44 @@ export function fixHooks(module: binaryen.Module): void {
       module.removeGlobal(set.name);
       module.addGlobal(set.name, binaryen.i32, false, module.i32.const(value.value as number));
       expressions.Block.setChildAt(body, index, module.nop());
+      wired.add(value.value as number);
     });
   }
+  return wired;
+}
+
+/**
+ * Once the optimizer has written the constants into the calls, a hook's call loads its table
+ * index from the static function object (`call_indirect (i32.load (i32.const object))`); nothing
+ * writes that object, so the index is a constant, and the next optimizer run makes the call
+ * direct (and inlines a hook called from one place). The function object then goes with the
+ * data nothing reads (tiny-data.ts).
+ */
+export function callHooksDirectly(module: binaryen.Module, objects: Set<number>): void {
+  const indexOf = new Map([...objects].map((object) => [object, staticWord(module, object)]));
+  for (let f = 0; f < module.getNumFunctions(); f++) {
+    walk(binaryen.getFunctionInfo(module.getFunctionByIndex(f)).body, (expression, info) => {
+      if (info.id !== binaryen.CallIndirectId) return;
+      const load = binaryen.getExpressionInfo((info as binaryen.CallIndirectInfo).target) as binaryen.LoadInfo;
+      if (load.id !== binaryen.LoadId || load.offset !== 0 || load.bytes !== 4) return;
+      const object = binaryen.getExpressionInfo(load.ptr) as binaryen.ConstInfo;
+      const index = object.id === binaryen.ConstId ? indexOf.get(object.value as number) : undefined;
+      if (index !== undefined) expressions.CallIndirect.setTarget(expression, module.i32.const(index));
+    });
+  }
+}
+
+/** The i32 the data segments put at `address` (a function object's table index; the segments
+ *  leave out trailing zeros, which the memory starts with). */
+function staticWord(module: binaryen.Module, address: number): number {
+  for (let i = 0; i < module.getNumMemorySegments(); i++) {
+    const { offset, data } = module.getMemorySegmentInfoByIndex(i);
+    const bytes = new Uint8Array(data);
+    const start = offset as unknown as number;
+    if (address < start || address >= start + bytes.byteLength) continue;
+    let word = 0;
+    for (let k = 3; k >= 0; k--) word = (word << 8) | (bytes[address - start + k] ?? 0);
+    return word;
+  }
+  throw new Error(`tiny-hooks: no static data at ${address}`);
 }
