@@ -2,8 +2,8 @@
 // hook once, in the start function, to a static function object; asc keeps each as a mutable
 // global, set there, tested for null at every call and called through the table. Here each hook
 // the start function sets to a constant becomes that constant, so its global, its set and the
-// null tests go (158 bytes), and its calls become direct calls (callHooksDirectly, 176 bytes with
-// the optimizer run that makes them).
+// null tests go (158 bytes), and its calls become direct calls and the hook functions called from
+// one place are inlined there (callHooksDirectly, 283 bytes with the optimizer run after it).
 // Sound because nothing the start function runs before wire() calls a hook (the resets at init
 // register no service and move no state: the memory after start is byte for byte the same); a
 // second set anywhere makes the module invalid, and the build fails.
@@ -50,12 +50,44 @@ export function callHooksDirectly(module: binaryen.Module, objects: Set<number>)
     walk(binaryen.getFunctionInfo(module.getFunctionByIndex(f)).body, (expression, info) => {
       if (info.id !== binaryen.CallIndirectId) return;
       const load = binaryen.getExpressionInfo((info as binaryen.CallIndirectInfo).target) as binaryen.LoadInfo;
-      if (load.id !== binaryen.LoadId || load.offset !== 0 || load.bytes !== 4) return;
+      if (load.id !== binaryen.LoadId || load.bytes !== 4) return;
       const object = binaryen.getExpressionInfo(load.ptr) as binaryen.ConstInfo;
-      const index = object.id === binaryen.ConstId ? indexOf.get(object.value as number) : undefined;
+      const index = object.id === binaryen.ConstId ? indexOf.get((object.value as number) + load.offset) : undefined;
       if (index !== undefined) expressions.CallIndirect.setTarget(expression, module.i32.const(index));
     });
   }
+  module.runPasses(["directize"]); // the calls with a constant index become direct calls, so ...
+  retireTableEntries(module, new Set([...indexOf].filter(([object]) => !addressed(module, object)).map(([, index]) => index)));
+}
+
+/** Whether the code or a global still names `address` (a function object a call may yet load):
+ *  as a constant, or as a load or store offset (the optimizer folds a constant address into it). */
+function addressed(module: binaryen.Module, address: number): boolean {
+  let found = false;
+  const named = (expression: binaryen.ExpressionRef) => walk(expression, (_, info) => {
+    if (info.id === binaryen.ConstId && (info as binaryen.ConstInfo).value === address) found = true;
+    if ((info.id === binaryen.LoadId || info.id === binaryen.StoreId) && (info as binaryen.LoadInfo).offset === address) found = true;
+  });
+  for (let f = 0; f < module.getNumFunctions(); f++) named(binaryen.getFunctionInfo(module.getFunctionByIndex(f)).body);
+  for (let g = 0; g < module.getNumGlobals(); g++) named(binaryen.getGlobalInfo(module.getGlobalByIndex(g)).init);
+  return found;
+}
+
+/**
+ * ... the table entries no call can reach any more (their function objects are named nowhere) point
+ * at a function the table keeps anyway instead of the hook's, so a hook called from one place is
+ * inlined there and its function goes. The table keeps its size: the other entries keep their
+ * indices, which static function objects hold.
+ */
+function retireTableEntries(module: binaryen.Module, unreachable: Set<number>): void {
+  if (module.getNumElementSegments() !== 1 || unreachable.size === 0) return;
+  const segment = binaryen.getElementSegmentInfo(module.getElementSegmentByIndex(0));
+  const offset = (binaryen.getExpressionInfo(segment.offset as unknown as binaryen.ExpressionRef) as binaryen.ConstInfo).value as number;
+  const kept = segment.data.find((_, k) => !unreachable.has(offset + k));
+  if (kept === undefined) return;
+  const functions = segment.data.map((name, k) => unreachable.has(offset + k) ? kept : name);
+  module.removeElementSegment(segment.name);
+  module.addActiveElementSegment(segment.table, segment.name, functions, module.i32.const(offset));
 }
 
 /** The i32 the data segments put at `address` (a function object's table index; the segments
