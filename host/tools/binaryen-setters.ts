@@ -1,4 +1,4 @@
-// binaryen.js's expression and function setters, which its typings (binaryen 116) leave out.
+// binaryen.js's expression, function and table setters, which its typings (binaryen 116) leave out.
 import binaryen from "binaryen";
 
 type Ref = binaryen.ExpressionRef;
@@ -9,3 +9,11 @@ export const expressions = binaryen as unknown as {
   Function: { setBody(func: binaryen.FunctionRef, body: Ref): void };
   CallIndirect: { setTarget(call: Ref, target: Ref): void };
 };
+
+/** The module's element segment calls the typings leave out. */
+export function elementSegments(module: binaryen.Module) {
+  return module as unknown as {
+    removeElementSegment(name: string): void;
+    addActiveElementSegment(table: string, name: string, functions: string[], offset: Ref): void;
+  };
+}

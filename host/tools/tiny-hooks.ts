@@ -8,7 +8,7 @@
 // register no service and move no state: the memory after start is byte for byte the same); a
 // second set anywhere makes the module invalid, and the build fails.
 import binaryen from "binaryen";
-import { expressions } from "./binaryen-setters.ts";
+import { expressions, elementSegments } from "./binaryen-setters.ts";
 import { walk } from "./binaryen-walk.ts";
 
 const HOOKS = "assembly/hooks/";
@@ -86,8 +86,8 @@ function retireTableEntries(module: binaryen.Module, unreachable: Set<number>): 
   const kept = segment.data.find((_, k) => !unreachable.has(offset + k));
   if (kept === undefined) return;
   const functions = segment.data.map((name, k) => unreachable.has(offset + k) ? kept : name);
-  module.removeElementSegment(segment.name);
-  module.addActiveElementSegment(segment.table, segment.name, functions, module.i32.const(offset));
+  elementSegments(module).removeElementSegment(segment.name);
+  elementSegments(module).addActiveElementSegment(segment.table, segment.name, functions, module.i32.const(offset));
 }
 
 /** The i32 the data segments put at `address` (a function object's table index; the segments
