@@ -58,7 +58,8 @@ async function outFileOf(target: string, extra: string[]): Promise<string> {
  * exposed (about 620 bytes); then the functions are ordered by how often they are called, so the
  * most called take the 1-byte indices (214 bytes). Before it, the start function's hooks and tables
  * become constants (tiny-hooks.ts, tiny-tables.ts: found by name, as asc compiled the module with
- * them); after it, the data nothing reads goes (tiny-data.ts). The features are asc's defaults, so the module
+ * them), and a third -Oz follows once their calls can be direct; after it, the data nothing reads
+ * goes (tiny-data.ts). The features are asc's defaults, so the module
  * needs nothing new of a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an
  * error, never written.
  * (binaryen is the optimizer asc itself uses, the same version: package.json pins it.)
