@@ -78,6 +78,9 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
     callHooksDirectly(module, hooks); // their calls' table indices as constants (tiny-hooks.ts) ...
     module.optimize(); // ... made direct calls (and what the first run exposed folded)
     module.runPasses(["reorder-functions"]); // the most called first: their calls take 1-byte indices
+    // a pass run on its own drops the stack IR the optimizer made (the binary is then written from
+    // the expression tree, ~50 bytes larger): made again for the order now final
+    module.runPasses(["generate-stack-ir", "optimize-stack-ir"]);
     dropUnreadData(module); // the strings and arrays of left-out code, the static objects' headers (tiny-data.ts)
     if (!module.validate()) throw new Error(`${path}: binaryen's second -Oz gave a module that does not validate`);
     await writeFile(path, module.emitBinary());
