@@ -12,21 +12,19 @@ export const STATE_DISABLED: u8 = 5;
 export const STATE_BACKOFF: u8 = 6;
 export const STATE_COUNT: u8 = 7;
 
-// Bit `to` of LEGAL[from] is set when from -> to is allowed.
-@inline function bit(state: u8): u8 { return <u8>(1 << state); }
-
-const LEGAL: StaticArray<u8> = [
-  /* stopped  */ bit(STATE_STARTING) | bit(STATE_DISABLED),
-  /* starting */ bit(STATE_RUNNING) | bit(STATE_STOPPING) | bit(STATE_FAILED) | bit(STATE_STOPPED),
-  /* running  */ bit(STATE_STOPPING) | bit(STATE_FAILED) | bit(STATE_STOPPED),
-  /* stopping */ bit(STATE_STOPPED) | bit(STATE_FAILED),
-  /* failed   */ bit(STATE_STARTING) | bit(STATE_STOPPING) | bit(STATE_STOPPED) | bit(STATE_DISABLED) | bit(STATE_BACKOFF),
-  /* disabled */ bit(STATE_STOPPED),
-  /* backoff  */ bit(STATE_STARTING) | bit(STATE_STOPPED) | bit(STATE_FAILED),
-];
+// Bit 8 * from + to of LEGAL is set when from -> to is allowed: one constant (asc folds it, as
+// it is written with operators on constants only), where a table would be filled at init.
+const LEGAL: u64 =
+  <u64>(1 << STATE_STARTING | 1 << STATE_DISABLED) << (8 * STATE_STOPPED) |
+  <u64>(1 << STATE_RUNNING | 1 << STATE_STOPPING | 1 << STATE_FAILED | 1 << STATE_STOPPED) << (8 * STATE_STARTING) |
+  <u64>(1 << STATE_STOPPING | 1 << STATE_FAILED | 1 << STATE_STOPPED) << (8 * STATE_RUNNING) |
+  <u64>(1 << STATE_STOPPED | 1 << STATE_FAILED) << (8 * STATE_STOPPING) |
+  <u64>(1 << STATE_STARTING | 1 << STATE_STOPPING | 1 << STATE_STOPPED | 1 << STATE_DISABLED | 1 << STATE_BACKOFF) << (8 * STATE_FAILED) |
+  <u64>(1 << STATE_STOPPED) << (8 * STATE_DISABLED) |
+  <u64>(1 << STATE_STARTING | 1 << STATE_STOPPED | 1 << STATE_FAILED) << (8 * STATE_BACKOFF);
 
 export function isLegalTransition(from: u8, to: u8): bool {
-  return from < STATE_COUNT && to < STATE_COUNT && (LEGAL[from] & bit(to)) != 0;
+  return from < STATE_COUNT && to < STATE_COUNT && ((LEGAL >> (<u64>from * 8 + <u64>to)) & 1) != 0;
 }
 
 /** States in which a service or instance holds (or is acquiring or releasing) resources. */
