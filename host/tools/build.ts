@@ -56,9 +56,9 @@ async function outFileOf(target: string, extra: string[]): Promise<string> {
  * The tiny profile's module goes through binaryen's size pipeline (-Oz: optimize 2, shrink 2) a
  * second time: asc runs it once, and a second run over its output still folds what the first
  * exposed (about 620 bytes); then the functions are ordered by how often they are called, so the
- * most called take the 1-byte indices (214 bytes). Before it, the start function's hooks and tables
- * become constants (tiny-hooks.ts, tiny-tables.ts: found by name, as asc compiled the module with
- * them), and a third -Oz follows once their calls can be direct; after it, the data nothing reads
+ * most called take the 1-byte indices (214 bytes). Before it, the start function's hooks, tables and
+ * class objects become constants (tiny-hooks.ts, tiny-tables.ts, tiny-objects.ts: found by name, as
+ * asc compiled the module with them), and a third -Oz follows once their calls can be direct; after it, the data nothing reads
  * goes (tiny-data.ts). The features are asc's defaults, so the module
  * needs nothing new of a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an
  * error, never written.
@@ -70,7 +70,7 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
     const F = binaryen.Features;
     module.setFeatures(F.MVP | F.SignExt | F.MutableGlobals | F.BulkMemory | F.NontrappingFPToInt);
     const hooks = fixHooks(module); // the hooks wired at init as constants (tiny-hooks.ts)
-    fixTables(module); // the tables at build-time addresses (tiny-tables.ts; it wraps the start function's body)
+    const heapStart = fixTables(module); // the tables and objects at build-time addresses (tiny-tables.ts, tiny-objects.ts; it wraps the start function's body)
     binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(names); // a `--debug` build keeps its function names
@@ -81,7 +81,7 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
     // a pass run on its own drops the stack IR the optimizer made (the binary is then written from
     // the expression tree, ~50 bytes larger): made again for the order now final
     module.runPasses(["generate-stack-ir", "optimize-stack-ir"]);
-    dropUnreadData(module); // the strings and arrays of left-out code, the static objects' headers (tiny-data.ts)
+    dropUnreadData(module, heapStart); // the strings and arrays of left-out code, the static objects' headers (tiny-data.ts)
     if (!module.validate()) throw new Error(`${path}: binaryen's second -Oz gave a module that does not validate`);
     await writeFile(path, module.emitBinary());
   } finally {

@@ -22,8 +22,10 @@ const RTID_READER = /instanceof|__typeinfo/;
 
 interface Segment { offset: number; data: Uint8Array; passive: boolean; read: boolean }
 
-/** Drops the data segments nothing reads (see the file); returns the bytes of data dropped. */
-export function dropUnreadData(module: binaryen.Module): number {
+/** Drops the data segments nothing reads (see the file); returns the bytes of data dropped. The
+ *  segments from `heapStart` on are the objects the build placed in the heap (tiny-objects.ts):
+ *  kept, and without headers (the optimizer splits them where they hold zeros). */
+export function dropUnreadData(module: binaryen.Module, heapStart: number): number {
   const segments: Segment[] = [];
   for (let i = 0; i < module.getNumMemorySegments(); i++) {
     const { offset, data, passive } = module.getMemorySegmentInfoByIndex(i);
@@ -33,7 +35,8 @@ export function dropUnreadData(module: binaryen.Module): number {
   const addresses = codeAddresses(module);
   const reaches = (segment: Segment, address: number) =>
     address >= segment.offset - OBJECT_HEADER_BYTES && address < segment.offset + segment.data.byteLength;
-  const found = segments.filter((segment) => addresses.some((address) => reaches(segment, address)));
+  const isStatic = (segment: Segment) => segment.offset < heapStart;
+  const found = segments.filter((segment) => !isStatic(segment) || addresses.some((address) => reaches(segment, address)));
   for (const segment of found) segment.read = true;
   while (found.length > 0) { // the addresses a read segment holds
     const { data } = found.pop()!;
@@ -47,12 +50,12 @@ export function dropUnreadData(module: binaryen.Module): number {
   }
   const freeable = MMINFO_READERS.some((name) => module.getFunction(name) !== 0);
   const isMmInfo = (segment: Segment) =>
-    segment.data.byteLength <= 4 && segments.some((other) => other.offset === segment.offset + MMINFO_TO_RTID);
+    isStatic(segment) && segment.data.byteLength <= 4 && segments.some((other) => other.offset === segment.offset + MMINFO_TO_RTID);
   const objectRead = (header: Segment) => segments.some((other) => other.read && other.offset === header.offset + MMINFO_TO_RTID);
   const kept = segments.filter((segment) => isMmInfo(segment) ? freeable && objectRead(segment) : segment.read);
   if (!functionNames(module).some((name) => RTID_READER.test(name))) {
     for (const segment of kept) { // an object's first word, its rtId: nothing reads it
-      if (!segments.some((header) => isMmInfo(header) && header.offset + MMINFO_TO_RTID === segment.offset)) continue;
+      if (!isStatic(segment) || !segments.some((header) => isMmInfo(header) && header.offset + MMINFO_TO_RTID === segment.offset)) continue;
       segment.offset += 4;
       segment.data = segment.data.subarray(4);
     }
@@ -76,7 +79,7 @@ function codeAddresses(module: binaryen.Module): number[] {
 }
 
 /** The module's memory with `segments` as its only data. */
-function replaceSegments(module: binaryen.Module, segments: Segment[]): void {
+export function replaceSegments(module: binaryen.Module, segments: Pick<Segment, "offset" | "data" | "passive">[]): void {
   let exported: string | null = null;
   for (let i = 0; i < module.getNumExports(); i++) {
     const info = binaryen.getExportInfo(module.getExportByIndex(i));

@@ -5,6 +5,7 @@
 // would put each table is known at build time: here each table gets its address, its global
 // becomes that constant (the optimizer then writes it into every use and drops the global), and
 // the start function only writes the tables' length words. The tiny module is ~1 KB smaller.
+// The arrays of the class objects the start function allocates join them (tiny-objects.ts).
 //
 // The tables share one allocator block, laid out smallest first after the I/O buffer (the
 // smallest are the most used, and an address below 8 KiB is a 2-byte constant):
@@ -18,6 +19,7 @@
 // the stub runtime reads the others (no GC, nothing freed), so they are not.
 import binaryen from "binaryen";
 import { expressions } from "./binaryen-setters.ts";
+import { takeObjects } from "./tiny-objects.ts";
 
 /** asc's `StaticArray<T>` constructor, called with a constant length at the top of a start function. */
 const CONSTRUCTOR = /^~lib\/staticarray\/StaticArray<(\w+)>#constructor$/;
@@ -26,6 +28,7 @@ const ELEMENT_BYTES: Record<string, number> = {
 };
 /** The stub allocator's bump pointer: the start function sets it first, to its first block's header. */
 const OFFSET_GLOBAL = "~lib/rt/stub/offset";
+const ALLOCATE = "~lib/rt/stub/__new";
 const ENTRY_START = "start:assembly/index";
 /** The I/O buffer comes first, as asc allocates it: a host's fault injection corrupts the tables
  *  past it (targets/conformance/faults.ts). */
@@ -34,32 +37,43 @@ const HEADERS_FUNCTION = "tiny~tableHeaders";
 const BLOCK_OVERHEAD = 4;
 const TABLE_ALIGN = 8;
 
-interface Table { global: string; bytes: number }
+/** A table: its global's (the objects' arrays and the objects themselves have none, only a name),
+ *  its bytes, and whether its length word is written (an array's; the objects are not one). */
+interface Table { name: string; global?: string; bytes: number; header: boolean; address?: number }
 
-/** Gives the tables of the start functions fixed addresses (see the file); drops the ones nothing reads. */
-export function fixTables(module: binaryen.Module): void {
+/** Gives the tables of the start functions, and their class objects' (tiny-objects.ts), fixed
+ *  addresses (see the file); drops the ones nothing reads. Returns where the heap starts (its
+ *  first block's header: below it lies the static data). */
+export function fixTables(module: binaryen.Module): number {
+  const objects = takeObjects(module); // (run first: it runs the start function as asc wrote it)
   const tables: Table[] = [];
   for (let f = 0; f < module.getNumFunctions(); f++) {
     const { name, body } = binaryen.getFunctionInfo(module.getFunctionByIndex(f));
     if (name.startsWith("start:") && binaryen.getExpressionId(body) === binaryen.BlockId) takeTables(module, body, tables);
   }
+  for (const { pointer, bytes } of objects?.arrays ?? []) tables.push({ name: `object array ${pointer}`, bytes, header: true });
+  const objectArea: Table = { name: "objects", bytes: objects?.bytes ?? 0, header: false };
+  if (objects !== null) tables.push(objectArea);
   const offsetInit = offsetInitOf(module);
   const blockStart = (binaryen.getExpressionInfo(offsetInit) as binaryen.ConstInfo).value as number;
   const payload = blockStart + BLOCK_OVERHEAD;
-  tables.sort((a, b) => +(b.global === IO_BUFFER) - +(a.global === IO_BUFFER) || a.bytes - b.bytes || (a.global < b.global ? -1 : 1));
+  tables.sort((a, b) => +(b.name === IO_BUFFER) - +(a.name === IO_BUFFER) || a.bytes - b.bytes || (a.name < b.name ? -1 : 1));
   let cursor = payload;
   for (const table of tables) {
-    const address = alignUp(cursor + 4, TABLE_ALIGN);
+    table.address = alignUp(cursor + 4, TABLE_ALIGN);
+    cursor = table.address + table.bytes;
+    if (table.global === undefined) continue;
     const global = binaryen.getGlobalInfo(module.getGlobal(table.global));
     if (!global.mutable || global.type !== binaryen.i32) throw new Error(`tiny-tables: ${table.global} is not a mutable i32`);
     module.removeGlobal(table.global);
-    module.addGlobal(table.global, binaryen.i32, false, module.i32.const(address));
-    cursor = address + table.bytes;
+    module.addGlobal(table.global, binaryen.i32, false, module.i32.const(table.address));
   }
+  objects?.place(objectArea.address!, new Map(objects.arrays.map(({ pointer }) => [pointer, tables.find((t) => t.name === `object array ${pointer}`)!.address!])));
   // the next block's payload 16-byte aligned, as the allocator keeps it
   const nextBlock = alignUp(cursor + BLOCK_OVERHEAD, 16) - BLOCK_OVERHEAD;
   expressions.Const.setValueI32(offsetInit, nextBlock);
   prependHeaderWrites(module, blockStart, nextBlock - payload, tables);
+  return blockStart;
 }
 
 /** Moves the start function's table allocations out: a kept table into `tables`, an unread one (dropped) away. */
@@ -67,6 +81,7 @@ function takeTables(module: binaryen.Module, body: binaryen.ExpressionRef, table
   const { children } = binaryen.getExpressionInfo(body) as binaryen.BlockInfo;
   children.forEach((child, index) => {
     const info = binaryen.getExpressionInfo(child);
+    if (isUnreadInlinedTable(info)) { expressions.Block.setChildAt(body, index, module.nop()); return; }
     const kept = info.id === binaryen.GlobalSetId;
     if (!kept && info.id !== binaryen.DropId) return;
     const value = kept ? (info as binaryen.GlobalSetInfo).value : (info as binaryen.DropInfo).value;
@@ -78,10 +93,21 @@ function takeTables(module: binaryen.Module, body: binaryen.ExpressionRef, table
     if (kept) {
       const bytes = ELEMENT_BYTES[element];
       if (bytes === undefined) throw new Error(`tiny-tables: no element size for StaticArray<${element}>`);
-      tables.push({ global: (info as binaryen.GlobalSetInfo).name, bytes: (length as binaryen.ConstInfo).value as number * bytes });
+      const global = (info as binaryen.GlobalSetInfo).name;
+      tables.push({ name: global, global, bytes: (length as binaryen.ConstInfo).value as number * bytes, header: true });
     }
     expressions.Block.setChildAt(body, index, module.nop());
   });
+}
+
+/** An unread table whose constructor asc inlined (a type constructed once): the allocation and
+ *  its zeroing, `memory.fill(__new(bytes, id), 0, bytes)`, all constants. */
+function isUnreadInlinedTable(info: binaryen.ExpressionInfo): boolean {
+  if (info.id !== binaryen.MemoryFillId) return false;
+  const { dest, value, size } = info as binaryen.MemoryFillInfo;
+  const allocation = binaryen.getExpressionInfo(dest) as binaryen.CallInfo;
+  const constant = (expression: binaryen.ExpressionRef) => binaryen.getExpressionId(expression) === binaryen.ConstId;
+  return allocation.id === binaryen.CallId && allocation.target === ALLOCATE && allocation.operands.every(constant) && constant(value) && constant(size);
 }
 
 /** The constant the entry start function sets the allocator's offset to (its first block's header). */
@@ -112,15 +138,21 @@ function prependHeaderWrites(module: binaryen.Module, blockStart: number, payloa
     ])),
     address(),
   ], i32));
-  let next = module.i32.const(alignUp(blockStart + BLOCK_OVERHEAD + 4, TABLE_ALIGN));
+  const writes = [module.i32.store(0, 4, module.i32.const(blockStart), module.i32.const(payloadBytes))];
+  let next: binaryen.ExpressionRef | null = null; // the address the last run returned: the next run's
   for (let t = 0; t < tables.length;) {
+    if (!tables[t].header) { // (the objects' area) the next run starts from its own address
+      if (next !== null) writes.push(module.drop(next));
+      next = null;
+      t++;
+      continue;
+    }
     let run = 1;
-    while (t + run < tables.length && tables[t + run].bytes === tables[t].bytes) run++;
-    next = module.call(HEADERS_FUNCTION, [next, module.i32.const(tables[t].bytes), module.i32.const(run)], i32);
+    while (t + run < tables.length && tables[t + run].header && tables[t + run].bytes === tables[t].bytes) run++;
+    next = module.call(HEADERS_FUNCTION, [next ?? module.i32.const(tables[t].address!), module.i32.const(tables[t].bytes), module.i32.const(run)], i32);
     t += run;
   }
-  const writes = [module.i32.store(0, 4, module.i32.const(blockStart), module.i32.const(payloadBytes))];
-  if (tables.length > 0) writes.push(module.drop(next));
+  if (next !== null) writes.push(module.drop(next));
   const start = module.getFunction(ENTRY_START);
   const { body } = binaryen.getFunctionInfo(start);
   expressions.Function.setBody(start, module.block(null, [...writes, body]));
