@@ -1,14 +1,13 @@
 // graph/walk.ts: breadth-first collection along chosen edge kinds, in either direction.
-import { walkFrom, walked, kindBit, TOWARD_DEPENDENCIES, TOWARD_DEPENDENTS } from "../graph/walk";
+import { walkFrom, walked, kindBit, TOWARD_DEPENDENCIES, TOWARD_DEPENDENTS, THROUGH_DISABLED, NOT_THROUGH_DISABLED } from "../graph/walk";
+import { serviceState } from "../registry/services";
+import { STATE_DISABLED, STATE_STOPPED } from "../registry/states";
 import { edgesReset, edgeInsert, DEP_REQUIRES, DEP_WANTS, DEP_AFTER } from "../graph/edges";
 
 const ALL: u8 = kindBit(DEP_REQUIRES) | kindBit(DEP_WANTS) | kindBit(DEP_AFTER);
 
-function always(service: i32): bool { return true; }
-function notThree(service: i32): bool { return service != 3; }
-
-function walk(start: i32, toward: bool, kinds: u8, expand: (service: i32) => bool = always): string {
-  const count = walkFrom(start, toward, kinds, expand);
+function walk(start: i32, toward: bool, kinds: u8, throughDisabled: bool = THROUGH_DISABLED): string {
+  const count = walkFrom(start, toward, kinds, throughDisabled);
   let s = "";
   for (let i = 0; i < count; i++) s += (i > 0 ? "," : "") + walked[i].toString();
   return s;
@@ -42,9 +41,12 @@ describe("walkFrom", () => {
     expect<string>(walk(3, TOWARD_DEPENDENTS, ALL)).toBe("3,1,2,0,5");
   });
 
-  it("collects but does not walk through services `expand` refuses (never the start)", () => {
-    expect<string>(walk(0, TOWARD_DEPENDENCIES, ALL, notThree)).toBe("0,1,2,3");
-    expect<string>(walk(3, TOWARD_DEPENDENCIES, ALL, notThree)).toBe("3,4");
+  it("collects a disabled service but walks through it only when told to (the start always)", () => {
+    serviceState[3] = STATE_DISABLED;
+    expect<string>(walk(0, TOWARD_DEPENDENCIES, ALL, NOT_THROUGH_DISABLED)).toBe("0,1,2,3");
+    expect<string>(walk(3, TOWARD_DEPENDENCIES, ALL, NOT_THROUGH_DISABLED)).toBe("3,4");
+    expect<string>(walk(0, TOWARD_DEPENDENCIES, ALL, THROUGH_DISABLED)).toBe("0,1,2,3,4");
+    serviceState[3] = STATE_STOPPED;
   });
 
   it("terminates on cycles", () => {

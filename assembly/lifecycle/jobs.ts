@@ -8,7 +8,7 @@ import { SERVICES_MAX } from "../limits";
 import { OK, E_ILLEGAL_TRANSITION, E_SERVICE_DISABLED, E_DEPENDENCY_DISABLED, E_SERVICE_ACTIVE } from "../errors";
 import { serviceState, serviceUsed, sayService } from "../registry/services";
 import { DEP_REQUIRES, DEP_WANTS } from "../graph/edges";
-import { walkFrom, walked, kindBit, TOWARD_DEPENDENCIES, TOWARD_DEPENDENTS } from "../graph/walk";
+import { walkFrom, walked, TOWARD_DEPENDENCIES, TOWARD_DEPENDENTS, THROUGH_DISABLED, NOT_THROUGH_DISABLED } from "../graph/walk";
 import { graphValidate } from "../graph/order";
 import { fail } from "../util/detail";
 import {
@@ -26,11 +26,10 @@ import { FAULT_NONE } from "./faults";
 import { isLeaving, isOnTrial } from "./leaving";
 import { onInstanceDown as recoveryTakesCharge, onFailureCleared, startRefused } from "../hooks";
 
-const REQUIRES: u8 = kindBit(DEP_REQUIRES);
-const PULLS_IN: u8 = kindBit(DEP_REQUIRES) | kindBit(DEP_WANTS);
+// kindBit masks, written with operators on constants so that asc folds them (not globals set at init)
+const REQUIRES: u8 = 1 << DEP_REQUIRES;
+const PULLS_IN: u8 = 1 << DEP_REQUIRES | 1 << DEP_WANTS;
 
-function isNotDisabled(service: i32): bool { return serviceState[service] != STATE_DISABLED; }
-function always(service: i32): bool { return true; }
 
 /** Inactive and holding nothing: the states in which configuration may change. */
 export function isAtRest(service: i32): bool {
@@ -73,7 +72,7 @@ export function stopOne(service: i32, cause: u8, restart: bool): void {
 
 /** Stops every service that requires `service` (transitively), not the service itself. */
 export function stopRequiringDependents(service: i32, cause: u8, restart: bool): void {
-  const count = walkFrom(service, TOWARD_DEPENDENTS, REQUIRES, always);
+  const count = walkFrom(service, TOWARD_DEPENDENTS, REQUIRES, THROUGH_DISABLED);
   for (let i = 1; i < count; i++) {
     const dependent = <i32>walked[i];
     const state = serviceState[dependent];
@@ -95,7 +94,7 @@ export function requestStart(service: i32): i32 {
   }
   const acyclic = graphValidate();
   if (acyclic < 0) return acyclic;
-  const required = walkFrom(service, TOWARD_DEPENDENCIES, REQUIRES, always);
+  const required = walkFrom(service, TOWARD_DEPENDENCIES, REQUIRES, THROUGH_DISABLED);
   for (let i = 1; i < required; i++) {
     const dependency = <i32>walked[i];
     if (serviceState[dependency] == STATE_DISABLED) {
@@ -103,7 +102,7 @@ export function requestStart(service: i32): i32 {
         .text(", which is disabled").code();
     }
   }
-  const count = walkFrom(service, TOWARD_DEPENDENCIES, PULLS_IN, isNotDisabled);
+  const count = walkFrom(service, TOWARD_DEPENDENCIES, PULLS_IN, NOT_THROUGH_DISABLED);
   for (let i = count - 1; i >= 0; i--) {
     const member = <i32>walked[i];
     startOne(member, member == service ? CAUSE_COMMAND : CAUSE_PULLED_IN);

@@ -21,7 +21,7 @@ import { registryChanged } from "../registry/generation";
 import { tagAcquire, tagRelease } from "../registry/tags";
 import { edgeInsert, edgesRemoveFrom, edgeFind, edgeCondition, dependentCount } from "../graph/edges";
 import { DEP_REQUIRES } from "../graph/edges";
-import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS } from "../graph/walk";
+import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS, THROUGH_DISABLED } from "../graph/walk";
 import { requestStart, requestStop, isAtRest } from "../lifecycle/jobs";
 import { serviceWantUp } from "../lifecycle/transitions";
 import { STATE_STARTING, STATE_RUNNING } from "../registry/states";
@@ -300,7 +300,7 @@ function restartColdChanged(): void {
   for (let i = 0; i < blobServiceCount; i++) {
     const id = blobKernelId[i];
     if ((blobChange[i] & CHANGE_ADDED) != 0 || (blobChange[i] & CHANGE_COLD) == 0 || isAtRest(id)) continue;
-    const count = walkFrom(id, TOWARD_DEPENDENTS, requires, always);
+    const count = walkFrom(id, TOWARD_DEPENDENTS, requires, THROUGH_DISABLED);
     for (let k = 0; k < count; k++) {
       const member = <i32>walked[k];
       if (!isAtRest(member) && (pending[member] & PENDING_REMOVE) == 0) pending[member] |= PENDING_START;
@@ -310,7 +310,6 @@ function restartColdChanged(): void {
   }
 }
 
-function always(service: i32): bool { return true; }
 
 // ---- pending work, done when services come to rest (called from the loop's settle) ------------
 

@@ -10,7 +10,7 @@
 import { SERVICES_MAX } from "../limits";
 import { serviceState } from "../registry/services";
 import { firstDependency, firstDependent, edgeNextOut, edgeNextIn, edgeTo, edgeFrom, edgeKind, NO_EDGE, DEP_REQUIRES } from "../graph/edges";
-import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS } from "../graph/walk";
+import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS, THROUGH_DISABLED } from "../graph/walk";
 import { graphValidate, orderIds, orderLength, orderWave } from "../graph/order";
 import { STATE_STARTING, STATE_RUNNING, STATE_STOPPING, STATE_BACKOFF } from "../registry/states";
 import { CAUSE_DEPENDENCY_FAILED, CAUSE_RESTART, CAUSE_RECOVERY } from "../lifecycle/causes";
@@ -33,7 +33,6 @@ const members = new StaticArray<u16>(SERVICES_MAX);
 const seenEpoch = new StaticArray<u32>(SERVICES_MAX);
 let epoch: u32 = 0;
 
-function always(service: i32): bool { return true; }
 
 /** The service's `requires` group, the service first; returns the count in `members`. */
 function collectGroup(service: i32): i32 {
@@ -72,7 +71,7 @@ function hold(member: i32, root: i32, cause: u8): void {
 
 /** `root` goes down for a restart: its followers under `group` go down with it. */
 export function groupFollow(root: i32, group: u8): void {
-  const dependents = walkFrom(root, TOWARD_DEPENDENTS, kindBit(DEP_REQUIRES), always);
+  const dependents = walkFrom(root, TOWARD_DEPENDENTS, kindBit(DEP_REQUIRES), THROUGH_DISABLED);
   for (let i = 1; i < dependents; i++) hold(<i32>walked[i], root, CAUSE_DEPENDENCY_FAILED);
   if (!WITH_FULL_RECOVERY || group == GROUP_ONE_FOR_ONE || graphValidate() < 0) return;
   const count = collectGroup(root);
