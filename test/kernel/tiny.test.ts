@@ -18,14 +18,15 @@ const wasm = (profile: string) => readFileSync(new URL(`../../build/${profile}.w
 const exportNames = (bytes: Uint8Array) => WebAssembly.Module.exports(new WebAssembly.Module(new Uint8Array(bytes))).map((e) => e.name).sort();
 
 /**
- * What the tiny module measures now (37,005 bytes; 39,488 before the tables at fixed addresses, the
+ * What the tiny module measures now (36,189 bytes; 37,005 before the class objects at build-fixed
+ * addresses, the legal transitions as one constant, walkFrom's flag and the stack IR made again; 39,488 before the tables at fixed addresses, the
  * hooks as constants called directly, the unread data dropped, fillAll as a loop and no cycle walked for names;
  * 47,106 before constant capacities, unchecked indexing, no watchdogs, batch of N picks or weight
  * sums, binaryen's -Oz run twice and functions ordered by calls, small helpers called, not
  * inlined, no start-time allocation of tables nothing reads, and no string of a sentence: every
  * profile carries every export), as a ceiling a change may not cross (a regression test, not the goal).
  */
-const TINY_WASM_CEILING_BYTES = 37_005;
+const TINY_WASM_CEILING_BYTES = 36_189;
 
 const { E_NOT_IN_PROFILE, E_INVALID_STRATEGY, E_INVALID_BREAKER, E_MANIFEST_UNKNOWN_SECTION, E_UNKNOWN_SERVICE, E_UNKNOWN_STRATEGY } = ERROR_CODES;
 
