@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
-import { controlRequest } from "../host/supervisor/control.ts";
+import { controlRequest } from "../host/supervisor/control-protocol.ts";
 import { launchBrowser } from "../test/dashboard/browser.ts";
 
 const MYCO = fileURLToPath(new URL("../host/cli/myco.js", import.meta.url));

@@ -23,8 +23,8 @@ import { upgradeKernelCommand } from "./commands/upgrade-kernel.ts";
 import { EXIT_CODES_HELP } from "./exit-codes.ts";
 import { agentCommand, coordinatorCommand } from "./commands/fleet-daemons.ts";
 import { fleetCommand } from "./commands/fleet.ts";
+import type { Output } from "./output.ts";
 
-export type Output = { out: (line: string) => void; err: (line: string) => void };
 
 const COMMANDS = [
   initCommand, checkCommand, compileCommand, runCommand, upCommand, downCommand, orderCommand, graphCommand, statusCommand, logsCommand,

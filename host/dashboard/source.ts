@@ -2,7 +2,7 @@
 // --dashboard`), or a running `myco run` reached over its control socket (`myco dashboard`).
 // Both answer the same calls with the same JSON.
 import type { Supervisor } from "../supervisor/supervisor.ts";
-import { controlRequest, type ControlResponse } from "../supervisor/control.ts";
+import { controlRequest, type ControlResponse } from "../supervisor/control-protocol.ts";
 import { DashboardFeed } from "./feed.ts";
 import { snapshotOf, detailOf } from "./snapshot.ts";
 import type { Cursor, Poll, ServiceAction, ServiceDetail } from "./types.ts";

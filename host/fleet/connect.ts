@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { EtcdStore, etcd3 } from "./etcd-store.ts";
 import { Keys } from "./keys.ts";
 import { readTls, IdentityError, type TlsPaths } from "./pki.ts";
-import { runtimeDir } from "../supervisor/control.ts";
+import { runtimeDir } from "../supervisor/runtime-dir.ts";
 
 export class EtcdUnreachableError extends Error {}
 

@@ -5,9 +5,7 @@
 // number they return.
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { KernelExports } from "./exports.ts";
-import {
-  applyRecord, readRecord, recordOf, recordObject, recordValues, codeOf, type RecordValues,
-} from "./records.ts";
+import { recordOf, recordObject, recordValues, codeOf, type RecordValues } from "./records.ts";
 
 export const STRATEGIES = [
   "round-robin", "least-connections", "weighted-round-robin", "weighted-least-connections", "random", "ip-hash",
@@ -176,12 +174,12 @@ export class Balancer {
   /** The whole BALANCE record: a field left out is the kernel's default, not the one held now. */
   configure(ref: ServiceRef, config: BalanceConfig): void {
     const id = this.kernel.id(ref);
-    applyRecord(this.kernel, id, "balance", balanceRecordOf(config, this.kernel.name(id)));
+    this.kernel.applyRecord(id, "balance", balanceRecordOf(config, this.kernel.name(id)));
   }
 
   /** The strategy and options the kernel holds for the service. */
   config(ref: ServiceRef): Required<BalanceConfig> {
-    const { strategy, choices, ...options } = recordObject("balance", readRecord(this.kernel, ref, "balance"));
+    const { strategy, choices, ...options } = recordObject("balance", this.kernel.readRecord(ref, "balance"));
     return { strategy: STRATEGIES[strategy], choices: choices as 0 | 2, ...options };
   }
 
@@ -195,32 +193,32 @@ export class Balancer {
 
   /** Turns the service's breakers on with these settings (the rest the kernel's defaults); returns what the kernel holds. */
   configureBreaker(ref: ServiceRef, config: Partial<BreakerConfig> = {}): BreakerConfig {
-    applyRecord(this.kernel, ref, "breaker", breakerRecordOf(config, true));
+    this.kernel.applyRecord(ref, "breaker", breakerRecordOf(config, true));
     return this.breaker(ref);
   }
 
   /** Turns the breakers off (their settings are kept). */
   disableBreaker(ref: ServiceRef): void {
-    applyRecord(this.kernel, ref, "breaker", breakerRecordOf(this.breaker(ref), false));
+    this.kernel.applyRecord(ref, "breaker", breakerRecordOf(this.breaker(ref), false));
   }
 
   /** The breaker settings the kernel holds (on or off). */
   breaker(ref: ServiceRef): BreakerConfig {
-    const { enabled: _, ...config } = recordObject("breaker", readRecord(this.kernel, ref, "breaker"));
+    const { enabled: _, ...config } = recordObject("breaker", this.kernel.readRecord(ref, "breaker"));
     return config;
   }
 
   configureOutlier(ref: ServiceRef, config: Partial<OutlierConfig> = {}): OutlierConfig {
-    applyRecord(this.kernel, ref, "outlier", outlierRecordOf(config, true));
+    this.kernel.applyRecord(ref, "outlier", outlierRecordOf(config, true));
     return this.outlier(ref);
   }
 
   disableOutlier(ref: ServiceRef): void {
-    applyRecord(this.kernel, ref, "outlier", outlierRecordOf(this.outlier(ref), false));
+    this.kernel.applyRecord(ref, "outlier", outlierRecordOf(this.outlier(ref), false));
   }
 
   outlier(ref: ServiceRef): OutlierConfig {
-    const { enabled: _, ...config } = recordObject("outlier", readRecord(this.kernel, ref, "outlier"));
+    const { enabled: _, ...config } = recordObject("outlier", this.kernel.readRecord(ref, "outlier"));
     return config;
   }
 

@@ -5,7 +5,7 @@ import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { HealthExports } from "./exports.ts";
 import type { KernelEvent } from "./abi.ts";
 import { HEALTH_STATES } from "./balance.ts"; // the same four codes the balancer uses
-import { putRecord, takeRecord, recordOf, recordObject, recordValues, codeOf, FIELDS } from "./records.ts";
+import { recordOf, recordObject, recordValues, codeOf, FIELDS } from "./records.ts";
 
 export const CHECK_KINDS = ["http", "tcp", "process", "file", "command", "custom"] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
@@ -111,7 +111,7 @@ export class HealthMonitor {
   addCheck(service: ServiceRef, options: CheckOptions = {}): number {
     const id = this.kernel.id(service);
     const name = this.kernel.name(id);
-    const check = this.kernel.check(this.x.checkAdd(id, putRecord(this.kernel, checkRecordOf(options, name))));
+    const check = this.kernel.check(this.x.checkAdd(id, this.kernel.putRecord(checkRecordOf(options, name))));
     this.checks.set(check, { id: check, service: id, serviceName: name, ...this.options(check) });
     return check;
   }
@@ -119,7 +119,7 @@ export class HealthMonitor {
   /** The check's configuration as the kernel holds it (every default filled in). */
   options(check: number): Required<CheckOptions> {
     this.kernel.check(this.x.checkRecord(check));
-    const { kind, role, ...timing } = recordObject("check", takeRecord(this.kernel, FIELDS.check.length));
+    const { kind, role, ...timing } = recordObject("check", this.kernel.takeRecord(FIELDS.check.length));
     return { kind: CHECK_KINDS[kind], role: CHECK_ROLES[role], ...timing };
   }
 

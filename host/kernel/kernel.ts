@@ -6,7 +6,7 @@ import type { Hal } from "../hal/hal.ts";
 import { loadModule, type Profile } from "./module.ts";
 import { kernelExports, type KernelExports } from "./exports.ts";
 import { MycoError, KernelTrap, ERROR_CODES } from "./errors.ts";
-import { applyRecord, readRecord, recordOf, recordObject } from "./records.ts";
+import { recordOf, recordObject, SECTIONS, type Section } from "./records.ts";
 import {
   SERVICE_STATES, DEPENDENCY_KINDS, SERVICE_TYPES, LIMITS, EVENT_RECORD_BYTES, ACTION_RECORD_BYTES,
   decodeEvent, decodeAction, type State, type DependencyKind, type ServiceType, type Limits, type KernelEvent,
@@ -134,6 +134,27 @@ export class Kernel {
 
   private text(length: number): string { return decoder.decode(this.ioBytes.subarray(0, length)); }
 
+  /** Writes a configuration record (records.ts) to the I/O buffer; returns its byte length. */
+  putRecord(record: Int32Array): number {
+    new Int32Array(this.exports.memory.buffer, this.exports.ioBuffer(), record.length).set(record);
+    return record.length * 4;
+  }
+
+  /** Reads `fields` i32s of a record from the I/O buffer. */
+  takeRecord(fields: number): Int32Array {
+    return new Int32Array(this.exports.memory.buffer, this.exports.ioBuffer(), fields).slice();
+  }
+
+  /** Applies a section's record to a service in one call (validated whole; nothing changes on error). */
+  applyRecord(ref: ServiceRef, section: Section, record: Int32Array): void {
+    this.check(this.exports.recordApply(this.id(ref), SECTIONS[section], this.putRecord(record)));
+  }
+
+  /** The service's effective record of a section (every default filled in). */
+  readRecord(ref: ServiceRef, section: Section): Int32Array {
+    return this.takeRecord(this.check(this.exports.recordRead(this.id(ref), SECTIONS[section])) / 4);
+  }
+
   /** Throws the kernel's error (with its detail) when `status` is negative; returns it otherwise. */
   check(status: number): number {
     if (status >= 0) return status;
@@ -186,11 +207,11 @@ export class Kernel {
 
   /** The TIMEOUTS record: a timeout left out is the kernel's default (docs/defaults.md), not the one held now. */
   setTimeouts(ref: ServiceRef, startTimeoutMs?: number, stopTimeoutMs?: number): void {
-    applyRecord(this, ref, "timeouts", recordOf("timeouts", { startTimeoutMs, stopTimeoutMs }));
+    this.applyRecord(ref, "timeouts", recordOf("timeouts", { startTimeoutMs, stopTimeoutMs }));
   }
 
   /** The timeouts the kernel holds for the service. */
-  timeouts(ref: ServiceRef): Required<Timeouts> { return recordObject("timeouts", readRecord(this, ref, "timeouts")); }
+  timeouts(ref: ServiceRef): Required<Timeouts> { return recordObject("timeouts", this.readRecord(ref, "timeouts")); }
 
   setInstances(ref: ServiceRef, count: number): void { this.check(this.exports.serviceSetInstances(this.id(ref), count)); }
 

@@ -3,7 +3,6 @@
 // Balancer, HealthMonitor, Recovery) and the manifest compiler (host/manifest/blob.ts) build
 // them from the same field lists here, so a manifest section and a typed call give the kernel
 // the same bytes. The host knows no defaults: an absent value is always the sentinel.
-import type { Kernel, ServiceRef } from "./kernel.ts";
 import { MycoError, ERROR_CODES, type ErrorName } from "./errors.ts";
 
 export const RECORD_DEFAULT = -1;
@@ -88,31 +87,6 @@ export function recordToBytes(record: Int32Array): Uint8Array {
 export function recordFromBytes(kind: RecordKind, bytes: Uint8Array, offset = 0): Int32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, recordBytes(kind));
   return Int32Array.from(FIELDS[kind], (_, i) => view.getInt32(i * 4, true));
-}
-
-/** Writes a record to the kernel's I/O buffer; returns its byte length. */
-export function putRecord(kernel: Kernel, record: Int32Array): number {
-  const e = kernel.exports;
-  new Int32Array(e.memory.buffer, e.ioBuffer(), record.length).set(record);
-  return record.length * 4;
-}
-
-/** Reads `fields` i32s from the kernel's I/O buffer. */
-export function takeRecord(kernel: Kernel, fields: number): Int32Array {
-  const e = kernel.exports;
-  return new Int32Array(e.memory.buffer, e.ioBuffer(), fields).slice();
-}
-
-/** Applies a section's record to a service in one call (validated whole; nothing changes on error). */
-export function applyRecord(kernel: Kernel, ref: ServiceRef, section: Section, record: Int32Array): void {
-  const id = kernel.id(ref);
-  kernel.check(kernel.exports.recordApply(id, SECTIONS[section], putRecord(kernel, record)));
-}
-
-/** The service's effective record of a section (every default filled in). */
-export function readRecord(kernel: Kernel, ref: ServiceRef, section: Section): Int32Array {
-  const length = kernel.check(kernel.exports.recordRead(kernel.id(ref), SECTIONS[section]));
-  return takeRecord(kernel, length / 4);
 }
 
 /**

@@ -4,10 +4,7 @@ import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { RecoveryExports } from "./exports.ts";
 import type { KernelEvent } from "./abi.ts";
 import { MycoError, ERROR_CODES } from "./errors.ts";
-import {
-  applyRecord, readRecord, recordOf, recordObject, recordValues, codeOf, RECORD_DEFAULT, type RecordValues,
-  type RecordObject,
-} from "./records.ts";
+import { recordOf, recordObject, recordValues, codeOf, RECORD_DEFAULT, type RecordValues, type RecordObject } from "./records.ts";
 
 export const RESTART_POLICIES = ["never", "on-failure", "always"] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
@@ -219,11 +216,11 @@ export class Recovery {
   configure(service: ServiceRef, policy: RecoveryPolicy): void {
     const k = this.kernel;
     const id = k.id(service);
-    applyRecord(k, id, "recovery", recoveryRecordOf(policy, k.name(id), (ref) => k.id(ref)));
+    k.applyRecord(id, "recovery", recoveryRecordOf(policy, k.name(id), (ref) => k.id(ref)));
   }
 
   /** The RECOVERY record the kernel holds for the service (every default filled in). */
-  record(service: ServiceRef): RecordObject<"recovery"> { return recordObject("recovery", readRecord(this.kernel, service, "recovery")); }
+  record(service: ServiceRef): RecordObject<"recovery"> { return recordObject("recovery", this.kernel.readRecord(service, "recovery")); }
 
   /** systemctl reset-failed: the service may start again after giving up. */
   reset(service: ServiceRef): void { this.kernel.check(this.x.recoveryReset(this.kernel.id(service))); }

@@ -3,7 +3,7 @@
 // the host keeps the spec of each revision (RevisionSpecs) and spawns what instanceRevision says.
 import type { Kernel, ServiceRef } from "./kernel.ts";
 import type { KernelExports } from "./exports.ts";
-import { recordOf, recordObject, recordValues, codeOf, putRecord, takeRecord, type RecordObject } from "./records.ts";
+import { recordOf, recordObject, recordValues, codeOf, type RecordObject } from "./records.ts";
 
 export const UPDATE_STRATEGIES = ["rolling", "recreate", "blue-green", "canary"] as const;
 export type UpdateStrategy = (typeof UPDATE_STRATEGIES)[number];
@@ -127,13 +127,13 @@ export class Rollouts {
   configure(ref: ServiceRef, config: UpdateConfig): void {
     const id = this.kernel.id(ref);
     const record = updateRecordOf(config, this.kernel.name(id));
-    this.check(this.e.rolloutApply(id, putRecord(this.kernel, record)));
+    this.check(this.e.rolloutApply(id, this.kernel.putRecord(record)));
   }
 
   /** The service's effective UPDATE record (every default filled in). */
   read(ref: ServiceRef): RecordObject<"update"> {
     const length = this.check(this.e.rolloutRead(this.kernel.id(ref)));
-    return recordObject("update", takeRecord(this.kernel, length / 4));
+    return recordObject("update", this.kernel.takeRecord(length / 4));
   }
 
   /** A new revision, rolled out by the service's strategy; returns its number (map the spec to it before performing actions). */

@@ -16,11 +16,9 @@
 // test/sim/fleet-sim.test.ts proves they catch real kernel bugs: it builds kernels with a bug
 // planted (assembly/features.ts PLANTED_BUG: an off-by-one in the capacity check, a forgotten
 // backup) and runs the simulator on them.
-import type { Fleet, Plans, Tier, PlacementClass } from "../index.ts";
+import type { Fleet, Plans } from "../index.ts";
 import { readFleet, readMoves, NO_NODE, type FleetSnapshot, type NodeFacts } from "./fleet-snapshot.ts";
-
-export interface ServiceModel { name: string; class: PlacementClass; request: { cpu: number; memory: number }; maxPerNode: number; forbid?: string }
-export interface FleetModel { services: Map<string, ServiceModel>; nodes: Map<string, Tier>; labels: Map<string, Set<string>> }
+import type { FleetModel, ServiceModel } from "./fleet-model.ts";
 
 /** The first broken invariant, or undefined. `which`: "dead" checks only the first-round rule. */
 export function checkFleet(fleet: Fleet, plans: Plans, model: FleetModel, which: "dead" | "all"): string | undefined {

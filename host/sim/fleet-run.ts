@@ -6,7 +6,8 @@
 // failure says "reproduce with seed=... step=...": the same seed replays the same run.
 import { Kernel, VirtualHal, Fleet, Plans, moveOf, MycoError, type Move, type Tier, type PlacementClass } from "../index.ts";
 import { splitmix32 } from "../hal/virtual.ts";
-import { checkFleet, type FleetModel, type ServiceModel } from "./fleet-invariants.ts";
+import { checkFleet } from "./fleet-invariants.ts";
+import type { FleetModel, ServiceModel } from "./fleet-model.ts";
 
 export interface FleetSimOptions {
   steps?: number;

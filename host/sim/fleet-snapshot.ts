@@ -5,7 +5,7 @@
 // slot and node id. Nothing here is a kernel counter: the invariants recompute from these.
 import type { Fleet, Tier, Kernel } from "../index.ts";
 import { TIERS, NODE_STATES, BACKUPS_PER_SLOT } from "../index.ts";
-import type { FleetModel, ServiceModel } from "./fleet-invariants.ts";
+import type { FleetModel, ServiceModel } from "./fleet-model.ts";
 
 /** No node: a slot waiting for one, no backup, no running node (the kernel's 0xFFFF). */
 export const NO_NODE = 0xffff;

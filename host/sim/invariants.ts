@@ -13,7 +13,6 @@
 import type { Kernel } from "../kernel/kernel.ts";
 import { LEGAL_TRANSITIONS, type KernelEvent, type State } from "../kernel/abi.ts";
 import { recoveryOf, recoveryPolicyOf, type BackoffPolicy, type RecoveryPolicy } from "../kernel/recovery.ts";
-import { readRecord } from "../kernel/records.ts";
 import type { ServiceSpec } from "./scenario.ts";
 
 
@@ -76,7 +75,7 @@ export class InvariantChecker {
   private policy(name: string): RecoveryPolicy {
     let policy = this.policies.get(name);
     if (!policy) {
-      policy = recoveryPolicyOf(readRecord(this.kernel, name, "recovery"), (id) => this.kernel.name(id));
+      policy = recoveryPolicyOf(this.kernel.readRecord(name, "recovery"), (id) => this.kernel.name(id));
       this.policies.set(name, policy);
     }
     return policy;

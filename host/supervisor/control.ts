@@ -1,66 +1,23 @@
-// The control socket of a running `myco run`: a Unix-domain socket in a per-user runtime
-// directory (mode 0700, the socket 0600), so only the same user (and root) can connect. One
-// JSON request per connection, one JSON answer, then the connection closes:
-//
-//   {"command":"status"}                          -> {"ok":true,"status":[...rows],"pid":...}
-//   {"command":"logs","service":"web","lines":50} -> {"ok":true,"logs":[{service,ordinal,timeMs,stream,text}],"next":{...}}
-//                                                    (no service: every service's lines, in time order)
-//   {"command":"restart","service":"web"}         -> {"ok":true} | {"ok":false,"error":"..."}
-//   {"command":"reload"}                          -> {"ok":true,"revision":N} | {"ok":false,"error":"..."}
-//   {"command":"start"|"stop","service":"web"}    -> {"ok":true} | {"ok":false,"error":"..."}
-//   {"command":"detail","service":"web"}          -> {"ok":true,"detail":{config,logs,checks,recovery}}
-//   {"command":"dashboard","cursor":{...}}        -> {"ok":true,"poll":{cursor,snapshot,events,points,alerts}}
-//   {"command":"alerts"}                          -> {"ok":true,"alerts":{receivers,silences,sent}}
-//   {"command":"silence","service":"web","durationMs":3600000,"reason":"..."} (no service: all) -> {"ok":true,"silence":{id,...}}
-//   {"command":"unsilence","id":0}                -> {"ok":true}
-//   {"command":"rollout","action":"status"|"history"|"undo"|"pause"|"resume"|"promote","service":"web","revision":3}
-//                                                 -> {"ok":true,"rollout":{status,history,revisions}}
-//   {"command":"whoami"}                          -> {"ok":true,"principal":"operator","role":"operator"}
+// The control socket's server in a running `myco run` (the requests and answers: control-protocol.ts):
+// a Unix-domain socket in the per-user runtime directory (runtime-dir.ts), the socket 0600, so
+// only the same user (and root) can connect. One JSON request per connection, one JSON answer.
 //
 // Every request carries "credential": the token of a role's credential file (credentials.ts).
 // The kernel authorises every command against the caller's capabilities (assembly/security/) and
 // audits it; the server appends the kernel's audit events to the hash-chained trail beside the
 // socket (audit-trail.ts). A caller without a valid credential is denied everything.
 import { createServer, connect, type Server } from "node:net";
-import { mkdirSync, statSync, chmodSync, unlinkSync, existsSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
+import { chmodSync, unlinkSync, existsSync } from "node:fs";
 import { AccessControl, auditDecision, type ControlCommand } from "../kernel/security.ts";
-import { issueCredentials, clientCredential, Authenticator, ROLE_NAMES } from "./credentials.ts";
+import { issueCredentials, Authenticator, ROLE_NAMES } from "./credentials.ts";
+import { defaultAuditPath } from "./runtime-dir.ts";
+import type { ControlRequest, ControlResponse, ControlMessage, InstanceLogLine } from "./control-protocol.ts";
 import { AuditTrail } from "./audit-trail.ts";
 import type { Supervisor } from "./supervisor.ts";
-import { serviceStatus, type ServiceStatus } from "./status.ts";
+import { serviceStatus } from "./status.ts";
 import { describeError } from "./supervisor.ts";
-import { upgradeRunningKernel, type KernelUpgrade } from "./upgrade.ts";
-import type { LogLine } from "../executors/log-ring.ts";
+import { upgradeRunningKernel } from "./upgrade.ts";
 import { LocalSource, EMPTY_CURSOR } from "../dashboard/source.ts";
-import type { Cursor, Poll, ServiceDetail } from "../dashboard/types.ts";
-import type { AlertsView, SilenceView } from "../alerts/notifier.ts";
-import type { RolloutStatus, RevisionEntry } from "../kernel/rollout.ts";
-
-export type ControlRequest =
-  | { command: "status" }
-  | { command: "logs"; service?: string; lines?: number; since?: Record<string, number> }
-  | { command: "restart"; service: string }
-  | { command: "reload" }
-  | { command: "start" | "stop" | "detail"; service: string }
-  | { command: "dashboard"; cursor?: Cursor }
-  | { command: "alerts" }
-  | { command: "silence"; service?: string; durationMs: number; reason?: string }
-  | { command: "unsilence"; id: number }
-  | { command: "whoami" }
-  | { command: "upgrade-kernel"; file?: string }
-  | { command: "rollout"; action: RolloutAction; service: string; revision?: number };
-
-export type RolloutAction = "status" | "history" | "undo" | "pause" | "resume" | "promote";
-export interface RolloutView {
-  status: RolloutStatus; history: RevisionEntry[]; revisions: number[];
-  /** The `update: error-rate` verdict's settings (the kernel's, defaults filled in). */
-  errorRate: { thresholdPercent: number; windowMs: number; minRequests: number };
-}
-
-/** A request as it travels: the caller's credential with it. */
-export type ControlMessage = ControlRequest & { credential?: string };
 
 /** The kernel's control command each request needs (detail, alerts and whoami are status reads; the dashboard is metrics). */
 const AUTHORITY: Record<ControlRequest["command"], ControlCommand> = {
@@ -69,38 +26,12 @@ const AUTHORITY: Record<ControlRequest["command"], ControlCommand> = {
   "upgrade-kernel": "upgrade", rollout: "rollout",
 };
 
-export interface InstanceLogLine extends LogLine { service: string; ordinal: number }
-
-export type ControlResponse =
-  | {
-    ok: true; status?: ServiceStatus[]; pid?: number; manifest?: string; uptimeMs?: number; resources?: string; logs?: InstanceLogLine[]; next?: Record<string, number>;
-    revision?: number; poll?: Poll; detail?: ServiceDetail; alerts?: AlertsView; silence?: SilenceView; principal?: string; role?: string;
-    upgrade?: KernelUpgrade; rollout?: RolloutView;
-  }
-  | { ok: false; error: string };
-
 const COMMANDS = Object.keys(AUTHORITY);
 
 /** A request larger than this is refused (they are a few dozen bytes). */
 const REQUEST_BYTES_MAX = 4096;
 /** Lines a logs request may ask for per instance. */
 const LOG_LINES_MAX = 10_000;
-
-/** $XDG_RUNTIME_DIR/myco, or /tmp/myco-UID: created 0700; refused if someone else owns it or others may enter it. */
-export function runtimeDir(): string {
-  const uid = process.getuid?.() ?? userInfo().uid;
-  const dir = process.env.XDG_RUNTIME_DIR ? join(process.env.XDG_RUNTIME_DIR, "myco") : join(tmpdir(), `myco-${uid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = statSync(dir);
-  if (stat.uid !== uid) throw new Error(`runtime directory ${dir} belongs to uid ${stat.uid}, not to you (uid ${uid})`);
-  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
-  return dir;
-}
-
-export function defaultSocketPath(): string { return join(runtimeDir(), "control.sock"); }
-
-/** The audit trail of the run listening at `socketPath`: <socket without .sock>.audit beside it (control.audit). */
-export function defaultAuditPath(socketPath: string): string { return `${socketPath.replace(/\.sock$/, "")}.audit`; }
 
 export interface ControlOptions {
   /** Where the audit trail is appended (default: control.audit beside the socket). */
@@ -295,42 +226,5 @@ function answers(path: string): Promise<boolean> {
     const socket = connect(path);
     socket.once("connect", () => { socket.destroy(); resolve(true); });
     socket.once("error", () => resolve(false));
-  });
-}
-
-export class ControlUnavailable extends Error {
-  constructor(readonly path: string, reason: string) {
-    super(`no myco run is answering on ${path} (${reason}); start one with \`myco run services.yaml\``);
-    this.name = "ControlUnavailable";
-  }
-}
-
-/** Sends one request to a running `myco run`; rejects with ControlUnavailable if none answers. */
-export function controlRequest(path: string, request: ControlRequest, timeoutMs = 5000, credential?: string): Promise<ControlResponse> {
-  return new Promise((resolve, reject) => {
-    let message: ControlMessage;
-    try {
-      message = { ...request, credential: credential ?? clientCredential(path) };
-    } catch (error) {
-      return reject(new ControlUnavailable(path, (error as Error).message));
-    }
-    const socket = connect(path);
-    let output = "";
-    const timer = setTimeout(() => { socket.destroy(); reject(new ControlUnavailable(path, `no answer within ${timeoutMs} ms`)); }, timeoutMs);
-    socket.setEncoding("utf8");
-    socket.once("connect", () => socket.write(`${JSON.stringify(message)}\n`));
-    socket.on("data", (chunk: string) => { output += chunk; });
-    socket.once("end", () => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(output) as ControlResponse);
-      } catch {
-        reject(new Error(`the answer from ${path} is not JSON: ${output.slice(0, 100)}`));
-      }
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new ControlUnavailable(path, error.code === "ENOENT" ? "no socket" : error.code === "ECONNREFUSED" ? "stale socket" : error.code ?? error.message));
-    });
   });
 }

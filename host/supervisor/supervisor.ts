@@ -21,7 +21,7 @@ import { RealHal } from "../hal/real.ts";
 import { KernelManifest } from "../kernel/manifest.ts";
 import { HealthMonitor, alertOf } from "../kernel/health.ts";
 import { Balancer } from "../kernel/balance.ts";
-import { Rollouts } from "../kernel/rollout.ts";
+import { Rollouts, type RolloutStatus, type RevisionEntry } from "../kernel/rollout.ts";
 import { faultOf, recoveryOf, FAULT_PATTERNS } from "../kernel/recovery.ts";
 import { MycoError } from "../kernel/errors.ts";
 import { encodeManifest } from "../manifest/blob.ts";
@@ -39,12 +39,20 @@ import { ConfigFiles } from "./config-files.ts";
 import { processSpecOf, environmentOf, type SpawnContext } from "./spawn.ts";
 import { Failover } from "./failover.ts";
 import { join } from "node:path";
-import { runtimeDir, type RolloutAction, type RolloutView } from "./control.ts";
+import { runtimeDir } from "./runtime-dir.ts";
 import { SecretStore } from "./secret-store.ts";
 import { Notifier } from "../alerts/notifier.ts";
 import { Gateway, type GatewayRequest, type Addresses } from "../gateway/gateway.ts";
 import { ResourceEnforcer, type EnforcerOptions } from "../resources/enforcer.ts";
 import { Scaler } from "../resources/scaler.ts";
+
+/** What `myco rollout` may ask of a service's update, and what it is answered. */
+export type RolloutAction = "status" | "history" | "undo" | "pause" | "resume" | "promote";
+export interface RolloutView {
+  status: RolloutStatus; history: RevisionEntry[]; revisions: number[];
+  /** The `update: error-rate` verdict's settings (the kernel's, defaults filled in). */
+  errorRate: { thresholdPercent: number; windowMs: number; minRequests: number };
+}
 
 export interface SupervisorMessage {
   timeMs: number;

@@ -3,7 +3,7 @@
 import { describe, it, expect } from "vitest";
 import { expectError } from "../helpers.ts";
 import { runningPool, BREAKER } from "./support.ts";
-import { SECTIONS, applyRecord, putRecord, recordOf, type RecordValues } from "../../host/kernel/records.ts";
+import { SECTIONS, recordOf, type RecordValues } from "../../host/kernel/records.ts";
 import type { Strategy } from "../../host/kernel/balance.ts";
 
 describe("bad input", () => {
@@ -14,7 +14,7 @@ describe("bad input", () => {
   it("unknown service ids and instance handles", () => {
     expectError(() => balancer.pick(999), "E_UNKNOWN_SERVICE", "999");
     expectError(() => balancer.pick(-1), "E_UNKNOWN_SERVICE", "-1");
-    expectError(() => kernel.check(x.recordApply(77, SECTIONS.balance, putRecord(kernel, recordOf("balance", {})))), "E_UNKNOWN_SERVICE", "77");
+    expectError(() => kernel.check(x.recordApply(77, SECTIONS.balance, kernel.putRecord(recordOf("balance", {})))), "E_UNKNOWN_SERVICE", "77");
     expectError(() => balancer.setWeight((1 << 16) | 600, 2), "E_UNKNOWN_INSTANCE", "not an instance");
     expectError(() => balancer.setHealth(handles[0] + (1 << 16), "healthy"), "E_STALE_INSTANCE");
   });
@@ -27,7 +27,7 @@ describe("bad input", () => {
   });
 
   it("strategy codes and options out of range", () => {
-    const raw = (values: RecordValues<"balance">) => () => applyRecord(kernel, id, "balance", recordOf("balance", values));
+    const raw = (values: RecordValues<"balance">) => () => kernel.applyRecord(id, "balance", recordOf("balance", values));
     expectError(raw({ strategy: 9 }), "E_INVALID_STRATEGY", "strategy 9 is outside 0..8");
     expectError(raw({ strategy: -2 }), "E_INVALID_STRATEGY", "strategy -2");
     expectError(() => balancer.setStrategy(id, "fastest" as Strategy), "E_INVALID_STRATEGY", "strategy 'fastest'", "'api'");

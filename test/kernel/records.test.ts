@@ -12,7 +12,7 @@ import { KernelManifest, ManifestLoadError } from "../../host/kernel/manifest.ts
 import { HealthMonitor, type CheckOptions } from "../../host/kernel/health.ts";
 import { Recovery, type RecoveryPolicy } from "../../host/kernel/recovery.ts";
 import { Balancer, type BalanceConfig, type BreakerConfig, type OutlierConfig } from "../../host/kernel/balance.ts";
-import { readRecord, takeRecord, recordOf, recordObject, FIELDS, RECORD_DEFAULT, type Section } from "../../host/kernel/records.ts";
+import { recordOf, recordObject, FIELDS, RECORD_DEFAULT, type Section } from "../../host/kernel/records.ts";
 import { MycoError } from "../../host/kernel/errors.ts";
 import { NodeResources } from "../../host/kernel/resources.ts";
 import { Rollouts } from "../../host/kernel/rollout.ts";
@@ -100,9 +100,9 @@ interface Records { sections: Record<Section, Int32Array>; check: Int32Array }
 
 /** The kernel's records of service `api` (the check: its manifest check or its only check). */
 function recordsOf(k: Kernel, check: number): Records {
-  const sections = Object.fromEntries(SECTIONS.map((s) => [s, readRecord(k, "api", s)])) as Record<Section, Int32Array>;
+  const sections = Object.fromEntries(SECTIONS.map((s) => [s, k.readRecord("api", s)])) as Record<Section, Int32Array>;
   k.check(k.exports.checkRecord(check));
-  return { sections, check: takeRecord(k, FIELDS.check.length) };
+  return { sections, check: k.takeRecord(FIELDS.check.length) };
 }
 
 function viaManifest(yaml: string): Records {
@@ -164,7 +164,7 @@ describe("a manifest section and the typed API give byte-identical kernel record
     const fresh = kernel();
     fresh.register("api", { instances: 3 });
     for (const section of SECTIONS) {
-      const expected = [...readRecord(fresh, "api", section)];
+      const expected = [...fresh.readRecord("api", section)];
       if (section === "breaker" || section === "outlier") expected[0] = 1; // present in the manifest: on
       expect([...manifest.sections[section]], section).toEqual(expected);
     }
@@ -182,9 +182,9 @@ describe("a manifest section and the typed API give byte-identical kernel record
     k.register("api");
     const recovery = new Recovery(k);
     recovery.configure("api", { restartsMax: 5, windowMs: 10_000 });
-    const explicit = [...readRecord(k, "api", "recovery")];
+    const explicit = [...k.readRecord("api", "recovery")];
     recovery.configure("api", {});
-    expect([...readRecord(k, "api", "recovery")]).toEqual(explicit);
+    expect([...k.readRecord("api", "recovery")]).toEqual(explicit);
   });
 });
 
@@ -221,10 +221,10 @@ describe("a record is checked whole: the order of its fields changes nothing", (
       const k = kernel();
       k.register("api");
       new Recovery(k).configure("api", policyIn(order, 3));
-      records.add(JSON.stringify([...readRecord(k, "api", "recovery")]));
+      records.add(JSON.stringify([...k.readRecord("api", "recovery")]));
       const loaded = kernel();
       new KernelManifest(loaded).load(compileText(yamlIn(order, 3)).blob);
-      records.add(JSON.stringify([...readRecord(loaded, "api", "recovery")]));
+      records.add(JSON.stringify([...loaded.readRecord("api", "recovery")]));
     }
     expect(records.size).toBe(1);
     expect(recordObject("recovery", Int32Array.from(JSON.parse([...records][0]))).restartsMax).toBe(3);
@@ -235,9 +235,9 @@ describe("a record is checked whole: the order of its fields changes nothing", (
     k.register("api");
     const balancer = new Balancer(k);
     balancer.configureBreaker("api", { consecutiveFailures: 2 });
-    const before = [...readRecord(k, "api", "breaker")];
+    const before = [...k.readRecord("api", "breaker")];
     expect(() => balancer.configureBreaker("api", { consecutiveFailures: 9, windowSize: 0 })).toThrow(/windowSize 0 is outside 1\.\.64/);
-    expect([...readRecord(k, "api", "breaker")]).toEqual(before);
+    expect([...k.readRecord("api", "breaker")]).toEqual(before);
   });
 });
 

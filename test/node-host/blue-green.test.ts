@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { supervise, stopAll, freePorts } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
 import { get } from "./gateway-helpers.ts";
-import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
+import { ControlServer } from "../../host/supervisor/control.ts";
+import { controlRequest } from "../../host/supervisor/control-protocol.ts";
 import { steadyTraffic } from "./traffic.ts";
 import { versionedWeb } from "./versioned-web.ts";
 

@@ -9,7 +9,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { supervise, stopAll, freePorts } from "./supervisor-helpers.ts";
 import { waitFor } from "./helpers.ts";
-import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
+import { ControlServer } from "../../host/supervisor/control.ts";
+import { controlRequest } from "../../host/supervisor/control-protocol.ts";
 import { steadyTraffic } from "./traffic.ts";
 import { versionedWeb } from "./versioned-web.ts";
 

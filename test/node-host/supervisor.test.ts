@@ -6,7 +6,8 @@ import { statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { supervise, stopAll, freePorts, fixture } from "./supervisor-helpers.ts";
 import { waitFor, running } from "./helpers.ts";
-import { ControlServer, controlRequest } from "../../host/supervisor/control.ts";
+import { ControlServer } from "../../host/supervisor/control.ts";
+import { controlRequest } from "../../host/supervisor/control-protocol.ts";
 import { serviceStatus } from "../../host/supervisor/status.ts";
 
 afterEach(stopAll);

@@ -3,7 +3,7 @@
 import { describe, it, expect } from "vitest";
 import { expectError } from "../helpers.ts";
 import { device } from "./support.ts";
-import { applyRecord, putRecord, recordOf, type RecordValues } from "../../host/kernel/records.ts";
+import { recordOf, type RecordValues } from "../../host/kernel/records.ts";
 import { callExport, type KernelFunctionName } from "../../host/kernel/exports.ts";
 
 describe("bad health and recovery configuration", () => {
@@ -43,7 +43,7 @@ describe("bad health and recovery configuration", () => {
   it("unknown check kind and role", () => {
     const { k, health } = setup();
     expectError(() => health.addCheck("pump", { kind: "ping" as never }), "E_INVALID_CHECK_KIND", "'pump'", "'ping'");
-    const raw = (values: RecordValues<"check">) => () => k.check(k.exports.checkAdd(k.id("pump"), putRecord(k, recordOf("check", values))));
+    const raw = (values: RecordValues<"check">) => () => k.check(k.exports.checkAdd(k.id("pump"), k.putRecord(recordOf("check", values))));
     expectError(raw({ kind: 9 }), "E_INVALID_CHECK_KIND", "'pump'", "check kind 9");
     expectError(raw({ role: 7 }), "E_INVALID_CHECK_ROLE", "check role 7");
     expectError(() => k.check(k.exports.checkAdd(k.id("pump"), 24)), "E_INVALID_ARGUMENT", "check record length 24 is not its 28 bytes");
@@ -57,7 +57,7 @@ describe("bad health and recovery configuration", () => {
     expectError(() => recovery.configure("pump", { strategies: { meltdown: ["restart"] } as never }), "E_UNKNOWN_STRATEGY", "'meltdown'");
     expectError(() => recovery.configure("pump", { group: "all_for_one" as never }), "E_UNKNOWN_STRATEGY", "'all_for_one'");
     expectError(() => recovery.configure("pump", { restart: "sometimes" as never }), "E_INVALID_POLICY", "'pump'", "'sometimes'");
-    const raw = (values: RecordValues<"recovery">) => () => applyRecord(k, "pump", "recovery", recordOf("recovery", values));
+    const raw = (values: RecordValues<"recovery">) => () => k.applyRecord("pump", "recovery", recordOf("recovery", values));
     expectError(raw({ strategies1: 0x9 }), "E_UNKNOWN_STRATEGY", "strategy 9");
     expectError(raw({ strategies1: 0x201 }), "E_UNKNOWN_STRATEGY", "follows the end");
     expectError(raw({ strategies7: 0x10000 }), "E_UNKNOWN_STRATEGY", "strategy list 65536");

@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { dirname } from "node:path";
 import { supervise, stopAll, freePorts, fixture } from "../node-host/supervisor-helpers.ts";
 import { waitFor } from "../node-host/helpers.ts";
-import { ControlServer, controlRequest, type ControlRequest } from "../../host/supervisor/control.ts";
+import { ControlServer } from "../../host/supervisor/control.ts";
+import { controlRequest, type ControlRequest } from "../../host/supervisor/control-protocol.ts";
 import { credentialPath, readCredential, ROLE_NAMES, type RoleName } from "../../host/supervisor/credentials.ts";
 import { readAudit, verifyAudit } from "../../host/supervisor/audit-trail.ts";
 

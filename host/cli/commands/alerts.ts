@@ -4,9 +4,9 @@
 import type { Command } from "commander";
 import { parseDuration } from "../../manifest/values.ts";
 import { formatTable } from "../../status-table.ts";
-import { ask } from "./status.ts";
+import { ask } from "../ask.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 /** The longest silence: a week (a longer one is a route to remove). */
 const SILENCE_MS_MAX = 7 * 86_400_000;

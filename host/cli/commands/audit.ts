@@ -2,10 +2,10 @@
 // allowed or denied, as the kernel decided it), read from its file; `--verify` checks every
 // record's hash, the chain and the head anchor, and exits 1 at the first record that does not hold.
 import type { Command } from "commander";
-import { defaultAuditPath, defaultSocketPath } from "../../supervisor/control.ts";
+import { defaultAuditPath, defaultSocketPath } from "../../supervisor/runtime-dir.ts";
 import { readAudit, verifyAudit } from "../../supervisor/audit-trail.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 export function auditCommand(program: Command, io: Output, exit: (code: number) => void): void {
   program.command("audit").description("show (or --verify) the tamper-evident audit trail of privileged commands")

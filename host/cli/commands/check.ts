@@ -5,7 +5,7 @@ import { loadHostManifest } from "../../supervisor/host-manifest.ts";
 import { formatDiagnostic } from "../../manifest/diagnostics.ts";
 import { encodeManifest } from "../../manifest/blob.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 import { placementSummaries, placementLine, type PlacementSummary } from "./check-placement.ts";
 import { ManifestLoadError } from "../../kernel/manifest.ts";
 

@@ -9,7 +9,7 @@ import { runSection, TAG_RUN } from "../../supervisor/run-section.ts";
 import { formatDiagnostic } from "../../manifest/diagnostics.ts";
 import { encodeManifest } from "../../manifest/blob.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 export function compileCommand(program: Command, io: Output, exit: (code: number) => void): void {
   manifestOptions(program.command("compile").argument("<manifest>", "services.yaml").description("compile a manifest to a blob")

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { bashCompletion, zshCompletion } from "../completion.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 export function completionCommand(program: Command, io: Output, exit: (code: number) => void): void {
   program.command("completion").argument("<shell>", "bash or zsh").description("print the shell completion script")

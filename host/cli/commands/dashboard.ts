@@ -2,12 +2,13 @@
 // its control socket (the page is the same as `myco run --dashboard` serves). Runs until
 // Ctrl-C. Also the waiting loop `myco sim --dashboard` shares.
 import type { Command } from "commander";
-import { controlRequest, defaultSocketPath, ControlUnavailable } from "../../supervisor/control.ts";
+import { controlRequest, ControlUnavailable } from "../../supervisor/control-protocol.ts";
+import { defaultSocketPath } from "../../supervisor/runtime-dir.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { serveDashboard, parseListen, DashboardError, type DashboardServer } from "../../dashboard/server.ts";
 import { RemoteSource } from "../../dashboard/source.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 export function dashboardCommand(program: Command, io: Output, exit: (code: number) => void): void {
   program.command("dashboard").description("serve the web dashboard of a running `myco run` (attached over its control socket)")

@@ -8,11 +8,12 @@ import { spawn } from "node:child_process";
 import { openSync, closeSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { controlRequest, defaultSocketPath, ControlUnavailable } from "../../supervisor/control.ts";
+import { controlRequest, ControlUnavailable } from "../../supervisor/control-protocol.ts";
+import { defaultSocketPath } from "../../supervisor/runtime-dir.ts";
 import type { ServiceStatus } from "../../supervisor/status.ts";
 import { parseDuration } from "../../manifest/values.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 import { fromRoot } from "../../package-root.ts";
 
 const MYCO_JS = fromRoot("host", "cli", "myco.js");

@@ -13,7 +13,7 @@ import { TIERS, type Tier, type ResourceVector } from "../../kernel/placement.ts
 import type { Profile } from "../../kernel/module.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 interface Common extends TlsFlags { etcd?: string; cluster: string; ttl: string }
 

@@ -15,7 +15,7 @@ import { describeError } from "../../supervisor/supervisor.ts";
 import type { EtcdStore } from "../../fleet/etcd-store.ts";
 import type { Keys } from "../../fleet/keys.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 interface Conn extends TlsFlags { etcd?: string; cluster: string; json?: boolean }
 

@@ -10,7 +10,7 @@ import { describeError } from "../../supervisor/supervisor.ts";
 import { readManifest, startOrder } from "./order.ts";
 import { manifestOptions, type ManifestFlags } from "./options.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 export type GraphFormat = "dot" | "mermaid";
 

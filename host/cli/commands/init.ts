@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { EXIT } from "../exit-codes.ts";
 import { STARTER } from "../starter.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 export function initCommand(program: Command, io: Output, exit: (code: number) => void): void {
   program.command("init").argument("[dir]", "where to write services.yaml", ".").description("write a commented starter services.yaml (web server, database, cache, monitoring)")

@@ -3,12 +3,13 @@
 // with its service (coloured per service on a terminal). --since keeps the newer lines only;
 // --follow keeps printing what comes (Ctrl-C ends it); --json prints one JSON object a line.
 import type { Command } from "commander";
-import { controlRequest, defaultSocketPath } from "../../supervisor/control.ts";
-import type { InstanceLogLine } from "../../supervisor/control.ts";
+import { controlRequest } from "../../supervisor/control-protocol.ts";
+import { defaultSocketPath } from "../../supervisor/runtime-dir.ts";
+import type { InstanceLogLine } from "../../supervisor/control-protocol.ts";
 import { parseDuration } from "../../manifest/values.ts";
-import { ask } from "./status.ts";
+import { ask } from "../ask.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 const FOLLOW_EVERY_MS = 500;
 /** Lines asked for per instance when --since filters them (the rings hold at most this). */

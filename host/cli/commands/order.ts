@@ -12,7 +12,7 @@ import { loadHostManifest } from "../../supervisor/host-manifest.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 export function orderCommand(program: Command, io: Output, exit: (code: number) => void): void {
   manifestOptions(program.command("order").argument("<manifest>", "services.yaml").description("print the start waves")

@@ -4,8 +4,8 @@
 // stop. A file with problems, or one the kernel refuses, changes nothing. (SIGHUP to the
 // `myco run` process does the same.)
 import type { Command } from "commander";
-import { ask } from "./status.ts";
-import type { Output } from "../myco.ts";
+import { ask } from "../ask.ts";
+import type { Output } from "../output.ts";
 
 export function reloadCommand(program: Command, io: Output, exit: (code: number) => void): void {
   program.command("reload").description("make a running `myco run` apply its manifest file again (hot keys in place)")

@@ -3,9 +3,9 @@
 // (default: the last good one). A rollout starts when `myco reload` (or SIGHUP) loads a manifest
 // whose run spec digest for a running service differs (the kernel decides: assembly/rollout/reload.ts).
 import type { Command } from "commander";
-import { ask } from "./status.ts";
-import type { Output } from "../myco.ts";
-import type { RolloutAction, RolloutView } from "../../supervisor/control.ts";
+import { ask } from "../ask.ts";
+import type { Output } from "../output.ts";
+import type { RolloutAction, RolloutView } from "../../supervisor/supervisor.ts";
 
 const ACTIONS: RolloutAction[] = ["status", "history", "undo", "pause", "resume", "promote"];
 

@@ -7,7 +7,8 @@ import { Supervisor, describeError, type SupervisorMessage, type SupervisorOptio
 import { parseCapacity } from "../../resources/capacity.ts";
 import type { EnforcementMode } from "../../resources/enforcer.ts";
 import { serviceStatus, formatStatus } from "../../supervisor/status.ts";
-import { ControlServer, defaultSocketPath } from "../../supervisor/control.ts";
+import { ControlServer } from "../../supervisor/control.ts";
+import { defaultSocketPath } from "../../supervisor/runtime-dir.ts";
 import type { MetricsServer } from "../../metrics/server.ts";
 import type { DashboardServer } from "../../dashboard/server.ts";
 import type { LocalSource } from "../../dashboard/source.ts";
@@ -17,7 +18,7 @@ import { parseDuration } from "../../manifest/values.ts";
 import type { Profile } from "../../kernel/module.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 interface RunFlags extends ManifestFlags {
   duration?: string;

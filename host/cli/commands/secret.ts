@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { SecretStore, generateKeyFile, defaultStorePath, defaultKeyFile } from "../../supervisor/secret-store.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 type Flags = { store?: string; keyFile?: string };
 

@@ -2,8 +2,8 @@
 // control socket, with systemd's meaning: restart takes what requires the service down and up
 // with it; start starts what it requires first; stop stops what requires it first.
 import type { Command } from "commander";
-import { ask } from "./status.ts";
-import type { Output } from "../myco.ts";
+import { ask } from "../ask.ts";
+import type { Output } from "../output.ts";
 
 const VERBS = {
   restart: "restart a service of a running `myco run` (a stopped or failed one starts)",

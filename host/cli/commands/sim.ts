@@ -21,7 +21,6 @@ import { injectFault } from "../../sim/run.ts";
 import { loadHostManifest, type HostManifest } from "../../supervisor/host-manifest.ts";
 import { configureService } from "../../supervisor/configure.ts";
 import { recoveryPolicyOf } from "../../kernel/recovery.ts";
-import { readRecord } from "../../kernel/records.ts";
 import type { Kernel } from "../../kernel/kernel.ts";
 import { describeError } from "../../supervisor/supervisor.ts";
 import { timelineSvg } from "../timeline-svg.ts";
@@ -32,7 +31,7 @@ import { replayOf } from "../../dashboard/replay.ts";
 import { untilInterrupted } from "./dashboard.ts";
 import { manifestOptions, parseOptions, type ManifestFlags } from "./options.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 /** Virtual time the liveness phase may take. */
 const LIVENESS_MS = 180_000;
@@ -178,7 +177,7 @@ function specsOf(manifest: Manifest, kernel: Kernel): ServiceSpec[] {
   return manifest.services.map((s) => ({
     name: s.name, instances: s.instances, ...kernel.timeouts(s.name), startDelayMs: 0,
     deps: s.dependencies.map((d) => ({ to: d.name, kind: d.kind, condition: d.condition })),
-    policy: recoveryPolicyOf(readRecord(kernel, s.name, "recovery"), (id) => kernel.name(id)), checks: [], watchdogMs: 0,
+    policy: recoveryPolicyOf(kernel.readRecord(s.name, "recovery"), (id) => kernel.name(id)), checks: [], watchdogMs: 0,
   }));
 }
 

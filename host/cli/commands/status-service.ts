@@ -1,9 +1,9 @@
 // `myco status SERVICE`: one service in detail, the way `systemctl status` shows a unit: its
 // state and since when, health, instances with pids and uptimes, the last check results, the
 // last restarts and why, and the newest log lines.
-import { ask } from "./status.ts";
+import { ask } from "../ask.ts";
 import type { ServiceDetail } from "../../dashboard/types.ts";
-import type { Output } from "../myco.ts";
+import type { Output } from "../output.ts";
 
 /** Log lines shown (`myco logs SERVICE` has them all). */
 const LOG_LINES = 10;

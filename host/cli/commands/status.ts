@@ -1,10 +1,9 @@
 // `myco status [SERVICE]`: the status table of a running `myco run`, over its control socket;
 // with a service, its detail (status-service.ts).
 import type { Command } from "commander";
-import { controlRequest, defaultSocketPath, ControlUnavailable } from "../../supervisor/control.ts";
 import { formatStatus } from "../../supervisor/status.ts";
-import { EXIT } from "../exit-codes.ts";
-import type { Output } from "../myco.ts";
+import { ask } from "../ask.ts";
+import type { Output } from "../output.ts";
 import { serviceStatus } from "./status-service.ts";
 
 export function statusCommand(program: Command, io: Output, exit: (code: number) => void): void {
@@ -20,22 +19,4 @@ export function statusCommand(program: Command, io: Output, exit: (code: number)
         if ((answer.status ?? []).some((row) => row.limits)) io.out(`limits held by: ${answer.resources}`);
       }, flags.json));
     });
-}
-
-/** Sends a request, prints errors, maps them to exit codes; `done` gets a successful answer. */
-export async function ask<T extends Parameters<typeof controlRequest>[1]>(
-  io: Output, socket: string | undefined, request: T, done: (answer: Extract<Awaited<ReturnType<typeof controlRequest>>, { ok: true }>) => void, json = false,
-): Promise<number> {
-  const fail = (error: string, code: number) => {
-    io.err(json ? JSON.stringify({ ok: false, error }) : `myco ${request.command}: ${error}`);
-    return code;
-  };
-  try {
-    const answer = await controlRequest(socket ?? defaultSocketPath(), request);
-    if (!answer.ok) return fail(answer.error, EXIT.invalid);
-    done(answer);
-    return EXIT.ok;
-  } catch (error) {
-    return fail((error as Error).message, error instanceof ControlUnavailable ? EXIT.unavailable : EXIT.failed);
-  }
 }

@@ -4,8 +4,8 @@
 // the snapshot or fails the self-check leaves the old kernel running (exit 1, the reason).
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ask } from "./status.ts";
-import type { Output } from "../myco.ts";
+import { ask } from "../ask.ts";
+import type { Output } from "../output.ts";
 
 export function upgradeKernelCommand(program: Command, io: Output, exit: (code: number) => void): void {
   program.command("upgrade-kernel").argument("[file]", "the kernel module (default: the build of the run's profile)")

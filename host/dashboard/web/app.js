@@ -261,5 +261,5 @@ if (view.live) {
 } else {
   document.body.classList.add("replay");
   $("#detail-close").addEventListener("click", () => { $("#detail").hidden = true; });
-  startReplay().catch((error) => { $("#replay-verdict").textContent = `replay not loaded: ${error.message}`; });
+  startReplay({ api, renderEvents, renderServices, view }).catch((error) => { $("#replay-verdict").textContent = `replay not loaded: ${error.message}`; });
 }

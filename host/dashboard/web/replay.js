@@ -1,13 +1,12 @@
 // A simulation replay: the run's events in order, a slider over them, play/pause, one step
 // back or forward, and a speed (virtual milliseconds per real millisecond). The state at
 // event i is rebuilt by applying events 0..i to the services as the manifest declares them.
-import { api, clock, renderEvents, renderServices, view } from "./app.js";
-
 const TICK_MS = 50;
 const HEALTH_CODES = ["unknown", "healthy", "degraded", "unhealthy"];
 const $ = (selector) => document.querySelector(selector);
 
-export async function startReplay() {
+/** `page`: what app.js draws the live view with, here fed the replay's states. */
+export async function startReplay({ api, renderEvents, renderServices, view }) {
   const data = await api("/api/replay");
   $("#replay-panel").hidden = false;
   $("#manifest").textContent = `${data.title} · ${data.frames.length} events`;
@@ -75,5 +74,3 @@ function level(frame) {
   if (frame.kind === "fault" || frame.kind === "recovery") return "warn";
   return "info";
 }
-
-export { clock };

@@ -4,6 +4,7 @@
  * SIGTERM) and the check sockets, woken at the kernel's next deadline.
  *
  *   main.c      bring-up: the blob, the run specs, the features refused, then loop.c
+ *   host.c      the clock, the error line and the kernel's error sentence every part uses
  *   blob.c      reads the blob file, stages it into the kernel, refuses what this host cannot execute
  *   run_spec.c  the RUN sections (tag 0x8B, host/supervisor/run-section.ts) into run_spec_t
  *   procs.c     spawn (fork + exec, own process group, PR_SET_PDEATHSIG), stop, kill, reap
@@ -43,7 +44,10 @@
 #define OUTCOME_FAILURE 1
 #define OUTCOME_TIMEOUT 2
 
-/* Monotonic milliseconds (the HAL's clock). */
+/* Starts the clock host_now_ms counts from (once, at bring-up). */
+void host_clock_start(void);
+
+/* Monotonic milliseconds since host_clock_start (the HAL's clock). */
 uint64_t host_now_ms(void);
 
 /* "myco-linux: " + the formatted line on stderr. Returns `status` (for `return fail(...)`). */

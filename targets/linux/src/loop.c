@@ -166,8 +166,8 @@ static int setup(int* epoll_fd, int* signal_fd) {
   return MYCO_OK;
 }
 
-int loop_run(run_spec_t* const* by_id, uint32_t count) {
-  specs = by_id;
+int loop_run(run_spec_t* const* by_service, uint32_t count) {
+  specs = by_service;
   spec_count = count;
   int epoll_fd = -1, signal_fd = -1;
   if (setup(&epoll_fd, &signal_fd) < 0) return 1;

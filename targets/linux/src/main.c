@@ -14,7 +14,6 @@
  * (2 for a usage error).
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,38 +32,6 @@
 
 static run_spec_t specs[SERVICES_IN_BLOB_MAX];
 static run_spec_t* by_id[SERVICES_IN_BLOB_MAX];
-static uint64_t started_ns;
-static char detail[512];
-
-static uint64_t monotonic_ns(void) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-}
-
-uint64_t host_now_ms(void) {
-  return (monotonic_ns() - started_ns) / 1000000ull;
-}
-
-int32_t host_log(int32_t status, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  fputs("myco-linux: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return status;
-}
-
-const char* host_kernel_detail(int32_t status) {
-  int32_t length = myco_error_detail();
-  if (length <= 0) length = myco_error_message_of(status);
-  if (length <= 0 || myco_io() == NULL) return "no detail";
-  size_t n = (size_t)length < sizeof detail - 1 ? (size_t)length : sizeof detail - 1;
-  memcpy(detail, myco_io(), n);
-  detail[n] = '\0';
-  return detail;
-}
 
 /* ---- the HAL: the monotonic clock, the OS's randomness, a real sleep ---- */
 
@@ -76,7 +43,7 @@ static uint64_t hal_now_ms(void* context) {
 static uint32_t hal_random_u32(void* context) {
   (void)context;
   uint32_t value = 0;
-  if (getrandom(&value, sizeof value, 0) != (ssize_t)sizeof value) value = (uint32_t)monotonic_ns();
+  if (getrandom(&value, sizeof value, 0) != (ssize_t)sizeof value) value = (uint32_t)host_now_ms();
   return value;
 }
 
@@ -125,7 +92,7 @@ static int usage(void) {
 int main(int argc, char** argv) {
   if (argc != 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)) return usage();
   setvbuf(stdout, NULL, _IOLBF, 0);
-  started_ns = monotonic_ns();
+  host_clock_start();
   uint8_t* blob = NULL;
   size_t length = 0;
   uint32_t count = 0;

@@ -12,7 +12,7 @@ import { requireTool } from "../../tools/toolchain.ts";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 export const LINUX = join(root, "targets/linux");
 export const LINUX_BUILD = join(LINUX, "build");
-const SOURCES = ["main.c", "blob.c", "run_spec.c", "procs.c", "checks.c", "loop.c"].map((f) => join(LINUX, "src", f));
+const SOURCES = ["main.c", "host.c", "blob.c", "run_spec.c", "procs.c", "checks.c", "loop.c"].map((f) => join(LINUX, "src", f));
 const PROFILE = "release";
 
 export interface LinuxBuild { executable: string }
