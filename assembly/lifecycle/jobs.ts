@@ -30,7 +30,6 @@ import { onInstanceDown as recoveryTakesCharge, onFailureCleared, startRefused }
 const REQUIRES: u8 = 1 << DEP_REQUIRES;
 const PULLS_IN: u8 = 1 << DEP_REQUIRES | 1 << DEP_WANTS;
 
-
 /** Inactive and holding nothing: the states in which configuration may change. */
 export function isAtRest(service: i32): bool {
   const state = serviceState[service];

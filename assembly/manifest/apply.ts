@@ -310,7 +310,6 @@ function restartColdChanged(): void {
   }
 }
 
-
 // ---- pending work, done when services come to rest (called from the loop's settle) ------------
 
 /**

@@ -33,7 +33,6 @@ const members = new StaticArray<u16>(SERVICES_MAX);
 const seenEpoch = new StaticArray<u32>(SERVICES_MAX);
 let epoch: u32 = 0;
 
-
 /** The service's `requires` group, the service first; returns the count in `members`. */
 function collectGroup(service: i32): i32 {
   if (++epoch == 0) { fillAll(seenEpoch, 0); epoch = 1; }

@@ -56,10 +56,10 @@ async function outFileOf(target: string, extra: string[]): Promise<string> {
  * The tiny profile's module goes through binaryen's size pipeline (-Oz: optimize 2, shrink 2) a
  * second time: asc runs it once, and a second run over its output still folds what the first
  * exposed (about 620 bytes); then the functions are ordered by how often they are called, so the
- * most called take the 1-byte indices (214 bytes). Before it, the start function's hooks, tables and
- * class objects become constants (tiny-hooks.ts, tiny-tables.ts, tiny-objects.ts: found by name, as
- * asc compiled the module with them), and a third -Oz follows once their calls can be direct; after it, the data nothing reads
- * goes (tiny-data.ts). The features are asc's defaults, so the module
+ * most called take the 1-byte indices (214 bytes). Before it, the start function's hooks, tables
+ * and class objects become constants (tiny-hooks.ts, tiny-tables.ts, tiny-objects.ts: found by
+ * name, as asc compiled the module with them), and a third -Oz follows once their calls can be
+ * direct; after it, the data nothing reads goes (tiny-data.ts). The features are asc's defaults, so the module
  * needs nothing new of a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an
  * error, never written.
  * (binaryen is the optimizer asc itself uses, the same version: package.json pins it.)

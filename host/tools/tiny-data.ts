@@ -26,12 +26,8 @@ interface Segment { offset: number; data: Uint8Array; passive: boolean; read: bo
  *  segments from `heapStart` on are the objects the build placed in the heap (tiny-objects.ts):
  *  kept, and without headers (the optimizer splits them where they hold zeros). */
 export function dropUnreadData(module: binaryen.Module, heapStart: number): number {
-  const segments: Segment[] = [];
-  for (let i = 0; i < module.getNumMemorySegments(); i++) {
-    const { offset, data, passive } = module.getMemorySegmentInfoByIndex(i);
-    if (passive) return 0; // (asc emits active segments only; a passive one is read by index)
-    segments.push({ offset: offset as unknown as number, data: new Uint8Array(data), passive, read: false });
-  }
+  const segments: Segment[] = memorySegments(module).map((segment) => ({ ...segment, read: false }));
+  if (segments.some((segment) => segment.passive)) return 0; // (asc emits active segments only; a passive one is read by index)
   const addresses = codeAddresses(module);
   const reaches = (segment: Segment, address: number) =>
     address >= segment.offset - OBJECT_HEADER_BYTES && address < segment.offset + segment.data.byteLength;
@@ -76,6 +72,16 @@ function codeAddresses(module: binaryen.Module): number[] {
   const addresses = new Set<number>();
   for (const match of text.matchAll(/i32\.const (-?\d+)|offset=(\d+)/g)) addresses.add(Number(match[1] ?? match[2]));
   return [...addresses];
+}
+
+/** The module's data segments, their offsets as numbers (binaryen types them as expressions). */
+export function memorySegments(module: binaryen.Module): Pick<Segment, "offset" | "data" | "passive">[] {
+  const segments = [];
+  for (let i = 0; i < module.getNumMemorySegments(); i++) {
+    const { offset, data, passive } = module.getMemorySegmentInfoByIndex(i);
+    segments.push({ offset: offset as unknown as number, data: new Uint8Array(data), passive });
+  }
+  return segments;
 }
 
 /** The module's memory with `segments` as its only data. */

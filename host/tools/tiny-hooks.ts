@@ -10,6 +10,7 @@
 import binaryen from "binaryen";
 import { expressions, elementSegments } from "./binaryen-setters.ts";
 import { walk } from "./binaryen-walk.ts";
+import { memorySegments } from "./tiny-data.ts";
 
 const HOOKS = "assembly/hooks/";
 
@@ -93,10 +94,7 @@ function retireTableEntries(module: binaryen.Module, unreachable: Set<number>): 
 /** The i32 the data segments put at `address` (a function object's table index; the segments
  *  leave out trailing zeros, which the memory starts with). */
 function staticWord(module: binaryen.Module, address: number): number {
-  for (let i = 0; i < module.getNumMemorySegments(); i++) {
-    const { offset, data } = module.getMemorySegmentInfoByIndex(i);
-    const bytes = new Uint8Array(data);
-    const start = offset as unknown as number;
+  for (const { offset: start, data: bytes } of memorySegments(module)) {
     if (address < start || address >= start + bytes.byteLength) continue;
     let word = 0;
     for (let k = 3; k >= 0; k--) word = (word << 8) | (bytes[address - start + k] ?? 0);

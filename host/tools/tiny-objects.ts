@@ -13,7 +13,7 @@
 // the arrays' length words are written (tiny-tables.ts), as for the tables.
 import binaryen from "binaryen";
 import { expressions } from "./binaryen-setters.ts";
-import { replaceSegments } from "./tiny-data.ts";
+import { memorySegments, replaceSegments } from "./tiny-data.ts";
 
 /** A class constructor (asc's `Name#constructor`); the StaticArray tables are tiny-tables.ts's. */
 const CONSTRUCTOR = /^(?!~lib\/staticarray\/).*#constructor$/;
@@ -148,11 +148,5 @@ function blocksFrom(memory: Uint8Array, start: number): { pointer: number; size:
 
 /** Adds a data segment of `data` at `address` to the module's memory. */
 function addSegment(module: binaryen.Module, address: number, data: Uint8Array): void {
-  const segments = [];
-  for (let i = 0; i < module.getNumMemorySegments(); i++) {
-    const { offset, data: bytes, passive } = module.getMemorySegmentInfoByIndex(i);
-    segments.push({ offset: offset as unknown as number, data: new Uint8Array(bytes), passive });
-  }
-  replaceSegments(module, [...segments, { offset: address, data, passive: false }]);
+  replaceSegments(module, [...memorySegments(module), { offset: address, data, passive: false }]);
 }
-

@@ -37,8 +37,8 @@ const HEADERS_FUNCTION = "tiny~tableHeaders";
 const BLOCK_OVERHEAD = 4;
 const TABLE_ALIGN = 8;
 
-/** A table: its global's (the objects' arrays and the objects themselves have none, only a name),
- *  its bytes, and whether its length word is written (an array's; the objects are not one). */
+/** A table to place: its name, its global (an object's array and the objects' area have none),
+ *  its bytes, and whether its length word is written (an array's; the objects' area is not one). */
 interface Table { name: string; global?: string; bytes: number; header: boolean; address?: number }
 
 /** Gives the tables of the start functions, and their class objects' (tiny-objects.ts), fixed
