@@ -16,7 +16,7 @@ import {
 import { TIMEOUT_MS_MAX, BREAKER_WINDOW_MAX, BREAKER_PERMITS_MAX, HASH_TABLES_MAX, BALANCE_WEIGHT_MAX } from "../limits";
 import * as D from "../defaults";
 import { fail, Detail } from "../util/detail";
-import { field, resolveField, recordDefaults, recordScratch } from "../util/record";
+import { field, resolveField, resolveFields, recordDefaults, recordScratch, RECORD_DEFAULT } from "../util/record";
 import { sayService } from "../registry/services";
 import { instanceService, instanceHandle } from "../registry/instances";
 import { breakerResetAll } from "./breaker";
@@ -85,13 +85,14 @@ export function weightValid(service: i32, weight: i64): i32 {
 
 // ---- BALANCE ----------------------------------------------------------------------------------
 
+/** Each field's default (defaults.ts) in field order. */
+const BALANCE_DEFAULTS = memory.data<i32>([
+  D.STRATEGY_DEFAULT, D.CHOICES_DEFAULT, D.BIAS_PERCENT_DEFAULT, D.PANIC_PERCENT_DEFAULT, D.DECAY_MS_DEFAULT,
+  D.DEFAULT_COST_MS_DEFAULT,
+]);
+
 export function balanceResolve(from: usize, to: usize): void {
-  resolveField(from, to, BALANCE_STRATEGY, D.STRATEGY_DEFAULT);
-  resolveField(from, to, BALANCE_CHOICES, D.CHOICES_DEFAULT);
-  resolveField(from, to, BALANCE_BIAS_PERCENT, D.BIAS_PERCENT_DEFAULT);
-  resolveField(from, to, BALANCE_PANIC_PERCENT, D.PANIC_PERCENT_DEFAULT);
-  resolveField(from, to, BALANCE_DECAY_MS, D.DECAY_MS_DEFAULT);
-  resolveField(from, to, BALANCE_DEFAULT_COST_MS, D.DEFAULT_COST_MS_DEFAULT);
+  resolveFields(from, to, BALANCE_DEFAULTS, BALANCE_RECORD_BYTES / 4);
 }
 
 /** A resolved BALANCE record: OK or the error (reads no state). */
@@ -153,17 +154,17 @@ export function balanceReadRecord(service: i32, out: usize): i32 {
 // ---- BREAKER ----------------------------------------------------------------------------------
 
 export function breakerResolve(from: usize, to: usize): void {
-  resolveField(from, to, BREAKER_ENABLED, D.BREAKER_ENABLED_DEFAULT);
-  if (!WITH_BREAKER) return; // tiny: only `enabled` is read (it must be 0)
-  const window = resolveField(from, to, BREAKER_WINDOW_SIZE, D.BREAKER_WINDOW_DEFAULT);
-  resolveField(from, to, BREAKER_MIN_CALLS, min(D.BREAKER_MIN_CALLS_DEFAULT, max(window, 1)));
-  resolveField(from, to, BREAKER_FAILURE_RATE, D.BREAKER_FAILURE_RATE_DEFAULT);
-  resolveField(from, to, BREAKER_CONSECUTIVE, D.BREAKER_CONSECUTIVE_DEFAULT);
-  resolveField(from, to, BREAKER_SLOW_CALL_MS, D.BREAKER_SLOW_CALL_MS_DEFAULT);
-  resolveField(from, to, BREAKER_SLOW_RATE, D.BREAKER_SLOW_RATE_DEFAULT);
-  const open = resolveField(from, to, BREAKER_OPEN_MS, D.BREAKER_OPEN_MS_DEFAULT);
-  resolveField(from, to, BREAKER_OPEN_MAX_MS, max(D.BREAKER_OPEN_MAX_MS_DEFAULT, open));
-  resolveField(from, to, BREAKER_PERMITS, D.BREAKER_PERMITS_DEFAULT);
+  // tiny: only `enabled` is read (it must be 0); the table below is then not in its memory
+  if (!WITH_BREAKER) { resolveField(from, to, BREAKER_ENABLED, D.BREAKER_ENABLED_DEFAULT); return; }
+  // each field's default (defaults.ts) in field order; minCalls' and openMaxMs' are derived
+  const defaults = memory.data<i32>([
+    D.BREAKER_ENABLED_DEFAULT, D.BREAKER_WINDOW_DEFAULT, RECORD_DEFAULT, D.BREAKER_FAILURE_RATE_DEFAULT,
+    D.BREAKER_CONSECUTIVE_DEFAULT, D.BREAKER_SLOW_CALL_MS_DEFAULT, D.BREAKER_SLOW_RATE_DEFAULT, D.BREAKER_OPEN_MS_DEFAULT,
+    RECORD_DEFAULT, D.BREAKER_PERMITS_DEFAULT,
+  ]);
+  resolveFields(from, to, defaults, BREAKER_RECORD_BYTES / 4);
+  resolveField(to, to, BREAKER_MIN_CALLS, min(D.BREAKER_MIN_CALLS_DEFAULT, max(field(to, BREAKER_WINDOW_SIZE), 1)));
+  resolveField(to, to, BREAKER_OPEN_MAX_MS, max(D.BREAKER_OPEN_MAX_MS_DEFAULT, field(to, BREAKER_OPEN_MS)));
 }
 
 /** A resolved BREAKER record: OK or the error (reads no state). */
@@ -245,12 +246,14 @@ export function breakerReadRecord(service: i32, out: usize): i32 {
 // ---- OUTLIER ----------------------------------------------------------------------------------
 
 export function outlierResolve(from: usize, to: usize): void {
-  resolveField(from, to, OUTLIER_ENABLED, D.OUTLIER_ENABLED_DEFAULT);
-  if (!WITH_BREAKER) return; // tiny: only `enabled` is read (it must be 0)
-  resolveField(from, to, OUTLIER_CONSECUTIVE, D.OUTLIER_CONSECUTIVE_DEFAULT);
-  const base = resolveField(from, to, OUTLIER_BASE_MS, D.OUTLIER_BASE_MS_DEFAULT);
-  resolveField(from, to, OUTLIER_MAX_MS, max(D.OUTLIER_MAX_MS_DEFAULT, base));
-  resolveField(from, to, OUTLIER_MAX_PERCENT, D.OUTLIER_MAX_PERCENT_DEFAULT);
+  // tiny: only `enabled` is read (it must be 0); the table below is then not in its memory
+  if (!WITH_BREAKER) { resolveField(from, to, OUTLIER_ENABLED, D.OUTLIER_ENABLED_DEFAULT); return; }
+  // each field's default (defaults.ts) in field order; maxEjectionMs' is derived
+  const defaults = memory.data<i32>([
+    D.OUTLIER_ENABLED_DEFAULT, D.OUTLIER_CONSECUTIVE_DEFAULT, D.OUTLIER_BASE_MS_DEFAULT, RECORD_DEFAULT, D.OUTLIER_MAX_PERCENT_DEFAULT,
+  ]);
+  resolveFields(from, to, defaults, OUTLIER_RECORD_BYTES / 4);
+  resolveField(to, to, OUTLIER_MAX_MS, max(D.OUTLIER_MAX_MS_DEFAULT, field(to, OUTLIER_BASE_MS)));
 }
 
 /** A resolved OUTLIER record: OK or the error (reads no state). */

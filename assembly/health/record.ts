@@ -7,7 +7,7 @@
 // Defaults (defaults.ts) are Kubernetes' probe fields; timeoutMs defaults to min(1 s, intervalMs).
 import { OK } from "../errors";
 import * as D from "../defaults";
-import { field, resolveField } from "../util/record";
+import { field, resolveField, resolveFields, RECORD_DEFAULT } from "../util/record";
 import { checkAtRest } from "../lifecycle/jobs";
 import {
   checkKindRoleValid, checkTimingValid, checkThresholdsValid, checkKind, checkRole, checkIntervalMs, checkTimeoutMs,
@@ -25,14 +25,15 @@ export const CHECK_RISE: i32 = 5;
 export const CHECK_FALL: i32 = 6;
 export const CHECK_RECORD_BYTES: i32 = 28;
 
+/** Each field's default (defaults.ts) in field order; the timeout's is derived. */
+const CHECK_DEFAULTS = memory.data<i32>([
+  D.CHECK_KIND_DEFAULT, D.CHECK_ROLE_DEFAULT, D.CHECK_INTERVAL_MS_DEFAULT, RECORD_DEFAULT, D.CHECK_START_PERIOD_MS_DEFAULT,
+  D.CHECK_RISE_DEFAULT, D.CHECK_FALL_DEFAULT,
+]);
+
 export function checkRecordResolve(from: usize, to: usize): void {
-  resolveField(from, to, CHECK_KIND, D.CHECK_KIND_DEFAULT);
-  resolveField(from, to, CHECK_ROLE, D.CHECK_ROLE_DEFAULT);
-  const interval = resolveField(from, to, CHECK_INTERVAL_MS, D.CHECK_INTERVAL_MS_DEFAULT);
-  resolveField(from, to, CHECK_TIMEOUT_MS, min(D.CHECK_TIMEOUT_MS_DEFAULT, max(interval, 1)));
-  resolveField(from, to, CHECK_START_PERIOD_MS, D.CHECK_START_PERIOD_MS_DEFAULT);
-  resolveField(from, to, CHECK_RISE, D.CHECK_RISE_DEFAULT);
-  resolveField(from, to, CHECK_FALL, D.CHECK_FALL_DEFAULT);
+  resolveFields(from, to, CHECK_DEFAULTS, CHECK_RECORD_BYTES / 4);
+  resolveField(to, to, CHECK_TIMEOUT_MS, min(D.CHECK_TIMEOUT_MS_DEFAULT, max(field(to, CHECK_INTERVAL_MS), 1)));
 }
 
 /** A resolved CHECK record: OK or the error (reads no state; a second startup check and

@@ -13,13 +13,13 @@
 import { OK, E_INVALID_THRESHOLD, E_INVALID_PERIOD } from "../errors";
 import { WINDOW_SLOTS, TIMEOUT_MS_MAX } from "../limits";
 import * as D from "../defaults";
-import { field, resolveField } from "../util/record";
+import { field, resolveField, resolveFields, RECORD_DEFAULT } from "../util/record";
 import { checkRange } from "../registry/reject";
 import { FAULT_PATTERNS } from "../lifecycle/faults";
 import { successExits } from "../lifecycle/inputs";
 import { crashLoopFaults, crashLoopWindowMs } from "./faults";
 import {
-  policyValid, limitsValid, backoffValid, groupValid, strategiesValid, scaleValid, strategiesDefault, RESTARTS_DEFAULT,
+  policyValid, limitsValid, backoffValid, groupValid, strategiesValid, scaleValid, RESTARTS_DEFAULT,
   restartPolicy, restartsMax, restartWindowMs, countEveryStart, backoffKind, backoffBaseMs, backoffCapMs,
   backoffFactorPercent, backoffJitter, stableRunMs, groupStrategy, escalationFlags, scaleMax, backupService, strategyLists,
 } from "./policy";
@@ -44,29 +44,24 @@ export const RECOVERY_CRASH_FAULTS: i32 = 16;
 export const RECOVERY_CRASH_WINDOW_MS: i32 = 17;
 export const RECOVERY_STRATEGIES: i32 = 18; // 8 lists, one per fault pattern
 export const RECOVERY_RECORD_BYTES: i32 = 4 * (18 + FAULT_PATTERNS);
+export const RECOVERY_FIELDS: i32 = RECOVERY_RECORD_BYTES / 4;
+
+/** Each field's default (defaults.ts) in field order; the restart limit's (capped by the window counter's
+ *  size, a profile's capacity) and the backoff cap's (derived) are the resolver's. */
+const RECOVERY_DEFAULTS = memory.data<i32>([
+  D.POLICY_DEFAULT, RECORD_DEFAULT, D.RESTART_WINDOW_MS_DEFAULT, D.COUNT_EVERY_START_DEFAULT, D.SUCCESS_EXITS_LOW_DEFAULT,
+  D.SUCCESS_EXITS_HIGH_DEFAULT, D.BACKOFF_KIND_DEFAULT, D.BACKOFF_BASE_MS_DEFAULT, RECORD_DEFAULT, D.BACKOFF_FACTOR_PERCENT_DEFAULT,
+  D.JITTER_DEFAULT, D.STABLE_MS_DEFAULT, D.GROUP_DEFAULT, D.ESCALATION_DEFAULT, D.SCALE_MAX_DEFAULT, D.BACKUP_DEFAULT,
+  D.CRASH_LOOP_FAULTS_DEFAULT, D.CRASH_LOOP_WINDOW_MS_DEFAULT,
+  // the strategy lists of fault patterns 0 .. 7: flapping (6) and stop timeout (7) only alert
+  D.STRATEGIES_DEFAULT, D.STRATEGIES_DEFAULT, D.STRATEGIES_DEFAULT, D.STRATEGIES_DEFAULT, D.STRATEGIES_DEFAULT,
+  D.STRATEGIES_DEFAULT, D.STRATEGIES_IDLE_DEFAULT, D.STRATEGIES_IDLE_DEFAULT,
+]);
 
 export function recoveryResolve(from: usize, to: usize): void {
-  resolveField(from, to, RECOVERY_POLICY, D.POLICY_DEFAULT);
-  resolveField(from, to, RECOVERY_RESTARTS_MAX, RESTARTS_DEFAULT);
-  resolveField(from, to, RECOVERY_WINDOW_MS, D.RESTART_WINDOW_MS_DEFAULT);
-  resolveField(from, to, RECOVERY_COUNT_EVERY_START, D.COUNT_EVERY_START_DEFAULT);
-  resolveField(from, to, RECOVERY_SUCCESS_LOW, D.SUCCESS_EXITS_LOW_DEFAULT);
-  resolveField(from, to, RECOVERY_SUCCESS_HIGH, D.SUCCESS_EXITS_HIGH_DEFAULT);
-  resolveField(from, to, RECOVERY_BACKOFF_KIND, D.BACKOFF_KIND_DEFAULT);
-  const base = resolveField(from, to, RECOVERY_BACKOFF_BASE_MS, D.BACKOFF_BASE_MS_DEFAULT);
-  resolveField(from, to, RECOVERY_BACKOFF_CAP_MS, max(D.BACKOFF_CAP_MS_DEFAULT, base));
-  resolveField(from, to, RECOVERY_BACKOFF_FACTOR, D.BACKOFF_FACTOR_PERCENT_DEFAULT);
-  resolveField(from, to, RECOVERY_JITTER, D.JITTER_DEFAULT);
-  resolveField(from, to, RECOVERY_STABLE_MS, D.STABLE_MS_DEFAULT);
-  resolveField(from, to, RECOVERY_GROUP, D.GROUP_DEFAULT);
-  resolveField(from, to, RECOVERY_ESCALATION, D.ESCALATION_DEFAULT);
-  resolveField(from, to, RECOVERY_SCALE_MAX, D.SCALE_MAX_DEFAULT);
-  resolveField(from, to, RECOVERY_BACKUP, D.BACKUP_DEFAULT);
-  resolveField(from, to, RECOVERY_CRASH_FAULTS, D.CRASH_LOOP_FAULTS_DEFAULT);
-  resolveField(from, to, RECOVERY_CRASH_WINDOW_MS, D.CRASH_LOOP_WINDOW_MS_DEFAULT);
-  for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
-    resolveField(from, to, RECOVERY_STRATEGIES + pattern, <i32>strategiesDefault(pattern));
-  }
+  resolveFields(from, to, RECOVERY_DEFAULTS, RECOVERY_FIELDS);
+  resolveField(to, to, RECOVERY_RESTARTS_MAX, RESTARTS_DEFAULT);
+  resolveField(to, to, RECOVERY_BACKOFF_CAP_MS, max(D.BACKOFF_CAP_MS_DEFAULT, field(to, RECOVERY_BACKOFF_BASE_MS)));
 }
 
 /** A resolved RECOVERY record: OK or the error. Reads no state but the backup, which the caller

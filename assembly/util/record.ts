@@ -27,6 +27,14 @@ export function resolveField(from: usize, to: usize, index: i32, fallback: i32):
   return effective;
 }
 
+/** Copies a `fields`-field record from `from` (0: a record of sentinels) to `to` (it may be
+ *  `from`), each sentinel replaced by that field's default in `defaults` (an i32 per field, in
+ *  field order). A derived field's default there is the sentinel: its resolver replaces it after,
+ *  from the fields it derives from (resolveField(to, to, ...)). */
+export function resolveFields(from: usize, to: usize, defaults: usize, fields: i32): void {
+  for (let n = 0; n < fields; n++) resolveField(from, to, n, field(defaults, n));
+}
+
 /** Scratch for a record being resolved, validated and applied (the largest is RECOVERY's 104
  *  bytes). One is enough: no record's apply resolves another one. */
 export const RECORD_SCRATCH_BYTES: i32 = 104;

@@ -8,10 +8,8 @@
 import { SERVICE_SUBJECT } from "../../registry/services";
 import { fieldSet, recordScratch, sparseFits, sparseBytes, sparseRead, sparseField, RECORD_DEFAULT } from "../../util/record";
 import {
-  recoveryResolve, recoveryValid, recoveryApplyRecord, RECOVERY_RECORD_BYTES, RECOVERY_BACKUP,
+  recoveryResolve, recoveryValid, recoveryApplyRecord, RECOVERY_FIELDS, RECOVERY_BACKUP,
 } from "../../recovery/record";
-
-const RECOVERY_FIELDS: i32 = RECOVERY_RECORD_BYTES / 4;
 
 export function recoveryFits(ptr: usize, size: i32): bool {
   return sparseFits(ptr, size, RECOVERY_FIELDS) && sparseBytes(ptr) == size;
