@@ -1,7 +1,8 @@
 // recovery/backoff: each kind's formula, the cap, and the jitter modes' bounds (the AWS article's
 // formulas) over many draws from the HAL random.
+import { recoveryDefaults } from "../recovery/record";
 import {
-  policyClear, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL, JITTER_NONE, JITTER_FULL, JITTER_EQUAL,
+  BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL, JITTER_NONE, JITTER_FULL, JITTER_EQUAL,
   JITTER_DECORRELATED, JITTER_PERCENT,
 } from "../recovery/policy";
 import { fixedDelay } from "../recovery/backoff/fixed";
@@ -14,7 +15,7 @@ import { applyBackoff as setBackoff } from "./support/records";
 const S: i32 = 0;
 
 describe("backoff formulas", () => {
-  beforeEach(() => { policyClear(S); setRandomSeed(12345); });
+  beforeEach(() => { recoveryDefaults(S); setRandomSeed(12345); });
 
   it("fixed, linear and exponential, capped", () => {
     expect<i32>(setBackoff(S, BACKOFF_FIXED, 100, 1000, 200, JITTER_NONE)).toBe(0);
@@ -42,7 +43,7 @@ describe("backoff formulas", () => {
 });
 
 describe("jitter", () => {
-  beforeEach(() => { policyClear(S); setBackoff(S, BACKOFF_EXPONENTIAL, 100, 20000, 200, JITTER_NONE); setRandomSeed(777); });
+  beforeEach(() => { recoveryDefaults(S); setBackoff(S, BACKOFF_EXPONENTIAL, 100, 20000, 200, JITTER_NONE); setRandomSeed(777); });
 
   it("random_between stays in lo..hi and reaches both ends", () => {
     let low = false, high = false;

@@ -83,26 +83,7 @@ export function strategiesDefault(pattern: i32): u16 {
   return <u16>(idle ? D.STRATEGIES_IDLE_DEFAULT : D.STRATEGIES_DEFAULT);
 }
 
-export function policyClear(service: i32): void {
-  restartPolicy[service] = <u8>D.POLICY_DEFAULT;
-  successExits[service] = SUCCESS_EXITS_DEFAULT;
-  restartsMax[service] = <u8>RESTARTS_DEFAULT;
-  restartWindowMs[service] = D.RESTART_WINDOW_MS_DEFAULT;
-  countEveryStart[service] = D.COUNT_EVERY_START_DEFAULT != 0;
-  backoffKind[service] = <u8>D.BACKOFF_KIND_DEFAULT;
-  backoffJitter[service] = <u8>D.JITTER_DEFAULT;
-  backoffBaseMs[service] = D.BACKOFF_BASE_MS_DEFAULT;
-  backoffCapMs[service] = max(D.BACKOFF_CAP_MS_DEFAULT, D.BACKOFF_BASE_MS_DEFAULT);
-  backoffFactorPercent[service] = <u16>D.BACKOFF_FACTOR_PERCENT_DEFAULT;
-  stableRunMs[service] = D.STABLE_MS_DEFAULT;
-  for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) strategyLists[service * FAULT_PATTERNS + pattern] = strategiesDefault(pattern);
-  groupStrategy[service] = <u8>D.GROUP_DEFAULT;
-  escalationFlags[service] = <u8>D.ESCALATION_DEFAULT;
-  scaleMax[service] = <u8>D.SCALE_MAX_DEFAULT;
-  backupService[service] = <i16>D.BACKUP_DEFAULT;
-}
-
-/** policyClear for every row at once (column fills: reset and init stay cheap at 8192 services). */
+/** Every row at its defaults (record.ts recoveryDefaults), by column fills: reset and init stay cheap at 8192 services. */
 export function policyClearAll(): void {
   fillAll(restartPolicy, <u8>D.POLICY_DEFAULT);
   fillAll(successExits, SUCCESS_EXITS_DEFAULT);

@@ -13,7 +13,7 @@
 import { OK, E_INVALID_THRESHOLD, E_INVALID_PERIOD } from "../errors";
 import { WINDOW_SLOTS, TIMEOUT_MS_MAX } from "../limits";
 import * as D from "../defaults";
-import { field, resolveField, resolveFields, RECORD_DEFAULT } from "../util/record";
+import { field, resolveField, resolveFields, recordDefaults, recordScratch, RECORD_DEFAULT } from "../util/record";
 import { checkRange } from "../registry/reject";
 import { FAULT_PATTERNS } from "../lifecycle/faults";
 import { successExits } from "../lifecycle/inputs";
@@ -111,6 +111,13 @@ export function recoveryApplyRecord(service: i32, r: usize): void {
   for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
     strategyLists[service * FAULT_PATTERNS + pattern] = <u16>field(r, RECOVERY_STRATEGIES + pattern);
   }
+}
+
+/** A service row's recovery at its defaults: the record of every field's default, applied (what a
+ *  row is while no service holds it, and so what a newly admitted service has). */
+export function recoveryDefaults(service: i32): void {
+  recoveryResolve(recordDefaults, recordScratch); // no record is being applied while a row is cleared
+  recoveryApplyRecord(service, recordScratch);
 }
 
 export function recoveryReadRecord(service: i32, out: usize): i32 {

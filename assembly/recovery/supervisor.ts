@@ -23,9 +23,10 @@ import { serviceRecovering } from "../lifecycle/inputs";
 import { FAULT_NONE, FAULT_FLAPPING, FAULT_PATTERNS, FAULT_RESOURCE, FAULT_CRASH } from "../lifecycle/faults";
 import { timerArm, timerArmBy, timerOfService } from "../timers/heap";
 import {
-  restartPolicy, strategyLists, stableRunMs, countEveryStart, policyClear, POLICY_NEVER, POLICY_ALWAYS, policyClearAll,
+  restartPolicy, strategyLists, stableRunMs, countEveryStart, POLICY_NEVER, POLICY_ALWAYS, policyClearAll,
 } from "./policy";
 import { faultOnInstanceDown, faultsClear, faultsClearAll } from "./faults";
+import { recoveryDefaults } from "./record";
 import { intensityAllows, intensityRecord, intensityPause, intensityClear, intensityClearAll } from "./intensity";
 import { backoffForget, backoffForgetAll } from "./backoff/backoff";
 import { adaptiveClear, adaptiveClearAll } from "./backoff/adaptive";
@@ -147,7 +148,7 @@ export function recoveryClearAll(): void {
 
 /** A service id was (re)registered: default policy, empty records. */
 export function recoveryClear(service: i32): void {
-  policyClear(service);
+  recoveryDefaults(service);
   faultsClear(service);
   recoveryForget(service);
   adaptiveClear(service);
