@@ -16,6 +16,7 @@ import {
 import { TIMEOUT_MS_MAX, BREAKER_WINDOW_MAX, BREAKER_PERMITS_MAX, HASH_TABLES_MAX, BALANCE_WEIGHT_MAX } from "../limits";
 import * as D from "../defaults";
 import { fail, Detail } from "../util/detail";
+import { checkRange, outsideRange } from "../registry/reject";
 import { field, resolveField, resolveFields, recordDefaults, recordScratch, RECORD_DEFAULT } from "../util/record";
 import { sayService } from "../registry/services";
 import { instanceService, instanceHandle } from "../registry/instances";
@@ -57,12 +58,6 @@ export const OUTLIER_MAX_MS: i32 = 3;
 export const OUTLIER_MAX_PERCENT: i32 = 4;
 export const OUTLIER_RECORD_BYTES: i32 = 20;
 
-/** "service 'api': <field> <value> is outside <low>..<high>" */
-export function outside(code: i32, service: i32, name: string, value: i64, low: i64, high: i64): i32 {
-  return sayService(fail(code).text("service "), service).text(": ").text(name).text(" ").int(value)
-    .text(" is outside ").int(low).text("..").int(high).code();
-}
-
 /** "instance <handle> of service 'api': " */
 export function sayInstance(detail: Detail, slot: i32): Detail {
   if (!WITH_SENTENCES) return detail; // without sentences (tiny) the name is not read: its loads would stay in every error path
@@ -80,7 +75,7 @@ export function hashTablesTaken(service: i32): i32 {
 
 /** An instance weight: 1..BALANCE_WEIGHT_MAX. */
 export function weightValid(service: i32, weight: i64): i32 {
-  return within(weight, 1, BALANCE_WEIGHT_MAX) ? 0 : outside(E_INVALID_WEIGHT, service, "weight", weight, 1, BALANCE_WEIGHT_MAX);
+  return checkRange(E_INVALID_WEIGHT, service, "weight", weight, 1, BALANCE_WEIGHT_MAX);
 }
 
 // ---- BALANCE ----------------------------------------------------------------------------------
@@ -99,7 +94,7 @@ export function balanceResolve(from: usize, to: usize): void {
 export function balanceValid(service: i32, r: usize): i32 {
   const strategy = field(r, BALANCE_STRATEGY);
   if (!within(strategy, 0, <i32>STRATEGY_COUNT - 1) || !strategyInProfile(strategy)) {
-    return outside(E_INVALID_STRATEGY, service, "strategy", strategy, 0, <i32>STRATEGY_COUNT - 1);
+    return outsideRange(E_INVALID_STRATEGY, service, "strategy", strategy, 0, <i32>STRATEGY_COUNT - 1);
   }
   const choices = field(r, BALANCE_CHOICES);
   if (choices != 0 && choices != 2) {
@@ -107,13 +102,11 @@ export function balanceValid(service: i32, r: usize): i32 {
       .text(" is neither 0 (compare all) nor 2 (two random choices)").code();
   }
   const code = E_INVALID_OPTION;
-  const bias = field(r, BALANCE_BIAS_PERCENT), panic = field(r, BALANCE_PANIC_PERCENT);
-  const decay = field(r, BALANCE_DECAY_MS), cost = field(r, BALANCE_DEFAULT_COST_MS);
-  if (!within(bias, 0, 1000)) return outside(code, service, "activeBiasPercent", bias, 0, 1000);
-  if (!within(panic, 0, 100)) return outside(code, service, "panicPercent", panic, 0, 100);
-  if (!within(decay, 1, TIMEOUT_MS_MAX)) return outside(code, service, "decayMs", decay, 1, TIMEOUT_MS_MAX);
-  if (!within(cost, 1, TIMEOUT_MS_MAX)) return outside(code, service, "defaultCostMs", cost, 1, TIMEOUT_MS_MAX);
-  return OK;
+  let bad = checkRange(code, service, "activeBiasPercent", field(r, BALANCE_BIAS_PERCENT), 0, 1000);
+  if (bad == OK) bad = checkRange(code, service, "panicPercent", field(r, BALANCE_PANIC_PERCENT), 0, 100);
+  if (bad == OK) bad = checkRange(code, service, "decayMs", field(r, BALANCE_DECAY_MS), 1, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(code, service, "defaultCostMs", field(r, BALANCE_DEFAULT_COST_MS), 1, TIMEOUT_MS_MAX);
+  return bad;
 }
 
 /** Applies a resolved, valid BALANCE record. Fails (changing nothing) only when consistent
@@ -170,29 +163,27 @@ export function breakerResolve(from: usize, to: usize): void {
 /** A resolved BREAKER record: OK or the error (reads no state). */
 export function breakerValid(service: i32, r: usize): i32 {
   const code = E_INVALID_BREAKER;
-  const enabled = field(r, BREAKER_ENABLED), windowSize = field(r, BREAKER_WINDOW_SIZE);
-  const minCalls = field(r, BREAKER_MIN_CALLS), failureRate = field(r, BREAKER_FAILURE_RATE);
+  let bad = checkRange(code, service, "enabled", field(r, BREAKER_ENABLED), 0, WITH_BREAKER ? 1 : 0);
+  if (!WITH_BREAKER || bad != OK) return bad; // tiny: no breaker, its settings are never read
+  const windowSize = field(r, BREAKER_WINDOW_SIZE), failureRate = field(r, BREAKER_FAILURE_RATE);
   const consecutive = field(r, BREAKER_CONSECUTIVE), slowCallMs = field(r, BREAKER_SLOW_CALL_MS);
   const slowRate = field(r, BREAKER_SLOW_RATE), openMs = field(r, BREAKER_OPEN_MS);
-  const openMaxMs = field(r, BREAKER_OPEN_MAX_MS), permits = field(r, BREAKER_PERMITS);
-  if (!within(enabled, 0, WITH_BREAKER ? 1 : 0)) return outside(code, service, "enabled", enabled, 0, WITH_BREAKER ? 1 : 0);
-  if (!WITH_BREAKER) return OK; // tiny: no breaker, its settings are never read
-  if (!within(windowSize, 1, BREAKER_WINDOW_MAX)) return outside(code, service, "windowSize", windowSize, 1, BREAKER_WINDOW_MAX);
-  if (!within(minCalls, 1, windowSize)) return outside(code, service, "minCalls", minCalls, 1, windowSize);
-  if (!within(failureRate, 0, 100)) return outside(code, service, "failureRatePercent", failureRate, 0, 100);
-  if (!within(consecutive, 0, 0xffff)) return outside(code, service, "consecutiveFailures", consecutive, 0, 0xffff);
-  if (!within(slowCallMs, 0, TIMEOUT_MS_MAX)) return outside(code, service, "slowCallMs", slowCallMs, 0, TIMEOUT_MS_MAX);
-  const slowHigh = slowCallMs > 0 ? 100 : 0;
-  if (!within(slowRate, 0, slowHigh)) return outside(code, service, "slowRatePercent (0 while slowCallMs is 0)", slowRate, 0, slowHigh);
+  bad = checkRange(code, service, "windowSize", windowSize, 1, BREAKER_WINDOW_MAX);
+  if (bad == OK) bad = checkRange(code, service, "minCalls", field(r, BREAKER_MIN_CALLS), 1, windowSize);
+  if (bad == OK) bad = checkRange(code, service, "failureRatePercent", failureRate, 0, 100);
+  if (bad == OK) bad = checkRange(code, service, "consecutiveFailures", consecutive, 0, 0xffff);
+  if (bad == OK) bad = checkRange(code, service, "slowCallMs", slowCallMs, 0, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(code, service, "slowRatePercent (0 while slowCallMs is 0)", slowRate, 0, slowCallMs > 0 ? 100 : 0);
+  if (bad != OK) return bad;
   if (failureRate == 0 && consecutive == 0 && slowRate == 0) {
     return sayService(fail(code).text("service "), service)
       .text(": failureRatePercent, consecutiveFailures and slowRatePercent are all 0, so nothing could open the breaker")
       .code();
   }
-  if (!within(openMs, 1, TIMEOUT_MS_MAX)) return outside(code, service, "openMs", openMs, 1, TIMEOUT_MS_MAX);
-  if (!within(openMaxMs, openMs, TIMEOUT_MS_MAX)) return outside(code, service, "openMaxMs", openMaxMs, openMs, TIMEOUT_MS_MAX);
-  if (!within(permits, 1, BREAKER_PERMITS_MAX)) return outside(code, service, "halfOpenPermits", permits, 1, BREAKER_PERMITS_MAX);
-  return OK;
+  bad = checkRange(code, service, "openMs", openMs, 1, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(code, service, "openMaxMs", field(r, BREAKER_OPEN_MAX_MS), openMs, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(code, service, "halfOpenPermits", field(r, BREAKER_PERMITS), 1, BREAKER_PERMITS_MAX);
+  return bad;
 }
 
 /** Applies a resolved, valid BREAKER record. Changed settings start every instance's breaker
@@ -259,15 +250,14 @@ export function outlierResolve(from: usize, to: usize): void {
 /** A resolved OUTLIER record: OK or the error (reads no state). */
 export function outlierValid(service: i32, r: usize): i32 {
   const code = E_INVALID_OUTLIER;
-  const enabled = field(r, OUTLIER_ENABLED), consecutive = field(r, OUTLIER_CONSECUTIVE);
-  const base = field(r, OUTLIER_BASE_MS), most = field(r, OUTLIER_MAX_MS), percent = field(r, OUTLIER_MAX_PERCENT);
-  if (!within(enabled, 0, WITH_BREAKER ? 1 : 0)) return outside(code, service, "enabled", enabled, 0, WITH_BREAKER ? 1 : 0);
-  if (!WITH_BREAKER) return OK; // tiny: no ejection, its settings are never read
-  if (!within(consecutive, 1, 0xffff)) return outside(code, service, "consecutiveFailures", consecutive, 1, 0xffff);
-  if (!within(base, 1, TIMEOUT_MS_MAX)) return outside(code, service, "baseEjectionMs", base, 1, TIMEOUT_MS_MAX);
-  if (!within(most, base, TIMEOUT_MS_MAX)) return outside(code, service, "maxEjectionMs", most, base, TIMEOUT_MS_MAX);
-  if (!within(percent, 0, 100)) return outside(code, service, "maxEjectedPercent", percent, 0, 100);
-  return OK;
+  let bad = checkRange(code, service, "enabled", field(r, OUTLIER_ENABLED), 0, WITH_BREAKER ? 1 : 0);
+  if (!WITH_BREAKER || bad != OK) return bad; // tiny: no ejection, its settings are never read
+  const base = field(r, OUTLIER_BASE_MS);
+  bad = checkRange(code, service, "consecutiveFailures", field(r, OUTLIER_CONSECUTIVE), 1, 0xffff);
+  if (bad == OK) bad = checkRange(code, service, "baseEjectionMs", base, 1, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(code, service, "maxEjectionMs", field(r, OUTLIER_MAX_MS), base, TIMEOUT_MS_MAX);
+  if (bad == OK) bad = checkRange(code, service, "maxEjectedPercent", field(r, OUTLIER_MAX_PERCENT), 0, 100);
+  return bad;
 }
 
 /** Applies a resolved, valid OUTLIER record (ejection counts only while enabled). */

@@ -9,7 +9,12 @@ export function reject(code: i32, service: i32, field: string, value: i64, why: 
 
 /** Rejects `value` outside lo..hi with "is outside lo..hi"; OK (0) otherwise. */
 export function checkRange(code: i32, service: i32, field: string, value: i64, lo: i64, hi: i64): i32 {
-  if (value >= lo && value <= hi) return 0;
+  return value >= lo && value <= hi ? 0 : outsideRange(code, service, field, value, lo, hi);
+}
+
+/** Rejects `value` with "is outside lo..hi" (also a value inside it that the caller refuses: a
+ *  strategy this profile leaves out). */
+export function outsideRange(code: i32, service: i32, field: string, value: i64, lo: i64, hi: i64): i32 {
   return sayService(fail(code).text("service "), service).text(": ").text(field).text(" ").int(value)
     .text(" is outside ").int(lo).text("..").int(hi).code();
 }

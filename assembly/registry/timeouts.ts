@@ -6,8 +6,8 @@ import { OK, E_INVALID_TIMEOUT } from "../errors";
 import { TIMEOUT_MS_MAX } from "../limits";
 import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
 import { field, resolveField } from "../util/record";
-import { fail } from "../util/detail";
-import { sayService, serviceStartTimeoutMs, serviceStopTimeoutMs } from "./services";
+import { checkRange } from "./reject";
+import { serviceStartTimeoutMs, serviceStopTimeoutMs } from "./services";
 
 export const TIMEOUTS_START_MS: i32 = 0;
 export const TIMEOUTS_STOP_MS: i32 = 1;
@@ -19,15 +19,8 @@ export function timeoutsResolve(from: usize, to: usize): void {
 }
 
 export function timeoutsValid(service: i32, r: usize): i32 {
-  const start = field(r, TIMEOUTS_START_MS), stop = field(r, TIMEOUTS_STOP_MS);
-  if (start <= 0 || start > TIMEOUT_MS_MAX) return badTimeout(service, "start", start);
-  if (stop <= 0 || stop > TIMEOUT_MS_MAX) return badTimeout(service, "stop", stop);
-  return OK;
-}
-
-function badTimeout(service: i32, which: string, value: i32): i32 {
-  return sayService(fail(E_INVALID_TIMEOUT).text("service "), service).text(": ").text(which).text("TimeoutMs ").int(value)
-    .text(" is outside 1..").int(TIMEOUT_MS_MAX).code();
+  const bad = checkRange(E_INVALID_TIMEOUT, service, "startTimeoutMs", field(r, TIMEOUTS_START_MS), 1, TIMEOUT_MS_MAX);
+  return bad == OK ? checkRange(E_INVALID_TIMEOUT, service, "stopTimeoutMs", field(r, TIMEOUTS_STOP_MS), 1, TIMEOUT_MS_MAX) : bad;
 }
 
 /** Applies a resolved, valid record: the next start or stop deadline uses it. */
