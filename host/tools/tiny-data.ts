@@ -32,21 +32,35 @@ export function dropUnreadData(module: binaryen.Module, heapStart: number): numb
   const reaches = (segment: Segment, address: number) =>
     address >= segment.offset - OBJECT_HEADER_BYTES && address < segment.offset + segment.data.byteLength;
   const isStatic = (segment: Segment) => segment.offset < heapStart;
-  const found = segments.filter((segment) => !isStatic(segment) || addresses.some((address) => reaches(segment, address)));
-  for (const segment of found) segment.read = true;
+  const isMmInfo = (segment: Segment) =>
+    isStatic(segment) && segment.data.byteLength <= 4 && segments.some((other) => other.offset === segment.offset + MMINFO_TO_RTID);
+  const found: Segment[] = [];
+  // A table without a header (`memory.data`) read by index: its code names only its start, and the
+  // optimizer split it where it holds zeros. The segment after a read one is read too, unless it
+  // starts the next object (its mmInfo).
+  const byOffset = [...segments].sort((a, b) => a.offset - b.offset);
+  const markRead = (segment: Segment) => {
+    for (let at = byOffset.indexOf(segment); at < byOffset.length && !byOffset[at].read; at++) {
+      const piece = byOffset[at];
+      if (piece !== segment && (!isStatic(piece) || isMmInfo(piece) || isMmInfo(segment))) break;
+      piece.read = true;
+      found.push(piece);
+    }
+  };
+  for (const segment of segments) {
+    if (!segment.read && (!isStatic(segment) || addresses.some((address) => reaches(segment, address)))) markRead(segment);
+  }
   while (found.length > 0) { // the addresses a read segment holds
     const { data } = found.pop()!;
     const words = new DataView(data.buffer, data.byteOffset, data.byteLength);
     for (let at = 0; at + 4 <= data.byteLength; at += 4) {
       const address = words.getInt32(at, true);
       for (const segment of segments) {
-        if (!segment.read && reaches(segment, address)) { segment.read = true; found.push(segment); }
+        if (!segment.read && reaches(segment, address)) markRead(segment);
       }
     }
   }
   const freeable = MMINFO_READERS.some((name) => module.getFunction(name) !== 0);
-  const isMmInfo = (segment: Segment) =>
-    isStatic(segment) && segment.data.byteLength <= 4 && segments.some((other) => other.offset === segment.offset + MMINFO_TO_RTID);
   const objectRead = (header: Segment) => segments.some((other) => other.read && other.offset === header.offset + MMINFO_TO_RTID);
   const kept = segments.filter((segment) => isMmInfo(segment) ? freeable && objectRead(segment) : segment.read);
   if (!functionNames(module).some((name) => RTID_READER.test(name))) {
