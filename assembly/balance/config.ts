@@ -295,6 +295,7 @@ export function balanceConfigDefaults(config: usize): void {
   balanceResolve(recordDefaults, resolved);
   store<u8>(config, <u8>field(resolved, BALANCE_STRATEGY), SERVICE_STRATEGY);
   balanceStoreOptions(config, resolved);
+  if (!WITH_BREAKER) return; // tiny: the zeroed row is a breaker off and no ejection (its settings are never read)
   breakerResolve(recordDefaults, resolved);
   breakerStore(config, resolved);
   outlierResolve(recordDefaults, resolved);
