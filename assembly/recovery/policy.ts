@@ -101,6 +101,9 @@ export function policyClearAll(): void {
       unchecked(strategyLists[service * FAULT_PATTERNS + pattern] = strategiesDefault(pattern));
     }
   }
+  // tiny: nothing writes the rest (record.ts recoveryApplyRecord), so they keep the zeroed memory's
+  // one-for-one, no escalation and no scale-up ceiling; no failover strategy reads a backup there
+  if (!WITH_FULL_RECOVERY) return;
   fillAll(groupStrategy, <u8>D.GROUP_DEFAULT);
   fillAll(escalationFlags, <u8>D.ESCALATION_DEFAULT);
   fillAll(scaleMax, <u8>D.SCALE_MAX_DEFAULT);

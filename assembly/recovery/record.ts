@@ -16,6 +16,7 @@ import * as D from "../defaults";
 import { field, resolveField, resolveFields, recordDefaults, recordScratch, RECORD_DEFAULT } from "../util/record";
 import { checkRange } from "../registry/reject";
 import { FAULT_PATTERNS } from "../lifecycle/faults";
+import { WITH_FULL_RECOVERY } from "../features";
 import { successExits } from "../lifecycle/inputs";
 import { crashLoopFaults, crashLoopWindowMs } from "./faults";
 import {
@@ -102,10 +103,13 @@ export function recoveryApplyRecord(service: i32, r: usize): void {
   backoffFactorPercent[service] = <u16>field(r, RECOVERY_BACKOFF_FACTOR);
   backoffJitter[service] = <u8>field(r, RECOVERY_JITTER);
   stableRunMs[service] = field(r, RECOVERY_STABLE_MS);
-  groupStrategy[service] = <u8>field(r, RECOVERY_GROUP);
-  escalationFlags[service] = <u8>field(r, RECOVERY_ESCALATION);
-  scaleMax[service] = <u8>field(r, RECOVERY_SCALE_MAX);
-  backupService[service] = <i16>field(r, RECOVERY_BACKUP);
+  if (WITH_FULL_RECOVERY) { // tiny: one-for-one without escalation (the only values valid there), and no
+    // scale-up or failover strategy to read a ceiling or a backup: the rows stay zero (policy.ts policyClearAll)
+    groupStrategy[service] = <u8>field(r, RECOVERY_GROUP);
+    escalationFlags[service] = <u8>field(r, RECOVERY_ESCALATION);
+    scaleMax[service] = <u8>field(r, RECOVERY_SCALE_MAX);
+    backupService[service] = <i16>field(r, RECOVERY_BACKUP);
+  }
   crashLoopFaults[service] = <u8>field(r, RECOVERY_CRASH_FAULTS);
   crashLoopWindowMs[service] = field(r, RECOVERY_CRASH_WINDOW_MS);
   for (let pattern = 0; pattern < FAULT_PATTERNS; pattern++) {
