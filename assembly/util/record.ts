@@ -89,8 +89,8 @@ export function sparseExpand(ptr: usize, fields: i32, to: usize): void {
   const mask = load<u32>(ptr);
   let at = ptr + 4;
   for (let n = 0; n < fields; n++) {
-    if ((mask & (<u32>1 << <u32>n)) == 0) { fieldSet(to, n, RECORD_DEFAULT); continue; }
-    fieldSet(to, n, load<i32>(at));
-    at += 4;
+    const present = (mask >> <u32>n) & 1;
+    fieldSet(to, n, present != 0 ? load<i32>(at) : RECORD_DEFAULT);
+    at += <usize>(present << 2);
   }
 }
