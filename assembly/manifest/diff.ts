@@ -122,7 +122,7 @@ function sameDependencies(id: i32, index: i32): bool {
 /** Fills the diff tables; `oldPtr` is the current blob (0 when none). */
 export function computeDiff(newPtr: usize, oldPtr: usize): void {
   hotChanges = 0;
-  fillAll(kept, false);
+  if (WITH_MANIFEST_RELOAD) fillAll(kept, false); // (tiny: read only by the reload's steps)
   for (let i = 0; i < blobServiceCount; i++) {
     const id = WITH_MANIFEST_RELOAD ? serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i)) : -1; // tiny: an empty kernel
     blobOldId[i] = id;
@@ -205,26 +205,28 @@ export function checkCapacity(newBlob: usize): i32 {
       if (id >= 0) shrink += max(0, <i32>serviceInstanceCount[id] - <i32>blobInstances[i]);
     }
   }
-  if (added > SERVICES_MAX - servicesRegistered() + freed) {
+  // Without reload (tiny) the kernel is empty: the walk's own limits (services, dependencies,
+  // distinct tags) are the capacities, and only the instance total is left to check here.
+  if (WITH_MANIFEST_RELOAD && added > SERVICES_MAX - servicesRegistered() + freed) {
     return fail(E_CAPACITY_SERVICES).text("the manifest adds ").int(added).text(" services; ")
       .int(SERVICES_MAX - servicesRegistered() + freed).text(" service slots can be free").code();
   }
-  if (totalInstances > INSTANCES_MAX || addedInstances + grow > instancesFree() + freedInstances + shrink) {
+  if (totalInstances > INSTANCES_MAX || (WITH_MANIFEST_RELOAD && addedInstances + grow > instancesFree() + freedInstances + shrink)) {
     return fail(E_CAPACITY_INSTANCES).text("the manifest needs ").int(totalInstances).text(" instances (")
       .int(addedInstances + grow).text(" more); ").int(instancesFree() + freedInstances + shrink).text(" slots can be free").code();
   }
-  if (depCount + lingeringEdges > EDGES_MAX) {
+  if (WITH_MANIFEST_RELOAD && depCount + lingeringEdges > EDGES_MAX) {
     return fail(E_CAPACITY_EDGES).text("the manifest declares ").int(depCount).text(" dependencies; ")
       .int(EDGES_MAX - lingeringEdges).text(" fit while removed services stop").code();
   }
   const tagsNeeded = blobTagCount + (WITH_MANIFEST_RELOAD ? lingeringTagsNotInBlob(lingeringTags) : 0);
-  if (tagsNeeded > TAGS_MAX) {
+  if (WITH_MANIFEST_RELOAD && tagsNeeded > TAGS_MAX) {
     return fail(E_CAPACITY_TAGS).text("the manifest uses ").int(blobTagCount).text(" tags; with the tags of removed services still stopping that is ")
       .int(tagsNeeded).text(", over the limit of ").int(TAGS_MAX).code();
   }
   const sections = sectionsCapacity(newBlob);
   if (sections < 0) return sections;
-  if (outboxCount() + hotChanges > OUTBOX_CAPACITY) {
+  if (WITH_CONFIG_KEYS && outboxCount() + hotChanges > OUTBOX_CAPACITY) { // (hot changes are config keys')
     return fail(E_OUTBOX_FULL).text("the reload changes ").int(hotChanges).text(" hot config keys; the outbox has room for ")
       .int(OUTBOX_CAPACITY - outboxCount()).text(": drain actions, then reload").code();
   }

@@ -15,7 +15,7 @@ import {
 import { validateName } from "../registry/names";
 import { fail, detail, Detail } from "../util/detail";
 import {
-  MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
+  MAGIC, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
   TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, TAG_COMPAT, TAG_IDENTITY, TAG_RUN_DIGEST, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
@@ -53,7 +53,7 @@ function checkHeader(length: i32): i32 {
     return at(fail(E_MANIFEST_TRUNCATED).text("manifest of ").int(length).text(" bytes is shorter than its ")
       .int(HEADER_BYTES).text("-byte header"), 0);
   }
-  if (load<u8>(base) != MAGIC_0 || load<u8>(base, 1) != MAGIC_1 || load<u8>(base, 2) != MAGIC_2 || load<u8>(base, 3) != MAGIC_3) {
+  if (load<u32>(base) != MAGIC) {
     return at(fail(E_MANIFEST_MAGIC).text("manifest starts with '").raw(base, 4).text("', not 'MYCM'"), 0);
   }
   const version = u16At(H_VERSION);
@@ -175,6 +175,7 @@ function beginService(offset: i32, size: i32): i32 {
   blobStartMs[index] = START_TIMEOUT_MS_DEFAULT;
   blobStopMs[index] = STOP_TIMEOUT_MS_DEFAULT;
   blobConfigCount[index] = 0;
+  serviceTagSet = 0;
   return index;
 }
 
@@ -249,26 +250,26 @@ function sectionMalformed(current: i32, tag: u8, size: i32): i32 {
     .text(" bytes does not hold its fields").code();
 }
 
+/** The blob's distinct tags (blobTags indices) the current service has named so far. */
+let serviceTagSet: u64 = 0;
+
 function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
   const bad = validateName(ptr, size, "tag");
   if (bad < 0) { sayBlobService(detail.text(" ("), current).text(")"); return at(detail, offset); }
-  // a tag twice on one service: scan the service's earlier tag records
-  let scan = blobServiceAt[current];
-  while (scan < offset) {
-    const tag = load<u8>(base + <usize>scan);
-    const length = u16At(scan + 1);
-    if (tag == TAG_TAG && length == size && memory.compare(base + <usize>(scan + 3), ptr, <usize>size) == 0) {
-      return at(sayBlobService(fail(E_DUPLICATE_TAG), current).text(" has tag '").raw(ptr, size).text("' twice"), offset);
-    }
-    scan += RECORD_HEADER_BYTES + length;
-  }
-  if (blobTags.find(ptr, size) < 0) {
+  let tag = blobTags.find(ptr, size);
+  if (tag < 0) {
     if (blobTagCount >= TAGS_MAX) {
       return at(sayBlobService(fail(E_CAPACITY_TAGS), current).text(": tag '").raw(ptr, size).text("' is one more than the ")
         .int(TAGS_MAX).text(" distinct tags allowed"), offset);
     }
-    blobTags.insertUnique(blobTagTake(), ptr, size);
+    tag = blobTagTake();
+    blobTags.insertUnique(tag, ptr, size);
   }
+  const bit = <u64>1 << <u64>tag; // TAGS_MAX <= 64 (limits.ts)
+  if ((serviceTagSet & bit) != 0) {
+    return at(sayBlobService(fail(E_DUPLICATE_TAG), current).text(" has tag '").raw(ptr, size).text("' twice"), offset);
+  }
+  serviceTagSet |= bit;
   return OK;
 }
 
