@@ -6,7 +6,7 @@
 import { SERVICES_MAX, INSTANCES_MAX, EDGES_MAX, TAGS_MAX, OUTBOX_CAPACITY, HASH_TABLES_MAX } from "../limits";
 import { OK, E_CAPACITY_SERVICES, E_CAPACITY_INSTANCES, E_CAPACITY_EDGES, E_CAPACITY_TAGS, E_OUTBOX_FULL } from "../errors";
 import {
-  serviceNames, serviceUsed, serviceInstanceCount, serviceTags, servicesRegistered, serviceSubject, SERVICE_SUBJECT,
+  serviceNames, serviceUsed, serviceInstanceCount, serviceTags, servicesRegistered, SERVICE_SUBJECT,
 } from "../registry/services";
 import { instancesFree } from "../registry/instances";
 import { tagNames } from "../registry/tags";
@@ -21,7 +21,7 @@ import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, TAG_PLACEMENT, RECORD_HEADER_BYTES
 import { WITH_PLACEMENT, WITH_CONFIG_KEYS, WITH_MANIFEST_RELOAD, WITH_ALL_STRATEGIES } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
-  depCount, blobTags, blobTagCount, at,
+  depCount, blobTags, blobTagCount, at, blobSubject,
 } from "./blob-tables";
 import { nextRecord, findRecord } from "./reader";
 import { healthRoom } from "./sections/health";
@@ -44,6 +44,8 @@ export const CHANGE_BALANCE: u8 = 64;
 export const CHANGE_PLACEMENT: u8 = 128;
 
 export const blobOldId = new StaticArray<i32>(SERVICES_MAX);
+/** Blob service i's kernel id before this load (blobOldId), -1 when it is added: always without reload (tiny), into an empty kernel. */
+@inline export function oldIdOf(i: i32): i32 { return WITH_MANIFEST_RELOAD ? blobOldId[i] : -1; }
 export const blobChange = new StaticArray<u8>(SERVICES_MAX);
 export const kept = new StaticArray<bool>(SERVICES_MAX);
 export const freeable = new StaticArray<bool>(SERVICES_MAX);
@@ -125,7 +127,7 @@ export function computeDiff(newPtr: usize, oldPtr: usize): void {
   if (WITH_MANIFEST_RELOAD) fillAll(kept, false); // (tiny: read only by the reload's steps)
   for (let i = 0; i < blobServiceCount; i++) {
     const id = WITH_MANIFEST_RELOAD ? serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i)) : -1; // tiny: an empty kernel
-    blobOldId[i] = id;
+    if (WITH_MANIFEST_RELOAD) blobOldId[i] = id; // (tiny: oldIdOf)
     if (id < 0) { blobChange[i] = CHANGE_ADDED | sectionsDiff(-1, oldPtr, newPtr, i); continue; }
     kept[id] = true;
     let change: u8 = 0;
@@ -188,7 +190,7 @@ export function checkCapacity(newBlob: usize): i32 {
   let added = 0, addedInstances = 0, grow = 0, totalInstances = 0;
   for (let i = 0; i < blobServiceCount; i++) {
     totalInstances += <i32>blobInstances[i];
-    const id = blobOldId[i];
+    const id = oldIdOf(i);
     if (id < 0) { added++; addedInstances += <i32>blobInstances[i]; continue; }
     grow += max(0, <i32>blobInstances[i] - <i32>serviceInstanceCount[id]);
   }
@@ -201,7 +203,7 @@ export function checkCapacity(newBlob: usize): i32 {
       if (!kept[id]) { lingeringEdges += dependencyCount[id]; lingeringTags |= serviceTags[id]; }
     }
     for (let i = 0; i < blobServiceCount; i++) {
-      const id = blobOldId[i];
+      const id = oldIdOf(i);
       if (id >= 0) shrink += max(0, <i32>serviceInstanceCount[id] - <i32>blobInstances[i]);
     }
   }
@@ -246,7 +248,7 @@ function sectionsCapacity(ptr: usize): i32 {
     }
   }
   for (let i = 0; i < blobServiceCount; i++) {
-    const id = blobOldId[i];
+    const id = oldIdOf(i);
     const change = blobChange[i];
     if ((change & CHANGE_HEALTH) != 0) {
       const health = sectionPayload(ptr, i, TAG_HEALTH);
@@ -255,7 +257,7 @@ function sectionsCapacity(ptr: usize): i32 {
         if (need < 0) return at(detail, recordAt);
         checks += need;
         if (checks > checksFree() + checksFreed) {
-          subject(i);
+          blobSubject(i);
           checksFull(SERVICE_SUBJECT, 1);
           return at(detail, recordAt);
         }
@@ -265,7 +267,7 @@ function sectionsCapacity(ptr: usize): i32 {
     const balance = (change & CHANGE_BALANCE) != 0 ? sectionPayload(ptr, i, TAG_BALANCE) : 0;
     const hashes = (change & CHANGE_BALANCE) != 0 ? balanceHashes(balance) : id >= 0 && strategyOf(id) == STRATEGY_CONSISTENT_HASH;
     if (hashes && ++tables > HASH_TABLES_MAX) {
-      subject(i);
+      blobSubject(i);
       hashTablesTaken(SERVICE_SUBJECT);
       return at(detail, balance != 0 ? recordAt : blobServiceAt[i]);
     }
@@ -273,7 +275,6 @@ function sectionsCapacity(ptr: usize): i32 {
   return OK;
 }
 
-@inline function subject(i: i32): void { serviceSubject(blobNames.namePtr(i), blobNames.nameLength(i)); }
 
 function lingeringTagsNotInBlob(tags: u64): i32 {
   let n = 0;

@@ -20,7 +20,7 @@ import {
   TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, TAG_COMPAT, TAG_IDENTITY, TAG_RUN_DIGEST, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
 import { runDigestFits } from "./sections/run-digest";
-import { serviceSubject, SERVICE_SUBJECT } from "../registry/services";
+import { SERVICE_SUBJECT } from "../registry/services";
 import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
 import { field, recordScratch } from "../util/record";
 import { timeoutsResolve, timeoutsValid, TIMEOUTS_RECORD_BYTES, TIMEOUTS_START_MS, TIMEOUTS_STOP_MS } from "../registry/timeouts";
@@ -39,7 +39,7 @@ import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs, blobConfigCount,
   blobNames, blobConfigTotal, depFrom, depTo, depKind, depCondition, depCount, blobTags, blobTagCount, blobBase as base,
-  blobTablesBegin, blobServiceTake, blobTagTake, depTake, blobConfigCounted, at, sayBlobService, u16At, u32At,
+  blobTablesBegin, blobServiceTake, blobTagTake, depTake, blobConfigCounted, at, sayBlobService, blobSubject, u16At, u32At,
 } from "./blob-tables";
 import { checkReferences, checkAcyclic } from "./references";
 import { parseConfig, checkConfig, cfgKeyPtr, cfgKeyLength } from "../config/schema";
@@ -121,7 +121,6 @@ function walkRecords(length: i32): i32 {
         .text(" bytes runs past the end of the manifest"), offset);
     }
     if (tag == TAG_SERVICE) {
-      if (current >= 0) blobServiceEnd[current] = offset;
       const made = beginService(offset, size);
       if (made < 0) return made;
       current = made;
@@ -143,8 +142,8 @@ function walkRecords(length: i32): i32 {
       if (field < 0) return isAncillary(tag) ? at(detail, offset) : field;
     }
     offset = payload + size;
+    if (current >= 0) blobServiceEnd[current] = offset; // its records reach this far (so far)
   }
-  if (current >= 0) blobServiceEnd[current] = length;
   return OK;
 }
 
@@ -169,7 +168,6 @@ function beginService(offset: i32, size: i32): i32 {
   const index = blobServiceTake();
   blobNames.insertUnique(index, namePtr, nameLength);
   blobServiceAt[index] = offset;
-  blobServiceEnd[index] = offset;
   blobType[index] = type;
   blobInstances[index] = 1;
   blobStartMs[index] = START_TIMEOUT_MS_DEFAULT;
@@ -201,7 +199,7 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
   if (tag == TAG_TIMEOUTS) {
     const bad = sizeIs(current, "timeouts", size, TIMEOUTS_RECORD_BYTES, offset);
     if (bad < 0) return bad;
-    serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
+    blobSubject(current);
     timeoutsResolve(ptr, recordScratch);
     if (timeoutsValid(SERVICE_SUBJECT, recordScratch) < 0) return at(detail, offset);
     blobStartMs[current] = field(recordScratch, TIMEOUTS_START_MS);
@@ -231,7 +229,7 @@ function sectionFits(tag: u8, ptr: usize, size: i32): bool {
 
 /** HEALTH, RECOVERY, BALANCE (RESOURCES, UNITS): each checked by its section's rules, the layer's own (sections/). */
 function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
-  serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
+  blobSubject(current);
   const ptr = base + <usize>payload;
   if (WITH_PLACEMENT && tag == TAG_PLACEMENT) return placementFits(ptr, size) ? placementSectionValid(ptr) : sectionMalformed(current, tag, size);
   if (isUpdateTag(tag)) return updateFits(ptr, size) ? updateSectionValid(ptr) : sectionMalformed(current, tag, size);
