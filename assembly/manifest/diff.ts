@@ -23,7 +23,7 @@ import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
   depCount, blobTags, blobTagCount, at, blobSubject,
 } from "./blob-tables";
-import { nextRecord, findRecord } from "./reader";
+import { nextRecord, findRecord, findConfig } from "./reader";
 import { healthRoom } from "./sections/health";
 import { balanceHashes } from "./sections/balance";
 import { parseConfig, cfgValueAt, cfgFlags, FLAG_HOT } from "../config/schema";
@@ -78,7 +78,7 @@ function configDiff(id: i32, oldPtr: usize, newPtr: usize, index: i32): bool {
     if (load<u8>(newPtr + <usize>offset) != TAG_CONFIG) continue;
     const keyLength = <i32>load<u8>(newPtr + <usize>(offset + 5));
     const old = sectionStart[id] < 0 || oldPtr == 0 ? -1
-      : findKey(oldPtr, sectionStart[id], sectionEnd[id], newPtr + <usize>(offset + 6), keyLength);
+      : findConfig(oldPtr, sectionStart[id], sectionEnd[id], newPtr + <usize>(offset + 6), keyLength);
     if (old < 0) { cold = true; continue; }
     matched++;
     const verdict = compareConfig(oldPtr, old, newPtr, offset);
@@ -86,15 +86,6 @@ function configDiff(id: i32, oldPtr: usize, newPtr: usize, index: i32): bool {
     else if (verdict == CONFIG_COLD) cold = true;
   }
   return cold || matched != oldConfigCount(id, oldPtr);
-}
-
-function findKey(ptr: usize, from: i32, to: i32, keyPtr: usize, keyLength: i32): i32 {
-  for (let offset = from; offset < to; offset = nextRecord(ptr, offset)) {
-    if (load<u8>(ptr + <usize>offset) != TAG_CONFIG) continue;
-    if (<i32>load<u8>(ptr + <usize>(offset + 5)) != keyLength) continue;
-    if (memory.compare(ptr + <usize>(offset + 6), keyPtr, <usize>keyLength) == 0) return offset;
-  }
-  return -1;
 }
 
 function oldConfigCount(id: i32, oldPtr: usize): i32 {

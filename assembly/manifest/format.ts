@@ -97,11 +97,10 @@ export function crc32(ptr: usize, len: i32): u32 {
  *  at `ptr`; `ptr` 0 feeds `len` zero bytes (the snapshot's left-out regions). */
 export function crc32Update(register: u32, ptr: usize, len: i32): u32 {
   let crc = register;
-  if (ptr == 0) {
-    for (let i = 0; i < len; i++) crc = unchecked(crcTable[crc & 0xff]) ^ (crc >>> 8);
-    return crc;
+  for (let i = 0; i < len; i++) {
+    const byte: u32 = ptr == 0 ? 0 : load<u8>(ptr + <usize>i);
+    crc = unchecked(crcTable[(crc ^ byte) & 0xff]) ^ (crc >>> 8);
   }
-  for (let i = 0; i < len; i++) crc = unchecked(crcTable[(crc ^ load<u8>(ptr + <usize>i)) & 0xff]) ^ (crc >>> 8);
   return crc;
 }
 

@@ -27,7 +27,6 @@ const dependents = new StaticArray<u16>(EDGES_MAX);
 const targetStart = new StaticArray<i32>(SERVICES_MAX + 1);
 const pending = new StaticArray<i32>(SERVICES_MAX);
 const queue = new StaticArray<u16>(SERVICES_MAX);
-const walkMark = new StaticArray<i32>(SERVICES_MAX);
 
 /** References: dependency targets exist, are not the service itself, not twice; weights, address
  *  ordinals and recovery backups. */
@@ -111,18 +110,19 @@ export function checkAcyclic(): i32 {
   return reportCycle();
 }
 
-/** Follows unmet dependencies from a leftover service until one repeats: that loop is a cycle. */
+/**
+ * Follows unmet dependencies from the first leftover service until one repeats: that loop is a
+ * cycle. A leftover's pending count (> 0) is negated once the walk passed it: still unmet, seen.
+ */
 function reportCycle(): i32 {
-  let start = 0;
-  while (pending[start] == 0) start++;
-  fillAll(walkMark, -1);
-  let atService = start;
-  for (let step = 0; walkMark[atService] < 0; step++) {
-    walkMark[atService] = step;
-    atService = unmetDependency(atService);
+  let first = 0;
+  while (pending[first] == 0) first++;
+  while (pending[first] > 0) {
+    pending[first] = -pending[first];
+    first = unmetDependency(first);
   }
   const d = fail(E_DEPENDENCY_CYCLE).text("dependency cycle: ");
-  const first = atService;
+  let atService = first;
   // the cycle's names (without sentences, tiny, only its first service's offset is reported)
   for (let n = 0; WITH_SENTENCES && n <= blobServiceCount; n++) {
     d.raw(blobNames.namePtr(atService), blobNames.nameLength(atService)).text(" -> ");
@@ -135,7 +135,7 @@ function reportCycle(): i32 {
 
 function unmetDependency(service: i32): i32 {
   for (let e = 0; e < depCount; e++) {
-    if (<i32>depFrom[e] == service && pending[<i32>depTo[e]] > 0) return <i32>depTo[e];
+    if (<i32>depFrom[e] == service && pending[<i32>depTo[e]] != 0) return <i32>depTo[e];
   }
   return service;
 }

@@ -42,6 +42,7 @@ import {
   blobTablesBegin, blobServiceTake, blobTagTake, depTake, blobConfigCounted, at, sayBlobService, blobSubject, u16At, u32At,
 } from "./blob-tables";
 import { checkReferences, checkAcyclic } from "./references";
+import { findConfig } from "./reader";
 import { parseConfig, checkConfig, cfgKeyPtr, cfgKeyLength } from "../config/schema";
 
 function checkHeader(length: i32): i32 {
@@ -302,20 +303,10 @@ function configRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
       .text("' is past the limit (").int(CONFIG_KEYS_PER_SERVICE_MAX).text(" per service, ").int(CONFIG_KEYS_MAX)
       .text(" in all)"), offset);
   }
-  // the same key twice: compare with the service's earlier config records
-  const keyPtr = cfgKeyPtr, keyLength = cfgKeyLength;
-  let scan = blobServiceAt[current];
-  while (scan < offset) {
-    const tag = load<u8>(base + <usize>scan);
-    const length = u16At(scan + 1);
-    if (tag == TAG_CONFIG) {
-      const otherLength = <i32>load<u8>(base + <usize>(scan + 5));
-      if (otherLength == keyLength && memory.compare(base + <usize>(scan + 6), keyPtr, <usize>keyLength) == 0) {
-        return at(sayBlobService(fail(E_CONFIG_DUPLICATE_KEY), current).text(": config '").raw(keyPtr, keyLength)
-          .text("' is declared twice"), offset);
-      }
-    }
-    scan += RECORD_HEADER_BYTES + length;
+  // the same key twice: among the service's earlier config records
+  if (findConfig(base, blobServiceAt[current], offset, cfgKeyPtr, cfgKeyLength) >= 0) {
+    return at(sayBlobService(fail(E_CONFIG_DUPLICATE_KEY), current).text(": config '").raw(cfgKeyPtr, cfgKeyLength)
+      .text("' is declared twice"), offset);
   }
   blobConfigCount[current]++;
   blobConfigCounted();
