@@ -178,17 +178,16 @@ function beginService(offset: i32, size: i32): i32 {
   return index;
 }
 
-function sizeIs(current: i32, what: string, size: i32, expected: i32, offset: i32): i32 {
-  if (size == expected) return OK;
-  return at(sayBlobService(fail(E_MANIFEST_RECORD), current).text(": ").text(what).text(" record is ").int(size)
-    .text(" bytes, not ").int(expected), offset);
-}
-
 function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i32): i32 {
   const ptr = base + <usize>payload;
+  // INSTANCES, TIMEOUTS and DEPENDENCY have one size each (the other records take their own)
+  const fixed = tag == TAG_INSTANCES ? 2 : tag == TAG_TIMEOUTS ? TIMEOUTS_RECORD_BYTES : tag == TAG_DEPENDENCY ? 4 : size;
+  if (size != fixed) {
+    return at(sayBlobService(fail(E_MANIFEST_RECORD), current).text(": ")
+      .text(tag == TAG_INSTANCES ? "instances" : tag == TAG_TIMEOUTS ? "timeouts" : "dependency").text(" record is ").int(size)
+      .text(" bytes, not ").int(fixed), offset);
+  }
   if (tag == TAG_INSTANCES) {
-    const bad = sizeIs(current, "instances", size, 2, offset);
-    if (bad < 0) return bad;
     const count = u16At(payload);
     if (count > INSTANCES_PER_SERVICE_MAX) {
       return at(sayBlobService(fail(E_INVALID_COUNT), current).text(": instances ").int(count).text(" is outside 0..")
@@ -198,8 +197,6 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
     return OK;
   }
   if (tag == TAG_TIMEOUTS) {
-    const bad = sizeIs(current, "timeouts", size, TIMEOUTS_RECORD_BYTES, offset);
-    if (bad < 0) return bad;
     blobSubject(current);
     timeoutsResolve(ptr, recordScratch);
     if (timeoutsValid(SERVICE_SUBJECT, recordScratch) < 0) return at(detail, offset);
@@ -273,8 +270,6 @@ function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
 }
 
 function dependencyRecord(current: i32, payload: i32, size: i32, offset: i32): i32 {
-  const bad = sizeIs(current, "dependency", size, 4, offset);
-  if (bad < 0) return bad;
   const kind = load<u8>(base + <usize>payload, 2);
   const condition = load<u8>(base + <usize>payload, 3);
   if (kind < 1 || kind > 3 || condition > CONDITION_HEALTHY) {
