@@ -18,8 +18,8 @@ export const expressions = binaryen as unknown as {
   Drop: { setValue: Put };
   Return: { setValue: Put };
   Unary: { setValue: Put };
-  Load: { setPtr: Put };
-  Store: { setPtr: Put; setValue: Put };
+  Load: { setPtr: Put; setOffset(access: Ref, offset: number): void };
+  Store: { setPtr: Put; setValue: Put; setOffset(access: Ref, offset: number): void };
   Binary: { setLeft: Put; setRight: Put };
   Select: { setIfTrue: Put; setIfFalse: Put; setCondition: Put };
   MemoryGrow: { setDelta: Put };

@@ -3,13 +3,16 @@
 // constant, `StaticArray<u16>#__uget(ADDR, i)`, whose body is
 // `i32.load16_u (i32.add (ptr) (i32.shl (index) (1)))`: binaryen does not inline it, as the add
 // and the constant cost more inlined than the call. Here the address moves into the access, as
-// its offset (`i32.load16_u offset=ADDR (i32.shl (i) (1))`), 768 bytes in all:
+// its offset (`i32.load16_u offset=ADDR (i32.shl (i) (1))`), 839 bytes in all:
 // - a table with ACCESSOR_CALLS_MIN calls or more gets an accessor of its own, which takes the
 //   index alone: each call is the constant shorter, for one small function;
 // - a byte table's other accesses are written out (`i32.load8_u offset=ADDR (i)`), a byte
-//   shorter than the call; a wider table's would be longer (the shift), so they keep their call.
-// The same access for every index in the table; an index past the address space's end (a
-// negative one, from corrupted memory) now traps where the add wrapped it to the memory below
+//   shorter than the call; a wider table's would be longer (the shift), so they keep their call;
+// - an access whose address is a sum with a table's address (a record's field,
+//   `load<u32>(slotAt(slot), FIELD)`: `i32.load offset=FIELD (i32.add (i32.const ADDR) (x))`)
+//   takes the address into its offset, without the add and the constant.
+// The same access for every address in a table; a sum past the address space's end (a negative
+// index or record, from corrupted memory) now traps where the add wrapped it to the memory below
 // the table, as the checked profiles' `Index out of range` traps.
 import binaryen from "binaryen";
 import { expressions } from "./binaryen-setters.ts";
@@ -25,8 +28,9 @@ const ACCESSOR_CALLS_MIN = 6;
  *  the store of param 2 there. */
 interface Access { store: boolean; type: binaryen.Type; bytes: number; signed: boolean; shift: number }
 
-/** Rewrites every accessor call with a constant table address (see the file). */
-export function accessTablesByOffset(module: binaryen.Module): void {
+/** Rewrites every accessor call with a constant table address, and every access at a sum with
+ *  one (see the file); the tables lie from `heapStart` on (tiny-tables.ts). */
+export function accessTablesByOffset(module: binaryen.Module, heapStart: number): void {
   const accessors = tableAccessors(module);
   const calls = new Map<string, number>(); // by accessor and address
   const tableCall = (info: binaryen.ExpressionInfo) => {
@@ -45,6 +49,7 @@ export function accessTablesByOffset(module: binaryen.Module): void {
   }));
   const own = new Set<string>();
   forEachBody(module, (body, func) => expressions.Function.setBody(func, rewrite(body, (expression, info) => {
+    if (info.id === binaryen.LoadId || info.id === binaryen.StoreId) return foldTableAddress(expression, info as binaryen.LoadInfo, heapStart);
     const call = tableCall(info);
     if (!call) return expression;
     const { access, address, key, operands } = call;
@@ -69,6 +74,21 @@ function forEachBody(module: binaryen.Module, visit: (body: Ref, func: binaryen.
     const { body } = binaryen.getFunctionInfo(func);
     if (body !== 0) visit(body, func);
   }
+}
+
+/** The load or store at `x + ADDR` (a table's address) as one at `x` with ADDR in its offset. */
+function foldTableAddress(access: Ref, info: binaryen.LoadInfo, heapStart: number): Ref {
+  const sum = binaryen.getExpressionInfo(info.ptr) as binaryen.BinaryInfo;
+  if (sum.id !== binaryen.BinaryId || sum.op !== binaryen.AddInt32) return access;
+  const [left, right] = [sum.left, sum.right].map((operand) => binaryen.getExpressionInfo(operand) as binaryen.ConstInfo);
+  const table = right.id === binaryen.ConstId ? right : left.id === binaryen.ConstId ? left : null;
+  if (table === null || (table.value as number) < heapStart) return access;
+  const offset = info.offset + (table.value as number);
+  const x = table === right ? sum.left : sum.right;
+  const set = info.id === binaryen.LoadId ? expressions.Load : expressions.Store;
+  set.setPtr(access, x);
+  set.setOffset(access, offset);
+  return access;
 }
 
 /** The access at `address` + the scaled index, as an offset. */
