@@ -51,7 +51,7 @@ import {
 } from "./blob-tables";
 import { nextRecord, findRecord } from "./reader";
 import {
-  computeDiff, checkCapacity, compareConfig, CONFIG_HOT, blobOldId, blobChange, kept, freeable, CHANGE_ADDED,
+  computeDiff, checkCapacity, compareConfig, CONFIG_HOT, blobOldId, oldIdOf, blobChange, kept, freeable, CHANGE_ADDED,
   CHANGE_COLD, CHANGE_DEPENDENCIES, CHANGE_INSTANCES, CHANGE_HEALTH, CHANGE_RECOVERY, CHANGE_BALANCE, CHANGE_PLACEMENT, sectionPayload,
 } from "./diff";
 import { healthApply } from "./sections/health";
@@ -74,6 +74,7 @@ let revision: u32 = 0;
 export function manifestRevision(): u32 { return revision; }
 export function manifestSerial(): u32 { return currentSlot < 0 ? 0 : load<u32>(slotPtr(currentSlot) + <usize>H_SERIAL); }
 export function manifestPendingCount(): i32 {
+  if (!WITH_MANIFEST_RELOAD) return 0; // (tiny: a load leaves no work pending)
   let n = 0;
   for (let id = 0; id < SERVICES_MAX; id++) if (pending[id] != 0) n++;
   return n;
@@ -96,7 +97,7 @@ function loadSlot(slot: i32, length: i32, how: u8): i32 {
   const ptr = slotPtr(slot);
   let result = !WITH_MANIFEST_RELOAD && (currentSlot >= 0 || servicesRegistered() > 0) ? fail(E_NOT_IN_PROFILE).code() : validateBlob(ptr, length);
   if (result >= 0) {
-    computeDiff(ptr, currentSlot < 0 ? 0 : slotPtr(currentSlot));
+    computeDiff(ptr, currentBlob());
     result = checkCapacity(ptr);
     if (WITH_COMPAT && result >= 0) result = compatCheckBlob(ptr); // before anything changes
   }
@@ -114,8 +115,13 @@ function loadSlot(slot: i32, length: i32, how: u8): i32 {
 
 // ---- apply (cannot fail: every check ran before) -----------------------------------------------
 
+/** The blob loaded now; 0 when none (always, in a load without reload: tiny). */
+function currentBlob(): usize {
+  return !WITH_MANIFEST_RELOAD || currentSlot < 0 ? 0 : slotPtr(currentSlot);
+}
+
 function apply(ptr: usize): void {
-  const oldPtr: usize = currentSlot < 0 ? 0 : slotPtr(currentSlot);
+  const oldPtr = currentBlob();
   const systemUp = WITH_MANIFEST_RELOAD && anyWantsUp();
   if (WITH_MANIFEST_RELOAD) {
     // 1. dependencies that change are dropped first, so removed services lose their dependents
@@ -124,11 +130,11 @@ function apply(ptr: usize): void {
     }
     removeServices();
   }
-  for (let i = 0; i < blobServiceCount; i++) blobKernelId[i] = blobOldId[i] >= 0 ? blobOldId[i] : addService(ptr, i);
+  for (let i = 0; i < blobServiceCount; i++) blobKernelId[i] = oldIdOf(i) >= 0 ? oldIdOf(i) : addService(ptr, i);
   for (let i = 0; i < blobServiceCount; i++) updateService(ptr, i);
   for (let e = 0; e < depCount; e++) {
     const from = <i32>depFrom[e];
-    if ((blobChange[from] & (CHANGE_ADDED | CHANGE_DEPENDENCIES)) == 0) continue;
+    if (WITH_MANIFEST_RELOAD && (blobChange[from] & (CHANGE_ADDED | CHANGE_DEPENDENCIES)) == 0) continue; // (tiny: every service is added)
     const id = blobKernelId[from];
     edgeInsert(id, blobKernelId[<i32>depTo[e]], depKind[e]);
     edgeCondition[edgeFind(id, blobKernelId[<i32>depTo[e]])] = depCondition[e];
@@ -227,14 +233,14 @@ function unregister(id: i32): void {
 function addService(ptr: usize, i: i32): i32 {
   const id = admitService(blobNames.namePtr(i), blobNames.nameLength(i), blobType[i], blobInstances[i]);
   assert(id >= 0, "a validated service failed to register");
-  pending[id] = 0;
+  if (WITH_MANIFEST_RELOAD) pending[id] = 0;
   return id;
 }
 
 /** Type, tags, timeouts in place; instances now (at rest) or when the service comes to rest. */
 function updateService(ptr: usize, i: i32): void {
   const id = blobKernelId[i];
-  if (serviceType[id] != blobType[i]) { serviceType[id] = blobType[i]; registryChanged(); }
+  if (WITH_MANIFEST_RELOAD && serviceType[id] != blobType[i]) { serviceType[id] = blobType[i]; registryChanged(); } // (tiny: admitted with it)
   if (WITH_RESOURCES) admissionRekey(id); // a queued start follows its type
   serviceStartTimeoutMs[id] = blobStartMs[i];
   serviceStopTimeoutMs[id] = blobStopMs[i];
@@ -250,7 +256,7 @@ function updateService(ptr: usize, i: i32): void {
 }
 
 function replaceTags(ptr: usize, id: i32, i: i32): void {
-  const old = serviceTags[id];
+  const old = WITH_MANIFEST_RELOAD ? serviceTags[id] : 0; // (tiny: a service just admitted has none)
   let tags: u64 = 0;
   for (let offset = blobServiceAt[i]; offset < blobServiceEnd[i]; offset = nextRecord(ptr, offset)) {
     if (load<u8>(ptr + <usize>offset) != TAG_TAG) continue;
@@ -353,7 +359,7 @@ export function manifestSettle(): bool {
 }
 
 export function manifestReset(): void {
-  fillAll(pending, 0);
+  if (WITH_MANIFEST_RELOAD) fillAll(pending, 0);
   pendingAny = false;
   revision = 0;
 }

@@ -4,6 +4,7 @@
 import { SERVICES_MAX, EDGES_MAX, NAME_INDEX_SLOTS, TAGS_MAX } from "../limits";
 import { NameTable } from "../registry/names";
 import { Detail } from "../util/detail";
+import { serviceSubject } from "../registry/services";
 import { WITH_SENTENCES } from "../features";
 
 // ---- the blob's services (by blob index) --------------------------------------------------
@@ -58,6 +59,11 @@ export function at(d: Detail, offset: i32): i32 {
 export function sayBlobService(d: Detail, index: i32): Detail {
   if (!WITH_SENTENCES) return d; // without sentences (tiny) the name is not read: its loads would stay in every error path
   return d.text("service '").raw(blobNames.namePtr(index), blobNames.nameLength(index)).text("'");
+}
+
+/** Blob service `index` is the one the layers' error sentences name (SERVICE_SUBJECT). */
+export function blobSubject(index: i32): void {
+  if (WITH_SENTENCES) serviceSubject(blobNames.namePtr(index), blobNames.nameLength(index)); // (tiny: no sentence reads it)
 }
 
 export function u16At(offset: i32): i32 { return <i32>load<u16>(blobBase + <usize>offset); }

@@ -6,7 +6,7 @@
 import { SERVICES_MAX, INSTANCES_MAX, EDGES_MAX, TAGS_MAX, OUTBOX_CAPACITY, HASH_TABLES_MAX } from "../limits";
 import { OK, E_CAPACITY_SERVICES, E_CAPACITY_INSTANCES, E_CAPACITY_EDGES, E_CAPACITY_TAGS, E_OUTBOX_FULL } from "../errors";
 import {
-  serviceNames, serviceUsed, serviceInstanceCount, serviceTags, servicesRegistered, serviceSubject, SERVICE_SUBJECT,
+  serviceNames, serviceUsed, serviceInstanceCount, serviceTags, servicesRegistered, SERVICE_SUBJECT,
 } from "../registry/services";
 import { instancesFree } from "../registry/instances";
 import { tagNames } from "../registry/tags";
@@ -21,9 +21,9 @@ import { TAG_CONFIG, TAG_HEALTH, TAG_BALANCE, TAG_PLACEMENT, RECORD_HEADER_BYTES
 import { WITH_PLACEMENT, WITH_CONFIG_KEYS, WITH_MANIFEST_RELOAD, WITH_ALL_STRATEGIES } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobInstances, blobNames, depFrom, depTo, depKind, depCondition,
-  depCount, blobTags, blobTagCount, at,
+  depCount, blobTags, blobTagCount, at, blobSubject,
 } from "./blob-tables";
-import { nextRecord, findRecord } from "./reader";
+import { nextRecord, findRecord, findConfig } from "./reader";
 import { healthRoom } from "./sections/health";
 import { balanceHashes } from "./sections/balance";
 import { parseConfig, cfgValueAt, cfgFlags, FLAG_HOT } from "../config/schema";
@@ -44,6 +44,8 @@ export const CHANGE_BALANCE: u8 = 64;
 export const CHANGE_PLACEMENT: u8 = 128;
 
 export const blobOldId = new StaticArray<i32>(SERVICES_MAX);
+/** Blob service i's kernel id before this load (blobOldId), -1 when it is added: always without reload (tiny), into an empty kernel. */
+@inline export function oldIdOf(i: i32): i32 { return WITH_MANIFEST_RELOAD ? blobOldId[i] : -1; }
 export const blobChange = new StaticArray<u8>(SERVICES_MAX);
 export const kept = new StaticArray<bool>(SERVICES_MAX);
 export const freeable = new StaticArray<bool>(SERVICES_MAX);
@@ -76,7 +78,7 @@ function configDiff(id: i32, oldPtr: usize, newPtr: usize, index: i32): bool {
     if (load<u8>(newPtr + <usize>offset) != TAG_CONFIG) continue;
     const keyLength = <i32>load<u8>(newPtr + <usize>(offset + 5));
     const old = sectionStart[id] < 0 || oldPtr == 0 ? -1
-      : findKey(oldPtr, sectionStart[id], sectionEnd[id], newPtr + <usize>(offset + 6), keyLength);
+      : findConfig(oldPtr, sectionStart[id], sectionEnd[id], newPtr + <usize>(offset + 6), keyLength);
     if (old < 0) { cold = true; continue; }
     matched++;
     const verdict = compareConfig(oldPtr, old, newPtr, offset);
@@ -84,15 +86,6 @@ function configDiff(id: i32, oldPtr: usize, newPtr: usize, index: i32): bool {
     else if (verdict == CONFIG_COLD) cold = true;
   }
   return cold || matched != oldConfigCount(id, oldPtr);
-}
-
-function findKey(ptr: usize, from: i32, to: i32, keyPtr: usize, keyLength: i32): i32 {
-  for (let offset = from; offset < to; offset = nextRecord(ptr, offset)) {
-    if (load<u8>(ptr + <usize>offset) != TAG_CONFIG) continue;
-    if (<i32>load<u8>(ptr + <usize>(offset + 5)) != keyLength) continue;
-    if (memory.compare(ptr + <usize>(offset + 6), keyPtr, <usize>keyLength) == 0) return offset;
-  }
-  return -1;
 }
 
 function oldConfigCount(id: i32, oldPtr: usize): i32 {
@@ -122,10 +115,10 @@ function sameDependencies(id: i32, index: i32): bool {
 /** Fills the diff tables; `oldPtr` is the current blob (0 when none). */
 export function computeDiff(newPtr: usize, oldPtr: usize): void {
   hotChanges = 0;
-  fillAll(kept, false);
+  if (WITH_MANIFEST_RELOAD) fillAll(kept, false); // (tiny: read only by the reload's steps)
   for (let i = 0; i < blobServiceCount; i++) {
     const id = WITH_MANIFEST_RELOAD ? serviceNames.find(blobNames.namePtr(i), blobNames.nameLength(i)) : -1; // tiny: an empty kernel
-    blobOldId[i] = id;
+    if (WITH_MANIFEST_RELOAD) blobOldId[i] = id; // (tiny: oldIdOf)
     if (id < 0) { blobChange[i] = CHANGE_ADDED | sectionsDiff(-1, oldPtr, newPtr, i); continue; }
     kept[id] = true;
     let change: u8 = 0;
@@ -188,7 +181,7 @@ export function checkCapacity(newBlob: usize): i32 {
   let added = 0, addedInstances = 0, grow = 0, totalInstances = 0;
   for (let i = 0; i < blobServiceCount; i++) {
     totalInstances += <i32>blobInstances[i];
-    const id = blobOldId[i];
+    const id = oldIdOf(i);
     if (id < 0) { added++; addedInstances += <i32>blobInstances[i]; continue; }
     grow += max(0, <i32>blobInstances[i] - <i32>serviceInstanceCount[id]);
   }
@@ -201,30 +194,32 @@ export function checkCapacity(newBlob: usize): i32 {
       if (!kept[id]) { lingeringEdges += dependencyCount[id]; lingeringTags |= serviceTags[id]; }
     }
     for (let i = 0; i < blobServiceCount; i++) {
-      const id = blobOldId[i];
+      const id = oldIdOf(i);
       if (id >= 0) shrink += max(0, <i32>serviceInstanceCount[id] - <i32>blobInstances[i]);
     }
   }
-  if (added > SERVICES_MAX - servicesRegistered() + freed) {
+  // Without reload (tiny) the kernel is empty: the walk's own limits (services, dependencies,
+  // distinct tags) are the capacities, and only the instance total is left to check here.
+  if (WITH_MANIFEST_RELOAD && added > SERVICES_MAX - servicesRegistered() + freed) {
     return fail(E_CAPACITY_SERVICES).text("the manifest adds ").int(added).text(" services; ")
       .int(SERVICES_MAX - servicesRegistered() + freed).text(" service slots can be free").code();
   }
-  if (totalInstances > INSTANCES_MAX || addedInstances + grow > instancesFree() + freedInstances + shrink) {
+  if (totalInstances > INSTANCES_MAX || (WITH_MANIFEST_RELOAD && addedInstances + grow > instancesFree() + freedInstances + shrink)) {
     return fail(E_CAPACITY_INSTANCES).text("the manifest needs ").int(totalInstances).text(" instances (")
       .int(addedInstances + grow).text(" more); ").int(instancesFree() + freedInstances + shrink).text(" slots can be free").code();
   }
-  if (depCount + lingeringEdges > EDGES_MAX) {
+  if (WITH_MANIFEST_RELOAD && depCount + lingeringEdges > EDGES_MAX) {
     return fail(E_CAPACITY_EDGES).text("the manifest declares ").int(depCount).text(" dependencies; ")
       .int(EDGES_MAX - lingeringEdges).text(" fit while removed services stop").code();
   }
   const tagsNeeded = blobTagCount + (WITH_MANIFEST_RELOAD ? lingeringTagsNotInBlob(lingeringTags) : 0);
-  if (tagsNeeded > TAGS_MAX) {
+  if (WITH_MANIFEST_RELOAD && tagsNeeded > TAGS_MAX) {
     return fail(E_CAPACITY_TAGS).text("the manifest uses ").int(blobTagCount).text(" tags; with the tags of removed services still stopping that is ")
       .int(tagsNeeded).text(", over the limit of ").int(TAGS_MAX).code();
   }
   const sections = sectionsCapacity(newBlob);
   if (sections < 0) return sections;
-  if (outboxCount() + hotChanges > OUTBOX_CAPACITY) {
+  if (WITH_CONFIG_KEYS && outboxCount() + hotChanges > OUTBOX_CAPACITY) { // (hot changes are config keys')
     return fail(E_OUTBOX_FULL).text("the reload changes ").int(hotChanges).text(" hot config keys; the outbox has room for ")
       .int(OUTBOX_CAPACITY - outboxCount()).text(": drain actions, then reload").code();
   }
@@ -244,7 +239,7 @@ function sectionsCapacity(ptr: usize): i32 {
     }
   }
   for (let i = 0; i < blobServiceCount; i++) {
-    const id = blobOldId[i];
+    const id = oldIdOf(i);
     const change = blobChange[i];
     if ((change & CHANGE_HEALTH) != 0) {
       const health = sectionPayload(ptr, i, TAG_HEALTH);
@@ -253,7 +248,7 @@ function sectionsCapacity(ptr: usize): i32 {
         if (need < 0) return at(detail, recordAt);
         checks += need;
         if (checks > checksFree() + checksFreed) {
-          subject(i);
+          blobSubject(i);
           checksFull(SERVICE_SUBJECT, 1);
           return at(detail, recordAt);
         }
@@ -263,7 +258,7 @@ function sectionsCapacity(ptr: usize): i32 {
     const balance = (change & CHANGE_BALANCE) != 0 ? sectionPayload(ptr, i, TAG_BALANCE) : 0;
     const hashes = (change & CHANGE_BALANCE) != 0 ? balanceHashes(balance) : id >= 0 && strategyOf(id) == STRATEGY_CONSISTENT_HASH;
     if (hashes && ++tables > HASH_TABLES_MAX) {
-      subject(i);
+      blobSubject(i);
       hashTablesTaken(SERVICE_SUBJECT);
       return at(detail, balance != 0 ? recordAt : blobServiceAt[i]);
     }
@@ -271,7 +266,6 @@ function sectionsCapacity(ptr: usize): i32 {
   return OK;
 }
 
-@inline function subject(i: i32): void { serviceSubject(blobNames.namePtr(i), blobNames.nameLength(i)); }
 
 function lingeringTagsNotInBlob(tags: u64): i32 {
   let n = 0;

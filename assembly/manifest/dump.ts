@@ -14,7 +14,7 @@ import { sectionStart, sectionEnd } from "../config/store";
 import { parseConfig, cfgValueAt, FLAG_SECRET, FLAG_REDACTED } from "../config/schema";
 import { fail } from "../util/detail";
 import {
-  MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
+  MAGIC, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERIAL, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG,
   TAG_DEPENDENCY, TAG_CONFIG, crc32,
 } from "./format";
@@ -127,7 +127,7 @@ export function manifestDump(): i32 {
     dumpLength = 0;
     return fail(E_MANIFEST_TOO_LARGE).text("the dump does not fit the ").int(MANIFEST_BYTES_MAX).text("-byte manifest slot").code();
   }
-  store<u8>(out, MAGIC_0); store<u8>(out, MAGIC_1, 1); store<u8>(out, MAGIC_2, 2); store<u8>(out, MAGIC_3, 3);
+  store<u32>(out, MAGIC);
   store<u16>(out + <usize>H_VERSION, FORMAT_VERSION);
   store<u16>(out + <usize>H_HEADER, <u16>HEADER_BYTES);
   store<u32>(out + <usize>H_TOTAL, length);

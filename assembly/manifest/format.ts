@@ -11,10 +11,8 @@
 //   tags below 0x80 are critical (an unknown one is rejected); 0x80 and up are ancillary (an
 //   unknown one is skipped and kept for the dump), like PNG's chunk rule.
 
-export const MAGIC_0: u8 = 0x4d; // M
-export const MAGIC_1: u8 = 0x59; // Y
-export const MAGIC_2: u8 = 0x43; // C
-export const MAGIC_3: u8 = 0x4d; // M
+/** "MYCM": the first four bytes, read as one little-endian u32. */
+export const MAGIC: u32 = 0x4d43594d;
 /** 2: the layer sections and TIMEOUTS carry the configuration records (sentinel -1 = default). */
 export const FORMAT_VERSION: u16 = 2;
 export const HEADER_BYTES: i32 = 24;
@@ -99,11 +97,10 @@ export function crc32(ptr: usize, len: i32): u32 {
  *  at `ptr`; `ptr` 0 feeds `len` zero bytes (the snapshot's left-out regions). */
 export function crc32Update(register: u32, ptr: usize, len: i32): u32 {
   let crc = register;
-  if (ptr == 0) {
-    for (let i = 0; i < len; i++) crc = unchecked(crcTable[crc & 0xff]) ^ (crc >>> 8);
-    return crc;
+  for (let i = 0; i < len; i++) {
+    const byte: u32 = ptr == 0 ? 0 : load<u8>(ptr + <usize>i);
+    crc = unchecked(crcTable[(crc ^ byte) & 0xff]) ^ (crc >>> 8);
   }
-  for (let i = 0; i < len; i++) crc = unchecked(crcTable[(crc ^ load<u8>(ptr + <usize>i)) & 0xff]) ^ (crc >>> 8);
   return crc;
 }
 

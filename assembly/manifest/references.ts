@@ -9,7 +9,7 @@ import {
 } from "../errors";
 import { fail } from "../util/detail";
 import { RECORD_HEADER_BYTES, TAG_DEPENDENCY, TAG_ADDRESS, TAG_BALANCE, TAG_RECOVERY, TAG_RESOURCES } from "./format";
-import { WITH_RESOURCES, WITH_SENTENCES } from "../features";
+import { WITH_RESOURCES, WITH_SENTENCES, WITH_CONFIG_KEYS } from "../features";
 import { sparseField } from "../util/record";
 import { RES_SCALE_MAX } from "../resources/record";
 import {
@@ -20,20 +20,23 @@ import { balanceWeightCount } from "./sections/balance";
 import { blueGreenAddressable } from "./sections/update";
 import { recoveryBackupIndex } from "./sections/recovery";
 import { fillAll } from "../util/fill";
+import { findRecord, nextRecord } from "./reader";
 
 // Kahn's algorithm over blob indices.
-const byTarget = new StaticArray<u16>(EDGES_MAX);
+const dependents = new StaticArray<u16>(EDGES_MAX);
 const targetStart = new StaticArray<i32>(SERVICES_MAX + 1);
 const pending = new StaticArray<i32>(SERVICES_MAX);
 const queue = new StaticArray<u16>(SERVICES_MAX);
-const walkMark = new StaticArray<i32>(SERVICES_MAX);
 
 /** References: dependency targets exist, are not the service itself, not twice; weights, address
  *  ordinals and recovery backups. */
 export function checkReferences(): i32 {
+  // edge e came from the e-th DEPENDENCY record: each search starts past the one before
+  let next = blobServiceAt[0];
   for (let e = 0; e < depCount; e++) {
     const from = <i32>depFrom[e], to = <i32>depTo[e];
-    const offset = recordOffset(from, TAG_DEPENDENCY, e);
+    const offset = findRecord(blobBase, next, blobServiceEnd[from], TAG_DEPENDENCY);
+    next = nextRecord(blobBase, offset);
     if (to >= blobServiceCount) {
       return at(sayBlobService(fail(E_MANIFEST_REFERENCE), from).text(" depends on service index ").int(to)
         .text("; the manifest has ").int(blobServiceCount).text(" services"), offset);
@@ -60,7 +63,7 @@ export function checkReferences(): i32 {
             .text(" is not another service of the manifest or -1"), offset);
         }
       }
-      if (tag != TAG_ADDRESS) continue;
+      if (!WITH_CONFIG_KEYS || tag != TAG_ADDRESS) continue; // (tiny: an address record is an unknown tag)
       const ordinal = u16At(offset + 3);
       const addressable = max(max(<i32>blobInstances[s], scaleMaxOf(s)), blueGreenAddressable(s));
       if (ordinal >= addressable) {
@@ -82,36 +85,24 @@ function scaleMaxOf(service: i32): i32 {
   return 0;
 }
 
-/** The offset of the n-th dependency record overall (for error offsets), found by walking. */
-function recordOffset(service: i32, tag: u8, nth: i32): i32 {
-  let before = 0;
-  for (let e = 0; e < nth; e++) if (<i32>depFrom[e] == service) before++;
-  for (let offset = blobServiceAt[service]; offset < blobServiceEnd[service]; offset += RECORD_HEADER_BYTES + u16At(offset + 1)) {
-    if (load<u8>(blobBase + <usize>offset) != tag) continue;
-    if (before-- == 0) return offset;
-  }
-  return blobServiceAt[service];
-}
-
 /** Kahn's algorithm on blob indices; a cycle is reported with its whole path. */
 export function checkAcyclic(): i32 {
+  // each service's dependents, by a counting sort of the edges on their target: those of s are
+  // dependents[targetStart[s] .. targetStart[s + 1])
   fillAll(targetStart, 0);
-  for (let e = 0; e < depCount; e++) targetStart[<i32>depTo[e] + 1]++;
-  for (let s = 0; s < blobServiceCount; s++) targetStart[s + 1] += targetStart[s];
-  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
+  fillAll(pending, 0);
   for (let e = 0; e < depCount; e++) {
-    const to = <i32>depTo[e];
-    byTarget[targetStart[to] + pending[to]] = <u16>e;
-    pending[to]++;
+    targetStart[<i32>depTo[e]]++;
+    pending[<i32>depFrom[e]]++;
   }
-  for (let s = 0; s < blobServiceCount; s++) pending[s] = 0;
-  for (let e = 0; e < depCount; e++) pending[<i32>depFrom[e]]++;
+  for (let s = 1; s <= blobServiceCount; s++) targetStart[s] += targetStart[s - 1];
+  for (let e = 0; e < depCount; e++) dependents[--targetStart[<i32>depTo[e]]] = depFrom[e];
   let head = 0, tail = 0;
   for (let s = 0; s < blobServiceCount; s++) if (pending[s] == 0) queue[tail++] = <u16>s;
   while (head < tail) {
     const s = <i32>queue[head++];
     for (let i = targetStart[s]; i < targetStart[s + 1]; i++) {
-      const dependent = <i32>depFrom[<i32>byTarget[i]];
+      const dependent = <i32>dependents[i];
       if (--pending[dependent] == 0) queue[tail++] = <u16>dependent;
     }
   }
@@ -119,18 +110,19 @@ export function checkAcyclic(): i32 {
   return reportCycle();
 }
 
-/** Follows unmet dependencies from a leftover service until one repeats: that loop is a cycle. */
+/**
+ * Follows unmet dependencies from the first leftover service until one repeats: that loop is a
+ * cycle. A leftover's pending count (> 0) is negated once the walk passed it: still unmet, seen.
+ */
 function reportCycle(): i32 {
-  let start = 0;
-  while (pending[start] == 0) start++;
-  fillAll(walkMark, -1);
-  let atService = start;
-  for (let step = 0; walkMark[atService] < 0; step++) {
-    walkMark[atService] = step;
-    atService = unmetDependency(atService);
+  let first = 0;
+  while (pending[first] == 0) first++;
+  while (pending[first] > 0) {
+    pending[first] = -pending[first];
+    first = unmetDependency(first);
   }
   const d = fail(E_DEPENDENCY_CYCLE).text("dependency cycle: ");
-  const first = atService;
+  let atService = first;
   // the cycle's names (without sentences, tiny, only its first service's offset is reported)
   for (let n = 0; WITH_SENTENCES && n <= blobServiceCount; n++) {
     d.raw(blobNames.namePtr(atService), blobNames.nameLength(atService)).text(" -> ");
@@ -143,7 +135,7 @@ function reportCycle(): i32 {
 
 function unmetDependency(service: i32): i32 {
   for (let e = 0; e < depCount; e++) {
-    if (<i32>depFrom[e] == service && pending[<i32>depTo[e]] > 0) return <i32>depTo[e];
+    if (<i32>depFrom[e] == service && pending[<i32>depTo[e]] != 0) return <i32>depTo[e];
   }
   return service;
 }

@@ -15,12 +15,12 @@ import {
 import { validateName } from "../registry/names";
 import { fail, detail, Detail } from "../util/detail";
 import {
-  MAGIC_0, MAGIC_1, MAGIC_2, MAGIC_3, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
+  MAGIC, FORMAT_VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, H_VERSION, H_HEADER, H_TOTAL,
   H_CHECKSUM, H_SERVICES, H_FLAGS, CHECKSUM_FROM, TAG_SERVICE, TAG_INSTANCES, TAG_TIMEOUTS, TAG_TAG, TAG_DEPENDENCY,
   TAG_CONFIG, TAG_ADDRESS, TAG_HEALTH, TAG_RECOVERY, TAG_BALANCE, TAG_PLACEMENT, TAG_RESOURCES, TAG_UNITS, TAG_UPDATE, TAG_COMPAT, TAG_IDENTITY, TAG_RUN_DIGEST, CONDITION_HEALTHY, isAncillary, crc32,
 } from "./format";
 import { runDigestFits } from "./sections/run-digest";
-import { serviceSubject, SERVICE_SUBJECT } from "../registry/services";
+import { SERVICE_SUBJECT } from "../registry/services";
 import { START_TIMEOUT_MS_DEFAULT, STOP_TIMEOUT_MS_DEFAULT } from "../defaults";
 import { field, recordScratch } from "../util/record";
 import { timeoutsResolve, timeoutsValid, TIMEOUTS_RECORD_BYTES, TIMEOUTS_START_MS, TIMEOUTS_STOP_MS } from "../registry/timeouts";
@@ -39,9 +39,10 @@ import { WITH_RESOURCES, WITH_CONFIG_KEYS, WITH_ROLLOUT } from "../features";
 import {
   blobServiceCount, blobServiceAt, blobServiceEnd, blobType, blobInstances, blobStartMs, blobStopMs, blobConfigCount,
   blobNames, blobConfigTotal, depFrom, depTo, depKind, depCondition, depCount, blobTags, blobTagCount, blobBase as base,
-  blobTablesBegin, blobServiceTake, blobTagTake, depTake, blobConfigCounted, at, sayBlobService, u16At, u32At,
+  blobTablesBegin, blobServiceTake, blobTagTake, depTake, blobConfigCounted, at, sayBlobService, blobSubject, u16At, u32At,
 } from "./blob-tables";
 import { checkReferences, checkAcyclic } from "./references";
+import { findConfig } from "./reader";
 import { parseConfig, checkConfig, cfgKeyPtr, cfgKeyLength } from "../config/schema";
 
 function checkHeader(length: i32): i32 {
@@ -53,7 +54,7 @@ function checkHeader(length: i32): i32 {
     return at(fail(E_MANIFEST_TRUNCATED).text("manifest of ").int(length).text(" bytes is shorter than its ")
       .int(HEADER_BYTES).text("-byte header"), 0);
   }
-  if (load<u8>(base) != MAGIC_0 || load<u8>(base, 1) != MAGIC_1 || load<u8>(base, 2) != MAGIC_2 || load<u8>(base, 3) != MAGIC_3) {
+  if (load<u32>(base) != MAGIC) {
     return at(fail(E_MANIFEST_MAGIC).text("manifest starts with '").raw(base, 4).text("', not 'MYCM'"), 0);
   }
   const version = u16At(H_VERSION);
@@ -121,7 +122,6 @@ function walkRecords(length: i32): i32 {
         .text(" bytes runs past the end of the manifest"), offset);
     }
     if (tag == TAG_SERVICE) {
-      if (current >= 0) blobServiceEnd[current] = offset;
       const made = beginService(offset, size);
       if (made < 0) return made;
       current = made;
@@ -143,8 +143,8 @@ function walkRecords(length: i32): i32 {
       if (field < 0) return isAncillary(tag) ? at(detail, offset) : field;
     }
     offset = payload + size;
+    if (current >= 0) blobServiceEnd[current] = offset; // its records reach this far (so far)
   }
-  if (current >= 0) blobServiceEnd[current] = length;
   return OK;
 }
 
@@ -169,26 +169,25 @@ function beginService(offset: i32, size: i32): i32 {
   const index = blobServiceTake();
   blobNames.insertUnique(index, namePtr, nameLength);
   blobServiceAt[index] = offset;
-  blobServiceEnd[index] = offset;
   blobType[index] = type;
   blobInstances[index] = 1;
   blobStartMs[index] = START_TIMEOUT_MS_DEFAULT;
   blobStopMs[index] = STOP_TIMEOUT_MS_DEFAULT;
   blobConfigCount[index] = 0;
+  serviceTagSet = 0;
   return index;
-}
-
-function sizeIs(current: i32, what: string, size: i32, expected: i32, offset: i32): i32 {
-  if (size == expected) return OK;
-  return at(sayBlobService(fail(E_MANIFEST_RECORD), current).text(": ").text(what).text(" record is ").int(size)
-    .text(" bytes, not ").int(expected), offset);
 }
 
 function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i32): i32 {
   const ptr = base + <usize>payload;
+  // INSTANCES, TIMEOUTS and DEPENDENCY have one size each (the other records take their own)
+  const fixed = tag == TAG_INSTANCES ? 2 : tag == TAG_TIMEOUTS ? TIMEOUTS_RECORD_BYTES : tag == TAG_DEPENDENCY ? 4 : size;
+  if (size != fixed) {
+    return at(sayBlobService(fail(E_MANIFEST_RECORD), current).text(": ")
+      .text(tag == TAG_INSTANCES ? "instances" : tag == TAG_TIMEOUTS ? "timeouts" : "dependency").text(" record is ").int(size)
+      .text(" bytes, not ").int(fixed), offset);
+  }
   if (tag == TAG_INSTANCES) {
-    const bad = sizeIs(current, "instances", size, 2, offset);
-    if (bad < 0) return bad;
     const count = u16At(payload);
     if (count > INSTANCES_PER_SERVICE_MAX) {
       return at(sayBlobService(fail(E_INVALID_COUNT), current).text(": instances ").int(count).text(" is outside 0..")
@@ -198,9 +197,7 @@ function serviceRecord(current: i32, tag: u8, payload: i32, size: i32, offset: i
     return OK;
   }
   if (tag == TAG_TIMEOUTS) {
-    const bad = sizeIs(current, "timeouts", size, TIMEOUTS_RECORD_BYTES, offset);
-    if (bad < 0) return bad;
-    serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
+    blobSubject(current);
     timeoutsResolve(ptr, recordScratch);
     if (timeoutsValid(SERVICE_SUBJECT, recordScratch) < 0) return at(detail, offset);
     blobStartMs[current] = field(recordScratch, TIMEOUTS_START_MS);
@@ -230,7 +227,7 @@ function sectionFits(tag: u8, ptr: usize, size: i32): bool {
 
 /** HEALTH, RECOVERY, BALANCE (RESOURCES, UNITS): each checked by its section's rules, the layer's own (sections/). */
 function sectionRecord(current: i32, tag: u8, payload: i32, size: i32): i32 {
-  serviceSubject(blobNames.namePtr(current), blobNames.nameLength(current));
+  blobSubject(current);
   const ptr = base + <usize>payload;
   if (WITH_PLACEMENT && tag == TAG_PLACEMENT) return placementFits(ptr, size) ? placementSectionValid(ptr) : sectionMalformed(current, tag, size);
   if (isUpdateTag(tag)) return updateFits(ptr, size) ? updateSectionValid(ptr) : sectionMalformed(current, tag, size);
@@ -249,32 +246,30 @@ function sectionMalformed(current: i32, tag: u8, size: i32): i32 {
     .text(" bytes does not hold its fields").code();
 }
 
+/** The blob's distinct tags (blobTags indices) the current service has named so far. */
+let serviceTagSet: u64 = 0;
+
 function tagRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
   const bad = validateName(ptr, size, "tag");
   if (bad < 0) { sayBlobService(detail.text(" ("), current).text(")"); return at(detail, offset); }
-  // a tag twice on one service: scan the service's earlier tag records
-  let scan = blobServiceAt[current];
-  while (scan < offset) {
-    const tag = load<u8>(base + <usize>scan);
-    const length = u16At(scan + 1);
-    if (tag == TAG_TAG && length == size && memory.compare(base + <usize>(scan + 3), ptr, <usize>size) == 0) {
-      return at(sayBlobService(fail(E_DUPLICATE_TAG), current).text(" has tag '").raw(ptr, size).text("' twice"), offset);
-    }
-    scan += RECORD_HEADER_BYTES + length;
-  }
-  if (blobTags.find(ptr, size) < 0) {
+  let tag = blobTags.find(ptr, size);
+  if (tag < 0) {
     if (blobTagCount >= TAGS_MAX) {
       return at(sayBlobService(fail(E_CAPACITY_TAGS), current).text(": tag '").raw(ptr, size).text("' is one more than the ")
         .int(TAGS_MAX).text(" distinct tags allowed"), offset);
     }
-    blobTags.insertUnique(blobTagTake(), ptr, size);
+    tag = blobTagTake();
+    blobTags.insertUnique(tag, ptr, size);
   }
+  const bit = <u64>1 << <u64>tag; // TAGS_MAX <= 64 (limits.ts)
+  if ((serviceTagSet & bit) != 0) {
+    return at(sayBlobService(fail(E_DUPLICATE_TAG), current).text(" has tag '").raw(ptr, size).text("' twice"), offset);
+  }
+  serviceTagSet |= bit;
   return OK;
 }
 
 function dependencyRecord(current: i32, payload: i32, size: i32, offset: i32): i32 {
-  const bad = sizeIs(current, "dependency", size, 4, offset);
-  if (bad < 0) return bad;
   const kind = load<u8>(base + <usize>payload, 2);
   const condition = load<u8>(base + <usize>payload, 3);
   if (kind < 1 || kind > 3 || condition > CONDITION_HEALTHY) {
@@ -303,20 +298,10 @@ function configRecord(current: i32, ptr: usize, size: i32, offset: i32): i32 {
       .text("' is past the limit (").int(CONFIG_KEYS_PER_SERVICE_MAX).text(" per service, ").int(CONFIG_KEYS_MAX)
       .text(" in all)"), offset);
   }
-  // the same key twice: compare with the service's earlier config records
-  const keyPtr = cfgKeyPtr, keyLength = cfgKeyLength;
-  let scan = blobServiceAt[current];
-  while (scan < offset) {
-    const tag = load<u8>(base + <usize>scan);
-    const length = u16At(scan + 1);
-    if (tag == TAG_CONFIG) {
-      const otherLength = <i32>load<u8>(base + <usize>(scan + 5));
-      if (otherLength == keyLength && memory.compare(base + <usize>(scan + 6), keyPtr, <usize>keyLength) == 0) {
-        return at(sayBlobService(fail(E_CONFIG_DUPLICATE_KEY), current).text(": config '").raw(keyPtr, keyLength)
-          .text("' is declared twice"), offset);
-      }
-    }
-    scan += RECORD_HEADER_BYTES + length;
+  // the same key twice: among the service's earlier config records
+  if (findConfig(base, blobServiceAt[current], offset, cfgKeyPtr, cfgKeyLength) >= 0) {
+    return at(sayBlobService(fail(E_CONFIG_DUPLICATE_KEY), current).text(": config '").raw(cfgKeyPtr, cfgKeyLength)
+      .text("' is declared twice"), offset);
   }
   blobConfigCount[current]++;
   blobConfigCounted();

@@ -14,6 +14,7 @@ import { bundleCli } from "./bundle-cli.ts";
 import { fixTables } from "./tiny-tables.ts";
 import { fixHooks, callHooksDirectly } from "./tiny-hooks.ts";
 import { dropUnreadData } from "./tiny-data.ts";
+import { accessTablesByOffset } from "./tiny-offsets.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -58,8 +59,9 @@ async function outFileOf(target: string, extra: string[]): Promise<string> {
  * exposed (about 620 bytes); then the functions are ordered by how often they are called, so the
  * most called take the 1-byte indices (214 bytes). Before it, the start function's hooks, tables
  * and class objects become constants (tiny-hooks.ts, tiny-tables.ts, tiny-objects.ts: found by
- * name, as asc compiled the module with them), and a third -Oz follows once their calls can be
- * direct; after it, the data nothing reads goes (tiny-data.ts). The features are asc's defaults, so the module
+ * name, as asc compiled the module with them), a third -Oz follows once their calls can be
+ * direct, and a fourth once the tables' accesses carry their addresses (tiny-offsets.ts); after
+ * it, the data nothing reads goes (tiny-data.ts). The features are asc's defaults, so the module
  * needs nothing new of a host (wasm2c, jco, wasmtime); a module binaryen does not validate is an
  * error, never written.
  * (binaryen is the optimizer asc itself uses, the same version: package.json pins it.)
@@ -77,6 +79,8 @@ async function shrinkAgain(path: string, names: boolean): Promise<void> {
     module.optimize();
     callHooksDirectly(module, hooks); // their calls' table indices as constants (tiny-hooks.ts) ...
     module.optimize(); // ... made direct calls (and what the first run exposed folded)
+    accessTablesByOffset(module, heapStart); // the tables' addresses as their accesses' offsets (tiny-offsets.ts) ...
+    module.optimize(); // ... and what it exposed folded
     module.runPasses(["reorder-functions"]); // the most called first: their calls take 1-byte indices
     // a pass run on its own drops the stack IR the optimizer made (the binary is then written from
     // the expression tree, ~50 bytes larger): made again for the order now final
