@@ -7,8 +7,11 @@
 // the start function only writes the tables' length words. The tiny module is ~1 KB smaller.
 // The arrays of the class objects the start function allocates join them (tiny-objects.ts).
 //
-// The tables share one allocator block, laid out smallest first after the I/O buffer (the
-// smallest are the most used, and an address below 8 KiB is a 2-byte constant):
+// The tables share one allocator block: the I/O buffer first, then the class objects' area (its
+// objects' addresses are the most named constants: 79 of them), then the tables smallest first
+// (the smallest are the most used, and an address below 8 KiB is a 2-byte constant, an offset
+// below 16 KiB a 2-byte one), of equal sizes the most read first (the runs of equal sizes the
+// length words are written by stay whole). The objects' area there saves 78 bytes, the reads 14:
 //
 //   startOffset                                                            the new `offset`
 //   | mmInfo = S | len | table 0 | len | table 1 | ... | len | table k | 0 ...| mmInfo ...
@@ -19,6 +22,7 @@
 // the stub runtime reads the others (no GC, nothing freed), so they are not.
 import binaryen from "binaryen";
 import { expressions } from "./binaryen-setters.ts";
+import { walk } from "./binaryen-walk.ts";
 import { takeObjects } from "./tiny-objects.ts";
 
 /** asc's `StaticArray<T>` constructor, called with a constant length at the top of a start function. */
@@ -57,7 +61,9 @@ export function fixTables(module: binaryen.Module): number {
   const offsetInit = offsetInitOf(module);
   const blockStart = (binaryen.getExpressionInfo(offsetInit) as binaryen.ConstInfo).value as number;
   const payload = blockStart + BLOCK_OVERHEAD;
-  tables.sort((a, b) => +(b.name === IO_BUFFER) - +(a.name === IO_BUFFER) || a.bytes - b.bytes || (a.name < b.name ? -1 : 1));
+  const reads = globalReads(module);
+  const rank = (table: Table) => table.name === IO_BUFFER ? 0 : table === objectArea ? 1 : 2;
+  tables.sort((a, b) => rank(a) - rank(b) || a.bytes - b.bytes || (reads.get(b.global!) ?? 0) - (reads.get(a.global!) ?? 0) || (a.name < b.name ? -1 : 1));
   let cursor = payload;
   for (const table of tables) {
     table.address = alignUp(cursor + 4, TABLE_ALIGN);
@@ -74,6 +80,19 @@ export function fixTables(module: binaryen.Module): number {
   expressions.Const.setValueI32(offsetInit, nextBlock);
   prependHeaderWrites(module, blockStart, nextBlock - payload, tables);
   return blockStart;
+}
+
+/** How many times each global is read in the module's functions. */
+function globalReads(module: binaryen.Module): Map<string, number> {
+  const reads = new Map<string, number>();
+  for (let f = 0; f < module.getNumFunctions(); f++) {
+    walk(binaryen.getFunctionInfo(module.getFunctionByIndex(f)).body, (_, info) => {
+      if (info.id !== binaryen.GlobalGetId) return;
+      const { name } = info as binaryen.GlobalGetInfo;
+      reads.set(name, (reads.get(name) ?? 0) + 1);
+    });
+  }
+  return reads;
 }
 
 /** Moves the start function's table allocations out: a kept table into `tables`, an unread one (dropped) away. */
