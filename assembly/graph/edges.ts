@@ -45,13 +45,14 @@ export function edgeFind(from: i32, to: i32): i32 {
   return NO_EDGE;
 }
 
-/** Appends from -> to; the caller checked capacity, duplicates and self edges (hence unchecked). */
-export function edgeInsert(from: i32, to: i32, kind: u8): void {
+/** Appends from -> to (its condition: edgeCondition); the caller checked capacity, duplicates
+ *  and self edges (hence unchecked). */
+export function edgeInsert(from: i32, to: i32, kind: u8, condition: u8 = 0): void {
   const e = edgeSlots.take();
   unchecked(edgeFrom[e] = <u16>from);
   unchecked(edgeTo[e] = <u16>to);
   unchecked(edgeKind[e] = kind);
-  unchecked(edgeCondition[e] = 0); // a reused slot must not keep the previous edge's condition
+  unchecked(edgeCondition[e] = condition);
   unchecked(edgeNextOut[e] = NO_EDGE);
   unchecked(edgeNextIn[e] = NO_EDGE);
   const lastOut = unchecked(lastDependency[from]);

@@ -19,7 +19,7 @@ import {
 } from "../registry/services";
 import { registryChanged } from "../registry/generation";
 import { tagAcquire, tagRelease } from "../registry/tags";
-import { edgeInsert, edgesRemoveFrom, edgeFind, edgeCondition, dependentCount } from "../graph/edges";
+import { edgeInsert, edgesRemoveFrom, dependentCount } from "../graph/edges";
 import { DEP_REQUIRES } from "../graph/edges";
 import { walkFrom, walked, kindBit, TOWARD_DEPENDENTS, THROUGH_DISABLED } from "../graph/walk";
 import { requestStart, requestStop, isAtRest } from "../lifecycle/jobs";
@@ -135,9 +135,7 @@ function apply(ptr: usize): void {
   for (let e = 0; e < depCount; e++) {
     const from = <i32>depFrom[e];
     if (WITH_MANIFEST_RELOAD && (blobChange[from] & (CHANGE_ADDED | CHANGE_DEPENDENCIES)) == 0) continue; // (tiny: every service is added)
-    const id = blobKernelId[from];
-    edgeInsert(id, blobKernelId[<i32>depTo[e]], depKind[e]);
-    edgeCondition[edgeFind(id, blobKernelId[<i32>depTo[e]])] = depCondition[e];
+    edgeInsert(blobKernelId[from], blobKernelId[<i32>depTo[e]], depKind[e], depCondition[e]);
   }
   const hotBase = oldPtr;
   if (WITH_CONFIG_KEYS) {
