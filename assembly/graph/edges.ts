@@ -55,38 +55,32 @@ export function edgeInsert(from: i32, to: i32, kind: u8, condition: u8 = 0): voi
   unchecked(edgeCondition[e] = condition);
   unchecked(edgeNextOut[e] = NO_EDGE);
   unchecked(edgeNextIn[e] = NO_EDGE);
-  const lastOut = unchecked(lastDependency[from]);
-  if (lastOut == NO_EDGE) unchecked(firstDependency[from] = e); else unchecked(edgeNextOut[lastOut] = e);
-  unchecked(lastDependency[from] = e);
-  const lastIn = unchecked(lastDependent[to]);
-  if (lastIn == NO_EDGE) unchecked(firstDependent[to] = e); else unchecked(edgeNextIn[lastIn] = e);
-  unchecked(lastDependent[to] = e);
-  unchecked(dependencyCount[from]++);
-  unchecked(dependentCount[to]++);
+  append(e, from, edgeNextOut, firstDependency, lastDependency, dependencyCount);
+  append(e, to, edgeNextIn, firstDependent, lastDependent, dependentCount);
   generation++;
 }
 
-function unlinkOut(e: i32): void {
-  const from = <i32>edgeFrom[e];
-  let previous = NO_EDGE;
-  for (let x = firstDependency[from]; x != e; x = edgeNextOut[x]) previous = x;
-  if (previous == NO_EDGE) firstDependency[from] = edgeNextOut[e]; else edgeNextOut[previous] = edgeNextOut[e];
-  if (lastDependency[from] == e) lastDependency[from] = previous;
-  dependencyCount[from]--;
+// An edge is in two lists: its `from`'s dependencies and its `to`'s dependents. Each list is its
+// owner's first and last edge, the edges' links to the next, and its owner's count.
+
+function append(e: i32, owner: i32, next: StaticArray<i32>, first: StaticArray<i32>, last: StaticArray<i32>, count: StaticArray<i32>): void {
+  const tail = unchecked(last[owner]);
+  if (tail == NO_EDGE) unchecked(first[owner] = e); else unchecked(next[tail] = e);
+  unchecked(last[owner] = e);
+  unchecked(count[owner]++);
 }
 
-function unlinkIn(e: i32): void {
-  const to = <i32>edgeTo[e];
+function unlink(e: i32, owner: i32, next: StaticArray<i32>, first: StaticArray<i32>, last: StaticArray<i32>, count: StaticArray<i32>): void {
   let previous = NO_EDGE;
-  for (let x = firstDependent[to]; x != e; x = edgeNextIn[x]) previous = x;
-  if (previous == NO_EDGE) firstDependent[to] = edgeNextIn[e]; else edgeNextIn[previous] = edgeNextIn[e];
-  if (lastDependent[to] == e) lastDependent[to] = previous;
-  dependentCount[to]--;
+  for (let x = first[owner]; x != e; x = next[x]) previous = x;
+  if (previous == NO_EDGE) first[owner] = next[e]; else next[previous] = next[e];
+  if (last[owner] == e) last[owner] = previous;
+  count[owner]--;
 }
 
 export function edgeRemove(e: i32): void {
-  unlinkOut(e);
-  unlinkIn(e);
+  unlink(e, <i32>edgeFrom[e], edgeNextOut, firstDependency, lastDependency, dependencyCount);
+  unlink(e, <i32>edgeTo[e], edgeNextIn, firstDependent, lastDependent, dependentCount);
   edgeSlots.give(e);
   generation++;
 }
