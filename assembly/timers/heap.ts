@@ -43,7 +43,7 @@ export const ROLLOUT_TIMER_BASE: i32 = DRAIN_TIMER_BASE + ROLLOUT_SERVICES;
 @inline export function timerOfDrain(service: i32): i32 { return DRAIN_TIMER_BASE + service; }
 @inline export function timerOfRollout(service: i32): i32 { return ROLLOUT_TIMER_BASE + service; }
 
-@inline function before(a: i32, b: i32): bool {
+function before(a: i32, b: i32): bool {
   const da = unchecked(heapDeadlines[a]), db = unchecked(heapDeadlines[b]);
   return da < db || (da == db && unchecked(heapIds[a]) < unchecked(heapIds[b]));
 }
@@ -87,11 +87,15 @@ export function timerArm(id: i32, deadline: i64): void {
   if (position == NOT_ARMED) {
     assert(size < TIMERS_MAX, "more timers armed than TIMERS_MAX");
     position = size++;
-    place(position, id, deadline);
-  } else {
-    unchecked(heapDeadlines[position] = deadline);
-    siftDown(position);
   }
+  reposition(position, id, deadline);
+}
+
+/** Places timer `id` at `position` and moves it to where its deadline belongs (a new timer, the
+ *  last, has no children: its sift down returns at once). */
+function reposition(position: i32, id: i32, deadline: i64): void {
+  place(position, id, deadline);
+  siftDown(position);
   siftUp(<i32>unchecked(positions[id]));
 }
 
@@ -115,10 +119,7 @@ export function timerCancel(id: i32): void {
   unchecked(positions[id] = <u16>NOT_ARMED);
   size--;
   if (position == size) return;
-  const moved = <i32>unchecked(heapIds[size]);
-  place(position, moved, unchecked(heapDeadlines[size]));
-  siftDown(position);
-  siftUp(<i32>unchecked(positions[moved]));
+  reposition(position, <i32>unchecked(heapIds[size]), unchecked(heapDeadlines[size]));
 }
 
 @inline export function timerIsArmed(id: i32): bool { return <i32>positions[id] != NOT_ARMED; }
