@@ -33,17 +33,21 @@ export function spawnInstance(service: i32, ordinal: i32, cause: u8 = CAUSE_PROG
   const slot = instanceSlotOf(service, ordinal);
   if (WITH_ROLLOUT) resize.instanceLeaving[slot] = 0; // a retired instance spawned again (a rollout) stays
   instanceNextGeneration(slot);
-  outboxPush(ACTION_SPAWN, service, instanceHandle(slot), ordinal);
-  transitionInstance(slot, STATE_STARTING, cause);
-  timerArmInstance(timerOfInstance(slot), clockNow() + <i64>serviceStartTimeoutMs[service]);
+  askHost(service, ordinal, ACTION_SPAWN, STATE_STARTING, cause, serviceStartTimeoutMs[service]);
 }
 
 /** Asks the host to stop instance `ordinal` gracefully; the stop timeout starts now. */
 export function stopInstance(service: i32, ordinal: i32, cause: u8): void {
+  askHost(service, ordinal, ACTION_STOP, STATE_STOPPING, cause, serviceStopTimeoutMs[service]);
+}
+
+/** Asks the host for `action` on instance `ordinal`, which enters `state` until the host
+ *  reports, at most `timeoutMs` from now. */
+function askHost(service: i32, ordinal: i32, action: u8, state: u8, cause: u8, timeoutMs: i32): void {
   const slot = instanceSlotOf(service, ordinal);
-  outboxPush(ACTION_STOP, service, instanceHandle(slot), ordinal);
-  transitionInstance(slot, STATE_STOPPING, cause);
-  timerArmInstance(timerOfInstance(slot), clockNow() + <i64>serviceStopTimeoutMs[service]);
+  outboxPush(action, service, instanceHandle(slot), ordinal);
+  transitionInstance(slot, state, cause);
+  timerArmInstance(timerOfInstance(slot), clockNow() + <i64>timeoutMs);
 }
 
 export function instanceStarted(handle: i32): i32 {
@@ -83,9 +87,13 @@ export function instanceExited(handle: i32, status: i32): i32 {
   return OK;
 }
 
-/** Room for a kill in the outbox; otherwise the kill is logged as deferred and the caller retries. */
-function killFits(service: i32, slot: i32): bool {
-  if (outboxHasRoom(1)) return true;
+/** Asks the host to kill the instance if the outbox has room; otherwise the kill is logged as
+ *  deferred and the caller retries. */
+function killSent(service: i32, slot: i32): bool {
+  if (outboxHasRoom(1)) {
+    outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
+    return true;
+  }
   outboxNoteDeferred();
   const state = instanceState[slot];
   eventLog(EVENT_ACTION_DEFERRED, service, instanceHandle(slot), state, state, 0, ACTION_KILL);
@@ -100,8 +108,7 @@ export function instanceDeadline(slot: i32): void {
   const state = instanceState[slot];
   if (state != STATE_STARTING && state != STATE_STOPPING) return;
   const service = <i32>instanceService[slot];
-  if (!killFits(service, slot)) { timerArmInstance(timerOfInstance(slot), clockNow() + 1); return; }
-  outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
+  if (!killSent(service, slot)) { timerArmInstance(timerOfInstance(slot), clockNow() + 1); return; }
   if (state == STATE_STARTING) {
     transitionInstance(slot, STATE_FAILED, CAUSE_START_TIMEOUT);
     onInstanceDown(service, slot, FAULT_START_TIMEOUT, CAUSE_START_TIMEOUT, serviceStartTimeoutMs[service]);
@@ -117,8 +124,7 @@ export function instanceDeadline(slot: i32): void {
  */
 export function instanceKill(slot: i32, fault: u8, cause: u8, evidence: i32): bool {
   const service = <i32>instanceService[slot];
-  if (!killFits(service, slot)) return false;
-  outboxPush(ACTION_KILL, service, instanceHandle(slot), 0);
+  if (!killSent(service, slot)) return false;
   transitionInstance(slot, STATE_FAILED, cause, evidence);
   onInstanceDown(service, slot, fault, cause, evidence);
   return true;
