@@ -36,7 +36,12 @@ export function intensityRecord(service: i32): void { restarts.record(service, s
 /** The service waited `ms` in a restart delay: the supervised clock skips it. */
 export function intensityPause(service: i32, ms: i64): void { delayedMs[service] += ms; }
 
-export function intensityClear(service: i32): void { restarts.clear(service); }
+/** The window emptied; the skipped time too (the window's times were measured with it, so nothing
+ *  left depends on it), so a cleared row is the row a reset leaves. */
+export function intensityClear(service: i32): void {
+  restarts.clear(service);
+  delayedMs[service] = 0;
+}
 
 export function intensityClearAll(): void {
   restarts.clearAll();

@@ -83,7 +83,8 @@ export function strategiesDefault(pattern: i32): u16 {
   return <u16>(idle ? D.STRATEGIES_IDLE_DEFAULT : D.STRATEGIES_DEFAULT);
 }
 
-/** Every row at its defaults (record.ts recoveryDefaults), by column fills: reset and init stay cheap at 8192 services. */
+/** Every row at its defaults (record.ts recoveryDefaults), by column fills: reset and init stay cheap at 8192
+ *  services (tiny clears its rows one at a time: supervisor.ts recoveryClearAll). */
 export function policyClearAll(): void {
   fillAll(restartPolicy, <u8>D.POLICY_DEFAULT);
   fillAll(successExits, SUCCESS_EXITS_DEFAULT);
@@ -101,9 +102,6 @@ export function policyClearAll(): void {
       unchecked(strategyLists[service * FAULT_PATTERNS + pattern] = strategiesDefault(pattern));
     }
   }
-  // tiny: nothing writes the rest (record.ts recoveryApplyRecord), so they keep the zeroed memory's
-  // one-for-one, no escalation and no scale-up ceiling; no failover strategy reads a backup there
-  if (!WITH_FULL_RECOVERY) return;
   fillAll(groupStrategy, <u8>D.GROUP_DEFAULT);
   fillAll(escalationFlags, <u8>D.ESCALATION_DEFAULT);
   fillAll(scaleMax, <u8>D.SCALE_MAX_DEFAULT);
