@@ -10,7 +10,8 @@
 // `validateName(p, n, "tag")`, either branch of `.text(a ? "x" : "y")`), but for the few callees
 // whose string is behaviour, not a sentence (BEHAVIOUR_STRINGS), and every string of an array
 // literal (the names of states and kinds the sentences use); the other arguments of the Detail
-// writers become 0, so nothing is computed for a sentence that is not written.
+// writers become 0, so nothing is computed for a sentence that is not written; and a chain that
+// only begins a detail and returns its code (`fail(E).text(..).code()`) becomes `failCode(E)`.
 import { Transform } from "assemblyscript/transform";
 import { Node } from "assemblyscript";
 
