@@ -59,6 +59,7 @@ export class Detail {
 
   /** Copies the detail to `dst` (up to `capacity` bytes) and returns its length. */
   copyTo(dst: usize, capacity: i32): i32 {
+    if (!WITH_SENTENCES) return 0; // (tiny) no writer writes a byte
     const n = min(this.length, capacity);
     memory.copy(dst, changetype<usize>(this.bytes), <usize>n);
     return n;
@@ -70,3 +71,8 @@ export const detail = new Detail();
 /** Starts the detail of a failing call; finish with `.code()` to return the error code. A call,
  *  not inlined: every error site is then a constant and a call (tiny: 168 bytes less). */
 export function fail(code: i32): Detail { return detail.begin(code); }
+
+/** `fail(code).code()`, returning the code it was given rather than reading it back. Without
+ *  sentences (tiny) the build's literal transform (host/tools/asc-ascii-literals.js) turns every
+ *  `fail(E)...code()` chain into this call, which needs no import: hence global. */
+@global export function failCode(code: i32): i32 { fail(code); return code; }

@@ -10,15 +10,25 @@
 // `validateName(p, n, "tag")`, either branch of `.text(a ? "x" : "y")`), but for the few callees
 // whose string is behaviour, not a sentence (BEHAVIOUR_STRINGS), and every string of an array
 // literal (the names of states and kinds the sentences use); the other arguments of the Detail
-// writers become 0, so nothing is computed for a sentence that is not written.
+// writers become 0, so nothing is computed for a sentence that is not written; and a chain that
+// only begins a detail and returns its code (`fail(E).text(..).code()`) becomes `failCode(E)`.
 import { Transform } from "assemblyscript/transform";
 import { Node } from "assemblyscript";
 
+const NODE_IDENTIFIER = 6;
+const NODE_ASSERTION = 7;
 const NODE_CALL = 9;
+const NODE_ELEMENT_ACCESS = 12;
 const NODE_LITERAL = 16;
 const NODE_PARENTHESIZED = 20;
 const NODE_PROPERTY_ACCESS = 21;
 const NODE_TERNARY = 22;
+const NODE_UNARY_PREFIX = 28;
+const NODE_BLOCK = 30;
+const NODE_IF = 41;
+const NODE_RETURN = 43;
+const NODE_FUNCTION = 55;
+const TOKEN_NOT = 95;
 const LITERAL_STRING = 2;
 const LITERAL_ARRAY = 5;
 
@@ -67,6 +77,63 @@ function dropWriterArguments(call) {
   call.args = call.args.map((arg) => callee.property.text === "text"
     ? Node.createStringLiteralExpression("", range)
     : Node.createIntegerLiteralExpression(globalThis.i64_new(0, 0), range));
+  return true;
+}
+
+/** Whether a function returns the Detail it is given at once without sentences: its body opens
+ *  with `if (!WITH_SENTENCES) return d;`, d its first parameter (registry/services.ts sayService). */
+function returnsDetailWithoutSentences(fn) {
+  const first = fn.body?.statements?.[0];
+  const detail = fn.signature.parameters[0]?.name.text;
+  if (!first || first.kind !== NODE_IF || !detail) return false;
+  const test = first.condition;
+  let then = first.ifTrue;
+  if (then.kind === NODE_BLOCK && then.statements.length === 1) then = then.statements[0];
+  return test.kind === NODE_UNARY_PREFIX && test.operator === TOKEN_NOT && test.operand.kind === NODE_IDENTIFIER
+    && test.operand.text === "WITH_SENTENCES" && then.kind === NODE_RETURN && then.value?.kind === NODE_IDENTIFIER
+    && then.value.text === detail;
+}
+
+/** The names of the kernel's functions that return their Detail at once without sentences (a
+ *  name that some other function also has is left out). */
+function passThroughSayers(sources) {
+  const passing = new Set();
+  const others = new Set();
+  for (const source of sources) {
+    for (const statement of source.statements) {
+      if (statement.kind !== NODE_FUNCTION) continue;
+      (returnsDetailWithoutSentences(statement) ? passing : others).add(statement.name.text);
+    }
+  }
+  return new Set([...passing].filter((name) => !others.has(name)));
+}
+
+/** An argument whose evaluation does nothing but read (a name, a literal, a table element). */
+function onlyReads(node) {
+  if (node.kind === NODE_IDENTIFIER || (node.kind === NODE_LITERAL && node.literalKind !== LITERAL_ARRAY)) return true;
+  if (node.kind === NODE_PARENTHESIZED || node.kind === NODE_ASSERTION) return onlyReads(node.expression);
+  if (node.kind === NODE_PROPERTY_ACCESS) return onlyReads(node.expression);
+  return node.kind === NODE_ELEMENT_ACCESS && onlyReads(node.expression) && onlyReads(node.elementExpression);
+}
+
+/** Without sentences: `fail(E).text(..).int(..).code()` becomes `failCode(E)` (assembly/util/detail.ts),
+ *  also through the sayers (`sayService(fail(E).text(..), id).text(..).code()`): the writers are
+ *  empty, their arguments constants, and the sayers return the detail at once, so the chain only
+ *  begins the detail, and `.code()` would read back from it the code the site already holds. */
+function rewriteFailChain(call, sayers) {
+  const callee = call.expression;
+  if (callee.kind !== NODE_PROPERTY_ACCESS || callee.property.text !== "code" || call.args.length !== 0) return false;
+  let receiver = callee.expression;
+  for (;;) {
+    if (receiver.kind !== NODE_CALL) return false;
+    const inner = receiver.expression;
+    if (inner.kind === NODE_PROPERTY_ACCESS && WRITERS.has(inner.property.text)) receiver = inner.expression;
+    else if (inner.kind === NODE_IDENTIFIER && sayers.has(inner.text) && receiver.args.slice(1).every(onlyReads)) receiver = receiver.args[0];
+    else break;
+  }
+  if (receiver.expression.kind !== NODE_IDENTIFIER || receiver.expression.text !== "fail") return false;
+  call.expression = Node.createIdentifierExpression("failCode", call.range);
+  call.args = receiver.args;
   return true;
 }
 
@@ -123,15 +190,20 @@ function visitAll(root, visit) {
 export default class AsciiLiterals extends Transform {
   afterParse(parser) {
     let rewritten = 0;
+    let failChains = 0;
     const sentences = this.program.options.globalAliases?.get("MYCO_PROFILE") !== "3";
-    for (const source of parser.sources) {
-      if (source.isLibrary || !source.normalizedPath.startsWith("assembly/") || source.normalizedPath.includes("__tests__")) continue;
+    const kernel = parser.sources.filter((source) => !source.isLibrary && source.normalizedPath.startsWith("assembly/")
+      && !source.normalizedPath.includes("__tests__"));
+    const sayers = sentences ? new Set() : passThroughSayers(kernel);
+    for (const source of kernel) {
       visitAll(source, (node) => {
         if (node.kind !== NODE_CALL) { if (!sentences) dropArrayStrings(node); return; }
         if (rewrite(node, sentences)) rewritten++;
+        else if (!sentences && rewriteFailChain(node, sayers)) failChains++;
         else if (!sentences && !dropWriterArguments(node)) dropArguments(node);
       });
     }
+    if (!sentences && failChains === 0) throw new Error("asc-ascii-literals: no fail(E)...code() chain found; is failCode still needed?");
     if (rewritten === 0) throw new Error("asc-ascii-literals: no detail.text(\"...\") call found; is the transform still needed?");
   }
 }
