@@ -74,5 +74,6 @@ export function fail(code: i32): Detail { return detail.begin(code); }
 
 /** `fail(code).code()`, returning the code it was given rather than reading it back. Without
  *  sentences (tiny) the build's literal transform (host/tools/asc-ascii-literals.js) turns every
- *  `fail(E)...code()` chain into this call, which needs no import: hence global. */
+ *  `fail(E)...code()` chain into this call, which needs no import: hence global; the stubs of the
+ *  exports tiny leaves out call it too (host/tools/asc-features.js). */
 @global export function failCode(code: i32): i32 { fail(code); return code; }

@@ -38,10 +38,8 @@ export const TINY_ABSENT = {
 };
 /** assembly/errors.ts E_NOT_IN_PROFILE (targets/abi reads the table; this transform cannot import it). */
 export const E_NOT_IN_PROFILE = -395;
-/** The last error's record: the Detail singleton (assembly/util/detail.ts) and its errorCode field. */
-const DETAIL_GLOBAL = "assembly/util/detail/detail";
-const DETAIL_LENGTH_OFFSET = 4;
-const DETAIL_CODE_OFFSET = 8;
+/** assembly/util/detail.ts failCode: records the code as the last error (an empty detail) and returns it. */
+const FAIL_CODE = "assembly/util/detail/failCode";
 
 function stubAbsent(binaryen, module) {
   const prefixes = Object.values(TINY_ABSENT).flat();
@@ -54,8 +52,7 @@ function stubAbsent(binaryen, module) {
   for (const prefix of prefixes) {
     if (!stubbed.some((e) => e.value.startsWith(prefix))) throw new Error(`asc-features: tiny: no export of ${prefix}`);
   }
-  if (!module.getGlobal(DETAIL_GLOBAL)) throw new Error(`asc-features: tiny: no global ${DETAIL_GLOBAL}`);
-  const detail = () => module.global.get(DETAIL_GLOBAL, binaryen.i32);
+  if (!module.getFunction(FAIL_CODE)) throw new Error(`asc-features: tiny: no function ${FAIL_CODE}`);
   // One stub per signature, exported under every name of that signature.
   const stubs = new Set();
   for (const { name, value } of stubbed) {
@@ -65,15 +62,12 @@ function stubAbsent(binaryen, module) {
     module.addFunctionExport(stub, name);
     if (stubs.has(stub)) continue;
     stubs.add(stub);
-    const record = [
-      module.i32.store(DETAIL_LENGTH_OFFSET, 4, detail(), module.i32.const(0)),
-      module.i32.store(DETAIL_CODE_OFFSET, 4, detail(), module.i32.const(E_NOT_IN_PROFILE)),
-    ];
-    const result = fn.results === binaryen.i32 ? module.i32.const(E_NOT_IN_PROFILE)
-      : fn.results === binaryen.i64 ? module.i64.const(0, 0)
+    const record = module.call(FAIL_CODE, [module.i32.const(E_NOT_IN_PROFILE)], binaryen.i32);
+    const result = fn.results === binaryen.i64 ? module.i64.const(0, 0)
       : fn.results === binaryen.f64 ? module.f64.const(0)
       : fn.results === binaryen.f32 ? module.f32.const(0) : null;
-    const body = module.block(null, result ? [...record, result] : record, fn.results);
+    const body = fn.results === binaryen.i32 ? record
+      : module.block(null, result ? [module.drop(record), result] : [module.drop(record)], fn.results);
     module.addFunction(stub, fn.params, fn.results, [], body);
   }
 }
