@@ -288,7 +288,6 @@ export function outlierReadRecord(service: i32, out: usize): i32 {
 
 // ---- a service's row at its defaults ------------------------------------------------------------
 
-
 /** Writes the three records' defaults into a service's zeroed balance row (balance/members.ts). */
 export function balanceConfigDefaults(config: usize): void {
   const resolved = recordScratch; // no record is being applied while a service row is taken

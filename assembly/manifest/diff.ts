@@ -266,7 +266,6 @@ function sectionsCapacity(ptr: usize): i32 {
   return OK;
 }
 
-
 function lingeringTagsNotInBlob(tags: u64): i32 {
   let n = 0;
   while (tags != 0) {

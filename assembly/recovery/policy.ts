@@ -19,7 +19,7 @@ import { successExits } from "../lifecycle/inputs"; // the lifecycle reads it: w
 import { reject, checkRange } from "../registry/reject";
 import * as D from "../defaults";
 import { FAULT_PATTERNS, FAULT_FLAPPING, FAULT_STOP_TIMEOUT } from "../lifecycle/faults";
-import { STRATEGY_COUNT, STRATEGY_RESTART_BACKOFF, STRATEGY_RESTART_INSTANCE, restarts } from "./strategies/kinds";
+import { STRATEGY_COUNT, restarts } from "./strategies/kinds";
 import { WITH_FULL_RECOVERY } from "../features";
 import { fillAll } from "../util/fill";
 
