@@ -7,6 +7,9 @@
 //   tcp relay      a bare TCP relay, round robin per connection (the ceiling for L4 in Node)
 //   http-proxy     `http-proxy` with a keep-alive agent, round robin per request
 //   fastify        `@fastify/http-proxy` (undici BalancedPool over both backends)
+//   floor          Node's HTTP server + undici Pool dispatch and nothing else: the two components
+//                  Myco's HTTP gateway is built on (bench/proxies/undici-floor.cjs), so its distance
+//                  to Myco is what Myco's own work per request costs
 //   myco http      `myco run` with an HTTP gateway: the kernel's pick, breakers and ejection per request
 //   myco tcp       `myco run` with an L4 gateway (`mode: tcp`): the kernel's pick per connection
 //
@@ -34,6 +37,8 @@ import { freePorts } from "../host/tools/free-ports.ts";
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const MYCO = here("../host/cli/myco.js");
 const CONNECTIONS = 16;
+/** The label of node:http + undici alone (bench/proxies/undici-floor.cjs). */
+export const FLOOR = "node:http + undici (floor)";
 const DURATION_S = 3;
 const WARMUP_S = 1;
 /** Rounds over all targets, in a rotating order; each target's median is reported (the machine is shared: load drifts). */
@@ -139,7 +144,7 @@ services:
 
 export async function run(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "myco-bench-gw-"));
-  const [b0, b1, relayPort, httpProxyPort, fastifyPort, mycoHttp, mycoTcp] = await freePorts(7);
+  const [b0, b1, relayPort, httpProxyPort, fastifyPort, floorPort, mycoHttp, mycoTcp] = await freePorts(8);
   const backends = [b0, b1];
   const up = backends.join(",");
   writeFileSync(join(dir, "services.yaml"), manifest(backends, mycoHttp, mycoTcp));
@@ -156,6 +161,7 @@ export async function run(): Promise<BenchRow[]> {
     { label: "tcp relay", url: `http://127.0.0.1:${relayPort}/`, pid: start("relay.cjs", relayPort) },
     { label: "http-proxy", url: `http://127.0.0.1:${httpProxyPort}/`, pid: start("http-proxy.cjs", httpProxyPort) },
     { label: "@fastify/http-proxy", url: `http://127.0.0.1:${fastifyPort}/`, pid: start("fastify-proxy.cjs", fastifyPort) },
+    { label: FLOOR, url: `http://127.0.0.1:${floorPort}/`, pid: start("undici-floor.cjs", floorPort) },
     { label: "myco http", url: `http://127.0.0.1:${mycoHttp}/`, pid: myco.pid! },
     { label: "myco tcp", url: `http://127.0.0.1:${mycoTcp}/`, pid: myco.pid! },
   ];
@@ -199,6 +205,8 @@ function rows(full: Map<string, Load>, paced: Map<string, Load>, half: number): 
     throughput("myco http", "http-proxy"),
     throughput("myco http", "@fastify/http-proxy"),
     throughput("myco http", "direct"),
+    throughput("myco http", FLOOR),
+    throughput(FLOOR, "http-proxy"),
     throughput("myco tcp", "tcp relay"),
   ];
   const direct = paced.get("direct")!;
@@ -224,6 +232,8 @@ function cpuRows(cpu: Map<string, Load & { cpuUs: number }>, rate: number): Benc
   const out: BenchRow[] = [
     ratio("myco http", "http-proxy"),
     ratio("myco http", "@fastify/http-proxy"),
+    ratio("myco http", FLOOR),
+    ratio(FLOOR, "http-proxy"),
     ratio("myco tcp", "tcp relay"),
     { name: `${name}: offered rate (half of http-proxy's full-load requests/s)`, unit: "req/s", value: rate, peer: null, peerValue: null, ratio: null },
   ];

@@ -19,17 +19,25 @@ export interface MeasureOptions {
   samples?: number;
 }
 
+/**
+ * A loop of its own for each measured function: one shared loop's call site sees every function
+ * measured before and goes megamorphic (no inlining), so whatever is measured first would run
+ * faster than what follows, floors included. A fresh one keeps every call site monomorphic.
+ */
+const freshLoop = () => new Function("fn", "batch", "for (let i = 0; i < batch; i++) fn();") as (fn: () => void, batch: number) => void;
+
 /** Nanoseconds per call of `fn`: the median of several samples, after a warm-up. */
 export function measure(fn: () => void, options: MeasureOptions = {}): number {
   const { minMs = 30, batch = 1000, samples = 7 } = options;
-  for (let i = 0; i < batch * 3; i++) fn(); // warm-up: let the JIT settle
+  const loop = freshLoop();
+  for (let i = 0; i < 3; i++) loop(fn, batch); // warm-up: let the JIT settle
   const results: number[] = [];
   for (let s = 0; s < samples; s++) {
     let calls = 0;
     const start = process.hrtime.bigint();
     let elapsed = 0n;
     do {
-      for (let i = 0; i < batch; i++) fn();
+      loop(fn, batch);
       calls += batch;
       elapsed = process.hrtime.bigint() - start;
     } while (elapsed < BigInt(minMs) * 1_000_000n);

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
 import { GOALS, goalMet } from "./goals.ts";
+import { FLOOR } from "./gateway.bench.ts";
 
 export const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
 export const DOCUMENTS = ["README.md", "targets/README.md"].map((p) => fileURLToPath(new URL(`../${p}`, import.meta.url)));
@@ -130,7 +131,7 @@ function balanceStrategies(r: Rows): string {
     `${fmt(at(s, 8, "kernel batch loop"))} / ${fmt(at(s, 64, "kernel batch loop"))} ns`]));
 }
 
-const GATEWAY_TARGETS = ["direct", "tcp relay", "http-proxy", "@fastify/http-proxy", "myco http", "myco tcp"];
+const GATEWAY_TARGETS = ["direct", "tcp relay", "http-proxy", "@fastify/http-proxy", FLOOR, "myco http", "myco tcp"];
 
 function gateway(r: Rows): string {
   const prefix = r.rows.find((row) => /^gateway, \d+ backends, \d+ connections: /.test(row.name))?.name.replace(/: .*$/, "");
@@ -146,8 +147,8 @@ function gateway(r: Rows): string {
     "",
     table(["proxy", "requests/s", "at half load (what it kept up with)", "adds p50", "adds p99"], lines),
     "",
-    `Myco HTTP: ${ratio("myco http", "http-proxy")}, ${ratio("myco http", "@fastify/http-proxy")}, ${ratio("myco http", "direct")}; ` +
-      `Myco L4: ${ratio("myco tcp", "tcp relay")}. The machine's 1-minute load average was ` +
+    `Myco HTTP: ${ratio("myco http", "http-proxy")}, ${ratio("myco http", "@fastify/http-proxy")}, ${ratio("myco http", "direct")}, ` +
+      `${ratio("myco http", FLOOR)}; Myco L4: ${ratio("myco tcp", "tcp relay")}. ${FLOOR} alone: ${ratio(FLOOR, "http-proxy")}. The machine's 1-minute load average was ` +
       `${fmt(r.value("gateway bench conditions: 1-minute load average at its start"))} at the start of this benchmark and ` +
       `${fmt(r.value("gateway bench conditions: 1-minute load average at its end"))} at its end.`,
     "",
@@ -170,8 +171,8 @@ function gatewayCpu(r: Rows): string {
     "",
     table(["process", "CPU per request", "served", "p50", "p99"], lines),
     "",
-    `The peer's CPU per request over Myco's (> 1: Myco spends less): Myco HTTP ${ratio("myco http", "http-proxy")}, ${ratio("myco http", "@fastify/http-proxy")}; ` +
-      `Myco L4 ${ratio("myco tcp", "tcp relay")}. At a rate this low each round sees few clock ticks of CPU (10 ms each), so these ratios carry that grain.`,
+    `The peer's CPU per request over Myco's (> 1: Myco spends less): Myco HTTP ${ratio("myco http", "http-proxy")}, ${ratio("myco http", "@fastify/http-proxy")}, ` +
+      `${ratio("myco http", FLOOR)}; Myco L4 ${ratio("myco tcp", "tcp relay")}; ${FLOOR} alone ${ratio(FLOOR, "http-proxy")}. At a rate this low each round sees few clock ticks of CPU (10 ms each), so these ratios carry that grain.`,
   ].join("\n");
 }
 

@@ -177,6 +177,23 @@ describe("a manifest section and the typed API give byte-identical kernel record
     }
   });
 
+  it("a row holds the same defaults whether init, reset() or a removed service's clearing set it", () => {
+    // init and reset() fill whole columns (recovery/policy.ts policyClearAll), a removed service's
+    // row is cleared through the record of defaults (recovery/record.ts): the two must agree
+    for (const profile of ["release", "bench"] as const) {
+      const k = new Kernel({ hal: new VirtualHal(1), profile });
+      const read = () => Object.fromEntries(SECTIONS.map((section) => [section, [...k.readRecord("api", section)]]));
+      const row = k.register("api");
+      const afterInit = read();
+      k.unregister("api");
+      expect(k.register("api"), "the freed row is taken again").toBe(row);
+      expect(read(), `${profile}: a removed service's row`).toEqual(afterInit);
+      k.reset();
+      k.register("api");
+      expect(read(), `${profile}: after reset()`).toEqual(afterInit);
+    }
+  });
+
   it("a sentinel field is the default however the record is built; an explicit value equal to it is the same", () => {
     const k = kernel();
     k.register("api");
