@@ -1,6 +1,6 @@
 // The gateway under load on loopback, against the proxies a Node user would otherwise pick. The
 // same two backends (bench/proxies/backend.cjs, each its own process) behind every proxy, every
-// proxy in its own process, the load generator (autocannon, bench/proxies/load.ts) in its own
+// proxy in its own process, the load generator (bench/proxies/load.ts) in its own
 // process with fixed connections and duration, measured one after another in one run:
 //
 //   direct         one backend loaded directly (the floor every proxy adds to)
@@ -13,14 +13,16 @@
 //   myco http      `myco run` with an HTTP gateway: the kernel's pick, breakers and ejection per request
 //   myco tcp       `myco run` with an L4 gateway (`mode: tcp`): the kernel's pick per connection
 //
-// First each at full load (req/s), then each at half of the highest req/s seen (a fixed total
-// rate) for latency: p50, p99 and what each adds over direct at that load. Then the CPU each
+// First each at full load (req/s), then each at half load for latency: half of Myco HTTP's own
+// full-load req/s, offered to every target alike on an even schedule (bench/proxies/load.ts), p50,
+// p99 and what each adds over direct at that rate. (Half of direct's req/s would be above every
+// proxy's capacity, so what they add there is their queue, not their latency.) Then the CPU each
 // proxy's process spends per request (utime + stime from /proc/PID/stat over the run, less what
 // the process spends idle in as long, divided by the responses served) at a fixed rate below
 // http-proxy's saturation (half of its full-load req/s; a proxy slower than that serves what it
 // keeps up with): a cost that other work on a shared machine does not change, unlike
 // req/s, so the ratio of two proxies' CPU per request holds when the machine is loaded ("direct"
-// is the backend's own CPU per request). Each measurement is the median of three rounds whose
+// is the backend's own CPU per request). Each measurement is the median of several rounds whose
 // order rotates, so a load change on the shared machine does not fall on one proxy alone. Myco's instances
 // here are the two backends: its services run a placeholder process per instance (the backends
 // are started by the benchmark, so every proxy talks to the very same processes).
@@ -41,8 +43,13 @@ const CONNECTIONS = 16;
 export const FLOOR = "node:http + undici (floor)";
 const DURATION_S = 3;
 const WARMUP_S = 1;
-/** Rounds over all targets, in a rotating order; each target's median is reported (the machine is shared: load drifts). */
-const ROUNDS = 3;
+/**
+ * Rounds over all targets, in a rotating order; each target's median is reported (the machine is
+ * shared: load drifts). One process's req/s moved by a quarter between 3 s rounds of an A/B run,
+ * so the full-load and latency runs take five; CPU per request moves less and takes three.
+ */
+const ROUNDS = 5;
+const CPU_ROUNDS = 3;
 /** Seconds of each CPU-per-request run (long enough for many clock ticks of CPU). */
 const CPU_DURATION_S = 5;
 /** Seconds each proxy process is watched idle before the CPU runs (its idle CPU is not counted per request). */
@@ -104,10 +111,10 @@ async function measured(t: Target, durationS: number, rate?: number): Promise<Lo
   return { ...result, cpuUs: (Math.max(0, cpuSeconds(t.pid) - before - idle) * 1e6) / Math.max(1, result.samples) };
 }
 
-/** Each target loaded ROUNDS times, the order rotating by one every round; the medians per target. */
-async function rounds(targets: Target[], rate?: number, durationS = DURATION_S): Promise<Map<string, Load & { cpuUs: number }>> {
+/** Each target loaded `count` times, the order rotating by one every round; the medians per target. */
+async function rounds(targets: Target[], rate?: number, durationS = DURATION_S, count = ROUNDS): Promise<Map<string, Load & { cpuUs: number }>> {
   const runs = new Map<string, (Load & { cpuUs: number })[]>(targets.map((t) => [t.label, []]));
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < count; round++) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + round) % targets.length];
       runs.get(t.label)!.push(await measured(t, durationS, rate));
@@ -170,11 +177,11 @@ export async function run(): Promise<BenchRow[]> {
     for (const t of targets) await waitForOk(t.url, 20_000);
     for (const t of targets) await load(t.url, WARMUP_S);
     const full = await rounds(targets);
-    const half = Math.max(...[...full.values()].map((l) => l.rps)) / 2;
+    const half = full.get("myco http")!.rps / 2;
     const paced = await rounds(targets, half);
     const cpuRate = full.get("http-proxy")!.rps / 2;
     for (const t of targets) t.idleCpuPerS = await idleCpuPerSecond(t.pid);
-    const cpu = await rounds(targets, cpuRate, CPU_DURATION_S);
+    const cpu = await rounds(targets, cpuRate, CPU_DURATION_S, CPU_ROUNDS);
     const direct = paced.get("direct")!;
     for (const t of targets) {
       const f = full.get(t.label)!, p = paced.get(t.label)!;
@@ -217,7 +224,7 @@ function rows(full: Map<string, Load>, paced: Map<string, Load>, half: number): 
       out.push({ name: `${name}: ${label} added latency ${p} at half load`, unit: "ms", value: load[p] - direct[p], peer: null, peerValue: null, ratio: null });
     }
   }
-  out.push({ name: `${name}: half load (half of the highest requests/s)`, unit: "req/s", value: half, peer: null, peerValue: null, ratio: null });
+  out.push({ name: `${name}: half load (half of myco http's full-load requests/s)`, unit: "req/s", value: half, peer: null, peerValue: null, ratio: null });
   for (const [label, load] of full) out.push({ name: `${name}: ${label} requests/s at full load`, unit: "req/s", value: load.rps, peer: null, peerValue: null, ratio: null });
   return out;
 }

@@ -136,14 +136,14 @@ const GATEWAY_TARGETS = ["direct", "tcp relay", "http-proxy", "@fastify/http-pro
 function gateway(r: Rows): string {
   const prefix = r.rows.find((row) => /^gateway, \d+ backends, \d+ connections: /.test(row.name))?.name.replace(/: .*$/, "");
   if (!prefix) throw new Error("bench/results.json has no row 'gateway, N backends, N connections: ...'");
-  const half = r.value(`${prefix}: half load (half of the highest requests/s)`);
+  const half = r.value(`${prefix}: half load (half of myco http's full-load requests/s)`);
   const lines = GATEWAY_TARGETS.map((label) => {
     const added = (p: string) => (label === "direct" ? "" : `${fmt(r.value(`${prefix}: ${label} added latency ${p} at half load`))} ms`);
     return [label, `${count(r.value(`${prefix}: ${label} requests/s at full load`))} req/s`, `${count(r.value(`${prefix}: ${label} requests/s at half load`))} req/s`, added("p50"), added("p99")];
   });
   const ratio = (mine: string, peer: string) => `${fmt(r.get(`${prefix}: ${mine} requests/s`, peer).ratio!)}x ${peer}`;
   return [
-    `${prefix}, each measured alone in one run; latency added over direct at ${count(half)} req/s (half of the highest):`,
+    `${prefix}, each measured alone in one run; latency added over direct at ${count(half)} req/s offered evenly (half of Myco HTTP's full-load req/s):`,
     "",
     table(["proxy", "requests/s", "at half load (what it kept up with)", "adds p50", "adds p99"], lines),
     "",
@@ -238,13 +238,16 @@ function targetsArtefacts(r: Rows): string {
   ]);
 }
 
+const WAITED = "bench conditions: seconds waited for a quiet machine before the suites";
+
 /** The load the run saw, when the results record it. */
 function conditions(r: Rows): string[] {
   const has = (name: string) => r.rows.some((row) => row.name === name);
   if (!has("bench conditions: cores")) return [];
   return [`The last full run had ${count(r.value("bench conditions: cores"))} cores and a 1-minute load average of ` +
     `${fmt(r.value("bench conditions: 1-minute load average at the start"))} at its start and ` +
-    `${fmt(r.value("bench conditions: 1-minute load average at the end"))} at its end (other work on the machine slows every row).`, ""];
+    `${fmt(r.value("bench conditions: 1-minute load average at the end"))} at its end (other work on the machine slows every row)` +
+    (has(WAITED) ? `; before the suites it waited ${fmt(r.value(WAITED))} s in all for the cores to be quiet (bench/quiet.ts).` : "."), ""];
 }
 
 function goals(r: Rows): string {

@@ -8,6 +8,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
 import { writeReports } from "./report.ts";
+import { waitForQuiet } from "./quiet.ts";
 
 const here = new URL("./", import.meta.url);
 const only = process.argv.slice(2);
@@ -17,8 +18,12 @@ const rows: BenchRow[] = [];
 // The conditions of the run, reported with its numbers: the machine is shared.
 const conditions = (name: string, unit: string, value: number): BenchRow => ({ name, unit, value, peer: null, peerValue: null, ratio: null });
 const loadAtStart = loadavg()[0];
+let waitedS = 0;
 for (const file of suites) {
   const suite = (await import(new URL(file, here).href)) as { run: () => Promise<BenchRow[]> };
+  const quiet = await waitForQuiet();
+  waitedS += quiet.waitedS;
+  if (quiet.waitedS > 1) console.error(`${file}: waited ${quiet.waitedS.toFixed(1)} s for a quiet machine (cores ${(quiet.busy * 100).toFixed(0)} % busy at the start)`);
   const started = performance.now();
   const result = await suite.run();
   rows.push(...result);
@@ -28,6 +33,7 @@ for (const file of suites) {
 rows.push(conditions("bench conditions: cores", "count", availableParallelism()));
 rows.push(conditions("bench conditions: 1-minute load average at the start", "load", loadAtStart));
 rows.push(conditions("bench conditions: 1-minute load average at the end", "load", loadavg()[0]));
+rows.push(conditions("bench conditions: seconds waited for a quiet machine before the suites", "s", waitedS));
 
 const format = (value: number | null) => {
   if (value === null) return "";
