@@ -1,10 +1,13 @@
-// `npm run bench`: runs every bench/*.bench.ts, prints one table, and writes bench/results.json
+// `npm run bench`: runs every bench/*.bench.ts, each in a process of its own (bench/suite.ts),
+// prints one table, and writes bench/results.json
 // (rows: name, unit, value, peer, peerValue, ratio; a ratio above 1 means Myco is better than the
 // peer on that row), then rewrites the numbers of README.md and targets/README.md from it
 // (bench/report.ts). Naming suites on the command line runs only those and writes nothing, so a
 // partial run never replaces the full record.
-import { readdir, writeFile } from "node:fs/promises";
-import { availableParallelism, loadavg } from "node:os";
+import { readdir, writeFile, readFile, mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./harness.ts";
 import { writeReports } from "./report.ts";
@@ -19,16 +22,28 @@ const rows: BenchRow[] = [];
 const conditions = (name: string, unit: string, value: number): BenchRow => ({ name, unit, value, peer: null, peerValue: null, ratio: null });
 const loadAtStart = loadavg()[0];
 let waitedS = 0;
+const scratch = await mkdtemp(join(tmpdir(), "myco-bench-"));
+
+/** Runs one suite in a fresh Node process (bench/suite.ts) and returns its rows. */
+async function runSuite(file: string): Promise<BenchRow[]> {
+  const out = join(scratch, `${file}.json`);
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL("suite.ts", here)), `./${file}`, out], { stdio: "inherit" });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`bench/${file} exited with ${code}`);
+  return JSON.parse(await readFile(out, "utf8")) as BenchRow[];
+}
+
 for (const file of suites) {
-  const suite = (await import(new URL(file, here).href)) as { run: () => Promise<BenchRow[]> };
   const quiet = await waitForQuiet();
   waitedS += quiet.waitedS;
   if (quiet.waitedS > 1) console.error(`${file}: waited ${quiet.waitedS.toFixed(1)} s for a quiet machine (cores ${(quiet.busy * 100).toFixed(0)} % busy at the start)`);
   const started = performance.now();
-  const result = await suite.run();
+  const result = await runSuite(file);
   rows.push(...result);
   console.error(`${file}: ${result.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
+
+await rm(scratch, { recursive: true, force: true });
 
 rows.push(conditions("bench conditions: cores", "count", availableParallelism()));
 rows.push(conditions("bench conditions: 1-minute load average at the start", "load", loadAtStart));
