@@ -86,8 +86,10 @@ export class DashboardFeed {
   private second(): void {
     const { kernel, health } = this.supervisor;
     const t = Math.round(Date.now() / 1000);
+    const services = new Set<string>();
     for (const id of kernel.serviceIds()) {
       const service = kernel.name(id);
+      services.add(service);
       const stats = this.traffic.take(service);
       this.points.push({ t, service, ...stats, availability: health.availability(id) });
       let history = this.healthHistory.get(service);
@@ -95,6 +97,7 @@ export class DashboardFeed {
       history.push(HEALTH_CODES.indexOf(health.of(id)));
       if (history.length > HEALTH_SECONDS) history.shift();
     }
+    this.traffic.retain(services);
     this.changed();
   }
 }

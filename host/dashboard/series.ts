@@ -7,7 +7,10 @@ import type { GatewayRequest } from "../gateway/gateway.ts";
 /** Latencies kept per service per second for the percentiles; beyond it requests only count. */
 const LATENCY_SAMPLES_MAX = 4096;
 
-/** One service's current second; its latency buffer is kept and reused from second to second. */
+/**
+ * One service's current second. Its latency buffer is reused while the service has traffic; a
+ * second without any drops the bucket, and so does the service's removal (retain).
+ */
 interface Bucket { requests: number; errors: number; kept: number; latencies: Float64Array }
 
 export interface SecondStats { requests: number; errors: number; p50Ms: number | null; p99Ms: number | null }
@@ -27,11 +30,19 @@ export class TrafficSeries {
   /** Closes the current second of one service: its stats, and the bucket emptied for the next. */
   take(service: string): SecondStats {
     const bucket = this.buckets.get(service);
-    if (!bucket || bucket.requests === 0) return { requests: 0, errors: 0, p50Ms: null, p99Ms: null };
+    if (!bucket || bucket.requests === 0) {
+      this.buckets.delete(service);
+      return { requests: 0, errors: 0, p50Ms: null, p99Ms: null };
+    }
     const sorted = bucket.latencies.subarray(0, bucket.kept).sort(); // a typed array sorts numerically, in place
     const stats = { requests: bucket.requests, errors: bucket.errors, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
     bucket.requests = bucket.errors = bucket.kept = 0;
     return stats;
+  }
+
+  /** Drops the buckets of services not in `services` (removed ones: no one takes them any more). */
+  retain(services: ReadonlySet<string>): void {
+    for (const service of this.buckets.keys()) if (!services.has(service)) this.buckets.delete(service);
   }
 }
 

@@ -29,6 +29,15 @@ describe("TrafficSeries", () => {
     expect(series.take("web")).toEqual({ requests: 5096, errors: 0, p50Ms: 1, p99Ms: 1 });
   });
 
+  it("forgets a service that is not retained (removed): its second starts empty", () => {
+    const series = new TrafficSeries();
+    series.record(request("web", 1));
+    series.record(request("gone", 2));
+    series.retain(new Set(["web"]));
+    expect(series.take("gone")).toEqual({ requests: 0, errors: 0, p50Ms: null, p99Ms: null });
+    expect(series.take("web")).toEqual({ requests: 1, errors: 0, p50Ms: 1, p99Ms: 1 });
+  });
+
   it("sorts numerically (10 after 9, not before 2)", () => {
     const series = new TrafficSeries();
     for (const ms of [10, 9, 2, 1, 30, 20, 3, 4, 5, 6]) series.record(request("web", ms));
